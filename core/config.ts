@@ -1,0 +1,240 @@
+// One typed configuration: defaults < config file < environment. Validated once, then frozen.
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { C4Error } from './errors.ts';
+
+const num = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const bool = () =>
+  z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean());
+const host = () => z.string().min(1);
+
+const MB = 1024 * 1024;
+
+export const configSchema = z.object({
+  /** Data directory of the embedded set-up: database, vault, secrets, TLS certificate, outbox. */
+  dataDir: z.string().min(1).default('./var'),
+  /** Folder holding policies (retention, YARA rules, warning lists). */
+  policiesDir: z.string().min(1).default('./policies'),
+  exchange: z
+    .object({
+      name: z.string().min(1).default('C4TAP'),
+      /** Drop address participants forward suspect mail to; its domain is never an indicator. */
+      dropAddress: z.string().email().default('report@c4tap.example'),
+      /** Domain the exchange serves (hostname for SMTP greeting and the certificate). */
+      hostname: z.string().min(1).default('localhost'),
+    })
+    .prefault({}),
+  smtp: z
+    .object({
+      enabled: bool().default(true),
+      host: host().default('127.0.0.1'),
+      port: num(0, 65535).default(2525),
+      /** Early-talker wait before the 220 greeting, in milliseconds (smtp-server hard-codes 100). */
+      greetingDelayMs: num(0, 10_000).default(100),
+      maxMessageBytes: num(1024).default(25 * MB),
+      maxRecipients: num(1, 1000).default(10),
+      maxConnectionsPerClient: num(1, 10_000).default(20),
+      maxConnections: num(1, 100_000).default(500),
+      idleTimeoutMs: num(1000).default(60_000),
+      dataTimeoutMs: num(1000).default(300_000),
+      /** Allow AUTH without STARTTLS for clients on loopback (tests, local relays). */
+      allowInsecureAuthOnLoopback: bool().default(false),
+      /** PEM files; when unset the generated self-signed certificate in dataDir is used. */
+      tlsCertFile: z.string().optional(),
+      tlsKeyFile: z.string().optional(),
+      /** Failed AUTH attempts allowed per client address / per user name in authWindowSeconds. */
+      authFailuresPerAddress: num(1).default(10),
+      authFailuresPerUser: num(1).default(5),
+      authWindowSeconds: num(1).default(900),
+      /** Refuse new mail (452 at MAIL FROM) when free space in dataDir falls below this. */
+      minFreeBytes: num(0).default(200 * MB),
+    })
+    .prefault({}),
+  http: z
+    .object({
+      enabled: bool().default(true),
+      host: host().default('127.0.0.1'),
+      port: num(0, 65535).default(8080),
+      trustProxy: bool().default(false),
+    })
+    .prefault({}),
+  store: z
+    .object({
+      backend: z.enum(['sqlite', 'mongodb']).default('sqlite'),
+      mongodbUri: z.string().optional(),
+      /** MongoDB write concern (`majority` by default) and journaling. */
+      writeConcern: z.string().default('majority'),
+      journal: bool().default(true),
+    })
+    .prefault({}),
+  worker: z
+    .object({
+      enabled: bool().default(true),
+      leaseMs: num(1000).default(120_000),
+      maxAttempts: num(1, 100).default(5),
+      pollMs: num(10).default(1000),
+    })
+    .prefault({}),
+  clamd: z
+    .object({
+      socket: z.string().optional(),
+      host: z.string().optional(),
+      port: num(1, 65535).optional(),
+      timeoutMs: num(100).default(30_000),
+    })
+    .prefault({}),
+  mail: z
+    .object({
+      from: z.string().default('C4TAP <noreply@c4tap.example>'),
+      /** Outbound relay; when host is unset, mail goes to the outbox in dataDir. */
+      relayHost: z.string().optional(),
+      relayPort: num(1, 65535).default(587),
+      relaySecure: bool().default(false),
+      relayUser: z.string().optional(),
+      relayPassword: z.string().optional(),
+    })
+    .prefault({}),
+  jwt: z
+    .object({
+      algorithm: z.enum(['HS256', 'HS384', 'HS512']).default('HS256'),
+      issuer: z.string().default('c4tap'),
+      audience: z.string().default('c4tap-api'),
+      maxTtlDays: num(1, 3650).default(365),
+    })
+    .prefault({}),
+  log: z
+    .object({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    })
+    .prefault({}),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** Secret keys of the config: redacted by `c4tap config print`. */
+export const SECRET_CONFIG_KEYS: readonly string[] = ['mail.relayPassword', 'store.mongodbUri'];
+
+export interface LoadConfigOptions {
+  /** Path of a JSON config file; defaults to $C4TAP_CONFIG, then ./c4tap.config.json if present. */
+  readonly file?: string | undefined;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Programmatic overrides (tests, CLI flags), applied last. */
+  readonly overrides?: DeepPartial<z.input<typeof configSchema>>;
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** Environment variable for a config key: `smtp.maxMessageBytes` → `C4TAP_SMTP_MAX_MESSAGE_BYTES`. */
+export function envName(keyPath: string): string {
+  return 'C4TAP_' + keyPath.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+function keyPaths(shape: z.ZodRawShape, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(shape)) {
+    const inner = unwrap(value as z.ZodType);
+    if (inner instanceof z.ZodObject) out.push(...keyPaths(inner.shape, `${prefix}${key}.`));
+    else out.push(prefix + key);
+  }
+  return out;
+}
+
+function unwrap(t: z.ZodType): z.ZodType {
+  let cur: z.ZodType = t;
+  for (;;) {
+    const def = (cur as unknown as { def: { innerType?: z.ZodType; type: string } }).def;
+    if (def.innerType && (def.type === 'default' || def.type === 'prefault' || def.type === 'optional')) {
+      cur = def.innerType;
+    } else return cur;
+  }
+}
+
+function setPath(target: Record<string, unknown>, keyPath: string, value: unknown): void {
+  const parts = keyPath.split('.');
+  let cur = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = cur[part];
+    if (typeof next !== 'object' || next === null) cur[part] = {};
+    cur = cur[part] as Record<string, unknown>;
+  }
+  cur[parts[parts.length - 1]!] = value;
+}
+
+function merge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(extra)) {
+    const b = out[k];
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
+        ? merge(b as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+  }
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Load and validate the configuration once. Throws CONFIG_INVALID listing every bad key with
+ * what was expected, so start-up fails with a message an operator can act on.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  let raw: Record<string, unknown> = {};
+  const file = options.file ?? env.C4TAP_CONFIG ?? (existsSync('c4tap.config.json') ? 'c4tap.config.json' : undefined);
+  if (file) {
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new C4Error('CONFIG_INVALID', `cannot read config file ${file}: ${(err as Error).message}`, { file });
+    }
+  }
+  const fromEnv: Record<string, unknown> = {};
+  for (const keyPath of keyPaths(configSchema.shape)) {
+    const v = env[envName(keyPath)];
+    if (v !== undefined && v !== '') setPath(fromEnv, keyPath, v);
+  }
+  if (env.MONGODB_URI) {
+    setPath(fromEnv, 'store.mongodbUri', env.MONGODB_URI);
+    if (!env[envName('store.backend')]) setPath(fromEnv, 'store.backend', 'mongodb');
+  }
+  const merged = merge(merge(raw, fromEnv), (options.overrides ?? {}) as Record<string, unknown>);
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const key = i.path.join('.') || '(root)';
+      return `${key}: ${i.message} (env ${envName(key)})`;
+    });
+    throw new C4Error('CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`, { problems });
+  }
+  const cfg = parsed.data;
+  if (cfg.store.backend === 'mongodb' && !cfg.store.mongodbUri) {
+    throw new C4Error('CONFIG_INVALID', 'invalid configuration:\n  store.mongodbUri: required when store.backend is mongodb (env MONGODB_URI)');
+  }
+  if (Boolean(cfg.smtp.tlsCertFile) !== Boolean(cfg.smtp.tlsKeyFile)) {
+    throw new C4Error('CONFIG_INVALID', 'invalid configuration:\n  smtp.tlsCertFile/smtp.tlsKeyFile: set both or neither');
+  }
+  return deepFreeze({ ...cfg, dataDir: path.resolve(cfg.dataDir), policiesDir: path.resolve(cfg.policiesDir) });
+}
+
+/** The config with secret values replaced, for `c4tap config print` and start-up logs. */
+export function redactConfig(cfg: Config): Record<string, unknown> {
+  const copy = JSON.parse(JSON.stringify(cfg)) as Record<string, unknown>;
+  for (const key of SECRET_CONFIG_KEYS) {
+    const parts = key.split('.');
+    const parent = parts.slice(0, -1).reduce<Record<string, unknown> | undefined>(
+      (o, p) => (o?.[p] as Record<string, unknown> | undefined),
+      copy,
+    );
+    const leaf = parts[parts.length - 1]!;
+    if (parent && parent[leaf] !== undefined) parent[leaf] = '[redacted]';
+  }
+  return copy;
+}

@@ -1,0 +1,256 @@
+// The store port: every query the rest of the system makes. Adapters (SQLite, MongoDB) only
+// translate; they pass one contract suite (test/contracts/store.contract.ts).
+//
+// Rules every adapter keeps:
+// - a method resolves only once its write is durable (SQLite: committed with synchronous=FULL;
+//   MongoDB: acknowledged with the configured write concern);
+// - expected outcomes are values (`null` for not found); broken invariants throw C4Error;
+// - no method needs a multi-document transaction for correctness (MongoDB adapter).
+import type {
+  ApiToken,
+  AuditEvent,
+  ClassByKind,
+  ClassDecision,
+  Envelope,
+  Indicator,
+  IndicatorSource,
+  IndicatorType,
+  InfoKind,
+  Job,
+  JobType,
+  Organisation,
+  Principal,
+  PublicationAction,
+  PublicationEntry,
+  Sample,
+  SharingClass,
+  Submission,
+  SubmissionStatus,
+} from '../types.ts';
+
+export type NewOrganisation = Omit<Organisation, 'createdAt'>;
+export type NewPrincipal = Omit<Principal, 'createdAt'>;
+export type PrincipalPatch = Partial<
+  Pick<
+    Principal,
+    | 'displayName'
+    | 'email'
+    | 'roles'
+    | 'status'
+    | 'passwordHash'
+    | 'mustChangePassword'
+    | 'smtpSecretHash'
+    | 'allowedSenders'
+    | 'totpSecret'
+    | 'language'
+    | 'timeZone'
+  >
+>;
+export type OrganisationPatch = Partial<Omit<Organisation, 'id' | 'createdAt'>>;
+
+export interface NewSubmission {
+  readonly id: string;
+  readonly principalId: string;
+  readonly orgId: string;
+  readonly receivedAt: string;
+  readonly rawSha256: string;
+  readonly rawSize: number;
+  readonly messageId: string | null;
+  readonly dedupKey: string;
+  readonly envelope: Envelope;
+  readonly classes: ClassByKind;
+  readonly classDecisions: readonly ClassDecision[];
+  readonly subject: string | null;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export type SubmissionPatch = Partial<
+  Pick<Submission, 'status' | 'classes' | 'classDecisions' | 'subject' | 'verdict' | 'campaign' | 'details'>
+>;
+
+export interface SubmissionFilter {
+  readonly status?: readonly SubmissionStatus[];
+  readonly orgId?: string;
+  readonly principalId?: string;
+  /** ISO timestamps, inclusive lower / exclusive upper bound on receivedAt. */
+  readonly receivedFrom?: string;
+  readonly receivedBefore?: string;
+  /** Submissions whose class for this kind is one of these. */
+  readonly classOf?: { readonly kind: InfoKind; readonly classes: readonly SharingClass[] };
+}
+
+/** Newest first (receivedAt desc, id desc). `cursor` is opaque: pass back `nextCursor`. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}
+
+export interface PageRequest {
+  readonly limit: number;
+  readonly cursor?: string | null;
+}
+
+export interface CreatedSubmission {
+  readonly submission: Submission;
+  /** false when a submission with the same (orgId, dedupKey) already existed: it is returned instead. */
+  readonly created: boolean;
+  readonly job: Job;
+}
+
+export interface NewSample extends Omit<Sample, 'purgedAt'> {}
+
+export interface IndicatorInput {
+  readonly type: IndicatorType;
+  /** Normalised value; the id is derived from type and value. */
+  readonly value: string;
+  readonly kind: InfoKind;
+  readonly class: SharingClass;
+  readonly context?: Readonly<Record<string, unknown>>;
+}
+
+export interface IndicatorWithSources {
+  readonly indicator: Indicator;
+  readonly sources: readonly IndicatorSource[];
+}
+
+export interface NewPublication {
+  readonly idempotencyKey: string;
+  readonly action: PublicationAction;
+  readonly indicatorId: string;
+  readonly submissionId: string;
+  readonly kind: InfoKind;
+  readonly class: SharingClass;
+}
+
+export interface PublicationQuery {
+  /** Entries with seq strictly greater than this. */
+  readonly afterSeq: number;
+  readonly limit: number;
+  readonly classes?: readonly SharingClass[];
+  readonly indicatorIds?: readonly string[];
+}
+
+export interface NewJob {
+  readonly id: string;
+  readonly type: JobType;
+  readonly submissionId: string;
+  readonly runAfter: string;
+}
+
+export interface ClaimRequest {
+  readonly workerId: string;
+  readonly now: string;
+  /** Lease end; a running job whose lease ended is claimable again. */
+  readonly leaseUntil: string;
+  readonly types?: readonly JobType[];
+}
+
+export interface JobFailure {
+  readonly error: string;
+  /** Retry at this time; null marks the job failed for good. */
+  readonly retryAt: string | null;
+  readonly now: string;
+}
+
+export interface SampleRefQuery {
+  /** Only records whose blob is still stored (purgedAt null). */
+  readonly unpurgedOnly: boolean;
+  /** Records stored strictly before this time. */
+  readonly storedBefore?: string;
+  /** Paging on (sha256, submissionId). */
+  readonly after?: { readonly sha256: string; readonly submissionId: string } | null;
+  readonly limit: number;
+}
+
+export interface StoreCounts {
+  readonly organisations: number;
+  readonly principals: number;
+  readonly submissions: number;
+  readonly samples: number;
+  readonly indicators: number;
+  readonly indicatorSources: number;
+  readonly publications: number;
+  readonly jobs: number;
+  readonly auditEvents: number;
+}
+
+export interface Store {
+  readonly backend: 'sqlite' | 'mongodb';
+
+  // Organisations
+  createOrganisation(org: NewOrganisation, now: string): Promise<Organisation>;
+  getOrganisation(id: string): Promise<Organisation | null>;
+  getOrganisationByName(name: string): Promise<Organisation | null>;
+  listOrganisations(): Promise<readonly Organisation[]>;
+  updateOrganisation(id: string, patch: OrganisationPatch): Promise<Organisation | null>;
+
+  // Principals
+  createPrincipal(p: NewPrincipal, now: string): Promise<Principal>;
+  getPrincipal(id: string): Promise<Principal | null>;
+  getPrincipalByName(name: string): Promise<Principal | null>;
+  listPrincipals(filter?: { readonly orgId?: string }): Promise<readonly Principal[]>;
+  updatePrincipal(id: string, patch: PrincipalPatch): Promise<Principal | null>;
+
+  // API tokens (the JWT itself is never stored; its jti is)
+  createToken(token: Omit<ApiToken, 'revokedAt'>): Promise<ApiToken>;
+  getToken(jti: string): Promise<ApiToken | null>;
+  listTokens(principalId?: string): Promise<readonly ApiToken[]>;
+  /** Returns the token with revokedAt set; revoking twice keeps the first time. Null if unknown. */
+  revokeToken(jti: string, at: string): Promise<ApiToken | null>;
+
+  // Submissions and their analysis job, created together and idempotently.
+  createSubmission(sub: NewSubmission, job: NewJob): Promise<CreatedSubmission>;
+  getSubmission(id: string): Promise<Submission | null>;
+  findSubmissionByDedupKey(orgId: string, dedupKey: string): Promise<Submission | null>;
+  listSubmissions(filter: SubmissionFilter, page: PageRequest): Promise<Page<Submission>>;
+  countSubmissionsByStatus(filter?: Omit<SubmissionFilter, 'status'>): Promise<Readonly<Record<SubmissionStatus, number>>>;
+  updateSubmission(id: string, patch: SubmissionPatch, now: string): Promise<Submission | null>;
+
+  // Samples (blob references; tombstones after purge)
+  putSample(sample: NewSample): Promise<Sample>;
+  listSamples(submissionId: string): Promise<readonly Sample[]>;
+  listSampleRefs(query: SampleRefQuery): Promise<readonly Sample[]>;
+  /** Marks every reference to this blob purged; returns how many records changed. */
+  markBlobPurged(sha256: string, at: string): Promise<number>;
+
+  // Indicators with their sources
+  /** Upserts each indicator and this submission's source for it (one source per indicator and submission). */
+  upsertIndicators(submissionId: string, orgId: string, seenAt: string, inputs: readonly IndicatorInput[]): Promise<readonly Indicator[]>;
+  getIndicator(id: string): Promise<IndicatorWithSources | null>;
+  listIndicatorsForSubmission(submissionId: string): Promise<readonly IndicatorWithSources[]>;
+  setSourceFalsePositive(indicatorId: string, submissionId: string, falsePositive: boolean): Promise<boolean>;
+  removeIndicatorSource(indicatorId: string, submissionId: string): Promise<boolean>;
+
+  // Publication log
+  /** Appends entries in order with strictly increasing seq; an existing idempotencyKey returns its entry. */
+  appendPublications(entries: readonly NewPublication[], now: string): Promise<readonly PublicationEntry[]>;
+  listPublications(query: PublicationQuery): Promise<readonly PublicationEntry[]>;
+  lastPublicationSeq(): Promise<number>;
+
+  // Jobs
+  getJob(id: string): Promise<Job | null>;
+  getJobForSubmission(submissionId: string, type: JobType): Promise<Job | null>;
+  /** Atomically claims one due job (pending with runAfter <= now, or running with an expired lease). */
+  claimJob(req: ClaimRequest): Promise<Job | null>;
+  /** Extends the lease if still held by workerId; false when the lease was lost. */
+  renewLease(jobId: string, workerId: string, leaseUntil: string): Promise<boolean>;
+  /** Marks done if still held by workerId; false when the lease was lost (another worker owns it). */
+  completeJob(jobId: string, workerId: string, now: string): Promise<boolean>;
+  failJob(jobId: string, workerId: string, failure: JobFailure): Promise<boolean>;
+  /** Puts a job back to pending now (re-run analysis); creates it if missing. */
+  requeueJob(job: NewJob, now: string): Promise<Job>;
+  countJobs(status: Job['status']): Promise<number>;
+
+  // Audit (append-only hash chain; the chain logic lives in core/audit.ts)
+  /**
+   * Appends one event. `make` receives the current last event (or null) and returns the new one;
+   * the adapter guarantees `make` sees the true last event (transaction or retry on seq conflict).
+   */
+  appendAudit(make: (prev: AuditEvent | null) => AuditEvent): Promise<AuditEvent>;
+  listAudit(afterSeq: number, limit: number): Promise<readonly AuditEvent[]>;
+  /** The head record (seq and hash of the last appended event), written with each append. */
+  auditHead(): Promise<{ readonly seq: number; readonly hash: string } | null>;
+
+  counts(): Promise<StoreCounts>;
+  close(): Promise<void>;
+}
