@@ -1,0 +1,80 @@
+// The publication log in SQLite: AUTOINCREMENT gives a strictly increasing seq that is never
+// reused; the idempotency key makes republishing return the entry already in the log.
+import type { InfoKind, PublicationAction, PublicationEntry, SharingClass } from '../types.ts';
+import type { NewPublication, PublicationQuery } from './port.ts';
+import { checkLimit, inWriteTransaction, toJson, type Db, type SyncStore } from './sqlite-db.ts';
+
+interface PublicationRow {
+  seq: number;
+  idempotency_key: string;
+  action: string;
+  indicator_id: string;
+  submission_id: string;
+  kind: string;
+  class: string;
+  published_at: string;
+}
+
+function rowToEntry(r: PublicationRow): PublicationEntry {
+  return {
+    seq: r.seq,
+    idempotencyKey: r.idempotency_key,
+    action: r.action as PublicationAction,
+    indicatorId: r.indicator_id,
+    submissionId: r.submission_id,
+    kind: r.kind as InfoKind,
+    class: r.class as SharingClass,
+    publishedAt: r.published_at,
+  };
+}
+
+type PublicationMethods = Pick<SyncStore, 'appendPublications' | 'listPublications' | 'lastPublicationSeq'>;
+
+export function sqlitePublications(db: Db): PublicationMethods {
+  const byKey = db.prepare<[string], PublicationRow>('SELECT * FROM publications WHERE idempotency_key = ?');
+  const insert = db.prepare<Omit<PublicationRow, 'seq'>, PublicationRow>(`
+    INSERT INTO publications (idempotency_key, action, indicator_id, submission_id, kind, class, published_at)
+    VALUES (@idempotency_key, @action, @indicator_id, @submission_id, @kind, @class, @published_at)
+    RETURNING *`);
+  // `classes` and `indicators` are JSON arrays, or NULL for no restriction.
+  const list = db.prepare<{ after: number; classes: string | null; indicators: string | null; limit: number }, PublicationRow>(`
+    SELECT * FROM publications
+     WHERE seq > @after
+       AND (@classes IS NULL OR class IN (SELECT value FROM json_each(@classes)))
+       AND (@indicators IS NULL OR indicator_id IN (SELECT value FROM json_each(@indicators)))
+     ORDER BY seq
+     LIMIT @limit`);
+  const last = db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM publications');
+
+  return {
+    appendPublications(entries: readonly NewPublication[], now: string) {
+      return inWriteTransaction(db, () =>
+        entries.map((e) => {
+          const row =
+            byKey.get(e.idempotencyKey) ??
+            insert.get({
+              idempotency_key: e.idempotencyKey,
+              action: e.action,
+              indicator_id: e.indicatorId,
+              submission_id: e.submissionId,
+              kind: e.kind,
+              class: e.class,
+              published_at: now,
+            })!;
+          return rowToEntry(row);
+        }),
+      );
+    },
+    listPublications(q: PublicationQuery) {
+      return list
+        .all({
+          after: q.afterSeq,
+          classes: q.classes ? toJson(q.classes) : null,
+          indicators: q.indicatorIds ? toJson(q.indicatorIds) : null,
+          limit: checkLimit(q.limit),
+        })
+        .map(rowToEntry);
+    },
+    lastPublicationSeq: () => last.get()!.seq ?? 0,
+  };
+}

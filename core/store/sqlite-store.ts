@@ -1,0 +1,48 @@
+// The embedded store: one SQLite file (WAL, synchronous=FULL), composed from one module per
+// concern. better-sqlite3 is synchronous; the port is async so the MongoDB adapter fits the same
+// shape, and every SQLite failure reaches callers as a C4Error (STORE_UNAVAILABLE → SMTP 451).
+import type { Store, StoreCounts } from './port.ts';
+import { asyncStore, openDatabase, type Db, type SqliteStoreOptions } from './sqlite-db.ts';
+import { sqliteAudit } from './sqlite-audit.ts';
+import { sqliteDirectory } from './sqlite-directory.ts';
+import { sqliteIndicators } from './sqlite-indicators.ts';
+import { sqliteJobQueries, sqliteJobs } from './sqlite-jobs.ts';
+import { sqlitePublications } from './sqlite-publications.ts';
+import { sqliteSamples } from './sqlite-samples.ts';
+import { sqliteSubmissions } from './sqlite-submissions.ts';
+
+export type { SqliteStoreOptions } from './sqlite-db.ts';
+
+function sqliteCounts(db: Db): () => StoreCounts {
+  const count = db.prepare<[], StoreCounts>(`
+    SELECT (SELECT COUNT(*) FROM organisations)     AS organisations,
+           (SELECT COUNT(*) FROM principals)        AS principals,
+           (SELECT COUNT(*) FROM submissions)       AS submissions,
+           (SELECT COUNT(*) FROM samples)           AS samples,
+           (SELECT COUNT(*) FROM indicators)        AS indicators,
+           (SELECT COUNT(*) FROM indicator_sources) AS indicatorSources,
+           (SELECT COUNT(*) FROM publications)      AS publications,
+           (SELECT COUNT(*) FROM jobs)              AS jobs,
+           (SELECT COUNT(*) FROM audit_events)      AS auditEvents`);
+  return () => count.get()!;
+}
+
+/**
+ * Opens (creating if needed) the database file and migrates its schema. Throws SCHEMA_TOO_NEW for
+ * a file written by a newer program, STORE_CORRUPT for a file that is not a database, and
+ * STORE_UNAVAILABLE when the file cannot be opened.
+ */
+export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Store {
+  const db = openDatabase(file, opts);
+  const jobQueries = sqliteJobQueries(db);
+  return asyncStore(db, {
+    ...sqliteDirectory(db),
+    ...sqliteSubmissions(db, jobQueries),
+    ...sqliteSamples(db),
+    ...sqliteIndicators(db),
+    ...sqlitePublications(db),
+    ...sqliteJobs(db, jobQueries),
+    ...sqliteAudit(db),
+    counts: sqliteCounts(db),
+  });
+}

@@ -1,0 +1,118 @@
+// The vault: encryption, hashing and verification over a backend that only moves sealed bytes.
+// Nothing is handed to the backend in plaintext; every read is checked twice (GCM tag bound to the
+// id, then SHA-256 of the plaintext against the id).
+import { C4Error } from '../core/errors.ts';
+import { assertBlobId } from './blob-id.ts';
+import { sha256Hex } from './hashes.ts';
+import type { VaultKeyring } from './keyring.ts';
+import { parseHeader, seal, unseal, type SealedHeader } from './sealed-format.ts';
+import type { BlobInfo, PutResult, SealedBlobBackend, Vault } from './vault-port.ts';
+
+export { createKeyring, keyringFromSecrets, type VaultKeyring } from './keyring.ts';
+
+export function createVault(backend: SealedBlobBackend, keys: VaultKeyring): Vault {
+  /** Backend failures become VAULT_UNAVAILABLE; errors the backend already classified pass through. */
+  async function io<T>(op: string, id: string | null, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof C4Error) throw err;
+      throw new C4Error('VAULT_UNAVAILABLE', `vault backend failed to ${op}${id ? ` blob ${id}` : ''}`, id ? { sha256: id } : {}, {
+        cause: err,
+      });
+    }
+  }
+
+  function currentKey(): { id: string; key: Buffer } {
+    const key = keys.key(keys.currentKeyId);
+    if (!key) throw new C4Error('VAULT_KEY_UNKNOWN', `current vault key ${keys.currentKeyId} is missing from the keyring`);
+    return { id: keys.currentKeyId, key };
+  }
+
+  function sealCurrent(plain: Buffer, id: string): Buffer {
+    const { id: keyId, key } = currentKey();
+    return seal(plain, id, keyId, key);
+  }
+
+  async function readSealed(id: string): Promise<Buffer> {
+    const sealed = await io('read', id, () => backend.read(id));
+    if (!sealed) throw new C4Error('VAULT_NOT_FOUND', `blob ${id} is not in the vault`, { sha256: id });
+    return sealed;
+  }
+
+  function open(id: string, sealed: Buffer): { header: SealedHeader; plain: Buffer } {
+    const header = parseHeader(sealed, id);
+    const key = keys.key(header.keyId);
+    if (!key) {
+      throw new C4Error('VAULT_KEY_UNKNOWN', `blob ${id} is encrypted under unknown key ${header.keyId}`, { sha256: id, keyId: header.keyId });
+    }
+    const plain = unseal(sealed, header, id, key);
+    if (sha256Hex(plain) !== id) {
+      throw new C4Error('VAULT_TAMPERED', `blob ${id} failed its integrity check: content hash differs`, { sha256: id, reason: 'hash mismatch' });
+    }
+    return { header, plain };
+  }
+
+  return {
+    async put(content: Buffer): Promise<PutResult> {
+      const sha256 = sha256Hex(content);
+      const result = (created: boolean): PutResult => ({ sha256, size: content.length, created });
+      if (await io('check', sha256, () => backend.exists(sha256))) return result(false);
+      const sealed = sealCurrent(content, sha256);
+      return result(await io('write', sha256, () => backend.write(sha256, sealed)));
+    },
+
+    async get(sha256: string): Promise<Buffer> {
+      assertBlobId(sha256);
+      return open(sha256, await readSealed(sha256)).plain;
+    },
+
+    async has(sha256: string): Promise<boolean> {
+      assertBlobId(sha256);
+      return io('check', sha256, () => backend.exists(sha256));
+    },
+
+    /** From the header alone (no decryption); a malformed header throws VAULT_TAMPERED. */
+    async info(sha256: string): Promise<BlobInfo | null> {
+      assertBlobId(sha256);
+      const sealed = await io('read', sha256, () => backend.read(sha256));
+      if (!sealed) return null;
+      const header = parseHeader(sealed, sha256);
+      return { sha256, size: header.plainSize, keyId: header.keyId };
+    },
+
+    async delete(sha256: string): Promise<boolean> {
+      assertBlobId(sha256);
+      return io('remove', sha256, () => backend.remove(sha256));
+    },
+
+    /** True when re-encrypted; false when already under the current key. Missing: VAULT_NOT_FOUND. */
+    async rewrap(sha256: string): Promise<boolean> {
+      assertBlobId(sha256);
+      const { header, plain } = open(sha256, await readSealed(sha256));
+      if (header.keyId === keys.currentKeyId) return false;
+      const sealed = sealCurrent(plain, sha256);
+      await io('replace', sha256, () => backend.replace(sha256, sealed));
+      return true;
+    },
+
+    async *list(): AsyncIterable<string> {
+      const it = backend.ids()[Symbol.asyncIterator]();
+      let finished = false;
+      try {
+        for (;;) {
+          const next = await io('list', null, () => it.next());
+          if (next.done) {
+            finished = true;
+            return;
+          }
+          yield next.value;
+        }
+      } finally {
+        if (!finished) await it.return?.();
+      }
+    },
+
+    freeBytes: () => io('measure free space of', null, () => backend.freeBytes()),
+  };
+}

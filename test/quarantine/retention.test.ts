@@ -1,0 +1,247 @@
+// Retention over the real SQLite store and filesystem vault.
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { createAuditAppender, verifyAudit } from '../../core/audit.ts';
+import { createLogger } from '../../core/logger.ts';
+import { openSqliteStore } from '../../core/store/sqlite-store.ts';
+import type { Store } from '../../core/store/port.ts';
+import type { SharingClass } from '../../core/types.ts';
+import { createFsBackend } from '../../quarantine/fs-backend.ts';
+import { hashBuffer } from '../../quarantine/hashes.ts';
+import { loadRetentionPolicy, type RetentionPolicy } from '../../quarantine/retention-policy.ts';
+import { planRetention, runRetention, type RetentionDeps } from '../../quarantine/retention.ts';
+import { createKeyring, createVault } from '../../quarantine/vault.ts';
+import type { Vault } from '../../quarantine/vault-port.ts';
+import { makeTempDir, rejectsWith, type TempDir } from './helpers.ts';
+
+const POLICIES_DIR = fileURLToPath(new URL('../../policies', import.meta.url));
+const NOW = new Date('2026-03-01T12:00:00.000Z');
+const DAY = 24 * 60 * 60 * 1000;
+const daysAgo = (n: number): string => new Date(NOW.getTime() - n * DAY).toISOString();
+
+describe('retention', () => {
+  let tmp: TempDir;
+  let store: Store;
+  let vaultRoot: string;
+  let vault: Vault;
+  let policy: RetentionPolicy;
+  let deps: RetentionDeps;
+  const auditKey = randomBytes(32);
+  let seq = 0;
+
+  beforeEach(async () => {
+    tmp = await makeTempDir('retention');
+    store = openSqliteStore(path.join(tmp.dir, 'c4tap.db'));
+    vaultRoot = path.join(tmp.dir, 'vault');
+    vault = createVault(createFsBackend(vaultRoot), createKeyring([{ id: 'k1', key: randomBytes(32) }], 'k1'));
+    policy = loadRetentionPolicy(POLICIES_DIR);
+    const clock = () => NOW;
+    deps = { store, vault, audit: createAuditAppender(store, clock, auditKey), clock, log: createLogger({ level: 'silent' }), policy };
+    await store.createOrganisation(
+      {
+        id: 'org_1', name: 'Example Rail', tier: 'participant', sector: 'rail', domains: ['rail.example'], networks: [],
+        contacts: [], language: 'en', defaultClasses: {}, rulesAcceptedAt: daysAgo(1000),
+      },
+      daysAgo(1000),
+    );
+    await store.createPrincipal(
+      {
+        id: 'pri_1', orgId: 'org_1', name: 'soc', displayName: 'SOC', email: 'soc@rail.example', roles: ['submitter'],
+        status: 'active', passwordHash: null, mustChangePassword: false, smtpSecretHash: null, allowedSenders: [],
+        totpSecret: null, language: 'en', timeZone: 'UTC',
+      },
+      daysAgo(1000),
+    );
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await tmp.remove();
+  });
+
+  /** A submission received `age` days ago whose sample kind is `cls`, storing `content` in the vault. */
+  async function submitSample(content: Buffer, cls: SharingClass, age: number): Promise<{ submissionId: string; sha256: string }> {
+    const submissionId = `sub_${++seq}`;
+    const at = daysAgo(age);
+    const { sha256, size } = await vault.put(content);
+    await store.createSubmission(
+      {
+        id: submissionId, principalId: 'pri_1', orgId: 'org_1', receivedAt: at, rawSha256: sha256, rawSize: size,
+        messageId: null, dedupKey: submissionId, subject: null, classDecisions: [],
+        envelope: { mailFrom: 'soc@rail.example', rcptTo: ['report@c4tap.example'], remoteAddress: '127.0.0.1', heloName: 'mx', transport: 'smtp' },
+        classes: { sample: cls, mail: cls, network: cls, file: cls },
+      },
+      { id: `job_${seq}`, type: 'analyse', submissionId, runAfter: at },
+    );
+    const { sha1, md5 } = hashBuffer(content);
+    await store.putSample({
+      submissionId, sha256, sha1, md5, size, role: 'attachment', declaredName: 'invoice.doc', declaredType: null,
+      detectedType: null, class: cls, storedAt: at, details: {},
+    });
+    return { submissionId, sha256 };
+  }
+
+  const blob = (label: string): Buffer => Buffer.concat([Buffer.from(label), randomBytes(64)]);
+
+  it('keeps the shipped policy valid, with RED kept shortest', () => {
+    for (const cls of ['AMBER', 'YELLOW', 'GREEN', 'WHITE'] as const) {
+      expect(policy.sampleDays[cls]).to.be.at.least(policy.sampleDays.RED);
+    }
+  });
+
+  it('purges nothing on a dry run but reports and audits the plan', async () => {
+    const old = await submitSample(blob('old red'), 'RED', policy.sampleDays.RED + 1);
+    await submitSample(blob('young red'), 'RED', 1);
+
+    const result = await runRetention(deps, { dryRun: true });
+
+    expect(result.plan.blobs.map((b) => b.sha256)).to.deep.equal([old.sha256]);
+    expect(result.purged).to.deep.equal([]);
+    expect(await vault.has(old.sha256)).to.equal(true);
+    expect((await store.listSamples(old.submissionId))[0]!.purgedAt).to.equal(null);
+    expect(result.audit.action).to.equal('retention.planned');
+    expect(result.audit.data['hashes']).to.deep.equal([old.sha256]);
+  });
+
+  it('deletes expired RED blobs but keeps younger ones and longer-kept classes', async () => {
+    const oldRed = await submitSample(blob('old red'), 'RED', policy.sampleDays.RED + 1);
+    const youngRed = await submitSample(blob('young red'), 'RED', policy.sampleDays.RED - 1);
+    const amber = await submitSample(blob('amber'), 'AMBER', policy.sampleDays.RED + 1);
+    const oldAmber = await submitSample(blob('old amber'), 'AMBER', policy.sampleDays.AMBER + 1);
+
+    const result = await runRetention(deps, { dryRun: false });
+
+    expect([...result.purged].sort()).to.deep.equal([oldRed.sha256, oldAmber.sha256].sort());
+    expect(result.failed).to.deep.equal([]);
+    await rejectsWith(vault.get(oldRed.sha256), 'VAULT_NOT_FOUND');
+    expect(await vault.has(oldAmber.sha256)).to.equal(false);
+    expect(await vault.has(youngRed.sha256)).to.equal(true);
+    expect(await vault.has(amber.sha256)).to.equal(true);
+  });
+
+  it('keeps a blob still referenced by a fresh submission', async () => {
+    const content = blob('shared attachment');
+    const old = await submitSample(content, 'RED', policy.sampleDays.RED + 30);
+    await submitSample(content, 'RED', 2);
+
+    const plan = await planRetention(store, policy, NOW);
+    const result = await runRetention(deps, { dryRun: false });
+
+    expect(plan.blobs).to.deep.equal([]);
+    expect(result.purged).to.deep.equal([]);
+    expect(await vault.has(old.sha256)).to.equal(true);
+  });
+
+  it('purges a shared blob once every reference is past its own period, marking every record', async () => {
+    const content = blob('shared and old');
+    const red = await submitSample(content, 'RED', policy.sampleDays.RED + 1);
+    await submitSample(content, 'GREEN', policy.sampleDays.GREEN + 1);
+
+    const result = await runRetention(deps, { dryRun: false });
+
+    expect(result.purged).to.deep.equal([red.sha256]);
+    expect(result.referencesPurged).to.equal(2);
+    expect(await vault.has(red.sha256)).to.equal(false);
+  });
+
+  it('keeps the sample record as a tombstone with its hashes and purge time', async () => {
+    const content = blob('tombstone');
+    const { submissionId, sha256 } = await submitSample(content, 'RED', policy.sampleDays.RED + 1);
+
+    await runRetention(deps, { dryRun: false });
+
+    const [record] = await store.listSamples(submissionId);
+    const { sha1, md5 } = hashBuffer(content);
+    expect(record).to.include({ sha256, sha1, md5, size: content.length, declaredName: 'invoice.doc', purgedAt: NOW.toISOString() });
+  });
+
+  it('appends one verifiable retention.purged audit event per run with hashes and counts', async () => {
+    const { sha256 } = await submitSample(blob('audited'), 'RED', policy.sampleDays.RED + 1);
+
+    await runRetention(deps, { dryRun: false });
+    const second = await runRetention(deps, { dryRun: false });
+
+    const events = await store.listAudit(0, 10);
+    expect(events.map((e) => e.action)).to.deep.equal(['retention.purged', 'retention.purged']);
+    expect(events[0]!.data['hashes']).to.deep.equal([sha256]);
+    expect(events[0]!.data['counts']).to.include({ blobs: 1, references: 1, bytes: 64 + 'audited'.length });
+    expect(second.plan.blobs).to.deep.equal([]);
+    expect(events[1]!.data['hashes']).to.deep.equal([]);
+    expect((await verifyAudit(store, auditKey)).ok).to.equal(true);
+  });
+
+  it('keeps a blob that a new submission stored while the run was planning', async () => {
+    const content = blob('arrives during the run');
+    const old = await submitSample(content, 'RED', policy.sampleDays.RED + 1);
+    let arrived = false;
+    const racing: RetentionDeps = {
+      ...deps,
+      store: {
+        markBlobPurged: (sha, at) => store.markBlobPurged(sha, at),
+        async listSampleRefs(q) {
+          const page = await store.listSampleRefs(q);
+          if (!arrived) {
+            arrived = true;
+            await submitSample(content, 'RED', 0);
+          }
+          return page;
+        },
+      },
+    };
+
+    const result = await runRetention(racing, { dryRun: false });
+
+    expect(result.plan.blobs.map((b) => b.sha256)).to.deep.equal([old.sha256]);
+    expect(result.kept).to.deep.equal([old.sha256]);
+    expect(await vault.has(old.sha256)).to.equal(true);
+    expect((await store.listSamples(old.submissionId))[0]!.purgedAt).to.equal(null);
+  });
+
+  it('leaves the record unpurged and reports the failure when the blob cannot be deleted', async () => {
+    const { submissionId, sha256 } = await submitSample(blob('stuck'), 'RED', policy.sampleDays.RED + 1);
+    await rm(path.join(vaultRoot, sha256.slice(0, 2)), { recursive: true });
+    await writeFile(path.join(vaultRoot, sha256.slice(0, 2)), 'not a directory');
+
+    const result = await runRetention(deps, { dryRun: false });
+
+    expect(result.purged).to.deep.equal([]);
+    expect(result.failed.map((f) => f.sha256)).to.deep.equal([sha256]);
+    expect((await store.listSamples(submissionId))[0]!.purgedAt).to.equal(null);
+    expect(result.audit.data['failed']).to.have.length(1);
+  });
+});
+
+describe('retention policy file', () => {
+  let tmp: TempDir;
+  beforeEach(async () => {
+    tmp = await makeTempDir('policy');
+    await mkdir(path.join(tmp.dir, 'retention'));
+  });
+  afterEach(() => tmp.remove());
+
+  const write = (text: string) => writeFile(path.join(tmp.dir, 'retention', 'retention.json'), text);
+  const valid = { version: 1, sampleDays: { RED: 10, AMBER: 20, YELLOW: 20, GREEN: 30, WHITE: 30 } };
+
+  it('loads a complete policy', async () => {
+    await write(JSON.stringify(valid));
+    expect(loadRetentionPolicy(tmp.dir).sampleDays).to.deep.equal(valid.sampleDays);
+  });
+
+  it('names every bad key of an invalid policy', async () => {
+    const { WHITE: _white, ...rest } = valid.sampleDays;
+    await write(JSON.stringify({ version: 1, sampleDays: { ...rest, RED: 0, BLUE: 5 } }));
+    const err = await rejectsWith(Promise.resolve().then(() => loadRetentionPolicy(tmp.dir)), 'CONFIG_INVALID');
+    expect(err.message).to.contain('sampleDays.RED').and.contain('sampleDays.WHITE').and.contain('BLUE');
+  });
+
+  it('says which file is not JSON, or missing', async () => {
+    await write('{ "version": 1, ');
+    const bad = await rejectsWith(Promise.resolve().then(() => loadRetentionPolicy(tmp.dir)), 'CONFIG_INVALID');
+    expect(bad.message).to.contain(path.join('retention', 'retention.json'));
+    const missing = await rejectsWith(Promise.resolve().then(() => loadRetentionPolicy(path.join(tmp.dir, 'none'))), 'CONFIG_INVALID');
+    expect(missing.message).to.contain('none');
+  });
+});
