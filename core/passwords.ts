@@ -1,0 +1,38 @@
+// Password and secret hashing with scrypt (Node's crypto; no native add-on needed).
+// Format: scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>, so parameters can be raised later.
+import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+const N = 1 << 15;
+const R = 8;
+const P = 1;
+const KEYLEN = 32;
+
+function scrypt(secret: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scryptCb(secret, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))),
+  );
+}
+
+export async function hashSecret(secret: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scrypt(secret, salt, KEYLEN, { N, r: R, p: P, maxmem: 128 * N * R * 2 });
+  return ['scrypt', N, R, P, salt.toString('base64'), hash.toString('base64')].join('$');
+}
+
+/** Constant-time check; a malformed stored hash never matches. */
+export async function verifySecret(secret: string, stored: string | null): Promise<boolean> {
+  if (!stored) return false;
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [n, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
+  const salt = Buffer.from(parts[4]!, 'base64');
+  const expected = Buffer.from(parts[5]!, 'base64');
+  if (!n || !r || !p || expected.length === 0) return false;
+  const got = await scrypt(secret, salt, expected.length, { N: n, r, p, maxmem: 128 * n * r * 2 });
+  return timingSafeEqual(got, expected);
+}
+
+/** A random secret that is easy to paste: 24 base64url characters (144 bits). */
+export function generateSecret(): string {
+  return randomBytes(18).toString('base64url');
+}

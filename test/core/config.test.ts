@@ -1,0 +1,80 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, redactConfig } from '../../core/config.ts';
+import { isC4Error } from '../../core/errors.ts';
+
+function failure(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('configuration', function () {
+  it('defaults to the embedded set-up on loopback: ./var, SMTP 2525, HTTP 8080, SQLite', function () {
+    const cfg = loadConfig({ env: {} });
+    expect(cfg.dataDir).to.equal(path.resolve('var'));
+    expect(cfg.smtp).to.include({ host: '127.0.0.1', port: 2525, maxMessageBytes: 25 * 1024 * 1024 });
+    expect(cfg.http).to.include({ host: '127.0.0.1', port: 8080 });
+    expect(cfg.store.backend).to.equal('sqlite');
+  });
+
+  it('takes environment overrides over the file, converting numbers and booleans', function () {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'c4cfg-'));
+    try {
+      const file = path.join(dir, 'c.json');
+      writeFileSync(file, JSON.stringify({ smtp: { port: 2600, maxRecipients: 3 }, dataDir: '/srv/c4' }));
+      const cfg = loadConfig({ file, env: { C4TAP_SMTP_PORT: '2700', C4TAP_SMTP_ALLOW_INSECURE_AUTH_ON_LOOPBACK: 'true' } });
+      expect(cfg.smtp.port).to.equal(2700);
+      expect(cfg.smtp.maxRecipients).to.equal(3);
+      expect(cfg.smtp.allowInsecureAuthOnLoopback).to.equal(true);
+      expect(cfg.dataDir).to.equal('/srv/c4');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails start-up naming every bad key, what was expected and its environment variable', function () {
+    const err = failure(() => loadConfig({ env: { C4TAP_SMTP_PORT: 'twenty-five', C4TAP_LOG_LEVEL: 'loud', C4TAP_HTTP_PORT: '70000' } }));
+    expect(isC4Error(err, 'CONFIG_INVALID')).to.equal(true);
+    expect(err.message).to.match(/smtp\.port: .*number.*C4TAP_SMTP_PORT/);
+    expect(err.message).to.match(/log\.level: .*"info".*C4TAP_LOG_LEVEL/);
+    expect(err.message).to.match(/http\.port: .*65535/);
+  });
+
+  it('refuses a config file that is not JSON, naming the file', function () {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'c4cfg-'));
+    try {
+      const file = path.join(dir, 'bad.json');
+      writeFileSync(file, '{ smtp: ');
+      const err = failure(() => loadConfig({ file, env: {} }));
+      expect(isC4Error(err, 'CONFIG_INVALID')).to.equal(true);
+      expect(err.message).to.contain(file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('requires a URI when the MongoDB backend is chosen, and MONGODB_URI selects it', function () {
+    expect(failure(() => loadConfig({ env: { C4TAP_STORE_BACKEND: 'mongodb' } })).message).to.match(/store\.mongodbUri/);
+    const cfg = loadConfig({ env: { MONGODB_URI: 'mongodb://127.0.0.1:27017/c4' } });
+    expect(cfg.store).to.include({ backend: 'mongodb', mongodbUri: 'mongodb://127.0.0.1:27017/c4' });
+  });
+
+  it('is frozen once loaded', function () {
+    const cfg = loadConfig({ env: {} });
+    expect(Object.isFrozen(cfg)).to.equal(true);
+    expect(Object.isFrozen(cfg.smtp)).to.equal(true);
+  });
+
+  it('redacts secrets when printed', function () {
+    const cfg = loadConfig({ env: { MONGODB_URI: 'mongodb://u:pw@db/c4', C4TAP_MAIL_RELAY_PASSWORD: 'hunter2' } });
+    const text = JSON.stringify(redactConfig(cfg));
+    expect(text).not.to.contain('hunter2');
+    expect(text).not.to.contain('pw@db');
+  });
+});

@@ -1,0 +1,71 @@
+// The HTTP surface: one Express app for the console and the API. Routers are passed in by the
+// composition root; this file owns only the shared stack (helmet, metrics, health, errors).
+import express, { type Express, type Router, type Request, type Response, type NextFunction } from 'express';
+import helmet from 'helmet';
+import type { Server } from 'node:http';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../core/logger.ts';
+import { ERROR_MAP, problemType, toC4Error } from '../core/errors.ts';
+
+export interface HttpDeps {
+  readonly log: Logger;
+  readonly registry: Registry;
+  readonly trustProxy: boolean;
+  /** Liveness plus the backends in use, for `GET /api/v1/health`. */
+  readonly health: () => Promise<Readonly<Record<string, unknown>>>;
+  readonly routers?: readonly { readonly path: string; readonly router: Router }[];
+}
+
+export function createHttpApp(deps: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: { 'default-src': ["'self'"], 'script-src': ["'self'"], 'style-src': ["'self'"], 'object-src': ["'none'"], 'frame-ancestors': ["'none'"] },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', deps.registry.contentType);
+    res.end(await deps.registry.metrics());
+  });
+  app.get('/api/v1/health', async (_req, res) => {
+    res.json({ status: 'ok', ...(await deps.health()) });
+  });
+  for (const r of deps.routers ?? []) app.use(r.path, r.router);
+  app.use((req: Request, res: Response) => {
+    res.status(404).type('application/problem+json').json({
+      type: problemType('NOT_FOUND'),
+      title: ERROR_MAP.NOT_FOUND.title,
+      status: 404,
+      code: 'NOT_FOUND',
+      instance: req.path,
+    });
+  });
+  // Express needs four parameters to see an error handler.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = toC4Error(err);
+    const status = ERROR_MAP[e.code].http;
+    deps.log.error({ event: 'http.error', code: e.code, path: req.path, err: e.cause ?? e }, 'request failed');
+    res.status(status).type('application/problem+json').json({
+      type: problemType(e.code),
+      title: ERROR_MAP[e.code].title,
+      status,
+      code: e.code,
+      ...(status < 500 ? { detail: e.message } : {}),
+    });
+  });
+  return app;
+}
+
+export function listen(app: Express, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
