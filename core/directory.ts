@@ -203,3 +203,8 @@ export async function bootstrapSecretariat(deps: DirectoryDeps, contactEmail: st
   });
   return { name: added.principal.name, password: added.consolePassword! };
 }
+
+/** May this principal submit mail (by SMTP or `c4tap import`)? */
+export function canSubmit(p: Pick<Principal, 'status' | 'roles'>): boolean {
+  return p.status === 'active' && p.roles.includes('submitter');
+}

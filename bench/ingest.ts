@@ -1,0 +1,151 @@
+// Ingest benchmark: messages per second accepted durably over loopback by the C4TAP SMTP server,
+// beside a bare smtp-server sink that only writes and fsyncs each message to a file, both driven
+// by Postfix's smtp-source in the same run, for 20 KB and 200 KB messages at 1 and 10 sessions,
+// with the greeting delay at smtp-server's 100 ms and at 0. Target: ratio >= 0.5.
+//
+// smtp-source cannot authenticate, so the C4TAP server runs with the benchmark-only option
+// `benchOnlyLoopbackPrincipal` (code-only, not a config key, loopback only): the session is that
+// principal's from the start, as after AUTH; every later step (sender check, disk check, the whole
+// durable accept) is the production path. STARTTLS and scrypt AUTH are not measured: they cost
+// the same per session whatever happens after, and smtp-source cannot do them.
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../core/config.ts';
+import { createLogger } from '../core/logger.ts';
+import { addOrganisation, addPrincipal } from '../core/directory.ts';
+import { loadOrCreateTls } from '../core/secrets.ts';
+import { openContext } from '../bin/context.ts';
+import { startSmtpServer } from '../ingest/smtp-server.ts';
+import { DelayedGreetingSmtpServer } from '../ingest/smtp-greeting.ts';
+import { drive, type LoadResult } from './smtp-source.ts';
+
+const FROM = 'soc@bench.example';
+const DROP = 'report@c4tap.example';
+
+export interface IngestCase {
+  readonly greetingDelayMs: number;
+  readonly bodyBytes: number;
+  readonly sessions: number;
+}
+
+export interface IngestRow extends IngestCase {
+  readonly sink: LoadResult;
+  readonly c4tap: LoadResult;
+  readonly ratio: number;
+}
+
+interface Target {
+  readonly port: number;
+  /** Messages the target holds durably (checked against what smtp-source sent). */
+  stored(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The bare sink: smtp-server (same greeting delay), each message written to its own file and fsynced. */
+async function startSink(dir: string, greetingDelayMs: number): Promise<Target> {
+  let stored = 0;
+  const server = new DelayedGreetingSmtpServer({
+    greetingDelayMs,
+    authOptional: true,
+    disableReverseLookup: true,
+    logger: false,
+    size: 25 * 1024 * 1024,
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        void (async () => {
+          const file = await open(path.join(dir, randomBytes(8).toString('hex')), 'wx', 0o600);
+          try {
+            await file.writeFile(Buffer.concat(chunks));
+            await file.sync();
+          } finally {
+            await file.close();
+          }
+          stored++;
+        })().then(() => callback(null, 'stored'), (err: Error) => callback(err));
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.server.address();
+  return {
+    port: typeof addr === 'object' && addr ? addr.port : 0,
+    stored: async () => stored,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The C4TAP server over a fresh data directory, with one participant and its bench principal. */
+async function startC4tap(dir: string, greetingDelayMs: number): Promise<Target> {
+  const config = loadConfig({
+    env: {},
+    overrides: { dataDir: dir, exchange: { dropAddress: DROP }, smtp: { port: 0, greetingDelayMs, minFreeBytes: 0, maxConnectionsPerClient: 1000 }, log: { level: 'silent' } },
+  });
+  const ctx = await openContext(config, { defaultMetrics: false, log: createLogger({ level: 'silent' }) });
+  const org = await addOrganisation(ctx, 'bench', {
+    name: 'Bench Org',
+    tier: 'participant',
+    sector: 'bench',
+    domains: ['bench.example'],
+    contacts: [{ name: 'bench', means: [{ kind: 'email', value: FROM }, { kind: 'phone', value: '+81 3 0000 0000' }] }],
+  });
+  const { principal } = await addPrincipal(ctx, 'bench', { orgId: org.id, name: 'bench', email: FROM, roles: ['submitter'] });
+  const tls = await loadOrCreateTls(dir, 'localhost');
+  const server = await startSmtpServer({ ...ctx, tls, benchOnlyLoopbackPrincipal: principal, closeGraceMs: 1000 });
+  return {
+    port: server.port,
+    stored: async () => (await ctx.store.counts()).submissions,
+    close: async () => {
+      await server.close();
+      await ctx.close();
+    },
+  };
+}
+
+async function measure(start: (dir: string) => Promise<Target>, c: IngestCase, budgetMs: number): Promise<LoadResult> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'c4tap-bench-'));
+  try {
+    const target = await start(dir);
+    try {
+      const result = await drive({ port: target.port, sessions: c.sessions, bodyBytes: c.bodyBytes, from: FROM, to: DROP, budgetMs });
+      const stored = await target.stored();
+      if (stored !== result.messages) throw new Error(`sent ${result.messages} messages but ${stored} are stored`);
+      return result;
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchIngest(cases: readonly IngestCase[], budgetMs: number, report: (row: IngestRow) => void): Promise<IngestRow[]> {
+  const rows: IngestRow[] = [];
+  for (const c of cases) {
+    const sink = await measure(async (dir) => startSink(dir, c.greetingDelayMs), c, budgetMs);
+    const c4tap = await measure(async (dir) => startC4tap(dir, c.greetingDelayMs), c, budgetMs);
+    const row = { ...c, sink, c4tap, ratio: c4tap.perSecond / sink.perSecond };
+    rows.push(row);
+    report(row);
+  }
+  return rows;
+}
+
+export const INGEST_CASES: readonly IngestCase[] = [100, 0].flatMap((greetingDelayMs) =>
+  [20 * 1024, 200 * 1024].flatMap((bodyBytes) => [1, 10].map((sessions) => ({ greetingDelayMs, bodyBytes, sessions }))),
+);
+
+export function formatIngestRow(r: IngestRow): string {
+  const kb = `${Math.round(r.bodyBytes / 1024)} KB`;
+  return [
+    `greeting ${String(r.greetingDelayMs).padStart(3)} ms`,
+    kb.padStart(6),
+    `${String(r.sessions).padStart(2)} session${r.sessions === 1 ? ' ' : 's'}`,
+    `sink ${r.sink.perSecond.toFixed(1).padStart(7)} msg/s`,
+    `c4tap ${r.c4tap.perSecond.toFixed(1).padStart(7)} msg/s`,
+    `ratio ${r.ratio.toFixed(2)}${r.ratio >= 0.5 ? '' : '  (below target 0.5)'}`,
+  ].join('  ');
+}

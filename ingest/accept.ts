@@ -1,0 +1,178 @@
+// The durable accept pipeline, shared by SMTP and `c4tap import`: store the raw message, find the
+// original(s) in the forward, decide the classes, then record one submission (with its analysis
+// job) per original. It resolves only once every write is durable, so SMTP may answer 250 after it;
+// if it throws, nothing was promised and the sender retries (451). Every step is idempotent, so a
+// retry after a failure half-way (or a crash) completes the same submissions instead of adding new
+// ones.
+//
+// Several originals in one message (e.g. three message/rfc822 attachments): each becomes its own
+// submission, with its own dedup key, all sharing the same raw message and the same classes (one
+// note, one subject, one drop address). The result lists them in attachment order.
+import { createHash } from 'node:crypto';
+import type { Logger } from '../core/logger.ts';
+import type { Clock, IdGenerator } from '../core/ids.ts';
+import type { Store } from '../core/store/port.ts';
+import type { ClassByKind, ClassDecision, Envelope, Organisation, Principal, SampleRole, Submission } from '../core/types.ts';
+import { C4Error } from '../core/errors.ts';
+import type { Vault } from '../quarantine/vault-port.ts';
+import { hashBuffer, type FileHashes } from '../quarantine/hashes.ts';
+import { unwrapForward, DEFAULT_UNWRAP_LIMITS, type OriginalItem, type UnwrapLimits, type UnwrapResult } from './unwrap/index.ts';
+import { decideClasses } from './class-directives.ts';
+
+export interface AcceptDeps {
+  readonly store: Store;
+  readonly vault: Vault;
+  readonly clock: Clock;
+  readonly newId: IdGenerator;
+  readonly log: Logger;
+  /** The configured drop address (exchange.dropAddress). */
+  readonly dropAddress: string;
+  readonly unwrapLimits?: UnwrapLimits;
+}
+
+export interface AcceptInput {
+  /** The authenticated submitter (SMTP AUTH, or the principal named to `c4tap import`). */
+  readonly principal: Principal;
+  /** The principal's organisation, when the caller already has it. */
+  readonly org?: Organisation;
+  readonly envelope: Envelope;
+  /** The message exactly as received. */
+  readonly raw: Buffer;
+}
+
+export interface AcceptedSubmission {
+  readonly id: string;
+  /** true when this original had been received before: the existing submission is named. */
+  readonly duplicate: boolean;
+}
+
+export interface AcceptResult {
+  readonly submissions: readonly AcceptedSubmission[];
+  readonly rawSha256: string;
+}
+
+/** One original to record: the item, or the whole message when unwrapping failed. */
+interface Original {
+  readonly raw: Buffer;
+  readonly hashes: FileHashes;
+  readonly isWholeMessage: boolean;
+  readonly subject: string | null;
+  readonly messageId: string | null;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+function originalsOf(unwrapped: UnwrapResult, raw: Buffer, rawHashes: FileHashes): Original[] {
+  if (unwrapped.kind === 'failed') {
+    // Nothing is lost: the raw message is kept and the analyst sees why it was not unwrapped.
+    const details = { unwrapFailed: { reason: unwrapped.reason, message: unwrapped.message } };
+    return [{ raw, hashes: rawHashes, isWholeMessage: true, subject: null, messageId: null, details }];
+  }
+  return unwrapped.items.map((item: OriginalItem, index) => ({
+    raw: item.raw,
+    hashes: item.rawSource === 'message' ? rawHashes : hashBuffer(item.raw),
+    isWholeMessage: item.rawSource === 'message',
+    subject: item.headers.subject,
+    messageId: item.headers.messageId,
+    details: {
+      form: item.form,
+      path: item.path,
+      rawSource: item.rawSource,
+      item: index + 1,
+      items: unwrapped.items.length,
+      warnings: unwrapped.warnings,
+    },
+  }));
+}
+
+/**
+ * Duplicate key of an original: its Message-ID and the SHA-256 of its bytes. The store keeps one
+ * submission per (organisation, key), so the same message delivered again (an SMTP retry, or the
+ * same original forwarded twice) names the first submission.
+ */
+export function dedupKey(messageId: string | null, contentSha256: string): string {
+  return createHash('sha256').update(`${(messageId ?? '').trim().toLowerCase()}\n${contentSha256}`).digest('hex');
+}
+
+async function putSample(
+  deps: AcceptDeps,
+  submission: Submission,
+  blob: { readonly hashes: FileHashes; readonly size: number },
+  role: SampleRole,
+  details: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  await deps.store.putSample({
+    submissionId: submission.id,
+    ...blob.hashes,
+    size: blob.size,
+    role,
+    declaredName: null,
+    declaredType: 'message/rfc822',
+    detectedType: null,
+    class: submission.classes.sample,
+    storedAt: deps.clock().toISOString(),
+    details,
+  });
+}
+
+export async function acceptMessage(deps: AcceptDeps, input: AcceptInput): Promise<AcceptResult> {
+  const { principal, envelope, raw } = input;
+  const org = input.org ?? (await deps.store.getOrganisation(principal.orgId));
+  if (!org) throw new C4Error('NOT_FOUND', `organisation ${principal.orgId} of principal ${principal.id} is missing`);
+
+  // 1. The raw message, durably, before anything refers to it; meanwhile (CPU while the disk
+  // syncs) 2. the original(s) and the classes: note directive, subject tag, drop address, org default.
+  const [stored, unwrapped] = await Promise.all([
+    deps.vault.put(raw),
+    unwrapForward(raw, deps.unwrapLimits ?? DEFAULT_UNWRAP_LIMITS, { internalDomains: org.domains }),
+  ]);
+  const rawHashes = hashBuffer(raw);
+  const originals = originalsOf(unwrapped, raw, rawHashes);
+  const decided = decideClasses({
+    note: unwrapped.kind === 'unwrapped' ? unwrapped.note : null,
+    subject: unwrapped.kind === 'unwrapped' ? unwrapped.outer.subject : null,
+    recipients: envelope.rcptTo,
+    orgDefault: org.defaultClasses,
+    originalSubjects: originals.flatMap((o) => (o.subject === null ? [] : [o.subject])),
+  });
+  const classes: ClassByKind = decided.classes;
+  const classDecisions: readonly ClassDecision[] = decided.decisions;
+  const outerMessageId = unwrapped.kind === 'unwrapped' ? unwrapped.outer.messageId : null;
+
+  // Originals with bytes of their own (attached or rebuilt messages) go to the vault as well.
+  await Promise.all(originals.filter((o) => !o.isWholeMessage).map((o) => deps.vault.put(o.raw)));
+
+  // 3. One submission (with its analysis job) per original, then its sample records.
+  const submissions: AcceptedSubmission[] = [];
+  for (const original of originals) {
+    const now = deps.clock().toISOString();
+    const id = deps.newId('sub');
+    const created = await deps.store.createSubmission(
+      {
+        id,
+        principalId: principal.id,
+        orgId: org.id,
+        receivedAt: now,
+        rawSha256: stored.sha256,
+        rawSize: stored.size,
+        messageId: outerMessageId,
+        dedupKey: dedupKey(original.messageId, original.hashes.sha256),
+        envelope,
+        classes,
+        classDecisions,
+        subject: original.subject,
+        details: { ingest: { ...original.details, originalMessageId: original.messageId } },
+      },
+      { id: deps.newId('job'), type: 'analyse', submissionId: id, runAfter: now },
+    );
+    const submission = created.submission;
+    // Also for a duplicate: a retry after a failure between the two writes completes the record,
+    // and a second delivery with different bytes stays referenced (never an orphan blob).
+    const sameRaw = submission.rawSha256 === stored.sha256;
+    await putSample(deps, submission, { hashes: rawHashes, size: raw.length }, 'raw', sameRaw ? {} : { redelivery: true, receivedAt: now });
+    if (!original.isWholeMessage) await putSample(deps, submission, { hashes: original.hashes, size: original.raw.length }, 'original', {});
+    // The same original attached twice to one message names its submission once.
+    if (!submissions.some((s) => s.id === submission.id)) submissions.push({ id: submission.id, duplicate: !created.created });
+  }
+  deps.log.debug({ event: 'ingest.accepted', rawSha256: stored.sha256, submissions, transport: envelope.transport }, 'accepted');
+  return { submissions, rawSha256: stored.sha256 };
+}

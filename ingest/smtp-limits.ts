@@ -1,0 +1,95 @@
+// Resource limits of the SMTP server that smtp-server does not enforce by itself: connections per
+// client address, a total deadline for DATA, free disk space, and the message size on the stream.
+import { statfs } from 'node:fs/promises';
+import type { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+
+/** Open connections from this client address (the new one included). */
+export function connectionsFrom(server: SMTPServer, remoteAddress: string): number {
+  let n = 0;
+  for (const c of server.connections) if (c.remoteAddress === remoteAddress) n++;
+  return n;
+}
+
+/** Free bytes for unprivileged writers on the file system holding `dir`. */
+export async function freeBytesAt(dir: string): Promise<number> {
+  const s = await statfs(dir);
+  return s.bavail * s.bsize;
+}
+
+/**
+ * The value of `read`, re-read at most every `ms` (concurrent callers share one read). Free disk
+ * space is checked at every MAIL FROM; a second-old figure is as good and saves two statfs calls.
+ */
+export function cachedFor<T>(ms: number, read: () => Promise<T>, now: () => number = Date.now): () => Promise<T> {
+  let value: Promise<T> | null = null;
+  let readAt = 0;
+  return () => {
+    if (!value || now() - readAt >= ms) {
+      readAt = now();
+      const current = read();
+      value = current;
+      // A failed read is not kept: the next call tries again.
+      current.catch(() => {
+        if (value === current) value = null;
+      });
+    }
+    return value;
+  };
+}
+
+/**
+ * Arms the total DATA deadline for one transaction: when it passes, the client gets 421 and the
+ * connection is closed, which destroys the data stream (nothing is stored). The idle timeout alone
+ * would let a client that trickles one byte at a time hold the transaction open for ever.
+ * Returns the function that disarms it.
+ */
+export function armDataDeadline(server: SMTPServer, session: SMTPServerSession, ms: number, onExpired: () => void): () => void {
+  const timer = setTimeout(() => {
+    onExpired();
+    for (const c of server.connections) {
+      if (c.session === session) {
+        c.send(421, 'DATA timeout, closing connection');
+        c.close();
+      }
+    }
+  }, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+}
+
+export type ReadOutcome =
+  | { readonly kind: 'complete'; readonly raw: Buffer }
+  | { readonly kind: 'too-large'; readonly bytes: number }
+  | { readonly kind: 'aborted'; readonly reason: string };
+
+/**
+ * Reads the message from the DATA stream, holding at most `maxBytes`: once smtp-server marks the
+ * stream sizeExceeded the rest is drained and dropped, and the outcome is `too-large` (the caller
+ * answers 552). smtp-server only advertises SIZE; this is where it is enforced. Resolves once:
+ * at the end of the stream, or `aborted` when the connection went away mid-message.
+ */
+export function readMessage(stream: SMTPServerDataStream): Promise<ReadOutcome> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let settled = false;
+    const settle = (outcome: ReadOutcome) => {
+      if (settled) return;
+      settled = true;
+      resolve(outcome);
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (stream.sizeExceeded) {
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+      bytes += chunk.length;
+    });
+    stream.once('end', () =>
+      settle(stream.sizeExceeded ? { kind: 'too-large', bytes: stream.byteLength } : { kind: 'complete', raw: Buffer.concat(chunks, bytes) }),
+    );
+    stream.once('error', (err: Error) => settle({ kind: 'aborted', reason: err.message }));
+    stream.once('close', () => settle({ kind: 'aborted', reason: 'connection closed during DATA' }));
+  });
+}

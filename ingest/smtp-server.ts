@@ -1,0 +1,292 @@
+// The SMTP ingest server: participants forward suspect mail to the drop address over STARTTLS +
+// AUTH; a message is answered 250 only once acceptMessage() has stored it durably.
+//
+// Replies: 530/538 without AUTH or STARTTLS, 535 bad credentials (421 and close once the failure
+// limit is reached), 553 sender not allowed, 452 low disk space, 550 recipient not a drop address,
+// 452 too many recipients (and 550 at the end of DATA for such a transaction, so nothing is
+// stored for it), 552 over-size, 421 too many connections or DATA timeout, 451 when the store or
+// the vault fails. Identity comes only from AUTH (the principal), never from message headers.
+import type { Logger } from '../core/logger.ts';
+import { safeForLog } from '../core/logger.ts';
+import type { Config } from '../core/config.ts';
+import type { Metrics } from '../core/metrics.ts';
+import type { Store } from '../core/store/port.ts';
+import type { Envelope, Organisation, Principal } from '../core/types.ts';
+import type { Clock, IdGenerator } from '../core/ids.ts';
+import type { TlsMaterial } from '../core/secrets.ts';
+import type { Vault } from '../quarantine/vault-port.ts';
+import { C4Error } from '../core/errors.ts';
+import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
+import { DelayedGreetingSmtpServer } from './smtp-greeting.ts';
+import { createSmtpAuthenticator } from './smtp-auth.ts';
+import { isDropRecipient, isLoopback, senderAllowed } from './smtp-policy.ts';
+import { armDataDeadline, cachedFor, connectionsFrom, freeBytesAt, readMessage } from './smtp-limits.ts';
+import { acceptedText, replyCodeForFailure, smtpError } from './smtp-replies.ts';
+import { acceptMessage, type AcceptDeps, type AcceptResult } from './accept.ts';
+import { canSubmit } from '../core/directory.ts';
+
+/** How old the free-space figure checked at MAIL FROM may be. */
+const FREE_SPACE_CACHE_MS = 1000;
+
+export interface SmtpServerDeps {
+  readonly config: Pick<Config, 'smtp' | 'exchange' | 'dataDir'>;
+  readonly store: Store;
+  readonly vault: Vault;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  readonly clock: Clock;
+  readonly newId: IdGenerator;
+  readonly tls: TlsMaterial;
+  /** Free bytes where mail is stored; defaults to the smaller of the data directory's and the vault's. */
+  readonly freeBytes?: () => Promise<number | null>;
+  /** How long close() lets open sessions finish before answering them 421 (default 10 s). */
+  readonly closeGraceMs?: number;
+  /**
+   * Called after the 250 went out (e.g. to mail the receipt). Never delays or undoes the accept;
+   * it must handle its own failures.
+   */
+  readonly onAccepted?: (principal: Principal, result: AcceptResult) => void;
+  /**
+   * Benchmarks only (bench/ingest.ts): treat every loopback client as this principal without AUTH,
+   * because Postfix's smtp-source cannot authenticate. Not reachable from the configuration; the
+   * server refuses to start with it on a non-loopback host.
+   */
+  readonly benchOnlyLoopbackPrincipal?: Principal;
+}
+
+export interface RunningSmtpServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** What the session knows about its authenticated submitter. */
+interface SessionUser {
+  readonly principalId: string;
+  readonly name: string;
+}
+
+/** Per-transaction state, keyed by the session's envelope object (smtp-server replaces it on RSET/MAIL). */
+interface Transaction {
+  principal: Principal;
+  org: Organisation;
+  recipientLimitHit: boolean;
+}
+
+export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtpServer> {
+  const cfg = deps.config.smtp;
+  const dropAddress = deps.config.exchange.dropAddress;
+  const bench = deps.benchOnlyLoopbackPrincipal;
+  if (bench && !isLoopback(cfg.host)) {
+    throw new C4Error('CONFIG_INVALID', 'the benchmark principal mode listens on loopback only');
+  }
+  const log = deps.log.child({ component: 'smtp' });
+  const authenticator = createSmtpAuthenticator(deps.store, {
+    failuresPerAddress: cfg.authFailuresPerAddress,
+    failuresPerUser: cfg.authFailuresPerUser,
+    windowSeconds: cfg.authWindowSeconds,
+  });
+  const acceptDeps: AcceptDeps = { store: deps.store, vault: deps.vault, clock: deps.clock, newId: deps.newId, log, dropAddress };
+  const freeBytes = cachedFor(
+    FREE_SPACE_CACHE_MS,
+    deps.freeBytes ??
+      (async () => {
+        const [disk, vault] = await Promise.all([freeBytesAt(deps.config.dataDir), deps.vault.freeBytes()]);
+        return vault === null ? disk : Math.min(disk, vault);
+      }),
+  );
+  const transactions = new WeakMap<object, Transaction>();
+  const inflight = new Set<Promise<unknown>>();
+
+  function refuse(stage: string, code: number, reason: string, message: string, session: SMTPServerSession, extra: object = {}) {
+    deps.metrics.smtpRefused.inc({ code: String(code), reason });
+    log.info({ event: 'smtp.rejected', stage, code, reason, sessionId: session.id, remoteAddress: session.remoteAddress, user: userOf(session)?.name, ...extra }, message);
+    return smtpError(code, message);
+  }
+
+  function failed(stage: string, err: unknown, session: SMTPServerSession) {
+    const code = replyCodeForFailure(err);
+    deps.metrics.smtpRefused.inc({ code: String(code), reason: 'failure' });
+    log.error({ event: 'smtp.failed', stage, code, err, sessionId: session.id, user: userOf(session)?.name }, 'could not process; sender asked to retry');
+    return smtpError(code, code === 451 ? 'Temporary failure storing the message, try again later' : 'Message refused');
+  }
+
+  const server: DelayedGreetingSmtpServer = new DelayedGreetingSmtpServer({
+    name: deps.config.exchange.hostname,
+    banner: 'C4TAP submission service',
+    greetingDelayMs: cfg.greetingDelayMs,
+    key: deps.tls.key,
+    cert: deps.tls.cert,
+    minVersion: 'TLSv1.2',
+    authMethods: ['PLAIN', 'LOGIN'],
+    // Whether plaintext AUTH is allowed for this client is decided in onAuth (loopback only).
+    allowInsecureAuth: cfg.allowInsecureAuthOnLoopback,
+    authOptional: Boolean(bench),
+    size: cfg.maxMessageBytes,
+    maxClients: cfg.maxConnections,
+    socketTimeout: cfg.idleTimeoutMs,
+    closeTimeout: deps.closeGraceMs ?? 10_000,
+    disableReverseLookup: true,
+    logger: false,
+
+    onConnect(session, callback) {
+      const n = connectionsFrom(server, session.remoteAddress);
+      if (n > cfg.maxConnectionsPerClient) {
+        return callback(refuse('connect', 421, 'connections-per-client', 'Too many connections from your address, try again later', session, { connections: n }));
+      }
+      if (bench && isLoopback(session.remoteAddress)) session.user = { principalId: bench.id, name: bench.name } satisfies SessionUser;
+      callback();
+    },
+
+    onAuth(auth, session, callback) {
+      if (!session.secure && !(cfg.allowInsecureAuthOnLoopback && isLoopback(session.remoteAddress))) {
+        return callback(refuse('auth', 538, 'starttls-required', 'Must issue a STARTTLS command first', session));
+      }
+      if (auth.method !== 'PLAIN' && auth.method !== 'LOGIN') {
+        return callback(refuse('auth', 504, 'auth-method', 'Unrecognized authentication type', session));
+      }
+      authenticator
+        .authenticate(auth.username ?? '', auth.password ?? '', session.remoteAddress)
+        .then((outcome) => {
+          const name = safeForLog(auth.username ?? '', 64);
+          switch (outcome.kind) {
+            case 'ok':
+              log.info({ event: 'smtp.authenticated', sessionId: session.id, user: outcome.principal.name, principalId: outcome.principal.id }, 'authenticated');
+              return callback(null, { user: { principalId: outcome.principal.id, name: outcome.principal.name } satisfies SessionUser });
+            case 'refused':
+              refuse('auth', 535, outcome.reason, 'Authentication credentials invalid', session, { user: name });
+              return callback(null, { message: 'Authentication credentials invalid' });
+            case 'rate-limited':
+              // 421 closes the connection: no further guesses on it.
+              return callback(
+                refuse('auth', 421, 'auth-rate-limited', 'Too many failed authentication attempts, try again later', session, {
+                  user: name,
+                  by: outcome.by,
+                  retryAfterMs: outcome.retryAfterMs,
+                }),
+              );
+          }
+        })
+        .catch((err: unknown) => callback(failed('auth', err, session)));
+    },
+
+    onMailFrom(address, session, callback) {
+      checkSender(address, session)
+        .then((err) => callback(err ?? undefined))
+        .catch((err: unknown) => callback(failed('mail', err, session)));
+    },
+
+    onRcptTo(address, session, callback) {
+      const tx = transactions.get(session.envelope);
+      if (!isDropRecipient(address.address, dropAddress)) {
+        return callback(refuse('rcpt', 550, 'not-drop-address', `Mailbox unavailable: send to the drop address ${dropAddress}`, session));
+      }
+      const known = session.envelope.rcptTo.some((r) => r.address.toLowerCase() === address.address.toLowerCase());
+      if (!known && session.envelope.rcptTo.length >= cfg.maxRecipients) {
+        if (tx) tx.recipientLimitHit = true;
+        return callback(refuse('rcpt', 452, 'too-many-recipients', `Too many recipients (at most ${cfg.maxRecipients})`, session));
+      }
+      callback();
+    },
+
+    onData(stream, session, callback) {
+      const work = receive(stream, session).then(
+        (reply) => (typeof reply === 'string' ? callback(null, reply) : callback(reply)),
+        (err: unknown) => callback(failed('data', err, session)),
+      );
+      inflight.add(work);
+      void work.finally(() => inflight.delete(work));
+    },
+  });
+
+  async function checkSender(address: SMTPServerAddress, session: SMTPServerSession): Promise<Error | null> {
+    const user = userOf(session);
+    if (!user) return refuse('mail', 530, 'not-authenticated', 'Authentication required', session);
+    const principal = await deps.store.getPrincipal(user.principalId);
+    if (!principal || !canSubmit(principal)) {
+      return refuse('mail', 550, 'principal-disabled', 'Submission not allowed for this account', session);
+    }
+    const org = await deps.store.getOrganisation(principal.orgId);
+    if (!org) throw new C4Error('NOT_FOUND', `organisation ${principal.orgId} of principal ${principal.id} is missing`);
+    if (!senderAllowed(address.address, principal, org)) {
+      return refuse('mail', 553, 'sender-not-allowed', 'Sender address not allowed for this account', session, {
+        mailFrom: safeForLog(address.address),
+      });
+    }
+    const free = await freeBytes();
+    if (free !== null && free < cfg.minFreeBytes) {
+      return refuse('mail', 452, 'insufficient-storage', 'Insufficient system storage, try again later', session, { freeBytes: free });
+    }
+    transactions.set(session.envelope, { principal, org, recipientLimitHit: false });
+    return null;
+  }
+
+  async function receive(stream: Parameters<typeof readMessage>[0], session: SMTPServerSession): Promise<string | Error> {
+    let timedOut = false;
+    const disarm = armDataDeadline(server, session, cfg.dataTimeoutMs, () => {
+      timedOut = true;
+      refuse('data', 421, 'data-timeout', 'DATA timeout', session);
+    });
+    const outcome = await readMessage(stream).finally(disarm);
+    if (timedOut || outcome.kind === 'aborted') {
+      if (!timedOut) log.info({ event: 'smtp.aborted', sessionId: session.id, reason: outcome.kind === 'aborted' ? outcome.reason : '' }, 'client left during DATA; nothing stored');
+      return smtpError(421, 'DATA aborted');
+    }
+    if (outcome.kind === 'too-large') {
+      return refuse('data', 552, 'message-too-large', `Message exceeds fixed maximum message size ${cfg.maxMessageBytes}`, session, { bytes: outcome.bytes });
+    }
+    const tx = transactions.get(session.envelope);
+    if (!tx) throw new C4Error('INTERNAL', 'DATA without a checked MAIL FROM');
+    if (tx.recipientLimitHit) {
+      return refuse('data', 550, 'too-many-recipients', `Too many recipients: send one copy to ${dropAddress}`, session);
+    }
+    const envelope: Envelope = {
+      mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+      rcptTo: session.envelope.rcptTo.map((r) => r.address),
+      remoteAddress: session.remoteAddress,
+      heloName: session.hostNameAppearsAs || '',
+      transport: 'smtp',
+    };
+    const result = await acceptMessage(acceptDeps, { principal: tx.principal, org: tx.org, envelope, raw: outcome.raw });
+    deps.metrics.smtpAccepted.inc({ transport: 'smtp' });
+    log.info(
+      {
+        event: 'smtp.accepted',
+        sessionId: session.id,
+        user: tx.principal.name,
+        submissions: result.submissions,
+        rawSha256: result.rawSha256,
+        bytes: outcome.raw.length,
+      },
+      'accepted',
+    );
+    // After the reply: the callback answering 250 runs when this promise settles, before setImmediate.
+    if (deps.onAccepted) setImmediate(() => deps.onAccepted!(tx.principal, result));
+    return acceptedText(result);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(cfg.port, cfg.host, () => {
+      server.server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (err: Error) => log.warn({ event: 'smtp.connection-error', err: { message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'connection error'));
+  const addr = server.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
+  log.info({ event: 'smtp.listening', host: cfg.host, port, greetingDelayMs: cfg.greetingDelayMs, bench: Boolean(bench) }, 'SMTP listening');
+
+  return {
+    port,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([...inflight]);
+      log.info({ event: 'smtp.closed' }, 'SMTP closed');
+    },
+  };
+}
+
+function userOf(session: SMTPServerSession): SessionUser | null {
+  const u = session.user as SessionUser | undefined | false;
+  return u && typeof u === 'object' && typeof u.principalId === 'string' ? u : null;
+}

@@ -1,0 +1,50 @@
+// Runs the real `swaks` client against a test server and reads the replies from its transcript.
+import { execFile } from 'node:child_process';
+
+export interface SwaksRun {
+  readonly exitCode: number;
+  readonly transcript: string;
+  /** Every reply line the server sent, e.g. "250 Accepted as submission sub_…". */
+  readonly replies: readonly string[];
+  /** Code of the last reply before QUIT's 221 (the outcome of the transaction). */
+  readonly lastCode: number | null;
+  readonly lastReply: string | null;
+}
+
+export interface SwaksOptions {
+  readonly port: number;
+  readonly from: string;
+  readonly to: string;
+  /** File holding the message (sent as DATA). */
+  readonly dataFile?: string;
+  readonly tls?: boolean;
+  readonly auth?: { readonly user: string; readonly password: string; readonly type?: 'PLAIN' | 'LOGIN' };
+  readonly extra?: readonly string[];
+}
+
+export function swaks(o: SwaksOptions): Promise<SwaksRun> {
+  const args = ['--server', '127.0.0.1', '--port', String(o.port), '--from', o.from, '--to', o.to, '--timeout', '15'];
+  if (o.dataFile) args.push('--data', `@${o.dataFile}`);
+  if (o.tls) args.push('--tls');
+  if (o.auth) args.push('--auth', o.auth.type ?? 'PLAIN', '--auth-user', o.auth.user, '--auth-password', o.auth.password);
+  args.push(...(o.extra ?? []));
+  return new Promise((resolve) => {
+    execFile('swaks', args, { timeout: 30_000 }, (err, stdout, stderr) => {
+      const transcript = `${stdout}\n${stderr}`;
+      const replies = transcript
+        .split('\n')
+        .map((l) => /^<[-~]?[-~*]?\*?\s+(\d{3}[ -].*)$/.exec(l)?.[1])
+        .filter((l): l is string => l !== undefined)
+        .map((l) => l.trimEnd());
+      const finals = replies.filter((r) => /^\d{3} /.test(r) && !r.startsWith('221 '));
+      const last = finals[finals.length - 1] ?? null;
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+      resolve({ exitCode: code, transcript, replies, lastCode: last ? Number(last.slice(0, 3)) : null, lastReply: last });
+    });
+  });
+}
+
+/** The submission id named in a 250 reply. */
+export function submissionIdIn(reply: string | null): string | null {
+  return /\b(sub_[A-Za-z0-9_-]+)/.exec(reply ?? '')?.[1] ?? null;
+}
