@@ -23,6 +23,8 @@ export const configSchema = z.object({
       dropAddress: z.string().email().default('report@c4tap.example'),
       /** Domain the exchange serves (hostname for SMTP greeting and the certificate). */
       hostname: z.string().min(1).default('localhost'),
+      /** Base URL of the console and API as participants reach it (used in receipts and digests). */
+      baseUrl: z.url().default('http://127.0.0.1:8080'),
     })
     .prefault({}),
   smtp: z

@@ -1,0 +1,100 @@
+// `c4tap serve`: runs the server roles in one process until SIGINT/SIGTERM.
+import type { Command } from 'commander';
+import type { Server } from 'node:http';
+import { bootstrapSecretariat } from '../../core/directory.ts';
+import { createHttpApp, listen } from '../../web/server.ts';
+import { openContext, type AppContext } from '../context.ts';
+import { configFrom, fail } from '../cli-support.ts';
+import { loadOrCreateTls } from '../../core/secrets.ts';
+import { startSmtpServer } from '../../ingest/smtp-server.ts';
+import { sendReceipt } from '../../ingest/receipt.ts';
+
+export const ROLES = ['smtp', 'web', 'api', 'worker'] as const;
+export type ServeRole = (typeof ROLES)[number];
+
+export function parseRoles(text: string): ReadonlySet<ServeRole> {
+  const roles = text.split(',').map((r) => r.trim()).filter(Boolean);
+  for (const r of roles) if (!ROLES.includes(r as ServeRole)) fail(`--roles: "${r}" is not one of ${ROLES.join(', ')}`);
+  if (roles.length === 0) fail('--roles: name at least one role');
+  return new Set(roles as ServeRole[]);
+}
+
+interface Running {
+  readonly name: string;
+  close(): Promise<void>;
+}
+
+function closeHttp(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+async function startHttp(ctx: AppContext): Promise<Running & { url: string }> {
+  const app = createHttpApp({
+    log: ctx.log,
+    registry: ctx.metrics.registry,
+    trustProxy: ctx.config.http.trustProxy,
+    health: async () => ({ store: ctx.store.backend, version: process.env.npm_package_version ?? 'dev' }),
+  });
+  const server = await listen(app, ctx.config.http.host, ctx.config.http.port);
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : ctx.config.http.port;
+  return { name: 'http', url: `http://${ctx.config.http.host}:${port}`, close: () => closeHttp(server) };
+}
+
+async function startSmtp(ctx: AppContext): Promise<Running & { address: string }> {
+  const { smtp, dataDir, exchange } = ctx.config;
+  const tls = await loadOrCreateTls(dataDir, exchange.hostname, { certFile: smtp.tlsCertFile, keyFile: smtp.tlsKeyFile });
+  const receipts = { ...ctx, baseUrl: exchange.baseUrl };
+  const server = await startSmtpServer({
+    ...ctx,
+    tls,
+    onAccepted: (principal, result) => void sendReceipt(receipts, principal, result.submissions),
+  });
+  return { name: 'smtp', address: `${smtp.host}:${server.port}`, close: () => server.close() };
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the exchange: SMTP ingest, console and API, analysis worker')
+    .option('--roles <roles>', `comma-separated subset of ${ROLES.join(',')}`, ROLES.join(','))
+    .action(async (opts: { roles: string }, cmd: Command) => {
+      const roles = parseRoles(opts.roles);
+      const ctx = await openContext(configFrom(cmd));
+      const out = (line: string) => process.stdout.write(line + '\n');
+      const running: Running[] = [];
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        ctx.log.info({ event: 'serve.stopping', signal }, 'stopping');
+        for (const r of running.reverse()) await r.close().catch((err) => ctx.log.error({ event: 'serve.close-failed', role: r.name, err }, 'close failed'));
+        await ctx.close();
+        ctx.log.info({ event: 'serve.stopped' }, 'stopped');
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+
+      const boot = await bootstrapSecretariat(ctx, ctx.config.exchange.dropAddress.replace(/^[^@]*/, 'secretariat'));
+      out(`C4TAP ${ctx.firstStart ? 'initialised' : 'using'} data directory ${ctx.config.dataDir} (store: ${ctx.store.backend})`);
+      if (roles.has('web') || roles.has('api')) {
+        const http = await startHttp(ctx);
+        running.push(http);
+        out(`HTTP   ${http.url}  (health ${http.url}/api/v1/health, metrics ${http.url}/metrics)`);
+      }
+      if (roles.has('smtp') && ctx.config.smtp.enabled) {
+        const smtp = await startSmtp(ctx);
+        running.push(smtp);
+        out(`SMTP   ${smtp.address}  (STARTTLS, AUTH PLAIN/LOGIN; drop address ${ctx.config.exchange.dropAddress})`);
+      }
+      if (boot) {
+        out(`Bootstrap secretariat account created — user "${boot.name}", one-time password: ${boot.password}`);
+        out('This password is shown only now; it must be changed at first login.');
+      }
+      ctx.log.info({ event: 'serve.started', roles: [...roles] }, 'started');
+    });
+}

@@ -1,0 +1,102 @@
+// The composition root: chooses the adapters from the config and wires the shared services.
+// Everything a command or a server role needs is built here and passed down explicitly.
+import path from 'node:path';
+import type { Config } from '../core/config.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
+import { ensureDataDir, loadOrCreateSecrets, type Secrets } from '../core/secrets.ts';
+import type { Store } from '../core/store/port.ts';
+import { openSqliteStore } from '../core/store/sqlite-store.ts';
+import { createAuditAppender, type AuditAppender } from '../core/audit.ts';
+import { newId, systemClock, type Clock, type IdGenerator } from '../core/ids.ts';
+import { createMetrics, type Metrics } from '../core/metrics.ts';
+import { C4Error } from '../core/errors.ts';
+import type { Vault } from '../quarantine/vault-port.ts';
+import { createVault, keyringFromSecrets } from '../quarantine/vault.ts';
+import { createFsBackend } from '../quarantine/fs-backend.ts';
+import type { TokenSettings } from '../core/tokens.ts';
+import { createMailer, type Mailer } from '../core/mailer.ts';
+
+export interface AppContext {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly secrets: Secrets;
+  /** True when this start created the data directory's secrets (first start). */
+  readonly firstStart: boolean;
+  readonly store: Store;
+  readonly vault: Vault;
+  readonly audit: AuditAppender;
+  readonly auditKey: Buffer;
+  readonly clock: Clock;
+  readonly newId: IdGenerator;
+  readonly metrics: Metrics;
+  readonly tokenSettings: TokenSettings;
+  /** Outbound mail: the configured relay, or the outbox in the data directory. */
+  readonly mailer: Mailer;
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  readonly log?: Logger;
+  readonly clock?: Clock;
+  /** Skip process-level default metrics (CLI one-shot commands). */
+  readonly defaultMetrics?: boolean;
+}
+
+export function outboxDir(dataDir: string): string {
+  return path.join(dataDir, 'outbox');
+}
+
+export function sqliteFile(dataDir: string): string {
+  return path.join(dataDir, 'c4tap.db');
+}
+
+export function vaultRoot(dataDir: string): string {
+  return path.join(dataDir, 'vault');
+}
+
+export function openVault(config: Config, secrets: Secrets): Vault {
+  return createVault(createFsBackend(vaultRoot(config.dataDir)), keyringFromSecrets(secrets));
+}
+
+function openStore(config: Config): Store {
+  switch (config.store.backend) {
+    case 'sqlite':
+      return openSqliteStore(sqliteFile(config.dataDir));
+    case 'mongodb':
+      throw new C4Error('CONFIG_INVALID', 'store.backend "mongodb" is not available in this version yet (see the scale-out issue)');
+  }
+}
+
+export async function openContext(config: Config, options: ContextOptions = {}): Promise<AppContext> {
+  const log = options.log ?? createLogger({ level: config.log.level });
+  const clock = options.clock ?? systemClock;
+  ensureDataDir(config.dataDir);
+  const { secrets, created } = loadOrCreateSecrets(config.dataDir, clock());
+  const store = openStore(config);
+  const vault = openVault(config, secrets);
+  const auditKey = Buffer.from(secrets.auditKey, 'base64');
+  const metrics = createMetrics({
+    defaultMetrics: options.defaultMetrics ?? true,
+    queueDepth: async () => ({
+      pending: await store.countJobs('pending'),
+      running: await store.countJobs('running'),
+      failed: await store.countJobs('failed'),
+    }),
+  });
+  return {
+    config,
+    log,
+    secrets,
+    firstStart: created,
+    store,
+    vault,
+    audit: createAuditAppender(store, clock, auditKey),
+    auditKey,
+    clock,
+    newId,
+    metrics,
+    tokenSettings: { ...config.jwt, secret: secrets.jwtSecret },
+    mailer: createMailer({ ...config.mail, outboxDir: outboxDir(config.dataDir) }),
+    close: () => store.close(),
+  };
+}
