@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../core/logger.ts';
 import type { Clock, IdGenerator } from '../core/ids.ts';
-import type { Store } from '../core/store/port.ts';
+import type { Store, SubmissionSample } from '../core/store/port.ts';
 import type { ClassByKind, ClassDecision, Envelope, Organisation, Principal, SampleRole, Submission } from '../core/types.ts';
 import { C4Error } from '../core/errors.ts';
 import type { Vault } from '../quarantine/vault-port.ts';
@@ -93,25 +93,25 @@ export function dedupKey(messageId: string | null, contentSha256: string): strin
   return createHash('sha256').update(`${(messageId ?? '').trim().toLowerCase()}\n${contentSha256}`).digest('hex');
 }
 
-async function putSample(
-  deps: AcceptDeps,
-  submission: Submission,
+/** The sample record of a blob this message brought (raw message or rebuilt/attached original). */
+function sampleRecord(
   blob: { readonly hashes: FileHashes; readonly size: number },
   role: SampleRole,
+  classes: ClassByKind,
+  now: string,
   details: Readonly<Record<string, unknown>>,
-): Promise<void> {
-  await deps.store.putSample({
-    submissionId: submission.id,
+): SubmissionSample {
+  return {
     ...blob.hashes,
     size: blob.size,
     role,
     declaredName: null,
     declaredType: 'message/rfc822',
     detectedType: null,
-    class: submission.classes.sample,
-    storedAt: deps.clock().toISOString(),
+    class: classes.sample,
+    storedAt: now,
     details,
-  });
+  };
 }
 
 export async function acceptMessage(deps: AcceptDeps, input: AcceptInput): Promise<AcceptResult> {
@@ -141,7 +141,7 @@ export async function acceptMessage(deps: AcceptDeps, input: AcceptInput): Promi
   // Originals with bytes of their own (attached or rebuilt messages) go to the vault as well.
   await Promise.all(originals.filter((o) => !o.isWholeMessage).map((o) => deps.vault.put(o.raw)));
 
-  // 3. One submission (with its analysis job) per original, then its sample records.
+  // 3. One submission per original, with its analysis job and sample records.
   const submissions: AcceptedSubmission[] = [];
   for (const original of originals) {
     const now = deps.clock().toISOString();
@@ -163,13 +163,14 @@ export async function acceptMessage(deps: AcceptDeps, input: AcceptInput): Promi
         details: { ingest: { ...original.details, originalMessageId: original.messageId } },
       },
       { id: deps.newId('job'), type: 'analyse', submissionId: id, runAfter: now },
+      // Written in the same step, also for a duplicate: a second delivery with different bytes
+      // stays referenced (never an orphan blob), and a retry completes a half-done accept.
+      [
+        sampleRecord({ hashes: rawHashes, size: raw.length }, 'raw', classes, now, { receivedAt: now, transport: envelope.transport }),
+        ...(original.isWholeMessage ? [] : [sampleRecord({ hashes: original.hashes, size: original.raw.length }, 'original', classes, now, {})]),
+      ],
     );
     const submission = created.submission;
-    // Also for a duplicate: a retry after a failure between the two writes completes the record,
-    // and a second delivery with different bytes stays referenced (never an orphan blob).
-    const sameRaw = submission.rawSha256 === stored.sha256;
-    await putSample(deps, submission, { hashes: rawHashes, size: raw.length }, 'raw', sameRaw ? {} : { redelivery: true, receivedAt: now });
-    if (!original.isWholeMessage) await putSample(deps, submission, { hashes: original.hashes, size: original.raw.length }, 'original', {});
     // The same original attached twice to one message names its submission once.
     if (!submissions.some((s) => s.id === submission.id)) submissions.push({ id: submission.id, duplicate: !created.created });
   }

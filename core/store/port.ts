@@ -99,6 +99,9 @@ export interface CreatedSubmission {
 
 export interface NewSample extends Omit<Sample, 'purgedAt'> {}
 
+/** A sample record written together with its submission (the submission id is filled in). */
+export type SubmissionSample = Omit<NewSample, 'submissionId'>;
+
 export interface IndicatorInput {
   readonly type: IndicatorType;
   /** Normalised value; the id is derived from type and value. */
@@ -199,7 +202,13 @@ export interface Store {
   revokeToken(jti: string, at: string): Promise<ApiToken | null>;
 
   // Submissions and their analysis job, created together and idempotently.
-  createSubmission(sub: NewSubmission, job: NewJob): Promise<CreatedSubmission>;
+  /**
+   * Creates the submission with its job and first sample records in one atomic step (one durable
+   * write on SQLite). For a duplicate, the existing submission is returned, its job ensured, and
+   * the samples attached to it. Without transactions (MongoDB) each write is an idempotent upsert,
+   * so a retry after a crash between them completes the same records.
+   */
+  createSubmission(sub: NewSubmission, job: NewJob, samples?: readonly SubmissionSample[]): Promise<CreatedSubmission>;
   getSubmission(id: string): Promise<Submission | null>;
   findSubmissionByDedupKey(orgId: string, dedupKey: string): Promise<Submission | null>;
   listSubmissions(filter: SubmissionFilter, page: PageRequest): Promise<Page<Submission>>;

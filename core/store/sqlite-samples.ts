@@ -40,7 +40,12 @@ function rowToSample(r: SampleRow): Sample {
 
 type SampleMethods = Pick<SyncStore, 'putSample' | 'listSamples' | 'listSampleRefs' | 'markBlobPurged'>;
 
-export function sqliteSamples(db: Db): SampleMethods {
+/** The sample write the submissions module shares (a submission's first samples are written with it). */
+export interface SampleQueries {
+  put(sample: NewSample): Sample;
+}
+
+export function sqliteSampleQueries(db: Db): SampleQueries {
   // Putting the same (blob, submission) again replaces the record: the caller has just stored
   // the blob, so it is no longer purged.
   const upsert = db.prepare<Omit<SampleRow, 'purged_at'>, SampleRow>(`
@@ -54,23 +59,8 @@ export function sqliteSamples(db: Db): SampleMethods {
            detected_type = excluded.detected_type, class = excluded.class,
            stored_at = excluded.stored_at, purged_at = NULL, details = excluded.details
     RETURNING *`);
-  const ofSubmission = db.prepare<[string], SampleRow>(
-    'SELECT * FROM samples WHERE submission_id = ? ORDER BY stored_at, sha256',
-  );
-  const refs = db.prepare<
-    { unpurged_only: number; stored_before: string | null; after_sha256: string | null; after_submission: string | null; limit: number },
-    SampleRow
-  >(`
-    SELECT * FROM samples
-     WHERE (@unpurged_only = 0 OR purged_at IS NULL)
-       AND (@stored_before IS NULL OR stored_at < @stored_before)
-       AND (@after_sha256 IS NULL OR (sha256, submission_id) > (@after_sha256, @after_submission))
-     ORDER BY sha256, submission_id
-     LIMIT @limit`);
-  const purge = db.prepare<[string, string]>('UPDATE samples SET purged_at = ? WHERE sha256 = ? AND purged_at IS NULL');
-
   return {
-    putSample(s: NewSample) {
+    put(s: NewSample) {
       const row = upsert.get({
         sha256: s.sha256,
         submission_id: s.submissionId,
@@ -87,6 +77,27 @@ export function sqliteSamples(db: Db): SampleMethods {
       });
       return rowToSample(row!);
     },
+  };
+}
+
+export function sqliteSamples(db: Db, samples: SampleQueries): SampleMethods {
+  const ofSubmission = db.prepare<[string], SampleRow>(
+    'SELECT * FROM samples WHERE submission_id = ? ORDER BY stored_at, sha256',
+  );
+  const refs = db.prepare<
+    { unpurged_only: number; stored_before: string | null; after_sha256: string | null; after_submission: string | null; limit: number },
+    SampleRow
+  >(`
+    SELECT * FROM samples
+     WHERE (@unpurged_only = 0 OR purged_at IS NULL)
+       AND (@stored_before IS NULL OR stored_at < @stored_before)
+       AND (@after_sha256 IS NULL OR (sha256, submission_id) > (@after_sha256, @after_submission))
+     ORDER BY sha256, submission_id
+     LIMIT @limit`);
+  const purge = db.prepare<[string, string]>('UPDATE samples SET purged_at = ? WHERE sha256 = ? AND purged_at IS NULL');
+
+  return {
+    putSample: (s: NewSample) => samples.put(s),
     listSamples: (submissionId) => ofSubmission.all(submissionId).map(rowToSample),
     listSampleRefs(q: SampleRefQuery) {
       return refs

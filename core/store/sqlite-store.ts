@@ -8,7 +8,7 @@ import { sqliteDirectory } from './sqlite-directory.ts';
 import { sqliteIndicators } from './sqlite-indicators.ts';
 import { sqliteJobQueries, sqliteJobs } from './sqlite-jobs.ts';
 import { sqlitePublications } from './sqlite-publications.ts';
-import { sqliteSamples } from './sqlite-samples.ts';
+import { sqliteSampleQueries, sqliteSamples } from './sqlite-samples.ts';
 import { sqliteSubmissions } from './sqlite-submissions.ts';
 
 export type { SqliteStoreOptions } from './sqlite-db.ts';
@@ -35,10 +35,11 @@ function sqliteCounts(db: Db): () => StoreCounts {
 export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Store {
   const db = openDatabase(file, opts);
   const jobQueries = sqliteJobQueries(db);
+  const sampleQueries = sqliteSampleQueries(db);
   return asyncStore(db, {
     ...sqliteDirectory(db),
-    ...sqliteSubmissions(db, jobQueries),
-    ...sqliteSamples(db),
+    ...sqliteSubmissions(db, jobQueries, sampleQueries),
+    ...sqliteSamples(db, sampleQueries),
     ...sqliteIndicators(db),
     ...sqlitePublications(db),
     ...sqliteJobs(db, jobQueries),

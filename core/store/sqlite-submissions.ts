@@ -2,10 +2,11 @@
 // (orgId, dedupKey), listed newest first with keyset paging.
 import { C4Error } from '../errors.ts';
 import { SUBMISSION_STATUSES, type Submission, type SubmissionStatus } from '../types.ts';
-import type { NewJob, NewSubmission, Page, PageRequest, SubmissionFilter, SubmissionPatch } from './port.ts';
+import type { NewJob, NewSubmission, Page, PageRequest, SubmissionFilter, SubmissionPatch, SubmissionSample } from './port.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
 import { checkLimit, definedOnly, fromJson, inWriteTransaction, toJson, type Db, type SyncStore } from './sqlite-db.ts';
 import type { JobQueries } from './sqlite-jobs.ts';
+import type { SampleQueries } from './sqlite-samples.ts';
 
 interface SubmissionRow {
   id: string;
@@ -113,7 +114,7 @@ type SubmissionMethods = Pick<
   | 'updateSubmission'
 >;
 
-export function sqliteSubmissions(db: Db, jobs: JobQueries): SubmissionMethods {
+export function sqliteSubmissions(db: Db, jobs: JobQueries, samples: SampleQueries): SubmissionMethods {
   const insert = db.prepare<SubmissionRow>(`
     INSERT INTO submissions (id, principal_id, org_id, status, received_at, updated_at, raw_sha256,
                              raw_size, message_id, dedup_key, envelope, classes, class_decisions,
@@ -139,7 +140,7 @@ export function sqliteSubmissions(db: Db, jobs: JobQueries): SubmissionMethods {
   };
 
   return {
-    createSubmission(sub: NewSubmission, job: NewJob) {
+    createSubmission(sub: NewSubmission, job: NewJob, firstSamples: readonly SubmissionSample[] = []) {
       if (job.submissionId !== sub.id) {
         throw new C4Error('VALIDATION_FAILED', 'the job must belong to the submission it is created with', {
           submissionId: sub.id,
@@ -152,6 +153,7 @@ export function sqliteSubmissions(db: Db, jobs: JobQueries): SubmissionMethods {
           // A duplicate: hand back the first submission and make sure its job exists.
           const existingJob =
             jobs.forSubmission(existing.id, job.type) ?? jobs.insert({ ...job, submissionId: existing.id }, sub.receivedAt);
+          for (const s of firstSamples) samples.put({ ...s, submissionId: existing.id });
           return { submission: existing, created: false, job: existingJob };
         }
         const submission: Submission = {
@@ -163,7 +165,9 @@ export function sqliteSubmissions(db: Db, jobs: JobQueries): SubmissionMethods {
           details: sub.details ?? {},
         };
         insert.run(submissionToRow(submission));
-        return { submission, created: true, job: jobs.insert(job, sub.receivedAt) };
+        const created = { submission, created: true, job: jobs.insert(job, sub.receivedAt) };
+        for (const s of firstSamples) samples.put({ ...s, submissionId: submission.id });
+        return created;
       });
     },
     getSubmission,

@@ -7,9 +7,11 @@ import type { StoreRef } from './store.contract.ts';
 import {
   at,
   classes,
+  hex,
   jobInput,
   principalInput,
   rejection,
+  sampleInput,
   seedSubmission,
   seedSubmitter,
   submissionInput,
@@ -57,6 +59,21 @@ export function submissionContract(store: StoreRef): void {
       expect(await store().countJobs('pending')).to.equal(1);
       expect(await store().findSubmissionByDedupKey(who.org.id, 'k')).to.deep.equal(first.submission);
       expect(await store().findSubmissionByDedupKey(who.org.id, 'other')).to.equal(null);
+    });
+
+    it('writes the first sample records with the submission, and attaches a duplicate delivery’s to the first submission', async function () {
+      const { submissionId: _a, ...raw1 } = sampleInput('s1', hex(1), { role: 'raw' });
+      const { submissionId: _b, ...orig } = sampleInput('s1', hex(2), { role: 'original' });
+      await store().createSubmission(submissionInput('s1', who, { dedupKey: 'k' }), jobInput('j1', 's1'), [raw1, orig]);
+      expect((await store().listSamples('s1')).map((x) => [x.sha256, x.role, x.submissionId])).to.have.deep.members([
+        [hex(1), 'raw', 's1'],
+        [hex(2), 'original', 's1'],
+      ]);
+      const { submissionId: _c, ...raw2 } = sampleInput('s2', hex(3), { role: 'raw' });
+      const again = await store().createSubmission(submissionInput('s2', who, { dedupKey: 'k' }), jobInput('j2', 's2'), [raw2]);
+      expect(again.created).to.equal(false);
+      expect((await store().listSamples('s1')).map((x) => x.sha256)).to.have.members([hex(1), hex(2), hex(3)]);
+      expect(await store().listSamples('s2')).to.deep.equal([]);
     });
 
     it('treats the same dedup key from another organisation as a new submission', async function () {

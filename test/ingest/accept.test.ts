@@ -35,26 +35,27 @@ describe('acceptMessage', function () {
     await data.remove();
   });
 
-  it('completes the same submission when retried after failing between its writes', async () => {
+  it('records nothing when the store fails after the vault write, and the retry completes one submission with its samples', async () => {
     const { forward } = await buildForward({ attachment: SAMPLE_ATTACHMENTS.docm });
     let failures = 1;
     const flaky: Store = {
       ...ctx.store,
-      putSample: async (sample) => {
+      createSubmission: async (...args) => {
         if (failures-- > 0) throw new C4Error('STORE_UNAVAILABLE', 'disk I/O error');
-        return ctx.store.putSample(sample);
+        return ctx.store.createSubmission(...args);
       },
     };
     const input = { principal: data.submitter.principal, envelope: ENVELOPE, raw: forward };
     let thrown: unknown = null;
     await acceptMessage(deps(flaky), input).catch((err: unknown) => (thrown = err));
     expect(thrown).to.be.instanceOf(C4Error);
+    expect(await ctx.store.counts()).to.include({ submissions: 0, jobs: 0, samples: 0 });
 
     const retried = await acceptMessage(deps(flaky), input);
     expect(retried.submissions).to.have.length(1);
-    expect(retried.submissions[0]!.duplicate).to.equal(true);
-    const counts = await ctx.store.counts();
-    expect(counts).to.include({ submissions: 1, jobs: 1, samples: 2 });
+    expect(retried.submissions[0]!.duplicate).to.equal(false);
+    expect(await ctx.store.counts()).to.include({ submissions: 1, jobs: 1, samples: 2 });
+    expect(await acceptMessage(deps(flaky), input).then((r) => r.submissions[0]!.duplicate)).to.equal(true);
   });
 
   it('keeps duplicates per organisation: another organisation forwarding the same original gets its own submission', async () => {
