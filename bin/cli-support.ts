@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadConfig, type Config } from '../core/config.ts';
 import { C4Error, isC4Error } from '../core/errors.ts';
 import { openContext, type AppContext } from './context.ts';
+import type { Organisation, Principal } from '../core/types.ts';
 
 export function actorName(): string {
   return `cli:${os.userInfo().username}`;
@@ -64,4 +65,18 @@ export function printTable(rows: readonly Record<string, string>[]): void {
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** The organisation named by id or name, or a clear failure. */
+export async function findOrg(ctx: AppContext, key: string): Promise<Organisation> {
+  const org = (await ctx.store.getOrganisation(key)) ?? (await ctx.store.getOrganisationByName(key));
+  if (!org) fail(`no organisation "${key}" (see c4tap org list)`);
+  return org;
+}
+
+/** The principal with this user name, or a clear failure. */
+export async function findPrincipal(ctx: AppContext, name: string): Promise<Principal> {
+  const p = await ctx.store.getPrincipalByName(name.toLowerCase());
+  if (!p) fail(`no principal named "${name}" (see c4tap principal list)`);
+  return p;
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { importMessages } from '../../ingest/import.ts';
 import { readSources } from '../../ingest/import-sources.ts';
-import { actorName, fail, withContext } from '../cli-support.ts';
+import { actorName, findPrincipal, withContext } from '../cli-support.ts';
 
 async function countMessages(paths: readonly string[]): Promise<number> {
   let n = 0;
@@ -20,8 +20,7 @@ export function registerImport(program: Command): void {
     .option('--no-progress', 'no progress bar')
     .action(
       withContext(async (ctx, paths: string[], opts: { principal: string; to?: string; progress: boolean }) => {
-        const principal = await ctx.store.getPrincipalByName(opts.principal.toLowerCase());
-        if (!principal) fail(`no principal named "${opts.principal}"`);
+        const principal = await findPrincipal(ctx, opts.principal);
         const total = await countMessages(paths);
         const bar = opts.progress && process.stderr.isTTY ? new SingleBar({ format: 'import [{bar}] {value}/{total} {status}', stream: process.stderr }, Presets.shades_classic) : null;
         bar?.start(total, 0, { status: '' });

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { addPrincipal, setPrincipalStatus } from '../../core/directory.ts';
 import type { Role } from '../../core/types.ts';
-import { actorName, collect, fail, printTable, withContext } from '../cli-support.ts';
+import { actorName, collect, findOrg, printTable, withContext } from '../cli-support.ts';
 
 export function registerPrincipal(program: Command): void {
   const principal = program.command('principal').description('people and systems that handle information');
@@ -19,9 +19,7 @@ export function registerPrincipal(program: Command): void {
     .option('--time-zone <tz>', 'time zone', 'Asia/Tokyo')
     .action(
       withContext(async (ctx, opts: Record<string, string | string[]>) => {
-        const orgKey = opts.org as string;
-        const org = (await ctx.store.getOrganisation(orgKey)) ?? (await ctx.store.getOrganisationByName(orgKey));
-        if (!org) fail(`no organisation "${orgKey}" (see c4tap org list)`);
+        const org = await findOrg(ctx, opts.org as string);
         const added = await addPrincipal(ctx, actorName(), {
           orgId: org.id,
           name: opts.name as string,
@@ -48,12 +46,7 @@ export function registerPrincipal(program: Command): void {
     .option('--org <name-or-id>', 'only this organisation')
     .action(
       withContext(async (ctx, opts: { org?: string }) => {
-        let orgId: string | undefined;
-        if (opts.org) {
-          const org = (await ctx.store.getOrganisation(opts.org)) ?? (await ctx.store.getOrganisationByName(opts.org));
-          if (!org) fail(`no organisation "${opts.org}"`);
-          orgId = org.id;
-        }
+        const orgId = opts.org ? (await findOrg(ctx, opts.org)).id : undefined;
         const orgs = new Map((await ctx.store.listOrganisations()).map((o) => [o.id, o.name]));
         const list = await ctx.store.listPrincipals(orgId ? { orgId } : {});
         printTable(

@@ -1,7 +1,7 @@
 // `c4tap token issue|list|revoke`
 import type { Command } from 'commander';
 import { issueToken, parseTtl } from '../../core/tokens.ts';
-import { actorName, fail, printTable, withContext } from '../cli-support.ts';
+import { actorName, fail, findPrincipal, printTable, withContext } from '../cli-support.ts';
 
 export function registerToken(program: Command): void {
   const token = program.command('token').description('API bearer tokens (JWT)');
@@ -13,8 +13,7 @@ export function registerToken(program: Command): void {
     .option('--label <text>', 'what the token is for', 'api')
     .action(
       withContext(async (ctx, opts: { principal: string; ttl: string; label: string }) => {
-        const p = await ctx.store.getPrincipalByName(opts.principal.toLowerCase());
-        if (!p) fail(`no principal named "${opts.principal}"`);
+        const p = await findPrincipal(ctx, opts.principal);
         const ttl = parseTtl(opts.ttl);
         if (ttl === null) fail(`--ttl "${opts.ttl}": expected a number followed by d, h or m`);
         const issued = await issueToken(ctx.store, ctx.tokenSettings, p, ttl, opts.label, ctx.clock());
@@ -29,12 +28,7 @@ export function registerToken(program: Command): void {
     .option('--principal <name>', 'only this principal')
     .action(
       withContext(async (ctx, opts: { principal?: string }) => {
-        let principalId: string | undefined;
-        if (opts.principal) {
-          const p = await ctx.store.getPrincipalByName(opts.principal.toLowerCase());
-          if (!p) fail(`no principal named "${opts.principal}"`);
-          principalId = p.id;
-        }
+        const principalId = opts.principal ? (await findPrincipal(ctx, opts.principal)).id : undefined;
         const now = ctx.clock().toISOString();
         printTable(
           (await ctx.store.listTokens(principalId)).map((t) => ({

@@ -7,19 +7,10 @@ import { createLogger } from '../../core/logger.ts';
 import { openContext } from '../../bin/context.ts';
 import { startSmtpEnv, DROP, SENDER, type SmtpTestEnv } from './helpers/smtp-env.ts';
 import { SmtpTalk } from './helpers/smtp-talk.ts';
+import { openDataTransaction } from './helpers/transaction.ts';
 import { buildForward, SAMPLE_ATTACHMENTS } from './helpers/forwards.ts';
 import { blobsIn, expectNothingStored } from './helpers/stored.ts';
 
-/** An authenticated session that has sent DATA and waits for the message. */
-async function openTransaction(env: SmtpTestEnv): Promise<SmtpTalk> {
-  const talk = await SmtpTalk.connect(env.port);
-  await talk.secureHello();
-  expect((await talk.authPlain(env.submitter.principal.name, env.submitter.secret))?.code).to.equal(235);
-  expect((await talk.command(`MAIL FROM:<${SENDER}>`))?.code).to.equal(250);
-  expect((await talk.command(`RCPT TO:<${DROP}>`))?.code).to.equal(250);
-  expect((await talk.command('DATA'))?.code).to.equal(354);
-  return talk;
-}
 
 describe('SMTP ingest: store and vault failures', function () {
   this.timeout(30_000);
@@ -32,7 +23,7 @@ describe('SMTP ingest: store and vault failures', function () {
   afterEach(() => env.close());
 
   it('answers 451 and records nothing when the store fails during DATA; the retry is accepted with the same blob', async () => {
-    const talk = await openTransaction(env);
+    const talk = await openDataTransaction(env);
     await env.ctx.store.close();
     talk.write(Buffer.concat([forward, Buffer.from('.\r\n')]));
     const reply = await talk.read();
@@ -54,7 +45,7 @@ describe('SMTP ingest: store and vault failures', function () {
     }
     const restarted = await startSmtpEnv({ prepared: env });
     try {
-      const talk2 = await openTransaction(restarted);
+      const talk2 = await openDataTransaction(restarted);
       talk2.write(Buffer.concat([forward, Buffer.from('.\r\n')]));
       expect((await talk2.read())?.text).to.match(/^Accepted as submission sub_/);
       talk2.destroy();
@@ -77,7 +68,7 @@ describe('SMTP ingest: store and vault failures', function () {
     const root = path.join(env.dir, 'vault');
     await rename(root, `${root}.moved`);
     await writeFile(root, 'not a directory');
-    const talk = await openTransaction(env);
+    const talk = await openDataTransaction(env);
     talk.write(Buffer.concat([forward, Buffer.from('.\r\n')]));
     expect((await talk.read())?.code).to.equal(451);
     talk.destroy();
@@ -87,7 +78,7 @@ describe('SMTP ingest: store and vault failures', function () {
     // Once the vault is back, the retry is accepted.
     await rename(root, `${root}.broken`);
     await rename(`${root}.moved`, root);
-    const again = await openTransaction(env);
+    const again = await openDataTransaction(env);
     again.write(Buffer.concat([forward, Buffer.from('.\r\n')]));
     expect((await again.read())?.text).to.match(/^Accepted as submission sub_/);
     again.destroy();

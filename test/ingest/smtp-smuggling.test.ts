@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { startSmtpEnv, DROP, SENDER, type SmtpTestEnv } from './helpers/smtp-env.ts';
 import { SmtpTalk } from './helpers/smtp-talk.ts';
+import { openDataTransaction } from './helpers/transaction.ts';
 
 const FAKE_ENDINGS: Readonly<Record<string, string>> = {
   'bare LF dot bare LF (\\n.\\n)': '\n.\n',
@@ -27,15 +28,7 @@ describe('SMTP ingest: SMTP smuggling', function () {
   before(async () => (env = await startSmtpEnv()));
   after(() => env.close());
 
-  async function session(): Promise<SmtpTalk> {
-    const talk = await SmtpTalk.connect(env.port);
-    await talk.secureHello();
-    expect((await talk.authPlain(env.submitter.principal.name, env.submitter.secret))?.code).to.equal(235);
-    expect((await talk.command(`MAIL FROM:<${SENDER}>`))?.code).to.equal(250);
-    expect((await talk.command(`RCPT TO:<${DROP}>`))?.code).to.equal(250);
-    expect((await talk.command('DATA'))?.code).to.equal(354);
-    return talk;
-  }
+  const session = () => openDataTransaction(env);
 
   /** Sends the pieces as separate writes, letting the server read between them. */
   async function writeInPieces(talk: SmtpTalk, pieces: readonly string[]): Promise<void> {
