@@ -78,11 +78,14 @@ async function startSink(dir: string, greetingDelayMs: number): Promise<Target> 
   };
 }
 
+/** Where the bench server keeps its records: the embedded SQLite default, or a MongoDB-wire server. */
+export type BenchStore = { readonly backend: 'sqlite' } | { readonly backend: 'mongodb'; readonly mongodbUri: string };
+
 /** The C4TAP server over a fresh data directory, with one participant and its bench principal. */
-async function startC4tap(dir: string, greetingDelayMs: number): Promise<Target> {
+async function startC4tap(dir: string, greetingDelayMs: number, store: BenchStore = { backend: 'sqlite' }): Promise<Target> {
   const config = loadConfig({
     env: {},
-    overrides: { dataDir: dir, exchange: { dropAddress: DROP }, smtp: { port: 0, greetingDelayMs, minFreeBytes: 0, maxConnectionsPerClient: 1000 }, log: { level: 'silent' } },
+    overrides: { dataDir: dir, exchange: { dropAddress: DROP }, smtp: { port: 0, greetingDelayMs, minFreeBytes: 0, maxConnectionsPerClient: 1000 }, log: { level: 'silent' }, store },
   });
   const ctx = await openContext(config, { defaultMetrics: false, log: createLogger({ level: 'silent' }) });
   const org = await addOrganisation(ctx, 'bench', {
@@ -120,6 +123,11 @@ async function measure(start: (dir: string) => Promise<Target>, c: IngestCase, b
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The C4TAP server alone on one case, over the given store (bench/mongo.ts compares backends). */
+export function measureC4tap(c: IngestCase, budgetMs: number, store: BenchStore): Promise<LoadResult> {
+  return measure(async (dir) => startC4tap(dir, c.greetingDelayMs, store), c, budgetMs);
 }
 
 export async function benchIngest(cases: readonly IngestCase[], budgetMs: number, report: (row: IngestRow) => void): Promise<IngestRow[]> {

@@ -6,11 +6,11 @@ import { createLogger, type Logger } from '../core/logger.ts';
 import { ensureDataDir, loadOrCreateSecrets, type Secrets } from '../core/secrets.ts';
 import type { Store } from '../core/store/port.ts';
 import { openSqliteStore } from '../core/store/sqlite-store.ts';
+import type { MongoConnectOptions } from '../core/store/mongo-store.ts';
 import { createAuditAppender, type AuditAppender } from '../core/audit.ts';
 import { newId, systemClock, type Clock, type IdGenerator } from '../core/ids.ts';
 import { createMetrics, type Metrics } from '../core/metrics.ts';
-import { C4Error } from '../core/errors.ts';
-import type { Vault } from '../quarantine/vault-port.ts';
+import type { SealedBlobBackend, Vault } from '../quarantine/vault-port.ts';
 import { createVault, keyringFromSecrets } from '../quarantine/vault.ts';
 import { createFsBackend } from '../quarantine/fs-backend.ts';
 import type { TokenSettings } from '../core/tokens.ts';
@@ -24,6 +24,8 @@ export interface AppContext {
   readonly firstStart: boolean;
   readonly store: Store;
   readonly vault: Vault;
+  /** Where the vault's sealed blobs live (filesystem, or GridFS with the MongoDB store). */
+  readonly vaultBackend: SealedBlobBackend;
   readonly audit: AuditAppender;
   readonly auditKey: Buffer;
   readonly clock: Clock;
@@ -54,16 +56,51 @@ export function vaultRoot(dataDir: string): string {
   return path.join(dataDir, 'vault');
 }
 
-export function openVault(config: Config, secrets: Secrets): Vault {
-  return createVault(createFsBackend(vaultRoot(config.dataDir)), keyringFromSecrets(secrets));
+export function openVault(backend: SealedBlobBackend, secrets: Secrets): Vault {
+  return createVault(backend, keyringFromSecrets(secrets));
 }
 
-function openStore(config: Config): Store {
+export function mongoOptions(config: Config): MongoConnectOptions {
+  return { uri: config.store.mongodbUri ?? '', writeConcern: config.store.writeConcern, journal: config.store.journal };
+}
+
+interface Backends {
+  readonly store: Store;
+  readonly vaultBackend: SealedBlobBackend;
+  close(): Promise<void>;
+}
+
+/**
+ * The store and the vault's backend the config selects: SQLite and the filesystem under the data
+ * directory, or MongoDB and GridFS sharing one connection (store.backend=mongodb or MONGODB_URI).
+ */
+async function openBackends(config: Config): Promise<Backends> {
   switch (config.store.backend) {
-    case 'sqlite':
-      return openSqliteStore(sqliteFile(config.dataDir));
-    case 'mongodb':
-      throw new C4Error('CONFIG_INVALID', 'store.backend "mongodb" is not available in this version yet (see the scale-out issue)');
+    case 'sqlite': {
+      const store = openSqliteStore(sqliteFile(config.dataDir));
+      return { store, vaultBackend: createFsBackend(vaultRoot(config.dataDir)), close: () => store.close() };
+    }
+    case 'mongodb': {
+      // Loaded only here: the embedded set-up and one-shot commands never load the MongoDB driver.
+      const { connectMongo, openMongoStore } = await import('../core/store/mongo-store.ts');
+      const { createGridFsBackend } = await import('../quarantine/gridfs-backend.ts');
+      const conn = await connectMongo(mongoOptions(config));
+      try {
+        const store = await openMongoStore(conn);
+        const vaultBackend = await createGridFsBackend(conn.db);
+        return {
+          store,
+          vaultBackend,
+          close: async () => {
+            await store.close();
+            await conn.close();
+          },
+        };
+      } catch (err) {
+        await conn.close();
+        throw err;
+      }
+    }
   }
 }
 
@@ -72,8 +109,9 @@ export async function openContext(config: Config, options: ContextOptions = {}):
   const clock = options.clock ?? systemClock;
   ensureDataDir(config.dataDir);
   const { secrets, created } = loadOrCreateSecrets(config.dataDir, clock());
-  const store = openStore(config);
-  const vault = openVault(config, secrets);
+  const backends = await openBackends(config);
+  const { store, vaultBackend } = backends;
+  const vault = openVault(vaultBackend, secrets);
   const auditKey = Buffer.from(secrets.auditKey, 'base64');
   const metrics = createMetrics({
     defaultMetrics: options.defaultMetrics ?? true,
@@ -90,6 +128,7 @@ export async function openContext(config: Config, options: ContextOptions = {}):
     firstStart: created,
     store,
     vault,
+    vaultBackend,
     audit: createAuditAppender(store, clock, auditKey),
     auditKey,
     clock,
@@ -97,6 +136,6 @@ export async function openContext(config: Config, options: ContextOptions = {}):
     metrics,
     tokenSettings: { ...config.jwt, secret: secrets.jwtSecret },
     mailer: createMailer({ ...config.mail, outboxDir: outboxDir(config.dataDir) }),
-    close: () => store.close(),
+    close: () => backends.close(),
   };
 }

@@ -1,6 +1,7 @@
 // One typed configuration: defaults < config file < environment. Validated once, then frozen.
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { C4Error } from './errors.ts';
 
@@ -10,6 +11,14 @@ const bool = () =>
 const host = () => z.string().min(1);
 
 const MB = 1024 * 1024;
+
+/** `192.0.2.0/24`, `2001:db8::/32` or a single address. */
+function isCidr(text: string): boolean {
+  const [addr, prefix, ...rest] = text.split('/');
+  const family = addr ? isIP(addr) : 0;
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
 
 export const configSchema = z.object({
   /** Data directory of the embedded set-up: database, vault, secrets, TLS certificate, outbox. */
@@ -61,6 +70,39 @@ export const configSchema = z.object({
       trustProxy: bool().default(false),
     })
     .prefault({}),
+  /** REST API v1 (`/api/v1`). */
+  api: z
+    .object({
+      /** Requests allowed per token in rateLimitWindowSeconds; more answer 429. */
+      rateLimitPoints: num(1).default(600),
+      rateLimitWindowSeconds: num(1).default(60),
+      /** Indicators per page: default and the most a client may ask for. */
+      defaultPageSize: num(1, 10_000).default(1000),
+      maxPageSize: num(1, 10_000).default(5000),
+    })
+    .prefault({}),
+  /** The analyst console (web role). */
+  console: z
+    .object({
+      /** Client networks (CIDR) allowed to reach the console; empty means any. */
+      allowedNetworks: z
+        .preprocess(
+          (v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v),
+          z.array(z.string().refine(isCidr, 'expected an address or network in CIDR notation, e.g. 192.0.2.0/24')),
+        )
+        .default([]),
+      /** A session ends after this long without a request … */
+      sessionIdleMinutes: num(1, 24 * 60).default(30),
+      /** … and this long after login, whatever happens. */
+      sessionAbsoluteHours: num(1, 7 * 24).default(12),
+      /** Failed logins (password or second factor) allowed per user name and per client address in loginWindowSeconds. */
+      loginFailuresPerUser: num(1).default(5),
+      loginFailuresPerAddress: num(1).default(20),
+      loginWindowSeconds: num(1).default(900),
+      /** How often the queue page asks for new submissions, in seconds (0: never). */
+      queueRefreshSeconds: num(0, 3600).default(30),
+    })
+    .prefault({}),
   store: z
     .object({
       backend: z.enum(['sqlite', 'mongodb']).default('sqlite'),
@@ -76,6 +118,24 @@ export const configSchema = z.object({
       leaseMs: num(1000).default(120_000),
       maxAttempts: num(1, 100).default(5),
       pollMs: num(10).default(1000),
+      /** First retry delay of a failed analysis; doubles per attempt up to retryMaxMs. */
+      retryBaseMs: num(0).default(30_000),
+      retryMaxMs: num(0).default(30 * 60_000),
+    })
+    .prefault({}),
+  /** Limits of the analysis of one submission (hostile input: archives, nesting). */
+  analysis: z
+    .object({
+      /** Levels of archives opened: 1 = only archives attached to the mail, 2 = also archives inside those, … */
+      maxArchiveDepth: num(1, 20).default(3),
+      /** Archive members expanded per submission, all archives together. */
+      maxArchiveMembers: num(1).default(1000),
+      /** Bytes expanded from archives per submission, all archives together. */
+      maxExpandedBytes: num(1024).default(100 * MB),
+      /** Highest uncompressed/compressed size ratio accepted for an archive member of 1 MiB or more. */
+      maxCompressionRatio: num(2).default(100),
+      /** Candidate passwords tried per encrypted archive (PPAP). */
+      maxPasswordsTried: num(0, 1000).default(20),
     })
     .prefault({}),
   clamd: z
@@ -83,7 +143,10 @@ export const configSchema = z.object({
       socket: z.string().optional(),
       host: z.string().optional(),
       port: num(1, 65535).optional(),
+      /** Absolute deadline of one scan (connect, stream, verdict). */
       timeoutMs: num(100).default(30_000),
+      /** Largest file streamed to clamd; keep it below clamd's StreamMaxLength (25M by default). Larger files are not scanned. */
+      maxStreamBytes: num(1).default(24 * MB),
     })
     .prefault({}),
   mail: z

@@ -212,6 +212,38 @@ export interface PublicationEntry {
   readonly publishedAt: string;
 }
 
+/**
+ * A participant saw an indicator in its own infrastructure. Counted in indicator views under the
+ * class rules; the organisation is kept only to decide visibility and is never shown.
+ */
+export interface Sighting {
+  readonly id: number;
+  readonly indicatorId: string;
+  readonly orgId: string;
+  readonly class: SharingClass;
+  /** How many times it was seen in this report (at least 1). */
+  readonly count: number;
+  readonly seenAt: string;
+  readonly reportedAt: string;
+}
+
+/** What submissions are clustered by (mass mailing vs targeted): shared sender infrastructure, subject template, URL host, attachment. */
+export const CLUSTER_FEATURE_TYPES = ['sender-ip', 'sender-domain', 'subject-template', 'url-host', 'attachment-sha256'] as const;
+export type ClusterFeatureType = (typeof CLUSTER_FEATURE_TYPES)[number];
+
+export interface ClusterFeature {
+  readonly type: ClusterFeatureType;
+  /** Normalised value (registrable domain, IP, template text, SHA-256). */
+  readonly value: string;
+}
+
+/** A clustering feature as recorded for one submission. */
+export interface SubmissionFeature extends ClusterFeature {
+  readonly submissionId: string;
+  readonly orgId: string;
+  readonly seenAt: string;
+}
+
 export const JOB_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export type JobType = 'analyse';

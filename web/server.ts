@@ -50,7 +50,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = toC4Error(err);
     const status = ERROR_MAP[e.code].http;
-    deps.log.error({ event: 'http.error', code: e.code, path: req.path, err: e.cause ?? e }, 'request failed');
+    if (status >= 500) deps.log.error({ event: 'http.error', code: e.code, path: req.path, err: e.cause ?? e }, 'request failed');
+    else deps.log.info({ event: 'http.refused', code: e.code, status, path: req.path }, 'request refused');
     res.status(status).type('application/problem+json').json({
       type: problemType(e.code),
       title: ERROR_MAP[e.code].title,

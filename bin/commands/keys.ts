@@ -16,7 +16,7 @@ export function registerKeys(program: Command): void {
         process.stdout.write(`new vault key ${key.id} is current (${secrets.vaultKeys.length} keys kept)\n`);
         let rewrapped = 0;
         if (opts.rewrap) {
-          const vault = openVault(ctx.config, secrets);
+          const vault = openVault(ctx.vaultBackend, secrets);
           for await (const id of vault.list()) if (await vault.rewrap(id)) rewrapped++;
           process.stdout.write(`re-encrypted ${rewrapped} blobs under ${key.id}\n`);
         }

@@ -2,12 +2,16 @@
 import type { Command } from 'commander';
 import type { Server } from 'node:http';
 import { bootstrapSecretariat } from '../../core/directory.ts';
+import { isC4Error } from '../../core/errors.ts';
 import { createHttpApp, listen } from '../../web/server.ts';
-import { openContext, type AppContext } from '../context.ts';
+import { openContext, outboxDir, type AppContext } from '../context.ts';
 import { configFrom, fail } from '../cli-support.ts';
 import { loadOrCreateTls } from '../../core/secrets.ts';
 import { startSmtpServer } from '../../ingest/smtp-server.ts';
 import { sendReceipt } from '../../ingest/receipt.ts';
+import { sharingRouters } from '../../sharing/http.ts';
+import { startAnalysisWorker } from './worker.ts';
+import { CONSOLE_PATH, createConsoleRouter } from '../../web/console/index.ts';
 
 export const ROLES = ['smtp', 'web', 'api', 'worker'] as const;
 export type ServeRole = (typeof ROLES)[number];
@@ -31,12 +35,16 @@ function closeHttp(server: Server): Promise<void> {
   });
 }
 
-async function startHttp(ctx: AppContext): Promise<Running & { url: string }> {
+async function startHttp(ctx: AppContext, roles: ReadonlySet<ServeRole>): Promise<Running & { url: string }> {
+  // REST API (JSON, CSV, STIX 2.1), MISP feed, TAXII 2.1 and the public WHITE feed.
+  const api = roles.has('api') ? sharingRouters({ ...ctx, limits: ctx.config.api, exchange: { name: ctx.config.exchange.name } }) : [];
+  const web = roles.has('web') ? [{ path: CONSOLE_PATH, router: createConsoleRouter({ ...ctx, outboxDir: outboxDir(ctx.config.dataDir) }) }] : [];
   const app = createHttpApp({
     log: ctx.log,
     registry: ctx.metrics.registry,
     trustProxy: ctx.config.http.trustProxy,
     health: async () => ({ store: ctx.store.backend, version: process.env.npm_package_version ?? 'dev' }),
+    routers: [...api, ...web],
   });
   const server = await listen(app, ctx.config.http.host, ctx.config.http.port);
   const addr = server.address();
@@ -44,14 +52,18 @@ async function startHttp(ctx: AppContext): Promise<Running & { url: string }> {
   return { name: 'http', url: `http://${ctx.config.http.host}:${port}`, close: () => closeHttp(server) };
 }
 
-async function startSmtp(ctx: AppContext): Promise<Running & { address: string }> {
+/** `accepted` runs after each durable accept (the worker role looks for the new job at once). */
+async function startSmtp(ctx: AppContext, accepted: () => void = () => undefined): Promise<Running & { address: string }> {
   const { smtp, dataDir, exchange } = ctx.config;
   const tls = await loadOrCreateTls(dataDir, exchange.hostname, { certFile: smtp.tlsCertFile, keyFile: smtp.tlsKeyFile });
   const receipts = { ...ctx, baseUrl: exchange.baseUrl };
   const server = await startSmtpServer({
     ...ctx,
     tls,
-    onAccepted: (principal, result) => void sendReceipt(receipts, principal, result.submissions),
+    onAccepted: (principal, result) => {
+      accepted();
+      void sendReceipt(receipts, principal, result.submissions);
+    },
   });
   return { name: 'smtp', address: `${smtp.host}:${server.port}`, close: () => server.close() };
 }
@@ -79,17 +91,29 @@ export function registerServe(program: Command): void {
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
 
-      const boot = await bootstrapSecretariat(ctx, ctx.config.exchange.dropAddress.replace(/^[^@]*/, 'secretariat'));
+      // Processes of a scale-out deployment may start together on one MongoDB: when another one
+      // bootstraps the secretariat at the same moment, its CONFLICT means "already done".
+      const boot = await bootstrapSecretariat(ctx, ctx.config.exchange.dropAddress.replace(/^[^@]*/, 'secretariat')).catch((err: unknown) => {
+        if (isC4Error(err, 'CONFLICT')) return null;
+        throw err;
+      });
       out(`C4TAP ${ctx.firstStart ? 'initialised' : 'using'} data directory ${ctx.config.dataDir} (store: ${ctx.store.backend})`);
       if (roles.has('web') || roles.has('api')) {
-        const http = await startHttp(ctx);
+        const http = await startHttp(ctx, roles);
         running.push(http);
         out(`HTTP   ${http.url}  (health ${http.url}/api/v1/health, metrics ${http.url}/metrics)`);
       }
+      let wakeWorker = (): void => undefined;
       if (roles.has('smtp') && ctx.config.smtp.enabled) {
-        const smtp = await startSmtp(ctx);
+        const smtp = await startSmtp(ctx, () => wakeWorker());
         running.push(smtp);
         out(`SMTP   ${smtp.address}  (STARTTLS, AUTH PLAIN/LOGIN; drop address ${ctx.config.exchange.dropAddress})`);
+      }
+      if (roles.has('worker') && ctx.config.worker.enabled) {
+        const worker = await startAnalysisWorker(ctx);
+        running.push({ name: 'worker', close: () => worker.close() });
+        wakeWorker = () => worker.wake();
+        out(`WORKER ${worker.workerId}  (analysis jobs; clamd ${ctx.config.clamd.socket || ctx.config.clamd.host ? 'configured' : 'not configured'})`);
       }
       if (boot) {
         out(`Bootstrap secretariat account created — user "${boot.name}", one-time password: ${boot.password}`);

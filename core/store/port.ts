@@ -8,6 +8,7 @@
 // - no method needs a multi-document transaction for correctness (MongoDB adapter).
 import type {
   ApiToken,
+  ClusterFeature,
   AuditEvent,
   ClassByKind,
   ClassDecision,
@@ -24,6 +25,8 @@ import type {
   PublicationEntry,
   Sample,
   SharingClass,
+  Sighting,
+  SubmissionFeature,
   Submission,
   SubmissionStatus,
 } from '../types.ts';
@@ -133,6 +136,42 @@ export interface PublicationQuery {
   readonly indicatorIds?: readonly string[];
 }
 
+/** The publication log as one viewer may read it (the pull API, TAXII, feeds). */
+export interface PublicationFeedQuery {
+  /** Entries with seq strictly greater than this. */
+  readonly afterSeq: number;
+  readonly limit: number;
+  /** Entries published at one of these classes, by any organisation … */
+  readonly classes: readonly SharingClass[];
+  /** … plus entries of this organisation's own submissions at one of `classes` of this clause. */
+  readonly ownOrg?: { readonly orgId: string; readonly classes: readonly SharingClass[] } | null;
+  /** Only entries for indicators of these types. */
+  readonly types?: readonly IndicatorType[];
+  /** Only entries published strictly after this ISO time. */
+  readonly publishedAfter?: string;
+}
+
+export interface NewSighting {
+  readonly indicatorId: string;
+  readonly orgId: string;
+  readonly class: SharingClass;
+  readonly count: number;
+  readonly seenAt: string;
+  /** A repeated (orgId, idempotencyKey) returns the sighting already recorded. */
+  readonly idempotencyKey: string | null;
+}
+
+export interface ClusterFeatureQuery {
+  /** Features to look for (type and value equal). */
+  readonly features: readonly ClusterFeature[];
+  /** Leave this submission's own features out. */
+  readonly excludeSubmissionId?: string;
+  /** Only features seen at or after this ISO time. */
+  readonly seenFrom?: string;
+  /** At most this many rows per feature, newest first. */
+  readonly limitPerFeature: number;
+}
+
 export interface NewJob {
   readonly id: string;
   readonly type: JobType;
@@ -175,6 +214,51 @@ export interface StoreCounts {
   readonly publications: number;
   readonly jobs: number;
   readonly auditEvents: number;
+}
+
+// Console (the analyst web app): server-side sessions, the second factor's state, submission search.
+
+/** Where a console login stands: password checked, then second factor, then (if due) a new password. */
+export type ConsoleSessionStage = 'second-factor' | 'enrol' | 'change-password' | 'active';
+
+export interface ConsoleSession {
+  /** SHA-256 (hex) of the random session id in the cookie; the id itself is never stored. */
+  readonly idHash: string;
+  readonly principalId: string;
+  readonly stage: ConsoleSessionStage;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  readonly clientAddress: string;
+  /** State of a pending login step (e.g. the encrypted TOTP secret being enrolled). */
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export type ConsoleSessionPatch = Partial<Pick<ConsoleSession, 'stage' | 'lastSeenAt' | 'data'>>;
+
+/** A principal's second-factor bookkeeping (the encrypted TOTP secret itself is Principal.totpSecret). */
+export interface SecondFactor {
+  readonly principalId: string;
+  /** Keyed hashes of the unused recovery codes. */
+  readonly recoveryCodeHashes: readonly string[];
+  /** Last TOTP time step accepted (a code is accepted once), or null. */
+  readonly lastTotpStep: number | null;
+  readonly updatedAt: string;
+}
+
+/** The console's queue search: a SubmissionFilter plus what analysts filter and sort on. */
+export interface SubmissionSearch extends SubmissionFilter {
+  /** Submissions of one of these organisations (a sector is turned into its organisations). */
+  readonly orgIds?: readonly string[];
+  readonly verdicts?: readonly string[];
+  /** Case-insensitive substring of the subject, id, Message-ID or campaign. */
+  readonly text?: string;
+  /**
+   * Submissions with, for each entry, a source of an indicator of one of its types whose value
+   * contains `contains` (case-insensitive): YARA rule names, AV signature names.
+   */
+  readonly indicators?: readonly { readonly types: readonly IndicatorType[]; readonly contains: string }[];
+  /** newest (default): receivedAt desc, id desc; oldest: the reverse. Cursors carry over only within one order. */
+  readonly order?: 'newest' | 'oldest';
 }
 
 export interface Store {
@@ -236,6 +320,28 @@ export interface Store {
   listPublications(query: PublicationQuery): Promise<readonly PublicationEntry[]>;
   lastPublicationSeq(): Promise<number>;
 
+  // Sharing reads (pull API, TAXII, feeds) and sightings
+  /** The indicators with these ids that exist, each with all its sources. */
+  getIndicators(ids: readonly string[]): Promise<readonly IndicatorWithSources[]>;
+  /** The latest log entry of each (indicator, submission) pair of these indicators. */
+  latestPublications(indicatorIds: readonly string[]): Promise<readonly PublicationEntry[]>;
+  /** Log entries in seq order matching the query (see PublicationFeedQuery). */
+  listPublicationFeed(query: PublicationFeedQuery): Promise<readonly PublicationEntry[]>;
+  addSighting(sighting: NewSighting, now: string): Promise<{ readonly sighting: Sighting; readonly created: boolean }>;
+  listSightings(indicatorIds: readonly string[]): Promise<readonly Sighting[]>;
+
+  // Export: reading every record back (c4tap migrate, copy verification)
+  /** Indicators in id order after `afterId` (null: from the first), also those without sources. */
+  listIndicators(afterId: string | null, limit: number): Promise<readonly Indicator[]>;
+  /** The clustering features recorded for one submission, by type and value. */
+  listClusterFeatures(submissionId: string): Promise<readonly SubmissionFeature[]>;
+
+  // Clustering features (analysis/correlate: mass mailing vs targeted)
+  /** Replaces the clustering features of a submission (idempotent). */
+  putClusterFeatures(submissionId: string, orgId: string, seenAt: string, features: readonly ClusterFeature[]): Promise<void>;
+  /** Features of submissions equal to any of the query's, newest first, bounded per feature. */
+  findClusterFeatures(query: ClusterFeatureQuery): Promise<readonly SubmissionFeature[]>;
+
   // Jobs
   getJob(id: string): Promise<Job | null>;
   getJobForSubmission(submissionId: string, type: JobType): Promise<Job | null>;
@@ -259,6 +365,24 @@ export interface Store {
   listAudit(afterSeq: number, limit: number): Promise<readonly AuditEvent[]>;
   /** The head record (seq and hash of the last appended event), written with each append. */
   auditHead(): Promise<{ readonly seq: number; readonly hash: string } | null>;
+
+  // Console sessions, second factor, queue search
+  createConsoleSession(session: ConsoleSession): Promise<ConsoleSession>;
+  getConsoleSession(idHash: string): Promise<ConsoleSession | null>;
+  updateConsoleSession(idHash: string, patch: ConsoleSessionPatch): Promise<ConsoleSession | null>;
+  deleteConsoleSession(idHash: string): Promise<boolean>;
+  /** Ends every session of a principal, or every session last seen before a time; returns how many. */
+  deleteConsoleSessions(filter: { readonly principalId?: string; readonly lastSeenBefore?: string }): Promise<number>;
+  getSecondFactor(principalId: string): Promise<SecondFactor | null>;
+  /** Replaces the principal's second-factor record (enrolment, new recovery codes). */
+  putSecondFactor(factor: SecondFactor): Promise<SecondFactor>;
+  deleteSecondFactor(principalId: string): Promise<boolean>;
+  /** Removes one unused recovery code; true when it was there (each code works once, also under races). */
+  consumeRecoveryCode(principalId: string, codeHash: string, now: string): Promise<boolean>;
+  /** Records a TOTP time step when it is later than the last one accepted; false for a replayed code. */
+  acceptTotpStep(principalId: string, step: number, now: string): Promise<boolean>;
+  searchSubmissions(search: SubmissionSearch, page: PageRequest): Promise<Page<Submission>>;
+  countSubmissionSearch(search: Omit<SubmissionSearch, 'status' | 'order'>): Promise<Readonly<Record<SubmissionStatus, number>>>;
 
   counts(): Promise<StoreCounts>;
   close(): Promise<void>;

@@ -51,18 +51,7 @@ export function toFlag(value: boolean): number {
   return value ? 1 : 0;
 }
 
-/** The patch without keys whose value is undefined, so spreading it never erases a field. */
-export function definedOnly<T extends object>(patch: T): Partial<T> {
-  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** A positive integer page size, or VALIDATION_FAILED. */
-export function checkLimit(limit: number): number {
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new C4Error('VALIDATION_FAILED', `page limit must be a positive integer, got ${limit}`, { limit });
-  }
-  return limit;
-}
+export { checkLimit, definedOnly } from './store-values.ts';
 
 const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_SEQUENCE']);
 

@@ -6,14 +6,14 @@ import type { Indicator, IndicatorSource, IndicatorType, InfoKind, SharingClass 
 import type { IndicatorInput, IndicatorWithSources } from './port.ts';
 import { fromJson, inWriteTransaction, toFlag, toJson, type Db, type SyncStore } from './sqlite-db.ts';
 
-interface IndicatorRow {
+export interface IndicatorRow {
   id: string;
   type: string;
   value: string;
   created_at: string;
 }
 
-interface SourceRow {
+export interface SourceRow {
   indicator_id: string;
   submission_id: string;
   org_id: string;
@@ -24,11 +24,11 @@ interface SourceRow {
   context: string;
 }
 
-function rowToIndicator(r: IndicatorRow): Indicator {
+export function rowToIndicator(r: IndicatorRow): Indicator {
   return { id: r.id, type: r.type as IndicatorType, value: r.value, createdAt: r.created_at };
 }
 
-function rowToSource(r: SourceRow): IndicatorSource {
+export function rowToSource(r: SourceRow): IndicatorSource {
   return {
     indicatorId: r.indicator_id,
     submissionId: r.submission_id,

@@ -172,6 +172,69 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    description: 'sightings',
+    sql: `
+      -- AUTOINCREMENT: sighting ids are never reused. org_id decides visibility and is never shown.
+      CREATE TABLE sightings (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        indicator_id TEXT NOT NULL REFERENCES indicators(id),
+        org_id       TEXT NOT NULL REFERENCES organisations(id),
+        class        TEXT NOT NULL,
+        count        INTEGER NOT NULL,
+        seen_at      TEXT NOT NULL,
+        reported_at  TEXT NOT NULL,
+        dedup_key    TEXT,
+        UNIQUE (org_id, dedup_key)
+      ) STRICT;
+      CREATE INDEX sightings_indicator ON sightings(indicator_id);
+      -- The latest entry of each indicator source (sharing views) without a sort.
+      CREATE INDEX publications_source ON publications(indicator_id, submission_id, seq);
+    `,
+  },
+  {
+    version: 3,
+    description: 'console sessions and second factor',
+    sql: `
+      -- id_hash: SHA-256 of the cookie's random id; the id itself is never stored.
+      CREATE TABLE console_sessions (
+        id_hash        TEXT PRIMARY KEY,
+        principal_id   TEXT NOT NULL REFERENCES principals(id),
+        stage          TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        last_seen_at   TEXT NOT NULL,
+        client_address TEXT NOT NULL,
+        data           TEXT NOT NULL  -- JSON object
+      ) STRICT;
+      CREATE INDEX console_sessions_principal ON console_sessions(principal_id);
+      CREATE INDEX console_sessions_seen ON console_sessions(last_seen_at);
+
+      CREATE TABLE second_factors (
+        principal_id   TEXT PRIMARY KEY REFERENCES principals(id),
+        recovery_codes TEXT NOT NULL,  -- JSON array of keyed hashes
+        last_totp_step INTEGER,
+        updated_at     TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 4,
+    description: 'clustering features',
+    sql: `
+      -- Sender infrastructure, subject template, URL host, attachment hash per submission
+      -- (analysis/correlate): mass mailing vs targeted.
+      CREATE TABLE cluster_features (
+        submission_id TEXT NOT NULL REFERENCES submissions(id),
+        org_id        TEXT NOT NULL,
+        type          TEXT NOT NULL,
+        value         TEXT NOT NULL,
+        seen_at       TEXT NOT NULL,
+        PRIMARY KEY (submission_id, type, value)
+      ) STRICT;
+      CREATE INDEX cluster_features_value ON cluster_features(type, value, seen_at);
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

@@ -4,7 +4,7 @@ import type { InfoKind, PublicationAction, PublicationEntry, SharingClass } from
 import type { NewPublication, PublicationQuery } from './port.ts';
 import { checkLimit, inWriteTransaction, toJson, type Db, type SyncStore } from './sqlite-db.ts';
 
-interface PublicationRow {
+export interface PublicationRow {
   seq: number;
   idempotency_key: string;
   action: string;
@@ -15,7 +15,7 @@ interface PublicationRow {
   published_at: string;
 }
 
-function rowToEntry(r: PublicationRow): PublicationEntry {
+export function rowToEntry(r: PublicationRow): PublicationEntry {
   return {
     seq: r.seq,
     idempotencyKey: r.idempotency_key,

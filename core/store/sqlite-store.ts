@@ -4,10 +4,14 @@
 import type { Store, StoreCounts } from './port.ts';
 import { asyncStore, openDatabase, type Db, type SqliteStoreOptions } from './sqlite-db.ts';
 import { sqliteAudit } from './sqlite-audit.ts';
+import { sqliteClusters } from './sqlite-clusters.ts';
+import { sqliteConsole } from './sqlite-console.ts';
 import { sqliteDirectory } from './sqlite-directory.ts';
+import { sqliteExport } from './sqlite-export.ts';
 import { sqliteIndicators } from './sqlite-indicators.ts';
 import { sqliteJobQueries, sqliteJobs } from './sqlite-jobs.ts';
 import { sqlitePublications } from './sqlite-publications.ts';
+import { sqliteSharing } from './sqlite-sharing.ts';
 import { sqliteSampleQueries, sqliteSamples } from './sqlite-samples.ts';
 import { sqliteSubmissions } from './sqlite-submissions.ts';
 
@@ -42,8 +46,12 @@ export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): St
     ...sqliteSamples(db, sampleQueries),
     ...sqliteIndicators(db),
     ...sqlitePublications(db),
+    ...sqliteSharing(db),
     ...sqliteJobs(db, jobQueries),
     ...sqliteAudit(db),
+    ...sqliteClusters(db),
+    ...sqliteConsole(db),
+    ...sqliteExport(db),
     counts: sqliteCounts(db),
   });
 }

@@ -8,7 +8,7 @@ import { checkLimit, definedOnly, fromJson, inWriteTransaction, toJson, type Db,
 import type { JobQueries } from './sqlite-jobs.ts';
 import type { SampleQueries } from './sqlite-samples.ts';
 
-interface SubmissionRow {
+export interface SubmissionRow {
   id: string;
   principal_id: string;
   org_id: string;
@@ -50,7 +50,7 @@ function submissionToRow(s: Submission): SubmissionRow {
   };
 }
 
-function rowToSubmission(r: SubmissionRow): Submission {
+export function rowToSubmission(r: SubmissionRow): Submission {
   return {
     id: r.id,
     principalId: r.principal_id,
@@ -73,7 +73,7 @@ function rowToSubmission(r: SubmissionRow): Submission {
 }
 
 /** WHERE clause and named parameters for a filter; lists travel as JSON arrays through json_each. */
-function filterSql(filter: SubmissionFilter): { where: string; params: Record<string, string> } {
+export function filterSql(filter: SubmissionFilter): { where: string; params: Record<string, string> } {
   const conditions: string[] = [];
   const params: Record<string, string> = {};
   if (filter.status) {

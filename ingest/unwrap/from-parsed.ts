@@ -26,7 +26,7 @@ export function headersOf(parsed: ParsedMime): OriginalHeaders {
 
 export function outerInfoOf(parsed: ParsedMime): OuterInfo {
   const headers = headersOf(parsed);
-  return { subject: headers.subject, from: headers.from, messageId: headers.messageId, date: headers.date };
+  return { subject: headers.subject, from: headers.from, to: headers.to, cc: headers.cc, messageId: headers.messageId, date: headers.date };
 }
 
 export function toOriginalAttachment(a: ParsedAttachment): OriginalAttachment {

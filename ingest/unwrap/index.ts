@@ -9,7 +9,7 @@
 // Forms, tried in this order: attached messages (message/rfc822 parts, .eml and .msg files; each
 // one becomes an item), then an inline forward in the text (Outlook, Gmail, Thunderbird and their
 // Japanese versions; one item). A mail with neither is itself the original (form 'none').
-import { attachedFormOf, attachedItem } from './attached.ts';
+import { attachedFormOf, attachedItem, type AttachedOutcome } from './attached.ts';
 import { itemFromParsed, outerInfoOf } from './from-parsed.ts';
 import { htmlToPlain } from './html-text.ts';
 import { findInline, inlineItem } from './inline.ts';
@@ -18,6 +18,7 @@ import {
   DEFAULT_UNWRAP_LIMITS,
   type ForwardForm,
   type MailAddress,
+  type OriginalAttachment,
   type OriginalItem,
   type UnwrapFailure,
   type UnwrapLimits,
@@ -26,6 +27,8 @@ import {
 } from './types.ts';
 
 export * from './types.ts';
+export { htmlToPlain } from './html-text.ts';
+export type { AttachedOutcome } from './attached.ts';
 
 interface Level {
   readonly kind: 'forward';
@@ -184,4 +187,23 @@ async function unwrap(raw: Buffer, limits: UnwrapLimits, options: UnwrapOptions)
     items: [itemFromParsed(parsed, raw, 'message', [])],
     warnings: [...warnings, ...(level?.warnings ?? [])],
   };
+}
+
+/**
+ * The message inside one attachment of an original (a message/rfc822 part, an .eml or an Outlook
+ * .msg file), parsed under the same limits; null when the attachment is not a message. Analysis
+ * uses it to reach the attachments of messages nested in an original.
+ */
+export async function messageInAttachment(
+  attachment: OriginalAttachment,
+  limits: UnwrapLimits = DEFAULT_UNWRAP_LIMITS,
+): Promise<AttachedOutcome | UnwrapFailure | null> {
+  const parsed = { ...attachment, declaredType: attachment.contentType };
+  const form = attachedFormOf(parsed);
+  if (!form) return null;
+  try {
+    return await attachedItem(parsed, form, [], limits);
+  } catch (err) {
+    return { kind: 'failed', reason: 'malformed', message: err instanceof Error ? err.message : String(err) };
+  }
 }

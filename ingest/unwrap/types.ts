@@ -86,6 +86,9 @@ export interface OriginalItem {
 export interface OuterInfo {
   readonly subject: string | null;
   readonly from: readonly MailAddress[];
+  /** Recipients of the forward (the drop address, colleagues in Cc): never published. */
+  readonly to: readonly MailAddress[];
+  readonly cc: readonly MailAddress[];
   readonly messageId: string | null;
   readonly date: string | null;
 }

@@ -5,11 +5,15 @@ import { expect } from 'chai';
 import { createAuditAppender } from '../../core/audit.ts';
 import type { Store } from '../../core/store/port.ts';
 import { auditContract } from './store-audit.contract.ts';
+import { clusterContract } from './store-clusters.contract.ts';
+import { consoleContract } from './store-console.contract.ts';
 import { directoryContract } from './store-directory.contract.ts';
+import { exportContract } from './store-export.contract.ts';
 import { indicatorContract } from './store-indicators.contract.ts';
 import { jobContract } from './store-jobs.contract.ts';
 import { publicationContract } from './store-publications.contract.ts';
 import { sampleContract } from './store-samples.contract.ts';
+import { sharingContract } from './store-sharing.contract.ts';
 import { submissionContract } from './store-submissions.contract.ts';
 import { at, principalInput, sampleInput, seedSubmission, seedSubmitter } from './store-fixtures.ts';
 
@@ -46,8 +50,12 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
     sampleContract(store);
     indicatorContract(store);
     publicationContract(store);
+    sharingContract(store);
     jobContract(store);
     auditContract(store);
+    clusterContract(store);
+    consoleContract(store);
+    exportContract(store);
 
     it('counts every kind of record', async function () {
       const who = await seedSubmitter(store());

@@ -5,8 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..');
-const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
 const ENTRY = path.join(REPO, 'bin', 'c4tap.ts');
+/** One Node process with tsx's loader, as bin/c4tap runs it: signals reach the server directly. */
+const NODE_ARGS = ['--import', 'tsx', ENTRY];
 
 export interface TempDataDir {
   readonly dir: string;
@@ -38,7 +39,7 @@ export interface CliResult {
 }
 
 export function runCli(args: readonly string[], env: NodeJS.ProcessEnv): CliResult {
-  const r = spawnSync(TSX, [ENTRY, ...args], { env, cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [...NODE_ARGS, ...args], { env, cwd: REPO, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -55,7 +56,7 @@ export interface ServeProcess {
 }
 
 export function startServe(env: NodeJS.ProcessEnv, args: readonly string[] = []): ServeProcess {
-  const child = spawn(TSX, [ENTRY, 'serve', ...args], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, 'serve', ...args], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];

@@ -1,0 +1,30 @@
+// Candidates from the analysed files (kind `file`): hashes, declared names, YARA rule names and
+// anti-virus signature names, for attachments and archive members alike.
+import type { FileAnalysis } from '../types.ts';
+import type { CandidateSet } from './collect.ts';
+import { cleanText } from './from-headers.ts';
+
+/** Where a file sits, for the analyst: `a.zip > b.zip > c.lnk`. */
+function where(f: FileAnalysis): string {
+  const path = f.file.path.length > 0 ? f.file.path : [f.file.declaredName ?? '(unnamed)'];
+  return path.join(' > ');
+}
+
+export function fileAnalysisCandidates(set: CandidateSet, files: readonly FileAnalysis[]): void {
+  for (const f of files) {
+    const origin = { field: f.file.role, detail: where(f) };
+    set.add({ type: 'file-sha256', value: f.facts.sha256.toLowerCase(), kind: 'file', origin });
+    set.add({ type: 'file-sha1', value: f.facts.sha1.toLowerCase(), kind: 'file', origin });
+    set.add({ type: 'file-md5', value: f.facts.md5.toLowerCase(), kind: 'file', origin });
+    const name = f.file.declaredName ? cleanText(f.file.declaredName) : '';
+    if (name !== '') set.add({ type: 'file-name', value: name, kind: 'file', origin });
+    if (f.yara.kind === 'scanned') {
+      for (const m of f.yara.matches) {
+        set.add({ type: 'yara-rule', value: m.rule, kind: 'file', origin: { field: 'yara', detail: `${m.namespace}: ${where(f)}` } });
+      }
+    }
+    if (f.av.kind === 'infected') {
+      set.add({ type: 'av-signature', value: cleanText(f.av.name), kind: 'file', origin: { field: 'av', detail: where(f) } });
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// Candidate indicators of one original message. Pure: no DNS, no fetching, no store.
+//
+//   const { candidates, received } = extractIndicators({
+//     item,                      // OriginalItem from ingest/unwrap (headers, text, html, attachments)
+//     files,                     // FileAnalysis[] of its attachments and archive members
+//     memberContents,            // optional: contents of archive members to look for URLs in
+//     infrastructure,            // infrastructureOf(ctx, item.headers) (analysis/sanitize): where Received is cut
+//   });
+//   candidates: CandidateIndicator[]   typed like STIX observables, normalised, deduplicated by
+//                                       (type, value, kind) with every origin; NOT yet sanitized:
+//                                       always pass them through sanitize() (analysis/sanitize)
+//   received: ReceivedCut               where the Received chain was cut (for the console)
+//
+// Kinds: `mail` for sender addresses and domains, Message-ID domain, mailer, subject and the
+// attacker side of the Received chain; `network` for URLs (text, HTML href/src/…, attachments),
+// their hosts and addresses written in the content; `file` for hashes, names, YARA and AV names.
+// The forwarding note is never read here: only the original item is.
+import type { OriginalHeaders } from '../../ingest/unwrap/types.ts';
+import type { CandidateIndicator, FileAnalysis } from '../types.ts';
+import { CandidateSet } from './collect.ts';
+import { fileCandidates, htmlCandidates, textCandidates } from './from-content.ts';
+import { fileAnalysisCandidates } from './from-files.ts';
+import { headerCandidates, receivedCandidates } from './from-headers.ts';
+import { domainMatcher, networkMatcher } from './host-match.ts';
+import { cutReceivedChain, type ReceivedCut } from './received.ts';
+
+export interface ExtractInput {
+  readonly item: {
+    readonly headers: OriginalHeaders;
+    readonly text: string | null;
+    readonly html: string | null;
+    readonly attachments: readonly { readonly filename: string | null; readonly contentType: string; readonly content: Buffer }[];
+  };
+  readonly files: readonly FileAnalysis[];
+  /** Contents of archive members (attachments are read from `item`), to look for URLs in. */
+  readonly memberContents?: readonly { readonly name: string | null; readonly content: Buffer }[];
+  /** Registered domains and networks of every organisation and of the exchange, and recipients' domains. */
+  readonly infrastructure: { readonly domains: readonly string[]; readonly networks: readonly string[] };
+}
+
+export interface Extracted {
+  readonly candidates: readonly CandidateIndicator[];
+  readonly received: ReceivedCut;
+}
+
+export function extractIndicators(input: ExtractInput): Extracted {
+  const set = new CandidateSet();
+  const { headers, text, html, attachments } = input.item;
+  headerCandidates(set, headers);
+  const received = cutReceivedChain(headers.received, {
+    domains: domainMatcher(input.infrastructure.domains),
+    networks: networkMatcher(input.infrastructure.networks),
+  });
+  receivedCandidates(set, received);
+  if (text) textCandidates(set, text, 'text');
+  if (html) htmlCandidates(set, html, 'html');
+  for (const a of attachments) fileCandidates(set, { name: a.filename, contentType: a.contentType, content: a.content });
+  for (const m of input.memberContents ?? []) fileCandidates(set, { name: m.name, content: m.content });
+  fileAnalysisCandidates(set, input.files);
+  return { candidates: set.list(), received };
+}
+
+export { mergeCandidates } from './collect.ts';
+export { RECEIVED_NOT_CUT } from './from-headers.ts';
+export { domainMatcher, networkMatcher, type DomainMatcher, type NetworkMatcher } from './host-match.ts';
+export { findLookAlikes, skeleton, type LookAlike, type LookAlikeTechnique, type RegisteredDomain } from './look-alike.ts';
+export { normalizeAddress, normalizeHost, normalizeIp, refang } from './normalize.ts';
+export type { HopNode, ReceivedCut } from './received.ts';
+export { canonicalUrl, findUrls } from './url.ts';

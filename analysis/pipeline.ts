@@ -1,0 +1,146 @@
+// The analysis of one submission, in the order of analysis/types.ts: original → files → archives
+// (PPAP passwords from the mail's text) → facts and scans → samples → indicators, sanitizer,
+// correlation and verdict → summary in details.analysis and status awaiting-triage.
+//
+// A result that cannot be final yet (an AV scan that failed transiently, a YARA scan that did not
+// run) comes back as `retry` for the worker, with the samples stored (idempotent) and the partial
+// summary recorded; on the last attempt it is accepted instead, marked `incomplete`, so the
+// analyst still sees the submission, and never as "clean". Every write is idempotent: a job re-run
+// after a crash ends in the same records.
+import type { Clock } from '../core/ids.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Store } from '../core/store/port.ts';
+import type { Submission } from '../core/types.ts';
+import { C4Error } from '../core/errors.ts';
+import { dedupKey } from '../ingest/accept.ts';
+import { DEFAULT_UNWRAP_LIMITS, unwrapForward, type OriginalItem, type Unwrapped, type UnwrapLimits } from '../ingest/unwrap/index.ts';
+import { sha256Hex } from '../quarantine/hashes.ts';
+import type { Vault } from '../quarantine/vault-port.ts';
+import { expandArchives, ppapPasswords, type ArchiveLimits } from './archives/index.ts';
+import { findFiles, plainTextOf, type FoundBody } from './files/index.ts';
+import { indicatorStep, type IndicatorDeps, type IndicatorStepResult } from './pipeline-indicators.ts';
+import { analyseFiles, retryReasons, scanBodies, storeSamples, type BodyScan, type Scanners } from './pipeline-files.ts';
+import type { ArchiveOutcome, FileAnalysis, Redaction, VerdictSuggestion } from './types.ts';
+
+export interface PipelineDeps extends Scanners, IndicatorDeps {
+  readonly store: Store;
+  readonly vault: Vault;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly limits: ArchiveLimits;
+  readonly unwrapLimits?: UnwrapLimits;
+}
+
+export interface AnalyseOptions {
+  /** The job's last attempt: results that would be retried are accepted as incomplete. */
+  readonly finalAttempt: boolean;
+  /** Aborted when the worker lost its lease: stop before writing more. */
+  readonly signal?: AbortSignal;
+}
+
+/** What an analyst sees first; stored in submission.details.analysis. */
+export interface AnalysisSummary {
+  readonly analysedAt: string;
+  readonly original: { readonly form: string; readonly rawSource: string } | { readonly unwrapFailed: string };
+  readonly files: readonly FileAnalysis[];
+  readonly bodies: readonly BodyScan[];
+  readonly samples: number;
+  readonly archives: Readonly<Partial<Record<ArchiveOutcome['kind'], number>>>;
+  /** Indicators stored for this submission (sanitized, warning-listed ones flagged). */
+  readonly indicators: number;
+  /** What the sanitizer removed or replaced: for the analyst, never published. */
+  readonly redactions: readonly Redaction[];
+  readonly sanitizedSubject: string | null;
+  readonly verdict: VerdictSuggestion | null;
+  readonly cluster: IndicatorStepResult['cluster'];
+  readonly related: IndicatorStepResult['related'] | null;
+  /** Scans that did not complete (AV failures, YARA not scanned): never read as clean. */
+  readonly incomplete: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+export type AnalysisResult =
+  | { readonly kind: 'analysed'; readonly summary: AnalysisSummary }
+  | { readonly kind: 'retry'; readonly reason: string; readonly summary: AnalysisSummary };
+
+/** Candidate passwords tried last: the sample-exchange convention, for re-submitted samples. */
+const CONVENTIONAL_PASSWORDS = ['infected'];
+
+/** The item of this submission among the originals of its message (one submission per original). */
+export function itemOfSubmission(unwrapped: Unwrapped, submission: Submission, raw: Buffer): OriginalItem {
+  for (const item of unwrapped.items) {
+    const sha = item.rawSource === 'message' ? sha256Hex(raw) : sha256Hex(item.raw);
+    if (dedupKey(item.headers.messageId, sha) === submission.dedupKey) return item;
+  }
+  const ingest = submission.details.ingest as { item?: number } | undefined;
+  return unwrapped.items[(ingest?.item ?? 1) - 1] ?? unwrapped.items[0]!;
+}
+
+/** Texts that may hold a PPAP password: the original, the other mails of the message, the notes. */
+function passwordTexts(unwrapped: Unwrapped, item: OriginalItem, bodies: readonly FoundBody[]): string[] {
+  const others = unwrapped.items.filter((i) => i !== item).map(plainTextOf);
+  const nested = bodies.filter((b) => b.label.includes('/') && b.label.endsWith('/text')).map((b) => b.content);
+  return [plainTextOf(item), ...nested, ...others, unwrapped.note ?? '', ...unwrapped.innerNotes];
+}
+
+function countArchives(files: readonly FileAnalysis[]): AnalysisSummary['archives'] {
+  const out: Partial<Record<ArchiveOutcome['kind'], number>> = {};
+  for (const f of files) if (f.archive) out[f.archive.kind] = (out[f.archive.kind] ?? 0) + 1;
+  return out;
+}
+
+export async function analyseSubmission(deps: PipelineDeps, submission: Submission, options: AnalyseOptions): Promise<AnalysisResult> {
+  const { signal } = options;
+  const log = deps.log.child({ submissionId: submission.id });
+  const org = await deps.store.getOrganisation(submission.orgId);
+  if (!org) throw new C4Error('NOT_FOUND', `organisation ${submission.orgId} of submission ${submission.id} is missing`);
+  const raw = await deps.vault.get(submission.rawSha256);
+
+  // 1–3. The original, its files and bodies, archives opened with the mail's PPAP passwords.
+  const unwrapped = await unwrapForward(raw, deps.unwrapLimits ?? DEFAULT_UNWRAP_LIMITS, { internalDomains: org.domains });
+  const item = unwrapped.kind === 'unwrapped' ? itemOfSubmission(unwrapped, submission, raw) : null;
+  const found = item ? await findFiles(item, deps.unwrapLimits) : { files: [], bodies: [], warnings: [] };
+  const passwords = unwrapped.kind === 'unwrapped' && item ? [...ppapPasswords(passwordTexts(unwrapped, item, found.bodies)), ...CONVENTIONAL_PASSWORDS] : [];
+  const expanded = await expandArchives(found.files, passwords, deps.limits);
+
+  // 4–5. Facts and scans; the samples.
+  const files = await analyseFiles(expanded, deps, signal);
+  // Bodies as decoded; a message that could not be unwrapped is scanned whole.
+  const bodies = await scanBodies(item ? found.bodies : [{ label: 'raw', content: raw }], deps, signal);
+  const samples = await storeSamples({ store: deps.store, vault: deps.vault, now: () => deps.clock().toISOString() }, submission, files, signal);
+  const incomplete = [
+    ...files.flatMap((f) => retryReasons(f.analysis.file.path.join('/'), f.analysis)),
+    ...bodies.flatMap((b) => retryReasons(`body ${b.label}`, b)),
+  ];
+  const base = {
+    analysedAt: deps.clock().toISOString(),
+    original: item ? { form: item.form, rawSource: item.rawSource } : { unwrapFailed: unwrapped.kind === 'failed' ? `${unwrapped.reason}: ${unwrapped.message}` : 'unknown' },
+    files: files.map((f) => f.analysis),
+    bodies,
+    samples,
+    archives: countArchives(files.map((f) => f.analysis)),
+    incomplete,
+    warnings: [...(unwrapped.kind === 'unwrapped' ? unwrapped.warnings : []), ...found.warnings, ...files.flatMap((f) => f.warnings)],
+  };
+
+  if (incomplete.length && !options.finalAttempt) {
+    const summary: AnalysisSummary = { ...base, indicators: 0, redactions: [], sanitizedSubject: null, verdict: null, cluster: null, related: null };
+    signal?.throwIfAborted();
+    await deps.store.updateSubmission(submission.id, { details: { ...submission.details, analysis: summary } }, deps.clock().toISOString());
+    log.info({ event: 'analysis.retry', incomplete: incomplete.length }, 'scans incomplete; will retry');
+    return { kind: 'retry', reason: incomplete.join('; '), summary };
+  }
+
+  // 6–8. Indicators (sanitized, warning lists) stored, correlation, cluster and verdict suggestion.
+  signal?.throwIfAborted();
+  const original = unwrapped.kind === 'unwrapped' && item ? { unwrapped, item } : null;
+  const step = await indicatorStep(deps, { submission, original, files, bodies: bodies.map((b) => b.yara), now: deps.clock().toISOString() });
+
+  // 9. Ready for triage.
+  const { indicators, redactions, sanitizedSubject, verdict, cluster, related } = step;
+  const summary: AnalysisSummary = { ...base, indicators, redactions, sanitizedSubject, verdict, cluster, related };
+  signal?.throwIfAborted();
+  await deps.store.updateSubmission(submission.id, { status: 'awaiting-triage', details: { ...submission.details, analysis: summary } }, deps.clock().toISOString());
+  log.info({ event: 'analysis.done', files: files.length, samples, indicators, incomplete: incomplete.length }, 'analysed');
+  return { kind: 'analysed', summary };
+}

@@ -1,0 +1,223 @@
+// Finding identifiers in a text in any of the encodings phishing kits use, and replacing them:
+//   plain    case- and width-insensitive (NFKC, lower-case);
+//   percent  %XX runs, decoded (UTF-8) and searched again;
+//   base64   standard and URL-safe alphabet, padded or not, at any of the four starting offsets
+//            of a run, decoded and searched again (the whole run is replaced: its other bytes
+//            cannot be trusted not to carry parts of the identifier);
+//   hex      hexadecimal runs decoded and searched again, and MD5/SHA-1/SHA-256 digests of a
+//            protected address (trackers often carry `md5(email)`).
+// Decoded text is searched recursively up to MAX_DEPTH levels (base64 of a percent-encoded
+// address, …). Work is linear in the text per level: every pattern is a bounded run.
+import { digestsOf, fold, type Identifier, type IdentifierCategory } from './identifiers.ts';
+
+export type Encoding = 'plain' | 'percent' | 'base64' | 'hex' | 'digest';
+
+export interface Hit {
+  readonly identifier: Identifier;
+  readonly encoding: Encoding;
+}
+
+export interface Redacted {
+  readonly text: string;
+  readonly hits: readonly Hit[];
+}
+
+const MAX_DEPTH = 2;
+const RANK: Readonly<Record<IdentifierCategory, number>> = { address: 0, name: 1, org: 2 };
+
+interface Range {
+  readonly start: number;
+  readonly end: number;
+  readonly replacement: string;
+}
+
+interface Folded {
+  readonly folded: string;
+  /** Start and end, in the original, of the character each folded UTF-16 unit came from (null: same positions). */
+  readonly starts: number[] | null;
+  readonly ends: number[] | null;
+}
+
+/** Folded text with, for each folded UTF-16 unit, the span of the original character it came from. */
+function foldWithMap(s: string): Folded {
+  if (/^[\x00-\x7f]*$/.test(s)) return { folded: s.toLowerCase(), starts: null, ends: null };
+  let folded = '';
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let i = 0;
+  for (const ch of s) {
+    const f = ch < '\x80' ? ch.toLowerCase() : fold(ch);
+    for (let k = 0; k < f.length; k++) {
+      starts.push(i);
+      ends.push(i + ch.length);
+    }
+    folded += f;
+    i += ch.length;
+  }
+  return { folded, starts, ends };
+}
+
+const ALNUM = /[a-z0-9]/;
+
+function plainRanges(s: string, ids: readonly Identifier[], hits: Hit[]): Range[] {
+  const { folded, starts, ends } = foldWithMap(s);
+  const ranges: Range[] = [];
+  for (const id of ids) {
+    for (let at = folded.indexOf(id.text); at >= 0; at = folded.indexOf(id.text, at + 1)) {
+      const end = at + id.text.length;
+      if (!id.substring && (ALNUM.test(folded[at - 1] ?? '') || ALNUM.test(folded[end] ?? ''))) continue;
+      const range = { start: starts ? starts[at]! : at, end: ends ? ends[end - 1]! : end, replacement: id.placeholder };
+      if (ranges.some((r) => r.start < range.end && range.start < r.end)) continue;
+      ranges.push(range);
+      hits.push({ identifier: id, encoding: 'plain' });
+    }
+  }
+  return ranges;
+}
+
+function strongest(hits: readonly Hit[]): Identifier {
+  return hits.reduce((a, b) => (RANK[b.identifier.category] < RANK[a.identifier.category] ? b : a)).identifier;
+}
+
+function percentDecode(s: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < s.length; ) {
+    if (s[i] === '%' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
+      i += 3;
+    } else {
+      const cp = s.codePointAt(i)!;
+      const ch = String.fromCodePoint(cp);
+      bytes.push(...Buffer.from(ch, 'utf8'));
+      i += ch.length;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** The run decoded from its start; from the next three offsets too when that is not text (a prefix that is not base64). */
+function base64Decodings(run: string): string[] {
+  const out: string[] = [];
+  const body = run.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
+  for (let off = 0; off < 4 && body.length - off >= 4; off++) {
+    out.push(Buffer.from(body.slice(off), 'base64').toString('utf8'));
+    if (off === 0 && isMostlyText(out[0]!)) break;
+  }
+  return out;
+}
+
+interface Decoder {
+  /** Runs worth decoding (linear scans: no pattern that backtracks over long words). */
+  readonly runs: (s: string) => Iterable<{ readonly index: number; readonly text: string }>;
+  readonly encoding: Encoding;
+  /** Replacement for the run when the identifier was found inside it. */
+  readonly replace: (run: string, inner: Redacted) => string;
+  readonly decode: (run: string) => readonly string[];
+}
+
+function* matches(s: string, re: RegExp): Iterable<{ index: number; text: string }> {
+  for (const m of s.matchAll(re)) yield { index: m.index, text: m[0] };
+}
+
+/** White-space separated words that contain `mark`. */
+function* words(s: string, mark: RegExp): Iterable<{ index: number; text: string }> {
+  for (const m of s.matchAll(/\S+/g)) if (mark.test(m[0])) yield { index: m.index, text: m[0] };
+}
+
+const DECODERS: readonly Decoder[] = [
+  {
+    runs: (s) => (s.includes('%') ? words(s, /%[0-9a-fA-F]{2}/) : []),
+    encoding: 'percent',
+    decode: (run) => [percentDecode(run)],
+    replace: (_run, inner) => encodeURIComponent(inner.text),
+  },
+  {
+    runs: (s) => matches(s, /[0-9a-fA-F]{8,}/g),
+    encoding: 'hex',
+    decode: (run) => (run.length % 2 === 0 ? [Buffer.from(run, 'hex').toString('utf8')] : []),
+    replace: (_run, inner) => strongest(inner.hits).placeholder,
+  },
+  {
+    runs: (s) => matches(s, /[A-Za-z0-9+/_-]{4,}={0,2}/g),
+    encoding: 'base64',
+    decode: base64Decodings,
+    replace: (_run, inner) => strongest(inner.hits).placeholder,
+  },
+];
+
+const DIGESTS = new WeakMap<readonly Identifier[], Map<string, Identifier>>();
+
+/** Digest (hex) → the address identifier it was computed from. */
+function digestIndex(ids: readonly Identifier[]): Map<string, Identifier> {
+  const cached = DIGESTS.get(ids);
+  if (cached) return cached;
+  const map = new Map<string, Identifier>();
+  DIGESTS.set(ids, map);
+  for (const id of ids) if (id.category === 'address') for (const d of digestsOf(id.text)) map.set(d, id);
+  return map;
+}
+
+/** At most one character in ten is a replacement or control character. */
+function isMostlyText(s: string): boolean {
+  if (s.length === 0) return false;
+  let bad = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0xfffd || c <= 0x08 || (c >= 0x0e && c <= 0x1f)) bad++;
+  }
+  return bad * 10 <= s.length;
+}
+
+function overlaps(ranges: readonly Range[], start: number, end: number): boolean {
+  return ranges.some((r) => r.start < end && start < r.end);
+}
+
+function redactAt(text: string, ids: readonly Identifier[], digests: Map<string, Identifier>, depth: number): Redacted {
+  const s = text.normalize('NFC');
+  const hits: Hit[] = [];
+  const ranges = plainRanges(s, ids, hits);
+  for (const m of s.matchAll(/[0-9a-fA-F]{32,64}/g)) {
+    const id = digests.get(m[0].toLowerCase());
+    if (id && !overlaps(ranges, m.index, m.index + m[0].length)) {
+      ranges.push({ start: m.index, end: m.index + m[0].length, replacement: id.placeholder });
+      hits.push({ identifier: id, encoding: 'digest' });
+    }
+  }
+  if (depth < MAX_DEPTH) {
+    for (const d of DECODERS) {
+      for (const run of d.runs(s)) {
+        const start = run.index;
+        const end = start + run.text.length;
+        if (overlaps(ranges, start, end)) continue;
+        for (const decoded of d.decode(run.text)) {
+          // Binary garbage (a word that merely looks like base64) is searched for what text it
+          // holds, but not decoded further.
+          const text = isMostlyText(decoded);
+          const inner = redactAt(text ? decoded : decoded.replace(/[\ufffd\u0000-\u001f]+/g, ' '), ids, digests, text ? depth + 1 : MAX_DEPTH);
+          if (inner.hits.length === 0) continue;
+          ranges.push({ start, end, replacement: d.replace(run.text, inner) });
+          hits.push(...inner.hits.map((h) => ({ identifier: h.identifier, encoding: d.encoding })));
+          break;
+        }
+      }
+    }
+  }
+  if (ranges.length === 0) return { text: s, hits };
+  let out = '';
+  let pos = 0;
+  for (const r of [...ranges].sort((a, b) => a.start - b.start)) {
+    out += s.slice(pos, r.start) + r.replacement;
+    pos = r.end;
+  }
+  return { text: out + s.slice(pos), hits };
+}
+
+/** The text with every protected identifier replaced by its placeholder, and what was found. */
+export function redactText(text: string, ids: readonly Identifier[]): Redacted {
+  return redactAt(text, ids, digestIndex(ids), 0);
+}
+
+/** True when the text carries a protected identifier in any encoding. */
+export function carriesIdentifier(text: string, ids: readonly Identifier[]): boolean {
+  return redactText(text, ids).hits.length > 0;
+}

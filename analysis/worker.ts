@@ -1,0 +1,172 @@
+// The analysis worker: claims due jobs from the store under a lease, keeps the lease while it
+// works, and completes, retries with exponential back-off, or fails the job for good after
+// worker.maxAttempts. A worker that dies leaves its job running under a lease that ends; any
+// worker then claims it again (each claim counts as an attempt, so a message that kills workers
+// is given up too). The store's lease checks make completion count once, for the lease holder.
+//
+// It runs on the process's event loop next to SMTP and HTTP: every step awaits I/O or the
+// libuv thread pool (zlib, YARA-X, clamd), and the CPU it takes on the loop is bounded per file
+// (hashing, type detection within maxExpandedBytes), with a turn given to the loop between
+// files. A deployment with heavy analysis runs `c4tap worker` as its own process(es) instead.
+import type { Config } from '../core/config.ts';
+import type { Clock } from '../core/ids.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Metrics } from '../core/metrics.ts';
+import type { Store } from '../core/store/port.ts';
+import type { Job, Submission } from '../core/types.ts';
+import { toC4Error } from '../core/errors.ts';
+import type { AnalyseOptions, AnalysisResult } from './pipeline.ts';
+
+export type WorkerSettings = Pick<Config['worker'], 'leaseMs' | 'maxAttempts' | 'pollMs' | 'retryBaseMs' | 'retryMaxMs'>;
+
+export interface WorkerDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly settings: WorkerSettings;
+  readonly workerId: string;
+  /** The pipeline, bound to its dependencies (analysis/pipeline.ts analyseSubmission). */
+  readonly analyse: (submission: Submission, options: AnalyseOptions) => Promise<AnalysisResult>;
+  readonly metrics?: Pick<Metrics, 'analysisDuration'>;
+}
+
+export interface RunningWorker {
+  readonly workerId: string;
+  /**
+   * Stops claiming. By default the job in hand is finished first; with `abandon` it is stopped at
+   * the next step and handed back (pending, due now) for another worker.
+   */
+  close(options?: { readonly abandon?: boolean }): Promise<void>;
+  /** Look for a job now instead of at the next poll (a submission was just accepted in this process). */
+  wake(): void;
+}
+
+/** Delay before retry number `attempt` (1 = after the first failure): base × 2^(attempt−1), capped. */
+export function retryDelayMs(attempt: number, settings: Pick<WorkerSettings, 'retryBaseMs' | 'retryMaxMs'>): number {
+  return Math.min(settings.retryMaxMs, settings.retryBaseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+class LeaseLost extends Error {
+  constructor(jobId: string) {
+    super(`lease of job ${jobId} lost`);
+    this.name = 'LeaseLost';
+  }
+}
+
+export function startWorker(deps: WorkerDeps): RunningWorker {
+  const { store, settings, workerId } = deps;
+  const log = deps.log.child({ workerId });
+  const at = (offsetMs = 0) => new Date(deps.clock().getTime() + offsetMs).toISOString();
+  let closing = false;
+  let wake: (() => void) | null = null;
+  let current: AbortController | null = null;
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
+
+  async function setStatus(submissionId: string, status: Submission['status'], details?: Submission['details']): Promise<Submission | null> {
+    return store.updateSubmission(submissionId, { status, ...(details ? { details } : {}) }, at());
+  }
+
+  /** A job that cannot or may not run any more is failed for good, and so is its submission. */
+  async function giveUp(job: Job, reason: string): Promise<void> {
+    if (!(await store.failJob(job.id, workerId, { error: reason, retryAt: null, now: at() }))) return;
+    // Read again: the pipeline may have recorded a partial analysis meanwhile.
+    const submission = await store.getSubmission(job.submissionId);
+    if (submission) await setStatus(submission.id, 'failed', { ...submission.details, analysisError: { reason, attempts: job.attempts, at: at() } });
+    log.error({ event: 'worker.job_failed', jobId: job.id, submissionId: job.submissionId, attempts: job.attempts, reason }, 'analysis failed for good');
+  }
+
+  async function retryLater(job: Job, reason: string): Promise<void> {
+    const delay = retryDelayMs(job.attempts, settings);
+    const now = deps.clock().getTime();
+    await store.failJob(job.id, workerId, { error: reason, retryAt: new Date(now + delay).toISOString(), now: new Date(now).toISOString() });
+    log.warn({ event: 'worker.job_retry', jobId: job.id, submissionId: job.submissionId, attempts: job.attempts, delayMs: delay, reason }, 'analysis will be retried');
+  }
+
+  async function run(job: Job): Promise<void> {
+    const started = performance.now();
+    const observe = (outcome: string) => deps.metrics?.analysisDuration.observe({ outcome }, (performance.now() - started) / 1000);
+    const found = await store.getSubmission(job.submissionId);
+    if (!found) return giveUp(job, `submission ${job.submissionId} does not exist`);
+    if (job.attempts > settings.maxAttempts) {
+      // Claimed again after its lease ended each time: the analysis kills or stalls workers.
+      observe('failed');
+      return giveUp(job, `gave up after ${job.attempts - 1} attempts (the worker was lost during analysis)`);
+    }
+    const submission = (await setStatus(found.id, 'analysing')) ?? found;
+    const controller = new AbortController();
+    current = controller;
+    const renew = setInterval(() => {
+      store.renewLease(job.id, workerId, at(settings.leaseMs)).then(
+        (held) => held || controller.abort(new LeaseLost(job.id)),
+        (err: unknown) => log.warn({ event: 'worker.renew_failed', jobId: job.id, err: toC4Error(err).message }, 'lease renewal failed'),
+      );
+    }, Math.max(10, Math.floor(settings.leaseMs / 3)));
+    try {
+      const result = await deps.analyse(submission, { finalAttempt: job.attempts >= settings.maxAttempts, signal: controller.signal });
+      if (controller.signal.aborted) throw controller.signal.reason;
+      if (result.kind === 'analysed') {
+        const completed = await store.completeJob(job.id, workerId, at());
+        observe(completed ? 'done' : 'lease-lost');
+        log.info({ event: completed ? 'worker.job_done' : 'worker.lease_lost', jobId: job.id, submissionId: job.submissionId, attempts: job.attempts }, completed ? 'job done' : 'lease lost before completion');
+      } else {
+        observe('retry');
+        await retryLater(job, result.reason);
+      }
+    } catch (err) {
+      if (controller.signal.aborted) {
+        const reason: unknown = controller.signal.reason;
+        observe(reason instanceof LeaseLost ? 'lease-lost' : 'abandoned');
+        if (!(reason instanceof LeaseLost)) await store.failJob(job.id, workerId, { error: 'abandoned at shutdown', retryAt: at(), now: at() });
+        log.warn({ event: reason instanceof LeaseLost ? 'worker.lease_lost' : 'worker.job_abandoned', jobId: job.id }, 'job left for another worker');
+        return;
+      }
+      const reason = toC4Error(err).message;
+      observe('error');
+      if (job.attempts >= settings.maxAttempts) await giveUp(job, reason);
+      else await retryLater(job, reason);
+    } finally {
+      clearInterval(renew);
+      current = null;
+    }
+  }
+
+  async function loop(): Promise<void> {
+    while (!closing) {
+      let job: Job | null = null;
+      try {
+        job = await store.claimJob({ workerId, now: at(), leaseUntil: at(settings.leaseMs), types: ['analyse'] });
+        if (job) await run(job);
+      } catch (err) {
+        // The store itself failed (a broken disk, a lost connection): the lease lets another
+        // worker, or this one later, take the job again.
+        log.error({ event: 'worker.error', jobId: job?.id, err: toC4Error(err).message }, 'worker step failed');
+        if (!closing) await pause(settings.pollMs);
+      }
+      if (!job && !closing) await pause(settings.pollMs);
+    }
+  }
+
+  log.info({ event: 'worker.started' }, 'analysis worker started');
+  const running = loop();
+  return {
+    workerId,
+    async close(options = {}) {
+      closing = true;
+      if (options.abandon) current?.abort(new Error('worker closing'));
+      wake?.();
+      await running;
+      log.info({ event: 'worker.stopped' }, 'analysis worker stopped');
+    },
+    wake: () => wake?.(),
+  };
+}

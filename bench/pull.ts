@@ -1,0 +1,183 @@
+// Indicator pull on SQLite: latency of pages of 1,000 at N published indicators (median, p99), and
+// requests/s with 50 concurrent pullers (autocannon, in a child process so it does not share the
+// server's event loop) beside a static JSON file of the same size served by the same Express stack.
+//   BENCH_PULL_SIZES  published indicators per case, comma-separated (default 100000; add 1000000)
+//   BENCH_BUDGET_MS   autocannon run per target (default 2500)
+// Run alone with `npx tsx bench/pull.ts`; `npm run bench` runs it too.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import express from 'express';
+import { Registry } from 'prom-client';
+import { createAuditAppender } from '../core/audit.ts';
+import { createLogger } from '../core/logger.ts';
+import { openSqliteStore } from '../core/store/sqlite-store.ts';
+import type { IndicatorInput, Store } from '../core/store/port.ts';
+import { issueToken, type TokenSettings } from '../core/tokens.ts';
+import type { SharingClass } from '../core/types.ts';
+import { createHttpApp, listen } from '../web/server.ts';
+import { API_MOUNT, createApiRouter } from '../sharing/api/router.ts';
+import { publishSubmission } from '../sharing/publication.ts';
+
+const run = promisify(execFile);
+const PAGE = 1000;
+const PER_SUBMISSION = 1000;
+const TOKENS: TokenSettings = { algorithm: 'HS256', issuer: 'c4tap', audience: 'c4tap-api', maxTtlDays: 365, secret: 'b'.repeat(48) };
+
+export interface PullRow {
+  readonly indicators: number;
+  readonly seedSeconds: number;
+  readonly pages: number;
+  readonly medianMs: number;
+  readonly p99Ms: number;
+  readonly apiRps: number;
+  readonly staticRps: number;
+  readonly pageBytes: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** One in ten submissions RED (of another participant), one GREEN, one WHITE, the rest AMBER. */
+function classOf(n: number): SharingClass {
+  return (['RED', 'GREEN', 'WHITE'] as const)[n % 10] ?? 'AMBER';
+}
+
+function indicator(i: number, cls: SharingClass): IndicatorInput {
+  switch (i % 3) {
+    case 0:
+      return { type: 'domain-name', value: `h${i}.bench.example`, kind: 'network', class: cls };
+    case 1:
+      return { type: 'url', value: `https://h${i}.bench.example/login?id=${i}`, kind: 'network', class: cls };
+    default:
+      return { type: 'file-sha256', value: i.toString(16).padStart(64, '0'), kind: 'file', class: cls };
+  }
+}
+
+async function seed(store: Store, count: number): Promise<void> {
+  const now = () => new Date(Date.UTC(2026, 0, 1) + Math.floor(Date.now() % 1000));
+  const audit = createAuditAppender(store, now, Buffer.alloc(32, 1));
+  const at = now().toISOString();
+  for (const [id, tier] of [['sec', 'participant'], ['water', 'participant'], ['rail', 'participant']] as const) {
+    await store.createOrganisation(
+      { id, name: id, tier, sector: id, domains: [], networks: [], contacts: [], language: 'en', defaultClasses: {}, rulesAcceptedAt: at },
+      at,
+    );
+    await store.createPrincipal(
+      { id: `${id}-p`, orgId: id, name: `${id}-p`, displayName: id, email: `p@${id}.example`, roles: id === 'sec' ? ['analyst'] : ['reader', 'submitter'], status: 'active', passwordHash: null, mustChangePassword: false, smtpSecretHash: null, allowedSenders: [], totpSecret: null, language: 'en', timeZone: 'UTC' },
+      at,
+    );
+  }
+  for (let s = 0; s * PER_SUBMISSION < count; s++) {
+    const cls = classOf(s);
+    const orgId = cls === 'RED' ? 'water' : 'sec';
+    const id = `sub-${s}`;
+    const classes = { sample: cls, mail: cls, network: cls, file: cls };
+    await store.createSubmission(
+      { id, principalId: `${orgId}-p`, orgId, receivedAt: at, rawSha256: 'a'.repeat(64), rawSize: 1, messageId: null, dedupKey: id, envelope: { mailFrom: 'x@y', rcptTo: [], remoteAddress: '127.0.0.1', heloName: 'h', transport: 'import' }, classes, classDecisions: [], subject: null },
+      { id: `job-${id}`, type: 'analyse', submissionId: id, runAfter: at },
+    );
+    const inputs = Array.from({ length: Math.min(PER_SUBMISSION, count - s * PER_SUBMISSION) }, (_, i) => indicator(s * PER_SUBMISSION + i, cls));
+    await store.upsertIndicators(id, orgId, at, inputs);
+    await store.updateSubmission(id, { status: 'awaiting-triage' }, at);
+    await publishSubmission({ store, audit, clock: now }, id, 'bench');
+  }
+}
+
+async function autocannon(url: string, headers: Record<string, string>, seconds: number): Promise<number> {
+  const args = [path.join('node_modules', 'autocannon', 'autocannon.js'), '-c', '50', '-d', String(seconds), '-j'];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
+  const { stdout } = await run(process.execPath, [...args, url], { maxBuffer: 64 * 1024 * 1024 });
+  const result = JSON.parse(stdout) as { requests: { average: number }; non2xx: number; errors: number };
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`autocannon ${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result.requests.average;
+}
+
+/** `open` chooses the store (default: SQLite in the temp directory; bench/mongo.ts passes MongoDB). */
+export async function benchPull(count: number, budgetMs: number, open?: (dir: string) => Promise<Store>): Promise<PullRow> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'c4tap-bench-pull-'));
+  const store = open ? await open(dir) : openSqliteStore(path.join(dir, 'c4tap.db'));
+  try {
+    const t0 = performance.now();
+    await seed(store, count);
+    const seedSeconds = (performance.now() - t0) / 1000;
+    const log = createLogger({ level: 'silent' });
+    const clock = () => new Date();
+    const router = createApiRouter({
+      store,
+      audit: createAuditAppender(store, clock, Buffer.alloc(32, 1)),
+      clock,
+      log,
+      tokenSettings: TOKENS,
+      limits: { rateLimitPoints: 1e9, rateLimitWindowSeconds: 1, defaultPageSize: PAGE, maxPageSize: PAGE },
+    });
+    const staticDir = path.join(dir, 'static');
+    mkdirSync(staticDir);
+    const app = createHttpApp({
+      log,
+      registry: new Registry(),
+      trustProxy: false,
+      health: async () => ({}),
+      routers: [
+        { path: API_MOUNT, router },
+        { path: '/static', router: express.Router().use(express.static(staticDir)) },
+      ],
+    });
+    const server = await listen(app, '127.0.0.1', 0);
+    const addr = server.address();
+    const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    const reader = (await store.getPrincipal('rail-p'))!;
+    const { token } = await issueToken(store, TOKENS, reader, 24 * 3600_000, 'bench', new Date());
+    const auth = { authorization: `Bearer ${token}` };
+
+    // Latency: the whole log page by page, as a puller starting from scratch reads it.
+    const times: number[] = [];
+    let since = 0;
+    let body = '';
+    for (;;) {
+      const t = performance.now();
+      const res = await fetch(`${base}${API_MOUNT}/indicators?since=${since}&limit=${PAGE}`, { headers: auth });
+      const text = await res.text();
+      times.push(performance.now() - t);
+      if (res.status !== 200) throw new Error(`pull answered ${res.status}: ${text}`);
+      const page = JSON.parse(text) as { next_since: number; more: boolean; items: unknown[] };
+      if (page.items.length === PAGE && !body) body = text;
+      since = page.next_since;
+      if (!page.more) break;
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+
+    // Throughput: one mid-log page, against the same bytes as a static file.
+    writeFileSync(path.join(staticDir, 'page.json'), body);
+    const mid = Math.floor((await store.lastPublicationSeq()) / 2);
+    const seconds = Math.max(1, Math.round(budgetMs / 1000));
+    const apiRps = await autocannon(`${base}${API_MOUNT}/indicators?since=${mid}&limit=${PAGE}`, auth, seconds);
+    const staticRps = await autocannon(`${base}/static/page.json`, {}, seconds);
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    return { indicators: count, seedSeconds, pages: times.length, medianMs: percentile(sorted, 50), p99Ms: percentile(sorted, 99), apiRps, staticRps, pageBytes: Buffer.byteLength(body) };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function formatPullRow(r: PullRow): string {
+  return [
+    `${r.indicators.toLocaleString('en')} indicators (seeded in ${r.seedSeconds.toFixed(0)} s):`,
+    `page of ${PAGE} median ${r.medianMs.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms over ${r.pages} pages;`,
+    `50 pullers ${r.apiRps.toFixed(0)} req/s vs static ${r.staticRps.toFixed(0)} req/s (${(r.pageBytes / 1024).toFixed(0)} KiB) → ratio ${(r.apiRps / r.staticRps).toFixed(2)}`,
+  ].join(' ');
+}
+
+export const PULL_SIZES = (process.env.BENCH_PULL_SIZES ?? '100000').split(',').map(Number).filter((n) => n > 0);
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const budget = Number(process.env.BENCH_BUDGET_MS ?? 2500);
+  for (const n of PULL_SIZES) process.stdout.write(formatPullRow(await benchPull(n, budget)) + '\n');
+}

@@ -1,0 +1,51 @@
+// Clustering features of submissions in SQLite (analysis/correlate): one row per (submission,
+// type, value), looked up by (type, value) to find submissions that share sender infrastructure,
+// a subject template, a URL host or an attachment.
+import type { ClusterFeatureType, SubmissionFeature } from '../types.ts';
+import type { ClusterFeatureQuery } from './port.ts';
+import { checkLimit, inWriteTransaction, type Db, type SyncStore } from './sqlite-db.ts';
+
+interface FeatureRow {
+  submission_id: string;
+  org_id: string;
+  type: string;
+  value: string;
+  seen_at: string;
+}
+
+function rowToFeature(r: FeatureRow): SubmissionFeature {
+  return { submissionId: r.submission_id, orgId: r.org_id, type: r.type as ClusterFeatureType, value: r.value, seenAt: r.seen_at };
+}
+
+export function sqliteClusters(db: Db): Pick<SyncStore, 'putClusterFeatures' | 'findClusterFeatures'> {
+  const remove = db.prepare<[string]>('DELETE FROM cluster_features WHERE submission_id = ?');
+  const insert = db.prepare<FeatureRow>(`
+    INSERT INTO cluster_features (submission_id, org_id, type, value, seen_at)
+    VALUES (@submission_id, @org_id, @type, @value, @seen_at)
+    ON CONFLICT (submission_id, type, value) DO NOTHING`);
+  const find = db.prepare<[string, string, string, string, number], FeatureRow>(`
+    SELECT * FROM cluster_features
+     WHERE type = ? AND value = ? AND submission_id <> ? AND seen_at >= ?
+     ORDER BY seen_at DESC, submission_id DESC
+     LIMIT ?`);
+  return {
+    putClusterFeatures(submissionId, orgId, seenAt, features) {
+      inWriteTransaction(db, () => {
+        remove.run(submissionId);
+        for (const f of features) insert.run({ submission_id: submissionId, org_id: orgId, type: f.type, value: f.value, seen_at: seenAt });
+      });
+    },
+    findClusterFeatures(query: ClusterFeatureQuery) {
+      const limit = checkLimit(query.limitPerFeature);
+      const out: SubmissionFeature[] = [];
+      const seen = new Set<string>();
+      for (const f of query.features) {
+        const key = `${f.type}\u0000${f.value}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(...find.all(f.type, f.value, query.excludeSubmissionId ?? '', query.seenFrom ?? '', limit).map(rowToFeature));
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,16 @@
+// Small checks every store adapter applies the same way (SQLite and MongoDB), so both answer the
+// same to the same input.
+import { C4Error } from '../errors.ts';
+
+/** The patch without keys whose value is undefined, so spreading it never erases a field. */
+export function definedOnly<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A positive integer page size, or VALIDATION_FAILED. */
+export function checkLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new C4Error('VALIDATION_FAILED', `page limit must be a positive integer, got ${limit}`, { limit });
+  }
+  return limit;
+}

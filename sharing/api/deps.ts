@@ -1,0 +1,25 @@
+// What the API router needs, passed in by the composition root (bin/commands/serve.ts).
+import type { AuditAppender } from '../../core/audit.ts';
+import type { Clock } from '../../core/ids.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { Store } from '../../core/store/port.ts';
+import type { TokenSettings } from '../../core/tokens.ts';
+import type { FeedFormatter } from './formats.ts';
+
+export interface ApiLimits {
+  readonly rateLimitPoints: number;
+  readonly rateLimitWindowSeconds: number;
+  readonly defaultPageSize: number;
+  readonly maxPageSize: number;
+}
+
+export interface ApiDeps {
+  readonly store: Store;
+  readonly audit: AuditAppender;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly tokenSettings: TokenSettings;
+  readonly limits: ApiLimits;
+  /** Formatters besides JSON and CSV (the STIX 2.1 exporter plugs in here as `stix`). */
+  readonly formatters?: readonly FeedFormatter[];
+}

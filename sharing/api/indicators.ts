@@ -1,0 +1,51 @@
+// GET /indicators (the incremental pull) and GET /indicators/:id. An indicator the reader may not
+// see is 404, never 403: its existence is itself information.
+import type { Router } from 'express';
+import { z } from 'zod';
+import { C4Error } from '../../core/errors.ts';
+import { INDICATOR_TYPES } from '../../core/types.ts';
+import { readFeed, readIndicator } from '../feed.ts';
+import { auditRedReads } from '../red-read-audit.ts';
+import type { ApiDeps } from './deps.ts';
+import { authOf } from './auth.ts';
+import { FORMAT_NAMES, negotiate, type FeedFormatter, type FormatName } from './formats.ts';
+import { classList, isoTime, listOf, parseWith, queryInt } from './params.ts';
+
+const formatParam = z.enum(FORMAT_NAMES as [FormatName, ...FormatName[]]).optional();
+
+export function indicatorRoutes(router: Router, deps: ApiDeps, formatters: ReadonlyMap<FormatName, FeedFormatter>): void {
+  const feedQuery = z.strictObject({
+    since: queryInt(0).default(0),
+    limit: queryInt(1, deps.limits.maxPageSize).default(deps.limits.defaultPageSize),
+    type: listOf(INDICATOR_TYPES, (s) => s.toLowerCase()).optional(),
+    class: classList.optional(),
+    updated_after: isoTime.optional(),
+    format: formatParam,
+  });
+
+  router.get('/indicators', async (req, res) => {
+    const q = parseWith(feedQuery, req.query, 'query');
+    const formatter = negotiate(req, q.format, formatters);
+    const { viewer } = authOf(res);
+    const page = await readFeed(deps.store, viewer, {
+      since: q.since,
+      limit: q.limit,
+      ...(q.type ? { types: q.type } : {}),
+      ...(q.class ? { classes: q.class } : {}),
+      ...(q.updated_after ? { updatedAfter: q.updated_after } : {}),
+    });
+    await auditRedReads(deps.audit, viewer, 'api.indicators', page.items.map((i) => i.view));
+    res.set('C4TAP-Next-Since', String(page.next)).set('C4TAP-More', String(page.more));
+    res.type(formatter.contentType).send(await formatter.page(page, viewer));
+  });
+
+  router.get('/indicators/:id', async (req, res) => {
+    const q = parseWith(z.strictObject({ format: formatParam }), req.query, 'query');
+    const formatter = negotiate(req, q.format, formatters);
+    const { viewer } = authOf(res);
+    const view = await readIndicator(deps.store, viewer, String(req.params['id']));
+    if (!view) throw new C4Error('NOT_FOUND', 'no such indicator');
+    await auditRedReads(deps.audit, viewer, 'api.indicator', [view]);
+    res.type(formatter.contentType).send(await formatter.one(view, viewer));
+  });
+}

@@ -1,0 +1,178 @@
+// clamd for the AV tests: the shared test clamd that .ci/clamd/start.sh runs (found through
+// C4TAP_TEST_CLAMD_* variables or .tmp/clamd.env), private ones started and killed by a test,
+// and fake clamd peers (TCP on loopback) that misbehave on purpose.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Context } from 'mocha';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ENV_FILE = `${ROOT}.tmp/clamd.env`;
+const START = `${ROOT}.ci/clamd/start.sh`;
+const STOP = `${ROOT}.ci/clamd/stop.sh`;
+
+export interface TestClamd {
+  readonly socket: string;
+  readonly host: string;
+  readonly port: number;
+  readonly pid: number;
+}
+
+function parseEnv(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (m) out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+function fromEnv(env: Record<string, string | undefined>): TestClamd | null {
+  const socket = env.C4TAP_TEST_CLAMD_SOCKET;
+  const port = Number(env.C4TAP_TEST_CLAMD_PORT);
+  if (!socket || !port) return null;
+  return { socket, host: env.C4TAP_TEST_CLAMD_HOST ?? '127.0.0.1', port, pid: Number(env.C4TAP_TEST_CLAMD_PID ?? 0) };
+}
+
+/** True when clamd answers PONG at this address within timeoutMs. */
+export function pingClamd(target: { socket: string } | { host: string; port: number }, timeoutMs = 1500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const conn = 'socket' in target ? net.createConnection(target.socket) : net.createConnection(target.port, target.host);
+    let reply = '';
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      conn.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    conn.on('connect', () => conn.write('zPING\0'));
+    conn.on('data', (d) => {
+      reply += d.toString('latin1');
+      if (reply.includes('PONG')) done(true);
+    });
+    conn.on('error', () => done(false));
+    conn.on('close', () => done(reply.includes('PONG')));
+  });
+}
+
+/** The shared test clamd, or null when none answers. */
+export async function sharedTestClamd(): Promise<TestClamd | null> {
+  const clamd = fromEnv(process.env) ?? (existsSync(ENV_FILE) ? fromEnv(parseEnv(readFileSync(ENV_FILE, 'utf8'))) : null);
+  if (!clamd) return null;
+  return (await pingClamd({ socket: clamd.socket })) && (await pingClamd({ host: clamd.host, port: clamd.port })) ? clamd : null;
+}
+
+/**
+ * In a `before` hook of a "(needs clamd)" suite: skip with a clear message when `what` is
+ * missing, except in CI (process.env.CI set), where a missing clamd fails the run.
+ */
+export function skipUnlessPresent(ctx: Context, present: boolean, what: string): void {
+  if (present) return;
+  const message = `${what} is not available: start it with .ci/clamd/start.sh (Debian package clamav-daemon)`;
+  if (process.env.CI) throw new Error(`${message} — required in CI`);
+  process.stderr.write(`      skipped (needs clamd): ${message}\n`);
+  ctx.skip();
+}
+
+export function clamdInstalled(): boolean {
+  return ['/usr/sbin/clamd', '/usr/bin/clamd'].some((p) => existsSync(p));
+}
+
+export interface PrivateClamd extends TestClamd {
+  kill(): void;
+  restart(): Promise<PrivateClamd>;
+  stop(): Promise<void>;
+}
+
+/** A clamd of our own in `dir`, with the same configuration and test signatures as CI's. */
+export async function startPrivateClamd(dir: string, limits: { streamMax?: string; maxScan?: string } = {}): Promise<PrivateClamd> {
+  const env = {
+    ...process.env,
+    CLAMD_DIR: dir,
+    CLAMD_ENV_FILE: `${dir}/clamd.env`,
+    ...(limits.streamMax ? { CLAMD_STREAM_MAX: limits.streamMax } : {}),
+    ...(limits.maxScan ? { CLAMD_MAX_SCAN: limits.maxScan } : {}),
+  };
+  const { stdout } = await promisify(execFile)('bash', [START], { env, timeout: 60_000 });
+  const clamd = fromEnv(parseEnv(stdout));
+  if (!clamd) throw new Error(`start.sh printed no clamd address:\n${stdout}`);
+  return {
+    ...clamd,
+    kill: () => {
+      try {
+        process.kill(clamd.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    },
+    restart: () => startPrivateClamd(dir, limits),
+    stop: async () => {
+      await promisify(execFile)('bash', [STOP, dir], { env, timeout: 30_000 });
+    },
+  };
+}
+
+/** What a fake clamd does once it has read a whole INSTREAM request. */
+export type FakeBehaviour =
+  | { readonly kind: 'reply'; readonly text: string }
+  | { readonly kind: 'silent' }
+  | { readonly kind: 'reset-after-bytes'; readonly bytes: number }
+  | { readonly kind: 'reset-after-ms'; readonly ms: number };
+
+export interface FakeClamd {
+  readonly port: number;
+  /** Connections accepted so far. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+/** A TCP peer on loopback that speaks just enough INSTREAM to misbehave at the chosen moment. */
+export async function startFakeClamd(behaviour: FakeBehaviour): Promise<FakeClamd> {
+  let count = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((conn) => {
+    count++;
+    sockets.add(conn);
+    conn.on('close', () => sockets.delete(conn));
+    conn.on('error', () => {});
+    let buf = Buffer.alloc(0);
+    let received = 0;
+    conn.on('data', (d: Buffer) => {
+      received += d.length;
+      if (behaviour.kind === 'reset-after-bytes' && received >= behaviour.bytes) {
+        conn.resetAndDestroy();
+        return;
+      }
+      buf = Buffer.concat([buf, d]);
+      if (!instreamComplete(buf)) return;
+      if (behaviour.kind === 'reply') conn.end(behaviour.text + '\0');
+      else if (behaviour.kind === 'reset-after-ms') setTimeout(() => conn.resetAndDestroy(), behaviour.ms);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    connections: () => count,
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** True once `buf` holds "zINSTREAM\0" and chunks up to the zero-length terminator. */
+function instreamComplete(buf: Buffer): boolean {
+  const command = 'zINSTREAM\0';
+  if (buf.length < command.length) return false;
+  let at = command.length;
+  while (at + 4 <= buf.length) {
+    const len = buf.readUInt32BE(at);
+    if (len === 0) return true;
+    at += 4 + len;
+  }
+  return false;
+}

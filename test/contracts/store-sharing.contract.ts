@@ -1,0 +1,92 @@
+// Contract: sharing reads (indicators in batches, latest publication per source, the publication
+// log filtered for a viewer) and sightings.
+import { expect } from 'chai';
+import { indicatorId } from '../../core/ids.ts';
+import type { IndicatorInput, NewPublication } from '../../core/store/port.ts';
+import type { StoreRef } from './store.contract.ts';
+import { at, seedSubmission, seedSubmitter } from './store-fixtures.ts';
+
+const url: IndicatorInput = { type: 'url', value: 'https://evil.example/a', kind: 'network', class: 'AMBER' };
+const hash: IndicatorInput = { type: 'file-sha256', value: 'c'.repeat(64), kind: 'file', class: 'RED' };
+const urlId = indicatorId(url.type, url.value);
+const hashId = indicatorId(hash.type, hash.value);
+
+function pub(key: string, indicator: string, submissionId: string, overrides: Partial<NewPublication> = {}): NewPublication {
+  return { idempotencyKey: key, action: 'publish', indicatorId: indicator, submissionId, kind: 'network', class: 'AMBER', ...overrides };
+}
+
+export function sharingContract(store: StoreRef): void {
+  describe('sharing reads and sightings', function () {
+    let s1: string;
+    let s2: string;
+    beforeEach(async function () {
+      const org1 = await seedSubmitter(store(), 'org1');
+      const org2 = await seedSubmitter(store(), 'org2');
+      s1 = await seedSubmission(store(), org1, 's1');
+      s2 = await seedSubmission(store(), org2, 's2');
+      await store().upsertIndicators(s1, 'org1', at(100), [url, hash]);
+      await store().upsertIndicators(s2, 'org2', at(200), [{ ...url, class: 'GREEN' }]);
+    });
+
+    it('reads several indicators at once with all their sources, skipping unknown ids', async function () {
+      const found = await store().getIndicators([urlId, 'ind_unknown', hashId]);
+      expect(found.map((f) => f.indicator.id)).to.have.members([urlId, hashId]);
+      const u = found.find((f) => f.indicator.id === urlId)!;
+      expect(u.sources.map((s) => [s.submissionId, s.class])).to.have.deep.members([
+        [s1, 'AMBER'],
+        [s2, 'GREEN'],
+      ]);
+      expect(u).to.deep.equal(await store().getIndicator(urlId));
+      expect(await store().getIndicators([])).to.deep.equal([]);
+    });
+
+    it('gives the latest log entry of each indicator source', async function () {
+      await store().appendPublications(
+        [pub('a', urlId, s1), pub('b', urlId, s2, { class: 'GREEN' }), pub('c', urlId, s1, { action: 'retract' }), pub('d', hashId, s1, { kind: 'file', class: 'RED' })],
+        at(300),
+      );
+      const latest = await store().latestPublications([urlId]);
+      expect(latest.map((e) => [e.submissionId, e.idempotencyKey, e.action])).to.have.deep.members([
+        [s1, 'c', 'retract'],
+        [s2, 'b', 'publish'],
+      ]);
+      expect(await store().latestPublications([])).to.deep.equal([]);
+    });
+
+    it('reads the log for a viewer: classes, own organisation, types and time, in seq order', async function () {
+      const entries = await store().appendPublications(
+        [pub('1', urlId, s1), pub('2', hashId, s1, { kind: 'file', class: 'RED' }), pub('3', urlId, s2, { class: 'GREEN' })],
+        at(300),
+      );
+      const [later] = await store().appendPublications([pub('4', hashId, s2, { kind: 'file', class: 'WHITE' })], at(400));
+      const seqs = (q: Parameters<ReturnType<StoreRef>['listPublicationFeed']>[0]) =>
+        store().listPublicationFeed(q).then((l) => l.map((e) => e.idempotencyKey));
+
+      expect(await seqs({ afterSeq: 0, limit: 10, classes: ['AMBER', 'GREEN', 'WHITE'] })).to.deep.equal(['1', '3', '4']);
+      expect(await seqs({ afterSeq: 0, limit: 10, classes: ['GREEN', 'WHITE'], ownOrg: { orgId: 'org1', classes: ['RED', 'AMBER'] } })).to.deep.equal(['1', '2', '3', '4']);
+      expect(await seqs({ afterSeq: 0, limit: 10, classes: ['GREEN', 'WHITE'], ownOrg: { orgId: 'org2', classes: ['RED'] } })).to.deep.equal(['3', '4']);
+      expect(await seqs({ afterSeq: 0, limit: 10, classes: ['RED', 'AMBER', 'GREEN', 'WHITE'], types: ['file-sha256'] })).to.deep.equal(['2', '4']);
+      expect(await seqs({ afterSeq: 0, limit: 10, classes: ['RED', 'AMBER', 'GREEN', 'WHITE'], publishedAfter: at(300) })).to.deep.equal(['4']);
+      expect(await seqs({ afterSeq: entries[0]!.seq, limit: 2, classes: ['RED', 'AMBER', 'GREEN', 'WHITE'] })).to.deep.equal(['2', '3']);
+      expect(later!.seq).to.be.greaterThan(entries[2]!.seq);
+      expect(await seqs({ afterSeq: 0, limit: 10, classes: [] })).to.deep.equal([]);
+    });
+
+    it('records sightings, once per idempotency key and organisation', async function () {
+      const a = await store().addSighting({ indicatorId: urlId, orgId: 'org2', class: 'AMBER', count: 3, seenAt: at(500), idempotencyKey: 'k1' }, at(510));
+      const again = await store().addSighting({ indicatorId: urlId, orgId: 'org2', class: 'GREEN', count: 9, seenAt: at(501), idempotencyKey: 'k1' }, at(520));
+      const other = await store().addSighting({ indicatorId: urlId, orgId: 'org1', class: 'RED', count: 1, seenAt: at(502), idempotencyKey: 'k1' }, at(530));
+      const keyless = await store().addSighting({ indicatorId: hashId, orgId: 'org2', class: 'AMBER', count: 1, seenAt: at(503), idempotencyKey: null }, at(540));
+      const keyless2 = await store().addSighting({ indicatorId: hashId, orgId: 'org2', class: 'AMBER', count: 1, seenAt: at(503), idempotencyKey: null }, at(540));
+      expect(a.created).to.equal(true);
+      expect(a.sighting).to.deep.include({ indicatorId: urlId, orgId: 'org2', class: 'AMBER', count: 3, seenAt: at(500), reportedAt: at(510) });
+      expect(again).to.deep.equal({ sighting: a.sighting, created: false });
+      expect(other.created).to.equal(true);
+      expect(keyless2.created).to.equal(true);
+      expect(keyless2.sighting.id).to.not.equal(keyless.sighting.id);
+      expect((await store().listSightings([urlId])).map((s) => s.id)).to.deep.equal([a.sighting.id, other.sighting.id]);
+      expect(await store().listSightings([urlId, hashId])).to.have.length(4);
+      expect(await store().listSightings([])).to.deep.equal([]);
+    });
+  });
+}

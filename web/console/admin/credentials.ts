@@ -1,0 +1,114 @@
+// Secretariat actions on principals' credentials and organisations' registrations, each audited
+// with before and after (secrets themselves never enter the audit log). New secrets are returned
+// once for the page to show.
+import type { AuditAppender } from '../../../core/audit.ts';
+import { C4Error } from '../../../core/errors.ts';
+import type { Clock } from '../../../core/ids.ts';
+import { normaliseDomain, normaliseNetwork } from '../../../core/directory.ts';
+import { generateSecret, hashSecret } from '../../../core/passwords.ts';
+import type { Store } from '../../../core/store/port.ts';
+import { issueToken, type TokenSettings } from '../../../core/tokens.ts';
+import { TIERS, type Organisation, type Principal, type Tier } from '../../../core/types.ts';
+import { CONSOLE_ROLES } from '../auth/sessions.ts';
+
+export interface AdminDeps {
+  readonly store: Store;
+  readonly audit: AuditAppender;
+  readonly clock: Clock;
+}
+
+async function principal(deps: AdminDeps, id: string): Promise<Principal> {
+  const p = await deps.store.getPrincipal(id);
+  if (!p) throw new C4Error('NOT_FOUND', `no principal ${id}`);
+  return p;
+}
+
+/** Disables or enables; a disabled principal's console sessions end at once. */
+export async function setStatus(deps: AdminDeps, actor: Principal, id: string, status: Principal['status']): Promise<void> {
+  const p = await principal(deps, id);
+  await deps.store.updatePrincipal(p.id, { status });
+  if (status === 'disabled') await deps.store.deleteConsoleSessions({ principalId: p.id });
+  await deps.audit({ actor: actor.id, action: status === 'disabled' ? 'principal.disabled' : 'principal.enabled', target: p.id, data: { before: { status: p.status }, after: { status } } });
+}
+
+/** Removes the TOTP secret and recovery codes: the principal enrols again at next login. */
+export async function resetSecondFactor(deps: AdminDeps, actor: Principal, id: string): Promise<void> {
+  const p = await principal(deps, id);
+  await deps.store.updatePrincipal(p.id, { totpSecret: null });
+  await deps.store.deleteSecondFactor(p.id);
+  await deps.store.deleteConsoleSessions({ principalId: p.id });
+  await deps.audit({ actor: actor.id, action: 'principal.second-factor-reset', target: p.id, data: { before: { enrolled: p.totpSecret !== null }, after: { enrolled: false } } });
+}
+
+/** A one-time console password (to be changed at next login), for secretariat and analysts only. */
+export async function resetPassword(deps: AdminDeps, actor: Principal, id: string): Promise<string> {
+  const p = await principal(deps, id);
+  if (!p.roles.some((r) => CONSOLE_ROLES.includes(r))) throw new C4Error('VALIDATION_FAILED', 'only secretariat and analyst principals have console passwords');
+  const password = generateSecret();
+  await deps.store.updatePrincipal(p.id, { passwordHash: await hashSecret(password), mustChangePassword: true });
+  await deps.store.deleteConsoleSessions({ principalId: p.id });
+  await deps.audit({ actor: actor.id, action: 'principal.password-reset', target: p.id, data: { before: { mustChangePassword: p.mustChangePassword }, after: { mustChangePassword: true } } });
+  return password;
+}
+
+/** A new SMTP submission secret for a submitter (the old one stops working). */
+export async function newSmtpSecret(deps: AdminDeps, actor: Principal, id: string): Promise<string> {
+  const p = await principal(deps, id);
+  if (!p.roles.includes('submitter')) throw new C4Error('VALIDATION_FAILED', 'only submitters have SMTP secrets');
+  const secret = generateSecret();
+  await deps.store.updatePrincipal(p.id, { smtpSecretHash: await hashSecret(secret) });
+  await deps.audit({ actor: actor.id, action: 'principal.smtp-secret-renewed', target: p.id, data: { before: { hadSecret: p.smtpSecretHash !== null }, after: { hadSecret: true } } });
+  return secret;
+}
+
+export async function issueApiToken(deps: AdminDeps & { readonly tokenSettings: TokenSettings }, actor: Principal, id: string, label: string, days: number): Promise<string> {
+  const p = await principal(deps, id);
+  if (!Number.isInteger(days) || days < 1) throw new C4Error('VALIDATION_FAILED', 'token lifetime must be a whole number of days');
+  const issued = await issueToken(deps.store, deps.tokenSettings, p, days * 24 * 3600_000, label.trim().slice(0, 100) || 'console', deps.clock());
+  await deps.audit({ actor: actor.id, action: 'token.issued', target: issued.record.jti, data: { principalId: p.id, before: null, after: { expiresAt: issued.record.expiresAt, label: issued.record.label } } });
+  return issued.token;
+}
+
+export async function revokeApiToken(deps: AdminDeps, actor: Principal, jti: string): Promise<void> {
+  const before = await deps.store.getToken(jti);
+  if (!before) throw new C4Error('NOT_FOUND', `no token ${jti}`);
+  const after = await deps.store.revokeToken(jti, deps.clock().toISOString());
+  await deps.audit({ actor: actor.id, action: 'token.revoked', target: jti, data: { principalId: before.principalId, before: { revokedAt: before.revokedAt }, after: { revokedAt: after?.revokedAt ?? null } } });
+}
+
+export interface OrganisationEdit {
+  readonly tier: string;
+  readonly sector: string;
+  /** One per line (or comma-separated). */
+  readonly domains: string;
+  readonly networks: string;
+  readonly rulesAccepted: boolean;
+}
+
+function lines(text: string): string[] {
+  return text.split(/[\s,]+/).map((l) => l.trim()).filter(Boolean);
+}
+
+/** Tier, sector, registered domains and networks (what the sanitizer protects), rules acceptance. */
+export async function editOrganisation(deps: AdminDeps, actor: Principal, id: string, edit: OrganisationEdit): Promise<{ readonly ok: true } | { readonly ok: false; readonly invalid: readonly string[] }> {
+  const org = await deps.store.getOrganisation(id);
+  if (!org) throw new C4Error('NOT_FOUND', `no organisation ${id}`);
+  const domains = lines(edit.domains).map((d) => [d, normaliseDomain(d)] as const);
+  const networks = lines(edit.networks).map((n) => [n, normaliseNetwork(n)] as const);
+  const invalid = [...domains, ...networks].filter(([, v]) => v === null).map(([raw]) => raw);
+  const sector = edit.sector.trim();
+  if (!TIERS.includes(edit.tier as Tier)) invalid.push(edit.tier);
+  if (sector === '' || sector.length > 100) invalid.push(edit.sector);
+  if (invalid.length > 0) return { ok: false, invalid };
+  const patch: Partial<Organisation> = {
+    tier: edit.tier as Tier,
+    sector,
+    domains: [...new Set(domains.map(([, v]) => v!))],
+    networks: [...new Set(networks.map(([, v]) => v!))],
+    rulesAcceptedAt: edit.rulesAccepted ? (org.rulesAcceptedAt ?? deps.clock().toISOString()) : null,
+  };
+  await deps.store.updateOrganisation(org.id, patch);
+  const pick = (o: Partial<Organisation>) => ({ tier: o.tier, sector: o.sector, domains: o.domains, networks: o.networks, rulesAcceptedAt: o.rulesAcceptedAt });
+  await deps.audit({ actor: actor.id, action: 'organisation.updated', target: org.id, data: { before: pick(org), after: pick(patch) } });
+  return { ok: true };
+}

@@ -1,0 +1,3 @@
+// The analyst console's public surface for the composition root.
+export { createConsoleRouter } from './router.ts';
+export { CONSOLE_PATH, type ConsoleDeps } from './context.ts';

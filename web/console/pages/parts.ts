@@ -1,0 +1,37 @@
+// Small pieces shared by several pages: class badges, status names, dates, definition lists.
+import { KINDS, type ClassByKind, type SharingClass, type SubmissionStatus } from '../../../core/types.ts';
+import type { RequestContext } from '../context.ts';
+import { html, visibleText, type HtmlValue, type SafeHtml } from '../html.ts';
+import { formatDateTime, type MessageKey } from '../i18n/index.ts';
+
+export function classBadge(cls: SharingClass): SafeHtml {
+  return html`<span class="cls cls-${cls.toLowerCase()}">${cls}</span>`;
+}
+
+export function classesBadges(rc: RequestContext, classes: ClassByKind): SafeHtml {
+  return html`<span class="classes">${KINDS.map((k) => html`<span class="kind" title="${rc.t(`kind.${k}` as MessageKey)}">${rc.t(`kindShort.${k}` as MessageKey)}</span>${classBadge(classes[k])} `)}</span>`;
+}
+
+export function statusName(rc: RequestContext, status: SubmissionStatus): string {
+  return rc.t(`status.${status}` as MessageKey);
+}
+
+export function when(rc: RequestContext, iso: string | null | undefined): SafeHtml {
+  if (!iso) return html`<span class="muted">—</span>`;
+  return html`<time datetime="${iso}">${formatDateTime(iso, rc.lang, rc.timeZone)}</time>`;
+}
+
+/** Mail-derived text shown as text, with hidden characters made visible. */
+export function mailText(text: string | null | undefined, max = 0): SafeHtml {
+  if (text === null || text === undefined) return html`<span class="muted">—</span>`;
+  const shown = visibleText(max > 0 && text.length > max ? `${text.slice(0, max)}…` : text);
+  return html`<span class="mailtext">${shown}</span>`;
+}
+
+export function definitionList(rows: readonly (readonly [string, HtmlValue])[]): SafeHtml {
+  return html`<dl class="facts">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
+}
+
+export function notAnalysed(rc: RequestContext): SafeHtml {
+  return html`<p class="muted not-analysed">${rc.t('sub.notAnalysed')}</p>`;
+}
