@@ -21,6 +21,39 @@ import { startAnalysisEnv } from '../analysis/helpers/analysis-env.ts';
 import { SENDER } from '../ingest/helpers/smtp-env.ts';
 import { runCli } from '../helpers/cli.ts';
 import { freshDatabase, requireMongo, uriWithDb, type TestDatabase } from '../helpers/mongo-server.ts';
+import { Registry } from 'prom-client';
+import { addPrincipal } from '../../core/directory.ts';
+import { issueToken, type TokenSettings } from '../../core/tokens.ts';
+import { createAuditAppender } from '../../core/audit.ts';
+import { createHttpApp, listen } from '../../web/server.ts';
+import { API_MOUNT, createApiRouter } from '../../sharing/api/router.ts';
+
+const TOKENS: TokenSettings = { algorithm: 'HS256', issuer: 'c4tap', audience: 'c4tap-api', maxTtlDays: 365, secret: 'm'.repeat(48) };
+
+/** GET the API path from a server over this store, as the reader holding `token`. */
+async function apiAnswer(store: Store, token: string, pathAndQuery: string): Promise<unknown> {
+  const log = createLogger({ level: 'silent' });
+  const clock = () => new Date();
+  const router = createApiRouter({
+    store,
+    audit: createAuditAppender(store, clock, Buffer.alloc(32, 7)),
+    clock,
+    log,
+    tokenSettings: TOKENS,
+    limits: { rateLimitPoints: 1000, rateLimitWindowSeconds: 60, defaultPageSize: 1000, maxPageSize: 5000 },
+  });
+  const app = createHttpApp({ log, registry: new Registry(), trustProxy: false, health: async () => ({}), routers: [{ path: API_MOUNT, router }] });
+  const server = await listen(app, '127.0.0.1', 0);
+  try {
+    const addr = server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : 0;
+    const res = await fetch(`http://127.0.0.1:${port}${API_MOUNT}${pathAndQuery}`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: res.status, body: await res.json() };
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+}
 
 const suspect = (n: number, attachments: MailSpec['attachments']): MailSpec => ({
   from: `Billing <billing${n}@invoices-secure.example>`,
@@ -35,6 +68,8 @@ describe('c4tap migrate (needs MongoDB-wire server)', function () {
   let test: TestDatabase;
   let dataDir: string;
   let removeData: () => Promise<void>;
+  let readerToken: string;
+  let ownSubmission: string;
 
   before(async function () {
     test = await freshDatabase(await requireMongo(this), 'migrate');
@@ -59,6 +94,10 @@ describe('c4tap migrate (needs MongoDB-wire server)', function () {
       for (const sub of subs.slice(0, 4)) await publishSubmission(deps, sub.id, 'analyst-1');
       const [published] = await store.listPublications({ afterSeq: 0, limit: 1 });
       await store.addSighting({ indicatorId: published!.indicatorId, orgId: env.data.submitter.org.id, class: 'AMBER', count: 2, seenAt: env.ctx.clock().toISOString(), idempotencyKey: 'k1' }, env.ctx.clock().toISOString());
+      // A participant reader of the submitting organisation, with an API token (copied with the store).
+      const reader = await addPrincipal(env.ctx, 'test', { orgId: env.data.submitter.org.id, name: 'rail-reader', email: 'reader@rail.example', roles: ['reader', 'submitter'] });
+      readerToken = (await issueToken(store, TOKENS, reader.principal, 24 * 3600 * 1000, 'pull', env.ctx.clock())).token;
+      ownSubmission = subs[1]!.id;
       await store.createToken({ jti: 'tok-1', principalId: env.data.submitter.principal.id, label: 'feed', createdAt: '2025-01-01T00:00:00.000Z', expiresAt: '2026-01-01T00:00:00.000Z' });
       await store.revokeToken('tok-1', '2025-02-01T00:00:00.000Z');
       // A retention purge: the blob is gone, its records stay as tombstones.
@@ -126,6 +165,18 @@ describe('c4tap migrate (needs MongoDB-wire server)', function () {
     expect(a.tombstones.some((t) => t.purgedAt !== null)).to.equal(true);
     const [da, db] = await both(storeDigest);
     expect(db).to.deep.equal(da);
+
+    // The API answers the same over both backends: the pull, one indicator, the own submissions.
+    for (const path of ['/indicators?since=0&limit=1000', '/indicators?since=0&limit=3', '/submissions', `/submissions/${ownSubmission}`]) {
+      const [fromSqlite, fromMongo] = await both((s) => apiAnswer(s, readerToken, path));
+      expect((fromSqlite as { status: number }).status, path).to.equal(200);
+      expect(fromMongo, path).to.deep.equal(fromSqlite);
+    }
+    const pulled = (await both((s) => apiAnswer(s, readerToken, '/indicators?since=0&limit=1000')))[0] as { body: { items?: { id: string }[] } };
+    const someId = pulled.body.items?.[0]?.id;
+    expect(someId, 'the pull returned indicators').to.be.a('string');
+    const [oneA, oneB] = await both((s) => apiAnswer(s, readerToken, `/indicators/${someId}`));
+    expect(oneB).to.deep.equal(oneA);
 
     // Every blob of the source reads back from GridFS, decrypted and hash-checked by the vault.
     const { secrets } = loadOrCreateSecrets(dataDir);
