@@ -8,6 +8,7 @@ import type { Job, JobType } from '../types.ts';
 import type { ClaimRequest, JobFailure, NewJob } from './port.ts';
 import { isDuplicateKey, type MongoMethods } from './mongo-db.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
+import { pendingJob } from './store-values.ts';
 
 export type JobDoc = Omit<Job, 'id'> & { _id: string };
 
@@ -28,22 +29,6 @@ export function docToJob(d: JobDoc): Job {
     lastError: d.lastError,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
-  };
-}
-
-function pendingJob(job: NewJob, now: string): Job {
-  return {
-    id: job.id,
-    type: job.type,
-    submissionId: job.submissionId,
-    status: 'pending',
-    attempts: 0,
-    runAfter: job.runAfter,
-    leaseOwner: null,
-    leaseUntil: null,
-    lastError: null,
-    createdAt: now,
-    updatedAt: now,
   };
 }
 

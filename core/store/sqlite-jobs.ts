@@ -4,6 +4,7 @@
 import type { Job, JobType } from '../types.ts';
 import type { ClaimRequest, JobFailure, NewJob } from './port.ts';
 import { inWriteTransaction, toJson, type Db, type SyncStore } from './sqlite-db.ts';
+import { pendingJob } from './store-values.ts';
 
 interface JobRow {
   id: string;
@@ -50,19 +51,7 @@ export function sqliteJobQueries(db: Db): JobQueries {
   return {
     insert(job, now) {
       insert.run({ id: job.id, type: job.type, submission_id: job.submissionId, run_after: job.runAfter, now });
-      return {
-        id: job.id,
-        type: job.type,
-        submissionId: job.submissionId,
-        status: 'pending',
-        attempts: 0,
-        runAfter: job.runAfter,
-        leaseOwner: null,
-        leaseUntil: null,
-        lastError: null,
-        createdAt: now,
-        updatedAt: now,
-      };
+      return pendingJob(job, now);
     },
     forSubmission(submissionId, type) {
       const row = bySubmission.get(submissionId, type);

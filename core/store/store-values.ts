@@ -1,6 +1,8 @@
 // Small checks every store adapter applies the same way (SQLite and MongoDB), so both answer the
 // same to the same input.
 import { C4Error } from '../errors.ts';
+import type { Job } from '../types.ts';
+import type { NewJob } from './port.ts';
 
 /** The patch without keys whose value is undefined, so spreading it never erases a field. */
 export function definedOnly<T extends object>(patch: T): Partial<T> {
@@ -13,4 +15,21 @@ export function checkLimit(limit: number): number {
     throw new C4Error('VALIDATION_FAILED', `page limit must be a positive integer, got ${limit}`, { limit });
   }
   return limit;
+}
+
+/** The record of a newly created job: pending, never attempted, no lease. */
+export function pendingJob(job: NewJob, now: string): Job {
+  return {
+    id: job.id,
+    type: job.type,
+    submissionId: job.submissionId,
+    status: 'pending',
+    attempts: 0,
+    runAfter: job.runAfter,
+    leaseOwner: null,
+    leaseUntil: null,
+    lastError: null,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

@@ -11,7 +11,7 @@ import { API_MOUNT, createApiRouter } from '../../../sharing/api/router.ts';
 import type { ApiLimits } from '../../../sharing/api/deps.ts';
 import type { FeedFormatter } from '../../../sharing/api/formats.ts';
 import { publishSubmission } from '../../../sharing/publication.ts';
-import { openWorld, type World } from './world.ts';
+import { addCouncilOrgs, openWorld, type World } from './world.ts';
 
 export const TOKEN_SETTINGS: TokenSettings = { algorithm: 'HS256', issuer: 'c4tap', audience: 'c4tap-api', maxTtlDays: 365, secret: 's'.repeat(48) };
 export const DAY_MS = 24 * 3600 * 1000;
@@ -33,13 +33,7 @@ export interface ApiEnv {
 
 export async function openApiEnv(limits: Partial<ApiLimits> = {}, formatters: readonly FeedFormatter[] = []): Promise<ApiEnv> {
   const w = await openWorld();
-  const orgs = {
-    water: await w.addOrg('water', 'participant', { sector: 'water' }),
-    rail: await w.addOrg('rail', 'participant', { sector: 'rail' }),
-    observer: await w.addOrg('observer', 'observer', { sector: 'research' }),
-    affiliate: await w.addOrg('affiliate', 'affiliate', { sector: 'vendor' }),
-    secretariat: await w.addOrg('secretariat', 'participant', { sector: 'secretariat' }),
-  };
+  const orgs = await addCouncilOrgs(w);
   const people = {
     waterSubmitter: await w.addPrincipal('water-sub', 'water', ['submitter']),
     waterReader: await w.addPrincipal('water-reader', 'water', ['reader']),

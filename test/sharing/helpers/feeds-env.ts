@@ -12,7 +12,7 @@ import { createHttpApp, listen } from '../../../web/server.ts';
 import { sharingRouters } from '../../../sharing/http.ts';
 import { publishSubmission } from '../../../sharing/publication.ts';
 import { DAY_MS, TOKEN_SETTINGS } from './api-env.ts';
-import { allClasses, openWorld, type World } from './world.ts';
+import { addCouncilOrgs, allClasses, openWorld, type World } from './world.ts';
 
 export const EXCHANGE = { name: 'C4TAP test exchange' };
 
@@ -36,13 +36,7 @@ export interface FeedsEnvOptions {
 
 export async function openFeedsEnv(opts: FeedsEnvOptions = {}): Promise<FeedsEnv> {
   const w = await openWorld();
-  const orgs = {
-    water: await w.addOrg('water', 'participant', { sector: 'water' }),
-    rail: await w.addOrg('rail', 'participant', { sector: 'rail' }),
-    observer: await w.addOrg('observer', 'observer', { sector: 'research' }),
-    affiliate: await w.addOrg('affiliate', 'affiliate', { sector: 'vendor' }),
-    secretariat: await w.addOrg('secretariat', 'participant', { sector: 'secretariat' }),
-  };
+  const orgs = await addCouncilOrgs(w);
   const people = {
     waterSubmitter: await w.addPrincipal('water-sub', 'water', ['submitter']),
     railReader: await w.addPrincipal('rail-reader', 'rail', ['reader']),

@@ -70,3 +70,14 @@ export async function openWorld(start = Date.UTC(2026, 2, 1, 9, 0, 0)): Promise<
     cleanup: () => temp.cleanup(),
   };
 }
+
+/** The council the sharing tests use: two participants, an observer, an affiliate and the secretariat. */
+export async function addCouncilOrgs(w: World) {
+  return {
+    water: await w.addOrg('water', 'participant', { sector: 'water' }),
+    rail: await w.addOrg('rail', 'participant', { sector: 'rail' }),
+    observer: await w.addOrg('observer', 'observer', { sector: 'research' }),
+    affiliate: await w.addOrg('affiliate', 'affiliate', { sector: 'vendor' }),
+    secretariat: await w.addOrg('secretariat', 'participant', { sector: 'secretariat' }),
+  };
+}
