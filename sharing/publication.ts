@@ -6,6 +6,7 @@ import type { Clock } from '../core/ids.ts';
 import type { IndicatorWithSources, NewPublication, Store } from '../core/store/port.ts';
 import type { IndicatorSource, PublicationEntry, Submission, SubmissionStatus } from '../core/types.ts';
 import { decide, pairKey, publishEntry, retractEntry, type WithheldReason } from './publication-plan.ts';
+import { isWider } from './class-order.ts';
 
 export interface PublicationDeps {
   readonly store: Store;
@@ -79,6 +80,12 @@ export async function publishSubmission(deps: PublicationDeps, submissionId: str
     if (d.class !== source.class) {
       const { type, value } = item.indicator;
       await store.upsertIndicators(sub.id, sub.orgId, source.seenAt, [{ type, value, kind: source.kind, class: d.class, context: source.context }]);
+    }
+    // Narrowed after it was published: readers of the wider class must learn it is gone, so a
+    // retraction at the old class goes first (they cannot see the new, narrower entry).
+    if (last?.action === 'publish' && isWider(last.class, d.class)) {
+      const r = retractEntry(source, last);
+      if (r) entries.push(r);
     }
     const p = publishEntry(source, d.class, last);
     if (p) entries.push(p);

@@ -70,6 +70,17 @@ describe('publication', function () {
     expect((await w.store.getIndicator(idOf(url)))?.sources[0]?.class).to.equal('RED');
   });
 
+  it('tells readers of the old, wider class when a published source is narrowed: a retraction at the old class, then the narrower entry', async function () {
+    const sub = await w.addSubmission('s1', org, submitter, allClasses('AMBER'), [url]);
+    const first = await publishSubmission(deps(), sub, 'a1');
+    expect(first.appended.map((e) => [e.action, e.class])).to.deep.equal([['publish', 'AMBER']]);
+    w.tick();
+    await w.store.updateSubmission(sub, { classes: { ...allClasses('AMBER'), network: 'RED' } }, w.clock().toISOString());
+    const again = await publishSubmission(deps(), sub, 'a1');
+    expect(again.appended.map((e) => [e.action, e.class])).to.deep.equal([['retract', 'AMBER'], ['publish', 'RED']]);
+    expect((await publishSubmission(deps(), sub, 'a1')).appended).to.deep.equal([]);
+  });
+
   it('retracts a false positive with a new entry at the class it was published under, once', async function () {
     const sub = await w.addSubmission('s1', org, submitter, allClasses('YELLOW'), [{ ...url, class: 'YELLOW' }]);
     const published = await publishSubmission(deps(), sub, 'a1');
