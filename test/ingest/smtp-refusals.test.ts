@@ -28,7 +28,7 @@ describe('SMTP ingest: refusals', function () {
   it('answers 535 to a wrong password and stores nothing', async () => {
     await start();
     const run = await swaks({ port: env.port, from: SENDER, to: DROP, dataFile: file, tls: true, auth: auth('not-the-secret') });
-    expect(run.replies).to.include('535 Authentication credentials invalid');
+    expect(run.replies, run.transcript).to.include('535 Authentication credentials invalid');
     expect(run.replies.some((r) => r.startsWith('250 Accepted as'))).to.equal(false);
     expect(reasons()).to.deep.equal(['wrong-secret']);
     await expectNothingStored(env.ctx.store, env.ctx.vault);
@@ -48,7 +48,7 @@ describe('SMTP ingest: refusals', function () {
   it('answers 538 to AUTH before STARTTLS and 530 to MAIL without AUTH', async () => {
     await start();
     const run = await swaks({ port: env.port, from: SENDER, to: DROP, dataFile: file, auth: auth() });
-    expect(run.replies).to.include('538 Error: Must issue a STARTTLS command first');
+    expect(run.replies, run.transcript).to.include('538 Error: Must issue a STARTTLS command first');
 
     const talk = await SmtpTalk.connect(env.port);
     await talk.read();
@@ -82,14 +82,14 @@ describe('SMTP ingest: refusals', function () {
   it('answers 550 to a recipient that is not the drop address', async () => {
     await start();
     const run = await swaks({ port: env.port, from: SENDER, to: 'ceo@rail.example', dataFile: file, tls: true, auth: auth() });
-    expect(run.replies).to.include('550 Mailbox unavailable: send to the drop address report@c4tap.example');
+    expect(run.replies, run.transcript).to.include('550 Mailbox unavailable: send to the drop address report@c4tap.example');
     await expectNothingStored(env.ctx.store, env.ctx.vault);
   });
 
   it('answers 452 to recipients beyond maxRecipients and refuses the message with 550, storing nothing', async () => {
     await start({ smtp: { maxRecipients: 2 } });
     const run = await swaks({ port: env.port, from: SENDER, to: `${DROP},amber@c4tap.example,green@c4tap.example`, dataFile: file, tls: true, auth: auth() });
-    expect(run.replies).to.include('452 Too many recipients (at most 2)');
+    expect(run.replies, run.transcript).to.include('452 Too many recipients (at most 2)');
     expect(run.lastReply).to.equal('550 Too many recipients: send one copy to report@c4tap.example');
     expect(reasons()).to.deep.equal(['too-many-recipients', 'too-many-recipients']);
     await expectNothingStored(env.ctx.store, env.ctx.vault);
@@ -127,7 +127,7 @@ describe('SMTP ingest: refusals', function () {
   it('answers 452 at MAIL FROM when free disk space is below minFreeBytes', async () => {
     await start({ smtp: { minFreeBytes: 1_000_000 }, deps: { freeBytes: async () => 999_999 } });
     const run = await swaks({ port: env.port, from: SENDER, to: DROP, dataFile: file, tls: true, auth: auth() });
-    expect(run.replies).to.include('452 Insufficient system storage, try again later');
+    expect(run.replies, run.transcript).to.include('452 Insufficient system storage, try again later');
     await expectNothingStored(env.ctx.store, env.ctx.vault);
   });
 
