@@ -101,10 +101,46 @@ export async function readFeed(store: FeedStore, viewer: Viewer | null, q: FeedQ
     byIndicator.set(e.indicatorId, e);
   }
   const views = await publishedViews(store, viewer, [...byIndicator.keys()]);
+  const tombstones = await retractionTombstones(store, [...byIndicator.values()].filter((e) => e.action === 'retract' && !views.has(e.indicatorId)));
   const items: FeedItem[] = [];
   for (const e of byIndicator.values()) {
-    const view = views.get(e.indicatorId);
+    const view = views.get(e.indicatorId) ?? tombstones.get(e.indicatorId);
     if (view) items.push({ seq: e.seq, action: e.action, publishedAt: e.publishedAt, view });
   }
   return { items, next, more };
+}
+
+/**
+ * A retraction the viewer may see (its entry is at a class the viewer reads) of an indicator the
+ * viewer no longer sees at all — narrowed after publication, or its last source withdrawn: the
+ * reader still has to learn it is gone. The item carries only what that reader already had (type
+ * and value) and nothing derived from sources it may not see: no counts, sectors or sightings.
+ */
+async function retractionTombstones(
+  store: FeedStore,
+  entries: readonly { readonly indicatorId: string; readonly class: SharingClass; readonly kind: IndicatorView['kinds'][number]; readonly publishedAt: string }[],
+): Promise<Map<string, IndicatorView>> {
+  const out = new Map<string, IndicatorView>();
+  if (entries.length === 0) return out;
+  const byId = new Map((await store.getIndicators(entries.map((e) => e.indicatorId))).map((i) => [i.indicator.id, i.indicator]));
+  for (const e of entries) {
+    const ind = byId.get(e.indicatorId);
+    if (!ind) continue;
+    out.set(e.indicatorId, {
+      id: ind.id,
+      type: ind.type,
+      value: ind.value,
+      class: e.class,
+      kinds: [e.kind],
+      sources: [],
+      submissionCount: 0,
+      firstSeen: e.publishedAt,
+      lastSeen: e.publishedAt,
+      sectors: [],
+      sightingCount: 0,
+      falsePositive: true,
+      redData: false,
+    });
+  }
+  return out;
 }

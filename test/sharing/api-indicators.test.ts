@@ -55,6 +55,25 @@ describe('REST API: indicators', function () {
     expect(await owner.json()).to.deep.include({ id: idOf(red), class: 'RED', submissions: 1 });
   });
 
+  it('tells an AMBER reader that an indicator it pulled is gone once the submission is narrowed to RED, with nothing from the RED source', async function () {
+    const lure = net('narrowed.example');
+    await published('s-narrow', 'water', 'AMBER', [lure]);
+    const first = await pullAll(env.people.railReader, 100);
+    expect(first.items.map((i) => [i.value, i.action])).to.deep.equal([['narrowed.example', 'publish']]);
+    const since = first.pages[first.pages.length - 1]!.next_since;
+
+    await env.w.store.updateSubmission('s-narrow', { classes: allClasses('RED') }, env.w.clock().toISOString());
+    await env.publish('s-narrow');
+    const res = await env.get(env.people.railReader, `/indicators?since=${since}&limit=100`);
+    const page = (await res.json()) as Page;
+    expect(page.items).to.have.length(1);
+    expect(page.items[0]).to.deep.include({ id: idOf(lure), value: 'narrowed.example', action: 'retract', class: 'AMBER', submissions: 0, sightings: 0, sectors: [], false_positive: true });
+    expect((await env.get(env.people.railReader, `/indicators/${idOf(lure)}`)).status).to.equal(404);
+    // The owner still sees it, now RED.
+    const owner = await env.get(env.people.waterReader, `/indicators/${idOf(lure)}`);
+    expect(await owner.json()).to.deep.include({ class: 'RED' });
+  });
+
   it('never tells an AMBER reader that a RED submission shares an indicator with an AMBER one', async function () {
     const shared = net('shared.example');
     await published('s-red', 'water', 'RED', [shared]); // earlier, RED, water sector
