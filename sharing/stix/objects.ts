@@ -23,7 +23,10 @@ export function indicatorObject(slice: IndicatorSlice, createdByRef: string): St
     created: slice.firstSeen,
     modified: slice.modified,
     name: shortName(label, slice.value),
-    description: `${label} found in ${n} targeted-attack mail submission${n === 1 ? '' : 's'} (${slice.kinds.join(', ')}) shared at C4TAP:${slice.class}.`,
+    description:
+      n === 0
+        ? `${label} withdrawn from C4TAP:${slice.class}.`
+        : `${label} found in ${n} targeted-attack mail submission${n === 1 ? '' : 's'} (${slice.kinds.join(', ')}) shared at C4TAP:${slice.class}.`,
     indicator_types: ['malicious-activity'],
     pattern: patternOf(slice.type, slice.value),
     pattern_type: 'stix',

@@ -42,6 +42,7 @@ const min = (values: readonly string[]): string => values.reduce((a, b) => (b < 
  * `latest` holds the latest log entry of each (indicator, submission) pair (pairKey).
  */
 export function sliceAt(view: IndicatorView, cls: SharingClass, latest: ReadonlyMap<string, PublicationEntry>): IndicatorSlice | null {
+  if (isTombstone(view)) return cls === view.class ? tombstoneSlice(view) : null;
   const sources = view.sources.filter((s) => s.class === cls);
   if (sources.length === 0) return null;
   const seen = sources.map((s) => s.seenAt);
@@ -58,6 +59,30 @@ export function sliceAt(view: IndicatorView, cls: SharingClass, latest: Readonly
     lastSeen: max(seen),
     modified: max([firstSeen, ...published]),
     revoked: sources.every((s) => s.falsePositive),
+  };
+}
+
+/**
+ * A retraction the reader may see of an indicator it no longer sees (see feed.ts): no visible
+ * source is left, so the object says only what the reader already had, revoked at the class the
+ * reader received it under, versioned at the retraction.
+ */
+function isTombstone(view: IndicatorView): boolean {
+  return view.sources.length === 0 && view.falsePositive;
+}
+
+function tombstoneSlice(view: IndicatorView): IndicatorSlice {
+  return {
+    indicatorId: view.id,
+    type: view.type,
+    value: view.value,
+    class: view.class,
+    kinds: view.kinds,
+    submissionCount: 0,
+    firstSeen: view.firstSeen,
+    lastSeen: view.lastSeen,
+    modified: view.lastSeen,
+    revoked: true,
   };
 }
 

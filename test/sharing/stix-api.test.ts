@@ -29,6 +29,19 @@ describe('REST API: STIX 2.1 format', function () {
     }
   });
 
+  it('revokes, at AMBER, an indicator an AMBER reader pulled once its submission is narrowed to RED', async function () {
+    await env.publish('s-narrow', 'AMBER', [{ type: 'domain-name', value: 'narrowed.example', kind: 'network' }]);
+    const first = await env.fetch(env.people.railReader, '/api/v1/indicators?format=stix');
+    const since = first.headers.get('c4tap-next-since');
+    env.w.tick(60);
+    await env.narrow('s-narrow', 'RED');
+    const bundle = (await (await env.fetch(env.people.railReader, `/api/v1/indicators?format=stix&since=${since}`)).json()) as Bundle;
+    const indicators = bundle.objects.filter((o) => o.type === 'indicator');
+    expect(indicators).to.have.length(1);
+    expect(indicators[0]).to.include({ id: indicatorStixId(indicatorId('domain-name', 'narrowed.example')), revoked: true });
+    expect(indicators[0]!.description).to.match(/withdrawn from C4TAP:AMBER/);
+  });
+
   it('answers one indicator as a bundle, and 404 to an AMBER reader asking for a RED one', async function () {
     await env.publish('s-red', 'RED', [{ type: 'url', value: 'https://red.example/', kind: 'network' }]);
     const id = indicatorId('url', 'https://red.example/');

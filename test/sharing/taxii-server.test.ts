@@ -153,6 +153,25 @@ describe('TAXII 2.1 server', function () {
     expect(green.find((o) => o.type === 'sighting')).to.equal(undefined);
   });
 
+  it('hands a reader of the AMBER collection a revoked indicator, and nothing from the RED source, once the submission is narrowed to RED', async function () {
+    await env.publish('s-narrow', 'AMBER', [dom('narrowed.example')]);
+    env.w.tick(60);
+    const first = await taxii<Envelope>(await get(env.people.railReader, `${coll('AMBER')}objects/`));
+    const before = first.objects!.find((o) => o.id === indId('narrowed.example'))!;
+    expect(before.revoked).to.equal(undefined);
+    await env.narrow('s-narrow', 'RED');
+    const page = await taxii<Envelope>(await get(env.people.railReader, `${coll('AMBER')}objects/?next=${first.next ?? ''}&match[type]=indicator`));
+    const after = page.objects!.filter((o) => o.id === indId('narrowed.example'));
+    expect(after).to.have.length(1);
+    expect(after[0]).to.include({ revoked: true, created: after[0]!.valid_from });
+    expect(after[0]!.object_marking_refs).to.deep.equal([TLP2_MARKINGS.AMBER!.id, CLASS_MARKINGS.AMBER.id]);
+    expect(Date.parse(after[0]!.modified as string)).to.be.greaterThan(Date.parse(before.modified as string));
+    expect(JSON.stringify(after[0])).to.not.match(/submission/);
+    // The RED collection's reader of the submitting organisation still has the live indicator.
+    const owner = await taxii<Envelope>(await get(env.people.secretariat, `${coll('RED')}objects/?match[type]=indicator`));
+    expect(owner.objects!.find((o) => o.id === indId('narrowed.example'))).to.not.have.property('revoked');
+  });
+
   it('audits every read of the RED collection', async function () {
     await env.publish('s1', 'RED', [dom('red.example')]);
     const before = (await env.w.store.listAudit(0, 10_000)).filter((e) => e.action === 'red.read').length;
@@ -171,6 +190,9 @@ describe('TAXII 2.1 server', function () {
     it('accepts every page of every collection, as bundles', async function () {
       const classes = ['RED', 'AMBER', 'YELLOW', 'GREEN', 'WHITE'] as const;
       for (const cls of classes) await env.publish(`s-${cls}`, cls, [dom(`${cls.toLowerCase()}.example`), { type: 'file-sha256', value: 'a'.repeat(64), kind: 'file' }]);
+      await env.publish('s-narrowed', 'AMBER', [dom('narrowed.example')]);
+      env.w.tick(60);
+      await env.narrow('s-narrowed', 'RED');
       const at = env.w.clock().toISOString();
       await env.w.store.addSighting({ indicatorId: indicatorId('file-sha256', 'a'.repeat(64)), orgId: env.orgs.rail.id, class: 'GREEN', count: 2, seenAt: at, idempotencyKey: null }, at);
       const bundles = [];
@@ -178,6 +200,10 @@ describe('TAXII 2.1 server', function () {
         const page = await taxii<Envelope>(await get(env.people.secretariat, `${coll(cls)}objects/`));
         bundles.push({ type: 'bundle', id: 'bundle--2f2a1d4e-4c1b-4f7a-9d1e-0b5c3a6e7f80', objects: page.objects });
       }
+      // A reader outside the submitting organisation gets the narrowed indicator as revoked.
+      const revoked = await taxii<Envelope>(await get(env.people.railReader, `${coll('AMBER')}objects/`));
+      expect(revoked.objects!.filter((o) => o.revoked === true)).to.have.length(1);
+      bundles.push({ type: 'bundle', id: 'bundle--2f2a1d4e-4c1b-4f7a-9d1e-0b5c3a6e7f81', objects: revoked.objects });
       await expectValidStix(bundles);
     });
   });

@@ -27,6 +27,8 @@ export interface FeedsEnv {
   fetch(p: Principal | null, path: string, init?: RequestInit): Promise<Response>;
   /** A published submission of `water` with these indicators, every kind at `cls`. */
   publish(id: string, cls: SharingClass, indicators: readonly Omit<IndicatorInput, 'class'>[]): Promise<string>;
+  /** Narrows every kind of a published submission to `cls` and publishes it again. */
+  narrow(id: string, cls: SharingClass): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,10 @@ export async function openFeedsEnv(opts: FeedsEnvOptions = {}): Promise<FeedsEnv
       await w.addSubmission(id, orgs.water, people.waterSubmitter, allClasses(cls), indicators.map((i) => ({ ...i, class: cls })));
       await publishSubmission({ store: w.store, audit: w.audit, clock: w.clock }, id, people.secretariat.id);
       return id;
+    },
+    async narrow(id, cls) {
+      await w.store.updateSubmission(id, { classes: allClasses(cls) }, w.clock().toISOString());
+      await publishSubmission({ store: w.store, audit: w.audit, clock: w.clock }, id, people.secretariat.id);
     },
     close: async () => {
       await new Promise<void>((resolve) => {
