@@ -1,5 +1,6 @@
 // The composition root: chooses the adapters from the config and wires the shared services.
 // Everything a command or a server role needs is built here and passed down explicitly.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../core/config.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
@@ -135,7 +136,7 @@ export async function openContext(config: Config, options: ContextOptions = {}):
     newId,
     metrics,
     tokenSettings: { ...config.jwt, secret: secrets.jwtSecret },
-    mailer: createMailer({ ...config.mail, outboxDir: outboxDir(config.dataDir) }),
+    mailer: createMailer({ ...config.mail, relayCa: config.mail.relayCaFile ? readFileSync(config.mail.relayCaFile, 'utf8') : undefined, outboxDir: outboxDir(config.dataDir) }),
     close: () => backends.close(),
   };
 }

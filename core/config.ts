@@ -158,6 +158,8 @@ export const configSchema = z.object({
       relaySecure: bool().default(false),
       relayUser: z.string().optional(),
       relayPassword: z.string().optional(),
+      /** PEM file of a CA to trust for the relay's certificate, besides the system CAs (a private relay). */
+      relayCaFile: z.string().optional(),
     })
     .prefault({}),
   jwt: z

@@ -5,6 +5,7 @@ import nodemailer from 'nodemailer';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import tls from 'node:tls';
 import { writeFileDurablyAsync } from './durable-file.ts';
 
 export interface OutboundAttachment {
@@ -40,6 +41,8 @@ export interface MailerSettings {
   readonly relaySecure: boolean;
   readonly relayUser?: string | undefined;
   readonly relayPassword?: string | undefined;
+  /** PEM of a CA to trust for the relay's certificate, besides the system CAs. */
+  readonly relayCa?: string | undefined;
   readonly outboxDir: string;
 }
 
@@ -62,6 +65,7 @@ export function createMailer(settings: MailerSettings): Mailer {
       port: settings.relayPort,
       secure: settings.relaySecure,
       requireTLS: !settings.relaySecure,
+      ...(settings.relayCa ? { tls: { ca: [...tls.rootCertificates, settings.relayCa] } } : {}),
       ...(settings.relayUser ? { auth: { user: settings.relayUser, pass: settings.relayPassword ?? '' } } : {}),
     });
     return {
