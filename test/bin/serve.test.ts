@@ -2,15 +2,26 @@
 import { expect } from 'chai';
 import { statSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServe, tempDataDir, type TempDataDir } from '../helpers/cli.ts';
+import { startServe as start, tempDataDir, type ServeProcess, type TempDataDir } from '../helpers/cli.ts';
 
 const mode = (file: string) => statSync(file).mode & 0o777;
 
 describe('c4tap serve', function () {
   this.timeout(60_000);
   let data: TempDataDir;
+  let started: ServeProcess[] = [];
+  /** A serve process that is killed after the test, also when an assertion failed before the test stopped it. */
+  const startServe = (...args: Parameters<typeof start>) => {
+    const s = start(...args);
+    started.push(s);
+    return s;
+  };
   beforeEach(() => (data = tempDataDir()));
-  afterEach(() => data.remove());
+  afterEach(() => {
+    for (const s of started) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+    started = [];
+    data.remove();
+  });
 
   it('creates the data directory with 0600 secrets on first start and prints the bootstrap password once', async function () {
     const first = startServe(data.env);
