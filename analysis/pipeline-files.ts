@@ -3,6 +3,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Store } from '../core/store/port.ts';
 import type { Submission } from '../core/types.ts';
+import { keepStored } from '../quarantine/keep-stored.ts';
 import type { Vault } from '../quarantine/vault-port.ts';
 import type { ExpandedFile } from './archives/index.ts';
 import { fileFacts } from './files/index.ts';
@@ -91,7 +92,7 @@ export async function storeSamples(deps: SampleDeps, submission: Submission, fil
   for (const { first, otherPaths } of seen.values()) {
     signal?.throwIfAborted();
     const { analysis, content, warnings } = first;
-    await deps.vault.put(content);
+    const stored = await deps.vault.put(content);
     await deps.store.putSample({
       submissionId: submission.id,
       sha256: analysis.facts.sha256,
@@ -106,6 +107,7 @@ export async function storeSamples(deps: SampleDeps, submission: Submission, fil
       storedAt: deps.now(),
       details: { ...analysis, ...(otherPaths.length ? { otherPaths } : {}), ...(warnings.length ? { warnings } : {}) },
     });
+    await keepStored(deps.vault, [{ sha256: stored.sha256, content }]);
   }
   return seen.size;
 }

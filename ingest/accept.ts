@@ -14,6 +14,7 @@ import type { Clock, IdGenerator } from '../core/ids.ts';
 import type { Store, SubmissionSample } from '../core/store/port.ts';
 import type { ClassByKind, ClassDecision, Envelope, Organisation, Principal, SampleRole, Submission } from '../core/types.ts';
 import { C4Error } from '../core/errors.ts';
+import { keepStored } from '../quarantine/keep-stored.ts';
 import type { Vault } from '../quarantine/vault-port.ts';
 import { hashBuffer, type FileHashes } from '../quarantine/hashes.ts';
 import { unwrapForward, DEFAULT_UNWRAP_LIMITS, type OriginalItem, type UnwrapLimits, type UnwrapResult } from './unwrap/index.ts';
@@ -139,7 +140,8 @@ export async function acceptMessage(deps: AcceptDeps, input: AcceptInput): Promi
   const outerMessageId = unwrapped.kind === 'unwrapped' ? unwrapped.outer.messageId : null;
 
   // Originals with bytes of their own (attached or rebuilt messages) go to the vault as well.
-  await Promise.all(originals.filter((o) => !o.isWholeMessage).map((o) => deps.vault.put(o.raw)));
+  const own = originals.filter((o) => !o.isWholeMessage);
+  const ownStored = await Promise.all(own.map((o) => deps.vault.put(o.raw)));
 
   // 3. One submission per original, with its analysis job and sample records.
   const submissions: AcceptedSubmission[] = [];
@@ -174,6 +176,13 @@ export async function acceptMessage(deps: AcceptDeps, input: AcceptInput): Promi
     // The same original attached twice to one message names its submission once.
     if (!submissions.some((s) => s.id === submission.id)) submissions.push({ id: submission.id, duplicate: !created.created });
   }
+  // Referenced now: a retention run can no longer judge these blobs expired, but one running
+  // since before may have removed content an older submission had stored. Put it back.
+  const restored = await keepStored(deps.vault, [
+    { sha256: stored.sha256, content: raw },
+    ...own.map((o, i) => ({ sha256: ownStored[i]!.sha256, content: o.raw })),
+  ]);
+  if (restored > 0) deps.log.warn({ event: 'ingest.blob-restored', rawSha256: stored.sha256, restored }, 'put back content a retention run removed meanwhile');
   deps.log.debug({ event: 'ingest.accepted', rawSha256: stored.sha256, submissions, transport: envelope.transport }, 'accepted');
   return { submissions, rawSha256: stored.sha256 };
 }

@@ -89,7 +89,7 @@ export async function planRetention(store: RefStore, policy: RetentionPolicy, no
 
 export interface RetentionDeps {
   readonly store: Pick<Store, 'listSampleRefs' | 'markBlobPurged'>;
-  readonly vault: Pick<Vault, 'delete'>;
+  readonly vault: Pick<Vault, 'deleteUnless'>;
   readonly audit: AuditAppender;
   readonly clock: Clock;
   readonly log: Pick<Logger, 'info' | 'warn'>;
@@ -129,13 +129,25 @@ export async function runRetention(deps: RetentionDeps, options: RetentionOption
   if (!options.dryRun) {
     for (const blob of plan.blobs) {
       try {
-        // Looked at again right before deleting: a submission may have stored the blob since the plan.
-        if (!judgeBlob(await currentReferences(deps.store, blob.sha256), deps.policy, now)) {
+        // Looked at again once the blob is gone: a submission may have stored the same content since
+        // the plan. If one did, the blob is written back; the submission checks the blob is there
+        // after recording its reference (ingest/accept.ts), so one of the two always restores it.
+        let judged: readonly Sample[] = [];
+        const mayGo = async () => {
+          judged = await currentReferences(deps.store, blob.sha256);
+          return judgeBlob(judged, deps.policy, now) !== null;
+        };
+        const outcome = await deps.vault.deleteUnless(blob.sha256, mayGo);
+        if (outcome === 'kept') {
           kept.push(blob.sha256);
           continue;
         }
-        await deps.vault.delete(blob.sha256);
-        referencesPurged += await deps.store.markBlobPurged(blob.sha256, at);
+        if (outcome === 'missing' && !(await mayGo())) {
+          kept.push(blob.sha256);
+          continue;
+        }
+        // Only the references judged expired: one recorded since stays live.
+        referencesPurged += await deps.store.markBlobPurged(blob.sha256, at, judged.map((r) => r.submissionId));
         bytesPurged += blob.size;
         purged.push(blob.sha256);
       } catch (err) {

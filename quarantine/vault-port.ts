@@ -26,6 +26,13 @@ export interface Vault {
   info(sha256: string): Promise<BlobInfo | null>;
   /** Removes the blob (retention). Resolves false when it was not there. */
   delete(sha256: string): Promise<boolean>;
+  /**
+   * Removes the blob, then asks `mayGo` whether it may stay gone (retention looks at the store's
+   * references again); when not, the blob is written back. A writer that stored the same content
+   * meanwhile and checks `has` after recording its reference either sees the blob or puts it again,
+   * so no reference recorded before the answer ends up pointing at nothing.
+   */
+  deleteUnless(sha256: string, mayGo: () => Promise<boolean>): Promise<'deleted' | 'kept' | 'missing'>;
   /** Re-encrypts a blob under the current key; used by `c4tap keys rotate --rewrap`. */
   rewrap(sha256: string): Promise<boolean>;
   /** Iterates the ids of stored blobs (migration, verification). */

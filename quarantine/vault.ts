@@ -86,6 +86,17 @@ export function createVault(backend: SealedBlobBackend, keys: VaultKeyring): Vau
       return io('remove', sha256, () => backend.remove(sha256));
     },
 
+    async deleteUnless(sha256: string, mayGo: () => Promise<boolean>) {
+      assertBlobId(sha256);
+      // Held in memory (blobs are bounded by the message size limit) so it can be written back.
+      const sealed = await io('read', sha256, () => backend.read(sha256));
+      if (!sealed) return 'missing' as const;
+      await io('remove', sha256, () => backend.remove(sha256));
+      if (await mayGo().catch(() => false)) return 'deleted' as const;
+      await io('write', sha256, () => backend.write(sha256, sealed));
+      return 'kept' as const;
+    },
+
     /** True when re-encrypted; false when already under the current key. Missing: VAULT_NOT_FOUND. */
     async rewrap(sha256: string): Promise<boolean> {
       assertBlobId(sha256);

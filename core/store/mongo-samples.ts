@@ -76,8 +76,9 @@ export function mongoSamples(db: Db, writer: SampleWriter): SampleMethods {
       const filter: Filter<SampleDoc> = conditions.length ? { $and: conditions } : {};
       return (await samples.find(filter).sort({ sha256: 1, submissionId: 1 }).limit(limit).toArray()).map(docToSample);
     },
-    async markBlobPurged(sha256, at) {
-      const result = await samples.updateMany({ sha256, purgedAt: null }, { $set: { purgedAt: at } });
+    async markBlobPurged(sha256, at, submissionIds) {
+      const only = submissionIds === undefined ? {} : { submissionId: { $in: [...submissionIds] } };
+      const result = await samples.updateMany({ sha256, purgedAt: null, ...only }, { $set: { purgedAt: at } });
       return result.modifiedCount;
     },
   };

@@ -304,7 +304,11 @@ export interface Store {
   listSamples(submissionId: string): Promise<readonly Sample[]>;
   listSampleRefs(query: SampleRefQuery): Promise<readonly Sample[]>;
   /** Marks every reference to this blob purged; returns how many records changed. */
-  markBlobPurged(sha256: string, at: string): Promise<number>;
+  /**
+   * Marks the blob's unpurged references purged; with `submissionIds`, only those (the ones
+   * retention judged), so a reference recorded since stays live.
+   */
+  markBlobPurged(sha256: string, at: string, submissionIds?: readonly string[]): Promise<number>;
 
   // Indicators with their sources
   /** Upserts each indicator and this submission's source for it (one source per indicator and submission). */

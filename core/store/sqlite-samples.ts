@@ -2,7 +2,7 @@
 // tombstone with its hashes, so the history still says what was received.
 import type { Sample, SampleRole, SharingClass } from '../types.ts';
 import type { NewSample, SampleRefQuery } from './port.ts';
-import { checkLimit, fromJson, toFlag, toJson, type Db, type SyncStore } from './sqlite-db.ts';
+import { checkLimit, fromJson, inWriteTransaction, toFlag, toJson, type Db, type SyncStore } from './sqlite-db.ts';
 
 interface SampleRow {
   sha256: string;
@@ -95,6 +95,7 @@ export function sqliteSamples(db: Db, samples: SampleQueries): SampleMethods {
      ORDER BY sha256, submission_id
      LIMIT @limit`);
   const purge = db.prepare<[string, string]>('UPDATE samples SET purged_at = ? WHERE sha256 = ? AND purged_at IS NULL');
+  const purgeOne = db.prepare<[string, string, string]>('UPDATE samples SET purged_at = ? WHERE sha256 = ? AND submission_id = ? AND purged_at IS NULL');
 
   return {
     putSample: (s: NewSample) => samples.put(s),
@@ -110,6 +111,9 @@ export function sqliteSamples(db: Db, samples: SampleQueries): SampleMethods {
         })
         .map(rowToSample);
     },
-    markBlobPurged: (sha256, at) => purge.run(at, sha256).changes,
+    markBlobPurged: (sha256, at, submissionIds) =>
+      submissionIds === undefined
+        ? purge.run(at, sha256).changes
+        : inWriteTransaction(db, () => submissionIds.reduce((n, id) => n + purgeOne.run(at, sha256, id).changes, 0)),
   };
 }

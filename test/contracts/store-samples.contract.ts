@@ -64,6 +64,14 @@ export function sampleContract(store: StoreRef): void {
       expect(refs.map((s) => s.sha256)).to.deep.equal([hex(1), hex(2)]);
     });
 
+    it('marks only the named references purged when retention names them, leaving one recorded since live', async function () {
+      await store().putSample(sampleInput(s1, hex(7)));
+      await store().putSample(sampleInput(s2, hex(7)));
+      expect(await store().markBlobPurged(hex(7), at(900), [s1])).to.equal(1);
+      expect((await store().listSamples(s1))[0]!.purgedAt).to.equal(at(900));
+      expect((await store().listSamples(s2))[0]!.purgedAt).to.equal(null);
+    });
+
     it('marks every reference to a purged blob as a tombstone that keeps its hashes', async function () {
       await store().putSample(sampleInput(s1, hex(7)));
       await store().putSample(sampleInput(s2, hex(7), { role: 'member' }));

@@ -182,6 +182,22 @@ export function vaultContract(name: string, open: () => Promise<VaultFixture>): 
       expect((await fx.vault.put(content)).created).to.equal(true);
     });
 
+    it('deletes a blob conditionally: gone when allowed, written back readable when not, and says when it was missing', async () => {
+      const content = sample('conditional');
+      const { sha256 } = await fx.vault.put(content);
+      let presentWhileAsked: boolean | null = null;
+      const kept = await fx.vault.deleteUnless(sha256, async () => {
+        presentWhileAsked = await fx.vault.has(sha256);
+        return false;
+      });
+      expect(kept).to.equal('kept');
+      expect(presentWhileAsked, 'the blob is removed before the question is asked').to.equal(false);
+      expect(await fx.vault.get(sha256)).to.deep.equal(content);
+      expect(await fx.vault.deleteUnless(sha256, async () => true)).to.equal('deleted');
+      expect(await fx.vault.has(sha256)).to.equal(false);
+      expect(await fx.vault.deleteUnless(sha256, async () => true)).to.equal('missing');
+    });
+
     it('lists every stored blob once', async () => {
       const ids = await Promise.all(['x', 'y', 'z', 'w'].map(async (l) => (await fx.vault.put(sample(l))).sha256));
       expect((await collect(fx.vault.list())).sort()).to.deep.equal([...ids].sort());

@@ -13,6 +13,7 @@ import { createFsBackend } from '../../quarantine/fs-backend.ts';
 import { hashBuffer } from '../../quarantine/hashes.ts';
 import { loadRetentionPolicy, type RetentionPolicy } from '../../quarantine/retention-policy.ts';
 import { planRetention, runRetention, type RetentionDeps } from '../../quarantine/retention.ts';
+import { keepStored } from '../../quarantine/keep-stored.ts';
 import { createKeyring, createVault } from '../../quarantine/vault.ts';
 import type { Vault } from '../../quarantine/vault-port.ts';
 import { makeTempDir, rejectsWith, type TempDir } from './helpers.ts';
@@ -62,11 +63,11 @@ describe('retention', () => {
     await tmp.remove();
   });
 
-  /** A submission received `age` days ago whose sample kind is `cls`, storing `content` in the vault. */
-  async function submitSample(content: Buffer, cls: SharingClass, age: number): Promise<{ submissionId: string; sha256: string }> {
+  /** A submission received `age` days ago whose sample kind is `cls`, storing `content` in the vault (unless `put` is false). */
+  async function submitSample(content: Buffer, cls: SharingClass, age: number, put = true): Promise<{ submissionId: string; sha256: string }> {
     const submissionId = `sub_${++seq}`;
     const at = daysAgo(age);
-    const { sha256, size } = await vault.put(content);
+    const { sha256, size } = put ? await vault.put(content) : { sha256: hashBuffer(content).sha256, size: content.length };
     await store.createSubmission(
       {
         id: submissionId, principalId: 'pri_1', orgId: 'org_1', receivedAt: at, rawSha256: sha256, rawSize: size,
@@ -180,7 +181,7 @@ describe('retention', () => {
     const racing: RetentionDeps = {
       ...deps,
       store: {
-        markBlobPurged: (sha, at) => store.markBlobPurged(sha, at),
+        markBlobPurged: (sha, at, ids) => store.markBlobPurged(sha, at, ids),
         async listSampleRefs(q) {
           const page = await store.listSampleRefs(q);
           if (!arrived) {
@@ -198,6 +199,46 @@ describe('retention', () => {
     expect(result.kept).to.deep.equal([old.sha256]);
     expect(await vault.has(old.sha256)).to.equal(true);
     expect((await store.listSamples(old.submissionId))[0]!.purgedAt).to.equal(null);
+  });
+
+  it('keeps the sample of a submission that stores the same content while the blob is being deleted', async () => {
+    const content = blob('arrives while deleting');
+    const old = await submitSample(content, 'RED', policy.sampleDays.RED + 1);
+    let fresh: { submissionId: string } | null = null;
+    const racing: RetentionDeps = {
+      ...deps,
+      vault: {
+        // The new submission records its reference between the removal and the second look.
+        deleteUnless: (sha, mayGo) =>
+          vault.deleteUnless(sha, async () => {
+            fresh = await submitSample(content, 'RED', 0);
+            return mayGo();
+          }),
+      },
+    };
+
+    const result = await runRetention(racing, { dryRun: false });
+
+    expect(result.kept).to.deep.equal([old.sha256]);
+    expect(await vault.get(old.sha256)).to.deep.equal(content);
+    expect((await store.listSamples(fresh!.submissionId))[0]!.purgedAt).to.equal(null);
+  });
+
+  it('puts back content a run removed after judging it, when a new submission referencing it checks the vault', async () => {
+    const content = blob('judged, then referenced');
+    const old = await submitSample(content, 'RED', policy.sampleDays.RED + 1);
+    // The new submission found the blob present (put skipped) before the run removed it, and
+    // records its reference only after the run judged the old one expired.
+    const put = await vault.put(content);
+    expect(put.created).to.equal(false);
+    const result = await runRetention(deps, { dryRun: false });
+    expect(result.purged).to.deep.equal([old.sha256]);
+    const fresh = await submitSample(content, 'RED', 0, false);
+
+    expect(await keepStored(vault, [{ sha256: put.sha256, content }])).to.equal(1);
+    expect(await vault.get(old.sha256)).to.deep.equal(content);
+    expect((await store.listSamples(fresh.submissionId))[0]!.purgedAt, 'the new reference was not marked purged').to.equal(null);
+    expect((await store.listSamples(old.submissionId))[0]!.purgedAt).to.equal(NOW.toISOString());
   });
 
   it('leaves the record unpurged and reports the failure when the blob cannot be deleted', async () => {
