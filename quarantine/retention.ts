@@ -9,6 +9,7 @@ import type { Clock } from '../core/ids.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Store } from '../core/store/port.ts';
 import type { AuditEvent, Sample } from '../core/types.ts';
+import { sweepOrphans, type OrphanSweepResult } from './orphans.ts';
 import { expiresAt, type RetentionPolicy } from './retention-policy.ts';
 import type { Vault } from './vault-port.ts';
 
@@ -89,7 +90,7 @@ export async function planRetention(store: RefStore, policy: RetentionPolicy, no
 
 export interface RetentionDeps {
   readonly store: Pick<Store, 'listSampleRefs' | 'markBlobPurged'>;
-  readonly vault: Pick<Vault, 'deleteUnless'>;
+  readonly vault: Pick<Vault, 'deleteUnless' | 'list' | 'info'>;
   readonly audit: AuditAppender;
   readonly clock: Clock;
   readonly log: Pick<Logger, 'info' | 'warn'>;
@@ -113,6 +114,8 @@ export interface RetentionResult {
   readonly failed: readonly { readonly sha256: string; readonly error: string }[];
   readonly referencesPurged: number;
   readonly bytesPurged: number;
+  /** Blobs no record names (removed, or found for a dry run): see quarantine/orphans.ts. */
+  readonly orphans: OrphanSweepResult['orphans'];
   readonly audit: AuditEvent;
 }
 
@@ -157,22 +160,25 @@ export async function runRetention(deps: RetentionDeps, options: RetentionOption
     }
   }
 
+  const { orphans } = await sweepOrphans(deps, { dryRun: options.dryRun });
   const action = options.dryRun ? 'retention.planned' : 'retention.purged';
+  const orphanCounts = { orphans: orphans.length, orphanBytes: sum(orphans.map((o) => o.size)) };
   const counts = options.dryRun
-    ? { blobs: plan.blobs.length, references: sum(plan.blobs.map((b) => b.references)), bytes: sum(plan.blobs.map((b) => b.size)) }
-    : { blobs: purged.length, references: referencesPurged, bytes: bytesPurged, kept: kept.length, failed: failed.length };
+    ? { blobs: plan.blobs.length, references: sum(plan.blobs.map((b) => b.references)), bytes: sum(plan.blobs.map((b) => b.size)), ...orphanCounts }
+    : { blobs: purged.length, references: referencesPurged, bytes: bytesPurged, kept: kept.length, failed: failed.length, ...orphanCounts };
   const audit = await deps.audit({
     actor: options.actor ?? 'system',
     action,
     data: {
       hashes: options.dryRun ? plan.blobs.map((b) => b.sha256) : purged,
+      ...(orphans.length > 0 ? { orphanHashes: orphans.map((o) => o.sha256) } : {}),
       counts: { ...counts, referencesScanned: plan.referencesScanned, blobsScanned: plan.blobsScanned },
       sampleDays: deps.policy.sampleDays,
       ...(failed.length > 0 ? { failed } : {}),
     },
   });
   deps.log.info({ event: action, ...counts }, options.dryRun ? 'retention planned' : 'retention run finished');
-  return { dryRun: options.dryRun, plan, purged, kept, failed, referencesPurged, bytesPurged, audit };
+  return { dryRun: options.dryRun, plan, purged, kept, failed, referencesPurged, bytesPurged, orphans, audit };
 }
 
 function sum(values: readonly number[]): number {

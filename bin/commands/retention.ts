@@ -8,7 +8,7 @@ export function registerRetention(program: Command): void {
     .command('retention')
     .description('purge raw mail and samples past their retention period (policies/retention)')
     .command('run')
-    .description('purge expired blobs, keeping tombstones with their hashes; audited')
+    .description('purge expired blobs, keeping tombstones with their hashes, and remove blobs no record refers to; audited')
     .option('--dry-run', 'show what would be purged, purge nothing')
     .action(
       withContext(async (ctx, opts: { dryRun?: boolean }) => {
@@ -21,6 +21,10 @@ export function registerRetention(program: Command): void {
         const bytes = dryRun ? r.plan.blobs.reduce((a, b) => a + b.size, 0) : r.bytesPurged;
         process.stdout.write(`${verb} ${shown.length} blob(s), ${bytes} bytes; scanned ${r.plan.blobsScanned} blobs (audit event ${r.audit.seq})\n`);
         if (r.kept.length) process.stdout.write(`kept ${r.kept.length} blob(s) referenced again since planning\n`);
+        if (r.orphans.length) {
+          const orphanBytes = r.orphans.reduce((a, o) => a + o.size, 0);
+          process.stdout.write(`${dryRun ? 'would remove' : 'removed'} ${r.orphans.length} blob(s) no record refers to, ${orphanBytes} bytes\n`);
+        }
         if (r.failed.length) {
           for (const f of r.failed) process.stderr.write(`could not purge ${f.sha256}: ${f.error}\n`);
           process.exitCode = 1;

@@ -303,10 +303,9 @@ export interface Store {
   putSample(sample: NewSample): Promise<Sample>;
   listSamples(submissionId: string): Promise<readonly Sample[]>;
   listSampleRefs(query: SampleRefQuery): Promise<readonly Sample[]>;
-  /** Marks every reference to this blob purged; returns how many records changed. */
   /**
-   * Marks the blob's unpurged references purged; with `submissionIds`, only those (the ones
-   * retention judged), so a reference recorded since stays live.
+   * Marks the blob's unpurged references purged and returns how many changed; with
+   * `submissionIds`, only those (the ones retention judged), so a reference recorded since stays live.
    */
   markBlobPurged(sha256: string, at: string, submissionIds?: readonly string[]): Promise<number>;
 

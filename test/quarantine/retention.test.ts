@@ -208,6 +208,7 @@ describe('retention', () => {
     const racing: RetentionDeps = {
       ...deps,
       vault: {
+        ...vault,
         // The new submission records its reference between the removal and the second look.
         deleteUnless: (sha, mayGo) =>
           vault.deleteUnless(sha, async () => {
@@ -239,6 +240,24 @@ describe('retention', () => {
     expect(await vault.get(old.sha256)).to.deep.equal(content);
     expect((await store.listSamples(fresh.submissionId))[0]!.purgedAt, 'the new reference was not marked purged').to.equal(null);
     expect((await store.listSamples(old.submissionId))[0]!.purgedAt).to.equal(NOW.toISOString());
+  });
+
+  it('removes a blob no record refers to (a 451 never retried), audited, and keeps every referenced one', async () => {
+    const orphan = await vault.put(blob('stored, then the store failed'));
+    const live = await submitSample(blob('referenced'), 'RED', 1);
+    const expired = await submitSample(blob('expired'), 'RED', policy.sampleDays.RED + 1);
+
+    const planned = await runRetention(deps, { dryRun: true });
+    expect(planned.orphans.map((o) => o.sha256)).to.deep.equal([orphan.sha256]);
+    expect(await vault.has(orphan.sha256), 'a dry run removes nothing').to.equal(true);
+
+    const result = await runRetention(deps, { dryRun: false });
+    expect(result.orphans).to.deep.equal([{ sha256: orphan.sha256, size: orphan.size }]);
+    expect(await vault.has(orphan.sha256)).to.equal(false);
+    expect(await vault.has(live.sha256)).to.equal(true);
+    expect(result.purged).to.deep.equal([expired.sha256]);
+    expect(result.audit.data['orphanHashes']).to.deep.equal([orphan.sha256]);
+    expect(result.audit.data['counts']).to.include({ orphans: 1 });
   });
 
   it('leaves the record unpurged and reports the failure when the blob cannot be deleted', async () => {
