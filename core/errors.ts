@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'INSUFFICIENT_STORAGE',
   'MALFORMED_MESSAGE',
   'AUDIT_CHAIN_BROKEN',
+  'DIGEST_ZIP_PASSWORD_MISSING',
+  'DIGEST_CLASS_VIOLATION',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -60,6 +62,8 @@ export const ERROR_MAP: Readonly<Record<ErrorCode, CodeMapping>> = {
   INSUFFICIENT_STORAGE: { http: 507, smtp: 452, title: 'Insufficient storage' },
   MALFORMED_MESSAGE: { http: 400, smtp: 554, title: 'Malformed message' },
   AUDIT_CHAIN_BROKEN: { http: 500, smtp: 451, title: 'Audit chain is broken' },
+  DIGEST_ZIP_PASSWORD_MISSING: { http: 422, smtp: 550, title: 'Recipient wants zipped digest attachments but has no zip password' },
+  DIGEST_CLASS_VIOLATION: { http: 500, smtp: 451, title: 'Digest would carry information of a class it may not carry' },
   INTERNAL: { http: 500, smtp: 451, title: 'Internal error' },
 };
 

@@ -2,7 +2,7 @@
 // cells that a spreadsheet would take for a formula (=, +, -, @, tab, CR and their full-width
 // forms) prefixed with a quote by csv-stringify's escape_formulas.
 import { stringify } from 'csv-stringify/sync';
-import type { FeedPage } from '../feed.ts';
+import type { FeedItem, FeedPage } from '../feed.ts';
 import type { IndicatorView } from '../indicator-view.ts';
 import type { FeedFormatter } from './formats.ts';
 import { feedItemJson, indicatorJson, type FeedItemJson, type IndicatorJson } from './representation.ts';
@@ -31,9 +31,14 @@ function csv(rows: readonly Record<string, string | number>[], columns: readonly
   return stringify([...rows], { header: true, columns: [...columns], escape_formulas: true, record_delimiter: 'windows' });
 }
 
+/** Feed items as CSV with the FEED_COLUMNS (the API's pages, the digests' attachments). */
+export function feedCsv(items: readonly FeedItem[]): string {
+  return csv(items.map((i) => row(feedItemJson(i))), FEED_COLUMNS);
+}
+
 export const csvFormatter: FeedFormatter = {
   name: 'csv',
   contentType: 'text/csv; charset=utf-8; header=present',
-  page: (page: FeedPage) => csv(page.items.map((i) => row(feedItemJson(i))), FEED_COLUMNS),
+  page: (page: FeedPage) => feedCsv(page.items),
   one: (view: IndicatorView) => csv([row(indicatorJson(view))], INDICATOR_COLUMNS),
 };

@@ -1,28 +1,19 @@
 // Sample download: the raw blob from the vault inside an AES-256 encrypted zip with the password
 // `infected` (the sample-exchange convention, so no mail filter or virus scanner on the analyst's
 // side opens it by accident), for RED-audience principals only, every download audited.
-import { configure, Uint8ArrayReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
 import type { AuditAppender } from '../../../core/audit.ts';
+import { encryptedZip } from '../../../core/encrypted-zip.ts';
 import { C4Error } from '../../../core/errors.ts';
 import type { Store } from '../../../core/store/port.ts';
 import type { Organisation, Principal } from '../../../core/types.ts';
 import { mayReceiveSample } from '../../../sharing/class-policy.ts';
 import type { Vault } from '../../../quarantine/vault-port.ts';
 
-configure({ useWebWorkers: false });
-
 export const SAMPLE_ZIP_PASSWORD = 'infected';
 
 export interface SampleZip {
   readonly fileName: string;
   readonly content: Buffer;
-}
-
-/** AES-256 (WinZip AE-2) zip holding one file. */
-export async function encryptedZip(entryName: string, content: Buffer, password = SAMPLE_ZIP_PASSWORD): Promise<Buffer> {
-  const writer = new ZipWriter(new Uint8ArrayWriter(), { password, encryptionStrength: 3, zipCrypto: false, useWebWorkers: false });
-  await writer.add(entryName, new Uint8ArrayReader(new Uint8Array(content.buffer, content.byteOffset, content.length)), { level: 0 });
-  return Buffer.from(await writer.close());
 }
 
 export interface SampleDeps {
@@ -46,7 +37,7 @@ export async function sampleZip(deps: SampleDeps, viewer: { principal: Principal
   const isOwn = sub.rawSha256 === sha256 || (await deps.store.listSamples(sub.id)).some((s) => s.sha256 === sha256);
   if (!/^[0-9a-f]{64}$/.test(sha256) || !isOwn) throw new C4Error('NOT_FOUND', `submission ${submissionId} has no sample ${sha256}`);
   const content = await deps.vault.get(sha256);
-  const zip = await encryptedZip(`${sha256}.bin`, content);
+  const zip = await encryptedZip([{ name: `${sha256}.bin`, content, level: 0 }], SAMPLE_ZIP_PASSWORD);
   await deps.audit({ actor: viewer.principal.id, action: 'sample.downloaded', target: sha256, data: { submissionId, size: content.length, format: 'zip-aes256' } });
   return { fileName: `${sha256.slice(0, 16)}.zip`, content: zip };
 }
