@@ -1,12 +1,9 @@
 // The HTML part of a digest: the same document as the text part, escaped by the `html` template
 // (every interpolated string is text). Self-contained: inline styles only, no images, fonts or
 // other remote resources, and no link but the recipient's own download link; indicator values are
-// defanged text in <code>, never anchors.
-//
-// The template comes from web/console/html.ts, a pure module with no dependencies, imported here
-// rather than copied (it would sit better in core/, shared by the console and outbound mail).
+// defanged text in <code>, never anchors. The template is the console's (core/html.ts).
 import type { SharingClass } from '../../../core/types.ts';
-import { html, toHtmlString, type SafeHtml } from '../../../web/console/html.ts';
+import { html, toHtmlString, type SafeHtml } from '../../../core/html.ts';
 import type { DigestDocument, DocLine } from './document.ts';
 
 /** TLP 2.0 colours (on black) for the classes that have one; YELLOW between AMBER and GREEN. */
