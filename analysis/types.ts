@@ -10,13 +10,17 @@
 //   7. sanitizer (recipients, participants, victim ids) and warning lists       analysis/sanitize/
 //   8. indicators stored with their source; correlation, clustering, verdict    analysis/correlate/, analysis/verdict.ts
 //   9. submission → awaiting-triage with the analysis summary in details.analysis
+import type { ErrorCode } from '../core/errors.ts';
 import type { IndicatorType, InfoKind } from '../core/types.ts';
 
 /** Closed outcome of the anti-virus scan of one file: never `clean` when the scan failed. */
 export type AvOutcome =
   | { readonly kind: 'infected'; readonly name: string }
   | { readonly kind: 'clean' }
-  | { readonly kind: 'not-scanned'; readonly reason: string; readonly transient: boolean };
+  | { readonly kind: 'not-scanned'; readonly reason: string; readonly transient: boolean; readonly code?: AvErrorCode };
+
+/** Why an AV scan failed, when it failed (not for "could not examine" alerts or an empty file). */
+export type AvErrorCode = Extract<ErrorCode, 'CLAMAV_UNAVAILABLE' | 'CLAMAV_STREAM_TOO_LARGE'>;
 
 export interface YaraMatch {
   readonly rule: string;
@@ -40,6 +44,8 @@ export interface YaraScanner {
 export interface AvScanner {
   /** null when no clamd is configured: the system says "AV not configured" instead of a result. */
   scan(content: Buffer): Promise<AvOutcome>;
+  /** Closes kept-open connections; later scans open new ones. */
+  close?(): Promise<void>;
 }
 
 /** Static facts about a file, from its bytes only. */

@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'AUDIT_CHAIN_BROKEN',
   'DIGEST_ZIP_PASSWORD_MISSING',
   'DIGEST_CLASS_VIOLATION',
+  'CLAMAV_UNAVAILABLE',
+  'CLAMAV_STREAM_TOO_LARGE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -62,6 +64,8 @@ export const ERROR_MAP: Readonly<Record<ErrorCode, CodeMapping>> = {
   INSUFFICIENT_STORAGE: { http: 507, smtp: 452, title: 'Insufficient storage' },
   MALFORMED_MESSAGE: { http: 400, smtp: 554, title: 'Malformed message' },
   AUDIT_CHAIN_BROKEN: { http: 500, smtp: 451, title: 'Audit chain is broken' },
+  CLAMAV_UNAVAILABLE: { http: 503, smtp: 451, title: 'clamd unavailable or gave no verdict' },
+  CLAMAV_STREAM_TOO_LARGE: { http: 413, smtp: 552, title: "File is over clamd's stream size limit" },
   DIGEST_ZIP_PASSWORD_MISSING: { http: 422, smtp: 550, title: 'Recipient wants zipped digest attachments but has no zip password' },
   DIGEST_CLASS_VIOLATION: { http: 500, smtp: 451, title: 'Digest would carry information of a class it may not carry' },
   INTERNAL: { http: 500, smtp: 451, title: 'Internal error' },

@@ -1,101 +1,100 @@
-// ClamAV client: clamd over INSTREAM (unix socket or TCP from config) through the `clamscan`
-// package. Outcomes are infected(name), clean, or not-scanned(reason, transient): never clean
-// when the scan did not happen.
+// ClamAV client: clamd over INSTREAM (unix socket or TCP from config), on kept-open clamd
+// sessions (clamd-session.ts). Outcomes are infected(name), clean, or not-scanned(reason,
+// transient, code): never clean when the scan did not happen.
 //
 // - No clamd configured (neither socket nor host): createAvScanner returns null and the system
 //   says "AV not configured".
-// - Empty input is never sent: the package then writes a bare zero-length chunk without the
-//   INSTREAM command (its transform only adds the command on the first data chunk); clamd
-//   answers UNKNOWN COMMAND, or closes first and the write fails with EPIPE/ECONNRESET (the
-//   intermittent failure). An empty file has nothing to scan: not-scanned('empty file …',
-//   transient false), so the job is not retried for it.
-// - Input over clamd.maxStreamBytes (set below clamd's StreamMaxLength) is not sent:
-//   not-scanned, transient false. If clamd still refuses the stream as too large, the same.
-// - Any transport error, an unexpected reply or the deadline: not-scanned, transient true, so
-//   the caller retries the job.
+// - Empty input is never sent (an empty file has nothing to scan; the `clamscan` package this
+//   client replaced failed intermittently with EPIPE/ECONNRESET on them): not-scanned, not
+//   transient, so the job is not retried for it.
+// - Input over clamd.maxStreamBytes (set below clamd's StreamMaxLength) is not sent; if clamd
+//   still refuses the stream as too large: not-scanned, not transient, CLAMAV_STREAM_TOO_LARGE.
+// - Any transport error, an unexpected reply or the deadline: not-scanned, transient,
+//   CLAMAV_UNAVAILABLE, so the caller retries the job. A kept-open session that fails before its
+//   reply (clamd dropped it while idle) is retried once on a fresh connection first.
 // - One absolute deadline (clamd.timeoutMs) covers connect, stream and verdict; the scan
-//   resolves exactly once (deadline.ts). The package cannot abort a scan in flight: its socket
-//   has an idle timeout of the same length, after which the package half-closes it; a reply
-//   arriving after our deadline is ignored.
-// - The package prints socket errors to stderr with console.error (not our logger); we log the
-//   outcome as `clamd.scan_failed`.
-import { Readable } from 'node:stream';
-import NodeClam from 'clamscan';
+//   resolves exactly once (deadline.ts), and at the deadline its connection is dropped.
 import type { Config } from '../../core/config.ts';
+import { isC4Error } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { AvOutcome, AvScanner } from '../types.ts';
 import { settleWithin } from './deadline.ts';
-import { avOutcomeFromClamd } from './clamd-reply.ts';
+import { avOutcomeFromClamd, isVerdict } from './clamd-reply.ts';
+import { createSessionPool, type ClamdSession, type ClamdTarget } from './clamd-session.ts';
 
 export const CLAMD_DEFAULT_PORT = 3310;
-/** INSTREAM chunk size. */
-const CHUNK = 64 * 1024;
+
+/** The session a scan is using, so its deadline can drop it. */
+interface InUse {
+  session: ClamdSession | null;
+  gaveUp: boolean;
+}
 
 export function createAvScanner(cfg: Config['clamd'], log: Logger): AvScanner | null {
   if (!cfg.socket && !cfg.host) return null;
-  const target = cfg.socket ? { socket: cfg.socket } : { host: cfg.host!, port: cfg.port ?? CLAMD_DEFAULT_PORT };
+  const target: ClamdTarget = cfg.socket ? { socket: cfg.socket } : { host: cfg.host!, port: cfg.port ?? CLAMD_DEFAULT_PORT };
   const where = 'socket' in target ? target.socket : `${target.host}:${target.port}`;
-  let client: Promise<NodeClam> | null = null;
+  const sessions = createSessionPool(target);
 
-  function ready(): Promise<NodeClam> {
-    client ??= new NodeClam()
-      .init({
-        removeInfected: false,
-        quarantineInfected: false,
-        scanLog: null,
-        debugMode: false,
-        preference: 'clamdscan',
-        clamscan: { active: false },
-        clamdscan: {
-          socket: 'socket' in target ? target.socket : false,
-          host: 'host' in target ? target.host : false,
-          port: 'port' in target ? target.port : false,
-          timeout: cfg.timeoutMs,
-          localFallback: false,
-          bypassTest: true,
-          multiscan: false,
-          active: true,
-        },
-      })
-      .catch((err: unknown) => {
-        client = null;
-        throw err;
-      });
-    return client;
+  /** clamd's reply on an idle or new session; once more on a new one if an idle one had been dropped. */
+  async function instream(content: Buffer, inUse: InUse): Promise<string> {
+    for (;;) {
+      const session = sessions.acquire();
+      inUse.session = session;
+      try {
+        const reply = await session.instream(content);
+        if (isVerdict(reply)) sessions.release(session);
+        else session.destroy(); // clamd ends a session after an ERROR reply
+        return reply;
+      } catch (err) {
+        session.destroy();
+        if (!session.reused || inUse.gaveUp) throw err;
+        log.debug({ event: 'clamd.session_dropped', clamd: where, err: (err as Error).message }, 'kept-open clamd session was dropped; retrying on a new connection');
+      }
+    }
   }
 
   return {
     async scan(content: Buffer): Promise<AvOutcome> {
       if (content.length === 0) return notScanned('empty file: nothing to scan (never sent to clamd)', false);
       if (content.length > cfg.maxStreamBytes) {
-        return notScanned(`file of ${content.length} bytes is over clamd.maxStreamBytes (${cfg.maxStreamBytes}): not sent to clamd`, false);
+        return { ...notScanned(`file of ${content.length} bytes is over clamd.maxStreamBytes (${cfg.maxStreamBytes}): not sent to clamd`, false), code: 'CLAMAV_STREAM_TOO_LARGE' };
       }
+      const inUse: InUse = { session: null, gaveUp: false };
       return settleWithin(
-        async () => avOutcomeFromClamd(await (await ready()).scanStream(Readable.from(chunks(content)))),
+        async () => {
+          const outcome = avOutcomeFromClamd(await instream(content, inUse));
+          if (outcome.kind === 'not-scanned' && outcome.code) {
+            log.warn({ event: 'clamd.scan_failed', clamd: where, code: outcome.code, reason: outcome.reason }, 'clamd gave no verdict');
+          }
+          return outcome;
+        },
         {
           ms: cfg.timeoutMs,
           onTimeout: () => {
-            log.warn({ event: 'clamd.scan_failed', clamd: where, reason: 'timeout', timeoutMs: cfg.timeoutMs }, 'clamd scan timed out');
-            return notScanned(`clamd at ${where} did not answer within ${cfg.timeoutMs} ms`, true);
+            inUse.gaveUp = true;
+            inUse.session?.destroy();
+            log.warn({ event: 'clamd.scan_failed', clamd: where, code: 'CLAMAV_UNAVAILABLE', reason: 'timeout', timeoutMs: cfg.timeoutMs }, 'clamd scan timed out');
+            return unavailable(`clamd at ${where} did not answer within ${cfg.timeoutMs} ms`);
           },
           onError: (err) => {
             const message = err instanceof Error ? err.message : String(err);
-            log.warn({ event: 'clamd.scan_failed', clamd: where, err: message }, 'clamd scan failed');
-            if (/size limit exceeded/i.test(message)) {
-              return notScanned(`clamd refused ${content.length} bytes as over its StreamMaxLength: set clamd.maxStreamBytes below it`, false);
-            }
-            return notScanned(`clamd at ${where} unavailable: ${message}`, true);
+            log.warn({ event: 'clamd.scan_failed', clamd: where, code: 'CLAMAV_UNAVAILABLE', err: message, internal: !isC4Error(err) }, 'clamd scan failed');
+            return unavailable(`clamd at ${where} unavailable: ${message}`);
           },
         },
       );
     },
+    async close() {
+      sessions.close();
+    },
   };
 }
 
-function notScanned(reason: string, transient: boolean): AvOutcome {
+function notScanned(reason: string, transient: boolean): Extract<AvOutcome, { kind: 'not-scanned' }> {
   return { kind: 'not-scanned', reason, transient };
 }
 
-function* chunks(content: Buffer): Generator<Buffer> {
-  for (let at = 0; at < content.length; at += CHUNK) yield content.subarray(at, at + CHUNK);
+function unavailable(reason: string): AvOutcome {
+  return { kind: 'not-scanned', reason, transient: true, code: 'CLAMAV_UNAVAILABLE' };
 }

@@ -16,7 +16,7 @@ export interface CompiledRules {
 }
 
 /** Includes would let a rule file read any file on the host; each file stands alone. */
-const COMPILER_OPTIONS = { enableIncludes: false } as const;
+export const COMPILER_OPTIONS = { enableIncludes: false } as const;
 
 export type FileCompilation =
   | { readonly ok: true; readonly file: string; readonly namespace: string; readonly source: string; readonly rules: CompiledRules; readonly outline: RuleFileOutline | null; readonly warnings: readonly string[] }
@@ -25,6 +25,8 @@ export type FileCompilation =
 /** A compiled rule set and, for each of its rules, the namespace (rule file) it came from. */
 export interface RuleGroup {
   readonly rules: CompiledRules;
+  /** The source `rules` was compiled from (a scan-pool thread compiles its own copy from it). */
+  readonly source: string;
   readonly files: readonly string[];
   namespaceOf(rule: string): string;
 }
@@ -85,16 +87,17 @@ export function groupRuleFiles(files: readonly Extract<FileCompilation, { ok: tr
 }
 
 function single(f: Extract<FileCompilation, { ok: true }>): RuleGroup {
-  return { rules: f.rules, files: [f.file], namespaceOf: () => f.namespace };
+  return { rules: f.rules, source: f.source, files: [f.file], namespaceOf: () => f.namespace };
 }
 
 /** One rule set from several files whose outlines are known, or null if it does not compile. */
 function compileGroup(members: readonly Extract<FileCompilation, { ok: true }>[]): RuleGroup | null {
   const byRule = new Map<string, string>();
   for (const m of members) for (const r of m.outline!.rules) byRule.set(r, m.namespace);
+  const source = members.map((m) => m.source).join('\n');
   let rules: CompiledRules;
   try {
-    rules = compile(members.map((m) => m.source).join('\n'), COMPILER_OPTIONS) as CompiledRules;
+    rules = compile(source, COMPILER_OPTIONS) as CompiledRules;
   } catch {
     return null;
   }
@@ -102,6 +105,7 @@ function compileGroup(members: readonly Extract<FileCompilation, { ok: true }>[]
   const fallback = members.map((m) => m.namespace).join('|');
   return {
     rules,
+    source,
     files: members.map((m) => m.file),
     namespaceOf: (rule) => byRule.get(rule) ?? fallback,
   };

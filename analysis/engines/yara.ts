@@ -10,15 +10,20 @@
 //   maxMatchesPerPattern ("too many matches"; YARA-X silently stops counting there, and the
 //   binding shows the matches of matching rules only, so that is where it is detected), an
 //   input over maxBytes or no rules loaded give { kind: 'not-scanned', reason }.
+// - Scans run on a pool of worker threads (yara-pool.ts), `threads` of them (default: one per
+//   core), so scans in flight use every core; threads: 0 scans through the binding's scanAsync
+//   instead (libuv's pool, one scan at a time). Both give the same outcome for the same input.
 //
 // The binding (0.3.0) cannot stop a running scan: at the deadline the result is not-scanned,
-// and the scan finishes in the background on libuv's thread pool. YARA-X's regexp engine does
-// not backtrack, and maxBytes bounds the input, so such a scan still ends.
+// and the scan finishes in the background on its thread. YARA-X's regexp engine does not
+// backtrack, and maxBytes bounds the input, so such a scan still ends.
+import { availableParallelism } from 'node:os';
 import type { RuleMatch } from '@litko/yara-x';
 import type { Logger } from '../../core/logger.ts';
 import type { YaraMatch, YaraOutcome, YaraScanner } from '../types.ts';
 import { settleWithin } from './deadline.ts';
 import type { RuleGroup } from './yara-compile.ts';
+import { createScanPool, type ScanPool } from './yara-pool.ts';
 import { buildState, EMPTY_STATE, sameSnapshot, snapshotDir, type RuleState } from './yara-rules-dir.ts';
 
 export interface YaraScannerOptions {
@@ -32,6 +37,8 @@ export interface YaraScannerOptions {
   readonly maxBytes?: number;
   /** Shortest time between two checks of the rules directory; 0 checks before every scan. */
   readonly checkIntervalMs?: number;
+  /** Scan threads (worker threads, started on demand); 0 scans through the binding's scanAsync. Default: one per core. */
+  readonly threads?: number;
   readonly now?: () => number;
 }
 
@@ -49,6 +56,8 @@ export async function createYaraScanner(options: YaraScannerOptions): Promise<Ya
   const maxBytes = options.maxBytes ?? YARA_DEFAULTS.maxBytes;
   const interval = options.checkIntervalMs ?? YARA_DEFAULTS.checkIntervalMs;
   const now = options.now ?? Date.now;
+  const threads = options.threads ?? availableParallelism();
+  const pool: ScanPool | null = threads > 0 ? createScanPool({ threads, maxMatchesPerPattern: maxMatches, log }) : null;
 
   let state: RuleState = EMPTY_STATE;
   let dirError: string | null = null;
@@ -88,6 +97,7 @@ export async function createYaraScanner(options: YaraScannerOptions): Promise<Ya
       if (closed) return notScanned('YARA scanner is closed');
       if (content.length > maxBytes) return notScanned(`input of ${content.length} bytes is over the YARA limit of ${maxBytes} bytes`);
       // The deadline covers the rules check too: a hung rules directory (NFS) must not hang scans.
+      const deadline = new AbortController();
       return settleWithin(async () => {
         await refresh();
         const { groups, errors } = state;
@@ -95,10 +105,12 @@ export async function createYaraScanner(options: YaraScannerOptions): Promise<Ya
           const failed = errors.length ? ` (${errors.length} rule file(s) failed to compile)` : '';
           return notScanned(`no YARA rules loaded${failed}`);
         }
-        return scanGroups(groups, content, maxMatches);
+        const hits = pool ? await pool.scan(groups, content, deadline.signal) : await Promise.all(groups.map((g) => g.rules.scanAsync(content)));
+        return outcomeOf(groups, hits, maxMatches);
       }, {
         ms: timeoutMs,
         onTimeout: () => {
+          deadline.abort();
           log.warn({ event: 'yara.scan_timeout', timeoutMs, bytes: content.length }, 'YARA scan hit its deadline');
           return notScanned(`YARA scan did not finish within ${timeoutMs} ms`);
         },
@@ -115,6 +127,7 @@ export async function createYaraScanner(options: YaraScannerOptions): Promise<Ya
     async close() {
       closed = true;
       await checking;
+      await pool?.close();
     },
   };
 }
@@ -123,11 +136,12 @@ function notScanned(reason: string): YaraOutcome {
   return { kind: 'not-scanned', reason };
 }
 
-async function scanGroups(groups: readonly RuleGroup[], content: Buffer, maxMatches: number): Promise<YaraOutcome> {
-  const perGroup = await Promise.all(groups.map(async (g) => ({ g, hits: await g.rules.scanAsync(content) })));
+/** The outcome from each group's hits (`hits[i]` from `groups[i]`), wherever the scan ran. */
+function outcomeOf(groups: readonly RuleGroup[], hits: readonly (readonly RuleMatch[])[], maxMatches: number): YaraOutcome {
+  if (hits.length !== groups.length) throw new Error(`scan returned ${hits.length} result lists for ${groups.length} rule sets`);
   const matches: YaraMatch[] = [];
-  for (const { g, hits } of perGroup) {
-    for (const hit of hits) {
+  for (const [i, g] of groups.entries()) {
+    for (const hit of hits[i]!) {
       const namespace = g.namespaceOf(hit.ruleIdentifier);
       const flooded = floodedPattern(hit, maxMatches);
       if (flooded) {

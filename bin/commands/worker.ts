@@ -51,7 +51,7 @@ export async function startAnalysisWorker(ctx: AppContext, options: { readonly w
     wake: () => worker.wake(),
     close(closeOptions = {}) {
       if (closed && closeOptions.abandon) void worker.close(closeOptions);
-      closed ??= worker.close(closeOptions).then(() => yara.close());
+      closed ??= worker.close(closeOptions).then(() => Promise.all([yara.close(), av?.close?.()])).then(() => undefined);
       return closed;
     },
   };

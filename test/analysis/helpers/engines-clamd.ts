@@ -1,6 +1,7 @@
 // clamd for the AV tests: the shared test clamd that .ci/clamd/start.sh runs (found through
 // C4TAP_TEST_CLAMD_* variables or .tmp/clamd.env), private ones started and killed by a test,
-// and fake clamd peers (TCP on loopback) that misbehave on purpose.
+// fake clamd peers (TCP on loopback) that misbehave on purpose, and a relay in front of a real
+// clamd that counts and drops connections.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -116,7 +117,7 @@ export async function startPrivateClamd(dir: string, limits: { streamMax?: strin
 
 /** What a fake clamd does once it has read a whole INSTREAM request. */
 export type FakeBehaviour =
-  | { readonly kind: 'reply'; readonly text: string }
+  | { readonly kind: 'reply'; readonly text: string; /** end the connection after each reply, even in a session */ readonly closeAfterReply?: boolean }
   | { readonly kind: 'silent' }
   | { readonly kind: 'reset-after-bytes'; readonly bytes: number }
   | { readonly kind: 'reset-after-ms'; readonly ms: number };
@@ -125,12 +126,18 @@ export interface FakeClamd {
   readonly port: number;
   /** Connections accepted so far. */
   connections(): number;
+  /** INSTREAM requests read in full so far. */
+  requests(): number;
   close(): Promise<void>;
 }
 
-/** A TCP peer on loopback that speaks just enough INSTREAM to misbehave at the chosen moment. */
+/**
+ * A TCP peer on loopback that speaks just enough of clamd's protocol (zIDSESSION, zINSTREAM,
+ * zEND; "<id>: " reply prefixes inside a session) to misbehave at the chosen moment.
+ */
 export async function startFakeClamd(behaviour: FakeBehaviour): Promise<FakeClamd> {
   let count = 0;
+  let requests = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((conn) => {
     count++;
@@ -139,6 +146,8 @@ export async function startFakeClamd(behaviour: FakeBehaviour): Promise<FakeClam
     conn.on('error', () => {});
     let buf = Buffer.alloc(0);
     let received = 0;
+    let session = false;
+    let ids = 0;
     conn.on('data', (d: Buffer) => {
       received += d.length;
       if (behaviour.kind === 'reset-after-bytes' && received >= behaviour.bytes) {
@@ -146,9 +155,30 @@ export async function startFakeClamd(behaviour: FakeBehaviour): Promise<FakeClam
         return;
       }
       buf = Buffer.concat([buf, d]);
-      if (!instreamComplete(buf)) return;
-      if (behaviour.kind === 'reply') conn.end(behaviour.text + '\0');
-      else if (behaviour.kind === 'reset-after-ms') setTimeout(() => conn.resetAndDestroy(), behaviour.ms);
+      for (;;) {
+        if (startsWith(buf, 'zIDSESSION\0')) {
+          session = true;
+          buf = buf.subarray('zIDSESSION\0'.length);
+        } else if (startsWith(buf, 'zEND\0')) {
+          conn.end();
+          return;
+        } else if (startsWith(buf, 'zINSTREAM\0')) {
+          const end = instreamEnd(buf);
+          if (end < 0) return;
+          buf = buf.subarray(end);
+          requests++;
+          const prefix = session ? `${++ids}: ` : '';
+          if (behaviour.kind === 'reply') {
+            if (session && !behaviour.closeAfterReply) conn.write(`${prefix}${behaviour.text}\0`);
+            else conn.end(`${prefix}${behaviour.text}\0`);
+          } else if (behaviour.kind === 'reset-after-ms') {
+            setTimeout(() => conn.resetAndDestroy(), behaviour.ms);
+          }
+        } else {
+          if (buf.length >= 'zIDSESSION\0'.length) conn.end('UNKNOWN COMMAND\0');
+          return;
+        }
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -156,6 +186,7 @@ export async function startFakeClamd(behaviour: FakeBehaviour): Promise<FakeClam
   return {
     port: typeof address === 'object' && address ? address.port : 0,
     connections: () => count,
+    requests: () => requests,
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();
@@ -164,15 +195,66 @@ export async function startFakeClamd(behaviour: FakeBehaviour): Promise<FakeClam
   };
 }
 
-/** True once `buf` holds "zINSTREAM\0" and chunks up to the zero-length terminator. */
-function instreamComplete(buf: Buffer): boolean {
-  const command = 'zINSTREAM\0';
-  if (buf.length < command.length) return false;
-  let at = command.length;
+function startsWith(buf: Buffer, text: string): boolean {
+  return buf.length >= text.length && buf.toString('latin1', 0, text.length) === text;
+}
+
+/** Offset just after the zero-length terminator of the INSTREAM request at the start of `buf`, or -1 while incomplete. */
+function instreamEnd(buf: Buffer): number {
+  let at = 'zINSTREAM\0'.length;
   while (at + 4 <= buf.length) {
     const len = buf.readUInt32BE(at);
-    if (len === 0) return true;
+    if (len === 0) return at + 4;
     at += 4 + len;
   }
-  return false;
+  return -1;
+}
+
+export interface ClamdRelay {
+  readonly port: number;
+  /** Connections relayed so far. */
+  connections(): number;
+  /** Drops every relayed connection now, as clamd does to idle sessions or when it restarts. */
+  dropAll(): void;
+  close(): Promise<void>;
+}
+
+/** A loopback TCP relay to a real clamd that counts connections and can drop them. */
+export async function startClamdRelay(target: { readonly host: string; readonly port: number }): Promise<ClamdRelay> {
+  let count = 0;
+  const pairs = new Set<[net.Socket, net.Socket]>();
+  const server = net.createServer((client) => {
+    count++;
+    const upstream = net.createConnection(target.port, target.host);
+    const pair: [net.Socket, net.Socket] = [client, upstream];
+    pairs.add(pair);
+    const drop = () => {
+      pairs.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const dropAll = () => {
+    for (const [a, b] of [...pairs]) {
+      a.destroy();
+      b.destroy();
+    }
+    pairs.clear();
+  };
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    connections: () => count,
+    dropAll,
+    close: () =>
+      new Promise((resolve) => {
+        dropAll();
+        server.close(() => resolve());
+      }),
+  };
 }
