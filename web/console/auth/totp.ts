@@ -1,12 +1,11 @@
 // TOTP second factor (RFC 6238, 30-second steps, 6 digits, SHA-1: what authenticator apps use),
-// through otplib. Secrets are stored encrypted with AES-256-GCM under secrets.totpKey, with the
-// principal id as associated data, so a secret copied onto another principal's row does not
+// through otplib. Secrets are stored sealed (core/sealed-text.ts: AES-256-GCM) under secrets.totpKey,
+// with the principal id as associated data, so a secret copied onto another principal's row does not
 // decrypt. Each accepted time step is recorded, so a code works once (store.acceptTotpStep).
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
+import { openText, sealText } from '../../../core/sealed-text.ts';
 
-const FORMAT = 'v1';
 /** One step either side of now, for clocks that drift a little. */
 const TOLERANCE_SECONDS = 30;
 
@@ -15,26 +14,12 @@ export function newTotpSecret(): string {
 }
 
 export function encryptTotpSecret(key: Buffer, principalId: string, secret: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(principalId));
-  const ct = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-  return [FORMAT, iv.toString('base64'), cipher.getAuthTag().toString('base64'), ct.toString('base64')].join(':');
+  return sealText(key, principalId, secret);
 }
 
 /** The secret, or null when the stored value is malformed or was not sealed for this principal. */
 export function decryptTotpSecret(key: Buffer, principalId: string, stored: string | null): string | null {
-  if (!stored) return null;
-  const [format, iv, tag, ct, ...rest] = stored.split(':');
-  if (format !== FORMAT || !iv || !tag || !ct || rest.length > 0) return null;
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
-    decipher.setAAD(Buffer.from(principalId));
-    decipher.setAuthTag(Buffer.from(tag, 'base64'));
-    return Buffer.concat([decipher.update(Buffer.from(ct, 'base64')), decipher.final()]).toString('utf8');
-  } catch {
-    return null;
-  }
+  return openText(key, principalId, stored);
 }
 
 export type TotpCheck = { readonly ok: true; readonly step: number } | { readonly ok: false };
