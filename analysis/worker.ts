@@ -15,6 +15,7 @@ import type { Metrics } from '../core/metrics.ts';
 import type { Store } from '../core/store/port.ts';
 import type { Job, Submission } from '../core/types.ts';
 import { toC4Error } from '../core/errors.ts';
+import { emitSubmissionEvent, type SubmissionEventSink } from '../core/submission-events.ts';
 import type { AnalyseOptions, AnalysisResult } from './pipeline.ts';
 
 export type WorkerSettings = Pick<Config['worker'], 'leaseMs' | 'maxAttempts' | 'pollMs' | 'retryBaseMs' | 'retryMaxMs'>;
@@ -28,6 +29,8 @@ export interface WorkerDeps {
   /** The pipeline, bound to its dependencies (analysis/pipeline.ts analyseSubmission). */
   readonly analyse: (submission: Submission, options: AnalyseOptions) => Promise<AnalysisResult>;
   readonly metrics?: Pick<Metrics, 'analysisDuration'>;
+  /** Told when a job completed (submitter notifications); never awaited. */
+  readonly events?: SubmissionEventSink | undefined;
 }
 
 export interface RunningWorker {
@@ -118,6 +121,7 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
         const completed = await store.completeJob(job.id, workerId, at());
         observe(completed ? 'done' : 'lease-lost');
         log.info({ event: completed ? 'worker.job_done' : 'worker.lease_lost', jobId: job.id, submissionId: job.submissionId, attempts: job.attempts }, completed ? 'job done' : 'lease lost before completion');
+        if (completed) emitSubmissionEvent(deps.events, { kind: 'analysed', submissionId: job.submissionId, at: at() }, log);
       } else {
         observe('retry');
         await retryLater(job, result.reason);

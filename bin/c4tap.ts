@@ -20,6 +20,9 @@ const GROUPS: Readonly<Record<string, () => Promise<Register>>> = {
   retention: async () => (await import('./commands/retention.ts')).registerRetention,
   import: async () => (await import('./commands/import.ts')).registerImport,
   migrate: async () => (await import('./commands/migrate.ts')).registerMigrate,
+  digest: async () => (await import('./commands/digest.ts')).registerDigest,
+  drill: async () => (await import('./commands/drill.ts')).registerDrill,
+  outbox: async () => (await import('./commands/outbox.ts')).registerOutbox,
 };
 
 /** The command group named on the command line (skipping the global `-c FILE` option), if any. */

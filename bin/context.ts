@@ -1,6 +1,5 @@
 // The composition root: chooses the adapters from the config and wires the shared services.
 // Everything a command or a server role needs is built here and passed down explicitly.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../core/config.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
@@ -16,6 +15,10 @@ import { createVault, keyringFromSecrets } from '../quarantine/vault.ts';
 import { createFsBackend } from '../quarantine/fs-backend.ts';
 import type { TokenSettings } from '../core/tokens.ts';
 import { createMailer, type Mailer } from '../core/mailer.ts';
+import { mailerSettings } from '../core/mail/settings.ts';
+import type { SubmissionEventSink } from '../core/submission-events.ts';
+import { loadChannelPolicy } from '../sharing/digests/channels.ts';
+import { createSubmitterNotifier } from '../sharing/notifications/index.ts';
 
 export interface AppContext {
   readonly config: Config;
@@ -35,6 +38,11 @@ export interface AppContext {
   readonly tokenSettings: TokenSettings;
   /** Outbound mail: the configured relay, or the outbox in the data directory. */
   readonly mailer: Mailer;
+  /**
+   * Submission events (analysis finished, published, rejected) → mail to the submitter
+   * (sharing/notifications); undefined when mail.submitterNotifications is off.
+   */
+  readonly events?: SubmissionEventSink | undefined;
   close(): Promise<void>;
 }
 
@@ -110,6 +118,10 @@ export async function openContext(config: Config, options: ContextOptions = {}):
   const clock = options.clock ?? systemClock;
   ensureDataDir(config.dataDir);
   const { secrets, created } = loadOrCreateSecrets(config.dataDir, clock());
+  // Read before the store opens: a bad S/MIME or relay CA file, or a bad channel policy, fails the
+  // start with nothing to close.
+  const mail = mailerSettings(config.mail, outboxDir(config.dataDir), clock);
+  const channels = config.mail.submitterNotifications ? loadChannelPolicy(config.policiesDir) : null;
   const backends = await openBackends(config);
   const { store, vaultBackend } = backends;
   const vault = openVault(vaultBackend, secrets);
@@ -122,6 +134,8 @@ export async function openContext(config: Config, options: ContextOptions = {}):
       failed: await store.countJobs('failed'),
     }),
   });
+  const mailer = createMailer(mail);
+  const notifier = channels ? createSubmitterNotifier({ store, mailer, log, clock, baseUrl: config.exchange.baseUrl, channels }) : null;
   return {
     config,
     log,
@@ -136,7 +150,12 @@ export async function openContext(config: Config, options: ContextOptions = {}):
     newId,
     metrics,
     tokenSettings: { ...config.jwt, secret: secrets.jwtSecret },
-    mailer: createMailer({ ...config.mail, relayCa: config.mail.relayCaFile ? readFileSync(config.mail.relayCaFile, 'utf8') : undefined, outboxDir: outboxDir(config.dataDir) }),
-    close: () => backends.close(),
+    mailer,
+    events: notifier?.sink,
+    close: async () => {
+      // Notices already handed in go out first (a slow relay delays the stop by at most 10 s).
+      await notifier?.idle(10_000);
+      await backends.close();
+    },
   };
 }

@@ -44,6 +44,8 @@ export const configSchema = z.object({
       /** Early-talker wait before the 220 greeting, in milliseconds (smtp-server hard-codes 100). */
       greetingDelayMs: num(0, 10_000).default(100),
       maxMessageBytes: num(1024).default(25 * MB),
+      /** Largest drill reply (unauthenticated mail to drill+<token>@…) accepted; only its header is read. */
+      maxDrillReplyBytes: num(1024).default(256 * 1024),
       maxRecipients: num(1, 1000).default(10),
       maxConnectionsPerClient: num(1, 10_000).default(20),
       maxConnections: num(1, 100_000).default(500),
@@ -160,6 +162,29 @@ export const configSchema = z.object({
       relayPassword: z.string().optional(),
       /** PEM file of a CA to trust for the relay's certificate, besides the system CAs (a private relay). */
       relayCaFile: z.string().optional(),
+      /** Longest wait for the relay to connect, greet or answer one command, in milliseconds. */
+      relayTimeoutMs: num(1000, 600_000).default(60_000),
+      /**
+       * S/MIME signing of every outgoing message: PEM certificate (then any intermediates) and its
+       * unencrypted private key (RSA or EC), read once at start. Unset: mail is not signed.
+       */
+      smimeCertFile: z.string().optional(),
+      smimeKeyFile: z.string().optional(),
+      /** Mail the submitter when its report's analysis finished, was published or rejected. */
+      submitterNotifications: bool().default(true),
+    })
+    .prefault({}),
+  /** E-mail digests (sharing/digests): schedules and channel policy are in policies/digests. */
+  digests: z
+    .object({
+      /** Run due digests in the worker role of `c4tap serve`. */
+      enabled: bool().default(true),
+      /** How often the worker looks for due digests, in seconds. */
+      pollSeconds: num(1, 3600).default(60),
+      /** Run lease of one subscription: another worker takes over a run stalled this long. */
+      leaseSeconds: num(30, 86_400).default(600),
+      /** Wait before a subscription whose digest failed (relay refusal, …) is tried again. */
+      retryMinutes: num(0, 7 * 24 * 60).default(30),
     })
     .prefault({}),
   jwt: z
@@ -287,6 +312,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
   if (Boolean(cfg.smtp.tlsCertFile) !== Boolean(cfg.smtp.tlsKeyFile)) {
     throw new C4Error('CONFIG_INVALID', 'invalid configuration:\n  smtp.tlsCertFile/smtp.tlsKeyFile: set both or neither');
+  }
+  if (Boolean(cfg.mail.smimeCertFile) !== Boolean(cfg.mail.smimeKeyFile)) {
+    throw new C4Error('CONFIG_INVALID', 'invalid configuration:\n  mail.smimeCertFile/mail.smimeKeyFile: set both or neither');
   }
   return deepFreeze({ ...cfg, dataDir: path.resolve(cfg.dataDir), policiesDir: path.resolve(cfg.policiesDir) });
 }

@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'AUDIT_CHAIN_BROKEN',
   'DIGEST_ZIP_PASSWORD_MISSING',
   'DIGEST_CLASS_VIOLATION',
+  'MAIL_RELAY_FAILED',
   'CLAMAV_UNAVAILABLE',
   'CLAMAV_STREAM_TOO_LARGE',
   'INTERNAL',
@@ -68,6 +69,7 @@ export const ERROR_MAP: Readonly<Record<ErrorCode, CodeMapping>> = {
   CLAMAV_STREAM_TOO_LARGE: { http: 413, smtp: 552, title: "File is over clamd's stream size limit" },
   DIGEST_ZIP_PASSWORD_MISSING: { http: 422, smtp: 550, title: 'Recipient wants zipped digest attachments but has no zip password' },
   DIGEST_CLASS_VIOLATION: { http: 500, smtp: 451, title: 'Digest would carry information of a class it may not carry' },
+  MAIL_RELAY_FAILED: { http: 502, smtp: 451, title: 'The outbound mail relay did not accept the message' },
   INTERNAL: { http: 500, smtp: 451, title: 'Internal error' },
 };
 

@@ -1,12 +1,17 @@
-// Outbound mail (receipts, notifications, digests). One nodemailer code path with two transports:
-// the configured relay, or — the embedded default — the outbox: each message is built by nodemailer
-// and written durably as an .eml file under <dataDir>/outbox, where the console and the CLI show it.
+// Outbound mail (receipts, notifications, digests). One code path with two transports: every
+// message is built once as bytes (core/mail/compose.ts: nodemailer's MailComposer, then S/MIME
+// signing with the exchange's certificate and/or encryption to the recipient's when configured)
+// and handed unchanged to the configured relay, or — the embedded default — written durably as an
+// .eml file under <dataDir>/outbox, where the console and `c4tap outbox` show it.
 import nodemailer from 'nodemailer';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import tls from 'node:tls';
 import { writeFileDurablyAsync } from './durable-file.ts';
+import { systemClock, type Clock } from './ids.ts';
+import { composeMessage, type ComposedMessage } from './mail/compose.ts';
+import type { SmimeSigner } from './mail/smime.ts';
 
 export interface OutboundAttachment {
   readonly filename: string;
@@ -22,6 +27,12 @@ export interface OutboundMail {
   readonly attachments?: readonly OutboundAttachment[];
   /** Extra headers such as In-Reply-To, Auto-Submitted. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * PEM certificate of the recipient: the content (signed first, when signing is configured) is
+   * encrypted to it (S/MIME enveloped-data, AES-256-CBC). The header fields stay readable.
+   * An expired or non-RSA certificate fails the send with VALIDATION_FAILED.
+   */
+  readonly encryptTo?: string;
 }
 
 export interface SentMail {
@@ -43,46 +54,50 @@ export interface MailerSettings {
   readonly relayPassword?: string | undefined;
   /** PEM of a CA to trust for the relay's certificate, besides the system CAs. */
   readonly relayCa?: string | undefined;
+  /** Longest wait for the relay to connect, greet or answer one command (ms); default 60 s. */
+  readonly relayTimeoutMs?: number | undefined;
   readonly outboxDir: string;
+  /** Sign every message (S/MIME multipart/signed, SHA-256) with this identity. */
+  readonly smime?: SmimeSigner | undefined;
+  /** Date header, signing time and certificate validity checks; the system clock by default. */
+  readonly clock?: Clock | undefined;
 }
 
-function message(settings: MailerSettings, mail: OutboundMail) {
-  return {
-    from: settings.from,
-    to: mail.to,
-    subject: mail.subject,
-    text: mail.text,
-    ...(mail.html ? { html: mail.html } : {}),
-    attachments: (mail.attachments ?? []).map((a) => ({ ...a })),
-    headers: { 'Auto-Submitted': 'auto-generated', ...(mail.headers ?? {}) },
-  };
+const DEFAULT_RELAY_TIMEOUT_MS = 60_000;
+
+function compose(settings: MailerSettings, mail: OutboundMail): Promise<ComposedMessage> {
+  return composeMessage({ ...mail, from: settings.from }, { signer: settings.smime, now: (settings.clock ?? systemClock)() });
 }
 
 export function createMailer(settings: MailerSettings): Mailer {
   if (settings.relayHost) {
+    const timeout = settings.relayTimeoutMs ?? DEFAULT_RELAY_TIMEOUT_MS;
     const transport = nodemailer.createTransport({
       host: settings.relayHost,
       port: settings.relayPort,
       secure: settings.relaySecure,
       requireTLS: !settings.relaySecure,
+      connectionTimeout: timeout,
+      greetingTimeout: timeout,
+      socketTimeout: timeout,
       ...(settings.relayCa ? { tls: { ca: [...tls.rootCertificates, settings.relayCa] } } : {}),
       ...(settings.relayUser ? { auth: { user: settings.relayUser, pass: settings.relayPassword ?? '' } } : {}),
     });
     return {
       async send(mail) {
-        const info = await transport.sendMail(message(settings, mail));
-        return { messageId: info.messageId, via: 'relay' };
+        const message = await compose(settings, mail);
+        await transport.sendMail({ envelope: { from: message.envelope.from, to: [...message.envelope.to] }, raw: message.raw });
+        return { messageId: message.messageId, via: 'relay' };
       },
     };
   }
   mkdirSync(settings.outboxDir, { recursive: true, mode: 0o700 });
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   return {
     async send(mail) {
-      const info = await transport.sendMail(message(settings, mail));
+      const message = await compose(settings, mail);
       const file = path.join(settings.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`);
-      await writeFileDurablyAsync(file, info.message as Buffer, 0o600);
-      return { messageId: info.messageId, via: file };
+      await writeFileDurablyAsync(file, message.raw, 0o600);
+      return { messageId: message.messageId, via: file };
     },
   };
 }

@@ -62,32 +62,47 @@ export type ReadOutcome =
   | { readonly kind: 'too-large'; readonly bytes: number }
   | { readonly kind: 'aborted'; readonly reason: string };
 
+export interface ReadLimits {
+  /** A smaller limit than the server's SIZE for this transaction (drill replies). */
+  readonly maxBytes?: number;
+  /** Keep only the first bytes of the message (the rest is read and dropped). */
+  readonly keepBytes?: number;
+}
+
 /**
  * Reads the message from the DATA stream, holding at most `maxBytes`: once smtp-server marks the
- * stream sizeExceeded the rest is drained and dropped, and the outcome is `too-large` (the caller
- * answers 552). smtp-server only advertises SIZE; this is where it is enforced. Resolves once:
- * at the end of the stream, or `aborted` when the connection went away mid-message.
+ * stream sizeExceeded (or the transaction's own `limits.maxBytes` is passed) the rest is drained
+ * and dropped, and the outcome is `too-large` (the caller answers 552). smtp-server only
+ * advertises SIZE; this is where it is enforced. With `limits.keepBytes`, the outcome holds only
+ * the message's first bytes. Resolves once: at the end of the stream, or `aborted` when the
+ * connection went away mid-message.
  */
-export function readMessage(stream: SMTPServerDataStream): Promise<ReadOutcome> {
+export function readMessage(stream: SMTPServerDataStream, limits: ReadLimits = {}): Promise<ReadOutcome> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
+    const keep = limits.keepBytes ?? Infinity;
     let bytes = 0;
+    let seen = 0;
     let settled = false;
+    const tooLarge = () => stream.sizeExceeded || (limits.maxBytes !== undefined && seen > limits.maxBytes);
     const settle = (outcome: ReadOutcome) => {
       if (settled) return;
       settled = true;
       resolve(outcome);
     };
     stream.on('data', (chunk: Buffer) => {
-      if (stream.sizeExceeded) {
+      seen += chunk.length;
+      if (tooLarge()) {
         chunks.length = 0;
         return;
       }
-      chunks.push(chunk);
-      bytes += chunk.length;
+      if (bytes >= keep) return;
+      const kept = bytes + chunk.length > keep ? chunk.subarray(0, keep - bytes) : chunk;
+      chunks.push(kept);
+      bytes += kept.length;
     });
     stream.once('end', () =>
-      settle(stream.sizeExceeded ? { kind: 'too-large', bytes: stream.byteLength } : { kind: 'complete', raw: Buffer.concat(chunks, bytes) }),
+      settle(tooLarge() ? { kind: 'too-large', bytes: Math.max(stream.byteLength, seen) } : { kind: 'complete', raw: Buffer.concat(chunks, bytes) }),
     );
     stream.once('error', (err: Error) => settle({ kind: 'aborted', reason: err.message }));
     stream.once('close', () => settle({ kind: 'aborted', reason: 'connection closed during DATA' }));

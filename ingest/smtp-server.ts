@@ -6,6 +6,13 @@
 // 452 too many recipients (and 550 at the end of DATA for such a transaction, so nothing is
 // stored for it), 552 over-size, 421 too many connections or DATA timeout, 451 when the store or
 // the vault fails. Identity comes only from AUTH (the principal), never from message headers.
+//
+// One exception to AUTH: replies to drill notices (`drill+<token>@<drop domain>`, see
+// ingest/drill-reply.ts) come from the contacts' own mail servers. Without AUTH, MAIL FROM is
+// taken and every recipient but a drill reply address with a known token is refused (530; 550 for
+// an unknown token); such a message is small (smtp.maxDrillReplyBytes), never stored, and answered
+// 250 once its acknowledgement is durable. Drill replies and reports never share a transaction
+// (452 for the recipient that would mix them, so the sender retries it separately).
 import type { Logger } from '../core/logger.ts';
 import { safeForLog } from '../core/logger.ts';
 import type { Config } from '../core/config.ts';
@@ -13,7 +20,9 @@ import type { Metrics } from '../core/metrics.ts';
 import type { Store } from '../core/store/port.ts';
 import type { Envelope, Organisation, Principal } from '../core/types.ts';
 import type { Clock, IdGenerator } from '../core/ids.ts';
-import type { TlsMaterial } from '../core/secrets.ts';
+import type { Secrets, TlsMaterial } from '../core/secrets.ts';
+import type { AuditAppender } from '../core/audit.ts';
+import { drillTokenKey, type DrillAckDeps } from '../core/drills.ts';
 import type { Vault } from '../quarantine/vault-port.ts';
 import { C4Error } from '../core/errors.ts';
 import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
@@ -23,6 +32,7 @@ import { isDropRecipient, isLoopback, senderAllowed } from './smtp-policy.ts';
 import { armDataDeadline, cachedFor, connectionsFrom, freeBytesAt, readMessage } from './smtp-limits.ts';
 import { acceptedText, replyCodeForFailure, smtpError } from './smtp-replies.ts';
 import { acceptMessage, type AcceptDeps, type AcceptResult } from './accept.ts';
+import { admitDrillRecipient, DRILL_REPLY_HEAD_BYTES, drillRecipient, drillReplyAnswer, MIXED_TRANSACTION, recordDrillReply, type Refusal } from './drill-reply.ts';
 import { canSubmit } from '../core/directory.ts';
 
 /** How old the free-space figure checked at MAIL FROM may be. */
@@ -37,6 +47,9 @@ export interface SmtpServerDeps {
   readonly clock: Clock;
   readonly newId: IdGenerator;
   readonly tls: TlsMaterial;
+  /** Audit log and the secret the drill token key derives from (drill replies). */
+  readonly audit: AuditAppender;
+  readonly secrets: Pick<Secrets, 'sessionSecret'>;
   /** Free bytes where mail is stored; defaults to the smaller of the data directory's and the vault's. */
   readonly freeBytes?: () => Promise<number | null>;
   /** How long close() lets open sessions finish before answering them 421 (default 10 s). */
@@ -67,9 +80,11 @@ interface SessionUser {
 
 /** Per-transaction state, keyed by the session's envelope object (smtp-server replaces it on RSET/MAIL). */
 interface Transaction {
-  principal: Principal;
-  org: Organisation;
+  /** The authenticated submitter; null without AUTH, when only drill replies are taken. */
+  readonly submitter: { readonly principal: Principal; readonly org: Organisation } | null;
   recipientLimitHit: boolean;
+  /** Tokens of the drill reply recipients; a transaction holds drill replies or reports, never both. */
+  readonly drillTokens: string[];
 }
 
 export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtpServer> {
@@ -86,6 +101,7 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
     windowSeconds: cfg.authWindowSeconds,
   });
   const acceptDeps: AcceptDeps = { store: deps.store, vault: deps.vault, clock: deps.clock, newId: deps.newId, log, dropAddress };
+  const drillDeps: DrillAckDeps = { store: deps.store, audit: deps.audit, clock: deps.clock, tokenKey: drillTokenKey(deps.secrets) };
   const freeBytes = cachedFor(
     FREE_SPACE_CACHE_MS,
     deps.freeBytes ??
@@ -120,7 +136,8 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
     authMethods: ['PLAIN', 'LOGIN'],
     // Whether plaintext AUTH is allowed for this client is decided in onAuth (loopback only).
     allowInsecureAuth: cfg.allowInsecureAuthOnLoopback,
-    authOptional: Boolean(bench),
+    // AUTH is required by the handlers below, recipient by recipient: drill replies need none.
+    authOptional: true,
     size: cfg.maxMessageBytes,
     maxClients: cfg.maxConnections,
     socketTimeout: cfg.idleTimeoutMs,
@@ -177,6 +194,15 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
 
     onRcptTo(address, session, callback) {
       const tx = transactions.get(session.envelope);
+      const drill = drillRecipient(address.address, dropAddress);
+      if (drill.kind !== 'not-drill' && tx) {
+        admitDrillRecipient(drillDeps, drill, { recipients: session.envelope.rcptTo.length, tokens: tx.drillTokens }, cfg.maxRecipients)
+          .then((refusal) => callback(refusal ? refused('rcpt', refusal, session) : undefined))
+          .catch((err: unknown) => callback(failed('rcpt', err, session)));
+        return;
+      }
+      if (!tx?.submitter) return callback(refuse('rcpt', 530, 'not-authenticated', 'Authentication required', session));
+      if (tx.drillTokens.length > 0) return callback(refused('rcpt', MIXED_TRANSACTION, session));
       if (!isDropRecipient(address.address, dropAddress)) {
         return callback(refuse('rcpt', 550, 'not-drop-address', `Mailbox unavailable: send to the drop address ${dropAddress}`, session));
       }
@@ -200,7 +226,15 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
 
   async function checkSender(address: SMTPServerAddress, session: SMTPServerSession): Promise<Error | null> {
     const user = userOf(session);
-    if (!user) return refuse('mail', 530, 'not-authenticated', 'Authentication required', session);
+    if (!user) {
+      // Only drill replies may follow (checked at RCPT TO); they need a little storage too.
+      const free = await freeBytes();
+      if (free !== null && free < cfg.minFreeBytes) {
+        return refuse('mail', 452, 'insufficient-storage', 'Insufficient system storage, try again later', session, { freeBytes: free });
+      }
+      transactions.set(session.envelope, { submitter: null, recipientLimitHit: false, drillTokens: [] });
+      return null;
+    }
     const principal = await deps.store.getPrincipal(user.principalId);
     if (!principal || !canSubmit(principal)) {
       return refuse('mail', 550, 'principal-disabled', 'Submission not allowed for this account', session);
@@ -216,8 +250,12 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
     if (free !== null && free < cfg.minFreeBytes) {
       return refuse('mail', 452, 'insufficient-storage', 'Insufficient system storage, try again later', session, { freeBytes: free });
     }
-    transactions.set(session.envelope, { principal, org, recipientLimitHit: false });
+    transactions.set(session.envelope, { submitter: { principal, org }, recipientLimitHit: false, drillTokens: [] });
     return null;
+  }
+
+  function refused(stage: string, r: Refusal, session: SMTPServerSession) {
+    return refuse(stage, r.code, r.reason, r.message, session);
   }
 
   async function receive(stream: Parameters<typeof readMessage>[0], session: SMTPServerSession): Promise<string | Error> {
@@ -226,16 +264,22 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
       timedOut = true;
       refuse('data', 421, 'data-timeout', 'DATA timeout', session);
     });
-    const outcome = await readMessage(stream).finally(disarm);
+    const tx = transactions.get(session.envelope);
+    const drillReply = tx !== undefined && tx.drillTokens.length > 0;
+    const limits = drillReply ? { maxBytes: cfg.maxDrillReplyBytes, keepBytes: DRILL_REPLY_HEAD_BYTES } : {};
+    const outcome = await readMessage(stream, limits).finally(disarm);
     if (timedOut || outcome.kind === 'aborted') {
       if (!timedOut) log.info({ event: 'smtp.aborted', sessionId: session.id, reason: outcome.kind === 'aborted' ? outcome.reason : '' }, 'client left during DATA; nothing stored');
       return smtpError(421, 'DATA aborted');
     }
     if (outcome.kind === 'too-large') {
-      return refuse('data', 552, 'message-too-large', `Message exceeds fixed maximum message size ${cfg.maxMessageBytes}`, session, { bytes: outcome.bytes });
+      const max = drillReply ? cfg.maxDrillReplyBytes : cfg.maxMessageBytes;
+      return refuse('data', 552, 'message-too-large', `Message exceeds fixed maximum message size ${max}`, session, { bytes: outcome.bytes });
     }
-    const tx = transactions.get(session.envelope);
     if (!tx) throw new C4Error('INTERNAL', 'DATA without a checked MAIL FROM');
+    if (drillReply) return receiveDrillReply(tx, outcome.raw, session);
+    if (!tx.submitter) throw new C4Error('INTERNAL', 'DATA of an unauthenticated transaction without drill recipients');
+    const { principal, org } = tx.submitter;
     if (tx.recipientLimitHit) {
       return refuse('data', 550, 'too-many-recipients', `Too many recipients: send one copy to ${dropAddress}`, session);
     }
@@ -246,13 +290,13 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
       heloName: session.hostNameAppearsAs || '',
       transport: 'smtp',
     };
-    const result = await acceptMessage(acceptDeps, { principal: tx.principal, org: tx.org, envelope, raw: outcome.raw });
+    const result = await acceptMessage(acceptDeps, { principal, org, envelope, raw: outcome.raw });
     deps.metrics.smtpAccepted.inc({ transport: 'smtp' });
     log.info(
       {
         event: 'smtp.accepted',
         sessionId: session.id,
-        user: tx.principal.name,
+        user: principal.name,
         submissions: result.submissions,
         rawSha256: result.rawSha256,
         bytes: outcome.raw.length,
@@ -260,8 +304,19 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
       'accepted',
     );
     // After the reply: the callback answering 250 runs when this promise settles, before setImmediate.
-    if (deps.onAccepted) setImmediate(() => deps.onAccepted!(tx.principal, result));
+    if (deps.onAccepted) setImmediate(() => deps.onAccepted!(principal, result));
     return acceptedText(result);
+  }
+
+  /** Drill replies: the acknowledgements, durably, then 250; the message itself is dropped. */
+  async function receiveDrillReply(tx: Transaction, head: Buffer, session: SMTPServerSession): Promise<string | Error> {
+    const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    const outcome = await recordDrillReply(drillDeps, { tokens: tx.drillTokens, head, mailFrom, actor: tx.submitter?.principal.id ?? 'system' });
+    const answer = drillReplyAnswer(outcome);
+    if (typeof answer !== 'string') return refused('data', answer, session);
+    const notices = outcome.kind === 'recorded' ? outcome.acks.map((a) => a.notice.id) : [];
+    log.info({ event: `smtp.drill-${outcome.kind}`, sessionId: session.id, user: tx.submitter?.principal.name, notices }, answer);
+    return answer;
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -21,6 +21,14 @@ export interface FeedQuery {
   readonly classes?: readonly SharingClass[];
   /** Only entries published strictly after this ISO time. */
   readonly updatedAfter?: string;
+  /** Only entries with a seq up to this one (a range read once, e.g. one digest). */
+  readonly until?: number;
+  /**
+   * Compute each view — its figures, and the sightings counted — from sources and sightings at
+   * these classes only: for a channel that may carry only these classes (e-mail digests), so no
+   * figure derived from a narrower source the viewer may see travels on it. Default: every class.
+   */
+  readonly viewClasses?: readonly SharingClass[];
 }
 
 export interface FeedItem {
@@ -44,17 +52,31 @@ export interface FeedPage {
  * retraction counts as a false positive, and a source never counts at a class wider than the one
  * it was published under.
  */
-function publishedOnly(item: IndicatorWithSources, latest: ReadonlyMap<string, { action: PublicationAction; class: SharingClass }>): IndicatorWithSources {
+function publishedOnly(
+  item: IndicatorWithSources,
+  latest: ReadonlyMap<string, { action: PublicationAction; class: SharingClass }>,
+  classes: readonly SharingClass[],
+): IndicatorWithSources {
   const sources = item.sources.flatMap((s) => {
     const entry = latest.get(pairKey(s.indicatorId, s.submissionId));
     if (!entry) return [];
-    return [{ ...s, class: narrowest([s.class, entry.class]), falsePositive: s.falsePositive || entry.action === 'retract' }];
+    const cls = narrowest([s.class, entry.class]);
+    if (!classes.includes(cls)) return [];
+    return [{ ...s, class: cls, falsePositive: s.falsePositive || entry.action === 'retract' }];
   });
   return { indicator: item.indicator, sources };
 }
 
-/** The views of these indicators for this viewer; indicators it may not see are absent. */
-export async function publishedViews(store: FeedStore, viewer: Viewer | null, ids: readonly string[]): Promise<Map<string, IndicatorView>> {
+/**
+ * The views of these indicators for this viewer; indicators it may not see are absent.
+ * `classes` restricts the sources and sightings a view is computed from (see FeedQuery.viewClasses).
+ */
+export async function publishedViews(
+  store: FeedStore,
+  viewer: Viewer | null,
+  ids: readonly string[],
+  classes: readonly SharingClass[] = CLASSES,
+): Promise<Map<string, IndicatorView>> {
   const out = new Map<string, IndicatorView>();
   if (ids.length === 0) return out;
   const [items, entries, sightings, orgs] = await Promise.all([
@@ -65,9 +87,9 @@ export async function publishedViews(store: FeedStore, viewer: Viewer | null, id
   ]);
   const latest = new Map(entries.map((e) => [pairKey(e.indicatorId, e.submissionId), e]));
   const sectors = new Map(orgs.map((o) => [o.id, o.sector]));
-  const ctx = { sectorOf: (orgId: string) => sectors.get(orgId) ?? null, sightings };
+  const ctx = { sectorOf: (orgId: string) => sectors.get(orgId) ?? null, sightings: sightings.filter((s) => classes.includes(s.class)) };
   for (const item of items) {
-    const view = viewOf(viewer, publishedOnly(item, latest), ctx);
+    const view = viewOf(viewer, publishedOnly(item, latest, classes), ctx);
     if (view) out.set(item.indicator.id, view);
   }
   return out;
@@ -83,7 +105,7 @@ export async function readFeed(store: FeedStore, viewer: Viewer | null, q: FeedQ
   // Read the log's end first: an entry committed after it has a higher seq, so it is either in
   // this page or after the cursor we hand out — never skipped.
   const end = await store.lastPublicationSeq();
-  const entries = await store.listPublicationFeed({
+  const read = await store.listPublicationFeed({
     afterSeq: q.since,
     limit: q.limit,
     classes: scope.classes.filter((c) => wanted.includes(c)),
@@ -91,16 +113,17 @@ export async function readFeed(store: FeedStore, viewer: Viewer | null, q: FeedQ
     ...(q.types ? { types: q.types } : {}),
     ...(q.updatedAfter ? { publishedAfter: q.updatedAfter } : {}),
   });
-  const more = entries.length === q.limit;
+  const entries = q.until === undefined ? read : read.filter((e) => e.seq <= q.until!);
+  const more = read.length === q.limit && entries.length === read.length;
   const lastSeq = entries[entries.length - 1]?.seq ?? q.since;
-  const next = more ? lastSeq : Math.max(q.since, end, lastSeq);
+  const next = more ? lastSeq : Math.max(q.since, Math.min(end, q.until ?? end), lastSeq);
   // One item per indicator: its latest entry in this page.
   const byIndicator = new Map<string, (typeof entries)[number]>();
   for (const e of entries) {
     byIndicator.delete(e.indicatorId);
     byIndicator.set(e.indicatorId, e);
   }
-  const views = await publishedViews(store, viewer, [...byIndicator.keys()]);
+  const views = await publishedViews(store, viewer, [...byIndicator.keys()], q.viewClasses);
   const tombstones = await retractionTombstones(store, [...byIndicator.values()].filter((e) => e.action === 'retract' && !views.has(e.indicatorId)));
   const items: FeedItem[] = [];
   for (const e of byIndicator.values()) {

@@ -8,10 +8,13 @@ import { MISP_MOUNT, createMispRouter } from './misp/index.ts';
 import { PUBLIC_MOUNT, createPublicFeedRouter } from './public/index.ts';
 import { stixFormatter, type ExchangeInfo } from './stix/index.ts';
 import { TAXII_MOUNT, createTaxiiRouter } from './taxii/index.ts';
+import { DIGEST_FILES_MOUNT, createDigestFilesRouter, type DigestFilesDeps } from './digests/files-route.ts';
 
 export interface SharingHttpDeps extends Omit<ApiDeps, 'formatters' | 'limits'> {
   readonly limits: ApiLimits;
   readonly exchange: ExchangeInfo;
+  /** The digests' authenticated files link (/digests/files), when the composition root serves it. */
+  readonly digests?: Pick<DigestFilesDeps, 'channels' | 'sealKey'> & { readonly baseUrl: string };
 }
 
 export function sharingRouters(deps: SharingHttpDeps): readonly { readonly path: string; readonly router: Router }[] {
@@ -23,5 +26,8 @@ export function sharingRouters(deps: SharingHttpDeps): readonly { readonly path:
     { path: API_MOUNT, router: createApiRouter({ ...deps, formatters: [stixFormatter(deps)] }) },
     { path: TAXII_MOUNT, router: createTaxiiRouter({ ...deps, limits: { ...deps.limits, rateLimit } }) },
     { path: PUBLIC_MOUNT, router: createPublicFeedRouter(deps) },
+    ...(deps.digests
+      ? [{ path: DIGEST_FILES_MOUNT, router: createDigestFilesRouter({ ...deps, ...deps.digests, rateLimit, exchange: { ...deps.exchange, baseUrl: deps.digests.baseUrl } }) }]
+      : []),
   ];
 }

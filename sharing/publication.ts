@@ -7,11 +7,14 @@ import type { IndicatorWithSources, NewPublication, Store } from '../core/store/
 import type { IndicatorSource, PublicationEntry, Submission, SubmissionStatus } from '../core/types.ts';
 import { decide, pairKey, publishEntry, retractEntry, type WithheldReason } from './publication-plan.ts';
 import { isWider } from './class-order.ts';
+import { emitSubmissionEvent, type SubmissionEventSink } from '../core/submission-events.ts';
 
 export interface PublicationDeps {
   readonly store: Store;
   readonly audit: AuditAppender;
   readonly clock: Clock;
+  /** Told after a publish or reject is durable (submitter notifications); never awaited. */
+  readonly events?: SubmissionEventSink | undefined;
 }
 
 export interface PublicationResult {
@@ -106,6 +109,7 @@ export async function publishSubmission(deps: PublicationDeps, submissionId: str
       withheld,
     },
   });
+  emitSubmissionEvent(deps.events, { kind: 'published', submissionId: sub.id, at: now, statusBefore: sub.status, appended: appended.length });
   return { submissionId: sub.id, status: updated?.status ?? 'published', appended, published, withheld };
 }
 
@@ -138,6 +142,7 @@ export async function rejectSubmission(deps: PublicationDeps, submissionId: stri
       appended: appended.map((e) => ({ seq: e.seq, action: e.action, indicatorId: e.indicatorId, class: e.class })),
     },
   });
+  emitSubmissionEvent(deps.events, { kind: 'rejected', submissionId: sub.id, at: now, statusBefore: sub.status, reason });
   return { submissionId: sub.id, status: 'rejected', appended, published: 0, withheld: [] };
 }
 

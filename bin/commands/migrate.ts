@@ -11,6 +11,7 @@ import { loadOrCreateSecrets, secretsPath } from '../../core/secrets.ts';
 import { copyStore, verifyStoreCopy } from '../../core/store/copy-store.ts';
 import { createMongoImporter } from '../../core/store/mongo-import.ts';
 import { connectMongo, openMongoStore } from '../../core/store/mongo-store.ts';
+import type { Store } from '../../core/store/port.ts';
 import { openSqliteStore } from '../../core/store/sqlite-store.ts';
 import { copyVault, verifyVaultCopy } from '../../quarantine/copy-vault.ts';
 import { createFsBackend } from '../../quarantine/fs-backend.ts';
@@ -35,6 +36,18 @@ function sourceDir(from: string): string {
 function progressBar(enabled: boolean, label: string): SingleBar | null {
   if (!enabled || !process.stderr.isTTY) return null;
   return new SingleBar({ format: `${label.padEnd(13)} [{bar}] {value}/{total}`, stream: process.stderr }, Presets.shades_classic);
+}
+
+/**
+ * Digest run leases are copied as they are: one held now (a run under way or interrupted) ends at
+ * its leaseUntil, and the next run resumes the same pending range (same Message-ID), as after a
+ * crash. Says so when there is one, since the exchange should be stopped while migrating.
+ */
+async function leaseNote(source: Store): Promise<string | null> {
+  const held = (await source.listDigestSubscriptions()).filter((s) => s.leaseOwner !== null);
+  if (held.length === 0) return null;
+  const until = held.map((s) => s.leaseUntil ?? '').sort().at(-1);
+  return `note: ${held.length} digest run lease(s) held in the source, copied as they are: they end by ${until}, then the next run resumes their pending range`;
 }
 
 async function countIds(ids: AsyncIterable<string>): Promise<number> {
@@ -73,6 +86,8 @@ export function registerMigrate(program: Command): void {
         });
         storeBar?.stop();
         out(`store: ${records} records copied (upserted) to ${conn.db.databaseName}`);
+        const note = await leaseNote(source);
+        if (note) out(note);
 
         const blobTotal = await countIds(sourceBlobs.ids());
         const vaultBar = progressBar(opts.progress, 'vault');

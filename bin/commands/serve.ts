@@ -11,7 +11,8 @@ import { startSmtpServer } from '../../ingest/smtp-server.ts';
 import { sendReceipt } from '../../ingest/receipt.ts';
 import { sharingRouters } from '../../sharing/http.ts';
 import { startAnalysisWorker } from './worker.ts';
-import { CONSOLE_PATH, createConsoleRouter } from '../../web/console/index.ts';
+import { digestFilesSettings, startDigests } from './digest.ts';
+import { CONSOLE_PATH, createConsoleRouter, createDrillAckRouter, DRILL_ACK_PATH } from '../../web/console/index.ts';
 
 export const ROLES = ['smtp', 'web', 'api', 'worker'] as const;
 export type ServeRole = (typeof ROLES)[number];
@@ -37,8 +38,14 @@ function closeHttp(server: Server): Promise<void> {
 
 async function startHttp(ctx: AppContext, roles: ReadonlySet<ServeRole>): Promise<Running & { url: string }> {
   // REST API (JSON, CSV, STIX 2.1), MISP feed, TAXII 2.1 and the public WHITE feed.
-  const api = roles.has('api') ? sharingRouters({ ...ctx, limits: ctx.config.api, exchange: { name: ctx.config.exchange.name } }) : [];
-  const web = roles.has('web') ? [{ path: CONSOLE_PATH, router: createConsoleRouter({ ...ctx, outboxDir: outboxDir(ctx.config.dataDir) }) }] : [];
+  const api = roles.has('api') ? sharingRouters({ ...ctx, limits: ctx.config.api, exchange: { name: ctx.config.exchange.name }, digests: digestFilesSettings(ctx) }) : [];
+  const web = roles.has('web')
+    ? [
+        { path: CONSOLE_PATH, router: createConsoleRouter({ ...ctx, outboxDir: outboxDir(ctx.config.dataDir) }) },
+        // Drill acknowledgement links: public (no login, no console network allow-list).
+        { path: DRILL_ACK_PATH, router: createDrillAckRouter(ctx) },
+      ]
+    : [];
   const app = createHttpApp({
     log: ctx.log,
     registry: ctx.metrics.registry,
@@ -114,6 +121,11 @@ export function registerServe(program: Command): void {
         running.push({ name: 'worker', close: () => worker.close() });
         wakeWorker = () => worker.wake();
         out(`WORKER ${worker.workerId}  (analysis jobs; clamd ${ctx.config.clamd.socket || ctx.config.clamd.host ? 'configured' : 'not configured'})`);
+      }
+      if (roles.has('worker') && ctx.config.digests.enabled) {
+        const digests = startDigests(ctx);
+        running.push({ name: 'digests', close: () => digests.close() });
+        out(`DIGEST every ${ctx.config.digests.pollSeconds}s  (schedules in ${ctx.config.policiesDir}/digests)`);
       }
       if (boot) {
         out(`Bootstrap secretariat account created — user "${boot.name}", one-time password: ${boot.password}`);

@@ -44,6 +44,7 @@ export async function startAnalysisWorker(ctx: AppContext, options: { readonly w
     workerId: options.workerId ?? `${os.hostname()}:${process.pid}:${ctx.newId('wrk')}`,
     analyse: (submission, opts) => analyseSubmission(deps, submission, opts),
     metrics: ctx.metrics,
+    events: ctx.events,
   });
   let closed: Promise<void> | null = null;
   return {

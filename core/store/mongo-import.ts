@@ -1,13 +1,16 @@
-// Writes records exactly as they are (ids, seqs, timestamps, job states, tombstones) into a MongoDB
-// store, in the documents the adapter itself writes: the target of `c4tap migrate`. Every write
-// is an upsert by `_id` (replace), so importing the same records again changes nothing and an
-// interrupted migration resumes by running again. Records are buffered and written in bulk.
+// Writes records exactly as they are (ids, seqs, timestamps, job states, tombstones, digest cursors
+// and leases, drill acknowledgements) into a MongoDB store, in the documents the adapter itself
+// writes: the target of `c4tap migrate`. Every write is an upsert by `_id` (replace), so importing
+// the same records again changes nothing and an interrupted migration resumes by running again.
+// Records are buffered and written in bulk.
 import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
 import type { IndicatorType } from '../types.ts';
 import { auditToDoc, AUDIT_HEAD_ID } from './mongo-audit.ts';
 import { featureToDoc } from './mongo-clusters.ts';
 import { factorToDoc } from './mongo-console.ts';
+import { deliveryToDoc, subscriptionToDoc } from './mongo-digests.ts';
 import { organisationToDoc, principalToDoc, tokenToDoc } from './mongo-directory.ts';
+import { drillToDoc, noticeToDoc } from './mongo-drills.ts';
 import { indicatorToDoc, sourceToDoc, type IndicatorDoc } from './mongo-indicators.ts';
 import { jobToDoc } from './mongo-jobs.ts';
 import { publicationToDoc } from './mongo-publications.ts';
@@ -99,6 +102,16 @@ export function createMongoImporter(db: Db): MongoImporter {
         case 'sighting':
           // The port does not read idempotency keys back: a migrated sighting keeps its id, not its key.
           return buffer(COLLECTIONS.sightings, sightingToDoc(r.value, null));
+        case 'digest-subscription':
+          // Cursor, pending range, run lease and sealed zip password as they are: a lease held at
+          // migration time ends at its leaseUntil and the next run resumes the same pending range.
+          return buffer(COLLECTIONS.digestSubscriptions, subscriptionToDoc(r.value));
+        case 'digest-delivery':
+          return buffer(COLLECTIONS.digestDeliveries, deliveryToDoc(r.value));
+        case 'drill':
+          return buffer(COLLECTIONS.drills, drillToDoc(r.value));
+        case 'drill-notice':
+          return buffer(COLLECTIONS.drillNotices, noticeToDoc(r.value));
         case 'audit':
           return buffer(COLLECTIONS.audit, auditToDoc(r.value));
         case 'audit-head':

@@ -26,6 +26,10 @@ export const COLLECTIONS = {
   clusterFeatures: 'cluster_features',
   sessions: 'console_sessions',
   secondFactors: 'second_factors',
+  drills: 'drills',
+  drillNotices: 'drill_notices',
+  digestSubscriptions: 'digest_subscriptions',
+  digestDeliveries: 'digest_deliveries',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -78,6 +82,16 @@ export const INDEXES: Readonly<Partial<Record<CollectionName, readonly IndexSpec
   console_sessions: [
     { name: 'principal', key: { principalId: 1 } },
     { name: 'seen', key: { lastSeenAt: 1 } },
+  ],
+  digest_subscriptions: [
+    { name: 'principal_schedule_unique', key: { principalId: 1, schedule: 1 }, unique: true },
+    { name: 'order', key: { createdAt: 1, _id: 1 } },
+  ],
+  digest_deliveries: [{ name: 'subscription', key: { subscriptionId: 1, toSeq: -1 } }],
+  drills: [{ name: 'newest', key: { startedAt: -1, _id: -1 } }],
+  drill_notices: [
+    { name: 'token_unique', key: { tokenHash: 1 }, unique: true },
+    { name: 'drill', key: { drillId: 1, orgName: 1, contactName: 1, address: 1 } },
   ],
 };
 

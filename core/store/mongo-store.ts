@@ -19,7 +19,9 @@ import { connectMongo, guardedStore, type MongoConnectOptions, type MongoConnect
 import { ensureAuditHead, mongoAudit } from './mongo-audit.ts';
 import { mongoClusters } from './mongo-clusters.ts';
 import { mongoConsole } from './mongo-console.ts';
+import { mongoDigests } from './mongo-digests.ts';
 import { mongoDirectory } from './mongo-directory.ts';
+import { mongoDrills } from './mongo-drills.ts';
 import { mongoExport } from './mongo-export.ts';
 import { mongoIndicatorReads, mongoIndicators } from './mongo-indicators.ts';
 import { mongoJobQueries, mongoJobs } from './mongo-jobs.ts';
@@ -31,21 +33,27 @@ import { mongoSubmissions } from './mongo-submissions.ts';
 
 export { connectMongo, type MongoConnectOptions, type MongoConnection } from './mongo-db.ts';
 
+/** The collection each count of StoreCounts is taken from. */
+const COUNTED: Readonly<Record<keyof StoreCounts, string>> = {
+  organisations: COLLECTIONS.organisations,
+  principals: COLLECTIONS.principals,
+  submissions: COLLECTIONS.submissions,
+  samples: COLLECTIONS.samples,
+  indicators: COLLECTIONS.indicators,
+  indicatorSources: COLLECTIONS.sources,
+  publications: COLLECTIONS.publications,
+  jobs: COLLECTIONS.jobs,
+  auditEvents: COLLECTIONS.audit,
+  drills: COLLECTIONS.drills,
+  drillNotices: COLLECTIONS.drillNotices,
+  digestSubscriptions: COLLECTIONS.digestSubscriptions,
+  digestDeliveries: COLLECTIONS.digestDeliveries,
+};
+
 function mongoCounts(db: Db): () => Promise<StoreCounts> {
-  const count = (name: string) => db.collection(name).countDocuments({});
   return async () => {
-    const [organisations, principals, submissions, samples, indicators, indicatorSources, publications, jobs, auditEvents] = await Promise.all([
-      count(COLLECTIONS.organisations),
-      count(COLLECTIONS.principals),
-      count(COLLECTIONS.submissions),
-      count(COLLECTIONS.samples),
-      count(COLLECTIONS.indicators),
-      count(COLLECTIONS.sources),
-      count(COLLECTIONS.publications),
-      count(COLLECTIONS.jobs),
-      count(COLLECTIONS.audit),
-    ]);
-    return { organisations, principals, submissions, samples, indicators, indicatorSources, publications, jobs, auditEvents };
+    const counts = await Promise.all(Object.entries(COUNTED).map(async ([key, name]) => [key, await db.collection(name).countDocuments({})] as const));
+    return Object.fromEntries(counts) as unknown as StoreCounts;
   };
 }
 
@@ -82,6 +90,8 @@ export async function openMongoStore(target: MongoConnection | MongoConnectOptio
       ...mongoClusters(db),
       ...mongoConsole(db),
       ...mongoExport(db),
+      ...mongoDrills(db),
+      ...mongoDigests(db),
       counts: mongoCounts(db),
     },
     async () => {

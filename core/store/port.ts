@@ -19,6 +19,7 @@ import type {
   InfoKind,
   Job,
   JobType,
+  Language,
   Organisation,
   Principal,
   PublicationAction,
@@ -214,6 +215,10 @@ export interface StoreCounts {
   readonly publications: number;
   readonly jobs: number;
   readonly auditEvents: number;
+  readonly drills: number;
+  readonly drillNotices: number;
+  readonly digestSubscriptions: number;
+  readonly digestDeliveries: number;
 }
 
 // Console (the analyst web app): server-side sessions, the second factor's state, submission search.
@@ -259,6 +264,139 @@ export interface SubmissionSearch extends SubmissionFilter {
   readonly indicators?: readonly { readonly types: readonly IndicatorType[]; readonly contains: string }[];
   /** newest (default): receivedAt desc, id desc; oldest: the reverse. Cursors carry over only within one order. */
   readonly order?: 'newest' | 'oldest';
+}
+
+// Drills (情報連絡訓練): a test notice to every point of contact, acknowledged by reply or link.
+
+export type DrillAckVia = 'reply' | 'link';
+
+export interface Drill {
+  readonly id: string;
+  readonly title: string;
+  /** Principal id, or `cli:<user>`. */
+  readonly startedBy: string;
+  readonly startedAt: string;
+}
+
+export interface DrillNotice {
+  readonly id: string;
+  readonly drillId: string;
+  readonly orgId: string;
+  /** The organisation's name and language when the drill started (the report shows what was sent). */
+  readonly orgName: string;
+  readonly language: Language;
+  readonly contactName: string;
+  /** The contact's e-mail address; '' when the contact has none (the notice cannot be sent). */
+  readonly address: string;
+  /** Keyed hash of the acknowledgement token (core/drills.ts); the token itself is never stored. */
+  readonly tokenHash: string;
+  readonly sentAt: string | null;
+  /** First acknowledgement; later ones change nothing. */
+  readonly ackAt: string | null;
+  readonly ackVia: DrillAckVia | null;
+  /** Why the notice was not sent (last attempt), or null. */
+  readonly lastError: string | null;
+}
+
+/** A notice as created with its drill: not sent, not acknowledged. */
+export type NewDrillNotice = Omit<DrillNotice, 'drillId' | 'sentAt' | 'ackAt' | 'ackVia'>;
+
+export type DrillSendOutcome = { readonly sentAt: string } | { readonly error: string };
+
+export interface DrillAck {
+  readonly notice: DrillNotice;
+  /** false when the notice had been acknowledged before (its first time and way are kept). */
+  readonly first: boolean;
+}
+
+// Digests (sharing/digests): a reader's subscription, its cursor on the publication log and the
+// messages delivered. The cursor moves only after the relay accepted a message.
+
+export type DigestAttachmentMode = 'zip' | 'link' | 'none';
+
+/** What the subscriber chose; changeable after subscribing. */
+export interface DigestSubscriptionSettings {
+  readonly attachments: DigestAttachmentMode;
+  /** Password of the attachments' zip, sealed with the secrets key (core/sealed-text.ts), or null. */
+  readonly zipPasswordSealed: string | null;
+  /** PEM certificate that AMBER digests are S/MIME-encrypted to, or null. */
+  readonly smimeCertificate: string | null;
+  /** A participant opted in to AMBER-and-wider digests (sent only as the channel policy allows). */
+  readonly amber: boolean;
+  readonly disabled: boolean;
+}
+
+export interface NewDigestSubscription extends DigestSubscriptionSettings {
+  readonly id: string;
+  /** The reader receiving it: its e-mail and language, its organisation's tier. */
+  readonly principalId: string;
+  /** Name of a schedule in policies/digests/schedules.json. */
+  readonly schedule: string;
+  /** Entries with a seq greater than this are delivered. */
+  readonly cursorSeq: number;
+  readonly createdAt: string;
+}
+
+export interface DigestSubscription extends NewDigestSubscription {
+  /** Last publication seq delivered: entries up to it were sent (or had nothing for this reader). */
+  readonly cursorSeq: number;
+  /**
+   * End of the range of the message being delivered, fixed before it is sent so that a resend
+   * after a crash covers the same range (same Message-ID); null when no message is under way.
+   */
+  readonly pendingToSeq: number | null;
+  /** The schedule slot (ISO time) last handled, or null. */
+  readonly lastSlotAt: string | null;
+  readonly leaseOwner: string | null;
+  /** End of the run lease; after a failed run, the time before which it is not retried. */
+  readonly leaseUntil: string | null;
+  /** Error code of the last failed run; null after a run that succeeded. */
+  readonly lastError: string | null;
+  readonly updatedAt: string;
+}
+
+export type DigestSubscriptionPatch = Partial<DigestSubscriptionSettings>;
+
+export interface DigestSubscriptionFilter {
+  readonly principalId?: string;
+  readonly schedule?: string;
+}
+
+/** One message the relay accepted: publication entries with fromSeq < seq <= toSeq. */
+export interface DigestDelivery {
+  /** Deterministic per (subscription, fromSeq, toSeq): a resend of the same range has the same id. */
+  readonly id: string;
+  readonly subscriptionId: string;
+  /** The cursor before the message (exclusive). */
+  readonly fromSeq: number;
+  /** The cursor after it (inclusive). */
+  readonly toSeq: number;
+  readonly messageId: string;
+  readonly sentAt: string;
+  /** `relay` or the outbox file. */
+  readonly via: string;
+}
+
+export interface DigestClaim {
+  readonly subscriptionId: string;
+  readonly owner: string;
+  readonly now: string;
+  readonly leaseUntil: string;
+  /** The publication log's end read at the start of the run: the pending range ends here unless one is pending already. */
+  readonly logEnd: number;
+}
+
+export interface DigestRelease {
+  readonly subscriptionId: string;
+  readonly owner: string;
+  readonly now: string;
+  /** The schedule slot handled (success or nothing new); omitted after a failure, so it is retried. */
+  readonly slotAt?: string;
+  /** Not claimable again before this time (after a failure), or null. */
+  readonly retryAt: string | null;
+  /** Forget the pending range (nothing in it for this reader). */
+  readonly clearPending: boolean;
+  readonly error: string | null;
 }
 
 export interface Store {
@@ -338,6 +476,10 @@ export interface Store {
   listIndicators(afterId: string | null, limit: number): Promise<readonly Indicator[]>;
   /** The clustering features recorded for one submission, by type and value. */
   listClusterFeatures(submissionId: string): Promise<readonly SubmissionFeature[]>;
+  /** Drills in id order after `afterId` (null: from the first); their notices come from listDrillNotices. */
+  listDrillsAfter(afterId: string | null, limit: number): Promise<readonly Drill[]>;
+  /** The deliveries of every subscription in id order after `afterId` (null: from the first). */
+  listDigestDeliveriesAfter(afterId: string | null, limit: number): Promise<readonly DigestDelivery[]>;
 
   // Clustering features (analysis/correlate: mass mailing vs targeted)
   /** Replaces the clustering features of a submission (idempotent). */
@@ -386,6 +528,45 @@ export interface Store {
   acceptTotpStep(principalId: string, step: number, now: string): Promise<boolean>;
   searchSubmissions(search: SubmissionSearch, page: PageRequest): Promise<Page<Submission>>;
   countSubmissionSearch(search: Omit<SubmissionSearch, 'status' | 'order'>): Promise<Readonly<Record<SubmissionStatus, number>>>;
+
+  // Drills (情報連絡訓練)
+  /** Creates the drill with its notices; notice ids and token hashes are unique (CONFLICT otherwise). */
+  createDrill(drill: Drill, notices: readonly NewDrillNotice[]): Promise<Drill>;
+  getDrill(id: string): Promise<Drill | null>;
+  /** Newest first (startedAt desc, id desc). */
+  listDrills(limit: number): Promise<readonly Drill[]>;
+  /** The drill's notices ordered by organisation name, contact name, address, id. */
+  listDrillNotices(drillId: string): Promise<readonly DrillNotice[]>;
+  getDrillNoticeByTokenHash(tokenHash: string): Promise<DrillNotice | null>;
+  /** Records one send attempt: sentAt (clearing lastError) or the error. Null for an unknown notice. */
+  markDrillNoticeSent(noticeId: string, outcome: DrillSendOutcome): Promise<DrillNotice | null>;
+  /** Records the acknowledgement once: a later one keeps the first time and way. Null for an unknown hash. */
+  acknowledgeDrillNotice(tokenHash: string, at: string, via: DrillAckVia): Promise<DrillAck | null>;
+
+  // Digests (sharing/digests)
+  /** CONFLICT when the principal already has a subscription on this schedule. */
+  createDigestSubscription(sub: NewDigestSubscription): Promise<DigestSubscription>;
+  getDigestSubscription(id: string): Promise<DigestSubscription | null>;
+  /** Subscriptions (disabled ones too) in createdAt, id order. */
+  listDigestSubscriptions(filter?: DigestSubscriptionFilter): Promise<readonly DigestSubscription[]>;
+  updateDigestSubscription(id: string, patch: DigestSubscriptionPatch, now: string): Promise<DigestSubscription | null>;
+  /**
+   * Takes the run lease of an enabled subscription whose lease is free or ended, and fixes the
+   * pending range: kept when one is pending, else ending at `logEnd` when that is past the cursor.
+   * Null when disabled, unknown or leased to another run.
+   */
+  claimDigestRun(claim: DigestClaim): Promise<DigestSubscription | null>;
+  /**
+   * Records the delivery (idempotent by id: the first record stays) and, only when the cursor is at
+   * its fromSeq, moves the cursor to its toSeq and clears the pending range (compare-and-set).
+   * `advanced` says whether the cursor moved. A retry after a crash completes what is missing.
+   */
+  recordDigestDelivery(delivery: DigestDelivery): Promise<{ readonly advanced: boolean }>;
+  /** Ends the run lease held by `owner`; false when another run holds it. */
+  releaseDigestRun(release: DigestRelease): Promise<boolean>;
+  getDigestDelivery(id: string): Promise<DigestDelivery | null>;
+  /** The subscription's deliveries, newest (highest toSeq) first. */
+  listDigestDeliveries(subscriptionId: string, limit: number): Promise<readonly DigestDelivery[]>;
 
   counts(): Promise<StoreCounts>;
   close(): Promise<void>;

@@ -235,6 +235,76 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX cluster_features_value ON cluster_features(type, value, seen_at);
     `,
   },
+  {
+    version: 5,
+    description: 'digest subscriptions and deliveries',
+    sql: `
+      -- A reader's digest subscription; its cursor on the publication log lives on the row, so
+      -- moving it is one conditional UPDATE. zip_password_sealed is encrypted with the secrets key.
+      CREATE TABLE digest_subscriptions (
+        id                  TEXT PRIMARY KEY,
+        principal_id        TEXT NOT NULL REFERENCES principals(id),
+        schedule            TEXT NOT NULL,
+        attachments         TEXT NOT NULL,
+        zip_password_sealed TEXT,
+        smime_certificate   TEXT,
+        amber               INTEGER NOT NULL,
+        disabled            INTEGER NOT NULL,
+        cursor_seq          INTEGER NOT NULL,
+        pending_to_seq      INTEGER,
+        last_slot_at        TEXT,
+        lease_owner         TEXT,
+        lease_until         TEXT,
+        last_error          TEXT,
+        created_at          TEXT NOT NULL,
+        updated_at          TEXT NOT NULL,
+        UNIQUE (principal_id, schedule)
+      ) STRICT;
+
+      -- One row per message the relay accepted: entries with from_seq < seq <= to_seq.
+      CREATE TABLE digest_deliveries (
+        id              TEXT PRIMARY KEY,
+        subscription_id TEXT NOT NULL REFERENCES digest_subscriptions(id),
+        from_seq        INTEGER NOT NULL,
+        to_seq          INTEGER NOT NULL,
+        message_id      TEXT NOT NULL,
+        sent_at         TEXT NOT NULL,
+        via             TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX digest_deliveries_subscription ON digest_deliveries(subscription_id, to_seq);
+    `,
+  },
+  {
+    version: 6,
+    description: 'drills (情報連絡訓練)',
+    sql: `
+      CREATE TABLE drills (
+        id         TEXT PRIMARY KEY,
+        title      TEXT NOT NULL,
+        started_by TEXT NOT NULL,  -- principal id or cli:<user>
+        started_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX drills_started ON drills(started_at, id);
+
+      -- One notice per point of contact; org name and language as they were when it was sent.
+      -- token_hash: keyed hash of the acknowledgement token; the token itself is never stored.
+      CREATE TABLE drill_notices (
+        id           TEXT PRIMARY KEY,
+        drill_id     TEXT NOT NULL REFERENCES drills(id),
+        org_id       TEXT NOT NULL,
+        org_name     TEXT NOT NULL,
+        language     TEXT NOT NULL,
+        contact_name TEXT NOT NULL,
+        address      TEXT NOT NULL,
+        token_hash   TEXT NOT NULL UNIQUE,
+        sent_at      TEXT,
+        ack_at       TEXT,
+        ack_via      TEXT,
+        last_error   TEXT
+      ) STRICT;
+      CREATE INDEX drill_notices_drill ON drill_notices(drill_id);
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

@@ -6,7 +6,9 @@ import { asyncStore, openDatabase, type Db, type SqliteStoreOptions } from './sq
 import { sqliteAudit } from './sqlite-audit.ts';
 import { sqliteClusters } from './sqlite-clusters.ts';
 import { sqliteConsole } from './sqlite-console.ts';
+import { sqliteDigests } from './sqlite-digests.ts';
 import { sqliteDirectory } from './sqlite-directory.ts';
+import { sqliteDrills } from './sqlite-drills.ts';
 import { sqliteExport } from './sqlite-export.ts';
 import { sqliteIndicators } from './sqlite-indicators.ts';
 import { sqliteJobQueries, sqliteJobs } from './sqlite-jobs.ts';
@@ -27,7 +29,11 @@ function sqliteCounts(db: Db): () => StoreCounts {
            (SELECT COUNT(*) FROM indicator_sources) AS indicatorSources,
            (SELECT COUNT(*) FROM publications)      AS publications,
            (SELECT COUNT(*) FROM jobs)              AS jobs,
-           (SELECT COUNT(*) FROM audit_events)      AS auditEvents`);
+           (SELECT COUNT(*) FROM audit_events)      AS auditEvents,
+           (SELECT COUNT(*) FROM drills)            AS drills,
+           (SELECT COUNT(*) FROM drill_notices)     AS drillNotices,
+           (SELECT COUNT(*) FROM digest_subscriptions) AS digestSubscriptions,
+           (SELECT COUNT(*) FROM digest_deliveries) AS digestDeliveries`);
   return () => count.get()!;
 }
 
@@ -52,6 +58,8 @@ export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): St
     ...sqliteClusters(db),
     ...sqliteConsole(db),
     ...sqliteExport(db),
+    ...sqliteDrills(db),
+    ...sqliteDigests(db),
     counts: sqliteCounts(db),
   });
 }

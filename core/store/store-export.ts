@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit.ts';
 import type { ApiToken, AuditEvent, Indicator, IndicatorSource, Job, Organisation, Principal, PublicationEntry, Sample, Sighting, Submission, SubmissionFeature } from '../types.ts';
-import type { SecondFactor, Store } from './port.ts';
+import type { DigestDelivery, DigestSubscription, Drill, DrillNotice, SecondFactor, Store } from './port.ts';
 
 export type StoreRecord =
   | { readonly kind: 'organisation'; readonly value: Organisation }
@@ -19,6 +19,10 @@ export type StoreRecord =
   | { readonly kind: 'source'; readonly value: IndicatorSource }
   | { readonly kind: 'publication'; readonly value: PublicationEntry }
   | { readonly kind: 'sighting'; readonly value: Sighting }
+  | { readonly kind: 'digest-subscription'; readonly value: DigestSubscription }
+  | { readonly kind: 'digest-delivery'; readonly value: DigestDelivery }
+  | { readonly kind: 'drill'; readonly value: Drill }
+  | { readonly kind: 'drill-notice'; readonly value: DrillNotice }
   | { readonly kind: 'audit'; readonly value: AuditEvent }
   | { readonly kind: 'audit-head'; readonly value: { readonly seq: number; readonly hash: string } };
 
@@ -32,8 +36,10 @@ const JOB_TYPES = ['analyse'] as const;
 /**
  * Yields every record: the directory (with second factors), submissions newest first each followed
  * by its jobs, samples (with tombstones) and clustering features, then indicators in id order each
- * with its sources, the publication log in seq order, sightings, and the audit log with its head
- * record. Console sessions are not records to keep: users log in again.
+ * with its sources, the publication log in seq order, sightings, digest subscriptions (cursor,
+ * pending range and run lease as they are) in createdAt order and their deliveries in id order,
+ * drills in id order each followed by its notices, and the audit log with its head record.
+ * Console sessions are not records to keep: users log in again.
  */
 export async function* exportStore(store: Store): AsyncGenerator<StoreRecord> {
   for (const value of await store.listOrganisations()) yield { kind: 'organisation', value };
@@ -86,6 +92,13 @@ export async function* exportStore(store: Store): AsyncGenerator<StoreRecord> {
   }
   for (const value of [...sightings.values()].sort((a, b) => a.id - b.id)) yield { kind: 'sighting', value };
 
+  for (const value of await store.listDigestSubscriptions()) yield { kind: 'digest-subscription', value };
+  for await (const value of pagesById((after) => store.listDigestDeliveriesAfter(after, PAGE))) yield { kind: 'digest-delivery', value };
+  for await (const value of pagesById((after) => store.listDrillsAfter(after, PAGE))) {
+    yield { kind: 'drill', value };
+    for (const notice of await store.listDrillNotices(value.id)) yield { kind: 'drill-notice', value: notice };
+  }
+
   for (let after = 0; ; ) {
     const page = await store.listAudit(after, PAGE);
     if (page.length === 0) break;
@@ -94,6 +107,16 @@ export async function* exportStore(store: Store): AsyncGenerator<StoreRecord> {
   }
   const head = await store.auditHead();
   if (head) yield { kind: 'audit-head', value: head };
+}
+
+/** Every record of a list read in id order, page by page (`read` gives the page after an id). */
+async function* pagesById<T extends { readonly id: string }>(read: (afterId: string | null) => Promise<readonly T[]>): AsyncGenerator<T> {
+  for (let after: string | null = null; ; ) {
+    const page = await read(after);
+    if (page.length === 0) return;
+    yield* page;
+    after = page[page.length - 1]!.id;
+  }
 }
 
 /** How many records of each kind, and a SHA-256 over all of them (canonical JSON, in export order). */

@@ -3,6 +3,7 @@ import type { AuditAppender } from '../../core/audit.ts';
 import type { Clock } from '../../core/ids.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Store } from '../../core/store/port.ts';
+import type { SubmissionEventSink } from '../../core/submission-events.ts';
 import type { TokenSettings } from '../../core/tokens.ts';
 import type { FeedFormatter } from './formats.ts';
 
@@ -22,4 +23,6 @@ export interface ApiDeps {
   readonly limits: ApiLimits;
   /** Formatters besides JSON and CSV (the STIX 2.1 exporter plugs in here as `stix`). */
   readonly formatters?: readonly FeedFormatter[];
+  /** Told after approve/reject through the API (submitter notifications). */
+  readonly events?: SubmissionEventSink | undefined;
 }

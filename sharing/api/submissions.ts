@@ -40,7 +40,7 @@ export function submissionRoutes(router: Router, deps: ApiDeps): void {
   });
   const body = express.json({ limit: '16kb' });
   const rejectBody = z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() });
-  const pub = { store: deps.store, audit: deps.audit, clock: deps.clock };
+  const pub = { store: deps.store, audit: deps.audit, clock: deps.clock, events: deps.events };
 
   async function readable(viewer: Viewer, id: string): Promise<Submission> {
     const s = await deps.store.getSubmission(id);

@@ -7,7 +7,9 @@ import type { Store } from '../../core/store/port.ts';
 import { auditContract } from './store-audit.contract.ts';
 import { clusterContract } from './store-clusters.contract.ts';
 import { consoleContract } from './store-console.contract.ts';
+import { digestContract } from './store-digests.contract.ts';
 import { directoryContract } from './store-directory.contract.ts';
+import { drillContract } from './store-drills.contract.ts';
 import { exportContract } from './store-export.contract.ts';
 import { indicatorContract } from './store-indicators.contract.ts';
 import { jobContract } from './store-jobs.contract.ts';
@@ -55,7 +57,9 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
     auditContract(store);
     clusterContract(store);
     consoleContract(store);
+    digestContract(store);
     exportContract(store);
+    drillContract(store);
 
     it('counts every kind of record', async function () {
       const who = await seedSubmitter(store());
@@ -66,6 +70,14 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
       await store().upsertIndicators(s1, who.org.id, at(1), [{ type: 'url', value: 'https://evil.example/x', kind: 'network', class: 'AMBER' }]);
       await store().appendPublications([{ idempotencyKey: 'k', action: 'publish', indicatorId: 'i', submissionId: s1, kind: 'network', class: 'AMBER' }], at(2));
       await createAuditAppender(store(), () => new Date(at(3)), Buffer.alloc(32))({ actor: 'system', action: 'test' });
+      const contact = { orgId: who.org.id, orgName: who.org.name, language: 'ja' as const, address: 'soc@org1.example', lastError: null };
+      await store().createDrill({ id: 'd1', title: 'Drill', startedBy: 'cli:root', startedAt: at(4) }, [
+        { ...contact, id: 'n1', contactName: 'SOC', tokenHash: 'h1' },
+        { ...contact, id: 'n2', contactName: 'CSIRT', tokenHash: 'h2' },
+      ]);
+      const digest = { principalId: who.principal.id, attachments: 'none', zipPasswordSealed: null, smimeCertificate: null, amber: false, disabled: false, cursorSeq: 0, createdAt: at(5) } as const;
+      await store().createDigestSubscription({ ...digest, id: 'ds1', schedule: 'daily' });
+      await store().recordDigestDelivery({ id: 'dd1', subscriptionId: 'ds1', fromSeq: 0, toSeq: 1, messageId: '<d@x>', sentAt: at(6), via: 'relay' });
       expect(await store().counts()).to.deep.equal({
         organisations: 1,
         principals: 2,
@@ -76,6 +88,10 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         publications: 1,
         jobs: 2,
         auditEvents: 1,
+        drills: 1,
+        drillNotices: 2,
+        digestSubscriptions: 1,
+        digestDeliveries: 1,
       });
     });
   });

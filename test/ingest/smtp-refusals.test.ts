@@ -45,7 +45,7 @@ describe('SMTP ingest: refusals', function () {
     await expectNothingStored(env.ctx.store, env.ctx.vault);
   });
 
-  it('answers 538 to AUTH before STARTTLS and 530 to MAIL without AUTH', async () => {
+  it('answers 538 to AUTH before STARTTLS and 530 to the drop address without AUTH', async () => {
     await start();
     const run = await swaks({ port: env.port, from: SENDER, to: DROP, dataFile: file, auth: auth() });
     expect(run.replies, run.transcript).to.include('538 Error: Must issue a STARTTLS command first');
@@ -53,7 +53,11 @@ describe('SMTP ingest: refusals', function () {
     const talk = await SmtpTalk.connect(env.port);
     await talk.read();
     await talk.command('EHLO client.example');
-    expect((await talk.command(`MAIL FROM:<${SENDER}>`))?.code).to.equal(530);
+    // MAIL FROM is taken without AUTH (drill replies need it); every report recipient is refused.
+    expect((await talk.command(`MAIL FROM:<${SENDER}>`))?.code).to.equal(250);
+    expect((await talk.command(`RCPT TO:<${DROP}>`))?.code).to.equal(530);
+    expect((await talk.command('RCPT TO:<amber@c4tap.example>'))?.code).to.equal(530);
+    expect((await talk.command('DATA'))?.code).to.equal(503);
     talk.destroy();
     await expectNothingStored(env.ctx.store, env.ctx.vault);
   });

@@ -23,8 +23,12 @@ describe('SMTP ingest: STARTTLS command injection', function () {
     // The first reply inside TLS answers our EHLO: nothing injected was answered.
     const ehlo = await talk.command('EHLO client.example');
     expect(ehlo?.lines[0]).to.match(/^250-localhost /);
-    // The injected AUTH did not log us in, and the injected MAIL FROM opened no transaction.
+    // The injected MAIL FROM opened no transaction, and the injected AUTH did not log us in (without
+    // AUTH a transaction may open, for drill replies only, but the drop address is refused).
+    expect((await talk.command(`RCPT TO:<${DROP}>`))?.code).to.equal(503);
+    expect((await talk.command('MAIL FROM:<ceo@rail.example>'))?.code).to.equal(250);
     expect((await talk.command(`RCPT TO:<${DROP}>`))?.code).to.equal(530);
+    expect((await talk.command('RSET'))?.code).to.equal(250);
     expect((await talk.authPlain(env.submitter.principal.name, env.submitter.secret))?.code).to.equal(235);
     expect((await talk.command(`RCPT TO:<${DROP}>`))?.code).to.equal(503);
     talk.destroy();

@@ -5,6 +5,8 @@ import type { AuditAppender } from '../../core/audit.ts';
 import type { Config } from '../../core/config.ts';
 import type { Clock, IdGenerator } from '../../core/ids.ts';
 import type { Logger } from '../../core/logger.ts';
+import type { Mailer } from '../../core/mailer.ts';
+import type { SubmissionEventSink } from '../../core/submission-events.ts';
 import type { Secrets } from '../../core/secrets.ts';
 import type { ConsoleSession, Store } from '../../core/store/port.ts';
 import type { Language, Organisation, Principal } from '../../core/types.ts';
@@ -26,6 +28,10 @@ export interface ConsoleDeps {
   readonly secrets: Pick<Secrets, 'sessionSecret' | 'totpKey' | 'jwtSecret'>;
   /** The mailer's outbox folder, shown to the secretariat (embedded default). */
   readonly outboxDir?: string;
+  /** Outbound mail (drill notices). */
+  readonly mailer: Mailer;
+  /** Told when an analyst publishes or rejects (submitter notifications). */
+  readonly events?: SubmissionEventSink | undefined;
 }
 
 export interface SignedIn {

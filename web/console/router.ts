@@ -21,6 +21,7 @@ import { submissionRoutes } from './routes/submission-routes.ts';
 import { settingsRoutes } from './routes/settings-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
+import { drillRoutes } from './routes/drill-routes.ts';
 
 const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url));
 
@@ -125,6 +126,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   router.use(submissionRoutes(services));
   router.use(settingsRoutes(services));
   router.use(dashboardRoutes(services));
+  router.use('/admin/drills', drillRoutes(services));
   router.use('/admin', adminRoutes(services));
 
   router.use((_req, res) => {

@@ -1,4 +1,6 @@
 // English messages of the console. This catalogue defines the keys: ja.ts must have every one.
+import { EN_DRILLS } from './drills-en.ts';
+
 export const EN = {
   'footer.text': 'C⁴TAP analyst console — RED information: do not forward.',
   'nav.queue': 'Queue',
@@ -143,7 +145,7 @@ export const EN = {
   'sub.approve': 'Approve and publish',
   'sub.approveBlocked': 'Approval is blocked until the victim-name warning is acknowledged.',
   'sub.reject': 'Reject',
-  'sub.rejectReason': 'Reason',
+  'sub.rejectReason': 'Reason (mailed to the submitter)',
   'sub.classesLegend': 'Classes per kind (narrowing always; widening only up to the submitter’s consent)',
   'sub.ceiling': 'consent up to',
   'sub.applyClasses': 'Apply classes',
@@ -325,6 +327,7 @@ export const EN = {
   'admin.outboxTitle': 'Outbox',
   'admin.outboxNone': 'Outgoing mail goes to a relay: there is no outbox.',
   'admin.outboxEmpty': 'The outbox is empty.',
+  ...EN_DRILLS,
 } as const;
 
 export type MessageKey = keyof typeof EN;

@@ -1,5 +1,6 @@
 // 日本語のメッセージ。キーは en.ts と同じで、一つでも欠けるとコンパイルが通らない。
 import type { MessageKey } from './en.ts';
+import { JA_DRILLS } from './drills-ja.ts';
 
 export const JA: Readonly<Record<MessageKey, string>> = {
   'footer.text': 'C⁴TAP 分析コンソール — RED 情報：転送禁止',
@@ -145,7 +146,7 @@ export const JA: Readonly<Record<MessageKey, string>> = {
   'sub.approve': '承認して公開',
   'sub.approveBlocked': '被害者名の警告を確認するまで承認できません。',
   'sub.reject': '却下',
-  'sub.rejectReason': '理由',
+  'sub.rejectReason': '理由（報告者にメールで通知されます）',
   'sub.classesLegend': '種類ごとの区分（狭めることは常に可能、広げるのは提出者の同意の範囲まで）',
   'sub.ceiling': '同意の上限',
   'sub.applyClasses': '区分を適用',
@@ -327,4 +328,5 @@ export const JA: Readonly<Record<MessageKey, string>> = {
   'admin.outboxTitle': '送信箱',
   'admin.outboxNone': '送信メールはリレーに送られるため、送信箱はありません。',
   'admin.outboxEmpty': '送信箱は空です。',
+  ...JA_DRILLS,
 };

@@ -41,6 +41,7 @@ export function submissionRoutes({ deps }: ConsoleServices): Router {
     dropAddress: deps.config.exchange.dropAddress,
     hostname: deps.config.exchange.hostname,
     rules: loadSanitizationRules(deps.config.policiesDir),
+    events: deps.events,
   };
 
   async function show(req: Request, res: Response, status: number, notice: Parameters<typeof submissionPage>[2]): Promise<void> {

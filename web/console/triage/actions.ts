@@ -5,6 +5,7 @@
 import type { AuditAppender } from '../../../core/audit.ts';
 import { C4Error, isC4Error } from '../../../core/errors.ts';
 import type { Clock, IdGenerator } from '../../../core/ids.ts';
+import type { SubmissionEventSink } from '../../../core/submission-events.ts';
 import { CLASSES, KINDS, type InfoKind, type Principal, type SharingClass, type Submission } from '../../../core/types.ts';
 import { neverGuard } from '../../../analysis/sanitize/never.ts';
 import { narrowClasses } from '../../../sharing/class-policy.ts';
@@ -20,6 +21,8 @@ export interface TriageDeps extends SubmissionLoadDeps {
   readonly audit: AuditAppender;
   readonly clock: Clock;
   readonly newId: IdGenerator;
+  /** Told after approve/reject (submitter notifications). */
+  readonly events?: SubmissionEventSink | undefined;
 }
 
 export type ActionOutcome =
