@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { cronScheduleSchema } from '../core/cron-schedule.ts';
 import { C4Error } from '../core/errors.ts';
 import { CLASSES, type SharingClass } from '../core/types.ts';
 
@@ -15,6 +16,8 @@ export const retentionPolicySchema = z.strictObject({
   version: z.literal(1),
   /** Days to keep a blob, by the `sample` class of the submission that stored it. */
   sampleDays: z.record(z.enum(CLASSES), days),
+  /** When the worker role of `c4tap serve` runs retention by itself; absent: only `c4tap retention run`. */
+  run: cronScheduleSchema.optional(),
 });
 
 export type RetentionPolicy = Readonly<z.infer<typeof retentionPolicySchema>>;
@@ -33,7 +36,7 @@ export function loadRetentionPolicy(policiesDir: string): RetentionPolicy {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new C4Error('CONFIG_INVALID', `invalid retention policy ${file}:\n  ${problems.join('\n  ')}`, { file, problems });
   }
-  return Object.freeze({ ...parsed.data, sampleDays: Object.freeze(parsed.data.sampleDays) });
+  return Object.freeze({ ...parsed.data, sampleDays: Object.freeze(parsed.data.sampleDays), ...(parsed.data.run ? { run: Object.freeze(parsed.data.run) } : {}) });
 }
 
 /** When a reference stored at `storedAt` with this class expires. */

@@ -11,6 +11,8 @@ import { startSmtpServer } from '../../ingest/smtp-server.ts';
 import { sendReceipt } from '../../ingest/receipt.ts';
 import { sharingRouters } from '../../sharing/http.ts';
 import { startAnalysisWorker } from './worker.ts';
+import { loadRetentionPolicy } from '../../quarantine/retention-policy.ts';
+import { startRetentionSchedule } from '../../quarantine/retention-schedule.ts';
 import { digestFilesSettings, startDigests } from './digest.ts';
 import { CONSOLE_PATH, createConsoleRouter, createDrillAckRouter, DRILL_ACK_PATH } from '../../web/console/index.ts';
 
@@ -126,6 +128,15 @@ export function registerServe(program: Command): void {
         const digests = startDigests(ctx);
         running.push({ name: 'digests', close: () => digests.close() });
         out(`DIGEST every ${ctx.config.digests.pollSeconds}s  (schedules in ${ctx.config.policiesDir}/digests)`);
+      }
+      if (roles.has('worker')) {
+        const loadPolicy = () => loadRetentionPolicy(ctx.config.policiesDir);
+        const spec = loadPolicy().run;
+        if (spec) {
+          const retention = startRetentionSchedule({ ...ctx, loadPolicy }, spec);
+          running.push({ name: 'retention', close: () => retention.close() });
+          out(`RETENTION ${spec.cron} ${spec.timeZone}, next ${retention.next()?.toISOString() ?? 'never'}  (${ctx.config.policiesDir}/retention)`);
+        }
       }
       if (boot) {
         out(`Bootstrap secretariat account created — user "${boot.name}", one-time password: ${boot.password}`);

@@ -12,7 +12,8 @@ import type { SharingClass } from '../../core/types.ts';
 import { createFsBackend } from '../../quarantine/fs-backend.ts';
 import { hashBuffer } from '../../quarantine/hashes.ts';
 import { loadRetentionPolicy, type RetentionPolicy } from '../../quarantine/retention-policy.ts';
-import { planRetention, runRetention, type RetentionDeps } from '../../quarantine/retention.ts';
+import { planRetention, runRetention, type RetentionDeps, type RetentionResult } from '../../quarantine/retention.ts';
+import { startRetentionSchedule } from '../../quarantine/retention-schedule.ts';
 import { keepStored } from '../../quarantine/keep-stored.ts';
 import { createKeyring, createVault } from '../../quarantine/vault.ts';
 import type { Vault } from '../../quarantine/vault-port.ts';
@@ -90,6 +91,34 @@ describe('retention', () => {
   it('keeps the shipped policy valid, with RED kept shortest', () => {
     for (const cls of ['AMBER', 'YELLOW', 'GREEN', 'WHITE'] as const) {
       expect(policy.sampleDays[cls]).to.be.at.least(policy.sampleDays.RED);
+    }
+  });
+
+  it('runs by itself every night at 03:30 Japan time with the shipped policy', () => {
+    const schedule = startRetentionSchedule({ ...deps, loadPolicy: () => policy, log: createLogger({ level: 'silent' }) }, policy.run!);
+    try {
+      const next = schedule.next()!;
+      const tokyo = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit' }).format(next);
+      expect(tokyo).to.equal('03:30');
+      expect(next.getTime() - Date.now()).to.be.within(0, 24 * 3600 * 1000);
+    } finally {
+      void schedule.close();
+    }
+  });
+
+  it('purges expired samples at a slot of its schedule, audited as the system, without anyone running the command', async () => {
+    const { sha256 } = await submitSample(blob('expires unattended'), 'RED', policy.sampleDays.RED + 1);
+    let done!: (r: RetentionResult) => void;
+    const ran = new Promise<RetentionResult>((resolve) => (done = resolve));
+    const everySecond = { cron: '* * * * * *', timeZone: 'UTC' };
+    const schedule = startRetentionSchedule({ ...deps, loadPolicy: () => policy, log: createLogger({ level: 'silent' }), onRun: (r) => done(r) }, everySecond);
+    try {
+      const result = await ran;
+      expect(result.purged).to.deep.equal([sha256]);
+      expect(result.audit).to.include({ actor: 'system', action: 'retention.purged' });
+      expect(await vault.has(sha256)).to.equal(false);
+    } finally {
+      await schedule.close();
     }
   });
 
@@ -295,6 +324,12 @@ describe('retention policy file', () => {
     await write(JSON.stringify({ version: 1, sampleDays: { ...rest, RED: 0, BLUE: 5 } }));
     const err = await rejectsWith(Promise.resolve().then(() => loadRetentionPolicy(tmp.dir)), 'CONFIG_INVALID');
     expect(err.message).to.contain('sampleDays.RED').and.contain('sampleDays.WHITE').and.contain('BLUE');
+  });
+
+  it('refuses a run schedule that is not a cron pattern in a known time zone, naming it', async () => {
+    await write(JSON.stringify({ ...valid, run: { cron: 'at night', timeZone: 'Mars/Olympus' } }));
+    const err = await rejectsWith(Promise.resolve().then(() => loadRetentionPolicy(tmp.dir)), 'CONFIG_INVALID');
+    expect(err.message).to.contain('run.cron').and.contain('run.timeZone');
   });
 
   it('says which file is not JSON, or missing', async () => {
