@@ -1,7 +1,7 @@
 // `c4tap drill start|list|report`: communication drills (情報連絡訓練) from the command line.
 import type { Command } from 'commander';
 import { drillTokenKey } from '../../core/drills.ts';
-import { drillReport, drillReportCsv, drillReportRecords, startDrill } from '../../sharing/drills/index.ts';
+import { drillReport, drillReportCsv, drillReportRecords, resendDrill, startDrill } from '../../sharing/drills/index.ts';
 import type { AppContext } from '../context.ts';
 import { actorName, collect, fail, findOrg, printTable, withContext } from '../cli-support.ts';
 
@@ -24,6 +24,17 @@ export function registerDrill(program: Command): void {
         const started = await startDrill(drillDeps(ctx), { actor: actorName(), title: opts.title, orgIds });
         process.stdout.write(`started drill ${started.drill.id} "${started.drill.title}": ${started.notices} notice(s)\n`);
         const sent = await started.sending;
+        process.stdout.write(`sent ${sent.sent}, failed ${sent.failed}, without an e-mail address ${sent.withoutAddress}\n`);
+        if (sent.failed > 0) process.exitCode = 1;
+      }),
+    );
+  drill
+    .command('resend')
+    .description('send again, with new tokens, the notices of a drill that could not be sent')
+    .argument('<id>', 'drill id (see c4tap drill list)')
+    .action(
+      withContext(async (ctx, id: string) => {
+        const sent = await resendDrill(drillDeps(ctx), id, actorName());
         process.stdout.write(`sent ${sent.sent}, failed ${sent.failed}, without an e-mail address ${sent.withoutAddress}\n`);
         if (sent.failed > 0) process.exitCode = 1;
       }),

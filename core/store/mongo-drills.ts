@@ -52,6 +52,7 @@ type DrillMethods = Pick<
   | 'listDrillsAfter'
   | 'getDrillNoticeByTokenHash'
   | 'markDrillNoticeSent'
+  | 'reissueDrillNotice'
   | 'acknowledgeDrillNotice'
 >;
 
@@ -99,6 +100,10 @@ export function mongoDrills(db: Db): DrillMethods {
     async markDrillNoticeSent(noticeId, outcome) {
       const update = 'sentAt' in outcome ? { sentAt: outcome.sentAt, lastError: null } : { lastError: outcome.error };
       const d = await notices.findOneAndUpdate({ _id: noticeId }, { $set: update }, { returnDocument: 'after' });
+      return d ? docToNotice(d) : null;
+    },
+    async reissueDrillNotice(noticeId, tokenHash) {
+      const d = await notices.findOneAndUpdate({ _id: noticeId, sentAt: null, ackAt: null }, { $set: { tokenHash } }, { returnDocument: 'after' });
       return d ? docToNotice(d) : null;
     },
     async acknowledgeDrillNotice(tokenHash, at, via) {

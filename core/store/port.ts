@@ -540,6 +540,11 @@ export interface Store {
   getDrillNoticeByTokenHash(tokenHash: string): Promise<DrillNotice | null>;
   /** Records one send attempt: sentAt (clearing lastError) or the error. Null for an unknown notice. */
   markDrillNoticeSent(noticeId: string, outcome: DrillSendOutcome): Promise<DrillNotice | null>;
+  /**
+   * Gives a notice that was never sent nor acknowledged a new token hash (its old token never
+   * reached anyone), for sending it again. Null when the notice is unknown, was sent or acknowledged.
+   */
+  reissueDrillNotice(noticeId: string, tokenHash: string): Promise<DrillNotice | null>;
   /** Records the acknowledgement once: a later one keeps the first time and way. Null for an unknown hash. */
   acknowledgeDrillNotice(tokenHash: string, at: string, via: DrillAckVia): Promise<DrillAck | null>;
 

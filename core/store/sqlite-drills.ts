@@ -55,6 +55,7 @@ type DrillMethods =
   | 'listDrillsAfter'
   | 'getDrillNoticeByTokenHash'
   | 'markDrillNoticeSent'
+  | 'reissueDrillNotice'
   | 'acknowledgeDrillNotice';
 
 export function sqliteDrills(db: Db): Pick<SyncStore, DrillMethods> {
@@ -70,6 +71,7 @@ export function sqliteDrills(db: Db): Pick<SyncStore, DrillMethods> {
   const byId = db.prepare<[string], NoticeRow>('SELECT * FROM drill_notices WHERE id = ?');
   const sent = db.prepare<[string, string]>('UPDATE drill_notices SET sent_at = ?, last_error = NULL WHERE id = ?');
   const failed = db.prepare<[string, string]>('UPDATE drill_notices SET last_error = ? WHERE id = ?');
+  const reissue = db.prepare<[string, string]>('UPDATE drill_notices SET token_hash = ? WHERE id = ? AND sent_at IS NULL AND ack_at IS NULL');
   const ack = db.prepare<[string, string, string]>('UPDATE drill_notices SET ack_at = ?, ack_via = ? WHERE token_hash = ? AND ack_at IS NULL');
 
   return {
@@ -115,6 +117,11 @@ export function sqliteDrills(db: Db): Pick<SyncStore, DrillMethods> {
     markDrillNoticeSent(noticeId, outcome) {
       if ('sentAt' in outcome) sent.run(outcome.sentAt, noticeId);
       else failed.run(outcome.error, noticeId);
+      const r = byId.get(noticeId);
+      return r ? rowToNotice(r) : null;
+    },
+    reissueDrillNotice(noticeId, tokenHash) {
+      if (reissue.run(tokenHash, noticeId).changes !== 1) return null;
       const r = byId.get(noticeId);
       return r ? rowToNotice(r) : null;
     },

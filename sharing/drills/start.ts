@@ -2,7 +2,8 @@
 // created durably with the drill and audited before anything is sent; then each notice is mailed
 // with its own acknowledgement token, which lives only in memory and in the mail (the store keeps
 // its keyed hash). Sending runs after start returns, so the console can answer at once; every
-// outcome (sent time or error) is recorded per notice.
+// outcome (sent time or error) is recorded per notice. A notice that could not be sent gets a new
+// token and goes out again with `resendDrill` (its first token never reached anyone).
 import type { AuditAppender } from '../../core/audit.ts';
 import { drillReplyAddress, hashDrillToken, newDrillToken } from '../../core/drills.ts';
 import { C4Error } from '../../core/errors.ts';
@@ -54,12 +55,12 @@ export const NO_ADDRESS = 'no e-mail address';
 const MAX_TITLE = 200;
 
 interface Planned {
-  readonly notice: NewDrillNotice;
+  readonly notice: Pick<NewDrillNotice, 'id' | 'orgName' | 'contactName' | 'address' | 'language'>;
   readonly token: string;
 }
 
-function plan(deps: DrillDeps, orgs: readonly Organisation[]): Planned[] {
-  const out: Planned[] = [];
+function plan(deps: DrillDeps, orgs: readonly Organisation[]): (Planned & { readonly notice: NewDrillNotice })[] {
+  const out: (Planned & { readonly notice: NewDrillNotice })[] = [];
   for (const org of orgs) {
     for (const contact of org.contacts) {
       const address = contact.means.find((m) => m.kind === 'email')?.value.trim() ?? '';
@@ -110,6 +111,26 @@ export async function startDrill(deps: DrillDeps, input: StartDrillInput): Promi
   });
   deps.log.info({ event: 'drill.started', drillId: drill.id, notices: planned.length }, 'drill started');
   return { drill, notices: planned.length, sending: sendAll(deps, drill, planned, withoutAddress) };
+}
+
+/**
+ * Sends again the drill's notices that were never sent (the relay refused, or the process stopped
+ * before sending): each gets a new token first. Sent or acknowledged notices are left alone.
+ */
+export async function resendDrill(deps: DrillDeps, drillId: string, actor: string): Promise<SendSummary> {
+  const drill = await deps.store.getDrill(drillId);
+  if (!drill) throw new C4Error('NOT_FOUND', `no drill ${drillId}`);
+  const notices = await deps.store.listDrillNotices(drill.id);
+  const planned: Planned[] = [];
+  for (const n of notices) {
+    if (n.sentAt !== null || n.ackAt !== null || !n.address) continue;
+    const token = newDrillToken();
+    const reissued = await deps.store.reissueDrillNotice(n.id, hashDrillToken(deps.tokenKey, token));
+    if (reissued) planned.push({ notice: reissued, token });
+  }
+  const withoutAddress = notices.filter((n) => !n.address).length;
+  await deps.audit({ actor, action: 'drill.resent', target: drill.id, data: { notices: planned.length } });
+  return sendAll(deps, drill, planned, withoutAddress);
 }
 
 async function sendAll(deps: DrillDeps, drill: Drill, planned: readonly Planned[], withoutAddress: number): Promise<SendSummary> {

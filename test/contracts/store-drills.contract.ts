@@ -105,6 +105,20 @@ export function drillContract(store: StoreRef): void {
       expect(n2).to.include({ sentAt: null, lastError: null });
     });
 
+    it('gives an unsent notice a new token hash for sending it again, but never a sent or acknowledged one', async function () {
+      await store().createDrill(drill('d1'), [notice('n1'), notice('n2'), notice('n3')]);
+      await store().markDrillNoticeSent('n1', { error: 'relay refused: 550' });
+      await store().markDrillNoticeSent('n2', { sentAt: at(5) });
+      await store().acknowledgeDrillNotice('hash-n3', at(6), 'link');
+      expect(await store().reissueDrillNotice('n1', 'hash-n1-again')).to.include({ id: 'n1', tokenHash: 'hash-n1-again', sentAt: null });
+      expect(await store().getDrillNoticeByTokenHash('hash-n1')).to.equal(null);
+      expect(await store().getDrillNoticeByTokenHash('hash-n1-again')).to.include({ id: 'n1' });
+      expect(await store().reissueDrillNotice('n2', 'hash-n2-again')).to.equal(null);
+      expect(await store().reissueDrillNotice('n3', 'hash-n3-again')).to.equal(null);
+      expect(await store().reissueDrillNotice('unknown', 'hash-x')).to.equal(null);
+      expect(await store().getDrillNoticeByTokenHash('hash-n2')).to.include({ id: 'n2' });
+    });
+
     it('records the first acknowledgement and keeps its time and way when acknowledged again', async function () {
       await store().createDrill(drill('d1'), [notice('n1'), notice('n2')]);
       const first = await store().acknowledgeDrillNotice('hash-n1', at(120), 'reply');

@@ -9,7 +9,7 @@ import nodemailer from 'nodemailer';
 import { createMailer } from '../../core/mailer.ts';
 import { outboxDir } from '../../bin/context.ts';
 import type { Organisation } from '../../core/types.ts';
-import { drillReport, drillReportCsv, startDrill } from '../../sharing/drills/index.ts';
+import { drillReport, drillReportCsv, resendDrill, startDrill } from '../../sharing/drills/index.ts';
 import { startSmtpSink, type SinkMessage, type SmtpSink } from '../helpers/smtp-sink.ts';
 import { expectNothingStored } from '../ingest/helpers/stored.ts';
 import { swaks } from '../ingest/helpers/swaks.ts';
@@ -123,6 +123,26 @@ describe('drill round trip: notices by relay, acknowledgements by reply and by l
       expect(report.rows.map((r) => [r.contact, r.status])).to.deep.equal([['Aoki', 'missing'], ['Baba', 'not-sent']]);
       expect(report.rows[1]!.error).to.match(/550/);
       expect(refusing.messages.map((m) => m.to)).to.deep.equal([['aoki@gas.example']]);
+
+      // Once the relay takes it, resending reaches Baba with a new token, and its link acknowledges.
+      const accepting = await startSmtpSink();
+      try {
+        const resent = await resendDrill(env.drillDeps(createMailer(accepting.mailerSettings(outboxDir(env.dir)))), started.drill.id, 'cli:secretary');
+        expect(resent).to.deep.equal({ sent: 1, failed: 0, withoutAddress: 0 });
+        const [baba] = await accepting.waitFor(1);
+        expect(baba!.to).to.deep.equal(['baba@gas.example']);
+        const link = new RegExp(`${env.origin}/drill/ack/[0-9a-f]{32}`).exec(baba!.parsed.text!)?.[0];
+        expect((await fetch(link!, { method: 'POST' })).status).to.equal(200);
+        const after = drillReport(started.drill, await env.ctx.store.listDrillNotices(started.drill.id));
+        expect(after.rows.map((r) => [r.contact, r.status, r.via])).to.deep.equal([['Aoki', 'missing', null], ['Baba', 'acknowledged', 'link']]);
+        // Nothing is left to resend: Aoki's notice was sent, Baba's acknowledged.
+        expect(await resendDrill(env.drillDeps(createMailer(accepting.mailerSettings(outboxDir(env.dir)))), started.drill.id, 'cli:secretary')).to.include({ sent: 0, failed: 0 });
+        expect(accepting.messages).to.have.length(1);
+        const audit = await env.ctx.store.listAudit(0, 1000);
+        expect(audit.filter((e) => e.action === 'drill.resent' && e.target === started.drill.id)).to.have.length(2);
+      } finally {
+        await accepting.close();
+      }
     } finally {
       await refusing.close();
     }

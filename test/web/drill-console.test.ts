@@ -87,6 +87,30 @@ describe('console drills', function () {
     expect(audit.map((e) => [e.actor, e.target])).to.deep.equal([[drill!.startedBy, drill!.id]]);
   });
 
+  it('offers to send the unsent notices again, and sends them with a new link', async function () {
+    const at = env.now().toISOString();
+    const drill: Drill = { id: 'drill_unsent', title: 'Relay was down', startedBy: 'cli:secretary', startedAt: at };
+    await env.ctx.store.createDrill(drill, [
+      { id: 'dn_unsent', orgId: env.participantOrg.id, orgName: env.participantOrg.name, language: 'en', contactName: 'Night desk', address: 'night@rail.example', tokenHash: 'lost-with-the-relay', lastError: null },
+    ]);
+    await env.ctx.store.markDrillNoticeSent('dn_unsent', { error: 'relay unreachable' });
+    const page = await s().get(`/console/admin/drills/${drill.id}`);
+    expect(page.text).to.include('data-testid="drill-resend"');
+    const resent = await s().post(`/console/admin/drills/${drill.id}/resend`, {});
+    expect(resent.status).to.equal(303);
+    expect(resent.location).to.equal(`/console/admin/drills/${drill.id}?notice=notice.drillResent`);
+    let notice = (await env.ctx.store.listDrillNotices(drill.id))[0];
+    for (let i = 0; i < 200 && !notice?.sentAt; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      notice = (await env.ctx.store.listDrillNotices(drill.id))[0];
+    }
+    expect(notice).to.include({ sentAt: env.now().toISOString(), lastError: null });
+    expect(notice!.tokenHash).to.not.equal('lost-with-the-relay');
+    const mail = listOutbox(outboxDir(env.config.dataDir)).map((m) => m.raw.toString('utf8')).find((t) => t.includes('night@rail.example'));
+    expect(mail).to.match(/\/drill\/ack\/[0-9a-f]{32}/);
+    expect((await s().get(`/console/admin/drills/${drill.id}`)).text).to.not.include('data-testid="drill-resend"');
+  });
+
   it('answers an unknown organisation with the form again and starts nothing', async function () {
     const before = (await env.ctx.store.listDrills(100)).length;
     await s().get('/console/admin/drills');

@@ -2,6 +2,8 @@
 // Spread into the main catalogue (en.ts); drills-ja.ts must have every key.
 export const EN_DRILLS = {
   'nav.drills': 'Drills',
+  'notice.drillResent': 'The notices that could not be sent are being sent again, with new links. Reload to follow.',
+  'drill.resendButton': 'Send the unsent notices again',
   'notice.drillStarted': 'The drill started: its notices are being sent. Reload to follow the acknowledgements.',
 
   'drill.listTitle': 'Communication drills',

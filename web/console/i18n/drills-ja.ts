@@ -3,6 +3,8 @@ import type { EN_DRILLS } from './drills-en.ts';
 
 export const JA_DRILLS: Readonly<Record<keyof typeof EN_DRILLS, string>> = {
   'nav.drills': '情報連絡訓練',
+  'notice.drillResent': '送信できなかった通知を新しいリンクで再送しています。再読み込みすると状況が分かります。',
+  'drill.resendButton': '未送信の通知を再送する',
   'notice.drillStarted': '訓練を開始しました。通知を送信中です。再読み込みすると受信確認の状況が分かります。',
 
   'drill.listTitle': '情報連絡訓練',

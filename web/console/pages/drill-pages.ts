@@ -55,6 +55,10 @@ export function drillPage(rc: RequestContext, report: DrillReport, startedBy: st
       <p>${t('drill.started')}: ${when(rc, drill.startedAt)} — ${t('drill.startedBy')}: ${startedBy} — <span class="id">${drill.id}</span></p>
       ${summaryLine(rc, report.summary)}
       <p><a href="${DRILLS_PATH}/${encodeURIComponent(drill.id)}/report.csv" data-testid="drill-csv">${t('drill.csv')}</a></p>
+      ${report.rows.some((r) => r.status === 'not-sent' && r.address)
+        ? html`<form method="post" action="${DRILLS_PATH}/${encodeURIComponent(drill.id)}/resend" data-testid="drill-resend">${csrfField(rc)}
+            <button type="submit">${t('drill.resendButton')}</button></form>`
+        : null}
       <table data-testid="drill-notices"><thead><tr><th>${t('drill.organisation')}</th><th>${t('drill.contact')}</th><th>${t('drill.address')}</th><th>${t('drill.status')}</th><th>${t('drill.sentAt')}</th><th>${t('drill.ackAt')}</th><th>${t('drill.minutes')}</th><th>${t('drill.via')}</th><th>${t('drill.problem')}</th></tr></thead>
       <tbody>${report.rows.map(
         (r) => html`<tr data-notice="${r.noticeId}" data-status="${r.status}"><td>${r.organisation}</td><td>${r.contact}</td><td>${r.address}</td>

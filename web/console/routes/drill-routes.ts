@@ -4,7 +4,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { drillTokenKey } from '../../../core/drills.ts';
 import { C4Error, isC4Error } from '../../../core/errors.ts';
 import type { Store } from '../../../core/store/port.ts';
-import { drillReport, drillReportCsv, startDrill, type DrillDeps } from '../../../sharing/drills/index.ts';
+import { drillReport, drillReportCsv, resendDrill, startDrill, type DrillDeps } from '../../../sharing/drills/index.ts';
 import { requestContext, signedIn } from '../context.ts';
 import { DRILLS_PATH, drillPage, drillsPage, type DrillListItem } from '../pages/drill-pages.ts';
 import type { ConsoleServices } from '../router.ts';
@@ -85,6 +85,15 @@ export function drillRoutes({ deps }: ConsoleServices): Router {
       .type('text/csv; charset=utf-8; header=present')
       .attachment(`drill-${report.drill.id}.csv`)
       .send(drillReportCsv(report));
+  });
+
+  router.post('/:id/resend', async (req, res) => {
+    const report = await reportOf(req);
+    // Sent in the background like a start; each outcome is recorded on its notice.
+    void resendDrill(drillDeps, report.drill.id, signedIn(res).principal.id).catch((err: unknown) =>
+      deps.log.error({ event: 'drill.resend-failed', drillId: report.drill.id, err }, 'could not resend drill notices'),
+    );
+    res.redirect(303, `${DRILLS_PATH}/${encodeURIComponent(report.drill.id)}?notice=notice.drillResent`);
   });
 
   router.get('/:id', async (req, res) => {
