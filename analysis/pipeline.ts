@@ -126,7 +126,7 @@ export async function analyseSubmission(deps: PipelineDeps, submission: Submissi
   if (incomplete.length && !options.finalAttempt) {
     const summary: AnalysisSummary = { ...base, indicators: 0, redactions: [], sanitizedSubject: null, verdict: null, cluster: null, related: null };
     signal?.throwIfAborted();
-    await deps.store.updateSubmission(submission.id, { details: { ...submission.details, analysis: summary } }, deps.clock().toISOString());
+    await deps.store.updateSubmission(submission.id, { detailsMerge: { analysis: summary } }, deps.clock().toISOString());
     log.info({ event: 'analysis.retry', incomplete: incomplete.length }, 'scans incomplete; will retry');
     return { kind: 'retry', reason: incomplete.join('; '), summary };
   }
@@ -136,11 +136,12 @@ export async function analyseSubmission(deps: PipelineDeps, submission: Submissi
   const original = unwrapped.kind === 'unwrapped' && item ? { unwrapped, item } : null;
   const step = await indicatorStep(deps, { submission, original, files, bodies: bodies.map((b) => b.yara), now: deps.clock().toISOString() });
 
-  // 9. Ready for triage.
+  // 9. Ready for triage. The summary is merged into the stored details (what triage or a notice
+  // wrote meanwhile stays); it carries every key, so nothing of an earlier attempt's summary remains.
   const { indicators, redactions, sanitizedSubject, verdict, cluster, related } = step;
   const summary: AnalysisSummary = { ...base, indicators, redactions, sanitizedSubject, verdict, cluster, related };
   signal?.throwIfAborted();
-  await deps.store.updateSubmission(submission.id, { status: 'awaiting-triage', details: { ...submission.details, analysis: summary } }, deps.clock().toISOString());
+  await deps.store.updateSubmission(submission.id, { status: 'awaiting-triage', detailsMerge: { analysis: summary } }, deps.clock().toISOString());
   log.info({ event: 'analysis.done', files: files.length, samples, indicators, incomplete: incomplete.length }, 'analysed');
   return { kind: 'analysed', summary };
 }

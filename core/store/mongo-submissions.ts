@@ -22,7 +22,7 @@ import { fromJson, isDuplicateKey, toJson, type MongoMethods } from './mongo-db.
 import type { JobQueries } from './mongo-jobs.ts';
 import type { SampleWriter } from './mongo-samples.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
-import { checkLimit, definedOnly } from './store-values.ts';
+import { checkLimit, definedOnly, mergeDetails } from './store-values.ts';
 
 export type SubmissionDoc = Omit<Submission, 'id' | 'details'> & { _id: string; details: string };
 
@@ -97,6 +97,9 @@ export async function countByStatus(submissions: Collection<SubmissionDoc>, filt
   return counts;
 }
 
+/** Compare-and-set rounds of a details merge before giving up with CONFLICT. */
+const MERGE_ATTEMPTS = 20;
+
 const PATCH_KEYS = ['status', 'classes', 'classDecisions', 'subject', 'verdict', 'campaign', 'details'] as const satisfies readonly (keyof SubmissionPatch)[];
 
 type SubmissionMethods = Pick<
@@ -150,14 +153,27 @@ export function mongoSubmissions(db: Db, jobs: JobQueries, samples: SampleWriter
     listSubmissions: (filter: SubmissionFilter, page: PageRequest) => pageSubmissions(submissions, submissionFilter(filter), page, 'newest'),
     countSubmissionsByStatus: (filter = {}) => countByStatus(submissions, submissionFilter(filter)),
     async updateSubmission(id: string, patch: SubmissionPatch, now: string) {
-      const defined = definedOnly(patch);
+      const { detailsMerge, ...defined } = definedOnly(patch);
       const fields: Record<string, unknown> = { updatedAt: now };
       for (const key of PATCH_KEYS) {
         if (!(key in defined)) continue;
         fields[key] = key === 'details' ? toJson(defined.details) : defined[key];
       }
-      const d = await submissions.findOneAndUpdate({ _id: id }, { $set: fields }, { returnDocument: 'after' });
-      return d ? docToSubmission(d) : null;
+      if (!detailsMerge) {
+        const d = await submissions.findOneAndUpdate({ _id: id }, { $set: fields }, { returnDocument: 'after' });
+        return d ? docToSubmission(d) : null;
+      }
+      // Details are stored as one JSON string: merge into the stored one and write it back only if
+      // nobody changed it meanwhile (compare-and-set), else read again.
+      for (let attempt = 0; attempt < MERGE_ATTEMPTS; attempt++) {
+        const current = await submissions.findOne({ _id: id }, { projection: { details: 1 } });
+        if (!current) return null;
+        const base = defined.details ?? fromJson(current.details);
+        const details = toJson(mergeDetails(base as Record<string, unknown>, detailsMerge));
+        const d = await submissions.findOneAndUpdate({ _id: id, details: current.details }, { $set: { ...fields, details } }, { returnDocument: 'after' });
+        if (d) return docToSubmission(d);
+      }
+      throw new C4Error('CONFLICT', `submission ${id} kept changing while its details were merged`, { submissionId: id });
     },
   };
 }

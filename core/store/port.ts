@@ -70,7 +70,15 @@ export interface NewSubmission {
 
 export type SubmissionPatch = Partial<
   Pick<Submission, 'status' | 'classes' | 'classDecisions' | 'subject' | 'verdict' | 'campaign' | 'details'>
->;
+> & {
+  /**
+   * Merged into the details as they are in the store at the moment of the write (after `details`,
+   * if both are given): each key replaces the stored one, except that two plain objects are merged
+   * one level deep. Stages that own different keys (analysis, triage, notifications) then never
+   * erase each other's writes, as a read-modify-write of the whole details could.
+   */
+  readonly detailsMerge?: Readonly<Record<string, unknown>>;
+};
 
 export interface SubmissionFilter {
   readonly status?: readonly SubmissionStatus[];

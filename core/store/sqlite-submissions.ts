@@ -5,6 +5,7 @@ import { SUBMISSION_STATUSES, type Submission, type SubmissionStatus } from '../
 import type { NewJob, NewSubmission, Page, PageRequest, SubmissionFilter, SubmissionPatch, SubmissionSample } from './port.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
 import { checkLimit, definedOnly, fromJson, inWriteTransaction, toJson, type Db, type SyncStore } from './sqlite-db.ts';
+import { mergeDetails } from './store-values.ts';
 import type { JobQueries } from './sqlite-jobs.ts';
 import type { SampleQueries } from './sqlite-samples.ts';
 
@@ -209,8 +210,10 @@ export function sqliteSubmissions(db: Db, jobs: JobQueries, samples: SampleQueri
       return inWriteTransaction(db, () => {
         const current = getSubmission(id);
         if (!current) return null;
-        const { status, classes, classDecisions, subject, verdict, campaign, details } = { ...current, ...definedOnly(patch) };
-        const next: Submission = { ...current, status, classes, classDecisions, subject, verdict, campaign, details, updatedAt: now };
+        const { detailsMerge, ...fields } = definedOnly(patch);
+        const { status, classes, classDecisions, subject, verdict, campaign, details } = { ...current, ...fields };
+        const merged = detailsMerge ? mergeDetails(details, detailsMerge) : details;
+        const next: Submission = { ...current, status, classes, classDecisions, subject, verdict, campaign, details: merged, updatedAt: now };
         update.run(submissionToRow(next));
         return next;
       });

@@ -9,6 +9,18 @@ export function definedOnly<T extends object>(patch: T): Partial<T> {
   return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** SubmissionPatch.detailsMerge applied to stored details (both adapters use this one function). */
+export function mergeDetails(current: Readonly<Record<string, unknown>>, merge: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(merge)) {
+    const before = out[key];
+    out[key] = isPlainObject(before) && isPlainObject(value) ? { ...before, ...value } : value;
+  }
+  return out;
+}
+
 /** A positive integer page size, or VALIDATION_FAILED. */
 export function checkLimit(limit: number): number {
   if (!Number.isInteger(limit) || limit < 1) {

@@ -43,12 +43,9 @@ export function alreadySent(submission: Submission, key: string): boolean {
 }
 
 /**
- * Records the notice on the submission. Reads the submission again just before writing, so the
- * details other stages wrote meanwhile are kept.
+ * Records the notice on the submission, merged into the details as they are in the store, so what
+ * triage or the analysis wrote meanwhile is kept (SubmissionPatch.detailsMerge).
  */
-export async function recordNotice(store: Pick<Store, 'getSubmission' | 'updateSubmission'>, submissionId: string, key: string, entry: NotificationRecord): Promise<void> {
-  const fresh = await store.getSubmission(submissionId);
-  if (!fresh) return;
-  const notifications = { ...notificationsOf(fresh), [key]: entry };
-  await store.updateSubmission(submissionId, { details: { ...fresh.details, notifications } }, entry.at);
+export async function recordNotice(store: Pick<Store, 'updateSubmission'>, submissionId: string, key: string, entry: NotificationRecord): Promise<void> {
+  await store.updateSubmission(submissionId, { detailsMerge: { notifications: { [key]: entry } } }, entry.at);
 }

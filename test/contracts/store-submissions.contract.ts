@@ -94,6 +94,25 @@ export function submissionContract(store: StoreRef): void {
       expect(await store().updateSubmission('missing', patch, at(500))).to.equal(null);
     });
 
+    it('merges details keys into what is stored, so writers of different keys keep each other’s writes', async function () {
+      const id = await seedSubmission(store(), who, 's1');
+      await store().updateSubmission(id, { details: { analysis: { files: 2 }, triage: { victimAck: false } } }, at(1));
+      // Two writers that read the submission before either wrote: neither erases the other.
+      await Promise.all([
+        store().updateSubmission(id, { detailsMerge: { notifications: { analysed: { state: 'sent' } } } }, at(2)),
+        store().updateSubmission(id, { detailsMerge: { triage: { victimAck: true } } }, at(2)),
+      ]);
+      await store().updateSubmission(id, { detailsMerge: { notifications: { 'published:2026-01-01T00:00:00.000Z': { state: 'failed' } } } }, at(3));
+      expect((await store().getSubmission(id))!.details).to.deep.equal({
+        analysis: { files: 2 },
+        triage: { victimAck: true },
+        notifications: { analysed: { state: 'sent' }, 'published:2026-01-01T00:00:00.000Z': { state: 'failed' } },
+      });
+      const replaced = await store().updateSubmission(id, { details: { fresh: 1 }, detailsMerge: { triage: ['x'] } }, at(4));
+      expect(replaced!.details).to.deep.equal({ fresh: 1, triage: ['x'] });
+      expect(await store().updateSubmission('missing', { detailsMerge: { a: 1 } }, at(5))).to.equal(null);
+    });
+
     describe('listing', function () {
       let all: Submission[];
 

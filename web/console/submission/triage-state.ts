@@ -1,5 +1,6 @@
 // What triage keeps in submission.details.triage: the acknowledgement of the victim-name check
-// and the submitter's recorded consent to wider classes. Read leniently, written whole.
+// and the submitter's recorded consent to wider classes. Read leniently; each part is written with
+// SubmissionPatch.detailsMerge, so other stages' keys stay.
 import { z } from 'zod';
 import { CLASSES, KINDS, type ClassByKind, type InfoKind, type SharingClass, type Submission } from '../../../core/types.ts';
 import { widest } from '../../../sharing/class-order.ts';
@@ -14,10 +15,6 @@ export type TriageState = z.infer<typeof triageSchema>;
 export function triageState(sub: Submission): TriageState {
   const r = triageSchema.safeParse(sub.details.triage ?? {});
   return r.success ? r.data : { victimAck: null, consent: {} };
-}
-
-export function withTriage(sub: Submission, state: TriageState): Submission['details'] {
-  return { ...sub.details, triage: state };
 }
 
 /**

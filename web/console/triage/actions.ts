@@ -13,7 +13,7 @@ import { publishSubmission, rejectSubmission, retract } from '../../../sharing/p
 import type { MessageKey, MessageParams } from '../i18n/index.ts';
 import { VERDICTS } from '../queue-query.ts';
 import { loadSubmissionView, victimCheckBlocks, type SubmissionLoadDeps } from '../submission/load.ts';
-import { consentCeiling, triageState, withTriage } from '../submission/triage-state.ts';
+import { consentCeiling, triageState } from '../submission/triage-state.ts';
 import { sanitizeContextFor } from '../submission/victim-check.ts';
 import { parseIndicatorInput } from './indicator-input.ts';
 
@@ -132,7 +132,7 @@ export async function recordConsent(deps: TriageDeps, actor: Principal, submissi
   if (!kind || !cls || note === '') return refused('triage.consentIncomplete');
   const state = triageState(sub);
   const after = { class: cls, by: actor.id, at: now(deps), note };
-  await deps.store.updateSubmission(sub.id, { details: withTriage(sub, { ...state, consent: { ...state.consent, [kind]: after } }) }, after.at);
+  await deps.store.updateSubmission(sub.id, { detailsMerge: { triage: { consent: { ...state.consent, [kind]: after } } } }, after.at);
   await deps.audit({ actor: actor.id, action: 'submission.consent-recorded', target: sub.id, data: { kind, before: state.consent[kind] ?? null, after } });
   return done('notice.consentRecorded');
 }
@@ -164,7 +164,7 @@ export async function acknowledgeVictimCheck(deps: TriageDeps, actor: Principal,
   if (view.victim.fingerprint !== fingerprint) return refused('triage.victimCheckChanged');
   const at = now(deps);
   const ack = { fingerprint, by: actor.id, at };
-  await deps.store.updateSubmission(view.submission.id, { details: withTriage(view.submission, { ...view.triage, victimAck: ack }) }, at);
+  await deps.store.updateSubmission(view.submission.id, { detailsMerge: { triage: { victimAck: ack } } }, at);
   await deps.audit({
     actor: actor.id,
     action: 'submission.victim-warning-acknowledged',
