@@ -43,6 +43,8 @@ export interface AppContext {
    * (sharing/notifications); undefined when mail.submitterNotifications is off.
    */
   readonly events?: SubmissionEventSink | undefined;
+  /** Queues again the notices a stopped process left pending or that failed (worker role, at start). */
+  readonly resumeNotices?: (() => Promise<number>) | undefined;
   close(): Promise<void>;
 }
 
@@ -152,6 +154,7 @@ export async function openContext(config: Config, options: ContextOptions = {}):
     tokenSettings: { ...config.jwt, secret: secrets.jwtSecret },
     mailer,
     events: notifier?.sink,
+    resumeNotices: notifier?.resumePending,
     close: async () => {
       // Notices already handed in go out first (a slow relay delays the stop by at most 10 s).
       await notifier?.idle(10_000);

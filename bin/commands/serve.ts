@@ -122,6 +122,8 @@ export function registerServe(program: Command): void {
         const worker = await startAnalysisWorker(ctx);
         running.push({ name: 'worker', close: () => worker.close() });
         wakeWorker = () => worker.wake();
+        const resumed = (await ctx.resumeNotices?.()) ?? 0;
+        if (resumed > 0) out(`NOTICES ${resumed} submitter notice(s) not sent before are queued again`);
         out(`WORKER ${worker.workerId}  (analysis jobs; clamd ${ctx.config.clamd.socket || ctx.config.clamd.host ? 'configured' : 'not configured'})`);
       }
       if (roles.has('worker') && ctx.config.digests.enabled) {

@@ -8,8 +8,13 @@ import type { Submission } from '../../core/types.ts';
 
 export interface NotificationRecord {
   readonly event: SubmissionEvent['kind'];
-  readonly state: 'sent' | 'failed' | 'skipped';
+  /** `pending`: written when the event arrived, before sending; a restart sends it (resumePending). */
+  readonly state: 'pending' | 'sent' | 'failed' | 'skipped';
   readonly at: string;
+  /** The event itself, kept until the notice is sent, so a restart can send it again. */
+  readonly replay?: SubmissionEvent;
+  /** Send attempts so far (failed ones are tried again at restarts, up to a limit). */
+  readonly attempts?: number;
   readonly messageId?: string;
   /** Error code of a failure (MAIL_RELAY_FAILED, VALIDATION_FAILED, …) or why it was skipped. */
   readonly code?: string;

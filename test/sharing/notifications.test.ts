@@ -229,6 +229,33 @@ describe('submitter notifications', function () {
     expect(await outbox()).to.have.length(0);
     expect(Object.values(notificationsOf(await submission(id)))[0]).to.deep.include({ state: 'skipped', code: 'NO_RECIPIENT' });
   });
+  it('sends after a restart the notice a stopped process had only recorded as pending, and the one that failed', async () => {
+    // A process that stops before its notice goes out: its mailer never answers.
+    const stuck: Mailer = { send: () => new Promise(() => undefined) };
+    const before = notifierWith(stuck);
+    const pendingId = await w.addSubmission('s-pending', rail, railSub, allClasses('GREEN'), [{ ...domain, class: 'GREEN' }]);
+    await publishSubmission(pubDeps(before), pendingId, 'analyst');
+    await waitUntil(async () => Object.values(notificationsOf(await submission(pendingId)))[0]?.state === 'pending');
+    // A notice whose relay refused it.
+    const refusing: Mailer = { send: async () => Promise.reject(Object.assign(new Error('550 mailbox unavailable'), { responseCode: 550 })) };
+    const failing = notifierWith(refusing);
+    const failedId = await w.addSubmission('s-failed', rail, railSub, allClasses('GREEN'), [{ ...domain, class: 'GREEN' }]);
+    w.tick();
+    await rejectSubmission(pubDeps(failing), failedId, 'analyst', 'Mass mailing, not targeted.');
+    await failing.idle();
+    expect(Object.values(notificationsOf(await submission(failedId)))[0]).to.include({ state: 'failed', attempts: 1 });
+
+    // The restarted process queues both again and sends each once.
+    const after = notifierWith();
+    expect(await after.resumePending()).to.equal(2);
+    await after.idle();
+    const mails = await outbox();
+    expect(mails.map((m) => m.subject).sort()).to.deep.equal([`[C4TAP] Indicators published — ${pendingId}`, `[C4TAP] Not published — ${failedId}`].sort());
+    expect(mails.find((m) => m.subject!.includes(failedId))!.text).to.include('Mass mailing, not targeted.');
+    for (const id of [pendingId, failedId]) expect(Object.values(notificationsOf(await submission(id)))[0]).to.include({ state: 'sent' });
+    expect(await notifierWith().resumePending()).to.equal(0);
+  });
+
   it('encrypts the notice to the S/MIME certificate the submitter registered, so only its key opens it', async () => {
     const pki = createTestPki();
     try {
