@@ -20,6 +20,7 @@ import type { DigestDeps } from '../../../sharing/digests/run.ts';
 import { loadSchedules } from '../../../sharing/digests/schedules.ts';
 import { subscribe, type SubscribeRequest } from '../../../sharing/digests/subscriptions.ts';
 import { REPO } from '../../helpers/cli.ts';
+import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.ts';
 import { addCouncilOrgs, allClasses, openWorld, type World } from './world.ts';
 
 export const ZIP_PASSWORD = 'digest-zip-pw-1';
@@ -58,6 +59,26 @@ export interface DeliveryEnv {
 }
 
 export const sealKey = randomBytes(32);
+
+export interface DeliveryFixture {
+  readonly env: DeliveryEnv;
+  /** A test may close it and put another here (one that refuses some recipients); it is closed after the test. */
+  sink: SmtpSink;
+}
+
+/** Registers mocha hooks: a fresh delivery env and SMTP sink (the relay) for each test, closed after it. */
+export function deliveryFixture(): DeliveryFixture {
+  const f = {} as { env: DeliveryEnv; sink: SmtpSink };
+  beforeEach(async function () {
+    f.env = await openDeliveryEnv();
+    f.sink = await startSmtpSink();
+  });
+  afterEach(async function () {
+    await f.sink?.close();
+    await f.env?.cleanup();
+  });
+  return f;
+}
 
 /** `start`: the world's clock (10:00 in Tokyo by default; real time for tests with fresh certificates). */
 export async function openDeliveryEnv(start = Date.UTC(2026, 2, 2, 1, 0, 0)): Promise<DeliveryEnv> {
