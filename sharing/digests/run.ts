@@ -8,7 +8,7 @@
 // Subscriptions are handled one after another; one that fails (relay refusal, bad certificate,
 // store error) is logged with its error code, keeps its range pending and is retried after
 // `retryMs`, while the others go on.
-import { toC4Error } from '../../core/errors.ts';
+import { C4Error, toC4Error } from '../../core/errors.ts';
 import type { Clock } from '../../core/ids.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Mailer } from '../../core/mailer.ts';
@@ -139,10 +139,14 @@ async function runOne(deps: DigestDeps, sub: DigestSubscription, logEnd: number,
       return { kind: 'nothing-new', subscriptionId: sub.id };
     }
     const mail = await renderDigest(input);
+    // Fail closed: a channel that may carry a class only encrypted never sends in plain text.
+    if (subscriber.channel.encrypt && !claimed.smimeCertificate) {
+      throw new C4Error('DIGEST_CLASS_VIOLATION', 'this digest may travel only S/MIME-encrypted, and the subscription has no certificate', { subscriptionId: sub.id });
+    }
     const sent = await deps.mailer.send({
       ...mail,
       headers: { ...mail.headers, 'Message-ID': digestMessageId(id, deps.exchange.hostname) },
-      ...(subscriber.channel.encrypt && claimed.smimeCertificate ? { encryptTo: claimed.smimeCertificate } : {}),
+      ...(subscriber.channel.encrypt ? { encryptTo: claimed.smimeCertificate! } : {}),
     });
     // The relay accepted it: from here on, a crash means a resend of this same message.
     const { advanced } = await store.recordDigestDelivery({ id, subscriptionId: sub.id, ...range, messageId: sent.messageId, sentAt: deps.clock().toISOString(), via: sent.via });
