@@ -8,8 +8,7 @@ import path from 'node:path';
 import { addOrganisation } from '../../core/directory.ts';
 import { issueToken } from '../../core/tokens.ts';
 import type { Principal, Submission } from '../../core/types.ts';
-import { launchChromium, requireChromium, signIn, type Browser } from './helpers/browser.ts';
-import { startConsoleEnv, type ConsoleEnv } from './helpers/console-env.ts';
+import { browserSuite, signIn } from './helpers/browser.ts';
 import { buildPhishForward, ingest, ingestAndAnalyse } from './helpers/submissions.ts';
 
 const ARTIFACTS = path.resolve('test-artifacts');
@@ -23,31 +22,20 @@ interface FeedItem {
 
 describe('console triage in a browser (needs Chromium)', function () {
   this.timeout(120_000);
-  let env: ConsoleEnv;
-  let browser: Browser;
+  const f = browserSuite({ api: true, realClock: true, console: { queueRefreshSeconds: 1 } });
   let sub: Submission;
 
-  before(async function () {
-    requireChromium(this);
-    env = await startConsoleEnv({ api: true, realClock: true, console: { queueRefreshSeconds: 1 } });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await env?.close();
-  });
-
   async function feedFor(principal: Principal): Promise<FeedItem[]> {
-    const { token } = await issueToken(env.ctx.store, env.ctx.tokenSettings, principal, 3600_000, 'test', new Date());
-    const res = await fetch(`${env.origin}/api/v1/indicators?format=json&limit=1000`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    const { token } = await issueToken(f.env.ctx.store, f.env.ctx.tokenSettings, principal, 3600_000, 'test', new Date());
+    const res = await fetch(`${f.env.origin}/api/v1/indicators?format=json&limit=1000`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
     expect(res.status).to.equal(200);
     return ((await res.json()) as { items: FeedItem[] }).items;
   }
 
   it('walks a triage from login to publication, and each reader gets what its class allows', async function () {
-    sub = await ingestAndAnalyse(env, { subject: 'Overdue invoice 7781', text: 'Pay at https://invoice-portal.top/pay?id=7781 today.\n' });
-    const page = await browser.context.newPage();
-    await signIn(page, env.origin, 'analyst1', env.analyst.password, null);
+    sub = await ingestAndAnalyse(f.env, { subject: 'Overdue invoice 7781', text: 'Pay at https://invoice-portal.top/pay?id=7781 today.\n' });
+    const page = await f.browser.context.newPage();
+    await signIn(page, f.env.origin, 'analyst1', f.env.analyst.password, null);
 
     // The queue shows the fresh submission awaiting triage.
     const row = page.locator(`tr[data-submission="${sub.id}"]`);
@@ -76,7 +64,7 @@ describe('console triage in a browser (needs Chromium)', function () {
 
     // Another participant's reader: mail indicators (AMBER) but not the network ones (now RED),
     // and not the false positive.
-    const gas = await addOrganisation(env.ctx, 'test', {
+    const gas = await addOrganisation(f.env.ctx, 'test', {
       name: 'Example Gas',
       tier: 'participant',
       sector: 'gas',
@@ -84,7 +72,7 @@ describe('console triage in a browser (needs Chromium)', function () {
       contacts: [{ name: 'SOC', means: [{ kind: 'email', value: 'soc@gas.example' }, { kind: 'phone', value: '+81 3 0000 0003' }] }],
       rulesAccepted: true,
     });
-    const other = await env.addAccount('gas-reader', ['reader'], gas.id);
+    const other = await f.env.addAccount('gas-reader', ['reader'], gas.id);
     const otherFeed = await feedFor(other.principal);
     const published = (items: FeedItem[]) => items.filter((i) => i.action === 'publish').map((i) => `${i.type} ${i.value}`);
     expect(published(otherFeed)).to.include('email-addr billing@invoice-portal.top');
@@ -92,20 +80,20 @@ describe('console triage in a browser (needs Chromium)', function () {
     expect(published(otherFeed).filter((x) => x.startsWith('email-message-id-domain'))).to.deep.equal([]);
 
     // The submitting organisation's own reader also sees its RED network indicators.
-    const own = await env.addAccount('rail-reader', ['reader'], env.participantOrg.id);
+    const own = await f.env.addAccount('rail-reader', ['reader'], f.env.participantOrg.id);
     expect(published(await feedFor(own.principal))).to.include('url https://invoice-portal.top/pay?id=7781');
     await page.close();
   });
 
   it('auto-refreshes the queue counts and announces new submissions without reloading the page', async function () {
-    const account = await env.addAccount('analyst-refresh', ['analyst']);
-    await browser.context.clearCookies();
-    const page = await browser.context.newPage();
-    await signIn(page, env.origin, 'analyst-refresh', account.password, null);
-    await page.goto(`${env.origin}/console/queue?status=received&q=invoice`);
+    const account = await f.env.addAccount('analyst-refresh', ['analyst']);
+    await f.browser.context.clearCookies();
+    const page = await f.browser.context.newPage();
+    await signIn(page, f.env.origin, 'analyst-refresh', account.password, null);
+    await page.goto(`${f.env.origin}/console/queue?status=received&q=invoice`);
     const before = Number(await page.textContent('[data-count-status="received"]'));
     await page.fill('input[name="yara"]', 'typed but not submitted');
-    await ingest(env, await buildPhishForward({ subject: 'Invoice arriving later', messageId: '<later@invoice-portal.top>' }));
+    await ingest(f.env, await buildPhishForward({ subject: 'Invoice arriving later', messageId: '<later@invoice-portal.top>' }));
     await page.waitForSelector('#queue-new:not([hidden])', { timeout: 10_000 });
     expect(await page.textContent('#queue-new a')).to.equal('1 new submission(s) — show');
     expect(Number(await page.textContent('[data-count-status="received"]'))).to.equal(before + 1);

@@ -3,8 +3,7 @@
 // is shown in a real browser, which must open no dialog and request none of the planted URLs.
 import { expect } from 'chai';
 import type { Request } from 'playwright-core';
-import { launchChromium, requireChromium, signIn, type Browser } from './helpers/browser.ts';
-import { startConsoleEnv, type ConsoleEnv } from './helpers/console-env.ts';
+import { browserSuite, signIn } from './helpers/browser.ts';
 import { ingestAndAnalyse } from './helpers/submissions.ts';
 
 const PLANTED = 'http://127.0.0.1:9/planted';
@@ -26,27 +25,16 @@ const HOSTILE_HTML = [
 
 describe('hostile HTML in the console (needs Chromium)', function () {
   this.timeout(120_000);
-  let env: ConsoleEnv;
-  let browser: Browser;
-
-  before(async function () {
-    requireChromium(this);
-    env = await startConsoleEnv({ realClock: true });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await env?.close();
-  });
+  const f = browserSuite({ realClock: true });
 
   it('shows script, event handlers and CSS as text: no dialog opens and no planted URL is requested', async function () {
-    const sub = await ingestAndAnalyse(env, {
+    const sub = await ingestAndAnalyse(f.env, {
       subject: `"><script>alert('subject')</script><img src=x onerror="alert('subject-img')">`,
       text: `<script>alert('text')</script> ${PLANTED}-text`,
       html: HOSTILE_HTML,
       attachments: [{ filename: `"><img src=x onerror="alert('filename')">.html`, contentType: 'text/html', content: Buffer.from(HOSTILE_HTML) }],
     });
-    const page = await browser.context.newPage();
+    const page = await f.browser.context.newPage();
     const dialogs: string[] = [];
     const planted: string[] = [];
     page.on('dialog', (d) => {
@@ -54,13 +42,13 @@ describe('hostile HTML in the console (needs Chromium)', function () {
       void d.dismiss();
     });
     page.on('request', (r: Request) => {
-      if (r.url().includes('planted') || !r.url().startsWith(env.origin)) planted.push(r.url());
+      if (r.url().includes('planted') || !r.url().startsWith(f.env.origin)) planted.push(r.url());
     });
 
-    await signIn(page, env.origin, 'analyst1', env.analyst.password, null);
-    await page.goto(`${env.origin}/console/queue?status=all`);
+    await signIn(page, f.env.origin, 'analyst1', f.env.analyst.password, null);
+    await page.goto(`${f.env.origin}/console/queue?status=all`);
     expect(await page.textContent(`tr[data-submission="${sub.id}"] .mailtext`)).to.include(`<script>alert('subject')</script>`);
-    await page.goto(`${env.origin}/console/submissions/${sub.id}`);
+    await page.goto(`${f.env.origin}/console/submissions/${sub.id}`);
     for (const summary of await page.locator('details > summary').all()) await summary.click();
     await page.click('text=pay', { trial: true }).catch(() => undefined);
     await page.waitForTimeout(1000);
@@ -68,12 +56,12 @@ describe('hostile HTML in the console (needs Chromium)', function () {
     expect(dialogs, 'dialogs opened').to.deep.equal([]);
     expect(planted, 'requests to planted URLs').to.deep.equal([]);
     const scripts = await page.$$eval('script', (list) => list.map((s) => (s as HTMLScriptElement).src));
-    expect(scripts).to.deep.equal([`${env.origin}/console/static/console.js`]);
+    expect(scripts).to.deep.equal([`${f.env.origin}/console/static/console.js`]);
     const live = await page.$$eval('main [onerror], main [onload], main [onclick], main iframe, main object, main embed, main img, main svg, base, meta[http-equiv]', (l) => l.length);
     expect(live).to.equal(0);
     expect(await page.textContent('[data-testid="html-source"]')).to.include(`<script>alert('breakout')</script>`);
     expect(await page.textContent('[data-testid="text-body"]')).to.include(`<script>alert('text')</script>`);
-    expect(page.url()).to.equal(`${env.origin}/console/submissions/${sub.id}`);
+    expect(page.url()).to.equal(`${f.env.origin}/console/submissions/${sub.id}`);
     await page.close();
   });
 });

@@ -5,31 +5,19 @@ import { expect } from 'chai';
 import { outboxDir } from '../../bin/context.ts';
 import { acknowledgeDrill, drillTokenKey } from '../../core/drills.ts';
 import { listOutbox } from '../../core/mailer.ts';
-import { launchChromium, requireChromium, signIn, type Browser } from './helpers/browser.ts';
-import { startConsoleEnv, type ConsoleEnv } from './helpers/console-env.ts';
+import { browserSuite, signIn } from './helpers/browser.ts';
 
 describe('console drill page in a browser (needs Chromium)', function () {
   this.timeout(120_000);
-  let env: ConsoleEnv;
-  let browser: Browser;
-
-  before(async function () {
-    requireChromium(this);
-    env = await startConsoleEnv({ realClock: true });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await env?.close();
-  });
+  const f = browserSuite({ realClock: true });
 
   it('starts a drill with the button and shows the acknowledgement on the drill page', async function () {
-    const sec = await env.addAccount('secretary', ['secretariat']);
-    const page = await browser.context.newPage();
-    await signIn(page, env.origin, 'secretary', sec.password, null);
+    const sec = await f.env.addAccount('secretary', ['secretariat']);
+    const page = await f.browser.context.newPage();
+    await signIn(page, f.env.origin, 'secretary', sec.password, null);
     await page.click('nav.top a[href="/console/admin/drills"]');
     await page.fill('input[name="title"]', 'Browser drill');
-    await page.check(`input[name="orgIds"][value="${env.participantOrg.id}"]`);
+    await page.check(`input[name="orgIds"][value="${f.env.participantOrg.id}"]`);
     await page.click('form[data-testid="drill-start"] button[type="submit"]');
     await page.waitForURL('**/console/admin/drills/drill_*');
     expect(await page.textContent('p.notice')).to.include('The drill started');
@@ -37,11 +25,11 @@ describe('console drill page in a browser (needs Chromium)', function () {
 
     let mail: string | undefined;
     for (let i = 0; i < 200 && !mail; i++) {
-      mail = listOutbox(outboxDir(env.config.dataDir)).map((m) => m.raw.toString('utf8')).find((t) => t.includes('soc@rail.example'));
+      mail = listOutbox(outboxDir(f.env.config.dataDir)).map((m) => m.raw.toString('utf8')).find((t) => t.includes('soc@rail.example'));
       if (!mail) await new Promise((r) => setTimeout(r, 20));
     }
     const token = /\/drill\/ack\/([0-9a-f]{32})/.exec(mail ?? '')![1]!;
-    await acknowledgeDrill({ store: env.ctx.store, audit: env.ctx.audit, clock: env.now, tokenKey: drillTokenKey(env.ctx.secrets) }, token, 'reply', 'system');
+    await acknowledgeDrill({ store: f.env.ctx.store, audit: f.env.ctx.audit, clock: f.env.now, tokenKey: drillTokenKey(f.env.ctx.secrets) }, token, 'reply', 'system');
 
     await page.reload();
     expect(await page.getAttribute('tr[data-notice]', 'data-status')).to.equal('acknowledged');

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startConsoleEnv, type ConsoleEnv, type ConsoleEnvOptions } from './console-env.ts';
 import { totpAt } from './http-client.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -35,6 +36,29 @@ export async function launchChromium(): Promise<Browser> {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+export interface BrowserSuite {
+  readonly env: ConsoleEnv;
+  readonly browser: Browser;
+}
+
+/**
+ * Registers the suite's hooks: skips without Chromium (fails in CI), starts a console env with these
+ * options and Chromium once before the suite, closes both after it.
+ */
+export function browserSuite(options: ConsoleEnvOptions): BrowserSuite {
+  const f = {} as { env: ConsoleEnv; browser: Browser };
+  before(async function () {
+    requireChromium(this);
+    f.env = await startConsoleEnv(options);
+    f.browser = await launchChromium();
+  });
+  after(async () => {
+    await f.browser?.close();
+    await f.env?.close();
+  });
+  return f;
 }
 
 /** Signs in through the pages: password, then TOTP enrolment (first login) or the second factor. */

@@ -16,6 +16,7 @@ import { openContext, outboxDir, type AppContext } from '../../../bin/context.ts
 import { createHttpApp, listen } from '../../../web/server.ts';
 import { CONSOLE_PATH, createConsoleRouter } from '../../../web/console/index.ts';
 import { API_MOUNT, createApiRouter } from '../../../sharing/api/router.ts';
+import { loginAndEnrol, type LoggedIn } from './http-client.ts';
 
 export const DROP = 'report@c4tap.example';
 export const PARTICIPANT_DOMAIN = 'rail.example';
@@ -115,4 +116,26 @@ export async function startConsoleEnv(options: ConsoleEnvOptions = {}): Promise<
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface StaffSuite {
+  readonly env: ConsoleEnv;
+  /** A secretariat account and the env's analyst, both signed in (TOTP enrolled). */
+  readonly secretariat: LoggedIn;
+  readonly analyst: LoggedIn;
+}
+
+/** Registers the suite's hooks: a console env with a signed-in secretariat account and analyst, closed after the suite. */
+export function staffSuite(options: ConsoleEnvOptions = {}): StaffSuite {
+  const f = {} as { env: ConsoleEnv; secretariat: LoggedIn; analyst: LoggedIn };
+  before(async () => {
+    f.env = await startConsoleEnv(options);
+    const sec = await f.env.addAccount('secretary', ['secretariat']);
+    f.secretariat = await loginAndEnrol(f.env.origin, 'secretary', sec.password, f.env.now);
+    f.analyst = await loginAndEnrol(f.env.origin, 'analyst1', f.env.analyst.password, f.env.now);
+  });
+  after(async () => {
+    await f.env?.close();
+  });
+  return f;
 }
