@@ -7,7 +7,7 @@ import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader, type Entry, type FileEnt
 import { isC4Error } from '../../core/errors.ts';
 import { FEED_COLUMNS } from '../../sharing/api/csv-format.ts';
 import { digestFiles, renderDigest } from '../../sharing/digests/content/index.ts';
-import { LIVE, openDigestEnv, type DigestEnv } from './helpers/digest-content-env.ts';
+import { LIVE, digestEnvSuite } from './helpers/digest-content-env.ts';
 import { expectValidStix, requirePythonTools } from './helpers/stix-python.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -31,26 +31,21 @@ async function zipEntries(zip: Buffer): Promise<FileEntry[]> {
 
 describe('digest content: files and attachments', function () {
   this.timeout(60_000);
-  let env: DigestEnv;
-
-  before(async () => {
-    env = await openDigestEnv();
-  });
-  after(async () => env?.cleanup());
+  const f = digestEnvSuite();
 
   it('writes a CSV with the API columns that parses back to the live values', () => {
-    const { csv } = digestFiles(env.input());
+    const { csv } = digestFiles(f.env.input());
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
     expect(Object.keys(rows[0]!)).to.deep.equal([...FEED_COLUMNS]);
-    expect(rows.map((r) => r.value).sort()).to.deep.equal(env.entries.map((e) => e.view.value).sort());
+    expect(rows.map((r) => r.value).sort()).to.deep.equal(f.env.entries.map((e) => e.view.value).sort());
     expect(rows.map((r) => r.value)).to.include.members([LIVE.url, LIVE.domain, LIVE.ipv4, LIVE.ipv6, LIVE.email, LIVE.subject, LIVE.sha256]);
     const withdrawn = rows.find((r) => r.value === LIVE.withdrawnDomain)!;
     expect(withdrawn).to.include({ action: 'retract', false_positive: 'true', class: 'GREEN' });
   });
 
   it('builds the same files again from the same input (for the download link)', () => {
-    const a = digestFiles(env.input());
-    const b = digestFiles(env.input());
+    const a = digestFiles(f.env.input());
+    const b = digestFiles(f.env.input());
     expect(a.csv.equals(b.csv)).to.equal(true);
     expect(a.stix.equals(b.stix)).to.equal(true);
   });
@@ -61,7 +56,7 @@ describe('digest content: files and attachments', function () {
     });
 
     it('passes the OASIS STIX 2.1 validator and carries live patterns', async () => {
-      const bundle = JSON.parse(digestFiles(env.input()).stix.toString('utf8')) as { objects: { type: string; pattern?: string; revoked?: boolean }[] };
+      const bundle = JSON.parse(digestFiles(f.env.input()).stix.toString('utf8')) as { objects: { type: string; pattern?: string; revoked?: boolean }[] };
       await expectValidStix([bundle]);
       const patterns = bundle.objects.filter((o) => o.type === 'indicator').map((o) => o.pattern ?? '');
       expect(patterns.some((p) => p.includes(`'${LIVE.url}'`))).to.equal(true);
@@ -72,7 +67,7 @@ describe('digest content: files and attachments', function () {
   });
 
   it("attaches one AES-256 zip that opens with the recipient's password and holds both files", async () => {
-    const input = env.input({ attachments: 'zip', zipPassword: PASSWORD });
+    const input = f.env.input({ attachments: 'zip', zipPassword: PASSWORD });
     const mail = await renderDigest(input);
     expect(mail.attachments).to.have.length(1);
     const [zip] = mail.attachments!;
@@ -89,7 +84,7 @@ describe('digest content: files and attachments', function () {
   });
 
   it('does not open the zip without the password or with a wrong one', async () => {
-    const mail = await renderDigest(env.input({ attachments: 'zip', zipPassword: PASSWORD }));
+    const mail = await renderDigest(f.env.input({ attachments: 'zip', zipPassword: PASSWORD }));
     const [entry] = await zipEntries(mail.attachments![0]!.content as Buffer);
     await rejection(entry!.getData(new Uint8ArrayWriter()));
     await rejection(entry!.getData(new Uint8ArrayWriter(), { password: 'infected' }));
@@ -97,13 +92,13 @@ describe('digest content: files and attachments', function () {
 
   it('refuses zip mode without a password with DIGEST_ZIP_PASSWORD_MISSING', async () => {
     for (const zipPassword of [undefined, '']) {
-      const err = await rejection(renderDigest(env.input({ attachments: 'zip', ...(zipPassword === undefined ? {} : { zipPassword }) })));
+      const err = await rejection(renderDigest(f.env.input({ attachments: 'zip', ...(zipPassword === undefined ? {} : { zipPassword }) })));
       expect(isC4Error(err, 'DIGEST_ZIP_PASSWORD_MISSING'), String(err)).to.equal(true);
     }
   });
 
   it("attaches nothing in 'link' mode and carries the link, its token requirement and expiry", async () => {
-    const mail = await renderDigest(env.input({ language: 'en', attachments: 'link', attachmentLink: LINK, attachmentLinkExpiresAt: '2026-03-08T00:00:00.000Z' }));
+    const mail = await renderDigest(f.env.input({ language: 'en', attachments: 'link', attachmentLink: LINK, attachmentLinkExpiresAt: '2026-03-08T00:00:00.000Z' }));
     expect(mail.attachments).to.deep.equal([]);
     expect(mail.text).to.include(`only with your C⁴TAP access token):\n${LINK}\nThe link expires at 2026-03-08 09:00 GMT+9.`);
     expect(mail.html).to.include(`<a href="${LINK.replace(/=/g, '&#61;')}">`);
@@ -112,13 +107,13 @@ describe('digest content: files and attachments', function () {
 
   it("refuses 'link' mode without an absolute http(s) link", async () => {
     for (const attachmentLink of [undefined, '/relative/path', 'javascript:alert(1)']) {
-      const err = await rejection(renderDigest(env.input({ attachments: 'link', ...(attachmentLink ? { attachmentLink } : {}) })));
+      const err = await rejection(renderDigest(f.env.input({ attachments: 'link', ...(attachmentLink ? { attachmentLink } : {}) })));
       expect(isC4Error(err, 'VALIDATION_FAILED'), String(attachmentLink)).to.equal(true);
     }
   });
 
   it("attaches nothing and links nothing in 'none' mode", async () => {
-    const mail = await renderDigest(env.input({ language: 'en', attachments: 'none', attachmentLink: LINK }));
+    const mail = await renderDigest(f.env.input({ language: 'en', attachments: 'none', attachmentLink: LINK }));
     expect(mail.attachments).to.deep.equal([]);
     expect(mail.text).not.to.include(LINK);
     expect(mail.html).not.to.match(/<a\s/);

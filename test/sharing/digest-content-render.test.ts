@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { INDICATOR_TYPES } from '../../core/types.ts';
 import { renderDigest } from '../../sharing/digests/content/index.ts';
 import { groupByCampaignAndType } from '../../sharing/digests/content/grouping.ts';
-import { CAMPAIGN, LIVE, openDigestEnv, type DigestEnv } from './helpers/digest-content-env.ts';
+import { CAMPAIGN, LIVE, digestEnvSuite } from './helpers/digest-content-env.ts';
 
 const HASHES = [LIVE.sha256, LIVE.greenMd5];
 const LIVE_NETWORK = Object.entries(LIVE)
@@ -13,15 +13,10 @@ const LIVE_NETWORK = Object.entries(LIVE)
 
 describe('digest content: body', function () {
   this.timeout(30_000);
-  let env: DigestEnv;
-
-  before(async () => {
-    env = await openDigestEnv();
-  });
-  after(async () => env?.cleanup());
+  const f = digestEnvSuite();
 
   it('groups indicators by campaign, the unattributed ones last, then by type', async () => {
-    const text = (await renderDigest(env.input({ language: 'en' }))).text;
+    const text = (await renderDigest(f.env.input({ language: 'en' }))).text;
     const campaignAt = text.indexOf(`Campaign: ${CAMPAIGN}`);
     const unattributedAt = text.indexOf('Unattributed');
     expect(campaignAt).to.be.greaterThan(0);
@@ -38,8 +33,8 @@ describe('digest content: body', function () {
   });
 
   it('lists withdrawn indicators in their own section after the new ones, each marked', async () => {
-    const en = (await renderDigest(env.input({ language: 'en' }))).text;
-    const ja = (await renderDigest(env.input({ language: 'ja' }))).text;
+    const en = (await renderDigest(f.env.input({ language: 'en' }))).text;
+    const ja = (await renderDigest(f.env.input({ language: 'ja' }))).text;
     const newAt = en.indexOf('■ New or updated indicators');
     const withdrawnAt = en.indexOf('■ Withdrawn indicators');
     expect(newAt).to.be.greaterThan(0);
@@ -51,7 +46,7 @@ describe('digest content: body', function () {
   });
 
   it('never writes a live indicator in the text or HTML part, and keeps hashes as they are', async () => {
-    const mail = await renderDigest(env.input({ language: 'en' }));
+    const mail = await renderDigest(f.env.input({ language: 'en' }));
     for (const part of [mail.text, mail.html!, mail.subject]) {
       for (const live of LIVE_NETWORK) expect(part, live).not.to.include(live);
       expect(part).not.to.match(/https?:\/\//);
@@ -64,29 +59,29 @@ describe('digest content: body', function () {
   });
 
   it('escapes HTML and loads nothing remote: no scripts, images, styles sheets or links to indicators', async () => {
-    const evil = env.entries.map((e, i) => (i === 0 ? { ...e, campaigns: ['<script>alert("x")</script> & <img src=x>'] } : e));
-    const html = (await renderDigest(env.input({}, { entries: evil }))).html!;
+    const evil = f.env.entries.map((e, i) => (i === 0 ? { ...e, campaigns: ['<script>alert("x")</script> & <img src=x>'] } : e));
+    const html = (await renderDigest(f.env.input({}, { entries: evil }))).html!;
     expect(html).not.to.match(/<script|<img|<link|<iframe|<a\s|src=|@import|url\(/i);
     expect(html).to.include('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src&#61;x&gt;');
   });
 
   it('makes invisible characters in values visible and keeps each indicator on one line', async () => {
-    const e = env.entries[0]!;
+    const e = f.env.entries[0]!;
     const tricky = { ...e, view: { ...e.view, type: 'email-subject' as const, value: 'pay\u202Eexe.pdf\nBcc: x' } };
-    const text = (await renderDigest(env.input({}, { entries: [tricky] }))).text;
+    const text = (await renderDigest(f.env.input({}, { entries: [tricky] }))).text;
     expect(text).to.include('pay⟨U+202E⟩exe[.]pdf⟨U+000A⟩Bcc: x');
     expect(text).not.to.include('\u202E');
   });
 
   it('sends headers that mark the mail as automatic and carry its class', async () => {
-    const mail = await renderDigest(env.input({ address: 'soc@observer.example' }));
+    const mail = await renderDigest(f.env.input({ address: 'soc@observer.example' }));
     expect(mail.to).to.equal('soc@observer.example');
     expect(mail.headers).to.include({ 'Auto-Submitted': 'auto-generated', 'C4TAP-Class': 'YELLOW', 'C4TAP-Digest': 'daily-observers' });
     expect(mail.subject).to.equal('[C4TAP:YELLOW] C⁴TAP 指標ダイジェスト（daily-observers） 2026-02-28 – 2026-03-01');
   });
 
   it('says so when nothing was published or withdrawn', async () => {
-    const mail = await renderDigest(env.input({ language: 'en' }, { entries: [], stixContext: { latest: [], sightings: [] } }));
+    const mail = await renderDigest(f.env.input({ language: 'en' }, { entries: [], stixContext: { latest: [], sightings: [] } }));
     expect(mail.text).to.include('No indicators were published or withdrawn for you in this period.');
     expect(mail.text).not.to.include('■');
   });

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader, type FileEntry } from '@zip.js/zip.js';
 import type { OutboundMail } from '../../core/mailer.ts';
 import { digestFiles, renderDigest } from '../../sharing/digests/content/index.ts';
-import { SUBMITTER, openDigestEnv, type DigestEnv } from './helpers/digest-content-env.ts';
+import { SUBMITTER, digestEnvSuite } from './helpers/digest-content-env.ts';
 
 const PASSWORD = 'pw-for-identity-test';
 
@@ -38,16 +38,11 @@ async function everything(mail: OutboundMail): Promise<string> {
 
 describe('digest content: no submitter identity (identity-leak regression)', function () {
   this.timeout(30_000);
-  let env: DigestEnv;
-
-  before(async () => {
-    env = await openDigestEnv();
-  });
-  after(async () => env?.cleanup());
+  const f = digestEnvSuite();
 
   it('starts from views whose every source is the named participant’s submission', () => {
     // The input really holds the identity: the check below can fail.
-    const sources = env.entries.flatMap((e) => e.view.sources);
+    const sources = f.env.entries.flatMap((e) => e.view.sources);
     expect(sources.length).to.be.greaterThan(5);
     expect(sources.every((s) => s.orgId === SUBMITTER.orgId)).to.equal(true);
     expect(sources.map((s) => s.submissionId)).to.include(SUBMITTER.submissions.yellow);
@@ -57,7 +52,7 @@ describe('digest content: no submitter identity (identity-leak regression)', fun
     for (const attachments of ['zip', 'link', 'none'] as const) {
       it(`writes none of it in a ${language} digest in '${attachments}' mode`, async () => {
         const mail = await renderDigest(
-          env.input({ language, attachments, zipPassword: PASSWORD, attachmentLink: 'https://c4tap.example/api/v1/digests/files/x' }),
+          f.env.input({ language, attachments, zipPassword: PASSWORD, attachmentLink: 'https://c4tap.example/api/v1/digests/files/x' }),
         );
         const all = (await everything(mail)).toLowerCase();
         for (const word of FORBIDDEN) expect(all, word).not.to.include(word.toLowerCase());
@@ -66,7 +61,7 @@ describe('digest content: no submitter identity (identity-leak regression)', fun
   }
 
   it('writes none of it in the CSV and STIX files served by link', () => {
-    const files = digestFiles(env.input());
+    const files = digestFiles(f.env.input());
     const all = `${files.csv.toString('utf8')}\n${files.stix.toString('utf8')}`.toLowerCase();
     for (const word of FORBIDDEN) expect(all, word).not.to.include(word.toLowerCase());
   });

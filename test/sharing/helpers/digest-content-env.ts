@@ -57,6 +57,16 @@ function ind(type: IndicatorType, value: string, kind: IndicatorInput['kind']): 
 
 export const idOf = (type: IndicatorType, value: string): string => indicatorId(type, value);
 
+/** Registers the suite's hooks: one digest world opened before the suite, removed after it. */
+export function digestEnvSuite(): { readonly env: DigestEnv } {
+  const f = {} as { env: DigestEnv };
+  before(async () => {
+    f.env = await openDigestEnv();
+  });
+  after(async () => f.env?.cleanup());
+  return f;
+}
+
 export async function openDigestEnv(): Promise<DigestEnv> {
   const w = await openWorld();
   const council = await addCouncilOrgs(w);
