@@ -32,7 +32,15 @@ export async function verifySecret(secret: string, stored: string | null): Promi
   return timingSafeEqual(got, expected);
 }
 
-/** A random secret that is easy to paste: 24 base64url characters (144 bits). */
+/**
+ * A random secret that is easy to paste: 24 base64url characters (144 bits). Never starts with
+ * `-` or `_`, so no command-line client (swaks, curl) reads it as an option: the first character is
+ * drawn from the 62 alphanumerics, the other 23 from all 64 (still over 140 bits).
+ */
 export function generateSecret(): string {
-  return randomBytes(18).toString('base64url');
+  const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let first: number;
+  do first = randomBytes(1)[0]! & 63;
+  while (first >= ALNUM.length);
+  return ALNUM[first]! + randomBytes(18).toString('base64url').slice(1);
 }

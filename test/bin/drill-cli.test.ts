@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import path from 'node:path';
 import { listOutbox } from '../../core/mailer.ts';
 import { runCli, startServe, tempDataDir, type ServeProcess, type TempDataDir } from '../helpers/cli.ts';
-import { swaks } from '../ingest/helpers/swaks.ts';
+import { swaks, requireSwaks } from '../ingest/helpers/swaks.ts';
 
 const org = (name: string, ...contacts: string[]) => [
   'org', 'add', '--name', name, '--tier', 'participant', '--sector', 'gas', '--language', 'en',
@@ -12,6 +12,9 @@ const org = (name: string, ...contacts: string[]) => [
 ];
 
 describe('c4tap drill', function () {
+  before(function () {
+    requireSwaks(this);
+  });
   this.timeout(120_000);
   let data: TempDataDir;
   let served: ServeProcess | null = null;

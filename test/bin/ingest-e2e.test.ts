@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { runCli, startServe, tempDataDir, type TempDataDir } from '../helpers/cli.ts';
-import { swaks, submissionIdIn } from '../ingest/helpers/swaks.ts';
+import { swaks, submissionIdIn, requireSwaks } from '../ingest/helpers/swaks.ts';
 import { buildForward, SAMPLE_ATTACHMENTS } from '../ingest/helpers/forwards.ts';
 import { buildMail } from '../fixtures/mail-builder.ts';
 import { loadConfig } from '../../core/config.ts';
@@ -27,6 +27,9 @@ async function waitForFile(dir: string, timeoutMs = 15_000): Promise<string> {
 }
 
 describe('embedded system end to end (swaks, c4tap serve, c4tap import)', function () {
+  before(function () {
+    requireSwaks(this);
+  });
   this.timeout(120_000);
   let data: TempDataDir;
   let secret: string;

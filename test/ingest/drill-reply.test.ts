@@ -10,12 +10,15 @@ import { DRILL_BASE, startDrillEnv, type DrillEnv } from '../sharing/helpers/dri
 import { DROP, SENDER } from './helpers/smtp-env.ts';
 import { SmtpTalk } from './helpers/smtp-talk.ts';
 import { expectNothingStored } from './helpers/stored.ts';
-import { swaks } from './helpers/swaks.ts';
+import { swaks, requireSwaks } from './helpers/swaks.ts';
 
 const MINUTE = 60_000;
 const UNKNOWN = `drill+${'0'.repeat(32)}@c4tap.example`;
 
 describe('SMTP ingest: drill replies', function () {
+  before(function () {
+    requireSwaks(this);
+  });
   this.timeout(30_000);
   let env: DrillEnv;
   let replyTo: Record<string, string>;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { startSmtpEnv, DROP, SENDER, type SmtpTestEnv } from './helpers/smtp-env.ts';
 import { buildForward, buildOriginal, SAMPLE_ATTACHMENTS } from './helpers/forwards.ts';
-import { swaks, submissionIdIn } from './helpers/swaks.ts';
+import { swaks, submissionIdIn, requireSwaks } from './helpers/swaks.ts';
 
 function transport(env: SmtpTestEnv) {
   return nodemailer.createTransport({
@@ -30,6 +30,9 @@ async function sendRaw(env: SmtpTestEnv, raw: Buffer, to = DROP): Promise<string
 }
 
 describe('SMTP ingest: accepting forwarded samples', function () {
+  before(function () {
+    requireSwaks(this);
+  });
   this.timeout(30_000);
   let env: SmtpTestEnv;
   beforeEach(async () => (env = await startSmtpEnv()));

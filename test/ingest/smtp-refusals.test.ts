@@ -6,11 +6,14 @@ import nodemailer from 'nodemailer';
 import { setPrincipalStatus } from '../../core/directory.ts';
 import { startSmtpEnv, DROP, SENDER, type SmtpEnvOptions, type SmtpTestEnv } from './helpers/smtp-env.ts';
 import { buildForward, SAMPLE_ATTACHMENTS } from './helpers/forwards.ts';
-import { swaks } from './helpers/swaks.ts';
+import { swaks, requireSwaks } from './helpers/swaks.ts';
 import { SmtpTalk } from './helpers/smtp-talk.ts';
 import { expectNothingStored } from './helpers/stored.ts';
 
 describe('SMTP ingest: refusals', function () {
+  before(function () {
+    requireSwaks(this);
+  });
   this.timeout(30_000);
   let env: SmtpTestEnv;
   let file: string;

@@ -12,7 +12,7 @@ import type { Organisation } from '../../core/types.ts';
 import { drillReport, drillReportCsv, resendDrill, startDrill } from '../../sharing/drills/index.ts';
 import { startSmtpSink, type SinkMessage, type SmtpSink } from '../helpers/smtp-sink.ts';
 import { expectNothingStored } from '../ingest/helpers/stored.ts';
-import { swaks } from '../ingest/helpers/swaks.ts';
+import { swaks, requireSwaks } from '../ingest/helpers/swaks.ts';
 import { DRILL_BASE, startDrillEnv, type DrillEnv } from './helpers/drill-env.ts';
 
 const MINUTE = 60_000;
@@ -24,6 +24,9 @@ function replyToOf(m: SinkMessage): string {
 }
 
 describe('drill round trip: notices by relay, acknowledgements by reply and by link, CSV report', function () {
+  before(function () {
+    requireSwaks(this);
+  });
   this.timeout(60_000);
   let env: DrillEnv;
   let sink: SmtpSink;

@@ -8,6 +8,7 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Context } from 'mocha';
+import { requireTool } from '../../helpers/require-tool.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const ENV_FILE = `${ROOT}.tmp/clamd.env`;
@@ -70,11 +71,7 @@ export async function sharedTestClamd(): Promise<TestClamd | null> {
  * missing, except in CI (process.env.CI set), where a missing clamd fails the run.
  */
 export function skipUnlessPresent(ctx: Context, present: boolean, what: string): void {
-  if (present) return;
-  const message = `${what} is not available: start it with .ci/clamd/start.sh (Debian package clamav-daemon)`;
-  if (process.env.CI) throw new Error(`${message} — required in CI`);
-  process.stderr.write(`      skipped (needs clamd): ${message}\n`);
-  ctx.skip();
+  requireTool(ctx, present ? null : { why: `${what} is not available`, fix: 'apt-get install clamav-daemon clamav && .ci/clamd/start.sh' });
 }
 
 export function clamdInstalled(): boolean {

@@ -1,5 +1,6 @@
 // Runs the real `swaks` client against a test server and reads the replies from its transcript.
 import { execFile } from 'node:child_process';
+import { commandOutput, requireTool, type Missing } from '../../helpers/require-tool.ts';
 
 export interface SwaksRun {
   readonly exitCode: number;
@@ -59,4 +60,17 @@ function swaksOnce(o: SwaksOptions): Promise<SwaksRun> {
 /** The submission id named in a 250 reply. */
 export function submissionIdIn(reply: string | null): string | null {
   return /\b(sub_[A-Za-z0-9_-]+)/.exec(reply ?? '')?.[1] ?? null;
+}
+
+let support: Missing | null | undefined;
+
+/** In a `before` hook of a suite that runs swaks: swaks must be installed and able to do STARTTLS. */
+export function requireSwaks(ctx: Mocha.Context): void {
+  support ??= (() => {
+    const out = commandOutput('swaks', ['--support', 'STARTTLS']);
+    if (out === null) return { why: 'swaks is not installed', fix: 'apt-get install swaks libnet-ssleay-perl libio-socket-ssl-perl' };
+    if (/not available|not supported|requires/i.test(out)) return { why: `swaks cannot do STARTTLS (${out.trim().split('\n')[0]})`, fix: 'apt-get install libnet-ssleay-perl libio-socket-ssl-perl' };
+    return null;
+  })();
+  requireTool(ctx, support);
 }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { requireTool } from '../../helpers/require-tool.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const VENV_PYTHON = path.join(ROOT, '.tmp/venv/bin/python');
@@ -15,11 +16,7 @@ const VALIDATE = path.join(ROOT, '.ci/python/validate_stix.py');
 
 /** Call in a `before` hook: fails under CI, skips elsewhere, when the venv is missing. */
 export function requirePythonTools(ctx: Mocha.Context): void {
-  if (existsSync(VENV_PYTHON)) return;
-  const message = `OASIS Python tools missing (${path.relative(ROOT, VENV_PYTHON)}): run .ci/python/setup.sh`;
-  if (process.env.CI) throw new Error(message);
-  console.warn(`      skipped: ${message}`);
-  ctx.skip();
+  requireTool(ctx, existsSync(VENV_PYTHON) ? null : { why: `OASIS Python tools missing (${path.relative(ROOT, VENV_PYTHON)})`, fix: '.ci/python/setup.sh' });
 }
 
 export function runPython(args: readonly string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<string> {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startConsoleEnv, type ConsoleEnv, type ConsoleEnvOptions } from './console-env.ts';
 import { totpAt } from './http-client.ts';
+import { requireTool } from '../../helpers/require-tool.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -15,10 +16,7 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 
 /** Call in `before`: skips the suite without Chromium, or fails it in CI. */
 export function requireChromium(ctx: Mocha.Context): void {
-  if (existsSync(CHROMIUM)) return;
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run must install Debian's chromium package`);
-  console.warn(`      skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
-  ctx.skip();
+  requireTool(ctx, existsSync(CHROMIUM) ? null : { why: `${CHROMIUM} is not installed`, fix: 'apt-get install chromium' });
 }
 
 export interface Browser {
