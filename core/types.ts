@@ -197,6 +197,22 @@ export interface IndicatorSource {
   readonly context: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * An exchange-level false positive: an analyst judged this indicator (type and value) not
+ * malicious. While the entry exists no source of it is published, from any submission, and what
+ * was published of it is retracted (sharing/false-positives.ts). Unmarking removes the entry; the
+ * audit log keeps who marked and unmarked it, when and why.
+ */
+export interface FalsePositiveEntry {
+  readonly indicatorId: string;
+  readonly type: IndicatorType;
+  readonly value: string;
+  /** Principal id of the analyst or secretariat member who marked it. */
+  readonly markedBy: string;
+  readonly markedAt: string;
+  readonly reason: string;
+}
+
 export type PublicationAction = 'publish' | 'retract';
 
 export interface PublicationEntry {

@@ -11,6 +11,7 @@ import { factorToDoc } from './mongo-console.ts';
 import { deliveryToDoc, subscriptionToDoc } from './mongo-digests.ts';
 import { organisationToDoc, principalToDoc, tokenToDoc } from './mongo-directory.ts';
 import { drillToDoc, noticeToDoc } from './mongo-drills.ts';
+import { falsePositiveToDoc } from './mongo-false-positives.ts';
 import { indicatorToDoc, sourceToDoc, type IndicatorDoc } from './mongo-indicators.ts';
 import { jobToDoc } from './mongo-jobs.ts';
 import { publicationToDoc } from './mongo-publications.ts';
@@ -102,6 +103,8 @@ export function createMongoImporter(db: Db): MongoImporter {
         case 'sighting':
           // The port does not read idempotency keys back: a migrated sighting keeps its id, not its key.
           return buffer(COLLECTIONS.sightings, sightingToDoc(r.value, null));
+        case 'false-positive':
+          return buffer(COLLECTIONS.falsePositives, falsePositiveToDoc(r.value));
         case 'digest-subscription':
           // Cursor, pending range, run lease and sealed zip password as they are: a lease held at
           // migration time ends at its leaseUntil and the next run resumes the same pending range.

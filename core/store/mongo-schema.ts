@@ -30,6 +30,7 @@ export const COLLECTIONS = {
   drillNotices: 'drill_notices',
   digestSubscriptions: 'digest_subscriptions',
   digestDeliveries: 'digest_deliveries',
+  falsePositives: 'false_positives',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];

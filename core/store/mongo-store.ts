@@ -23,6 +23,7 @@ import { mongoDigests } from './mongo-digests.ts';
 import { mongoDirectory } from './mongo-directory.ts';
 import { mongoDrills } from './mongo-drills.ts';
 import { mongoExport } from './mongo-export.ts';
+import { mongoFalsePositives } from './mongo-false-positives.ts';
 import { mongoIndicatorReads, mongoIndicators } from './mongo-indicators.ts';
 import { mongoJobQueries, mongoJobs } from './mongo-jobs.ts';
 import { mongoPublications } from './mongo-publications.ts';
@@ -48,6 +49,7 @@ const COUNTED: Readonly<Record<keyof StoreCounts, string>> = {
   drillNotices: COLLECTIONS.drillNotices,
   digestSubscriptions: COLLECTIONS.digestSubscriptions,
   digestDeliveries: COLLECTIONS.digestDeliveries,
+  falsePositives: COLLECTIONS.falsePositives,
 };
 
 function mongoCounts(db: Db): () => Promise<StoreCounts> {
@@ -92,6 +94,7 @@ export async function openMongoStore(target: MongoConnection | MongoConnectOptio
       ...mongoExport(db),
       ...mongoDrills(db),
       ...mongoDigests(db),
+      ...mongoFalsePositives(db),
       counts: mongoCounts(db),
     },
     async () => {

@@ -305,6 +305,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX drill_notices_drill ON drill_notices(drill_id);
     `,
   },
+  {
+    version: 7,
+    description: 'exchange-level false positives',
+    sql: `
+      -- One row per indicator judged a false positive exchange-wide (sharing/false-positives.ts).
+      -- No foreign key to indicators: the row names the type and value it withholds by itself.
+      CREATE TABLE false_positives (
+        indicator_id TEXT PRIMARY KEY,
+        type         TEXT NOT NULL,
+        value        TEXT NOT NULL,
+        marked_by    TEXT NOT NULL,
+        marked_at    TEXT NOT NULL,
+        reason       TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

@@ -10,6 +10,7 @@ import { sqliteDigests } from './sqlite-digests.ts';
 import { sqliteDirectory } from './sqlite-directory.ts';
 import { sqliteDrills } from './sqlite-drills.ts';
 import { sqliteExport } from './sqlite-export.ts';
+import { sqliteFalsePositives } from './sqlite-false-positives.ts';
 import { sqliteIndicators } from './sqlite-indicators.ts';
 import { sqliteJobQueries, sqliteJobs } from './sqlite-jobs.ts';
 import { sqlitePublications } from './sqlite-publications.ts';
@@ -33,7 +34,8 @@ function sqliteCounts(db: Db): () => StoreCounts {
            (SELECT COUNT(*) FROM drills)            AS drills,
            (SELECT COUNT(*) FROM drill_notices)     AS drillNotices,
            (SELECT COUNT(*) FROM digest_subscriptions) AS digestSubscriptions,
-           (SELECT COUNT(*) FROM digest_deliveries) AS digestDeliveries`);
+           (SELECT COUNT(*) FROM digest_deliveries) AS digestDeliveries,
+           (SELECT COUNT(*) FROM false_positives)   AS falsePositives`);
   return () => count.get()!;
 }
 
@@ -60,6 +62,7 @@ export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): St
     ...sqliteExport(db),
     ...sqliteDrills(db),
     ...sqliteDigests(db),
+    ...sqliteFalsePositives(db),
     counts: sqliteCounts(db),
   });
 }

@@ -3,7 +3,7 @@
 // proves two stores answer the same (storeDigest). Works for any adapter.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit.ts';
-import type { ApiToken, AuditEvent, Indicator, IndicatorSource, Job, Organisation, Principal, PublicationEntry, Sample, Sighting, Submission, SubmissionFeature } from '../types.ts';
+import type { ApiToken, AuditEvent, FalsePositiveEntry, Indicator, IndicatorSource, Job, Organisation, Principal, PublicationEntry, Sample, Sighting, Submission, SubmissionFeature } from '../types.ts';
 import type { DigestDelivery, DigestSubscription, Drill, DrillNotice, SecondFactor, Store } from './port.ts';
 
 export type StoreRecord =
@@ -19,6 +19,7 @@ export type StoreRecord =
   | { readonly kind: 'source'; readonly value: IndicatorSource }
   | { readonly kind: 'publication'; readonly value: PublicationEntry }
   | { readonly kind: 'sighting'; readonly value: Sighting }
+  | { readonly kind: 'false-positive'; readonly value: FalsePositiveEntry }
   | { readonly kind: 'digest-subscription'; readonly value: DigestSubscription }
   | { readonly kind: 'digest-delivery'; readonly value: DigestDelivery }
   | { readonly kind: 'drill'; readonly value: Drill }
@@ -36,7 +37,8 @@ const JOB_TYPES = ['analyse'] as const;
 /**
  * Yields every record: the directory (with second factors), submissions newest first each followed
  * by its jobs, samples (with tombstones) and clustering features, then indicators in id order each
- * with its sources, the publication log in seq order, sightings, digest subscriptions (cursor,
+ * with its sources, the publication log in seq order, sightings, exchange-level false positives in
+ * indicator id order, digest subscriptions (cursor,
  * pending range and run lease as they are) in createdAt order and their deliveries in id order,
  * drills in id order each followed by its notices, and the audit log with its head record.
  * Console sessions are not records to keep: users log in again.
@@ -92,6 +94,8 @@ export async function* exportStore(store: Store): AsyncGenerator<StoreRecord> {
   }
   for (const value of [...sightings.values()].sort((a, b) => a.id - b.id)) yield { kind: 'sighting', value };
 
+  for await (const value of pagesBy((after) => store.listFalsePositives(after, PAGE), (e) => e.indicatorId)) yield { kind: 'false-positive', value };
+
   for (const value of await store.listDigestSubscriptions()) yield { kind: 'digest-subscription', value };
   for await (const value of pagesById((after) => store.listDigestDeliveriesAfter(after, PAGE))) yield { kind: 'digest-delivery', value };
   for await (const value of pagesById((after) => store.listDrillsAfter(after, PAGE))) {
@@ -110,12 +114,17 @@ export async function* exportStore(store: Store): AsyncGenerator<StoreRecord> {
 }
 
 /** Every record of a list read in id order, page by page (`read` gives the page after an id). */
-async function* pagesById<T extends { readonly id: string }>(read: (afterId: string | null) => Promise<readonly T[]>): AsyncGenerator<T> {
+function pagesById<T extends { readonly id: string }>(read: (afterId: string | null) => Promise<readonly T[]>): AsyncGenerator<T> {
+  return pagesBy(read, (r) => r.id);
+}
+
+/** Every record of a list read in key order, page by page (`read` gives the page after a key). */
+async function* pagesBy<T>(read: (afterKey: string | null) => Promise<readonly T[]>, keyOf: (record: T) => string): AsyncGenerator<T> {
   for (let after: string | null = null; ; ) {
     const page = await read(after);
     if (page.length === 0) return;
     yield* page;
-    after = page[page.length - 1]!.id;
+    after = keyOf(page[page.length - 1]!);
   }
 }
 

@@ -11,6 +11,7 @@ import { digestContract } from './store-digests.contract.ts';
 import { directoryContract } from './store-directory.contract.ts';
 import { drillContract } from './store-drills.contract.ts';
 import { exportContract } from './store-export.contract.ts';
+import { falsePositiveContract } from './store-false-positives.contract.ts';
 import { indicatorContract } from './store-indicators.contract.ts';
 import { jobContract } from './store-jobs.contract.ts';
 import { publicationContract } from './store-publications.contract.ts';
@@ -60,6 +61,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
     digestContract(store);
     exportContract(store);
     drillContract(store);
+    falsePositiveContract(store);
 
     it('counts every kind of record', async function () {
       const who = await seedSubmitter(store());
@@ -78,6 +80,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
       const digest = { principalId: who.principal.id, attachments: 'none', zipPasswordSealed: null, smimeCertificate: null, amber: false, disabled: false, cursorSeq: 0, createdAt: at(5) } as const;
       await store().createDigestSubscription({ ...digest, id: 'ds1', schedule: 'daily' });
       await store().recordDigestDelivery({ id: 'dd1', subscriptionId: 'ds1', fromSeq: 0, toSeq: 1, messageId: '<d@x>', sentAt: at(6), via: 'relay' });
+      await store().markFalsePositive({ indicatorId: 'i', type: 'url', value: 'https://evil.example/x', markedBy: who.principal.id, markedAt: at(7), reason: 'test' });
       expect(await store().counts()).to.deep.equal({
         organisations: 1,
         principals: 2,
@@ -92,6 +95,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         drillNotices: 2,
         digestSubscriptions: 1,
         digestDeliveries: 1,
+        falsePositives: 1,
       });
     });
   });
