@@ -17,6 +17,7 @@ import {
   type ExchangeIdentity,
   type SanitizationRules,
   type WarningList,
+  victimTextsOf,
 } from './sanitize/index.ts';
 import type { Redaction, VerdictSuggestion, YaraOutcome } from './types.ts';
 import { suggestVerdict } from './verdict.ts';
@@ -54,6 +55,8 @@ export interface IndicatorStepResult {
   /** Indicators stored for this submission. */
   readonly indicators: number;
   readonly redactions: readonly Redaction[];
+  /** Recipients at no registered domain: shown to the analyst, never protected (an attacker may name anyone). */
+  readonly otherRecipients: readonly string[];
   /** The original's subject with recipients and organisation redacted (publishable form). */
   readonly sanitizedSubject: string | null;
   readonly verdict: VerdictSuggestion;
@@ -66,7 +69,7 @@ export async function indicatorStep(deps: IndicatorDeps, input: IndicatorStepInp
   const files = input.files.map((f) => f.analysis);
   if (!original) {
     const verdict = suggestVerdict({ files, lookAlikes: [], from: [], replyTo: [], bodies: input.bodies });
-    return { indicators: 0, redactions: [], sanitizedSubject: null, verdict, cluster: null, related: { submissions: 0, sharedIndicators: 0 } };
+    return { indicators: 0, redactions: [], otherRecipients: [], sanitizedSubject: null, verdict, cluster: null, related: { submissions: 0, sharedIndicators: 0 } };
   }
   const { unwrapped, item } = original;
   const { policies, store } = deps;
@@ -74,6 +77,7 @@ export async function indicatorStep(deps: IndicatorDeps, input: IndicatorStepInp
     headers: item.headers,
     forward: unwrapped.form === 'none' ? null : { outer: unwrapped.outer, note: unwrapped.note, innerNotes: unwrapped.innerNotes },
     envelope: submission.envelope,
+    texts: victimTextsOf(item, input.files.filter((f) => f.analysis.file.role === 'member').map((f) => f.content)),
     organisations: await store.listOrganisations(),
     submitterOrgId: submission.orgId,
     exchange: deps.exchange,
@@ -103,6 +107,7 @@ export async function indicatorStep(deps: IndicatorDeps, input: IndicatorStepInp
   return {
     indicators: stored.length,
     redactions: sanitized.redactions,
+    otherRecipients: ctx.otherRecipients.map((r) => (r.name ? `${r.name} <${r.address}>` : r.address)),
     sanitizedSubject: sanitized.subject,
     verdict,
     cluster,

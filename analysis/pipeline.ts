@@ -50,6 +50,8 @@ export interface AnalysisSummary {
   readonly indicators: number;
   /** What the sanitizer removed or replaced: for the analyst, never published. */
   readonly redactions: readonly Redaction[];
+  /** Recipients at no registered domain (not protected: an attacker may name anyone in To:). */
+  readonly otherRecipients?: readonly string[];
   readonly sanitizedSubject: string | null;
   readonly verdict: VerdictSuggestion | null;
   readonly cluster: IndicatorStepResult['cluster'];
@@ -138,8 +140,8 @@ export async function analyseSubmission(deps: PipelineDeps, submission: Submissi
 
   // 9. Ready for triage. The summary is merged into the stored details (what triage or a notice
   // wrote meanwhile stays); it carries every key, so nothing of an earlier attempt's summary remains.
-  const { indicators, redactions, sanitizedSubject, verdict, cluster, related } = step;
-  const summary: AnalysisSummary = { ...base, indicators, redactions, sanitizedSubject, verdict, cluster, related };
+  const { indicators, redactions, otherRecipients, sanitizedSubject, verdict, cluster, related } = step;
+  const summary: AnalysisSummary = { ...base, indicators, redactions, otherRecipients, sanitizedSubject, verdict, cluster, related };
   signal?.throwIfAborted();
   await deps.store.updateSubmission(submission.id, { status: 'awaiting-triage', detailsMerge: { analysis: summary } }, deps.clock().toISOString());
   log.info({ event: 'analysis.done', files: files.length, samples, indicators, incomplete: incomplete.length }, 'analysed');

@@ -1,12 +1,16 @@
-// What the sanitizer protects, gathered from one submission: its recipients (original and forward),
-// its submitter, the organisations' registered domains and networks, the exchange's own addresses.
+// What the sanitizer protects, gathered from one submission: its victims (every address at a
+// registered domain found anywhere in the original, victims.ts), its submitter, the organisations'
+// registered domains and networks, the exchange's own addresses. Recipients at other domains are
+// written by the attacker as much as by anyone: they are recorded for the analyst, never protected.
 // Built once per submission by buildSanitizeContext; a plain record the pipeline passes on.
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Organisation } from '../../core/types.ts';
-import type { MailAddress, OriginalHeaders, OuterInfo } from '../../ingest/unwrap/types.ts';
+import type { MailAddress, OriginalHeaders, OriginalItem, OuterInfo } from '../../ingest/unwrap/types.ts';
 import { findAddresses } from '../indicators/from-content.ts';
 import type { ReceivedCut } from '../indicators/received.ts';
 import type { SanitizationRules } from './rules.ts';
+import { fold } from './identifiers.ts';
+import { findVictims, registeredDomains, registeredPrefix, type RegisteredDomains } from './victims.ts';
 import type { WarningList } from './warning-lists.ts';
 
 export type OrganisationRecord = Pick<Organisation, 'id' | 'name' | 'domains' | 'networks'>;
@@ -31,9 +35,14 @@ export interface SanitizeContext {
   readonly organisations: readonly OrganisationRecord[];
   /** The submitting organisation: its name is redacted from subjects and URLs. */
   readonly submitterOrgId: string;
-  /** Recipients of the original and of the forward (To, Cc, Bcc, Delivered-To, X-Original-To, …). */
-  readonly recipients: readonly MailAddress[];
-  /** The submitter: the forward's sender, the envelope sender, addresses written in the notes. */
+  /**
+   * Victims: every address at a registered domain (or a sub-domain of one) found in the original's
+   * header, bodies, attachments or the forward, with the display name written with it.
+   */
+  readonly victims: readonly MailAddress[];
+  /** Recipients of the original and of the forward at no registered domain: for the analyst only. */
+  readonly otherRecipients: readonly MailAddress[];
+  /** The submitter: the forward's sender, the envelope sender, registered addresses written in the notes. */
   readonly submitters: readonly MailAddress[];
   readonly exchange: ExchangeIdentity;
   /** Hosts and IPs above the Received cut (extractIndicators().received); never indicators. */
@@ -79,6 +88,8 @@ export interface ContextInput {
   readonly forward: { readonly outer: Pick<OuterInfo, 'from' | 'to' | 'cc'>; readonly note: string | null; readonly innerNotes: readonly string[] } | null;
   /** Envelope of the received message (its MAIL FROM is the submitter). */
   readonly envelope?: { readonly mailFrom: string } | null;
+  /** Texts of the original searched for victims (victimTextsOf); the notes are searched too. */
+  readonly texts?: readonly string[];
   readonly organisations: readonly OrganisationRecord[];
   readonly submitterOrgId: string;
   readonly exchange: ExchangeIdentity;
@@ -86,19 +97,57 @@ export interface ContextInput {
   readonly rules: SanitizationRules;
 }
 
+/** Bytes of one attachment searched for victims. */
+const MAX_ATTACHMENT_CHARS = 4 * 1024 * 1024;
+
+/** A file's content as text to search: UTF-8 when it is, else its single-byte and UTF-16LE readings. */
+function contentTexts(content: Buffer): string[] {
+  const buf = content.subarray(0, MAX_ATTACHMENT_CHARS);
+  const utf8 = buf.toString('utf8');
+  if (!utf8.includes('\ufffd')) return [utf8];
+  return [buf.toString('latin1'), buf.subarray(0, buf.length - (buf.length % 2)).toString('utf16le')];
+}
+
+/**
+ * What of an original is searched for victims: every header value (raw, encoded-words and all), the
+ * subject, the text and HTML bodies, the attachments, and any further file contents (archive members).
+ */
+export function victimTextsOf(item: Pick<OriginalItem, 'headers' | 'text' | 'html' | 'attachments'>, files: readonly Buffer[] = []): string[] {
+  return [
+    item.headers.raw.map((h) => `${h.name}: ${h.value}`).join('\n'),
+    item.headers.subject ?? '',
+    item.text ?? '',
+    item.html ?? '',
+    ...item.attachments.flatMap((a) => [a.filename ?? '', ...contentTexts(a.content)]),
+    ...files.flatMap(contentTexts),
+  ].filter((t) => t !== '');
+}
+
+function atRegistered(address: string, reg: RegisteredDomains): boolean {
+  const a = fold(address.trim());
+  const at = a.lastIndexOf('@');
+  return at > 0 && registeredPrefix(a.slice(at + 1), reg) !== null;
+}
+
 /** The context for one original item of a submission. */
 export function buildSanitizeContext(input: ContextInput): SanitizeContext {
   const fwd = input.forward && input.forward.note !== null ? input.forward : null;
-  const noteAddresses = fwd ? [fwd.note ?? '', ...fwd.innerNotes].flatMap((t) => findAddresses(t).map((address) => ({ name: '', address }))) : [];
+  const reg = registeredDomains(input.organisations.flatMap((o) => o.domains));
+  const notes = fwd ? [fwd.note ?? '', ...fwd.innerNotes] : [];
+  const noteAddresses = notes.flatMap((t) => findAddresses(t).filter((address) => atRegistered(address, reg)).map((address) => ({ name: '', address })));
   const submitters: MailAddress[] = [
     ...(fwd?.outer.from ?? []),
     ...(input.envelope?.mailFrom ? [{ name: '', address: input.envelope.mailFrom }] : []),
     ...noteAddresses,
   ];
+  const recipients = [...recipientsOf(input.headers), ...(fwd ? [...fwd.outer.to, ...fwd.outer.cc] : [])];
+  const exchange = new Set(input.exchange.addresses.map((a) => fold(a)));
+  const victims = findVictims({ headers: input.headers, texts: [...(input.texts ?? []), ...notes, ...recipients.map((r) => `${r.name} <${r.address}>`)] }, reg);
   return {
     organisations: input.organisations,
     submitterOrgId: input.submitterOrgId,
-    recipients: [...recipientsOf(input.headers), ...(fwd ? [...fwd.outer.to, ...fwd.outer.cc] : [])],
+    victims: victims.filter((v) => !exchange.has(v.address)),
+    otherRecipients: recipients.filter((r) => r.address !== '' && !atRegistered(r.address, reg) && !exchange.has(fold(r.address.trim()))),
     submitters,
     exchange: input.exchange,
     warningLists: input.warningLists,

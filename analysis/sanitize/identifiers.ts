@@ -1,7 +1,9 @@
 // What identifies a victim or the submitting organisation, as the sanitizer searches for it:
-// recipients' and submitters' addresses, mailbox local parts and display names (whole, words
-// joined in usual ways, and each distinctive word), the submitting organisation's name (and its
-// core without legal-form words), and every organisation's registered domains.
+// victims' (addresses at registered domains, analysis/sanitize/victims.ts) and submitters'
+// addresses, mailbox local parts (also without the digits and punctuation a tracker glued to them)
+// and display names (whole, words joined in usual ways, and each distinctive word), the submitting
+// organisation's name (and its core without legal-form words), and every organisation's registered
+// domains — which also stand for every address at them (`domain`: the whole address is replaced).
 import { createHash } from 'node:crypto';
 import { domainToUnicode } from 'node:url';
 import { domainMatcher } from '../indicators/host-match.ts';
@@ -18,12 +20,17 @@ export interface Identifier {
   readonly reason: string;
   /** Matched anywhere; otherwise only between non-alphanumeric characters. */
   readonly substring: boolean;
+  /**
+   * A registered domain: matched also when glued to digits after it, and when it ends an address
+   * (`…@[sub.]domain`) the whole address, local part included, is replaced by this placeholder.
+   */
+  readonly domain?: { readonly addressPlaceholder: string };
 }
 
 export interface Person {
   readonly address: string;
   readonly name: string;
-  readonly role: 'recipient' | 'submitter';
+  readonly role: 'victim' | 'submitter';
 }
 
 export interface IdentifierSources {
@@ -63,13 +70,13 @@ export function buildIdentifiers(src: IdentifierSources, rules: SanitizationRule
   const exchangeDomains = domainMatcher(src.exchangeDomains);
   const exchangeList = new Set(src.exchangeAddresses.map(fold));
   const isExchange = (address: string) => exchangeList.has(address) || (address.includes('@') && exchangeDomains.match(address.slice(address.lastIndexOf('@') + 1)) !== null);
-  const add = (raw: string, category: IdentifierCategory, reason: string, wholeWord = false) => {
+  const add = (raw: string, category: IdentifierCategory, reason: string, wholeWord = false, domain = false) => {
     const text = fold(raw).trim();
     const length = [...text].length;
     if (length < (CJK.test(text) ? rules.minLength.cjk : rules.minLength.latin)) return;
     const placeholder = rules.placeholders[category];
     const substring = !wholeWord && (length >= rules.substringMinLength || CJK.test(text));
-    const id: Identifier = { text, category, placeholder, reason, substring };
+    const id: Identifier = { text, category, placeholder, reason, substring, ...(domain ? { domain: { addressPlaceholder: rules.placeholders.address } } : {}) };
     const known = byText.get(text);
     if (!known || CATEGORY_RANK[category] < CATEGORY_RANK[known.category]) byText.set(text, id);
   };
@@ -80,7 +87,10 @@ export function buildIdentifiers(src: IdentifierSources, rules: SanitizationRule
     if (address.includes('@')) {
       add(address, 'address', `${p.role} address`);
       const local = address.slice(0, address.lastIndexOf('@'));
-      if (!genericLocal.has(local)) add(local, 'name', `${p.role} local part`);
+      // A tracker may glue digits to the address it was built from (`300yamada.taro`): the local
+      // part without them is protected too.
+      const bare = local.replace(/^[\d._%+-]+|[\d._%+-]+$/g, '');
+      for (const l of new Set([local, bare])) if (l && !genericLocal.has(l)) add(l, 'name', `${p.role} local part`);
     }
     if (p.name.includes('@')) {
       if (!isExchange(fold(p.name.trim()))) add(p.name, 'address', `${p.role} address`);
@@ -103,9 +113,9 @@ export function buildIdentifiers(src: IdentifierSources, rules: SanitizationRule
   }
   // A domain is matched as a whole (`notcorp.example` is another domain), wherever it stands.
   for (const d of src.memberDomains) {
-    add(d, 'org', 'member domain', true);
+    add(d, 'org', 'member domain', true, true);
     const unicode = domainToUnicode(d);
-    if (unicode && unicode !== d) add(unicode, 'org', 'member domain', true);
+    if (unicode && unicode !== d) add(unicode, 'org', 'member domain', true, true);
   }
   return [...byText.values()].sort((a, b) => b.text.length - a.text.length);
 }

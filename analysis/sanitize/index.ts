@@ -58,7 +58,7 @@ export function identifiersOf(ctx: SanitizeContext): Identifier[] {
   const org = ctx.organisations.find((o) => o.id === ctx.submitterOrgId) ?? null;
   return buildIdentifiers(
     {
-      people: [...ctx.recipients.map((a) => ({ ...a, role: 'recipient' as const })), ...ctx.submitters.map((a) => ({ ...a, role: 'submitter' as const }))],
+      people: [...ctx.victims.map((a) => ({ ...a, role: 'victim' as const })), ...ctx.submitters.map((a) => ({ ...a, role: 'submitter' as const }))],
       exchangeAddresses: ctx.exchange.addresses,
       exchangeDomains: ctx.exchange.domains,
       orgName: org?.name ?? null,
@@ -107,7 +107,7 @@ export function sanitize(candidates: readonly CandidateIndicator[], subject: str
     } else if (c.type === 'url') {
       step = sanitizeUrl(c, ids, record);
     } else {
-      step = sanitizeHost(c, ids, record, (parent) => keepClean(c, parent, domainToUnicode(parent) || undefined));
+      step = sanitizeHost(c, ids, record, (parent) => keepClean({ ...c, type: 'domain-name' }, parent, domainToUnicode(parent) || undefined));
     }
     if (step.kind === 'drop') continue;
     out.addCandidate({ ...c, value: step.value, ...(step.unicode ? { unicode: step.unicode } : { unicode: undefined }) });
@@ -152,9 +152,11 @@ function sanitizeHost(c: CandidateIndicator, ids: readonly Identifier[], record:
   const hits = [...redactText(c.value, ids).hits, ...(c.unicode ? redactText(c.unicode, ids).hits : [])];
   if (hits.length === 0) return { kind: 'keep', value: c.value, unicode: c.unicode };
   record(`indicator:${c.type}`, c.value, '', `carries ${why(hits)}: dropped`);
+  // What is left of the attacker's side: the parent of a domain that carries the victim, the domain
+  // of an address whose local part does (an attacker cannot hide its domain behind a victim's name).
   const host = c.type === 'email-addr' ? normalizeAddress(c.value)?.domain.value : c.value;
-  const parent = host ? getDomain(host, { allowPrivateDomains: true }) : null;
-  if (c.type === 'domain-name' && parent && parent !== c.value && redactText(parent, ids).hits.length === 0) keepParent(parent);
+  const parent = host ? (c.type === 'email-addr' ? host : getDomain(host, { allowPrivateDomains: true })) : null;
+  if ((c.type === 'domain-name' || c.type === 'email-addr') && parent && parent !== c.value && redactText(parent, ids).hits.length === 0) keepParent(parent);
   return { kind: 'drop' };
 }
 
@@ -180,8 +182,9 @@ function domainsOf(candidates: readonly CandidateIndicator[]): string[] {
   return [...out];
 }
 
-export { buildSanitizeContext, exchangeIdentity, infrastructureOf, recipientsOf, RECIPIENT_FIELDS, type ContextInput, type ExchangeIdentity, type OrganisationRecord, type SanitizeContext } from './context.ts';
+export { buildSanitizeContext, exchangeIdentity, infrastructureOf, recipientsOf, RECIPIENT_FIELDS, victimTextsOf, type ContextInput, type ExchangeIdentity, type OrganisationRecord, type SanitizeContext } from './context.ts';
 export { fold, type Identifier } from './identifiers.ts';
 export { redactText, type Hit } from './redact-text.ts';
 export { loadSanitizationRules, type SanitizationRules } from './rules.ts';
 export { loadWarningLists, matchWarningLists, type WarningList } from './warning-lists.ts';
+export { classifyWarnings, matchInfrastructure, type MispWarningList, type OwnWarningList, type WarningClasses } from './warning-lists.ts';

@@ -1,5 +1,5 @@
-// Values that are never indicators, whatever else is true of them (DESIGN.md §2): recipients and
-// submitters, the exchange's own addresses, registered domains (and subdomains) and networks of
+// Values that are never indicators, whatever else is true of them (DESIGN.md §2): victims (addresses
+// at registered domains, wherever found) and submitters, the exchange's own addresses, registered domains (and subdomains) and networks of
 // any organisation or of the exchange, and hosts and IPs of the internal side of the Received chain.
 import type { IndicatorType } from '../../core/types.ts';
 import { domainMatcher, networkMatcher, type DomainMatcher, type NetworkMatcher } from '../indicators/host-match.ts';
@@ -31,7 +31,7 @@ export function neverGuard(ctx: SanitizeContext): NeverGuard {
   const people = new Map<string, string>();
   // Later entries win: the drop address is also a recipient of the forward, but it is the exchange's.
   for (const a of ctx.submitters) if (a.address) people.set(fold(a.address.trim()), 'submitter address');
-  for (const a of ctx.recipients) if (a.address) people.set(fold(a.address.trim()), 'recipient address');
+  for (const a of ctx.victims) if (a.address) people.set(fold(a.address.trim()), 'victim address');
   for (const a of ctx.exchange.addresses) people.set(fold(a.trim()), 'exchange address');
   const g = {
     members: domainMatcher(ctx.organisations.flatMap((o) => o.domains)),

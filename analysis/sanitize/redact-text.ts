@@ -1,6 +1,9 @@
 // Finding identifiers in a text in any of the encodings phishing kits use, and replacing them:
-//   plain    case- and width-insensitive (NFKC, lower-case);
+//   plain    case- and width-insensitive (NFKC, lower-case); a registered domain that ends an
+//            address takes the whole address with it (`300yamada.taro@ops.corp.example42`);
 //   percent  %XX runs, decoded (UTF-8) and searched again;
+//   quoted-printable, HTML character references, JSON/JS escapes: words holding them, decoded
+//            and searched again;
 //   base64   standard and URL-safe alphabet, padded or not, at any of the four starting offsets
 //            of a run, decoded and searched again (the whole run is replaced: its other bytes
 //            cannot be trusted not to carry parts of the identifier);
@@ -8,9 +11,10 @@
 //            protected address (trackers often carry `md5(email)`).
 // Decoded text is searched recursively up to MAX_DEPTH levels (base64 of a percent-encoded
 // address, …). Work is linear in the text per level: every pattern is a bounded run.
+import { ENCODING_MARKS, htmlDecode, isMostlyText, jsUnescape, percentDecode, qpDecode } from './decodings.ts';
 import { digestsOf, fold, type Identifier, type IdentifierCategory } from './identifiers.ts';
 
-export type Encoding = 'plain' | 'percent' | 'base64' | 'hex' | 'digest';
+export type Encoding = 'plain' | 'percent' | 'quoted-printable' | 'html-entity' | 'js-escape' | 'base64' | 'hex' | 'digest';
 
 export interface Hit {
   readonly identifier: Identifier;
@@ -58,18 +62,51 @@ function foldWithMap(s: string): Folded {
 }
 
 const ALNUM = /[a-z0-9]/;
+/** After a registered domain: a letter or hyphen continues its last label (another domain); digits are glue. */
+const LABEL_GOES_ON = /[\p{L}-]/u;
+const SUBDOMAIN_BEFORE = /[\p{L}\p{N}.-]*$/u;
+const LOCAL_BEFORE = /[\p{L}\p{N}._%+-]{1,128}$/u;
+
+/**
+ * Where a registered domain found at [at, end) of the folded text stands in an address: the start
+ * of the local part and the end of the digits glued after it, or null when it is not in an address.
+ */
+function addressAround(folded: string, at: number, end: number): { readonly start: number; readonly end: number } | null {
+  const labels = SUBDOMAIN_BEFORE.exec(folded.slice(Math.max(0, at - 253), at))?.[0] ?? '';
+  const atSign = at - labels.length - 1;
+  if (folded[atSign] !== '@' || (labels !== '' && !labels.endsWith('.'))) return null;
+  const local = LOCAL_BEFORE.exec(folded.slice(Math.max(0, atSign - 128), atSign))?.[0];
+  if (!local) return null;
+  let stop = end;
+  while (/[0-9]/.test(folded[stop] ?? '')) stop++;
+  return { start: atSign - local.length, end: stop };
+}
 
 function plainRanges(s: string, ids: readonly Identifier[], hits: Hit[]): Range[] {
   const { folded, starts, ends } = foldWithMap(s);
   const ranges: Range[] = [];
-  for (const id of ids) {
+  const push = (from: number, to: number, id: Identifier): void => {
+    const range = { start: starts ? starts[from]! : from, end: ends ? ends[to - 1]! : to, replacement: id.placeholder };
+    if (ranges.some((r) => r.start < range.end && range.start < r.end)) return;
+    ranges.push(range);
+    hits.push({ identifier: id, encoding: 'plain' });
+  };
+  // Registered domains first: an address at one is replaced whole, with what a tracker glued to it.
+  for (const id of [...ids.filter((i) => i.domain), ...ids.filter((i) => !i.domain)]) {
     for (let at = folded.indexOf(id.text); at >= 0; at = folded.indexOf(id.text, at + 1)) {
       const end = at + id.text.length;
-      if (!id.substring && (ALNUM.test(folded[at - 1] ?? '') || ALNUM.test(folded[end] ?? ''))) continue;
-      const range = { start: starts ? starts[at]! : at, end: ends ? ends[end - 1]! : end, replacement: id.placeholder };
-      if (ranges.some((r) => r.start < range.end && range.start < r.end)) continue;
-      ranges.push(range);
-      hits.push({ identifier: id, encoding: 'plain' });
+      if (id.domain) {
+        if (ALNUM.test(folded[at - 1] ?? '') || LABEL_GOES_ON.test(folded[end] ?? '')) continue;
+        const address = addressAround(folded, at, end);
+        if (address) {
+          const text = folded.slice(address.start, address.end);
+          push(address.start, address.end, { text, category: 'address', placeholder: id.domain.addressPlaceholder, reason: 'address at a registered domain', substring: false });
+          continue;
+        }
+      } else if (!id.substring && (ALNUM.test(folded[at - 1] ?? '') || ALNUM.test(folded[end] ?? ''))) {
+        continue;
+      }
+      push(at, end, id);
     }
   }
   return ranges;
@@ -77,22 +114,6 @@ function plainRanges(s: string, ids: readonly Identifier[], hits: Hit[]): Range[
 
 function strongest(hits: readonly Hit[]): Identifier {
   return hits.reduce((a, b) => (RANK[b.identifier.category] < RANK[a.identifier.category] ? b : a)).identifier;
-}
-
-function percentDecode(s: string): string {
-  const bytes: number[] = [];
-  for (let i = 0; i < s.length; ) {
-    if (s[i] === '%' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
-      i += 3;
-    } else {
-      const cp = s.codePointAt(i)!;
-      const ch = String.fromCodePoint(cp);
-      bytes.push(...Buffer.from(ch, 'utf8'));
-      i += ch.length;
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
 }
 
 /** The run decoded from its start; from the next three offsets too when that is not text (a prefix that is not base64). */
@@ -132,6 +153,24 @@ const DECODERS: readonly Decoder[] = [
     replace: (_run, inner) => encodeURIComponent(inner.text),
   },
   {
+    runs: (s) => (s.includes('=') ? words(s, ENCODING_MARKS.qp) : []),
+    encoding: 'quoted-printable',
+    decode: (run) => [qpDecode(run)],
+    replace: (_run, inner) => inner.text,
+  },
+  {
+    runs: (s) => (s.includes('&') ? words(s, ENCODING_MARKS.html) : []),
+    encoding: 'html-entity',
+    decode: (run) => [htmlDecode(run)],
+    replace: (_run, inner) => inner.text,
+  },
+  {
+    runs: (s) => (s.includes('\\') ? words(s, ENCODING_MARKS.js) : []),
+    encoding: 'js-escape',
+    decode: (run) => [jsUnescape(run)],
+    replace: (_run, inner) => inner.text,
+  },
+  {
     runs: (s) => matches(s, /[0-9a-fA-F]{8,}/g),
     encoding: 'hex',
     decode: (run) => (run.length % 2 === 0 ? [Buffer.from(run, 'hex').toString('utf8')] : []),
@@ -155,17 +194,6 @@ function digestIndex(ids: readonly Identifier[]): Map<string, Identifier> {
   DIGESTS.set(ids, map);
   for (const id of ids) if (id.category === 'address') for (const d of digestsOf(id.text)) map.set(d, id);
   return map;
-}
-
-/** At most one character in ten is a replacement or control character. */
-function isMostlyText(s: string): boolean {
-  if (s.length === 0) return false;
-  let bad = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0xfffd || c <= 0x08 || (c >= 0x0e && c <= 0x1f)) bad++;
-  }
-  return bad * 10 <= s.length;
 }
 
 function overlaps(ranges: readonly Range[], start: number, end: number): boolean {

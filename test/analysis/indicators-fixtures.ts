@@ -6,6 +6,7 @@ import { unwrapForward, type OriginalItem, type Unwrapped } from '../../ingest/u
 import { extractIndicators, type Extracted } from '../../analysis/indicators/index.ts';
 import {
   buildSanitizeContext,
+  victimTextsOf,
   infrastructureOf,
   loadSanitizationRules,
   loadWarningLists,
@@ -171,6 +172,7 @@ export async function analyse(f: Fixture): Promise<Analysed> {
     headers: item.headers,
     forward: unwrapped,
     envelope: { mailFrom: 'soc@corp.example' },
+    texts: victimTextsOf(item),
     organisations: ORGS,
     submitterOrgId: CORP.id,
     exchange: EXCHANGE,

@@ -8,7 +8,7 @@ import { sanitize } from '../../analysis/sanitize/index.ts';
 import { CORP, EXCHANGE, ORGS, RULES, VICTIM, WARNING_LISTS } from './indicators-fixtures.ts';
 
 const headers = { from: [], sender: [], replyTo: [], to: [], cc: [], subject: null, date: null, dateText: null, messageId: null, inReplyTo: null, returnPath: null, received: [], mailer: null, raw: [] };
-const ctx = { organisations: ORGS, submitterOrgId: CORP.id, recipients: [VICTIM], submitters: [], exchange: EXCHANGE, warningLists: WARNING_LISTS, rules: RULES };
+const ctx = { organisations: ORGS, submitterOrgId: CORP.id, victims: [VICTIM], otherRecipients: [], submitters: [], exchange: EXCHANGE, warningLists: WARNING_LISTS, rules: RULES };
 
 describe('sanitizer and extraction under hostile content', function () {
   it('sanitizes thousands of links with long base64-looking tokens in bounded time, and takes no more than the link limit', function () {

@@ -38,7 +38,7 @@ function needlesFor(what: string, text: string): Needle {
 /** Everything that must never appear, for one analysed fixture. */
 function needles(a: Analysed): Needle[] {
   const out: Needle[] = [];
-  const people = [...a.context.recipients, ...a.context.submitters].filter((p) => !/@c4tap\.example$/i.test(p.address));
+  const people = [...a.context.victims, ...a.context.submitters].filter((p) => !/@c4tap\.example$/i.test(p.address));
   for (const p of people) {
     if (p.address) {
       out.push(needlesFor(`address ${p.address}`, p.address));

@@ -9,7 +9,8 @@ function ctx(overrides: Partial<SanitizeContext> = {}): SanitizeContext {
   return {
     organisations: ORGS,
     submitterOrgId: CORP.id,
-    recipients: [{ name: VICTIM.name, address: VICTIM.address }, { name: '', address: 'report@c4tap.example' }],
+    victims: [{ name: VICTIM.name, address: VICTIM.address }],
+    otherRecipients: [],
     submitters: [{ name: 'SOC Team', address: 'soc@corp.example' }],
     exchange: EXCHANGE,
     warningLists: WARNING_LISTS,
@@ -27,11 +28,11 @@ const fixture = (name: string) => FIXTURES.find((f) => f.name === name)!;
 
 describe('sanitizer', function () {
   describe('values that are never indicators', function () {
-    it('drops recipients, the submitter and the exchange\'s own addresses, and records why', function () {
+    it('drops victims, the submitter and the exchange\'s own addresses, and records why', function () {
       const s = sanitize([cand('email-addr', 'T.Yamada@corp.example'), cand('email-addr', 'soc@corp.example'), cand('email-addr', 'report@c4tap.example'), cand('email-addr', 'attacker@evil-lure.xyz')], null, ctx());
       expect(values(s.indicators)).to.deep.equal(['attacker@evil-lure.xyz']);
       expect(s.redactions.map((r) => r.reason)).to.deep.equal([
-        'recipient address: never an indicator',
+        'victim address: never an indicator',
         'submitter address: never an indicator',
         'exchange address: never an indicator',
       ]);
@@ -61,14 +62,14 @@ describe('sanitizer', function () {
   });
 
   describe('the context of a submission', function () {
-    it('protects the forward\'s recipients and the submitter, but takes no attacker for a submitter when nothing was forwarded', async function () {
+    it('protects the victims at registered domains and the submitter, but takes no attacker for a submitter when nothing was forwarded', async function () {
       const a = await analyse(fixture('mass mailing'));
       const forwarded = buildSanitizeContext({ headers: a.item.headers, forward: a.unwrapped, organisations: ORGS, submitterOrgId: CORP.id, exchange: EXCHANGE, warningLists: WARNING_LISTS, rules: RULES });
       expect(forwarded.submitters.map((p) => p.address)).to.deep.equal(['soc@corp.example']);
-      expect(forwarded.recipients.map((p) => p.address)).to.deep.equal(['t.yamada@corp.example', 'report@c4tap.example']);
+      expect(forwarded.victims.map((p) => p.address)).to.deep.equal(['t.yamada@corp.example']);
       const direct = buildSanitizeContext({ headers: a.item.headers, forward: { ...a.unwrapped, note: null }, envelope: { mailFrom: 'mta@corp.example' }, organisations: ORGS, submitterOrgId: CORP.id, exchange: EXCHANGE, warningLists: WARNING_LISTS, rules: RULES });
       expect(direct.submitters.map((p) => p.address)).to.deep.equal(['mta@corp.example']);
-      expect(direct.recipients.map((p) => p.address)).to.deep.equal(['t.yamada@corp.example']);
+      expect(direct.victims.map((p) => p.address)).to.deep.equal(['t.yamada@corp.example']);
     });
 
     it('knows the exchange by its configured drop address and host name', function () {
@@ -90,7 +91,7 @@ describe('sanitizer', function () {
         'https://news-lure-mailer.xyz/u/%5Bvictim%5D?c=spring',
       ]);
       const reasons = sanitized.redactions.filter((r) => r.field === 'indicator:url').map((r) => r.reason);
-      expect(reasons).to.include.members(['recipient address (base64)', 'recipient address (plain)', 'recipient address (digest)', 'recipient display name (plain)']);
+      expect(reasons).to.include.members(['address at a registered domain (base64)', 'address at a registered domain (plain)', 'victim address (digest)', 'victim display name (plain)']);
     });
 
     it('removes every fragment from published URLs and records it', function () {
@@ -149,12 +150,12 @@ describe('sanitizer', function () {
     });
 
     it('matches short local parts only as whole words, and never a generic one on its own', function () {
-      const c = ctx({ recipients: [{ name: '', address: 'ito@corp.example' }, { name: '', address: 'info@corp.example' }] });
+      const c = ctx({ victims: [{ name: '', address: 'ito@corp.example' }, { name: '', address: 'info@corp.example' }] });
       expect(sanitize([], 'Deposito for ito様 from info desk', c).subject).to.equal('Deposito for [victim]様 from info desk');
     });
 
     it('never takes the exchange\'s own drop addresses for a person to protect', function () {
-      const c = ctx({ recipients: [{ name: 'C4TAP Amber', address: 'amber@c4tap.example' }, { name: '', address: 'report+green@c4tap.example' }] });
+      const c = ctx({ victims: [{ name: 'C4TAP Amber', address: 'amber@c4tap.example' }, { name: '', address: 'report+green@c4tap.example' }] });
       expect(sanitize([], '[TLP:AMBER] Amber alert: report green light', c).subject).to.equal('[TLP:AMBER] Amber alert: report green light');
     });
 

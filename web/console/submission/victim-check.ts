@@ -1,11 +1,11 @@
 // The last look before approval: does anything that would be published (indicator values — the
 // subject, file names, URLs —, the campaign tag) still name the victim or the submitting
-// organisation? It searches with the sanitizer's own identifiers (analysis/sanitize: recipients'
+// organisation? It searches with the sanitizer's own identifiers (analysis/sanitize: victims'
 // addresses, local parts and display names, the organisation's name and registered domains, in
 // every encoding the sanitizer knows), so it catches what slipped past it or was added by hand.
 // Findings block approval until an analyst acknowledges exactly this set of findings.
 import { createHash } from 'node:crypto';
-import { buildSanitizeContext, identifiersOf, redactText, type Identifier, type SanitizationRules, type SanitizeContext } from '../../../analysis/sanitize/index.ts';
+import { buildSanitizeContext, identifiersOf, redactText, victimTextsOf, type Identifier, type SanitizationRules, type SanitizeContext } from '../../../analysis/sanitize/index.ts';
 import type { Organisation, Submission } from '../../../core/types.ts';
 import type { OriginalItem, Unwrapped } from '../../../ingest/unwrap/index.ts';
 import { exchangeIdentity } from '../../../analysis/pipeline-indicators.ts';
@@ -42,6 +42,7 @@ export function sanitizeContextFor(input: Omit<VictimCheckInput, 'published'>): 
     headers: input.item?.headers ?? { to: [], cc: [], raw: [] },
     forward: input.unwrapped && input.unwrapped.note !== null ? { outer: input.unwrapped.outer, note: input.unwrapped.note, innerNotes: input.unwrapped.innerNotes } : null,
     envelope: input.submission.envelope,
+    texts: input.item ? victimTextsOf(input.item) : [],
     organisations: input.organisations,
     submitterOrgId: input.submission.orgId,
     exchange: exchangeIdentity({ dropAddress: input.dropAddress, hostname: input.hostname }),

@@ -1,0 +1,104 @@
+// Victims come from the registry, not from attacker-written headers (issue 12, measured on real
+// phishing mail): each test is one of the ways a victim's address reached participants, or one of
+// the ways an attacker-written recipient hid the attacker's own indicators.
+import { expect } from 'chai';
+import { analyse, CORP, SUBMITTER, type Analysed } from './indicators-fixtures.ts';
+import type { MailSpec } from '../fixtures/mime-writer.ts';
+import { findVictims, registeredDomains } from '../../analysis/sanitize/victims.ts';
+
+const VICTIM = 'yamada.taro@ops.corp.example';
+const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+const b64url = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
+
+/** What would be published of an analysed mail: indicator values, their Unicode forms and origins, the subject. */
+function published(a: Analysed): string {
+  return JSON.stringify([a.sanitized.subject, a.sanitized.indicators.map((i) => [i.value, i.unicode ?? '', i.origins])]);
+}
+
+function spec(over: Partial<MailSpec>): MailSpec {
+  return { from: 'Billing <billing@invoice-lure.xyz>', to: 'Undisclosed recipients:;', subject: 'Invoice', text: 'Please pay.', ...over };
+}
+
+async function run(s: MailSpec): Promise<Analysed> {
+  return analyse({ name: 'victim', spec: s, style: 'rfc822', options: { submitter: SUBMITTER } });
+}
+
+function expectNoVictim(a: Analysed, ...needles: string[]): void {
+  const out = published(a).toLowerCase();
+  for (const n of ['yamada', 'taro', 'corp.example', ...needles]) expect(out, `${n} published`).to.not.include(n.toLowerCase());
+}
+
+describe('sanitizer: victims from the registry, not from attacker-written headers', function () {
+  it('replaces the whole victim address in a subject when To names nobody, local part included', async function () {
+    const a = await run(spec({ subject: `RE: 2nd attempt for ${VICTIM}` }));
+    expect(a.sanitized.subject).to.equal('RE: 2nd attempt for victim@example.invalid');
+  });
+
+  it('replaces a victim address glued between a tracker\'s digits in a click URL', async function () {
+    const a = await run(spec({ to: '[to]', html: `<a href="https://click.lure-tracker.xyz/click/300${VICTIM}42/go">pay</a>` }));
+    expectNoVictim(a);
+    expect(a.sanitized.indicators.map((i) => i.value)).to.include('https://click.lure-tracker.xyz/click/victim%40example.invalid/go');
+  });
+
+  it('replaces a victim address glued to digits in a query parameter', async function () {
+    const a = await run(spec({ to: 'garbage', text: `https://lure-tracker.xyz/o?x=1&uid=${VICTIM}001446&t=2` }));
+    expectNoVictim(a);
+  });
+
+  it('drops an attacker address built around the victim\'s, and keeps the attacker\'s domain', async function () {
+    const a = await run(spec({ text: `Write to s40${VICTIM}0@bounce-lure.xyz now` }));
+    expectNoVictim(a);
+    expect(a.sanitized.indicators.map((i) => i.value)).to.include('bounce-lure.xyz');
+  });
+
+  for (const [encoding, write] of [
+    ['base64', (v: string) => `https://lure-tracker.xyz/t?e=${b64(v)}`],
+    ['base64url at an odd offset', (v: string) => `https://lure-tracker.xyz/t?e=zz${b64url(`:${v}`)}`],
+    ['percent-encoding', (v: string) => `https://lure-tracker.xyz/t?e=${encodeURIComponent(v)}`],
+    ['a JSON escape', (v: string) => `https://lure-tracker.xyz/t?e=${v.replace('@', '\\u0040')}`],
+    ['HTML entities in an href', (v: string) => `<a href="https://lure-tracker.xyz/t?e=${v.replace('@', '&#64;').replace(/\./g, '&#46;')}">x</a>`],
+    ['quoted-printable left in a body', (v: string) => `https://lure-tracker.xyz/t?e=${v.replace('@', '=40')}`],
+    ['upper case', (v: string) => `https://lure-tracker.xyz/t?e=${v.toUpperCase()}`],
+  ] as const) {
+    it(`finds the victim when the address appears only as ${encoding}, with garbage in To`, async function () {
+      const body = `Open ${write(VICTIM)} today`;
+      const a = await run(spec({ to: 'Undisclosed recipients:;', ...(body.includes('<a ') ? { html: body } : { text: body }) }));
+      expect(a.context.victims.map((v) => v.address)).to.include(VICTIM);
+      expectNoVictim(a);
+    });
+  }
+
+  it('takes the display name written with a victim address in the body for the victim\'s', async function () {
+    const a = await run(spec({ text: `---\nTo: 山田 太郎 <${VICTIM}>\n---`, subject: '山田 太郎様 ご請求書' }));
+    expect(a.context.victims).to.deep.include({ address: VICTIM, name: '山田 太郎' });
+    expect(a.sanitized.subject).to.not.include('山田');
+  });
+
+  it('never lets an attacker-written To display name remove the attacker\'s own domains', async function () {
+    const a = await run(
+      spec({
+        from: 'Aviso <aviso@notificandoavisos24.com>',
+        to: '"Aviso Importante-" <aviso@notificandoavisos24.com>',
+        subject: 'Aviso Importante',
+        text: 'https://notificandoavisos24.com/aviso-importante/doc',
+      }),
+    );
+    const values = a.sanitized.indicators.map((i) => i.value);
+    expect(values).to.include.members(['notificandoavisos24.com', 'aviso@notificandoavisos24.com', 'https://notificandoavisos24.com/aviso-importante/doc']);
+    expect(a.sanitized.subject).to.equal('Aviso Importante');
+    expect(a.context.otherRecipients.map((r) => r.address)).to.include('aviso@notificandoavisos24.com');
+  });
+
+  it('never lets a third party\'s local part in To remove a domain that contains it', async function () {
+    const a = await run(spec({ from: 'INSS <noreply@inss-beneficio.xyz>', to: 'inss@inss.gov.br', text: 'Veja https://inss.gov.br.consulta-beneficio.xyz/login' }));
+    const values = a.sanitized.indicators.map((i) => i.value);
+    expect(values).to.include('inss.gov.br.consulta-beneficio.xyz');
+    expect(values).to.include('https://inss.gov.br.consulta-beneficio.xyz/login');
+  });
+
+  it('redacts a victim on a sub-domain of a registered domain, also when the domain is glued to digits', function () {
+    const reg = registeredDomains(CORP.domains);
+    const found = findVictims({ texts: ['mail to K-Suzuki@mail.hq.corp-group.example2 and x@corp.examples.com'] }, reg);
+    expect(found.map((v) => v.address)).to.deep.equal(['k-suzuki@mail.hq.corp-group.example']);
+  });
+});
