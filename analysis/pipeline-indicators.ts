@@ -85,7 +85,7 @@ export async function indicatorStep(deps: IndicatorDeps, input: IndicatorStepInp
     rules: policies.rules,
   });
   const memberContents = input.files.filter((f) => f.analysis.file.role === 'member').map((f) => ({ name: f.analysis.file.declaredName, content: f.content }));
-  const extracted = extractIndicators({ item, files, memberContents, infrastructure: infrastructureOf(ctx, item.headers) });
+  const extracted = extractIndicators({ item, files, memberContents, infrastructure: infrastructureOf(ctx) });
   const sanitized = sanitize(extracted.candidates, item.headers.subject, { ...ctx, internalHops: extracted.received });
 
   const stored = await store.upsertIndicators(submission.id, submission.orgId, submission.receivedAt, toIndicatorInputs(sanitized.indicators, submission.classes));

@@ -4,7 +4,11 @@
 // by the sender and may be forged. So the chain is read from the top down, through the unbroken
 // run of hops inside participants' (and the exchange's) infrastructure; the first node outside it
 // is where the attacker side begins. Loopback, private and unknown names inside that run do not
-// break it (internal relays often show them). Hops above the cut never give indicators.
+// break it (internal relays often show them), and neither do hops of a known mail provider (a
+// warning-listed name or address: the receiving mailbox is often Microsoft 365 or Gmail, whose
+// internal hops fill the top of the chain). Hops above the cut never give indicators; below it, a
+// hop whose address, reverse-DNS or `by` name is warning-listed is a provider's relay, not the
+// attacker's, and gives none either (its claimed HELO name alone does not count: the sender writes it).
 import ipaddr from 'ipaddr.js';
 import type { DomainMatcher, NetworkMatcher } from './host-match.ts';
 import { normalizeHost, normalizeIp } from './normalize.ts';
@@ -31,8 +35,10 @@ export interface ReceivedCut {
   readonly entry: number | null;
   /** The listed domain or network that identified the entry (for the console; never published). */
   readonly entryMatched: string | null;
-  /** The nodes below the cut, top first: they give indicators. */
+  /** The nodes below the cut, top first, that are no provider's: they give indicators. */
   readonly attackerSide: readonly HopNode[];
+  /** Nodes below the cut that are a known provider's relays (name or address warning-listed): for the console only. */
+  readonly providerSide: readonly { readonly node: HopNode; readonly matched: string }[];
   /** Hosts and IPs of the nodes above the cut: never indicators, wherever else they appear. */
   readonly internalHosts: readonly string[];
   readonly internalIps: readonly string[];
@@ -41,6 +47,8 @@ export interface ReceivedCut {
 export interface Infrastructure {
   readonly domains: DomainMatcher;
   readonly networks: NetworkMatcher;
+  /** The warning list naming a host name or IP as a known provider's, or null (analysis/sanitize matchInfrastructure). */
+  readonly provider?: (hostOrIp: string) => string | null;
 }
 
 const IP_IN_BRACKETS = /\[(?:ipv6:)?([0-9a-f:.]{3,45})\]/gi;
@@ -77,7 +85,10 @@ export function parseReceived(field: string, header: number): { readonly from: H
     const fromText = body.slice(0, byMatch ? byMatch.index : body.length);
     const rdns = /\(\s*([^\s()[\]]+)\s*\[/.exec(fromText)?.[1];
     const helo = /\b(?:helo|ehlo)[=\s]\s*([^\s()]+)/i.exec(fromText)?.[1] ?? fromMatch[1];
-    from = { header, part: 'from', hosts: hostsOf([[helo, 'helo'], [rdns, 'rdns']]), ips: ipsOf(fromText) };
+    // `from 102.64.220.94 (…)`: webmail and some relays write the client's address bare.
+    const bare = normalizeIp(fromMatch[1]!.replace(/^[[(]+|[\])]+$/g, ''));
+    const ips = ipsOf(fromText);
+    from = { header, part: 'from', hosts: hostsOf([[helo, 'helo'], [rdns, 'rdns']]), ips: bare && !ips.some((i) => i.value === bare.value) ? [bare, ...ips] : ips };
   }
   let by: HopNode | null = null;
   if (byMatch) {
@@ -93,7 +104,29 @@ function isNonPublic(ip: string): boolean {
   return ipaddr.parse(ip).range() !== 'unicast';
 }
 
-type NodeClass = { readonly kind: 'infra'; readonly matched: string } | { readonly kind: 'neutral' } | { readonly kind: 'outside' };
+type NodeClass =
+  | { readonly kind: 'infra'; readonly matched: string }
+  | { readonly kind: 'provider'; readonly matched: string }
+  | { readonly kind: 'neutral' }
+  | { readonly kind: 'outside' };
+
+/** The list naming this node a provider's: by its addresses, its `by` name, or its reverse-DNS name; never by a HELO name alone. */
+function providerOf(node: HopNode, infra: Infrastructure): string | null {
+  if (!infra.provider) return null;
+  // Special-purpose addresses (private, documentation, …) are no provider's: they say nothing of who relayed.
+  const publicIps = node.ips.filter((ip) => !isNonPublic(ip.value));
+  for (const ip of publicIps) {
+    const listed = infra.provider(ip.value);
+    if (listed) return listed;
+  }
+  for (const host of node.hosts) {
+    // A HELO name counts only where no public address could contradict it (internal hops).
+    if (host.role === 'helo' && publicIps.length > 0) continue;
+    const listed = infra.provider(host.value);
+    if (listed) return listed;
+  }
+  return null;
+}
 
 function classify(node: HopNode, infra: Infrastructure): NodeClass {
   for (const ip of node.ips) {
@@ -108,6 +141,8 @@ function classify(node: HopNode, infra: Infrastructure): NodeClass {
       if (matched) return { kind: 'infra', matched };
     }
   }
+  const provider = providerOf(node, infra);
+  if (provider) return { kind: 'provider', matched: provider };
   if (publicIps.length > 0) return { kind: 'outside' };
   return node.hosts.length === 0 ? { kind: 'neutral' } : { kind: 'outside' };
 }
@@ -127,18 +162,20 @@ export function cutReceivedChain(received: readonly string[], infra: Infrastruct
     const node = nodes[cut]!;
     const c = classify(node, infra);
     if (c.kind === 'outside') break;
-    if (c.kind === 'infra') {
+    if (c.kind === 'infra' || c.kind === 'provider') {
       entry = node.header;
-      entryMatched = c.matched;
+      entryMatched = c.kind === 'infra' ? c.matched : `warning list ${c.matched}`;
     }
   }
   if (entry === null) cut = 0; // nothing trusted at the top: every node is the sender's word
   const internal = nodes.slice(0, cut);
+  const below = nodes.slice(cut).map((node) => ({ node, matched: providerOf(node, infra) }));
   return {
     hops: received.length,
     entry,
     entryMatched,
-    attackerSide: nodes.slice(cut),
+    attackerSide: below.filter((b) => b.matched === null).map((b) => b.node),
+    providerSide: below.flatMap((b) => (b.matched === null ? [] : [{ node: b.node, matched: b.matched }])),
     internalHosts: [...new Set(internal.flatMap((n) => n.hosts.map((h) => h.value)))],
     internalIps: [...new Set(internal.flatMap((n) => n.ips.map((ip) => ip.value)))],
   };

@@ -11,7 +11,7 @@ import type { ReceivedCut } from '../indicators/received.ts';
 import type { SanitizationRules } from './rules.ts';
 import { fold } from './identifiers.ts';
 import { findVictims, registeredDomains, registeredPrefix, type RegisteredDomains } from './victims.ts';
-import type { WarningList } from './warning-lists.ts';
+import { matchInfrastructure, type WarningList } from './warning-lists.ts';
 
 export type OrganisationRecord = Pick<Organisation, 'id' | 'name' | 'domains' | 'networks'>;
 
@@ -157,17 +157,14 @@ export function buildSanitizeContext(input: ContextInput): SanitizeContext {
 
 /**
  * Where the Received chain is cut (extractIndicators' `infrastructure`): every organisation's
- * domains and networks, the exchange's, and the domains of Delivered-To/X-Original-To (written by
- * the victim's own servers). To and Cc are not used: an attacker may address the mail to itself.
+ * registered domains and networks and the exchange's, and the known mail providers of the warning
+ * lists (a receiving mailbox at Microsoft 365 or Gmail fills the top of the chain with their hops).
+ * No header of the original is used: To, Cc and Delivered-To can all be written by the attacker.
  */
-export function infrastructureOf(ctx: SanitizeContext, headers: Pick<OriginalHeaders, 'raw'>): { domains: string[]; networks: string[] } {
-  const delivered = headers.raw
-    .filter((h) => h.name === 'delivered-to' || h.name === 'x-original-to')
-    .flatMap((h) => parseAddresses(h.value))
-    .map((a) => a.address.slice(a.address.lastIndexOf('@') + 1))
-    .filter((d) => d !== '');
+export function infrastructureOf(ctx: SanitizeContext): { domains: string[]; networks: string[]; provider: (hostOrIp: string) => string | null } {
   return {
-    domains: [...ctx.organisations.flatMap((o) => o.domains), ...ctx.exchange.domains, ...delivered],
+    domains: [...ctx.organisations.flatMap((o) => o.domains), ...ctx.exchange.domains],
     networks: [...ctx.organisations.flatMap((o) => o.networks), ...ctx.exchange.networks],
+    provider: (hostOrIp) => matchInfrastructure(hostOrIp, ctx.warningLists),
   };
 }

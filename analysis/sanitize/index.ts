@@ -5,7 +5,7 @@
 //     submitterOrgId: submission.orgId, exchange: exchangeIdentity(config.exchange),
 //     warningLists: loadWarningLists(policiesDir), rules: loadSanitizationRules(policiesDir) });
 //   (load the lists and rules once at start-up; every argument is a plain record)
-//   const extracted = extractIndicators({ item, files, infrastructure: infrastructureOf(ctx, item.headers) });
+//   const extracted = extractIndicators({ item, files, infrastructure: infrastructureOf(ctx) });
 //   const { indicators, subject, redactions, lookAlikes } =
 //     sanitize(extracted.candidates, item.headers.subject, { ...ctx, internalHops: extracted.received });
 //

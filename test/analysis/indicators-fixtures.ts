@@ -180,7 +180,7 @@ export async function analyse(f: Fixture): Promise<Analysed> {
     rules: RULES,
   });
   const files = item.attachments.map((a) => fileAnalysisOf(a.filename, a.content, { ...(f.yara ? { yara: f.yara } : {}), ...(f.av ? { av: f.av } : {}) }));
-  const extracted = extractIndicators({ item, files, infrastructure: infrastructureOf(context, item.headers) });
+  const extracted = extractIndicators({ item, files, infrastructure: infrastructureOf(context) });
   const sanitized = sanitize(extracted.candidates, item.headers.subject, { ...context, internalHops: extracted.received });
   return { unwrapped, item, context, extracted, sanitized };
 }
