@@ -1,23 +1,41 @@
 // Candidates from the content (kind `network`): URLs in the text, in the HTML (href, src, … and
 // text) and in files whose text is easy to read, with their hosts; e-mail addresses written in the
 // content. Files are read as UTF-8 when they are text, otherwise their printable ASCII and UTF-16LE
-// runs are searched (URLs in .lnk arguments, PDF /URI entries, scripts).
+// runs are searched (URLs in .lnk arguments, PDF /URI entries, scripts), with embedded X.509
+// certificates blanked first (der-certificates.ts). A string cut off by the end of its run
+// (`…lencr.org0`, `…gov.b`) fails the public-suffix check made in index.ts.
 import type { CandidateSet } from './collect.ts';
+import { blankCertificates } from './der-certificates.ts';
 import { readHtml } from './html.ts';
-import { normalizeAddress, refang } from './normalize.ts';
+import { MAX_LOCAL_PART, normalizeAddress, refang } from './normalize.ts';
 import { canonicalUrl, findUrls } from './url.ts';
 
 /** Bytes of each file searched for URLs. */
 export const MAX_FILE_SCAN_BYTES = 4 * 1024 * 1024;
 
-const LOCAL_BEFORE = /[\p{L}\p{N}._%+-]{1,64}$/u;
+const LOCAL_CHAR = /^[\p{L}\p{N}._%+-]$/u;
 const DOMAIN_AFTER = /^[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){1,8}/u;
+
+/** The local-part characters right before `at` (at most MAX_LOCAL_PART code units), scanned backwards. */
+function localBefore(text: string, at: number): string {
+  const stop = Math.max(0, at - MAX_LOCAL_PART);
+  let i = at;
+  while (i > stop) {
+    const low = text.charCodeAt(i - 1);
+    const pair = low >= 0xdc00 && low <= 0xdfff && i - 2 >= stop ? 2 : 1;
+    if (!LOCAL_CHAR.test(text.slice(i - pair, i))) break;
+    i -= pair;
+  }
+  // A run longer than the limit would give a truncated local part: none rather than a wrong one.
+  if (i === stop && stop > 0 && LOCAL_CHAR.test(text[stop - 1] ?? '')) return '';
+  return text.slice(i, at);
+}
 
 /** Address-shaped strings in text, found from each `@` outwards (linear: no scan of every position). */
 export function findAddresses(text: string): string[] {
   const out: string[] = [];
   for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
-    const local = LOCAL_BEFORE.exec(text.slice(Math.max(0, at - 64), at))?.[0];
+    const local = localBefore(text, at);
     const domain = DOMAIN_AFTER.exec(text.slice(at + 1, at + 1 + 600))?.[0];
     if (local && domain) out.push(`${local.replace(/^[._%+-]+/, '')}@${domain}`);
   }
@@ -51,7 +69,7 @@ export function textCandidates(set: CandidateSet, text: string, field: string, d
 
 /** Links, URLs and `mailto:` addresses of an HTML body or file. */
 export function htmlCandidates(set: CandidateSet, html: string, field: string, detail?: string): void {
-  const { links, text } = readHtml(html);
+  const { links, text, hidden } = readHtml(html);
   for (const link of links) {
     const where = detail === undefined ? link.where : `${detail} ${link.where}`;
     if (/^mailto:/i.test(link.url)) {
@@ -61,7 +79,7 @@ export function htmlCandidates(set: CandidateSet, html: string, field: string, d
       addUrl(set, link.url, field, where);
     }
   }
-  addAddresses(set, text, field, detail);
+  addAddresses(set, `${text}\n${hidden}`, field, detail);
 }
 
 function isUtf8Text(buf: Buffer): boolean {
@@ -91,5 +109,5 @@ export function fileCandidates(set: CandidateSet, file: { readonly name: string 
     }
     return;
   }
-  for (const url of findUrls(printableRuns(buf))) addUrl(set, url, 'attachment', detail);
+  for (const url of findUrls(printableRuns(blankCertificates(buf)))) addUrl(set, url, 'attachment', detail);
 }

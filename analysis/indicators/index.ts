@@ -15,6 +15,12 @@
 // attacker side of the Received chain; `network` for URLs (text, HTML href/src/…, attachments),
 // their hosts and addresses written in the content; `file` for hashes, names, YARA and AV names.
 // The forwarding note is never read here: only the original item is.
+//
+// Junk is left out here, where candidates are made: a URL host, domain, address domain or
+// Message-ID domain (Received hosts included) without a real public suffix is no candidate
+// (public-suffix.ts); attachments shown inline by `cid:` with an image type are flagged
+// `inline-image` (inline-images.ts). normalizeHost itself stays PSL-free: the Received parser and
+// the infrastructure matcher use it on names that are not candidates.
 import type { OriginalHeaders } from '../../ingest/unwrap/types.ts';
 import type { CandidateIndicator, FileAnalysis } from '../types.ts';
 import { CandidateSet } from './collect.ts';
@@ -22,6 +28,8 @@ import { fileCandidates, htmlCandidates, textCandidates } from './from-content.t
 import { fileAnalysisCandidates } from './from-files.ts';
 import { headerCandidates, receivedCandidates } from './from-headers.ts';
 import { domainMatcher, networkMatcher } from './host-match.ts';
+import { inlineImageHashes } from './inline-images.ts';
+import { candidateHasPublicSuffix } from './public-suffix.ts';
 import { cutReceivedChain, type ReceivedCut } from './received.ts';
 
 export interface ExtractInput {
@@ -29,7 +37,7 @@ export interface ExtractInput {
     readonly headers: OriginalHeaders;
     readonly text: string | null;
     readonly html: string | null;
-    readonly attachments: readonly { readonly filename: string | null; readonly contentType: string; readonly content: Buffer }[];
+    readonly attachments: readonly { readonly filename: string | null; readonly contentType: string; readonly contentId?: string | null; readonly content: Buffer }[];
   };
   readonly files: readonly FileAnalysis[];
   /** Contents of archive members (attachments are read from `item`), to look for URLs in. */
@@ -56,13 +64,15 @@ export function extractIndicators(input: ExtractInput): Extracted {
   if (html) htmlCandidates(set, html, 'html');
   for (const a of attachments) fileCandidates(set, { name: a.filename, contentType: a.contentType, content: a.content });
   for (const m of input.memberContents ?? []) fileCandidates(set, { name: m.name, content: m.content });
-  fileAnalysisCandidates(set, input.files);
-  return { candidates: set.list(), received };
+  fileAnalysisCandidates(set, input.files, inlineImageHashes(input.item));
+  return { candidates: set.list().filter(candidateHasPublicSuffix), received };
 }
 
 export { mergeCandidates } from './collect.ts';
 export { RECEIVED_NOT_CUT } from './from-headers.ts';
 export { domainMatcher, networkMatcher, type DomainMatcher, type NetworkMatcher } from './host-match.ts';
+export { INLINE_IMAGE_LIST, inlineImageIds } from './inline-images.ts';
+export { hasPublicSuffix } from './public-suffix.ts';
 export { findLookAlikes, skeleton, type LookAlike, type LookAlikeTechnique, type RegisteredDomain } from './look-alike.ts';
 export { normalizeAddress, normalizeHost, normalizeIp, refang } from './normalize.ts';
 export type { HopNode, ReceivedCut } from './received.ts';

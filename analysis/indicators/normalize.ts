@@ -39,6 +39,12 @@ export function normalizeHost(text: string): NormalHost | null {
   return unicode && unicode !== ascii ? { kind: 'domain', value: ascii, unicode } : { kind: 'domain', value: ascii };
 }
 
+/**
+ * Longest local part accepted. RFC 5321 says 64, but real senders exceed it (a 71-character
+ * sender local part was seen in the honeypot corpus) and dropping them loses the sender domain.
+ */
+export const MAX_LOCAL_PART = 128;
+
 export interface NormalAddress {
   /** `local@domain`, lower-case, domain in punycode. */
   readonly value: string;
@@ -52,7 +58,7 @@ export interface NormalAddress {
 export function normalizeAddress(text: string): NormalAddress | null {
   const s = text.trim().replace(/^mailto:/i, '').replace(/^<(.*)>$/, '$1').replace(/\?.*$/, '').trim();
   const at = s.lastIndexOf('@');
-  if (at <= 0 || at > 64 || /[\s<>()\[\],;:"\\]/.test(s.slice(0, at))) return null;
+  if (at <= 0 || at > MAX_LOCAL_PART || /[\s<>()\[\],;:"\\]/.test(s.slice(0, at))) return null;
   const local = s.slice(0, at).toLowerCase();
   const host = normalizeHost(s.slice(at + 1));
   if (!host || host.kind !== 'domain') return null;
