@@ -119,6 +119,11 @@ export interface CandidateIndicator {
   readonly origins: readonly IndicatorOrigin[];
   /** Warning lists it matched: kept for the analyst, excluded from automatic publication. */
   readonly warningLists: readonly string[];
+  /**
+   * Warning lists that only advise (a popular host under a URL with a path): shown with the
+   * indicator, which is still published.
+   */
+  readonly advisories?: readonly string[];
 }
 
 /** A replacement the sanitizer made; recorded for the analyst, never published. */

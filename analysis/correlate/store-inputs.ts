@@ -11,6 +11,8 @@ export interface StoredContext {
   readonly origins: CandidateIndicator['origins'];
   readonly kinds: readonly InfoKind[];
   readonly warningLists: readonly string[];
+  /** Lists that only warn (the indicator is published): for the analyst. */
+  readonly advisories?: readonly string[];
   readonly unicode?: string;
 }
 
@@ -24,10 +26,12 @@ export function toIndicatorInputs(candidates: readonly CandidateIndicator[], cla
     const first = group[0]!;
     const strictest = group.reduce((a, b) => (CLASSES.indexOf(classes[b.kind]) < CLASSES.indexOf(classes[a.kind]) ? b : a));
     const unicode = group.find((c) => c.unicode)?.unicode;
+    const advisories = [...new Set(group.flatMap((c) => c.advisories ?? []))];
     const context: StoredContext = {
       origins: group.flatMap((c) => c.origins),
       kinds: [...new Set(group.map((c) => c.kind))],
       warningLists: [...new Set(group.flatMap((c) => c.warningLists))],
+      ...(advisories.length > 0 ? { advisories } : {}),
       ...(unicode ? { unicode } : {}),
     };
     return { type: first.type, value: first.value, kind: strictest.kind, class: classes[strictest.kind], context: { ...context } };

@@ -14,7 +14,8 @@
 //               placeholders (policies/sanitization/rules.json); URL fragments removed; flagged
 //               with the warning lists they match (and `submitter-lookalike` for a look-alike of
 //               the submitting organisation's own domains): flagged ones are kept for the analyst
-//               and excluded from automatic publication.
+//               and excluded from automatic publication; `advisories` name lists that only warn
+//               (a popular host under a URL with a path), and those indicators are published.
 //   subject     the original's subject with display names, local parts, addresses, the
 //               organisation's name and registered domains replaced (null when it had none).
 //   redactions  every drop and replacement, with field, before, after and reason: for the analyst
@@ -34,7 +35,7 @@ import { buildIdentifiers, type Identifier } from './identifiers.ts';
 import { neverGuard } from './never.ts';
 import { redactText, type Hit } from './redact-text.ts';
 import { redactUrl, withoutFragment } from './redact-url.ts';
-import { matchWarningLists } from './warning-lists.ts';
+import { classifyWarnings } from './warning-lists.ts';
 
 /** Flag of a look-alike of the submitting organisation's own domain: it would point at the victim. */
 export const SUBMITTER_LOOKALIKE = 'submitter-lookalike';
@@ -118,11 +119,12 @@ export function sanitize(candidates: readonly CandidateIndicator[], subject: str
   const ownLookAlikes = new Set(lookAlikes.filter((l) => l.orgId === ctx.submitterOrgId).map((l) => l.domain));
   const indicators = merged.map((c) => {
     const lists = [...c.warningLists];
-    for (const name of matchWarningLists(c, ctx.warningLists)) if (!lists.includes(name)) lists.push(name);
+    const warnings = classifyWarnings(c, ctx.warningLists);
+    for (const name of warnings.withhold) if (!lists.includes(name)) lists.push(name);
     const host = hostOf(c);
     const registrable = host ? getDomain(host, { allowPrivateDomains: true }) : null;
     if (registrable && ownLookAlikes.has(registrable) && !lists.includes(SUBMITTER_LOOKALIKE)) lists.push(SUBMITTER_LOOKALIKE);
-    return { ...c, warningLists: lists };
+    return warnings.advise.length > 0 ? { ...c, warningLists: lists, advisories: warnings.advise } : { ...c, warningLists: lists };
   });
 
   let cleanSubject: string | null = null;

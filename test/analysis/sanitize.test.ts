@@ -174,10 +174,25 @@ describe('sanitizer', function () {
     it('flags warning-listed indicators and keeps them', function () {
       const s = sanitize([cand('domain-name', 'gmail.com', 'mail'), cand('email-addr', 'lure.sender@gmail.com', 'mail'), cand('ipv4-addr', '10.1.2.3', 'mail')], null, ctx());
       expect(s.indicators.map((c) => [c.value, c.warningLists])).to.deep.equal([
-        ['gmail.com', ['webmail-providers']],
+        ['gmail.com', ['webmail-providers', 'misp/google', 'misp/tranco10k']],
         ['lure.sender@gmail.com', []],
-        ['10.1.2.3', ['rfc-special-ranges']],
+        ['10.1.2.3', ['rfc-special-ranges', 'misp/rfc1918', 'misp/rfc5735']],
       ]);
+    });
+
+    it('publishes a full URL with a path on a popular host with a warning, and withholds the bare host', function () {
+      const s = sanitize([cand('url', 'https://docs.google.com/forms/d/e/1FAIpQLSf-lure/viewform'), cand('url', 'https://www.microsoft.com/'), cand('domain-name', 'docs.google.com')], null, ctx());
+      const byValue = new Map(s.indicators.map((c) => [c.value, c]));
+      const form = byValue.get('https://docs.google.com/forms/d/e/1FAIpQLSf-lure/viewform')!;
+      expect(form.warningLists).to.deep.equal([]);
+      expect(form.advisories).to.include('misp/tranco10k');
+      expect(byValue.get('https://www.microsoft.com/')!.warningLists).to.not.deep.equal([]);
+      expect(byValue.get('docs.google.com')!.warningLists).to.not.deep.equal([]);
+    });
+
+    it('withholds document namespace URIs in every form', function () {
+      const s = sanitize([cand('url', 'http://schemas.openxmlformats.org/officeDocument/2006/relationships')], null, ctx());
+      expect(s.indicators[0]!.warningLists).to.include('document-namespaces');
     });
 
     it('flags look-alikes of the submitter\'s own domains, not of other organisations\', and reports all of them', function () {
