@@ -8,6 +8,7 @@ import { visibleScope } from './class-policy.ts';
 import { narrowest } from './class-order.ts';
 import { viewOf, type IndicatorView } from './indicator-view.ts';
 import { pairKey } from './publication-plan.ts';
+import { DEFAULT_VIEW_RULES, type ViewRules } from './sector-privacy.ts';
 import type { Viewer } from './viewer.ts';
 
 export type FeedStore = Pick<Store, 'getIndicators' | 'latestPublications' | 'listSightings' | 'listOrganisations' | 'listPublicationFeed' | 'lastPublicationSeq'>;
@@ -76,6 +77,7 @@ export async function publishedViews(
   viewer: Viewer | null,
   ids: readonly string[],
   classes: readonly SharingClass[] = CLASSES,
+  rules: ViewRules = DEFAULT_VIEW_RULES,
 ): Promise<Map<string, IndicatorView>> {
   const out = new Map<string, IndicatorView>();
   if (ids.length === 0) return out;
@@ -87,7 +89,7 @@ export async function publishedViews(
   ]);
   const latest = new Map(entries.map((e) => [pairKey(e.indicatorId, e.submissionId), e]));
   const sectors = new Map(orgs.map((o) => [o.id, o.sector]));
-  const ctx = { sectorOf: (orgId: string) => sectors.get(orgId) ?? null, sightings: sightings.filter((s) => classes.includes(s.class)) };
+  const ctx = { sectorOf: (orgId: string) => sectors.get(orgId) ?? null, sightings: sightings.filter((s) => classes.includes(s.class)), rules };
   for (const item of items) {
     const view = viewOf(viewer, publishedOnly(item, latest, classes), ctx);
     if (view) out.set(item.indicator.id, view);
@@ -95,11 +97,11 @@ export async function publishedViews(
   return out;
 }
 
-export async function readIndicator(store: FeedStore, viewer: Viewer | null, id: string): Promise<IndicatorView | null> {
-  return (await publishedViews(store, viewer, [id])).get(id) ?? null;
+export async function readIndicator(store: FeedStore, viewer: Viewer | null, id: string, rules: ViewRules = DEFAULT_VIEW_RULES): Promise<IndicatorView | null> {
+  return (await publishedViews(store, viewer, [id], CLASSES, rules)).get(id) ?? null;
 }
 
-export async function readFeed(store: FeedStore, viewer: Viewer | null, q: FeedQuery): Promise<FeedPage> {
+export async function readFeed(store: FeedStore, viewer: Viewer | null, q: FeedQuery, rules: ViewRules = DEFAULT_VIEW_RULES): Promise<FeedPage> {
   const scope = visibleScope(viewer);
   const wanted = q.classes ?? CLASSES;
   // Read the log's end first: an entry committed after it has a higher seq, so it is either in
@@ -123,7 +125,7 @@ export async function readFeed(store: FeedStore, viewer: Viewer | null, q: FeedQ
     byIndicator.delete(e.indicatorId);
     byIndicator.set(e.indicatorId, e);
   }
-  const views = await publishedViews(store, viewer, [...byIndicator.keys()], q.viewClasses);
+  const views = await publishedViews(store, viewer, [...byIndicator.keys()], q.viewClasses, rules);
   const tombstones = await retractionTombstones(store, [...byIndicator.values()].filter((e) => e.action === 'retract' && !views.has(e.indicatorId)));
   const items: FeedItem[] = [];
   for (const e of byIndicator.values()) {

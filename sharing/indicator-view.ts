@@ -7,6 +7,7 @@ import { KINDS } from '../core/types.ts';
 import type { IndicatorWithSources } from '../core/store/port.ts';
 import { canSee } from './class-policy.ts';
 import { widest } from './class-order.ts';
+import { visibleSectors, type ViewRules } from './sector-privacy.ts';
 import type { Viewer } from './viewer.ts';
 
 export interface IndicatorView {
@@ -21,7 +22,10 @@ export interface IndicatorView {
   readonly submissionCount: number;
   readonly firstSeen: string;
   readonly lastSeen: string;
-  /** Sectors of the organisations behind the visible sources, sorted, each once. */
+  /**
+   * Sectors of the organisations behind the visible sources, sorted, each once; a sector with fewer
+   * than `minOrgsPerSector` organisations among them is summed up as `withheld` (sector-privacy.ts).
+   */
   readonly sectors: readonly string[];
   /** Sum of the counts of the visible sightings. */
   readonly sightingCount: number;
@@ -36,17 +40,14 @@ export interface ViewContext {
   readonly sectorOf?: (orgId: string) => string | null;
   /** Sightings of this indicator (any class; filtered here). */
   readonly sightings?: readonly Sighting[];
+  /** Thresholds against singling out an organisation (default: DEFAULT_VIEW_RULES). */
+  readonly rules?: ViewRules;
 }
 
 export function viewOf(viewer: Viewer | null, item: IndicatorWithSources, ctx: ViewContext = {}): IndicatorView | null {
   const sources = item.sources.filter((s) => canSee(viewer, s));
   if (sources.length === 0) return null;
   const times = sources.map((s) => s.seenAt).sort();
-  const sectors = new Set<string>();
-  for (const s of sources) {
-    const sector = ctx.sectorOf?.(s.orgId);
-    if (sector) sectors.add(sector);
-  }
   const sightings = (ctx.sightings ?? []).filter((s) => s.indicatorId === item.indicator.id && canSee(viewer, s));
   return {
     id: item.indicator.id,
@@ -58,7 +59,7 @@ export function viewOf(viewer: Viewer | null, item: IndicatorWithSources, ctx: V
     submissionCount: new Set(sources.map((s) => s.submissionId)).size,
     firstSeen: times[0]!,
     lastSeen: times[times.length - 1]!,
-    sectors: [...sectors].sort(),
+    sectors: visibleSectors(viewer, sources, ctx.sectorOf ?? (() => null), ctx.rules),
     sightingCount: sightings.reduce((n, s) => n + s.count, 0),
     falsePositive: sources.every((s) => s.falsePositive),
     redData: sources.some((s) => s.class === 'RED'),

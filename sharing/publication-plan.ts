@@ -20,11 +20,12 @@ export function warningListsOf(source: IndicatorSource): readonly string[] {
 
 /**
  * A source is published at the narrower of its own class and its submission's class for its kind
- * (an analyst may have narrowed the submission after analysis); false positives and sources on a
- * warning list are withheld.
+ * (an analyst may have narrowed the submission after analysis); false positives (this source
+ * marked, or its indicator marked exchange-wide: `markedExchangeWide`) and sources on a warning
+ * list are withheld.
  */
-export function decide(source: IndicatorSource, classes: Submission['classes']): SourceDecision {
-  if (source.falsePositive) return { kind: 'withhold', reason: 'false-positive' };
+export function decide(source: IndicatorSource, classes: Submission['classes'], markedExchangeWide = false): SourceDecision {
+  if (source.falsePositive || markedExchangeWide) return { kind: 'withhold', reason: 'false-positive' };
   if (warningListsOf(source).length > 0) return { kind: 'withhold', reason: 'warning-listed' };
   return { kind: 'publish', class: narrowest([source.class, classes[source.kind]]) };
 }
@@ -37,9 +38,6 @@ function publishKey(s: IndicatorSource, kind: InfoKind, cls: SharingClass, after
   return `publish:${s.submissionId}:${s.indicatorId}:${kind}:${cls}:after:${after?.seq ?? 0}`;
 }
 
-function retractKey(s: IndicatorSource, after: PublicationEntry): string {
-  return `retract:${s.submissionId}:${s.indicatorId}:after:${after.seq}`;
-}
 
 /** A publish entry unless the latest entry already publishes this source at this class and kind. */
 export function publishEntry(s: IndicatorSource, cls: SharingClass, latest: PublicationEntry | undefined): NewPublication | null {
@@ -49,6 +47,12 @@ export function publishEntry(s: IndicatorSource, cls: SharingClass, latest: Publ
 
 /** A retract entry when the latest entry publishes this source; null when it is not published. */
 export function retractEntry(s: IndicatorSource, latest: PublicationEntry | undefined): NewPublication | null {
-  if (latest?.action !== 'publish') return null;
-  return { idempotencyKey: retractKey(s, latest), action: 'retract', indicatorId: s.indicatorId, submissionId: s.submissionId, kind: latest.kind, class: latest.class };
+  if (latest?.action !== 'publish' || latest.indicatorId !== s.indicatorId || latest.submissionId !== s.submissionId) return null;
+  return retractionOf(latest);
+}
+
+/** The retract entry that follows this publish entry (at its class and kind, so the same audience learns of it). */
+export function retractionOf(published: PublicationEntry): NewPublication {
+  const { indicatorId, submissionId, kind, class: cls, seq } = published;
+  return { idempotencyKey: `retract:${submissionId}:${indicatorId}:after:${seq}`, action: 'retract', indicatorId, submissionId, kind, class: cls };
 }

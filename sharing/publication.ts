@@ -7,6 +7,7 @@ import type { IndicatorWithSources, NewPublication, Store } from '../core/store/
 import type { IndicatorSource, PublicationEntry, Submission, SubmissionStatus } from '../core/types.ts';
 import { decide, pairKey, publishEntry, retractEntry, type WithheldReason } from './publication-plan.ts';
 import { isWider } from './class-order.ts';
+import { retractLateMarks } from './false-positives.ts';
 import { emitSubmissionEvent, type SubmissionEventSink } from '../core/submission-events.ts';
 
 export interface PublicationDeps {
@@ -55,8 +56,8 @@ async function append(store: Store, entries: readonly NewPublication[], now: str
 }
 
 /**
- * Publishes a submission: every indicator source that is not a false positive and not on a warning
- * list gets a publish entry at its class (narrowed to the submission's class for its kind, which the
+ * Publishes a submission: every indicator source that is not a false positive (its own mark or an
+ * exchange-level entry for its indicator) and not on a warning list gets a publish entry at its class (narrowed to the submission's class for its kind, which the
  * source then takes too, so views and log agree); a source that was published and is now withheld
  * gets a retract entry. Republishing appends nothing. Status → published; audited.
  */
@@ -68,11 +69,12 @@ export async function publishSubmission(deps: PublicationDeps, submissionId: str
   }
   const items = await store.listIndicatorsForSubmission(sub.id);
   const latest = await latestOf(store, items.map((i) => i.indicator.id));
+  const marked = new Set(await store.markedFalsePositives(items.map((i) => i.indicator.id)));
   const entries: NewPublication[] = [];
   const withheld: { indicatorId: string; reason: WithheldReason }[] = [];
   let published = 0;
   for (const { item, source } of ownSources(sub, items)) {
-    const d = decide(source, sub.classes);
+    const d = decide(source, sub.classes, marked.has(source.indicatorId));
     const last = latest.get(pairKey(source.indicatorId, sub.id));
     if (d.kind === 'withhold') {
       withheld.push({ indicatorId: source.indicatorId, reason: d.reason });
@@ -95,7 +97,8 @@ export async function publishSubmission(deps: PublicationDeps, submissionId: str
     published++;
   }
   const now = deps.clock().toISOString();
-  const appended = await append(store, entries, now);
+  const appended = [...(await append(store, entries, now))];
+  appended.push(...(await retractLateMarks(store, appended, now)));
   const updated = sub.status === 'published' ? sub : await store.updateSubmission(sub.id, { status: 'published' }, now);
   await deps.audit({
     actor,

@@ -37,6 +37,7 @@ export function digestDeps(ctx: AppContext): DigestDeps {
     leaseMs: config.digests.leaseSeconds * 1000,
     retryMs: config.digests.retryMinutes * 60_000,
     owner: `${os.hostname()}:${process.pid}:${ctx.newId('dig')}`,
+    viewRules: config.sharing,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Store } from '../../core/store/port.ts';
 import type { SubmissionEventSink } from '../../core/submission-events.ts';
 import type { TokenSettings } from '../../core/tokens.ts';
 import type { FeedFormatter } from './formats.ts';
+import type { ViewRules } from '../sector-privacy.ts';
 
 export interface ApiLimits {
   readonly rateLimitPoints: number;
@@ -25,4 +26,6 @@ export interface ApiDeps {
   readonly formatters?: readonly FeedFormatter[];
   /** Told after approve/reject through the API (submitter notifications). */
   readonly events?: SubmissionEventSink | undefined;
+  /** Thresholds against singling out an organisation (config `sharing.*`; default DEFAULT_VIEW_RULES). */
+  readonly viewRules?: ViewRules | undefined;
 }

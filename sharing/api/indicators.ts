@@ -33,7 +33,7 @@ export function indicatorRoutes(router: Router, deps: ApiDeps, formatters: Reado
       ...(q.type ? { types: q.type } : {}),
       ...(q.class ? { classes: q.class } : {}),
       ...(q.updated_after ? { updatedAfter: q.updated_after } : {}),
-    });
+    }, deps.viewRules);
     await auditRedReads(deps.audit, viewer, 'api.indicators', page.items.map((i) => i.view));
     res.set('C4TAP-Next-Since', String(page.next)).set('C4TAP-More', String(page.more));
     res.type(formatter.contentType).send(await formatter.page(page, viewer));
@@ -43,7 +43,7 @@ export function indicatorRoutes(router: Router, deps: ApiDeps, formatters: Reado
     const q = parseWith(z.strictObject({ format: formatParam }), req.query, 'query');
     const formatter = negotiate(req, q.format, formatters);
     const { viewer } = authOf(res);
-    const view = await readIndicator(deps.store, viewer, String(req.params['id']));
+    const view = await readIndicator(deps.store, viewer, String(req.params['id']), deps.viewRules);
     if (!view) throw new C4Error('NOT_FOUND', 'no such indicator');
     await auditRedReads(deps.audit, viewer, 'api.indicator', [view]);
     res.type(formatter.contentType).send(await formatter.one(view, viewer));

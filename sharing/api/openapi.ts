@@ -3,6 +3,7 @@
 import { CLASSES, INDICATOR_TYPES, KINDS, SUBMISSION_STATUSES } from '../../core/types.ts';
 import type { ApiLimits } from './deps.ts';
 import { MISP_OPENAPI_PATHS } from '../misp/openapi.ts';
+import { FALSE_POSITIVE_OPENAPI_PATHS, FALSE_POSITIVE_SCHEMAS } from './openapi-false-positives.ts';
 
 const problem = { $ref: '#/components/responses/Problem' };
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), problem]));
@@ -151,6 +152,7 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
           },
         },
       },
+      ...FALSE_POSITIVE_OPENAPI_PATHS,
       ...MISP_OPENAPI_PATHS,
     },
     components: {
@@ -183,7 +185,12 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
             first_seen: { type: 'string', format: 'date-time' },
             last_seen: { type: 'string', format: 'date-time' },
             submissions: { type: 'integer', description: 'Submissions the caller may see that carry it' },
-            sectors: { type: 'array', items: { type: 'string' } },
+            sectors: {
+              type: 'array',
+              items: { type: 'string' },
+              description:
+                'Sectors of the organisations behind the sources the caller may see, each named only when at least `sharing.minOrgsPerSector` (default 3) other organisations of that sector are among them; `withheld` (last) stands for the others. The caller\'s own sector is named; the secretariat and analysts see every sector.',
+            },
             sightings: { type: 'integer', description: 'Sightings the caller may see' },
             false_positive: { type: 'boolean', description: 'Every source the caller may see was retracted' },
           },
@@ -278,6 +285,7 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
           type: 'object',
           properties: { indicator_id: { type: 'string' }, class: { type: 'string', enum: CLASSES }, count: { type: 'integer' }, counted: { const: true } },
         },
+        ...FALSE_POSITIVE_SCHEMAS,
       },
     },
   };

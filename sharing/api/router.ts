@@ -3,6 +3,7 @@
 // `authenticate` needs a bearer token and counts against that token's rate limit.
 import express, { type Router } from 'express';
 import { authenticate } from './auth.ts';
+import { falsePositiveRoutes } from './false-positives.ts';
 import type { ApiDeps } from './deps.ts';
 import { BUILT_IN_FORMATTERS, type FeedFormatter, type FormatName } from './formats.ts';
 import { indicatorRoutes } from './indicators.ts';
@@ -29,5 +30,6 @@ export function createApiRouter(deps: ApiDeps): Router {
   indicatorRoutes(router, deps, formatters);
   submissionRoutes(router, deps);
   sightingRoutes(router, deps);
+  falsePositiveRoutes(router, deps);
   return router;
 }

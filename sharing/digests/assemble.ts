@@ -6,6 +6,7 @@
 import type { Store } from '../../core/store/port.ts';
 import type { SharingClass } from '../../core/types.ts';
 import { readFeed, type FeedItem } from '../feed.ts';
+import type { ViewRules } from '../sector-privacy.ts';
 import { exportContext, type ExchangeInfo } from '../stix/index.ts';
 import type { Viewer } from '../viewer.ts';
 import type { DigestEntry, DigestInput, DigestRecipient } from './content/types.ts';
@@ -19,11 +20,11 @@ export type DigestStore = Pick<
 >;
 
 /** The latest visible item of each indicator in the range, in seq order. */
-async function rangeItems(store: DigestStore, viewer: Viewer, classes: readonly SharingClass[], range: DigestRange): Promise<FeedItem[]> {
+async function rangeItems(store: DigestStore, viewer: Viewer, classes: readonly SharingClass[], range: DigestRange, rules: ViewRules | undefined): Promise<FeedItem[]> {
   const byIndicator = new Map<string, FeedItem>();
   let since = range.fromSeq;
   for (;;) {
-    const page = await readFeed(store, viewer, { since, limit: PAGE, classes, viewClasses: classes, until: range.toSeq });
+    const page = await readFeed(store, viewer, { since, limit: PAGE, classes, viewClasses: classes, until: range.toSeq }, rules);
     for (const item of page.items) {
       byIndicator.delete(item.view.id);
       byIndicator.set(item.view.id, item);
@@ -56,11 +57,13 @@ export interface DigestRequest {
   readonly recipient: DigestRecipient;
   readonly scheduleName: string;
   readonly exchange: ExchangeInfo;
+  /** Thresholds against singling out an organisation (config `sharing.*`; default DEFAULT_VIEW_RULES). */
+  readonly viewRules?: ViewRules | undefined;
 }
 
 /** The digest input for this range, or null when nothing in it reaches this subscriber. */
 export async function assembleDigest(store: DigestStore, req: DigestRequest): Promise<DigestInput | null> {
-  const entries = await withCampaigns(store, await rangeItems(store, req.viewer, req.classes, req.range));
+  const entries = await withCampaigns(store, await rangeItems(store, req.viewer, req.classes, req.range, req.viewRules));
   if (entries.length === 0) return null;
   const context = await exportContext(store, req.viewer, entries.map((e) => e.view.id));
   const times = entries.map((e) => e.publishedAt).sort();

@@ -15,6 +15,7 @@ import { parseWith } from '../api/params.ts';
 import { rateLimitPerToken, type RateLimit } from '../api/rate-limit.ts';
 import type { ExchangeInfo } from '../stix/index.ts';
 import { assembleDigest } from './assemble.ts';
+import type { ViewRules } from '../sector-privacy.ts';
 import type { ChannelPolicy } from './channels.ts';
 import { CSV_MEDIA_TYPE, STIX_FILE_MEDIA_TYPE, digestFileStem, digestFiles, digestZip } from './content/index.ts';
 import { DIGEST_FILES_MOUNT, openZipPassword, recipientOf } from './recipient.ts';
@@ -30,6 +31,8 @@ export interface DigestFilesDeps {
   readonly channels: ChannelPolicy;
   readonly sealKey: Buffer;
   readonly exchange: ExchangeInfo & { readonly baseUrl: string };
+  /** Thresholds against singling out an organisation (config `sharing.*`; default DEFAULT_VIEW_RULES). */
+  readonly viewRules?: ViewRules | undefined;
 }
 
 const query = z.strictObject({ format: z.enum(['zip', 'csv', 'stix']).default('zip') });
@@ -59,6 +62,7 @@ export function createDigestFilesRouter(deps: DigestFilesDeps): Router {
       recipient: recipientOf(sub, subscriber.viewer, deps.sealKey, { baseUrl: deps.exchange.baseUrl, deliveryId: delivery.id }),
       scheduleName: sub.schedule,
       exchange: deps.exchange,
+      viewRules: deps.viewRules,
     });
     if (!input) throw new C4Error('NOT_FOUND', 'nothing of this digest is visible to you any more');
     const files = digestFiles(input);

@@ -14,6 +14,7 @@ import type { Logger } from '../../core/logger.ts';
 import type { Mailer } from '../../core/mailer.ts';
 import type { DigestSubscription, Store } from '../../core/store/port.ts';
 import { assembleDigest } from './assemble.ts';
+import type { ViewRules } from '../sector-privacy.ts';
 import type { ChannelPolicy } from './channels.ts';
 import { renderDigest } from './content/index.ts';
 import { deliveryId, digestMessageId, type DigestRange } from './delivery-id.ts';
@@ -45,6 +46,8 @@ export interface DigestDeps {
   readonly retryMs: number;
   /** This process (lease owner). */
   readonly owner: string;
+  /** Thresholds against singling out an organisation (config `sharing.*`; default DEFAULT_VIEW_RULES). */
+  readonly viewRules?: ViewRules | undefined;
 }
 
 export interface RunOptions {
@@ -133,6 +136,7 @@ async function runOne(deps: DigestDeps, sub: DigestSubscription, logEnd: number,
       recipient: recipientOf(claimed, subscriber.viewer, deps.sealKey, { baseUrl: deps.exchange.baseUrl, deliveryId: id }),
       scheduleName: claimed.schedule,
       exchange: deps.exchange,
+      viewRules: deps.viewRules,
     });
     if (!input) {
       await release({ clearPending: true, error: null, handled: true });

@@ -82,7 +82,8 @@ describe('REST API: indicators', function () {
     await published('s-amber', 'secretariat', 'AMBER', [shared]);
 
     const seenByRail = (await (await env.get(env.people.railReader, `/indicators/${idOf(shared)}`)).json()) as Item;
-    expect(seenByRail).to.deep.include({ submissions: 1, first_seen: amberAt, last_seen: amberAt, sectors: ['secretariat'], sightings: 0, class: 'AMBER' });
+    // One secretariat organisation among the sources: its sector is withheld (sharing.minOrgsPerSector 3).
+    expect(seenByRail).to.deep.include({ submissions: 1, first_seen: amberAt, last_seen: amberAt, sectors: ['withheld'], sightings: 0, class: 'AMBER' });
     const feed = await pullAll(env.people.railReader, 10);
     expect(feed.items.map((i) => [i.id, i.submissions, i.first_seen, i.sightings])).to.deep.equal([[idOf(shared), 1, amberAt, 0]]);
     expect(JSON.stringify(feed.pages)).not.to.contain('water');

@@ -43,7 +43,8 @@ describe('AMBER digests: S/MIME-encrypted, opt-in only', function () {
   it('sends the opted-in participant an encrypted digest with its AMBER items, and the observer none of them', async function () {
     await env.subscribe(env.readers.participant, { amber: true, smimeCertificate: rail.cert }, amberByMail);
     await env.subscribe(env.readers.observer, {}, amberByMail);
-    const outcomes = await runDigests(env.deps(sink.mailerSettings(env.outbox), { channels: amberByMail }), { force: true });
+    // Threshold 1, so the sectors show which sources the figures count (sharing.minOrgsPerSector, threaded to digests).
+    const outcomes = await runDigests(env.deps(sink.mailerSettings(env.outbox), { channels: amberByMail, viewRules: { minOrgsPerSector: 1 } }), { force: true });
     expect(outcomes.map((o) => o.kind)).to.deep.equal(['sent', 'sent']);
     const [toRail] = sink.messages.filter((m) => m.to.includes(env.readers.participant.email));
     const raw = toRail!.raw.toString('utf8');

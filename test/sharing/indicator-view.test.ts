@@ -82,7 +82,8 @@ describe('indicator views', function () {
       fc.property(viewerArb, fc.array(sourceArb, { maxLength: 8 }), fc.array(sightingArb, { maxLength: 6 }), (v, drafts, sightingDrafts) => {
         const sources = drafts.map((d, i) => toSource(d, `sub-${i}`));
         const sightings = sightingDrafts.map(toSighting);
-        const view = viewOf(v, item(sources), { sectorOf, sightings });
+        // Every sector named (threshold 1); the threshold itself is tested in sector-privacy.test.ts.
+        const view = viewOf(v, item(sources), { sectorOf, sightings, rules: { minOrgsPerSector: 1 } });
         const visible = sources.filter((s) => oracleSees(v, s));
         if (visible.length === 0) {
           expect(view).to.equal(null);
@@ -140,8 +141,9 @@ describe('indicator views', function () {
     const redSighting = toSighting({ orgId: 'p1', class: 'RED', count: 4 }, 1);
     const amberSighting = toSighting({ orgId: 'sec', class: 'AMBER', count: 1 }, 2);
 
-    const withRed = viewOf(reader, item([red, amber]), { sectorOf, sightings: [redSighting, amberSighting] });
-    const withoutRed = viewOf(reader, item([amber]), { sectorOf, sightings: [amberSighting] });
+    const rules = { minOrgsPerSector: 1 };
+    const withRed = viewOf(reader, item([red, amber]), { sectorOf, sightings: [redSighting, amberSighting], rules });
+    const withoutRed = viewOf(reader, item([amber]), { sectorOf, sightings: [amberSighting], rules });
     expect(withRed).to.deep.equal(withoutRed);
     expect(withRed).to.deep.include({ submissionCount: 1, firstSeen: amber.seenAt, lastSeen: amber.seenAt, sectors: ['telecom'], sightingCount: 1, redData: false });
 

@@ -60,19 +60,25 @@ describe('console triage', function () {
     expect(r.headers.get('cache-control')).to.equal('no-store');
   });
 
-  it('marks an indicator false positive: withheld from publication, audited with before and after', async function () {
+  it('marks an indicator false positive for the whole exchange: an audited entry, withheld from publication, cleared again', async function () {
     const id = await indicatorId('url');
     const r = await act('indicators/false-positive', { indicator: id, value: 'yes' });
     expect(r.status).to.equal(303);
-    const after = await env.ctx.store.getIndicator(id);
-    expect(after!.sources.find((s) => s.submissionId === sub.id)!.falsePositive).to.equal(true);
-    const e = await lastAudit('indicator.retracted');
+    expect(await env.ctx.store.getFalsePositive(id)).to.deep.include({ indicatorId: id, markedBy: env.analyst.principal.id });
+    const e = await lastAudit('false-positive.marked');
     expect(e.actor).to.equal(env.analyst.principal.id);
-    expect(e.data).to.deep.include({ submissionId: sub.id });
-    expect((e.data.before as Record<string, unknown>).falsePositive).to.equal(false);
-    expect((e.data.after as Record<string, unknown>).falsePositive).to.equal(true);
+    expect(e.target).to.equal(id);
+    expect(e.data).to.deep.include({ before: null, created: true });
     const shown = await page();
     expect(shown.text).to.include('false positive');
+    expect(shown.text).to.include('Not a false positive');
+
+    const cleared = await act('indicators/false-positive', { indicator: id, value: 'no' });
+    expect(cleared.status).to.equal(303);
+    expect(await env.ctx.store.getFalsePositive(id)).to.equal(null);
+    const u = await lastAudit('false-positive.unmarked');
+    expect(u.actor).to.equal(env.analyst.principal.id);
+    expect(u.data).to.deep.include({ after: null });
   });
 
   it('narrows a class per kind, refuses widening beyond the submitter’s choice, and moves the sources along', async function () {

@@ -10,6 +10,7 @@ import { createHttpApp, listen } from '../../../web/server.ts';
 import { API_MOUNT, createApiRouter } from '../../../sharing/api/router.ts';
 import type { ApiLimits } from '../../../sharing/api/deps.ts';
 import type { FeedFormatter } from '../../../sharing/api/formats.ts';
+import type { ViewRules } from '../../../sharing/sector-privacy.ts';
 import { publishSubmission } from '../../../sharing/publication.ts';
 import { addCouncilOrgs, openWorld, type World } from './world.ts';
 
@@ -26,12 +27,13 @@ export interface ApiEnv {
   /** GET/POST with the principal's token; `path` is below /api/v1. */
   get(p: Principal | null, path: string, headers?: Record<string, string>): Promise<Response>;
   post(p: Principal, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  del(p: Principal, path: string, body?: unknown): Promise<Response>;
   /** Approves a submission as the analyst, through the same function as the API. */
   publish(submissionId: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openApiEnv(limits: Partial<ApiLimits> = {}, formatters: readonly FeedFormatter[] = []): Promise<ApiEnv> {
+export async function openApiEnv(limits: Partial<ApiLimits> = {}, formatters: readonly FeedFormatter[] = [], viewRules?: ViewRules): Promise<ApiEnv> {
   const w = await openWorld();
   const orgs = await addCouncilOrgs(w);
   const people = {
@@ -51,6 +53,7 @@ export async function openApiEnv(limits: Partial<ApiLimits> = {}, formatters: re
     tokenSettings: TOKEN_SETTINGS,
     limits: { rateLimitPoints: 1000, rateLimitWindowSeconds: 60, defaultPageSize: 1000, maxPageSize: 5000, ...limits },
     formatters,
+    viewRules,
   });
   const app = createHttpApp({
     log: createLogger({ level: 'silent' }),
@@ -83,6 +86,12 @@ export async function openApiEnv(limits: Partial<ApiLimits> = {}, formatters: re
       fetch(base + path, {
         method: 'POST',
         headers: { ...(await auth(p)), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+    del: async (p, path, body) =>
+      fetch(base + path, {
+        method: 'DELETE',
+        headers: { ...(await auth(p)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       }),
     publish: async (id) => void (await publishSubmission({ store: w.store, audit: w.audit, clock: w.clock }, id, people.analyst.id)),

@@ -230,8 +230,8 @@ export const EN = {
   'triage.rerunPublished': 'A published submission is not re-analysed: reject it first if it must change.',
 
   'notice.indicatorRemoved': 'The indicator was removed from this submission.',
-  'notice.falsePositiveMarked': 'Marked as a false positive (retracted if it was published).',
-  'notice.falsePositiveCleared': 'No longer marked as a false positive.',
+  'notice.falsePositiveMarked': 'Marked as a false positive for the whole exchange: withheld from every submission and retracted wherever it was published.',
+  'notice.falsePositiveCleared': 'No longer marked as a false positive: it is published again when its submissions are approved again.',
   'notice.indicatorAdded': 'The indicator was added.',
   'notice.nothingChanged': 'Nothing changed.',
   'notice.classesChanged': 'Classes changed.',

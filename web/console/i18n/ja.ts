@@ -231,8 +231,8 @@ export const JA: Readonly<Record<MessageKey, string>> = {
   'triage.rerunPublished': '公開済みの提出は再分析しません。変更が必要な場合は先に却下してください。',
 
   'notice.indicatorRemoved': 'この提出から指標を削除しました。',
-  'notice.falsePositiveMarked': '誤検知としました（公開済みの場合は撤回しました）。',
-  'notice.falsePositiveCleared': '誤検知を解除しました。',
+  'notice.falsePositiveMarked': '交換全体で誤検知としました（すべての報告で公開を止め、公開済みのものは撤回しました）。',
+  'notice.falsePositiveCleared': '誤検知を解除しました（各報告を再承認すると再び公開されます）。',
   'notice.indicatorAdded': '指標を追加しました。',
   'notice.nothingChanged': '変更はありません。',
   'notice.classesChanged': '区分を変更しました。',

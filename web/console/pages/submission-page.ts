@@ -113,7 +113,7 @@ function warningLists(row: IndicatorRow): string {
 }
 
 function indicatorRow(rc: RequestContext, v: SubmissionView, r: IndicatorRow): SafeHtml {
-  const fp = r.source.falsePositive;
+  const fp = r.source.falsePositive || r.markedExchangeWide;
   return html`<tr data-indicator="${r.indicator.id}" data-type="${r.indicator.type}" class="${fp ? 'fp' : ''}">
     <td class="type">${r.indicator.type}</td>
     <td><code>${visibleText(r.indicator.value)}</code></td>

@@ -70,7 +70,8 @@ export async function loadSubmissionView(deps: SubmissionLoadDeps, id: string): 
     deps.store.listOrganisations(),
   ]);
   const latest = await deps.store.latestPublications(items.map((i) => i.indicator.id));
-  const rows = indicatorRows(submission, items, latest);
+  const marked = new Set(await deps.store.markedFalsePositives(items.map((i) => i.indicator.id)));
+  const rows = indicatorRows(submission, items, latest, marked);
   const original = await readOriginal(deps, submission, org);
   const relatedIds = relatedSubmissions(rows, 20);
   const related = await Promise.all(relatedIds.map(async (r) => ({ ...r, submission: await deps.store.getSubmission(r.submissionId) })));

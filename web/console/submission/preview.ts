@@ -10,6 +10,8 @@ export interface IndicatorRow {
   /** This submission's source of the indicator. */
   readonly source: IndicatorSource;
   readonly decision: SourceDecision;
+  /** The indicator is a false positive exchange-wide (sharing/false-positives.ts). */
+  readonly markedExchangeWide: boolean;
   /** Latest publication-log entry of this (indicator, submission), if any. */
   readonly latest: PublicationEntry | null;
   /** Other submissions that also carry this indicator. */
@@ -23,7 +25,12 @@ export interface KindPreview {
   readonly withheld: readonly IndicatorRow[];
 }
 
-export function indicatorRows(sub: Submission, items: readonly IndicatorWithSources[], latest: readonly PublicationEntry[]): IndicatorRow[] {
+export function indicatorRows(
+  sub: Submission,
+  items: readonly IndicatorWithSources[],
+  latest: readonly PublicationEntry[],
+  marked: ReadonlySet<string> = new Set(),
+): IndicatorRow[] {
   const last = new Map<string, PublicationEntry>();
   for (const e of latest) if (e.submissionId === sub.id) last.set(e.indicatorId, e);
   const rows: IndicatorRow[] = [];
@@ -33,7 +40,8 @@ export function indicatorRows(sub: Submission, items: readonly IndicatorWithSour
     rows.push({
       indicator: item.indicator,
       source,
-      decision: decide(source, sub.classes),
+      decision: decide(source, sub.classes, marked.has(item.indicator.id)),
+      markedExchangeWide: marked.has(item.indicator.id),
       latest: last.get(item.indicator.id) ?? null,
       otherSubmissions: [...new Set(item.sources.filter((s) => s.submissionId !== sub.id).map((s) => s.submissionId))],
     });

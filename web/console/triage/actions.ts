@@ -9,6 +9,7 @@ import type { SubmissionEventSink } from '../../../core/submission-events.ts';
 import { CLASSES, KINDS, type InfoKind, type Principal, type SharingClass, type Submission } from '../../../core/types.ts';
 import { neverGuard } from '../../../analysis/sanitize/never.ts';
 import { narrowClasses } from '../../../sharing/class-policy.ts';
+import { markFalsePositive, unmarkFalsePositive } from '../../../sharing/false-positives.ts';
 import { publishSubmission, rejectSubmission, retract } from '../../../sharing/publication.ts';
 import type { MessageKey, MessageParams } from '../i18n/index.ts';
 import { VERDICTS } from '../queue-query.ts';
@@ -60,17 +61,24 @@ export async function removeIndicator(deps: TriageDeps, actor: Principal, submis
   return done('notice.indicatorRemoved');
 }
 
-/** Marks (publication.retract: retracted if published) or clears a false positive. */
+/**
+ * Marks an indicator a false positive exchange-wide (sharing/false-positives.ts: withheld from every
+ * submission, retracted wherever published) or clears it: the exchange-level entry and this
+ * source's own mark (set by earlier versions).
+ */
 export async function setFalsePositive(deps: TriageDeps, actor: Principal, submissionId: string, indicatorId: string, falsePositive: boolean): Promise<ActionOutcome> {
   const sub = await load(deps, submissionId);
   const found = await ownSource(deps, sub, indicatorId);
   if (!found) return refused('triage.noSuchIndicator');
   if (falsePositive) {
-    await retract(deps, { indicatorId, submissionId: sub.id }, actor.id, 'marked false positive in the console');
+    await markFalsePositive(deps, indicatorId, actor.id, `marked false positive in the console (submission ${sub.id})`);
     return done('notice.falsePositiveMarked');
   }
-  await deps.store.setSourceFalsePositive(indicatorId, sub.id, false);
-  await deps.audit({ actor: actor.id, action: 'indicator.false-positive-cleared', target: indicatorId, data: { submissionId: sub.id, before: { falsePositive: found.source.falsePositive }, after: { falsePositive: false } } });
+  await unmarkFalsePositive(deps, indicatorId, actor.id, `cleared in the console (submission ${sub.id})`);
+  if (found.source.falsePositive) {
+    await deps.store.setSourceFalsePositive(indicatorId, sub.id, false);
+    await deps.audit({ actor: actor.id, action: 'indicator.false-positive-cleared', target: indicatorId, data: { submissionId: sub.id, before: { falsePositive: true }, after: { falsePositive: false } } });
+  }
   return done('notice.falsePositiveCleared');
 }
 
