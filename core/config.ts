@@ -187,6 +187,13 @@ export const configSchema = z.object({
       retryMinutes: num(0, 7 * 24 * 60).default(30),
     })
     .prefault({}),
+  /** What shared views withhold so that no organisation is singled out (sharing/sector-privacy.ts). */
+  sharing: z
+    .object({
+      /** A view names a sector only when at least this many other organisations of it are among the sources the viewer may see. */
+      minOrgsPerSector: num(1, 1000).default(3),
+    })
+    .prefault({}),
   jwt: z
     .object({
       algorithm: z.enum(['HS256', 'HS384', 'HS512']).default('HS256'),

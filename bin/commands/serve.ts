@@ -40,7 +40,13 @@ function closeHttp(server: Server): Promise<void> {
 
 async function startHttp(ctx: AppContext, roles: ReadonlySet<ServeRole>): Promise<Running & { url: string }> {
   // REST API (JSON, CSV, STIX 2.1), MISP feed, TAXII 2.1 and the public WHITE feed.
-  const api = roles.has('api') ? sharingRouters({ ...ctx, limits: ctx.config.api, exchange: { name: ctx.config.exchange.name }, digests: digestFilesSettings(ctx) }) : [];
+  const api = roles.has('api') ? sharingRouters({
+        ...ctx,
+        limits: ctx.config.api,
+        exchange: { name: ctx.config.exchange.name },
+        digests: digestFilesSettings(ctx),
+        viewRules: ctx.config.sharing,
+      }) : [];
   const web = roles.has('web')
     ? [
         { path: CONSOLE_PATH, router: createConsoleRouter({ ...ctx, outboxDir: outboxDir(ctx.config.dataDir) }) },

@@ -21,6 +21,7 @@ describe('configuration', function () {
     expect(cfg.smtp).to.include({ host: '127.0.0.1', port: 2525, maxMessageBytes: 25 * 1024 * 1024 });
     expect(cfg.http).to.include({ host: '127.0.0.1', port: 8080 });
     expect(cfg.store.backend).to.equal('sqlite');
+    expect(cfg.sharing.minOrgsPerSector).to.equal(3);
   });
 
   it('takes environment overrides over the file, converting numbers and booleans', function () {
