@@ -67,9 +67,11 @@ let support: Missing | null | undefined;
 /** In a `before` hook of a suite that runs swaks: swaks must be installed and able to do STARTTLS. */
 export function requireSwaks(ctx: Mocha.Context): void {
   support ??= (() => {
-    const out = commandOutput('swaks', ['--support', 'STARTTLS']);
+    // `swaks --support` lists each feature: "=== TLS supported" or "*** TLS not available: requires Net::SSLeay".
+    const out = commandOutput('swaks', ['--support']);
     if (out === null) return { why: 'swaks is not installed', fix: 'apt-get install swaks libnet-ssleay-perl libio-socket-ssl-perl' };
-    if (/not available|not supported|requires/i.test(out)) return { why: `swaks cannot do STARTTLS (${out.trim().split('\n')[0]})`, fix: 'apt-get install libnet-ssleay-perl libio-socket-ssl-perl' };
+    const tls = out.split('\n').find((l) => /\bTLS\b/.test(l)) ?? 'no TLS line in swaks --support';
+    if (!/^=== TLS supported/.test(tls)) return { why: `swaks cannot do STARTTLS (${tls.replace(/^[=*]+\s*/, '')})`, fix: 'apt-get install libnet-ssleay-perl libio-socket-ssl-perl' };
     return null;
   })();
   requireTool(ctx, support);
