@@ -3,12 +3,16 @@
 // Each command group lives in its own module, loaded only when that group is run: `c4tap org list`
 // does not load the analysis engines, the console or the MongoDB driver. With no command (or
 // `--help`), every group is loaded to list them all.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
+import { INSTALL_DIR } from '../core/config.ts';
 import { reportError } from './cli-support.ts';
 
 type Register = (program: Command) => void;
 
 const GROUPS: Readonly<Record<string, () => Promise<Register>>> = {
+  init: async () => (await import('./commands/init.ts')).registerInit,
   serve: async () => (await import('./commands/serve.ts')).registerServe,
   worker: async () => (await import('./commands/worker.ts')).registerWorker,
   org: async () => (await import('./commands/org.ts')).registerOrg,
@@ -35,19 +39,31 @@ function groupIn(argv: readonly string[]): string | null {
   return null;
 }
 
+function version(): string {
+  return (JSON.parse(readFileSync(path.join(INSTALL_DIR, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 async function main(): Promise<void> {
   // Everything the exchange writes (database, WAL, vault, outbox, secrets) is for its own user only.
   process.umask(0o077);
+  // `npm run c4tap -- …` and `npm start` run in the package's directory: relative paths on the
+  // command line (import files, --config) mean the directory the user typed them in.
+  const npmScript = process.env.npm_lifecycle_event;
+  if ((npmScript === 'c4tap' || npmScript === 'start') && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
   const program = new Command('c4tap')
     .description('C⁴TAP — targeted-attack e-mail sample exchange')
-    .option('-c, --config <file>', 'JSON config file (default: $C4TAP_CONFIG or ./c4tap.config.json)')
+    .version(`c4tap ${version()}`, '-V, --version', 'print the version')
+    .option('-c, --config <file>', 'JSON config file (default: $C4TAP_CONFIG, ./c4tap.config.json, then the installation\'s)')
     .showHelpAfterError();
   const group = groupIn(process.argv);
-  const wanted = group ? [group] : Object.keys(GROUPS);
+  const versionOnly = !group && process.argv.slice(2).some((a) => a === '-V' || a === '--version');
+  const wanted = group ? [group] : versionOnly ? [] : Object.keys(GROUPS);
   for (const name of wanted) (await GROUPS[name]!())(program);
   await program.parseAsync(process.argv);
 }
 
 main().catch((err: unknown) => {
   process.exitCode = reportError(err);
+  // A failed start may leave a handle open (a listener that did start): do not hang on it.
+  setTimeout(() => process.exit(), 2000).unref();
 });

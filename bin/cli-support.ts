@@ -1,7 +1,9 @@
 // Small helpers every CLI command shares: config/context opening, actor name, output, failures.
 import os from 'node:os';
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../core/config.ts';
+import { loadConfigDetailed, type Config, type LoadedConfig } from '../core/config.ts';
+import { checkDirectories } from './setup/data-dir.ts';
+import { createHumanLogger } from './setup/human-log.ts';
 import { C4Error, isC4Error } from '../core/errors.ts';
 import { openContext, type AppContext } from './context.ts';
 import type { Organisation, Principal } from '../core/types.ts';
@@ -10,11 +12,21 @@ export function actorName(): string {
   return `cli:${os.userInfo().username}`;
 }
 
+/** The config of this run (`--config`, $C4TAP_CONFIG, …) with where each setting came from. */
+export function loadedFrom(cmd: Command): LoadedConfig {
+  return loadConfigDetailed({ file: rootOf(cmd).opts<{ config?: string }>().config });
+}
+
 /** The root program's global options (config file path). */
 export function configFrom(cmd: Command): Config {
-  const root = cmd.parent ? rootOf(cmd) : cmd;
-  const file = root.opts<{ config?: string }>().config;
-  return loadConfig({ file });
+  return loadedFrom(cmd).config;
+}
+
+/** The config of a command that reads the data directory without opening the store (it must exist). */
+export function initialisedConfig(cmd: Command): Config {
+  const loaded = loadedFrom(cmd);
+  checkDirectories(loaded, { create: false });
+  return loaded.config;
 }
 
 function rootOf(cmd: Command): Command {
@@ -23,13 +35,18 @@ function rootOf(cmd: Command): Command {
   return c;
 }
 
-/** Runs a one-shot command with a context, closing it afterwards; errors exit non-zero with a clear line. */
+/**
+ * Runs a one-shot command with a context, closing it afterwards. The data directory must exist
+ * and be initialised (only serve and init create one); logs are human lines on stderr.
+ */
 export function withContext<A extends unknown[]>(
   fn: (ctx: AppContext, ...args: A) => Promise<void>,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
     const cmd = args[args.length - 1] as Command;
-    const ctx = await openContext(configFrom(cmd), { defaultMetrics: false });
+    const config = loadedFrom(cmd);
+    checkDirectories(config, { create: false });
+    const ctx = await openContext(config.config, { defaultMetrics: false, log: createHumanLogger(config) });
     try {
       await fn(ctx, ...args);
     } finally {
@@ -42,13 +59,23 @@ export function fail(message: string): never {
   throw new C4Error('VALIDATION_FAILED', message);
 }
 
+/** One line on stderr for any failure (the stack only with C4TAP_DEBUG=1); returns the exit code. */
 export function reportError(err: unknown): number {
+  const debug = process.env.C4TAP_DEBUG === '1';
   if (isC4Error(err)) {
-    process.stderr.write(`error [${err.code}]: ${err.message}\n`);
+    process.stderr.write(`error [${err.code}]: ${oneLine(err.message)}\n`);
+    if (debug && err.stack) process.stderr.write(err.stack + '\n');
     return err.code === 'VALIDATION_FAILED' || err.code === 'CONFIG_INVALID' ? 2 : 1;
   }
-  process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
+  const e = err as NodeJS.ErrnoException | undefined;
+  const code = e?.code ? ` [${e.code}]` : '';
+  process.stderr.write(`error${code}: ${oneLine(e?.message ?? String(err))} (C4TAP_DEBUG=1 shows the details)\n`);
+  if (debug) process.stderr.write(`${e?.stack ?? String(err)}\n`);
   return 1;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, '; ').trim();
 }
 
 export function printTable(rows: readonly Record<string, string>[]): void {

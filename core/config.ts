@@ -4,6 +4,7 @@ import path from 'node:path';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { C4Error } from './errors.ts';
+import { unknownFileKeys, unknownEnvNames } from './config-keys.ts';
 
 const num = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 const bool = () =>
@@ -215,18 +216,63 @@ export type Config = Readonly<z.infer<typeof configSchema>>;
 export const SECRET_CONFIG_KEYS: readonly string[] = ['mail.relayPassword', 'store.mongodbUri'];
 
 export interface LoadConfigOptions {
-  /** Path of a JSON config file; defaults to $C4TAP_CONFIG, then ./c4tap.config.json if present. */
+  /** Path of a JSON config file (`--config`); defaults to $C4TAP_CONFIG, then ./c4tap.config.json, then the installation's. */
   readonly file?: string | undefined;
   readonly env?: NodeJS.ProcessEnv;
   /** Programmatic overrides (tests, CLI flags), applied last. */
   readonly overrides?: DeepPartial<z.input<typeof configSchema>>;
+  /** Directory relative paths resolve against (default: the current directory). */
+  readonly cwd?: string;
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
+/** Where a setting's value came from, so an error blames the right place. */
+export type SettingSource =
+  | { readonly kind: 'default' }
+  | { readonly kind: 'file'; readonly file: string }
+  | { readonly kind: 'env'; readonly name: string }
+  | { readonly kind: 'override' };
+
+export interface LoadedConfig {
+  readonly config: Config;
+  /** The config file read, if any. */
+  readonly file: string | null;
+  /** Source of every setting that was not left at its default. */
+  readonly sources: ReadonlyMap<string, SettingSource>;
+}
+
+/** The installation directory (holds package.json, policies/ and, by default, var/). */
+export const INSTALL_DIR = path.resolve(import.meta.dirname, '..');
+
+/** Settings that name a file or directory: relative values resolve against their source's directory. */
+const PATH_KEYS = ['dataDir', 'policiesDir', 'smtp.tlsCertFile', 'smtp.tlsKeyFile', 'mail.relayCaFile', 'mail.smimeCertFile', 'mail.smimeKeyFile', 'clamd.socket'];
+
 /** Environment variable for a config key: `smtp.maxMessageBytes` → `C4TAP_SMTP_MAX_MESSAGE_BYTES`. */
 export function envName(keyPath: string): string {
   return 'C4TAP_' + keyPath.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+/** Every setting's key path (`smtp.port`, `dataDir`, …). */
+export function settingKeys(): string[] {
+  return keyPaths(configSchema.shape);
+}
+
+/** `smtp.port (environment C4TAP_SMTP_PORT)`, `dataDir (config file /etc/c4tap.json)`, `http.port (default)`. */
+export function describeSetting(keyPath: string, sources: ReadonlyMap<string, SettingSource>): string {
+  const known = settingKeys().filter((k) => keyPath === k || keyPath.startsWith(k + '.')).sort((a, b) => b.length - a.length)[0];
+  const source = (known && sources.get(known)) || { kind: 'default' };
+  const key = known ?? keyPath;
+  switch (source.kind) {
+    case 'default':
+      return `${key} (default; set it in a config file or ${envName(key)})`;
+    case 'file':
+      return `${key} (config file ${source.file})`;
+    case 'env':
+      return `${key} (environment ${source.name})`;
+    case 'override':
+      return `${key} (command line)`;
+  }
 }
 
 function keyPaths(shape: z.ZodRawShape, prefix = ''): string[] {
@@ -280,50 +326,100 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/**
- * Load and validate the configuration once. Throws CONFIG_INVALID listing every bad key with
- * what was expected, so start-up fails with a message an operator can act on.
- */
-export function loadConfig(options: LoadConfigOptions = {}): Config {
-  const env = options.env ?? process.env;
-  let raw: Record<string, unknown> = {};
-  const file = options.file ?? env.C4TAP_CONFIG ?? (existsSync('c4tap.config.json') ? 'c4tap.config.json' : undefined);
-  if (file) {
-    try {
-      raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    } catch (err) {
-      throw new C4Error('CONFIG_INVALID', `cannot read config file ${file}: ${(err as Error).message}`, { file });
-    }
+function getPath(source: unknown, keyPath: string): unknown {
+  return keyPath.split('.').reduce<unknown>((o, p) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[p] : undefined), source);
+}
+
+/** The config file to read: --config, $C4TAP_CONFIG, ./c4tap.config.json, the installation's c4tap.config.json. */
+function configFile(options: LoadConfigOptions, env: NodeJS.ProcessEnv, cwd: string): { file: string; via: string } | null {
+  if (options.file) return { file: path.resolve(cwd, options.file), via: '--config' };
+  if (env.C4TAP_CONFIG) return { file: path.resolve(cwd, env.C4TAP_CONFIG), via: 'environment C4TAP_CONFIG' };
+  for (const dir of [cwd, INSTALL_DIR]) {
+    const candidate = path.join(dir, 'c4tap.config.json');
+    if (existsSync(candidate)) return { file: candidate, via: 'found' };
   }
+  return null;
+}
+
+function readConfigFile(found: { file: string; via: string }): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(found.file, 'utf8');
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new C4Error('CONFIG_INVALID', `config file ${found.file} (${found.via}): ${why}`, { file: found.file });
+  }
+  try {
+    const raw: unknown = JSON.parse(text);
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('expected a JSON object');
+    return raw as Record<string, unknown>;
+  } catch (err) {
+    throw new C4Error('CONFIG_INVALID', `config file ${found.file}: not valid JSON (${(err as Error).message})`, { file: found.file });
+  }
+}
+
+/**
+ * Load and validate the configuration once. Throws CONFIG_INVALID listing every bad or unknown
+ * key with what was expected and where it was set (config file or environment variable), so
+ * start-up fails with a message an operator can act on. Relative paths resolve against the
+ * directory of the config file that set them (the current directory for environment variables,
+ * the installation directory for the defaults `./var` and `./policies`).
+ */
+export function loadConfigDetailed(options: LoadConfigOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const found = configFile(options, env, cwd);
+  const raw = found ? readConfigFile(found) : {};
+  const keys = settingKeys();
+  const sources = new Map<string, SettingSource>();
+  const overrides = (options.overrides ?? {}) as Record<string, unknown>;
   const fromEnv: Record<string, unknown> = {};
-  for (const keyPath of keyPaths(configSchema.shape)) {
+  for (const keyPath of keys) {
+    if (found && getPath(raw, keyPath) !== undefined) sources.set(keyPath, { kind: 'file', file: found.file });
     const v = env[envName(keyPath)];
-    if (v !== undefined && v !== '') setPath(fromEnv, keyPath, v);
+    if (v !== undefined && v !== '') {
+      setPath(fromEnv, keyPath, v);
+      sources.set(keyPath, { kind: 'env', name: envName(keyPath) });
+    }
   }
   if (env.MONGODB_URI) {
     setPath(fromEnv, 'store.mongodbUri', env.MONGODB_URI);
+    sources.set('store.mongodbUri', { kind: 'env', name: 'MONGODB_URI' });
     if (!env[envName('store.backend')]) setPath(fromEnv, 'store.backend', 'mongodb');
   }
-  const merged = merge(merge(raw, fromEnv), (options.overrides ?? {}) as Record<string, unknown>);
+  for (const keyPath of keys) if (getPath(overrides, keyPath) !== undefined) sources.set(keyPath, { kind: 'override' });
+  const unknown = [...(found ? unknownFileKeys(raw, keys, found.file) : []), ...unknownEnvNames(env, keys.map(envName))];
+  const merged = merge(merge(raw, fromEnv), overrides);
   const parsed = configSchema.safeParse(merged);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => {
-      const key = i.path.join('.') || '(root)';
-      return `${key}: ${i.message} (env ${envName(key)})`;
-    });
-    throw new C4Error('CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`, { problems });
-  }
+  const problems = [...unknown, ...(parsed.success ? [] : parsed.error.issues.map((i) => `${describeSetting(i.path.join('.') || '(root)', sources)}: ${i.message}`))];
+  if (problems.length > 0 || !parsed.success) throw invalid(problems);
   const cfg = parsed.data;
   if (cfg.store.backend === 'mongodb' && !cfg.store.mongodbUri) {
-    throw new C4Error('CONFIG_INVALID', 'invalid configuration:\n  store.mongodbUri: required when store.backend is mongodb (env MONGODB_URI)');
+    throw invalid([`store.mongodbUri: required when ${describeSetting('store.backend', sources)} is mongodb (or set MONGODB_URI)`]);
   }
   if (Boolean(cfg.smtp.tlsCertFile) !== Boolean(cfg.smtp.tlsKeyFile)) {
-    throw new C4Error('CONFIG_INVALID', 'invalid configuration:\n  smtp.tlsCertFile/smtp.tlsKeyFile: set both or neither');
+    throw invalid(['smtp.tlsCertFile/smtp.tlsKeyFile: set both or neither']);
   }
   if (Boolean(cfg.mail.smimeCertFile) !== Boolean(cfg.mail.smimeKeyFile)) {
-    throw new C4Error('CONFIG_INVALID', 'invalid configuration:\n  mail.smimeCertFile/mail.smimeKeyFile: set both or neither');
+    throw invalid(['mail.smimeCertFile/mail.smimeKeyFile: set both or neither']);
   }
-  return deepFreeze({ ...cfg, dataDir: path.resolve(cfg.dataDir), policiesDir: path.resolve(cfg.policiesDir) });
+  const resolved: Record<string, unknown> = JSON.parse(JSON.stringify(cfg));
+  for (const keyPath of PATH_KEYS) {
+    const value = getPath(cfg, keyPath);
+    if (typeof value !== 'string') continue;
+    const source = sources.get(keyPath);
+    const base = source?.kind === 'file' ? path.dirname(source.file) : source ? cwd : INSTALL_DIR;
+    setPath(resolved, keyPath, path.resolve(base, value));
+  }
+  return { config: deepFreeze(resolved as Config), file: found?.file ?? null, sources };
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  return loadConfigDetailed(options).config;
+}
+
+function invalid(problems: readonly string[]): C4Error {
+  return new C4Error('CONFIG_INVALID', `invalid configuration: ${problems.join('; ')}`, { problems });
 }
 
 /** The config with secret values replaced, for `c4tap config print` and start-up logs. */

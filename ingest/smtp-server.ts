@@ -320,9 +320,11 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject);
+    // smtp-server re-emits the listener's error (a busy port) on itself: without a listener there
+    // it would crash the process with an unhandled 'error' event instead of rejecting here.
+    server.once('error', reject);
     server.listen(cfg.port, cfg.host, () => {
-      server.server.off('error', reject);
+      server.off('error', reject);
       resolve();
     });
   });

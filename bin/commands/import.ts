@@ -1,9 +1,11 @@
 // `c4tap import --principal NAME PATH…`
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { importMessages } from '../../ingest/import.ts';
 import { readSources } from '../../ingest/import-sources.ts';
-import { actorName, findPrincipal, withContext } from '../cli-support.ts';
+import { actorName, fail, findPrincipal, withContext } from '../cli-support.ts';
 
 async function countMessages(paths: readonly string[]): Promise<number> {
   let n = 0;
@@ -20,6 +22,8 @@ export function registerImport(program: Command): void {
     .option('--no-progress', 'no progress bar')
     .action(
       withContext(async (ctx, paths: string[], opts: { principal: string; to?: string; progress: boolean }) => {
+        const missing = paths.filter((p) => !existsSync(p));
+        if (missing.length > 0) fail(`nothing imported: no such file or directory: ${missing.map((p) => path.resolve(p)).join(', ')}`);
         const principal = await findPrincipal(ctx, opts.principal);
         const total = await countMessages(paths);
         const bar = opts.progress && process.stderr.isTTY ? new SingleBar({ format: 'import [{bar}] {value}/{total} {status}', stream: process.stderr }, Presets.shades_classic) : null;

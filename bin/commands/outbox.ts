@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { listOutbox } from '../../core/mailer.ts';
 import { readOutboxMessage, summarizeOutboxEntry } from '../../core/mail/outbox-view.ts';
 import { C4Error } from '../../core/errors.ts';
-import { configFrom, printTable } from '../cli-support.ts';
+import { configFrom, initialisedConfig, printTable } from '../cli-support.ts';
 import { outboxDir } from '../context.ts';
 
 const FILE_NAME = /^[\w.-]+\.eml$/;
@@ -23,7 +23,7 @@ export function registerOutbox(program: Command): void {
     .description('date, recipient, subject and size of each message, oldest first')
     .option('--json', 'one JSON array')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
-      const dir = outboxDir(configFrom(cmd).dataDir);
+      const dir = outboxDir(initialisedConfig(cmd).dataDir);
       const summaries = await Promise.all(listOutbox(dir).map(summarizeOutboxEntry));
       if (opts.json) {
         process.stdout.write(JSON.stringify(summaries, null, 2) + '\n');
@@ -40,7 +40,7 @@ export function registerOutbox(program: Command): void {
     .action(async (file: string, opts: { raw?: boolean }, cmd: Command) => {
       const name = path.basename(file);
       if (!FILE_NAME.test(name)) throw new C4Error('VALIDATION_FAILED', `not an outbox file name: ${file} (see c4tap outbox list)`);
-      const full = path.join(outboxDir(configFrom(cmd).dataDir), name);
+      const full = path.join(outboxDir(initialisedConfig(cmd).dataDir), name);
       let raw: Buffer;
       try {
         raw = readFileSync(full);

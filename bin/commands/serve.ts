@@ -5,7 +5,9 @@ import { bootstrapSecretariat } from '../../core/directory.ts';
 import { isC4Error } from '../../core/errors.ts';
 import { createHttpApp, listen } from '../../web/server.ts';
 import { openContext, outboxDir, type AppContext } from '../context.ts';
-import { configFrom, fail } from '../cli-support.ts';
+import { fail, loadedFrom } from '../cli-support.ts';
+import { checkDirectories } from '../setup/data-dir.ts';
+import { listenFailure } from '../setup/listen-failure.ts';
 import { loadOrCreateTls } from '../../core/secrets.ts';
 import { startSmtpServer } from '../../ingest/smtp-server.ts';
 import { sendReceipt } from '../../ingest/receipt.ts';
@@ -90,7 +92,9 @@ export function registerServe(program: Command): void {
     .option('--roles <roles>', `comma-separated subset of ${ROLES.join(',')}`, ROLES.join(','))
     .action(async (opts: { roles: string }, cmd: Command) => {
       const roles = parseRoles(opts.roles);
-      const ctx = await openContext(configFrom(cmd));
+      const loaded = loadedFrom(cmd);
+      checkDirectories(loaded, { create: true });
+      const ctx = await openContext(loaded.config);
       const out = (line: string) => process.stdout.write(line + '\n');
       const running: Running[] = [];
       let stopping = false;
@@ -113,14 +117,26 @@ export function registerServe(program: Command): void {
         throw err;
       });
       out(`C4TAP ${ctx.firstStart ? 'initialised' : 'using'} data directory ${ctx.config.dataDir} (store: ${ctx.store.backend})`);
+      // A listener that cannot start (busy port, no permission) ends the start with one line naming
+      // the setting; what already started is closed first.
+      const starting = async <T extends Running>(setting: 'http' | 'smtp', start: () => Promise<T>): Promise<T> => {
+        try {
+          return await start();
+        } catch (err) {
+          for (const r of running.reverse()) await r.close().catch(() => undefined);
+          await ctx.close();
+          const { host, port } = ctx.config[setting];
+          throw listenFailure(err, setting, host, port, loaded.sources);
+        }
+      };
       if (roles.has('web') || roles.has('api')) {
-        const http = await startHttp(ctx, roles);
+        const http = await starting('http', () => startHttp(ctx, roles));
         running.push(http);
         out(`HTTP   ${http.url}  (health ${http.url}/api/v1/health, metrics ${http.url}/metrics)`);
       }
       let wakeWorker = (): void => undefined;
       if (roles.has('smtp') && ctx.config.smtp.enabled) {
-        const smtp = await startSmtp(ctx, () => wakeWorker());
+        const smtp = await starting('smtp', () => startSmtp(ctx, () => wakeWorker()));
         running.push(smtp);
         out(`SMTP   ${smtp.address}  (STARTTLS, AUTH PLAIN/LOGIN; drop address ${ctx.config.exchange.dropAddress})`);
       }

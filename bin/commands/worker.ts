@@ -9,7 +9,8 @@ import { analyseSubmission, type PipelineDeps } from '../../analysis/pipeline.ts
 import { exchangeIdentity, loadAnalysisPolicies } from '../../analysis/pipeline-indicators.ts';
 import { startWorker } from '../../analysis/worker.ts';
 import { openContext, type AppContext } from '../context.ts';
-import { configFrom } from '../cli-support.ts';
+import { loadedFrom } from '../cli-support.ts';
+import { checkDirectories } from '../setup/data-dir.ts';
 
 export interface RunningAnalysisWorker {
   readonly workerId: string;
@@ -63,7 +64,9 @@ export function registerWorker(program: Command): void {
     .command('worker')
     .description('run the analysis worker alone (claims analysis jobs until SIGINT/SIGTERM)')
     .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = await openContext(configFrom(cmd));
+      const loaded = loadedFrom(cmd);
+      checkDirectories(loaded, { create: false });
+      const ctx = await openContext(loaded.config);
       const worker = await startAnalysisWorker(ctx);
       process.stdout.write(`worker ${worker.workerId} analysing (data directory ${ctx.config.dataDir})\n`);
       let stopping = false;

@@ -1,13 +1,15 @@
 // Runs the real `c4tap` command in a child process against a temp data directory.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadOrCreateSecrets } from '../../core/secrets.ts';
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..');
 const ENTRY = path.join(REPO, 'bin', 'c4tap.ts');
 /** One Node process with tsx's loader, as bin/c4tap runs it: signals reach the server directly. */
-const NODE_ARGS = ['--import', 'tsx', ENTRY];
+const NODE_ARGS = ['--import', pathToFileURL(path.join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, ENTRY];
 
 export interface TempDataDir {
   readonly dir: string;
@@ -15,10 +17,22 @@ export interface TempDataDir {
   remove(): void;
 }
 
+export interface TempDataDirOptions {
+  /**
+   * Create the data directory and its secrets, as `c4tap init` does (default): administration
+   * commands refuse a data directory that does not exist. false: leave it to `serve`/`init`.
+   */
+  readonly initialise?: boolean;
+}
+
 /** A fresh data directory and an environment that points the CLI at it, on ephemeral ports. */
-export function tempDataDir(extraEnv: NodeJS.ProcessEnv = {}): TempDataDir {
+export function tempDataDir(extraEnv: NodeJS.ProcessEnv = {}, options: TempDataDirOptions = {}): TempDataDir {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'c4tap-cli-'));
   const dataDir = path.join(dir, 'var');
+  if (options.initialise ?? true) {
+    mkdirSync(dataDir, { mode: 0o700 });
+    loadOrCreateSecrets(dataDir);
+  }
   const env = {
     ...process.env,
     C4TAP_DATA_DIR: dataDir,
@@ -38,8 +52,9 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv): CliResult {
-  const r = spawnSync(process.execPath, [...NODE_ARGS, ...args], { env, cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+/** `where`: another working directory, or another user (uid/gid) than the test's. */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv, where: { cwd?: string; uid?: number; gid?: number } = {}): CliResult {
+  const r = spawnSync(process.execPath, [...NODE_ARGS, ...args], { env, cwd: REPO, encoding: 'utf8', timeout: 60_000, ...where });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
