@@ -15,6 +15,7 @@ import { drillTokenKey } from '../../core/drills.ts';
 import { digestDeps } from '../../bin/commands/digest.ts';
 import { runDigests, subscribe } from '../../sharing/digests/index.ts';
 import { startDrill } from '../../sharing/drills/index.ts';
+import { markFalsePositive } from '../../sharing/false-positives.ts';
 import { analyseSubmission } from '../../analysis/pipeline.ts';
 import { createFsBackend } from '../../quarantine/fs-backend.ts';
 import { createGridFsBackend } from '../../quarantine/gridfs-backend.ts';
@@ -102,6 +103,9 @@ describe('c4tap migrate (needs MongoDB-wire server)', function () {
       for (const sub of subs.slice(0, 4)) await publishSubmission(deps, sub.id, 'analyst-1');
       const [published] = await store.listPublications({ afterSeq: 0, limit: 1 });
       await store.addSighting({ indicatorId: published!.indicatorId, orgId: env.data.submitter.org.id, class: 'AMBER', count: 2, seenAt: env.ctx.clock().toISOString(), idempotencyKey: 'k1' }, env.ctx.clock().toISOString());
+      // An exchange-level false positive: it must keep withholding its value after the move.
+      const fp = (await store.listPublications({ afterSeq: 0, limit: 100 })).find((e) => e.indicatorId !== published!.indicatorId)!;
+      await markFalsePositive(deps, fp.indicatorId, 'analyst-1', 'vendor update server');
       // A participant reader of the submitting organisation, with an API token (copied with the store).
       const reader = await addPrincipal(env.ctx, 'test', { orgId: env.data.submitter.org.id, name: 'rail-reader', email: 'reader@rail.example', roles: ['reader', 'submitter'] });
       readerToken = (await issueToken(store, TOKENS, reader.principal, 24 * 3600 * 1000, 'pull', env.ctx.clock())).token;
@@ -189,7 +193,9 @@ describe('c4tap migrate (needs MongoDB-wire server)', function () {
     expect(mongoCounts).to.deep.equal(sqliteCounts);
     expect(sqliteCounts.submissions).to.equal(6);
     expect(sqliteCounts.publications).to.be.greaterThan(0);
-    expect(sqliteCounts).to.include({ drills: 1, drillNotices: 3, digestSubscriptions: 2, digestDeliveries: 1 });
+    expect(sqliteCounts).to.include({ drills: 1, drillNotices: 3, digestSubscriptions: 2, digestDeliveries: 1, falsePositives: 1 });
+    const [fpA, fpB] = await both((s) => s.listFalsePositives(null, 10));
+    expect(fpB).to.deep.equal(fpA);
 
     const [a, b] = await both(async (s) => {
       const list = await s.listSubmissions({}, { limit: 100 });
