@@ -5,6 +5,8 @@ export { classRank, isWider, narrowest, widest } from './class-order.ts';
 export { viewOf, type IndicatorView, type ViewContext } from './indicator-view.ts';
 export { loadViewer, type Viewer } from './viewer.ts';
 export { publishSubmission, rejectSubmission, retract, type PublicationDeps, type PublicationResult } from './publication.ts';
+export { markFalsePositive, unmarkFalsePositive, type MarkResult, type UnmarkResult } from './false-positives.ts';
+export { DEFAULT_VIEW_RULES, visibleSectors, WITHHELD_SECTOR, type ViewRules } from './sector-privacy.ts';
 export { publishedViews, readFeed, readIndicator, type FeedItem, type FeedPage, type FeedQuery } from './feed.ts';
 export { reportSighting, type SightingOutcome, type SightingReport } from './sightings.ts';
 export { auditRedReads } from './red-read-audit.ts';
