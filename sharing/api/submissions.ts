@@ -69,6 +69,7 @@ export function submissionRoutes(router: Router, deps: ApiDeps): void {
     const s = await readable(viewer, String(req.params['id']));
     const items = await deps.store.listIndicatorsForSubmission(s.id);
     const latest = new Map((await deps.store.latestPublications(items.map((i) => i.indicator.id))).map((e) => [pairKey(e.indicatorId, e.submissionId), e]));
+    const marked = new Set(await deps.store.markedFalsePositives(items.map((i) => i.indicator.id)));
     // Only this submission's own source of each indicator: nothing about other submissions.
     const indicators = items.flatMap(({ indicator, sources }) =>
       sources
@@ -80,7 +81,7 @@ export function submissionRoutes(router: Router, deps: ApiDeps): void {
           kind: src.kind,
           class: src.class,
           seen_at: src.seenAt,
-          false_positive: src.falsePositive,
+          false_positive: src.falsePositive || marked.has(indicator.id),
           warning_lists: warningListsOf(src),
           publication: latest.get(pairKey(indicator.id, s.id))?.action ?? null,
         })),

@@ -75,6 +75,9 @@ describe('REST API: exchange-level false positives', function () {
     expect(green.items.map((i) => [i.id, i.action, i.class, i.false_positive])).to.deep.equal([[ID, 'retract', 'GREEN', true]]);
     const one = (await (await env.get(gasReader, `/indicators/${ID}`)).json()) as Item;
     expect(one.false_positive).to.equal(true);
+    // The submitter's own view of its submission says so too.
+    const own = (await (await env.get(env.people.waterSubmitter, '/submissions/s-water')).json()) as { indicators: { id: string; false_positive: boolean; publication: string }[] };
+    expect(own.indicators.find((i) => i.id === ID)).to.deep.include({ false_positive: true, publication: 'retract' });
 
     const audit = (await env.w.store.listAudit(0, 1000)).filter((e) => e.action === 'false-positive.marked');
     expect(audit).to.have.length(1);
