@@ -4,7 +4,7 @@
 //     item,                      // OriginalItem from ingest/unwrap (headers, text, html, attachments)
 //     files,                     // FileAnalysis[] of its attachments and archive members
 //     memberContents,            // optional: contents of archive members to look for URLs in
-//     infrastructure,            // infrastructureOf(ctx, item.headers) (analysis/sanitize): where Received is cut
+//     infrastructure,            // infrastructureOf(ctx) (analysis/sanitize): where Received is cut
 //   });
 //   candidates: CandidateIndicator[]   typed like STIX observables, normalised, deduplicated by
 //                                       (type, value, kind) with every origin; NOT yet sanitized:
@@ -43,7 +43,12 @@ export interface ExtractInput {
   /** Contents of archive members (attachments are read from `item`), to look for URLs in. */
   readonly memberContents?: readonly { readonly name: string | null; readonly content: Buffer }[];
   /** Registered domains and networks of every organisation and of the exchange, and recipients' domains. */
-  readonly infrastructure: { readonly domains: readonly string[]; readonly networks: readonly string[] };
+  readonly infrastructure: {
+    readonly domains: readonly string[];
+    readonly networks: readonly string[];
+    /** The warning list naming a host or IP as a known mail provider's (Received hops), or null. */
+    readonly provider?: (hostOrIp: string) => string | null;
+  };
 }
 
 export interface Extracted {
@@ -58,6 +63,7 @@ export function extractIndicators(input: ExtractInput): Extracted {
   const received = cutReceivedChain(headers.received, {
     domains: domainMatcher(input.infrastructure.domains),
     networks: networkMatcher(input.infrastructure.networks),
+    ...(input.infrastructure.provider ? { provider: input.infrastructure.provider } : {}),
   });
   receivedCandidates(set, received);
   if (text) textCandidates(set, text, 'text');

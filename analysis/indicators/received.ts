@@ -10,6 +10,7 @@
 // hop whose address, reverse-DNS or `by` name is warning-listed is a provider's relay, not the
 // attacker's, and gives none either (its claimed HELO name alone does not count: the sender writes it).
 import ipaddr from 'ipaddr.js';
+import { parse } from 'tldts';
 import type { DomainMatcher, NetworkMatcher } from './host-match.ts';
 import { normalizeHost, normalizeIp } from './normalize.ts';
 
@@ -39,7 +40,7 @@ export interface ReceivedCut {
   readonly attackerSide: readonly HopNode[];
   /** Nodes below the cut that are a known provider's relays (name or address warning-listed): for the console only. */
   readonly providerSide: readonly { readonly node: HopNode; readonly matched: string }[];
-  /** Hosts and IPs of the nodes above the cut: never indicators, wherever else they appear. */
+  /** Hosts and IPs of the participants' own nodes above the cut (not providers'): never indicators, wherever else they appear. */
   readonly internalHosts: readonly string[];
   readonly internalIps: readonly string[];
 }
@@ -122,6 +123,8 @@ function providerOf(node: HopNode, infra: Infrastructure): string | null {
   for (const host of node.hosts) {
     // A HELO name counts only where no public address could contradict it (internal hops).
     if (host.role === 'helo' && publicIps.length > 0) continue;
+    // Special-use names (`.example`, `.local`, …) are on lists too, but they name no provider.
+    if (parse(host.value).isIcann !== true) continue;
     const listed = infra.provider(host.value);
     if (listed) return listed;
   }
@@ -158,17 +161,21 @@ export function cutReceivedChain(received: readonly string[], infra: Infrastruct
   let entry: number | null = null;
   let entryMatched: string | null = null;
   let cut = 0;
+  const providers: boolean[] = [];
   for (; cut < nodes.length; cut++) {
     const node = nodes[cut]!;
     const c = classify(node, infra);
     if (c.kind === 'outside') break;
+    providers.push(c.kind === 'provider');
     if (c.kind === 'infra' || c.kind === 'provider') {
       entry = node.header;
       entryMatched = c.kind === 'infra' ? c.matched : `warning list ${c.matched}`;
     }
   }
   if (entry === null) cut = 0; // nothing trusted at the top: every node is the sender's word
-  const internal = nodes.slice(0, cut);
+  // A provider's hops give no Received indicators, but their names stay indicators elsewhere (a
+  // lure URL on github.com): only the participants' own side is suppressed wherever it appears.
+  const internal = nodes.slice(0, cut).filter((_, i) => !providers[i]);
   const below = nodes.slice(cut).map((node) => ({ node, matched: providerOf(node, infra) }));
   return {
     hops: received.length,

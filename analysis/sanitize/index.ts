@@ -28,6 +28,7 @@ import { CandidateSet } from '../indicators/collect.ts';
 import { cleanText } from '../indicators/from-headers.ts';
 import { findLookAlikes, type LookAlike } from '../indicators/look-alike.ts';
 import { normalizeAddress } from '../indicators/normalize.ts';
+import { hasPublicSuffix } from '../indicators/public-suffix.ts';
 import { canonicalUrl } from '../indicators/url.ts';
 import type { CandidateIndicator, Redaction } from '../types.ts';
 import type { SanitizeContext } from './context.ts';
@@ -158,7 +159,7 @@ function sanitizeHost(c: CandidateIndicator, ids: readonly Identifier[], record:
   // of an address whose local part does (an attacker cannot hide its domain behind a victim's name).
   const host = c.type === 'email-addr' ? normalizeAddress(c.value)?.domain.value : c.value;
   const parent = host ? (c.type === 'email-addr' ? host : getDomain(host, { allowPrivateDomains: true })) : null;
-  if ((c.type === 'domain-name' || c.type === 'email-addr') && parent && parent !== c.value && redactText(parent, ids).hits.length === 0) keepParent(parent);
+  if ((c.type === 'domain-name' || c.type === 'email-addr') && parent && parent !== c.value && hasPublicSuffix(parent) && redactText(parent, ids).hits.length === 0) keepParent(parent);
   return { kind: 'drop' };
 }
 

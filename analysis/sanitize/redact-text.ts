@@ -62,8 +62,6 @@ function foldWithMap(s: string): Folded {
 }
 
 const ALNUM = /[a-z0-9]/;
-/** After a registered domain: a letter or hyphen continues its last label (another domain); digits are glue. */
-const LABEL_GOES_ON = /[\p{L}-]/u;
 const SUBDOMAIN_BEFORE = /[\p{L}\p{N}.-]*$/u;
 const LOCAL_BEFORE = /[\p{L}\p{N}._%+-]{1,128}$/u;
 
@@ -78,7 +76,7 @@ function addressAround(folded: string, at: number, end: number): { readonly star
   const local = LOCAL_BEFORE.exec(folded.slice(Math.max(0, atSign - 128), atSign))?.[0];
   if (!local) return null;
   let stop = end;
-  while (/[0-9]/.test(folded[stop] ?? '')) stop++;
+  while (/[\p{L}\p{N}-]/u.test(folded[stop] ?? '')) stop++;
   return { start: atSign - local.length, end: stop };
 }
 
@@ -96,7 +94,9 @@ function plainRanges(s: string, ids: readonly Identifier[], hits: Hit[]): Range[
     for (let at = folded.indexOf(id.text); at >= 0; at = folded.indexOf(id.text, at + 1)) {
       const end = at + id.text.length;
       if (id.domain) {
-        if (ALNUM.test(folded[at - 1] ?? '') || LABEL_GOES_ON.test(folded[end] ?? '')) continue;
+        // Whatever is glued after it (`corp.example42`, `corp.example-p`, `corp.examples.com`), the
+        // registered name is in it; before it, a letter or digit makes it part of another name.
+        if (ALNUM.test(folded[at - 1] ?? '')) continue;
         const address = addressAround(folded, at, end);
         if (address) {
           const text = folded.slice(address.start, address.end);

@@ -40,18 +40,15 @@ export function registeredDomains(domains: readonly string[]): RegisteredDomains
 
 /**
  * The part of `host` (folded, as found after an `@`) that is a registered domain or a sub-domain
- * of one, or null. Characters glued after the domain are allowed unless they continue its last
- * label with a letter or hyphen (`corp.example42` is the victim's; `corp.examples` is not).
+ * of one, or null. Whatever is glued after the domain (`corp.example42`, `corp.example-p`) does not
+ * hide it: the registered name is in the text, so the victim is.
  */
 export function registeredPrefix(host: string, reg: RegisteredDomains): string | null {
   for (let start = 0; start < host.length; ) {
     const dot = host.indexOf('.', start);
     if (dot < 0) return null;
     for (const d of reg.byFirstLabel.get(host.slice(start, dot)) ?? []) {
-      if (!host.startsWith(d, start)) continue;
-      const next = host[start + d.length] ?? '';
-      if (/[\p{L}-]/u.test(next)) continue;
-      return host.slice(0, start + d.length);
+      if (host.startsWith(d, start)) return host.slice(0, start + d.length);
     }
     start = dot + 1;
   }

@@ -96,9 +96,14 @@ describe('sanitizer: victims from the registry, not from attacker-written header
     expect(values).to.include('https://inss.gov.br.consulta-beneficio.xyz/login');
   });
 
-  it('redacts a victim on a sub-domain of a registered domain, also when the domain is glued to digits', function () {
+  it('finds a victim on a sub-domain of a registered domain, also when characters are glued to the domain', function () {
     const reg = registeredDomains(CORP.domains);
-    const found = findVictims({ texts: ['mail to K-Suzuki@mail.hq.corp-group.example2 and x@corp.examples.com'] }, reg);
-    expect(found.map((v) => v.address)).to.deep.equal(['k-suzuki@mail.hq.corp-group.example']);
+    const found = findVictims({ texts: ['mail to K-Suzuki@mail.hq.corp-group.example2 and j.smith@corp.example-p, not x@notcorp.example'] }, reg);
+    expect(found.map((v) => v.address)).to.deep.equal(['k-suzuki@mail.hq.corp-group.example', 'j.smith@corp.example']);
+  });
+
+  it('drops an address at a registered domain with a hyphenated tail glued on, keeping nothing of it', async function () {
+    const a = await run(spec({ text: `Bonjour ${VICTIM} ${VICTIM}-p, votre facture` }));
+    expectNoVictim(a);
   });
 });
