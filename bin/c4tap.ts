@@ -27,6 +27,7 @@ const GROUPS: Readonly<Record<string, () => Promise<Register>>> = {
   digest: async () => (await import('./commands/digest.ts')).registerDigest,
   drill: async () => (await import('./commands/drill.ts')).registerDrill,
   outbox: async () => (await import('./commands/outbox.ts')).registerOutbox,
+  doctor: async () => (await import('./commands/doctor.ts')).registerDoctor,
 };
 
 /** The command group named on the command line (skipping the global `-c FILE` option), if any. */
