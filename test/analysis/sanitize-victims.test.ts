@@ -102,6 +102,12 @@ describe('sanitizer: victims from the registry, not from attacker-written header
     expect(found.map((v) => v.address)).to.deep.equal(['k-suzuki@mail.hq.corp-group.example', 'j.smith@corp.example']);
   });
 
+  it('finds a victim at an internationalised registered domain written in Unicode or in punycode', function () {
+    const reg = registeredDomains(['例え.jp']);
+    const found = findVictims({ texts: ['宛先: 山田 <Taro@例え.JP>', 'u=hanako%40xn--r8jz45g.jp'] }, reg);
+    expect(found.map((v) => v.address)).to.have.members(['taro@例え.jp', 'hanako@xn--r8jz45g.jp']);
+  });
+
   it('drops an address at a registered domain with a hyphenated tail glued on, keeping nothing of it', async function () {
     const a = await run(spec({ text: `Bonjour ${VICTIM} ${VICTIM}-p, votre facture` }));
     expectNoVictim(a);
