@@ -8,10 +8,25 @@ import { readFeed, readIndicator } from '../feed.ts';
 import { auditRedReads } from '../red-read-audit.ts';
 import type { ApiDeps } from './deps.ts';
 import { authOf } from './auth.ts';
+import { excelCsvFormatter } from './csv-format.ts';
 import { FORMAT_NAMES, negotiate, type FeedFormatter, type FormatName } from './formats.ts';
 import { classList, isoTime, listOf, parseWith, queryInt } from './params.ts';
 
 const formatParam = z.enum(FORMAT_NAMES as [FormatName, ...FormatName[]]).optional();
+/** `excel=1`: CSV for a spreadsheet (UTF-8 BOM, formula-leading cells escaped); `excel=0` is the default. */
+const excelParam = z.enum(['0', '1']).optional();
+
+/**
+ * The formatter for this request. `excel=1` means CSV in its spreadsheet flavour: it selects CSV
+ * when no format is named and is refused beside another format (it would be silently ignored).
+ */
+function chooseFormatter(req: Parameters<typeof negotiate>[0], q: { format?: FormatName | undefined; excel?: '0' | '1' | undefined }, formatters: ReadonlyMap<FormatName, FeedFormatter>): FeedFormatter {
+  if (q.excel !== '1') return negotiate(req, q.format, formatters);
+  if (q.format !== undefined && q.format !== 'csv') {
+    throw new C4Error('VALIDATION_FAILED', `invalid query: excel=1 is a CSV option and cannot be combined with format=${q.format}`, { problems: [`excel: only with format=csv`] });
+  }
+  return excelCsvFormatter;
+}
 
 export function indicatorRoutes(router: Router, deps: ApiDeps, formatters: ReadonlyMap<FormatName, FeedFormatter>): void {
   const feedQuery = z.strictObject({
@@ -21,11 +36,12 @@ export function indicatorRoutes(router: Router, deps: ApiDeps, formatters: Reado
     class: classList.optional(),
     updated_after: isoTime.optional(),
     format: formatParam,
+    excel: excelParam,
   });
 
   router.get('/indicators', async (req, res) => {
     const q = parseWith(feedQuery, req.query, 'query');
-    const formatter = negotiate(req, q.format, formatters);
+    const formatter = chooseFormatter(req, q, formatters);
     const { viewer } = authOf(res);
     const page = await readFeed(deps.store, viewer, {
       since: q.since,
@@ -40,8 +56,8 @@ export function indicatorRoutes(router: Router, deps: ApiDeps, formatters: Reado
   });
 
   router.get('/indicators/:id', async (req, res) => {
-    const q = parseWith(z.strictObject({ format: formatParam }), req.query, 'query');
-    const formatter = negotiate(req, q.format, formatters);
+    const q = parseWith(z.strictObject({ format: formatParam, excel: excelParam }), req.query, 'query');
+    const formatter = chooseFormatter(req, q, formatters);
     const { viewer } = authOf(res);
     const view = await readIndicator(deps.store, viewer, String(req.params['id']), deps.viewRules);
     if (!view) throw new C4Error('NOT_FOUND', 'no such indicator');

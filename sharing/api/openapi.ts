@@ -16,6 +16,14 @@ const formatParam = {
   description: 'Representation; overrides the Accept header. `stix` is a STIX 2.1 bundle (application/stix+json;version=2.1) of the same indicators, each marked with its class (TLP 2.0 where exact, and a C4TAP marking).',
   schema: { type: 'string', enum: ['json', 'csv', 'stix'] },
 };
+const excelParam = {
+  name: 'excel',
+  in: 'query',
+  description:
+    'CSV for a spreadsheet (e.g. Excel on Japanese Windows): `1` answers CSV with a UTF-8 BOM and cells starting with =, +, -, @, tab or CR (or their full-width forms) prefixed with a single quote and quoted, as OWASP recommends against formula injection. Without it CSV is RFC 4180 with the raw values (every cell with CR, LF, a comma or a quote quoted), for blocklist importers; JSON always carries the raw value. Only with `format=csv` or no format.',
+  schema: { type: 'string', enum: ['0', '1'], default: '0' },
+};
+const csvBody = { 'text/csv': { schema: { type: 'string', description: 'RFC 4180, CRLF records, header row; with excel=1 a UTF-8 BOM and formula-leading cells escaped' } } };
 const stixBundle = { 'application/stix+json;version=2.1': { schema: { type: 'object', description: 'STIX 2.1 bundle' } } };
 const csvListOf = (values: readonly string[], description: string) => ({
   description: `${description} Comma-separated or repeated.`,
@@ -65,6 +73,7 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
             { name: 'class', in: 'query', ...csvListOf(CLASSES, 'Only entries published at these classes.') },
             { name: 'updated_after', in: 'query', description: 'Only entries published after this time.', schema: { type: 'string', format: 'date-time' } },
             formatParam,
+            excelParam,
           ],
           responses: {
             '200': {
@@ -73,7 +82,7 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
                 'C4TAP-Next-Since': { description: 'Cursor for the next page', schema: { type: 'integer' } },
                 'C4TAP-More': { description: 'More entries follow at once', schema: { type: 'boolean' } },
               },
-              content: { ...json(ref('IndicatorPage')), 'text/csv': { schema: { type: 'string' } }, ...stixBundle },
+              content: { ...json(ref('IndicatorPage')), ...csvBody, ...stixBundle },
             },
             ...errors(400, 401, 406, 429),
           },
@@ -83,9 +92,9 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
         get: {
           operationId: 'getIndicator',
           summary: 'One indicator as the caller may see it',
-          parameters: [idParam('Indicator id'), formatParam],
+          parameters: [idParam('Indicator id'), formatParam, excelParam],
           responses: {
-            '200': { description: 'The indicator', content: { ...json(ref('Indicator')), 'text/csv': { schema: { type: 'string' } }, ...stixBundle } },
+            '200': { description: 'The indicator', content: { ...json(ref('Indicator')), ...csvBody, ...stixBundle } },
             ...errors(400, 401, 406, 429),
             '404': { $ref: '#/components/responses/NotVisible' },
           },

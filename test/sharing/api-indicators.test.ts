@@ -1,7 +1,6 @@
 // The indicator pull over HTTP: class rules, 404 for what a reader may not see, cursor paging,
-// filters, CSV that parses back to the JSON rows, STIX not yet available (406), RED reads audited.
+// filters (CSV: api-csv.test.ts), STIX not yet available (406), RED reads audited.
 import { expect } from 'chai';
-import { parse } from 'csv-parse/sync';
 import { indicatorId } from '../../core/ids.ts';
 import type { IndicatorInput } from '../../core/store/port.ts';
 import type { FeedFormatter } from '../../sharing/api/formats.ts';
@@ -138,32 +137,6 @@ describe('REST API: indicators', function () {
     expect(await classesFor(env.people.railReader)).to.deep.equal(['AMBER', 'YELLOW', 'GREEN', 'WHITE']);
     expect(await classesFor(env.people.observerReader)).to.deep.equal(['YELLOW', 'GREEN', 'WHITE']);
     expect(await classesFor(env.people.affiliateReader)).to.deep.equal(['GREEN', 'WHITE']);
-  });
-
-  it('serves CSV that parses back to the JSON rows, with formula-like cells neutralised', async function () {
-    const tricky: IndicatorInput[] = [
-      { type: 'email-subject', value: '=HYPERLINK("http://evil.example","click")', kind: 'mail', class: 'AMBER' },
-      { type: 'email-subject', value: '+81 請求書, "至急"\r\n確認', kind: 'mail', class: 'AMBER' },
-      { type: 'file-name', value: '@SUM(A1).xlsm', kind: 'file', class: 'AMBER' },
-      { type: 'file-name', value: '-2+3.lnk', kind: 'file', class: 'AMBER' },
-      { type: 'x-mailer', value: '\uFF1Dcmd|/C calc', kind: 'mail', class: 'AMBER' },
-      net('plain.example'),
-    ];
-    await published('s-csv', 'secretariat', 'AMBER', tricky);
-    const json = ((await (await env.get(env.people.railReader, '/indicators?format=json')).json()) as Page).items;
-    const res = await env.get(env.people.railReader, '/indicators', { accept: 'text/csv' });
-    expect(res.headers.get('content-type')).to.match(/^text\/csv/);
-    const rows = parse(await res.text(), { columns: true }) as Record<string, string>[];
-
-    const neutralised = (s: string) => (/^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(s) ? `'${s}` : s);
-    const expected = json.map((j) =>
-      Object.fromEntries(
-        Object.entries(j).map(([k, v]) => [k, Array.isArray(v) ? neutralised(v.join(';')) : typeof v === 'string' ? neutralised(v) : String(v)]),
-      ),
-    );
-    expect(rows).to.deep.equal(expected);
-    expect(rows.filter((r) => r['value']!.startsWith("'"))).to.have.length(5);
-    expect(rows.map((r) => r['value']!.replace(/^'/, ''))).to.have.members(tricky.map((t) => t.value));
   });
 
   it('answers 406 with a problem body for STIX until the exporter exists, and for media types it does not produce', async function () {
