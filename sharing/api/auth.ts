@@ -1,6 +1,9 @@
-// Bearer authentication for the API: the JWT is checked by core/tokens.ts (one algorithm, expiry
-// required, issuer and audience, jti not revoked, principal active). Anything else is 401 with a
-// problem-details body and a WWW-Authenticate challenge (RFC 6750).
+// Authentication for the API and TAXII: the JWT is checked by core/tokens.ts (one algorithm, expiry
+// required, issuer and audience, jti not revoked, principal active). It comes as a bearer token
+// (RFC 6750) or as the password of HTTP Basic (RFC 7617, which TAXII 2.1 §1.6.9 requires servers
+// to accept; many TAXII clients are configured with a user name and a password): the user name is
+// free, the token alone says who calls. Anything else is 401 with a problem-details body and both
+// challenges.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { C4Error } from '../../core/errors.ts';
 import type { Clock } from '../../core/ids.ts';
@@ -33,16 +36,29 @@ const REFUSALS: Readonly<Record<Refusal, string>> = {
 };
 
 function refuse(res: Response, detail: string, error: 'invalid_request' | 'invalid_token'): C4Error {
-  res.set('WWW-Authenticate', `Bearer realm="c4tap", error="${error}"`);
+  res.set('WWW-Authenticate', [`Bearer realm="c4tap", error="${error}"`, 'Basic realm="c4tap", charset="UTF-8"']);
   return new C4Error('UNAUTHENTICATED', detail);
+}
+
+const TOKEN = /^[A-Za-z0-9_\-.=]+$/;
+
+/** The token of an Authorization header: `Bearer <token>` or `Basic base64(<any user>:<token>)`. */
+export function tokenOf(header: string): string | null {
+  const m = /^(Bearer|Basic) +(\S+)$/i.exec(header.trim());
+  if (!m) return null;
+  if (m[1]!.toLowerCase() === 'bearer') return TOKEN.test(m[2]!) ? m[2]! : null;
+  const decoded = Buffer.from(m[2]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const password = colon < 0 ? '' : decoded.slice(colon + 1);
+  return TOKEN.test(password) ? password : null;
 }
 
 export function authenticate(deps: AuthDeps): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
-    const m = /^Bearer ([A-Za-z0-9_\-.=]+)$/.exec(header.trim());
-    if (!m) return next(refuse(res, 'a bearer token is required (Authorization: Bearer <token>)', 'invalid_request'));
-    const check = await verifyToken(deps.store, deps.tokenSettings, m[1]!, deps.clock());
+    const token = tokenOf(header);
+    if (token === null) return next(refuse(res, 'an API token is required (Authorization: Bearer <token>, or HTTP Basic with the token as password)', 'invalid_request'));
+    const check = await verifyToken(deps.store, deps.tokenSettings, token, deps.clock());
     if (!check.ok) return next(refuse(res, REFUSALS[check.reason], 'invalid_token'));
     const viewer = await loadViewer(deps.store, check.principal);
     if (!viewer) return next(refuse(res, REFUSALS.unknown, 'invalid_token'));

@@ -14,7 +14,7 @@ describe('REST API: authentication', function () {
 
   async function expect401(res: Response, detail: RegExp): Promise<void> {
     expect(res.status).to.equal(401);
-    expect(res.headers.get('www-authenticate')).to.match(/^Bearer realm="c4tap", error="invalid_(token|request)"$/);
+    expect(res.headers.get('www-authenticate')).to.match(/^Bearer realm="c4tap", error="invalid_(token|request)", Basic realm="c4tap", charset="UTF-8"$/);
     const body = await problem(res);
     expect(body).to.deep.include({ status: 401, code: 'UNAUTHENTICATED', type: 'urn:c4tap:error:unauthenticated' });
     expect(body.detail).to.match(detail);
@@ -26,9 +26,18 @@ describe('REST API: authentication', function () {
     expect(await res.json()).to.deep.equal({ items: [], next_since: 0, more: false });
   });
 
-  it('refuses a request without a bearer token', async function () {
-    await expect401(await env.get(null, '/indicators'), /bearer token is required/);
-    await expect401(await env.get(null, '/indicators', { authorization: 'Basic dXNlcjpwYXNz' }), /bearer token is required/);
+  it('refuses a request without a token, and HTTP Basic whose password is not a token', async function () {
+    await expect401(await env.get(null, '/indicators'), /API token is required/);
+    await expect401(await env.get(null, '/indicators', { authorization: 'Basic dXNlcjpwYXNz' }), /malformed/);
+    await expect401(await env.get(null, '/indicators', { authorization: 'Basic bm8tY29sb24=' }), /API token is required/);
+  });
+
+  it('accepts the token as the password of HTTP Basic, whatever the user name', async function () {
+    const { token } = await issueToken(env.w.store, TOKEN_SETTINGS, env.people.railReader, DAY_MS, 'basic', env.w.clock());
+    for (const user of ['rail-reader', 'anyone', '']) {
+      const res = await fetch(`${env.base}/indicators`, { headers: { authorization: `Basic ${Buffer.from(`${user}:${token}`).toString('base64')}` } });
+      expect(res.status, user).to.equal(200);
+    }
   });
 
   it('refuses a forged token (signed with another secret)', async function () {
