@@ -37,9 +37,10 @@ async function build(store: MispStore, viewer: Viewer | null, exchange: Exchange
   for (const v of all) {
     for (const s of v.sources) {
       if (s.class !== 'RED') continue;
-      const list = redByEvent.get(eventUuid(s.submissionId)) ?? [];
+      const uuid = eventUuid(s.submissionId, 'RED');
+      const list = redByEvent.get(uuid) ?? [];
       if (!list.includes(v)) list.push(v);
-      redByEvent.set(eventUuid(s.submissionId), list);
+      redByEvent.set(uuid, list);
     }
   }
   return { feed: mispFeed(all, latestMap(latest), exchange), redByEvent, red: all.filter((v) => v.redData) };

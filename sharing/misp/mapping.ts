@@ -1,6 +1,7 @@
 // How C⁴TAP classes and indicator types read in MISP.
 //
-// Distribution says how far the receiving MISP may pass an event or attribute on:
+// Distribution says how far the receiving MISP may pass an event or attribute on (a string, as MISP
+// writes it in feeds and as PyMISP's schema requires):
 //   RED, AMBER, YELLOW → 0 "Your organisation only" (none of them may leave the recipient's
 //                        organisation into a wider MISP community)
 //   GREEN              → 1 "This community only"
@@ -9,9 +10,9 @@
 // none) and always `c4tap:class="<CLASS>"`.
 import type { IndicatorType, InfoKind, SharingClass } from '../../core/types.ts';
 
-export type MispDistribution = 0 | 1 | 3;
+export type MispDistribution = '0' | '1' | '3';
 
-export const DISTRIBUTION: Readonly<Record<SharingClass, MispDistribution>> = { RED: 0, AMBER: 0, YELLOW: 0, GREEN: 1, WHITE: 3 };
+export const DISTRIBUTION: Readonly<Record<SharingClass, MispDistribution>> = { RED: '0', AMBER: '0', YELLOW: '0', GREEN: '1', WHITE: '3' };
 
 export interface MispTag {
   readonly name: string;

@@ -6,16 +6,16 @@ export const MISP_OPENAPI_PATHS: Readonly<Record<string, unknown>> = {
   '/misp/manifest.json': {
     get: {
       operationId: 'mispManifest',
-      summary: 'MISP feed manifest: one entry per submission with something the caller may see',
+      summary: 'MISP feed manifest: one entry per (submission, class) with something the caller may see',
       description:
-        'Add `<base>/api/v1/misp/` to MISP as a feed of format "MISP Feed" with the header `Authorization: Bearer <token>`. Events are created by the exchange; distribution and tags follow the class (tlp:* where exact, always c4tap:class).',
+        'Add `<base>/api/v1/misp/` to MISP as a feed of format "MISP Feed" with the header `Authorization: Bearer <token>`. Events are created by the exchange, one per submission and class, so an event’s distribution and tags (tlp:* where exact, always c4tap:class) are exactly those of every attribute in it; a per-kind submission becomes several events naming the same report in `info`. Numbers are strings as MISP writes them.',
       responses: { '200': { description: 'Event UUID → event summary', content: { 'application/json': { schema: { type: 'object' } } } }, '401': problem, '429': problem },
     },
   },
   '/misp/hashes.csv': {
     get: {
       operationId: 'mispHashes',
-      summary: 'MD5 of every attribute value the caller may see, with its event UUID (MISP feed hashes.csv)',
+      summary: 'MD5 of every live attribute value the caller may see, once per value, with the most recently changed event holding it (MISP feed hashes.csv)',
       responses: { '200': { description: '`md5,event-uuid` lines', content: { 'text/csv': { schema: { type: 'string' } } } }, '401': problem, '429': problem },
     },
   },
