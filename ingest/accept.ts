@@ -19,6 +19,7 @@ import type { Vault } from '../quarantine/vault-port.ts';
 import { hashBuffer, type FileHashes } from '../quarantine/hashes.ts';
 import { unwrapForward, DEFAULT_UNWRAP_LIMITS, type OriginalItem, type UnwrapLimits, type UnwrapResult } from './unwrap/index.ts';
 import { decideClasses } from './class-directives.ts';
+import { classNotApplied, type ClassNotApplied } from './class-resend.ts';
 
 export interface AcceptDeps {
   readonly store: Store;
@@ -45,6 +46,11 @@ export interface AcceptedSubmission {
   readonly id: string;
   /** true when this original had been received before: the existing submission is named. */
   readonly duplicate: boolean;
+  /**
+   * A duplicate whose message asked for other classes than the submission has: they were not
+   * applied (the submission keeps its classes) and the reply and receipt say so. null otherwise.
+   */
+  readonly classNotApplied: ClassNotApplied | null;
 }
 
 export interface AcceptResult {
@@ -174,7 +180,10 @@ export async function acceptMessage(deps: AcceptDeps, input: AcceptInput): Promi
     );
     const submission = created.submission;
     // The same original attached twice to one message names its submission once.
-    if (!submissions.some((s) => s.id === submission.id)) submissions.push({ id: submission.id, duplicate: !created.created });
+    if (!submissions.some((s) => s.id === submission.id)) {
+      const duplicate = !created.created;
+      submissions.push({ id: submission.id, duplicate, classNotApplied: duplicate ? classNotApplied(submission.classes, classes) : null });
+    }
   }
   // Referenced now: a retention run can no longer judge these blobs expired, but one running
   // since before may have removed content an older submission had stored. Put it back.

@@ -5,12 +5,16 @@ import type { ClassDecision, ClassSource, InfoKind, Language, Organisation, Prin
 import type { Mailer, OutboundMail } from '../core/mailer.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Store } from '../core/store/port.ts';
+import { classesText, type ClassNotApplied } from './class-resend.ts';
 
 export interface ReceiptInput {
   readonly principal: Principal;
   readonly org: Organisation;
-  /** The submissions this message produced, with whether each was a duplicate. */
-  readonly submissions: readonly { readonly submission: Submission; readonly duplicate: boolean }[];
+  /**
+   * The submissions this message produced, with whether each was a duplicate and, for a duplicate
+   * that asked for other classes, the classes not applied.
+   */
+  readonly submissions: readonly { readonly submission: Submission; readonly duplicate: boolean; readonly classNotApplied?: ClassNotApplied | null }[];
   /** Base URL of the console/API as participants reach it, e.g. https://c4tap.example. */
   readonly baseUrl: string;
 }
@@ -37,6 +41,12 @@ const TEXT = {
     api: 'API',
     narrow: 'To narrow a class, reply to the secretariat; widening needs your recorded consent.',
     never: 'Your identity and your forwarding note are never shared.',
+    notApplied: (requested: string, current: string) =>
+      `This message asked for class ${requested}. It was NOT applied: a report sent again keeps the class it was first received with, ${current}.`,
+    toNarrow: (kinds: string) =>
+      `To narrow (${kinds}): write to the secretariat naming this submission; an analyst narrows it at once, and anything already published at the wider class is withdrawn from those readers on every surface (API, TAXII, MISP).`,
+    toWiden: (kinds: string) =>
+      `To widen (${kinds}): the secretariat first records your consent, then an analyst widens the class. Sending the report again does not change it (see "Changing the class of a report" in the exchange's README).`,
   },
   ja: {
     title: 'C4TAP 受付通知',
@@ -49,14 +59,25 @@ const TEXT = {
     api: 'API',
     narrow: '区分を狭める場合は事務局へご返信ください。広げる場合はご同意の記録が必要です。',
     never: '報告者の情報と転送メモは共有されません。',
+    notApplied: (requested: string, current: string) =>
+      `今回のメールでは区分 ${requested} が指定されましたが、適用されていません。再送された報告は最初に受け付けた区分 ${current} のままです。`,
+    toNarrow: (kinds: string) =>
+      `狭める場合（${kinds}）: 受付番号を添えて事務局へご連絡ください。分析担当者が直ちに変更し、既に広い区分で公開された内容はその読者から全ての提供経路（API・TAXII・MISP）で取り下げられます。`,
+    toWiden: (kinds: string) =>
+      `広げる場合（${kinds}）: 事務局がご同意を記録した後、分析担当者が区分を変更します。再送しても区分は変わりません（README の「Changing the class of a report」参照）。`,
   },
 } as const;
 
 function section(lang: Language, input: ReceiptInput): string {
   const t = TEXT[lang];
   const lines: string[] = [t.title, '', t.intro, ''];
-  for (const { submission, duplicate } of input.submissions) {
+  for (const { submission, duplicate, classNotApplied } of input.submissions) {
     lines.push(`${t.submission}: ${submission.id}${duplicate ? ' ' + t.duplicate : ''}`);
+    if (classNotApplied) {
+      lines.push(`  ${t.notApplied(classesText(classNotApplied.requested), classesText(classNotApplied.current))}`);
+      if (classNotApplied.narrower.length > 0) lines.push(`  ${t.toNarrow(classNotApplied.narrower.join(', '))}`);
+      if (classNotApplied.wider.length > 0) lines.push(`  ${t.toWiden(classNotApplied.wider.join(', '))}`);
+    }
     if (submission.subject) lines.push(`  Subject: ${submission.subject}`);
     lines.push(`  ${t.classes}`);
     for (const d of submission.classDecisions) lines.push(`    - ${KIND_LABEL[lang][d.kind]}: ${d.class}  (${t.because}: ${explain(lang, d)})`);
@@ -100,14 +121,14 @@ export interface ReceiptDeps {
 export async function sendReceipt(
   deps: ReceiptDeps,
   principal: Principal,
-  accepted: readonly { readonly id: string; readonly duplicate: boolean }[],
+  accepted: readonly { readonly id: string; readonly duplicate: boolean; readonly classNotApplied?: ClassNotApplied | null }[],
 ): Promise<void> {
   try {
     const org = await deps.store.getOrganisation(principal.orgId);
     const submissions = [];
     for (const a of accepted) {
       const submission = await deps.store.getSubmission(a.id);
-      if (submission) submissions.push({ submission, duplicate: a.duplicate });
+      if (submission) submissions.push({ submission, duplicate: a.duplicate, classNotApplied: a.classNotApplied ?? null });
     }
     if (!org || submissions.length === 0) return;
     const sent = await deps.mailer.send(buildReceipt({ principal, org, submissions, baseUrl: deps.baseUrl }));

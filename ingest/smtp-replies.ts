@@ -1,7 +1,8 @@
 // SMTP replies of the ingest server: errors carrying a reply code for smtp-server, and the text of
 // the 250 that names the submissions.
 import { ERROR_MAP, isC4Error, type ErrorCode } from '../core/errors.ts';
-import type { AcceptResult } from './accept.ts';
+import type { AcceptResult, AcceptedSubmission } from './accept.ts';
+import { classesText } from './class-resend.ts';
 
 export interface SmtpReplyError extends Error {
   responseCode: number;
@@ -26,13 +27,22 @@ export function replyCodeForFailure(err: unknown): number {
   return PERMANENT_AT_DATA.has(err.code) ? mapped : 451;
 }
 
-/** "Accepted as submission sub_…", "Already received as submission sub_…", or a list for several items. */
+/** " under class AMBER; class GREEN not applied, see receipt" for a resend that asked for another class. */
+function notAppliedText(s: AcceptedSubmission): string {
+  const n = s.classNotApplied;
+  return n ? ` under class ${classesText(n.current)}; class ${classesText(n.requested)} not applied, see receipt` : '';
+}
+
+/**
+ * "Accepted as submission sub_…", "Already received as submission sub_…" (naming the class kept
+ * when the message asked for another one), or a list for several items.
+ */
 export function acceptedText(result: AcceptResult): string {
   const items = result.submissions;
   if (items.length === 1) {
     const only = items[0]!;
-    return only.duplicate ? `Already received as submission ${only.id}` : `Accepted as submission ${only.id}`;
+    return only.duplicate ? `Already received as submission ${only.id}${notAppliedText(only)}` : `Accepted as submission ${only.id}`;
   }
-  const parts = items.map((s) => (s.duplicate ? `${s.id} (already received)` : s.id));
+  const parts = items.map((s) => (s.duplicate ? `${s.id} (already received${s.classNotApplied ? ', class not applied, see receipt' : ''})` : s.id));
   return `Accepted as submissions ${parts.join(', ')}`;
 }

@@ -93,7 +93,7 @@ export interface SmtpTestEnv extends PreparedDataDir {
 export interface SmtpEnvOptions {
   readonly smtp?: SmtpConfigOverrides;
   readonly orgDefaults?: Organisation['defaultClasses'];
-  readonly deps?: Partial<Pick<SmtpServerDeps, 'freeBytes' | 'closeGraceMs' | 'benchOnlyLoopbackPrincipal'>>;
+  readonly deps?: Partial<Pick<SmtpServerDeps, 'freeBytes' | 'closeGraceMs' | 'benchOnlyLoopbackPrincipal' | 'onAccepted'>>;
   /** Start over this existing data directory (a restart) instead of a fresh one. */
   readonly prepared?: PreparedDataDir;
 }
