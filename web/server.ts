@@ -5,7 +5,9 @@ import helmet from 'helmet';
 import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../core/logger.ts';
-import { ERROR_MAP, problemType, toC4Error } from '../core/errors.ts';
+import { ERROR_MAP, problemType } from '../core/errors.ts';
+import { PUBLIC_RATE_LIMIT, rateLimitPerAddress, type RateLimit } from '../sharing/api/rate-limit.ts';
+import { httpErrorOf } from './http-errors.ts';
 
 export interface HttpDeps {
   readonly log: Logger;
@@ -14,6 +16,8 @@ export interface HttpDeps {
   /** Liveness plus the backends in use, for `GET /api/v1/health`. */
   readonly health: () => Promise<Readonly<Record<string, unknown>>>;
   readonly routers?: readonly { readonly path: string; readonly router: Router }[];
+  /** Budget per client address of the routes without authentication here (health, metrics); default PUBLIC_RATE_LIMIT. */
+  readonly publicRateLimit?: RateLimit;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
@@ -29,11 +33,12 @@ export function createHttpApp(deps: HttpDeps): Express {
       referrerPolicy: { policy: 'no-referrer' },
     }),
   );
-  app.get('/metrics', async (_req, res) => {
+  const perAddress = rateLimitPerAddress('health-metrics', deps.publicRateLimit ?? PUBLIC_RATE_LIMIT);
+  app.get('/metrics', perAddress, async (_req, res) => {
     res.set('Content-Type', deps.registry.contentType);
     res.end(await deps.registry.metrics());
   });
-  app.get('/api/v1/health', async (_req, res) => {
+  app.get('/api/v1/health', perAddress, async (_req, res) => {
     res.json({ status: 'ok', ...(await deps.health()) });
   });
   for (const r of deps.routers ?? []) app.use(r.path, r.router);
@@ -48,7 +53,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   });
   // Express needs four parameters to see an error handler.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const e = toC4Error(err);
+    // Body-parser failures (too large, unparsable, aborted) are the client's: 400/413, no stack.
+    const e = httpErrorOf(err);
     const status = ERROR_MAP[e.code].http;
     if (status >= 500) deps.log.error({ event: 'http.error', code: e.code, path: req.path, err: e.cause ?? e }, 'request failed');
     else deps.log.info({ event: 'http.refused', code: e.code, status, path: req.path }, 'request refused');

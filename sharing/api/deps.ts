@@ -13,6 +13,9 @@ export interface ApiLimits {
   readonly rateLimitWindowSeconds: number;
   readonly defaultPageSize: number;
   readonly maxPageSize: number;
+  /** Per client address on the public feed (config api.publicRateLimit*; default PUBLIC_RATE_LIMIT). */
+  readonly publicRateLimitPoints?: number;
+  readonly publicRateLimitWindowSeconds?: number;
 }
 
 export interface ApiDeps {

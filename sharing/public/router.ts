@@ -3,11 +3,13 @@
 // sources and WHITE sightings only (class policy, viewOf). Sectors are left out: a public figure
 // about who submitted could help single out a submitting organisation.
 // Answers are cached briefly in memory (per page, while the log has not moved) and carry an ETag,
-// so pollers get 304 Not Modified.
+// so pollers get 304 Not Modified. Anyone may call it, so each client address has a budget
+// (api.publicRateLimitPoints per api.publicRateLimitWindowSeconds; 429 with Retry-After beyond).
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../../core/ids.ts';
 import { parseWith, queryInt } from '../api/params.ts';
+import { PUBLIC_RATE_LIMIT, rateLimitPerAddress } from '../api/rate-limit.ts';
 import { feedPageJson } from '../api/representation.ts';
 import { createExportCache } from '../export-cache.ts';
 import { readFeed } from '../feed.ts';
@@ -20,7 +22,13 @@ export interface PublicFeedDeps {
   readonly store: FeedStore & StixExportStore;
   readonly clock: Clock;
   readonly exchange: ExchangeInfo;
-  readonly limits: { readonly defaultPageSize: number; readonly maxPageSize: number };
+  readonly limits: {
+    readonly defaultPageSize: number;
+    readonly maxPageSize: number;
+    /** Requests per client address in publicRateLimitWindowSeconds (default PUBLIC_RATE_LIMIT). */
+    readonly publicRateLimitPoints?: number;
+    readonly publicRateLimitWindowSeconds?: number;
+  };
   /** How long a page is reused while the log does not move (default 30 s; sightings may change meanwhile). */
   readonly cacheTtlMs?: number;
 }
@@ -32,6 +40,12 @@ interface Rendered {
 
 export function createPublicFeedRouter(deps: PublicFeedDeps): Router {
   const router = express.Router();
+  router.use(
+    rateLimitPerAddress('public-feed', {
+      points: deps.limits.publicRateLimitPoints ?? PUBLIC_RATE_LIMIT.points,
+      windowSeconds: deps.limits.publicRateLimitWindowSeconds ?? PUBLIC_RATE_LIMIT.windowSeconds,
+    }),
+  );
   const ttlMs = deps.cacheTtlMs ?? 30_000;
   const cache = createExportCache<Rendered>({ ttlMs, maxEntries: 256, clock: deps.clock });
   const query = z.strictObject({

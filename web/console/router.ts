@@ -5,7 +5,8 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { ERROR_MAP, toC4Error, type ErrorCode } from '../../core/errors.ts';
+import { ERROR_MAP, type ErrorCode } from '../../core/errors.ts';
+import { httpErrorOf } from '../http-errors.ts';
 import { CONSOLE_PATH, type ConsoleDeps, type RequestContext } from './context.ts';
 import { readCookie, setCookie } from './cookies.ts';
 import { csrfToken, CSRF_FIELD, CSRF_HEADER, verifyCsrf } from './auth/csrf.ts';
@@ -135,7 +136,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   });
   // Express needs four parameters to see an error handler.
   router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const e = toC4Error(err);
+    const e = httpErrorOf(err);
     const status = ERROR_MAP[e.code].http;
     const rc = (res.locals.c4 as RequestContext | undefined) ?? fallbackContext(req);
     if (status >= 500) deps.log.error({ event: 'console.error', code: e.code, path: req.path, err: e.cause ?? e }, 'console request failed');
