@@ -82,6 +82,9 @@ export const configSchema = z.object({
       /** Indicators per page: default and the most a client may ask for. */
       defaultPageSize: num(1, 10_000).default(1000),
       maxPageSize: num(1, 10_000).default(5000),
+      /** Requests allowed per client address on the public WHITE feed (/public/v1) in publicRateLimitWindowSeconds; more answer 429. */
+      publicRateLimitPoints: num(1).default(120),
+      publicRateLimitWindowSeconds: num(1).default(60),
     })
     .prefault({}),
   /** The analyst console (web role). */
