@@ -92,7 +92,9 @@ export type ArchiveOutcome =
   | { readonly kind: 'too-deep'; readonly depth: number }
   | { readonly kind: 'too-many-members'; readonly members: number }
   | { readonly kind: 'encrypted'; readonly triedPasswords: number }
-  | { readonly kind: 'unreadable'; readonly reason: string };
+  | { readonly kind: 'unreadable'; readonly reason: string }
+  /** A format we recognise (ACE, zstd…) but cannot open. */
+  | { readonly kind: 'unsupported'; readonly format: string };
 
 /** The analysis of one file, as stored in the sample's details and shown to analysts. */
 export interface FileAnalysis {

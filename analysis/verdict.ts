@@ -16,11 +16,18 @@
 //   declared type disagrees with content            30
 //   PPAP: encrypted archive opened with a password from the mail                           30
 //   encrypted archive that could not be opened      30     archive bomb / nesting too deep 40
+//   archive not examined: unreadable, too many members, unsupported format                 25
+//   archive member whose stored name climbs out of the archive (zip-slip: ../, /, C:)     40
+//
+// Every archive whose contents were not examined is named in the reasons as "not examined".
+// Files that were not scanned are named too, never counted as clean.
 //   look-alike of a registered domain               homoglyph 60, other techniques 40
 //   From and Reply-To in different registrable domains                                     20
 import { getDomain } from 'tldts';
 import type { LookAlike } from './indicators/look-alike.ts';
 import { normalizeAddress } from './indicators/normalize.ts';
+import { isTraversalName } from './archives/member-name.ts';
+import { archiveNotExamined } from './archives/not-examined.ts';
 import type { FileAnalysis, VerdictSuggestion, YaraMatch, YaraOutcome } from './types.ts';
 
 export interface VerdictFacts {
@@ -74,9 +81,14 @@ function fileFindings(f: FileAnalysis): Finding[] {
   if (flags.typeMismatch) out.push({ points: 30, reason: `declared type of ${name} disagrees with its content (${f.facts.detectedType ?? 'unknown'})` });
   const a = f.archive;
   if (a?.kind === 'expanded' && a.password !== null) out.push({ points: 30, reason: `PPAP: encrypted archive ${name} opened with a password found in the mail` });
-  if (a?.kind === 'encrypted') out.push({ points: 30, reason: `encrypted archive ${name} could not be opened (${a.triedPasswords} password(s) tried): contents not scanned` });
-  if (a?.kind === 'bomb') out.push({ points: 40, reason: `archive bomb ${name}: ${a.reason}` });
-  if (a?.kind === 'too-deep') out.push({ points: 40, reason: `archives nested deeper than allowed in ${name}` });
+  const notExamined = archiveNotExamined(a);
+  if (a && notExamined) {
+    const points = a.kind === 'bomb' || a.kind === 'too-deep' ? 40 : a.kind === 'encrypted' ? 30 : 25;
+    out.push({ points, reason: `not examined: ${name} (${notExamined}); its contents were not scanned` });
+  }
+  if (f.file.role === 'member' && f.file.declaredName !== null && isTraversalName(f.file.declaredName)) {
+    out.push({ points: 40, reason: `archive member stored under a name that climbs out of the archive (zip-slip): ${f.file.declaredName} in ${name}` });
+  }
   return out;
 }
 

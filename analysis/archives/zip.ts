@@ -93,7 +93,9 @@ export async function openZip(
   budget: ExpansionBudget,
   select: (name: string) => boolean = () => true,
 ): Promise<Opened> {
-  const reader = new ZipReader(new Uint8ArrayReader(content), { ...ZIP_OPTIONS, decodeText: decodeName });
+  // Names are taken as stored (a `../../x` name is evidence, and must not make the zip unreadable);
+  // expand.ts makes each member's path safe.
+  const reader = new ZipReader(new Uint8ArrayReader(content), { ...ZIP_OPTIONS, decodeText: decodeName, filenameValidation: 'tolerant' });
   try {
     let entries: Entry[];
     try {

@@ -50,11 +50,35 @@ describe('verdict suggestion', function () {
     const v = suggestVerdict(facts({ files: [ppap, locked] }));
     expect(v.reasons).to.include.members([
       'PPAP: encrypted archive 請求書.zip opened with a password found in the mail',
-      'encrypted archive other.zip could not be opened (3 password(s) tried): contents not scanned',
+      'not examined: other.zip (encrypted, no password found (3 tried)); its contents were not scanned',
     ]);
     expect(v).to.deep.include({ verdict: 'suspicious', score: 60 });
     const plain = suggestVerdict(facts({ files: [file('plain.zip', { archive: { kind: 'expanded', members: 2, password: null } })] }));
     expect(plain.verdict).to.equal('unknown');
+  });
+
+  for (const [archive, words] of [
+    [{ kind: 'unreadable', reason: 'Headers Error' }, /unreadable archive: Headers Error/],
+    [{ kind: 'too-many-members', members: 5000 }, /5000 members, more than allowed/],
+    [{ kind: 'unsupported', format: 'ace' }, /archive format ace cannot be opened/],
+    [{ kind: 'bomb', reason: 'ratio 4000' }, /archive bomb: ratio 4000/],
+    [{ kind: 'too-deep', depth: 4 }, /nested deeper than allowed/],
+  ] as const) {
+    it(`names a ${archive.kind} archive as not examined and never reports "no detection" for it`, function () {
+      const v = suggestVerdict(facts({ files: [file('lure.iso', { archive, av: { kind: 'clean' }, yara: { kind: 'scanned', matches: [] } })] }));
+      const reason = v.reasons.find((r) => r.startsWith('not examined: lure.iso ('));
+      expect(reason, v.reasons.join('\n')).to.match(words);
+      expect(reason).to.match(/its contents were not scanned$/);
+      expect(v.reasons.join('\n')).to.not.match(/no detection/);
+      expect(v.verdict).to.equal('suspicious');
+    });
+  }
+
+  it('names a member stored under a zip-slip name and suspects the archive', function () {
+    const member = file('x', { file: { role: 'member', declaredName: '../../Startup/run.lnk', declaredType: null, path: ['a.zip', 'Startup/run.lnk'], parentSha256: 'ab' } });
+    const v = suggestVerdict(facts({ files: [member] }));
+    expect(v.reasons).to.include('archive member stored under a name that climbs out of the archive (zip-slip): ../../Startup/run.lnk in a.zip > Startup/run.lnk');
+    expect(v.verdict).to.equal('suspicious');
   });
 
   it('suspects an IDN look-alike of a participant domain and a Reply-To in another domain', async function () {
