@@ -55,17 +55,17 @@ function participantHost(host: string): boolean {
   return PARTICIPANTS.some((o) => host === o.domain || host.endsWith('.' + o.domain));
 }
 
-function count(m: Measure, ok: boolean, mail: string, item: string, note?: string): void {
+function count(m: Measure, ok: boolean, plan: MailPlan, item: string, note?: string): void {
   m.expected++;
   if (ok) m.found++;
-  else m.misses.push({ mail, item, ...(note ? { note } : {}) });
+  else m.misses.push({ mail: plan.name, item, note: note ? `${plan.form}; ${note}` : plan.form });
 }
 
 /** Adds one mail's figures against one published set to `into`. */
 export function measureMail(plan: MailPlan, ref: RefMail, published: PublishedSet, into: MailRecall): void {
   for (const s of ref.senders) {
     if (s.participant || s.lists.length > 0 || !s.validSuffix) continue;
-    count(into.senders, published.senderDomains.has(s.domain), plan.name, s.domain, s.fields.join(','));
+    count(into.senders, published.senderDomains.has(s.domain), plan, s.domain, s.fields.join(','));
   }
   const forms = identityForms(plan.victim);
   const hosts = new Set<string>();
@@ -74,15 +74,20 @@ export function measureMail(plan: MailPlan, ref: RefMail, published: PublishedSe
     if (!u.validSuffix || participantHost(u.host) || u.urlLists.length > 0) continue;
     if (u.hostLists.length === 0 && !carriesIdentity(u.host, forms)) hosts.add(u.host);
     if (u.hostLists.length > 0 && !u.hasPath) continue;
-    const c = canonicalUrl(u.url);
-    if (c) urls.add(c);
+    urls.add(u.url);
   }
-  for (const h of hosts) count(into.hosts, published.hosts.has(h), plan.name, h);
-  for (const u of urls) {
+  for (const h of hosts) count(into.hosts, published.hosts.has(h), plan, h);
+  const seen = new Set<string>();
+  for (const raw of urls) {
+    // A scheme-relative link (`//host/path`) has no scheme of its own: either is a match.
+    const candidates = (raw.startsWith('//') ? [`http:${raw}`, `https:${raw}`] : [raw]).map(canonicalUrl).filter((c): c is string => c !== null);
+    const u = candidates[0];
+    if (!u || seen.has(u)) continue;
+    seen.add(u);
     if (carriesIdentity(u, forms) || carriesIdentity(decodeSafe(u), forms)) {
-      const re = redactedPattern(u, forms);
-      count(into.identityUrls, published.urlList.some((p) => re.test(p)), plan.name, u);
-    } else count(into.urls, published.urls.has(u), plan.name, u);
+      const res = candidates.map((c) => redactedPattern(c, forms));
+      count(into.identityUrls, published.urlList.some((p) => res.some((re) => re.test(p))), plan, u);
+    } else count(into.urls, candidates.some((c) => published.urls.has(c)), plan, u);
   }
 }
 

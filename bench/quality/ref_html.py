@@ -29,8 +29,14 @@ def urls_in_text(text):
             if u[-1] == ")" and u.count("(") >= u.count(")"):
                 break
             u = u[:-1]
+        if ")" in u and "(" not in u:  # a URL inside url(...) or (…) ends at the closing bracket
+            u = u[: u.index(")")]
         out.append(u if not u.lower().startswith("www.") else "http://" + u)
     return out
+
+
+def outside_css_urls(text):
+    return CSS_URL.sub(" ", text)
 
 
 def absolute(url):
@@ -47,8 +53,8 @@ class LinkParser(HTMLParser):
     def add(self, url):
         if absolute(url):
             self.urls.append(url)
-        elif url.lower().startswith("//"):
-            self.urls.append("http:" + url)
+        elif url.startswith("//") and len(url) > 2:
+            self.urls.append(url)  # scheme-relative: compared with http and https
 
     def handle_starttag(self, tag, attrs):
         self.in_style = tag == "style"
@@ -68,7 +74,7 @@ class LinkParser(HTMLParser):
             else:
                 for m in CSS_URL.finditer(value):
                     self.add(clean_link(m.group(2)))
-                self.urls.extend(urls_in_text(value))
+                self.urls.extend(urls_in_text(outside_css_urls(value)))
 
     handle_startendtag = handle_starttag
 
@@ -80,6 +86,7 @@ class LinkParser(HTMLParser):
         if self.in_style:
             for m in CSS_URL.finditer(data):
                 self.add(clean_link(m.group(2)))
+            data = outside_css_urls(data)
         self.urls.extend(urls_in_text(data))
 
     def handle_comment(self, data):

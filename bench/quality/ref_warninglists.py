@@ -63,9 +63,13 @@ class WarningList:
         h = host.lower().rstrip(".")
         if self.kind == "cidr":
             return self.match_ip(h)
-        if self.kind in ("substring", "regex"):
+        if self.kind == "regex":
             return self.match_text(h)
         labels = h.split(".")
+        if self.kind == "substring":
+            # Substring lists of domains (disposable-email) name whole domains: matched on label
+            # boundaries for host names, so `mail.com` does not flag `gmail.com`.
+            return any(p in self.strings for p in (".".join(labels[i:]) for i in range(len(labels))))
         parents = [".".join(labels[i:]) for i in range(len(labels))]
         if any(p in self.suffixes for p in parents):
             return True

@@ -50,7 +50,7 @@ export interface ReferenceInput {
 export function runReference(input: ReferenceInput): Promise<ReferenceOutput> {
   const script = path.join(import.meta.dirname, 'reference.py');
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', [script], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('python3', ['-B', script], { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (c: Buffer) => out.push(c));

@@ -158,6 +158,7 @@ async function measure(opts: Options, workDir: string, started: number, holder: 
       publishedIndicators: published.size,
       publishedByType: countBy([...published.values()].map((i) => i.type)),
       referenceErrors: refErrors,
+      submissions: Object.fromEntries(plans.map((p) => [p.name, { submission: submissionOf.get(p.name) ?? null, form: p.form, class: p.cls, victim: p.victim.address }])),
       seconds: Math.round((Date.now() - started) / 1000),
     },
     leaks: { hits, leakingIndicators, notDistinctive: ids.notDistinctive },
