@@ -1,30 +1,37 @@
-// One page of a TAXII collection (one class) for one caller. The page position is the publication
-// seq: `next` is the seq of the last log entry whose objects the page holds, so entries published
-// at the same instant are neither skipped nor repeated (the weakness of `added_after` paging).
+// One page of a TAXII collection (one class) for one caller.
 //
-// Each entry contributes its indicator's objects at the collection's class — the indicator, its
-// observable and the sightings reported at that class — added at the entry's publication time. A
-// page never splits those objects; the identity and the marking definitions open the collection
-// (the first page, asked for without `next`, holds them all, whatever its limit).
+// A collection is a set of object versions. Each indicator contributes its objects at the
+// collection's class — the indicator, its observable and the sightings reported at that class —
+// once, added at its *latest* log entry at that class: an earlier entry of the same indicator is
+// superseded (skipped), so however many submissions share an indicator, a walk returns each
+// (id, version) once. The identity and the marking definitions open the collection (seq 0).
+//
+// Every object has a position (entry seq, index in the entry's group) and a unique `date_added`
+// encoding it (date-added.ts). `next` and `added_after` both resume after a position, so a page
+// may end inside a group: `limit` bounds every page, and `more` is false on the last page.
 import type { SharingClass } from '../../core/types.ts';
 import { readFeed, type FeedItem } from '../feed.ts';
 import type { IndicatorView } from '../indicator-view.ts';
-import { exchangeIdentity, exportContext, latestMap, staticObjects, viewObjects, type ExchangeInfo } from '../stix/index.ts';
+import { exchangeIdentity, exportContext, latestMap, staticObjects, viewObjects, type ExchangeInfo, type StixObject } from '../stix/index.ts';
 import type { Viewer } from '../viewer.ts';
+import { START, WHOLE, addedAfter, dateAddedOf, encodeNext, isAfter, millisecondOf, positionOf, type Position } from './date-added.ts';
 import { entryOf, matches, type TaxiiEntry, type TaxiiFilters } from './filters.ts';
+import { latestAtClass } from './latest-at-class.ts';
 import type { TaxiiStore } from './store.ts';
 
 /** When the identity and the marking definitions count as added to every collection. */
 export const STATIC_DATE_ADDED = '2026-01-01T00:00:00.000Z';
 
-/** At most this many log entries are read for one page, however few match the filters. */
+/** Log entries read per batch, and batches at most per request, however few match the filters. */
+const BATCH_MIN = 200;
+const BATCH_MAX = 2000;
 const MAX_BATCHES = 10;
 
 export interface CollectionPage {
   readonly entries: readonly TaxiiEntry[];
   readonly more: boolean;
-  /** Seq cursor for the next request. */
-  readonly next: number;
+  /** Cursor for the next request (`next`). */
+  readonly next: string;
   /** Views whose objects the page holds (for the audit of RED reads). */
   readonly views: readonly IndicatorView[];
 }
@@ -34,46 +41,103 @@ export interface CollectionDeps {
   readonly exchange: ExchangeInfo;
 }
 
-function staticEntries(exchange: ExchangeInfo, f: TaxiiFilters): TaxiiEntry[] {
-  if (f.after !== null || (f.addedAfter !== null && f.addedAfter >= STATIC_DATE_ADDED)) return [];
-  return staticObjects(exchange).map((o) => entryOf(o, STATIC_DATE_ADDED)).filter((e) => matches(e, f));
+/** The objects of one entry's group at this class, in their fixed order, with their dates added. */
+export function groupEntries(objects: readonly StixObject[], publishedAt: string, seq: number, indicatorId: string | null): TaxiiEntry[] {
+  return objects.map((o, i) => entryOf(o, dateAddedOf(publishedAt, seq, i), indicatorId));
 }
 
-/** The objects of one feed item at this class, matching the filters. */
-async function groupsOf(deps: CollectionDeps, viewer: Viewer | null, cls: SharingClass, items: readonly FeedItem[], f: TaxiiFilters) {
-  const ctx = await exportContext(deps.store, viewer, items.map((i) => i.view.id));
+export function staticEntries(exchange: ExchangeInfo): TaxiiEntry[] {
+  return groupEntries(staticObjects(exchange), STATIC_DATE_ADDED, 0, null);
+}
+
+interface Group {
+  readonly seq: number;
+  readonly view: IndicatorView | null;
+  readonly entries: readonly TaxiiEntry[];
+}
+
+/** The groups of these feed items at this class, superseded entries left out, in seq order. */
+async function groupsOf(deps: CollectionDeps, viewer: Viewer | null, cls: SharingClass, items: readonly FeedItem[]): Promise<Group[]> {
+  if (items.length === 0) return [];
+  const ids = items.map((i) => i.view.id);
+  const minSeq = Math.min(...items.map((i) => i.seq));
+  const [latestHere, ctx] = await Promise.all([latestAtClass(deps.store, cls, ids, minSeq - 1), exportContext(deps.store, viewer, ids)]);
   const latest = latestMap(ctx.latest);
   const creator = exchangeIdentity(deps.exchange).id;
-  return items.map((item) => ({
-    item,
-    entries: viewObjects(item.view, latest, ctx.sightings, creator, cls)
-      .map((o) => entryOf(o, item.publishedAt, item.view.id))
-      .filter((e) => matches(e, f)),
-  }));
+  return items
+    .filter((item) => latestHere.get(item.view.id)?.seq === item.seq)
+    .map((item) => {
+      let objects = viewObjects(item.view, latest, ctx.sightings, creator, cls);
+      // Retracted from this class while the caller still sees it at another (a narrowing read by
+      // the secretariat): the collection still says it is revoked here, as to any reader of it.
+      if (objects.length === 0 && latestHere.get(item.view.id)?.action === 'retract') {
+        objects = viewObjects(revokedAt(item.view, cls, item.publishedAt), latest, ctx.sightings, creator, cls);
+      }
+      return { seq: item.seq, view: item.view, entries: groupEntries(objects, item.publishedAt, item.seq, item.view.id) };
+    });
+}
+
+/** The view a reader of the class only would get of an indicator retracted from it (feed.ts tombstones). */
+export function revokedAt(view: IndicatorView, cls: SharingClass, at: string): IndicatorView {
+  return { ...view, class: cls, sources: [], submissionCount: 0, firstSeen: at, lastSeen: at, sectors: [], sightingCount: 0, falsePositive: true, redData: false };
+}
+
+/** Where a request resumes: after its `next`, or after the position its `added_after` encodes. */
+function startOf(f: TaxiiFilters): Position {
+  const fromAdded = f.addedAfter === null ? null : positionOf(f.addedAfter);
+  const candidates = [START, f.after, fromAdded].filter((p): p is Position => p !== null);
+  return candidates.reduce((a, b) => (isAfter(b, a) ? b : a));
 }
 
 export async function readCollectionPage(deps: CollectionDeps, viewer: Viewer | null, cls: SharingClass, f: TaxiiFilters): Promise<CollectionPage> {
-  const entries = staticEntries(deps.exchange, f);
+  const start = startOf(f);
+  // No object of this server is of another spec version.
+  if (f.specVersions && !f.specVersions.includes('2.1')) return { entries: [], more: false, next: encodeNext(start.seq < 0 ? { seq: 0, index: WHOLE } : start), views: [] };
+  const out: TaxiiEntry[] = [];
   const views: IndicatorView[] = [];
-  let cursor = f.after ?? 0;
-  for (let batch = 0; batch < MAX_BATCHES; batch++) {
-    const page = await readFeed(deps.store, viewer, {
-      since: cursor,
-      limit: f.limit,
-      classes: [cls],
-      ...(f.addedAfter ? { updatedAfter: f.addedAfter } : {}),
-    });
-    for (const { item, entries: group } of await groupsOf(deps, viewer, cls, page.items, f)) {
-      if (group.length > 0 && entries.length > 0 && entries.length + group.length > f.limit) {
-        return { entries, more: true, next: cursor, views };
+  let consumed = start;
+  let lastServed: Position | null = null;
+
+  /** Takes a group's objects after the position read; true when the page is full and more follows. */
+  const take = (g: Group): boolean => {
+    let served = false;
+    for (let i = 0; i < g.entries.length; i++) {
+      const pos = { seq: g.seq, index: i };
+      if (!isAfter(pos, consumed)) continue;
+      const e = g.entries[i]!;
+      if (!matches(e, f) || !addedAfter(e.dateAdded, f.addedAfter)) {
+        consumed = pos;
+        continue;
       }
-      entries.push(...group);
-      if (group.length > 0) views.push(item.view);
-      cursor = item.seq;
+      if (out.length >= f.limit) return true;
+      out.push(e);
+      consumed = lastServed = pos;
+      served = true;
     }
-    cursor = Math.max(cursor, page.next);
-    if (!page.more) return { entries, more: false, next: cursor, views };
-    if (entries.length >= f.limit) break;
+    if (served && g.view) views.push(g.view);
+    consumed = { seq: g.seq, index: WHOLE };
+    return false;
+  };
+  const full = (): CollectionPage => ({ entries: out, more: true, next: encodeNext(lastServed!), views });
+
+  if (consumed.seq <= 0 && take({ seq: 0, view: null, entries: staticEntries(deps.exchange) })) return full();
+
+  const publishedAfter = f.addedAfter === null ? null : new Date(Date.parse(millisecondOf(f.addedAfter)) - 1).toISOString();
+  const batch = Math.min(Math.max(f.limit, BATCH_MIN), BATCH_MAX);
+  for (let n = 0; n < MAX_BATCHES; n++) {
+    // Re-read the entry of a group read only in part.
+    const since = consumed.index === WHOLE ? consumed.seq : consumed.seq - 1;
+    const page = await readFeed(deps.store, viewer, {
+      since,
+      limit: batch,
+      classes: [cls],
+      ...(publishedAfter ? { updatedAfter: publishedAfter } : {}),
+    });
+    for (const g of await groupsOf(deps, viewer, cls, page.items)) {
+      if (take(g)) return full();
+    }
+    if (page.next > consumed.seq) consumed = { seq: page.next, index: WHOLE };
+    if (!page.more) return { entries: out, more: false, next: encodeNext(consumed), views };
   }
-  return { entries, more: true, next: cursor, views };
+  return { entries: out, more: true, next: encodeNext(consumed), views };
 }

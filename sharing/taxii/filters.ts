@@ -2,12 +2,13 @@
 // filters, parsed once into a typed record. A TAXII client joins several values with commas.
 import { C4Error } from '../../core/errors.ts';
 import type { StixObject } from '../stix/index.ts';
+import { decodeNext, type Position } from './date-added.ts';
 
 export interface TaxiiFilters {
-  /** Publication seq already read (the `next` of the previous page); null for the first page. */
-  readonly after: number | null;
+  /** Position already read (the `next` of the previous page, see date-added.ts); null for the first page. */
+  readonly after: Position | null;
   readonly limit: number;
-  /** ISO time: only objects added to the collection strictly after it. */
+  /** STIX timestamp as given (all its digits): only objects added to the collection strictly after it. */
   readonly addedAfter: string | null;
   readonly types: readonly string[] | null;
   readonly ids: readonly string[] | null;
@@ -50,16 +51,18 @@ const KNOWN = new Set(['added_after', 'limit', 'next', 'match[type]', 'match[id]
 export function parseFilters(query: Record<string, unknown>, limits: TaxiiLimits): TaxiiFilters {
   const unknown = Object.keys(query).filter((k) => !KNOWN.has(k));
   if (unknown.length > 0) throw new C4Error('VALIDATION_FAILED', `unknown parameter(s): ${unknown.join(', ')}`);
-  const next = one(query, 'next');
-  if (next !== null && !/^\d{1,15}$/.test(next)) throw new C4Error('VALIDATION_FAILED', 'next: not a value this server handed out');
+  // An empty `next` (a client echoing the absent `next` of a last page) starts from the beginning.
+  const nextText = one(query, 'next') || null;
+  const next = nextText === null ? null : decodeNext(nextText);
+  if (nextText !== null && next === null) throw new C4Error('VALIDATION_FAILED', 'next: not a value this server handed out');
   const limit = one(query, 'limit');
   if (limit !== null && !/^\d{1,9}$/.test(limit)) throw new C4Error('VALIDATION_FAILED', 'limit: a positive integer');
   const addedAfter = one(query, 'added_after');
   return {
-    after: next === null ? null : Number(next),
+    after: next,
     // The server's maximum applies whatever the client asks (TAXII 2.1 §3.4).
     limit: Math.min(Math.max(limit === null ? limits.defaultPageSize : Number(limit), 1), limits.maxPageSize),
-    addedAfter: addedAfter === null ? null : timestamp(addedAfter, 'added_after'),
+    addedAfter: addedAfter === null ? null : (timestamp(addedAfter, 'added_after'), addedAfter),
     types: list(query, 'match[type]'),
     ids: list(query, 'match[id]'),
     versions: list(query, 'match[version]')?.map((v) => (['last', 'first', 'all'].includes(v) ? v : timestamp(v, 'match[version]'))) ?? null,

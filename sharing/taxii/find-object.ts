@@ -6,11 +6,11 @@
 import type { SharingClass } from '../../core/types.ts';
 import { publishedViews } from '../feed.ts';
 import type { IndicatorView } from '../indicator-view.ts';
-import { exchangeIdentity, exportContext, indicatorStixId, latestMap, observableOf, sightingStixId, staticObjects, viewObjects } from '../stix/index.ts';
+import { exchangeIdentity, exportContext, indicatorStixId, latestMap, observableOf, sightingStixId, viewObjects } from '../stix/index.ts';
 import type { Viewer } from '../viewer.ts';
-import type { CollectionDeps } from './collection-page.ts';
-import { STATIC_DATE_ADDED } from './collection-page.ts';
-import { entryOf, type TaxiiEntry } from './filters.ts';
+import { groupEntries, revokedAt, staticEntries, type CollectionDeps } from './collection-page.ts';
+import type { TaxiiEntry } from './filters.ts';
+import { latestAtClass } from './latest-at-class.ts';
 import type { TaxiiStore } from './store.ts';
 
 /** STIX id → store indicator id, least recently used dropped first. */
@@ -77,15 +77,19 @@ export async function findObject(
   cls: SharingClass,
   stixId: string,
 ): Promise<FoundObject | null> {
-  const fixed = staticObjects(deps.exchange).find((o) => o.id === stixId);
-  if (fixed) return { entry: entryOf(fixed, STATIC_DATE_ADDED), view: null };
+  const fixed = staticEntries(deps.exchange).find((e) => e.object.id === stixId);
+  if (fixed) return { entry: fixed, view: null };
   const indicatorId = deps.cache.get(stixId) ?? (await scanFor(deps.store, cls, stixId));
   if (indicatorId === null) return null;
   const view = (await publishedViews(deps.store, viewer, [indicatorId])).get(indicatorId);
   if (!view) return null;
-  const ctx = await exportContext(deps.store, viewer, [indicatorId]);
-  // Added when its latest entry at this class was published.
-  const added = ctx.latest.filter((e) => e.class === cls).reduce((t, e) => (e.publishedAt > t ? e.publishedAt : t), '');
-  const object = viewObjects(view, latestMap(ctx.latest), ctx.sightings, exchangeIdentity(deps.exchange).id, cls).find((o) => o.id === stixId);
-  return object && added ? { entry: entryOf(object, added, indicatorId), view } : null;
+  const [ctx, latestHere] = await Promise.all([exportContext(deps.store, viewer, [indicatorId]), latestAtClass(deps.store, cls, [indicatorId])]);
+  // Added at its latest entry at this class, at its place in that entry's group (as in a page).
+  const added = latestHere.get(indicatorId);
+  if (!added) return null;
+  const build = (v: IndicatorView) => viewObjects(v, latestMap(ctx.latest), ctx.sightings, exchangeIdentity(deps.exchange).id, cls);
+  let objects = build(view);
+  if (objects.length === 0 && added.action === 'retract') objects = build(revokedAt(view, cls, added.publishedAt));
+  const entry = groupEntries(objects, added.publishedAt, added.seq, indicatorId).find((e) => e.object.id === stixId);
+  return entry ? { entry, view } : null;
 }

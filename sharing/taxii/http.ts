@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { C4Error, ERROR_MAP, toC4Error } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { TAXII_MEDIA_TYPE } from '../stix/index.ts';
+import { timestampKey } from './date-added.ts';
 import type { TaxiiEntry } from './filters.ts';
 
 /** Sends a TAXII resource as `application/taxii+json;version=2.1` (no charset parameter added). */
@@ -29,7 +30,7 @@ export function requireTaxiiAccept(req: Request, _res: Response, next: NextFunct
 
 export function setDateAddedHeaders(res: Response, entries: readonly TaxiiEntry[]): void {
   if (entries.length === 0) return;
-  const dates = entries.map((e) => e.dateAdded).sort();
+  const dates = entries.map((e) => e.dateAdded).sort((a, b) => (timestampKey(a) < timestampKey(b) ? -1 : 1));
   res.set('X-TAXII-Date-Added-First', dates[0]!).set('X-TAXII-Date-Added-Last', dates[dates.length - 1]!);
 }
 

@@ -16,6 +16,7 @@ import type { IndicatorView } from '../indicator-view.ts';
 import { auditRedReads } from '../red-read-audit.ts';
 import { STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE, type ExchangeInfo } from '../stix/index.ts';
 import { readCollectionPage } from './collection-page.ts';
+import { addedAfter } from './date-added.ts';
 import { collectionOf, collectionsFor, readableCollection } from './collections.ts';
 import { matches, parseFilters, type TaxiiEntry, type TaxiiLimits } from './filters.ts';
 import { createStixIdCache, findObject } from './find-object.ts';
@@ -56,9 +57,9 @@ export function createTaxiiRouter(deps: TaxiiDeps): Router {
   const auditRed = async (res: Response, cls: SharingClass, views: readonly IndicatorView[]) => {
     if (cls === 'RED') await auditRedReads(deps.audit, authOf(res).viewer, 'taxii', views);
   };
-  const envelope = (entries: readonly TaxiiEntry[], more: boolean, next: number, shape: (e: TaxiiEntry) => unknown) => ({
+  const envelope = (entries: readonly TaxiiEntry[], more: boolean, next: string, shape: (e: TaxiiEntry) => unknown) => ({
     more,
-    next: String(next),
+    ...(more ? { next } : {}),
     ...(entries.length > 0 ? { objects: entries.map(shape) } : {}),
   });
 
@@ -124,7 +125,7 @@ export function createTaxiiRouter(deps: TaxiiDeps): Router {
     const found = await findObject(reader, authOf(res).viewer, cls, String(req.params['object']));
     if (!found) throw new C4Error('NOT_FOUND', 'no such object in this collection');
     await auditRed(res, cls, found.view ? [found.view] : []);
-    const kept = matches(found.entry, filters) && (filters.addedAfter === null || found.entry.dateAdded > filters.addedAfter);
+    const kept = matches(found.entry, filters) && addedAfter(found.entry.dateAdded, filters.addedAfter);
     return kept ? [found.entry] : [];
   };
 
