@@ -56,7 +56,8 @@ export interface NormalAddress {
 
 /** An e-mail address in normal form (angle brackets and `mailto:` stripped), or null. */
 export function normalizeAddress(text: string): NormalAddress | null {
-  const s = text.trim().replace(/^mailto:/i, '').replace(/^<(.*)>$/, '$1').replace(/\?.*$/, '').trim();
+  // Quotes and brackets a careless mailer left around the address (`adc2@flh9rhjvmael.com'`) are not part of it.
+  const s = text.trim().replace(/^mailto:/i, '').replace(/^<(.*)>$/, '$1').replace(/\?.*$/, '').trim().replace(/^['"`<(\[]+|['"`>)\].,;:]+$/g, '');
   const at = s.lastIndexOf('@');
   if (at <= 0 || at > MAX_LOCAL_PART || /[\s<>()\[\],;:"\\]/.test(s.slice(0, at))) return null;
   const local = s.slice(0, at).toLowerCase();

@@ -21,9 +21,15 @@ function note(cls: SharingClassName): string {
   return `C4TAP-Class: ${cls}\nReceived by one of our staff; please analyse.`;
 }
 
+/**
+ * The sender as a mail client shows it in an inline forward: the first address, with the first
+ * display name. `From: KetoPlus, <service@…>` (an unquoted comma) parses as a bare name and an
+ * address; Gmail still shows the address, so the forward must carry it.
+ */
 function firstAddress(a: AddressObject | AddressObject[] | undefined): { name: string; address: string } {
-  const v = (Array.isArray(a) ? a[0] : a)?.value[0];
-  return { name: v?.name ?? '', address: v?.address ?? '' };
+  const values = (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
+  const withAddress = values.find((v) => v.address);
+  return { name: withAddress?.name || values.find((v) => v.name)?.name || '', address: withAddress?.address ?? '' };
 }
 
 function toText(a: AddressObject | AddressObject[] | undefined): string {

@@ -33,6 +33,11 @@ describe('indicator normalisation', function () {
     expect(normalizeAddress('no-at-sign.example')).to.equal(null);
   });
 
+  it('reads a sender address a careless mailer left a quote or bracket around (real phishing mail)', function () {
+    expect(normalizeAddress("adc2wwihs77i@flh9rhjvmael.com'")?.value).to.equal('adc2wwihs77i@flh9rhjvmael.com');
+    expect(normalizeAddress('"lure@evil-lure.xyz"')?.value).to.equal('lure@evil-lure.xyz');
+  });
+
   it('re-fangs defanged URLs, domains and addresses', function () {
     expect(refang('hxxps://evil[.]example/x and hxxp[:]//a(.)b{.}example and user[at]evil[dot]example')).to.equal(
       'https://evil.example/x and http://a.b.example and user@evil.example',
