@@ -17,6 +17,7 @@ import { DEFAULT_UNWRAP_LIMITS, unwrapForward, type OriginalItem, type Unwrapped
 import { sha256Hex } from '../quarantine/hashes.ts';
 import type { Vault } from '../quarantine/vault-port.ts';
 import { expandArchives, ppapPasswords, type ArchiveLimits } from './archives/index.ts';
+import { archiveNotExamined } from './archives/not-examined.ts';
 import { findFiles, plainTextOf, type FoundBody } from './files/index.ts';
 import { indicatorStep, type IndicatorDeps, type IndicatorStepResult } from './pipeline-indicators.ts';
 import { analyseFiles, retryReasons, scanBodies, storeSamples, type BodyScan, type Scanners } from './pipeline-files.ts';
@@ -56,7 +57,10 @@ export interface AnalysisSummary {
   readonly verdict: VerdictSuggestion | null;
   readonly cluster: IndicatorStepResult['cluster'];
   readonly related: IndicatorStepResult['related'] | null;
-  /** Scans that did not complete (AV failures, YARA not scanned): never read as clean. */
+  /**
+   * What was not examined (AV failures, YARA not scanned, archives not opened, messages nested
+   * beyond the unwrap depth): never read as clean.
+   */
   readonly incomplete: readonly string[];
   readonly warnings: readonly string[];
 }
@@ -85,6 +89,11 @@ function passwordTexts(unwrapped: Unwrapped, item: OriginalItem, bodies: readonl
   return [plainTextOf(item), ...nested, ...others, unwrapped.note ?? '', ...unwrapped.innerNotes];
 }
 
+function archiveNotExaminedReason(f: FileAnalysis): string[] {
+  const why = archiveNotExamined(f.archive);
+  return why ? [`${f.file.path.join('/')}: not examined (${why})`] : [];
+}
+
 function countArchives(files: readonly FileAnalysis[]): AnalysisSummary['archives'] {
   const out: Partial<Record<ArchiveOutcome['kind'], number>> = {};
   for (const f of files) if (f.archive) out[f.archive.kind] = (out[f.archive.kind] ?? 0) + 1;
@@ -101,7 +110,7 @@ export async function analyseSubmission(deps: PipelineDeps, submission: Submissi
   // 1–3. The original, its files and bodies, archives opened with the mail's PPAP passwords.
   const unwrapped = await unwrapForward(raw, deps.unwrapLimits ?? DEFAULT_UNWRAP_LIMITS, { internalDomains: org.domains });
   const item = unwrapped.kind === 'unwrapped' ? itemOfSubmission(unwrapped, submission, raw) : null;
-  const found = item ? await findFiles(item, deps.unwrapLimits) : { files: [], bodies: [], warnings: [] };
+  const found = item ? await findFiles(item, deps.unwrapLimits) : { files: [], bodies: [], warnings: [], notExamined: [] };
   const passwords = unwrapped.kind === 'unwrapped' && item ? [...ppapPasswords(passwordTexts(unwrapped, item, found.bodies)), ...CONVENTIONAL_PASSWORDS] : [];
   const expanded = await expandArchives(found.files, passwords, deps.limits);
 
@@ -110,10 +119,13 @@ export async function analyseSubmission(deps: PipelineDeps, submission: Submissi
   // Bodies as decoded; a message that could not be unwrapped is scanned whole.
   const bodies = await scanBodies(item ? found.bodies : [{ label: 'raw', content: raw }], deps, signal);
   const samples = await storeSamples({ store: deps.store, vault: deps.vault, now: () => deps.clock().toISOString() }, submission, files, signal);
-  const incomplete = [
+  const retry = [
     ...files.flatMap((f) => retryReasons(f.analysis.file.path.join('/'), f.analysis)),
     ...bodies.flatMap((b) => retryReasons(`body ${b.label}`, b)),
   ];
+  // Not examined for good (a retry would not change it): nesting cut, archives not opened.
+  const notExamined = [...found.notExamined, ...files.flatMap((f) => archiveNotExaminedReason(f.analysis))];
+  const incomplete = [...retry, ...notExamined];
   const base = {
     analysedAt: deps.clock().toISOString(),
     original: item ? { form: item.form, rawSource: item.rawSource } : { unwrapFailed: unwrapped.kind === 'failed' ? `${unwrapped.reason}: ${unwrapped.message}` : 'unknown' },
@@ -125,12 +137,12 @@ export async function analyseSubmission(deps: PipelineDeps, submission: Submissi
     warnings: [...(unwrapped.kind === 'unwrapped' ? unwrapped.warnings : []), ...found.warnings, ...files.flatMap((f) => f.warnings)],
   };
 
-  if (incomplete.length && !options.finalAttempt) {
+  if (retry.length && !options.finalAttempt) {
     const summary: AnalysisSummary = { ...base, indicators: 0, redactions: [], sanitizedSubject: null, verdict: null, cluster: null, related: null };
     signal?.throwIfAborted();
     await deps.store.updateSubmission(submission.id, { detailsMerge: { analysis: summary } }, deps.clock().toISOString());
     log.info({ event: 'analysis.retry', incomplete: incomplete.length }, 'scans incomplete; will retry');
-    return { kind: 'retry', reason: incomplete.join('; '), summary };
+    return { kind: 'retry', reason: retry.join('; '), summary };
   }
 
   // 6–8. Indicators (sanitized, warning lists) stored, correlation, cluster and verdict suggestion.

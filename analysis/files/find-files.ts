@@ -22,8 +22,20 @@ export interface FoundBody {
 export interface FoundFiles {
   readonly files: readonly FoundFile[];
   readonly bodies: readonly FoundBody[];
-  /** Nested messages that could not be read, for the analyst. */
+  /** Nested messages that could not be read, and where nesting was cut, for the analyst. */
   readonly warnings: readonly string[];
+  /**
+   * Messages nested deeper than the unwrap depth limit, not opened: their bodies and attachments
+   * were never analysed, so the analysis is incomplete (never silently shorter).
+   */
+  readonly notExamined: readonly string[];
+}
+
+/** Whether an attachment is a message that unwrapping would open (the rules of ingest/unwrap). */
+function isMessage(a: OriginalAttachment): boolean {
+  const type = a.contentType.toLowerCase();
+  const name = a.filename?.toLowerCase() ?? '';
+  return type === 'message/rfc822' || type === 'message/global' || type === 'application/vnd.ms-outlook' || name.endsWith('.eml') || name.endsWith('.msg');
 }
 
 /** The name shown for an attachment without a file name. */
@@ -49,13 +61,21 @@ export async function findFiles(item: OriginalItem, limits: UnwrapLimits = DEFAU
   const files: FoundFile[] = [];
   const bodies: FoundBody[] = bodiesOf(item, []);
   const warnings: string[] = [];
+  const notExamined: string[] = [];
 
   async function visit(attachments: readonly OriginalAttachment[], prefix: readonly string[], depth: number): Promise<void> {
     for (const [i, a] of attachments.entries()) {
       const name = attachmentLabel(a, i);
       const path = [...prefix, name];
       files.push({ content: a.content, role: 'attachment', declaredName: a.filename, declaredType: a.contentType, path, parentSha256: null });
-      if (depth >= limits.maxDepth) continue;
+      if (depth >= limits.maxDepth) {
+        if (isMessage(a)) {
+          const cut = `${path.join('/')}: message nested deeper than ${limits.maxDepth} levels not opened (unwrap maxDepth); its bodies and attachments were not analysed`;
+          warnings.push(cut);
+          notExamined.push(cut);
+        }
+        continue;
+      }
       const nested = await messageInAttachment(a, limits);
       if (nested === null) continue;
       if (nested.kind === 'item') {
@@ -68,5 +88,5 @@ export async function findFiles(item: OriginalItem, limits: UnwrapLimits = DEFAU
   }
 
   await visit(item.attachments, [], 0);
-  return { files, bodies, warnings };
+  return { files, bodies, warnings, notExamined };
 }
