@@ -1,6 +1,7 @@
 """Validates STIX 2.1 JSON files with the OASIS validator; prints one JSON result per file.
 
-Usage: validate_stix.py FILE... -> stdout: [{"file", "valid", "errors": [...], "warnings": [...]}]
+Usage: validate_stix.py [--strict] FILE... -> stdout: [{"file", "valid", "errors": [...], "warnings": [...]}]
+--strict is the validator's strict mode (`stix2_validator --strict`: warnings are errors).
 Warnings keep their "{code}" so callers can allow the few they expect.
 """
 import json
@@ -10,7 +11,9 @@ from stix2validator import ValidationOptions, validate_file
 
 
 def main(paths):
-    options = ValidationOptions(version="2.1")
+    strict = "--strict" in paths
+    paths = [p for p in paths if p != "--strict"]
+    options = ValidationOptions(version="2.1", strict=strict)
     out = []
     for path in paths:
         result = validate_file(path, options)

@@ -1,14 +1,18 @@
 // Deterministic STIX identifiers, so a re-export of the same information carries the same ids and
 // consumers update objects instead of piling up copies.
 //
-// - Objects we author (indicators, sightings, the exchange identity, the C⁴TAP
-//   class markings) get `<type>--<UUIDv5(C4TAP_STIX_NAMESPACE, name)>`. The namespace below is a
-//   fixed random UUIDv4 chosen once for C⁴TAP; never change it, or every id changes. The spec
-//   recommends UUIDv4 for these objects and allows other UUIDs when the producer makes collisions
-//   impossible: the namespace is ours alone, so the validator's warning 103 is expected.
+// - Objects we author (indicators, sightings, the exchange identity, the C⁴TAP class markings) get
+//   a UUIDv4, as STIX 2.1 §2.9 asks of SDOs, SROs and marking definitions (and the validator's
+//   strict mode enforces). Its 122 free bits are not drawn at random but taken from
+//   SHA-256(C4TAP_STIX_NAMESPACE, type, name): indistinguishable from random to a consumer, unique
+//   in practice, and stable by construction — the same object keeps its id across re-exports,
+//   restarts and deployments without a table of issued ids, and TAXII can still compute the id of
+//   an indicator from a log entry alone. The namespace is a fixed random UUIDv4 chosen once for
+//   C⁴TAP; never change it, or every id changes.
 // - Cyber observables (SCOs) follow STIX 2.1 §2.9: UUIDv5 in the OASIS SCO namespace over the
 //   canonical JSON of their ID-contributing properties, so they match other producers' ids.
-import { v5 as uuidv5 } from 'uuid';
+import { createHash } from 'node:crypto';
+import { v4 as uuidv4, v5 as uuidv5 } from 'uuid';
 
 /** C⁴TAP's namespace for the UUIDv5 of the STIX objects it authors. Fixed forever. */
 export const C4TAP_STIX_NAMESPACE = '5d810e02-3be0-4518-9c03-432182cd726b';
@@ -16,14 +20,15 @@ export const C4TAP_STIX_NAMESPACE = '5d810e02-3be0-4518-9c03-432182cd726b';
 /** The OASIS namespace for deterministic SCO ids (STIX 2.1 §2.9). */
 export const STIX_SCO_NAMESPACE = '00abedb4-aa42-466c-9c01-fed23315a9b7';
 
-/** `<type>--UUIDv5(C4TAP namespace, type + NUL + name)`. */
+/** `<type>--UUIDv4` whose random bits are SHA-256(C4TAP namespace, type, NUL, name). */
 export function authoredId(type: string, name: string): string {
-  return `${type}--${uuidv5(`${type}\u0000${name}`, C4TAP_STIX_NAMESPACE)}`;
+  const random = createHash('sha256').update(`${C4TAP_STIX_NAMESPACE}\u0000${type}\u0000${name}`).digest().subarray(0, 16);
+  return `${type}--${uuidv4({ random })}`;
 }
 
 /**
  * The STIX id of an indicator. `indicatorId` is the store's id, itself a hash of the indicator's
- * type and normalised value (core/ids.ts), so this is a UUIDv5 of type and value — and it can be
+ * type and normalised value (core/ids.ts), so this id follows from type and value — and it can be
  * computed from a publication-log entry alone, which is how TAXII finds an object by id.
  */
 export function indicatorStixId(indicatorId: string): string {
