@@ -4,6 +4,7 @@
 import { readHtml } from '../../../analysis/indicators/html.ts';
 import type { Sample } from '../../../core/types.ts';
 import type { FileAnalysis } from '../../../analysis/types.ts';
+import { archiveNotExamined } from '../../../analysis/archives/not-examined.ts';
 import { CONSOLE_PATH, type RequestContext } from '../context.ts';
 import { html, visibleText, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/index.ts';
@@ -113,17 +114,20 @@ export function originalSection(rc: RequestContext, v: SubmissionView): SafeHtml
 }
 
 function scanResult(rc: RequestContext, f: FileAnalysis): SafeHtml {
+  // An archive whose contents were not examined is never shown as clean or without matches.
+  const whyNot = archiveNotExamined(f.archive);
+  const notExamined = whyNot ? html`<span class="warning" data-testid="not-examined">${rc.t('sub.notExamined', { reason: whyNot })}</span>` : null;
   const yara =
     f.yara.kind === 'scanned'
       ? f.yara.matches.length === 0
-        ? html`<span class="muted">${rc.t('sub.yaraNone')}</span>`
+        ? notExamined ?? html`<span class="muted">${rc.t('sub.yaraNone')}</span>`
         : html`${f.yara.matches.map((m) => html`<span class="tag yara">${m.rule}</span> `)}`
       : html`<span class="warning">${rc.t('sub.notScanned', { reason: f.yara.reason })}</span>`;
   const av =
     f.av.kind === 'infected'
       ? html`<span class="tag av">${f.av.name}</span>`
       : f.av.kind === 'clean'
-        ? html`${rc.t('sub.avClean')}`
+        ? notExamined ?? html`${rc.t('sub.avClean')}`
         : f.av.kind === 'not-configured'
           ? html`<span class="muted">${rc.t('sub.avNotConfigured')}</span>`
           : html`<span class="warning">${rc.t('sub.notScanned', { reason: f.av.reason })}</span>`;

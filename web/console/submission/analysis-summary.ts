@@ -27,6 +27,7 @@ const archiveSchema = z.union([
   z.object({ kind: z.literal('too-many-members'), members: z.number() }),
   z.object({ kind: z.literal('encrypted'), triedPasswords: z.number() }),
   z.object({ kind: z.literal('unreadable'), reason: z.string() }),
+  z.object({ kind: z.literal('unsupported'), format: z.string() }),
 ]);
 
 const fileSchema: z.ZodType<FileAnalysis> = z.object({
