@@ -9,10 +9,11 @@ import { normalizeHost, refang, type NormalHost } from './normalize.ts';
 /** Schemes whose URLs are indicators; others (cid:, data:, javascript:, tel:) are not. */
 const SCHEMES = new Set(['http:', 'https:', 'ftp:', 'ftps:']);
 
-// Characters that end a URL in running text: white space, quotes, angle brackets, and the
-// Japanese and full-width characters that often follow a URL without a space. Non-ASCII host
-// names (IDN) are still taken before the first slash.
-const STOP = '\\s<>"\'`\\u3000-\\u30ff\\u3400-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef';
+// Characters that end a URL in running text: white space, quotes, angle brackets, the pipe of
+// text tables, and the Japanese and full-width characters that often follow a URL without a
+// space. Non-ASCII host names (IDN) are still taken before the first slash. A `]` ends it too
+// unless the URL opened a `[` (an IPv6 host, `a[]=1` in a query): see cutAtBracket.
+const STOP = '\\s<>"\'`|\\u3000-\\u30ff\\u3400-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef';
 const URL_IN_TEXT = new RegExp(`\\b(?:(?:https?|ftps?)://|www\\.)[^${STOP}]{1,2048}`, 'gi');
 const TRAILING = /[.,;:!?'"\u3001\u3002]+$/;
 
@@ -25,11 +26,21 @@ function trimClosing(url: string): string {
   return out;
 }
 
+/** The URL up to the first `]` that closes no `[` of its own (`[http://x/y]`, `[url]…[/url]`). */
+function cutAtBracket(url: string): string {
+  let depth = 0;
+  for (let i = 0; i < url.length; i++) {
+    if (url[i] === '[') depth++;
+    else if (url[i] === ']' && --depth < 0) return url.slice(0, i);
+  }
+  return url;
+}
+
 /** URLs written in text, re-fanged, as written (not yet canonical); bare `www.` gets `http://`. */
 export function findUrls(text: string): string[] {
   const out: string[] = [];
   for (const m of refang(text).matchAll(URL_IN_TEXT)) {
-    const url = trimClosing(m[0]);
+    const url = trimClosing(cutAtBracket(m[0]));
     out.push(/^www\./i.test(url) ? `http://${url}` : url);
   }
   return out;
@@ -43,6 +54,18 @@ export function normalizePercent(s: string): string {
     const ch = String.fromCharCode(parseInt(hex, 16));
     return UNRESERVED.test(ch) ? ch : `%${hex.toUpperCase()}`;
   });
+}
+
+// What RFC 3986 allows unescaped in a path, query or fragment: unreserved, sub-delims, ':', '@',
+// '/', '?', and '%' of a valid escape. The WHATWG parser leaves `|`, `[`, `]`, `^`, `{`, `}`, '`'
+// and `\` as written in a query or fragment; a canonical URL escapes them (and any `#` after the
+// first, and a `%` that starts no escape).
+const DISALLOWED = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]|%(?![0-9A-Fa-f]{2})/gu;
+
+/** The part with every character RFC 3986 does not allow there percent-encoded (UTF-8). */
+export function encodeDisallowed(part: string, lead: '' | '?' | '#'): string {
+  const body = lead === '' ? part : part.slice(1);
+  return lead + body.replace(DISALLOWED, (ch) => encodeURIComponent(ch));
 }
 
 export interface CanonicalUrl {
@@ -66,7 +89,10 @@ export function canonicalUrl(raw: string): CanonicalUrl | null {
   const hostText = host.kind === 'ipv6' ? `[${host.value}]` : host.value;
   const userinfo = u.username || u.password ? `${normalizePercent(u.username)}${u.password ? ':' + normalizePercent(u.password) : ''}@` : '';
   const port = u.port ? `:${u.port}` : '';
-  const rest = normalizePercent(u.pathname) + normalizePercent(u.search) + normalizePercent(u.hash);
+  const rest =
+    encodeDisallowed(normalizePercent(u.pathname), '') +
+    (u.search ? encodeDisallowed(normalizePercent(u.search), '?') : '') +
+    (u.hash ? encodeDisallowed(normalizePercent(u.hash), '#') : '');
   const value = `${u.protocol}//${userinfo}${hostText}${port}${rest}`;
   if (host.kind !== 'domain' || !host.unicode) return { value, host };
   return { value, unicode: `${u.protocol}//${userinfo}${domainToUnicode(host.value)}${port}${rest}`, host };
