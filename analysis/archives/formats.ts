@@ -3,10 +3,10 @@
 // recognise are reported as `unsupported`, so they are "not examined", never "clean".
 
 /** Formats opened with 7-Zip (analysis/archives/seven-zip.ts). */
-export type SevenZipFormat = '7z' | 'rar' | 'xz' | 'bzip2' | 'cab' | 'lzh' | 'tar' | 'iso' | 'udf' | 'vhd' | 'vhdx' | 'fat' | 'ntfs' | 'mbr' | 'wim' | 'arj' | 'cpio';
+export type SevenZipFormat = '7z' | 'rar' | 'xz' | 'bzip2' | 'cab' | 'lzh' | 'tar' | 'iso' | 'udf' | 'vhd' | 'vhdx' | 'fat' | 'ntfs' | 'mbr' | 'wim' | 'arj' | 'cpio' | 'zstd';
 
 /** Archive formats we recognise but cannot open. */
-export type UnsupportedFormat = 'ace' | 'zstd' | 'sit';
+export type UnsupportedFormat = 'ace' | 'sit';
 
 const at = (b: Buffer, offset: number, text: string) => b.length >= offset + text.length && b.toString('latin1', offset, offset + text.length) === text;
 const hex = (b: Buffer, offset: number, h: string) => b.length >= offset + h.length / 2 && b.subarray(offset, offset + h.length / 2).toString('hex') === h;
@@ -29,6 +29,7 @@ export function sevenZipFormat(b: Buffer): SevenZipFormat | null {
   if (hex(b, 0, '377abcaf271c')) return '7z';
   if (hex(b, 0, '526172211a0700') || hex(b, 0, '526172211a070100')) return 'rar';
   if (hex(b, 0, 'fd377a585a00')) return 'xz';
+  if (hex(b, 0, '28b52ffd')) return 'zstd';
   if (at(b, 0, 'BZh') && b[3]! >= 0x31 && b[3]! <= 0x39 && hex(b, 4, '314159265359')) return 'bzip2';
   if (at(b, 0, 'MSCF') && hex(b, 4, '00000000')) return 'cab';
   if (b.length > 21 && b[2] === 0x2d && b[3] === 0x6c && (b[4] === 0x68 || b[4] === 0x7a) && b[6] === 0x2d) return 'lzh';
@@ -47,7 +48,6 @@ export function sevenZipFormat(b: Buffer): SevenZipFormat | null {
 
 export function unsupportedFormat(b: Buffer): UnsupportedFormat | null {
   if (at(b, 7, '**ACE**')) return 'ace';
-  if (hex(b, 0, '28b52ffd')) return 'zstd';
   if (at(b, 0, 'StuffIt') || at(b, 0, 'SIT!')) return 'sit';
   return null;
 }

@@ -1,5 +1,5 @@
 // Archives and disk images opened with 7-Zip (WASM, in process; see seven-zip-engine.ts): 7z, RAR,
-// ISO 9660/UDF, VHD/VHDX, FAT/NTFS/MBR images, CAB, LZH, tar, xz, bzip2, WIM, ARJ, cpio.
+// ISO 9660/UDF, VHD/VHDX, FAT/NTFS/MBR images, CAB, LZH, tar, xz, bzip2, zstd, WIM, ARJ, cpio.
 //
 // Limits are enforced from the listing before a byte is expanded (member count, declared sizes and
 // ratios), and while expanding (the writes are capped at what was declared and at what is left of
@@ -26,7 +26,7 @@ function list(content: Buffer, password: string | null): Promise<SevenZipRun> {
 /** The name of a single-stream member (xz, bzip2): the archive's name without its suffix. */
 export function streamMemberName(archiveName: string | null, format: SevenZipFormat): string {
   const base = (archiveName ?? '').replace(/^.*[\\/]/, '');
-  const m = /^(.+)\.(t?xz|t?bz2?|tbz2|lzma)$/i.exec(base);
+  const m = /^(.+)\.(t?xz|t?bz2?|tbz2|t?zst|lzma)$/i.exec(base);
   if (m) return /^t/i.test(m[2]!) && !/^tar\./i.test(base) ? `${m[1]}.tar` : m[1]!;
   return base ? `${base}.out` : `${format}-member`;
 }

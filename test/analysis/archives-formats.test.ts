@@ -8,7 +8,7 @@ import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../../analysis/archi
 import type { FoundFile, YaraScanner } from '../../analysis/types.ts';
 import { rulesScanner } from './helpers/analysis-env.ts';
 import { buildLnk, buildZip } from './helpers/file-builders.ts';
-import { build7zip, buildAceLike, buildCab, buildFatImage, buildIso, buildLzh, buildRar, buildStream, type FixtureMember } from './helpers/archive-builders.ts';
+import { build7zip, buildAceLike, buildCab, buildFatImage, buildIso, buildLzh, buildRar, buildStream, buildVhd, buildZstd, type FixtureMember } from './helpers/archive-builders.ts';
 
 const MiB = 1024 * 1024;
 const attachment = (name: string, content: Buffer): FoundFile => ({ content, role: 'attachment', declaredName: name, declaredType: 'application/octet-stream', path: [name], parentSha256: null });
@@ -38,11 +38,13 @@ describe('archives of other formats (7-Zip WASM)', function () {
     ['RAR', () => buildRar(lure), 'lure.rar/invoice.pdf.lnk'],
     ['ISO 9660', () => buildIso(lure), 'lure.iso/invoice.pdf.lnk'],
     ['IMG (FAT disk image)', () => buildFatImage(lure), 'lure.img/invoice.pdf.lnk'],
+    ['VHD (fixed disk with a FAT volume)', () => buildVhd(lure), 'lure.vhd/invoice.pdf.lnk'],
     ['LZH', () => buildLzh(lure), 'lure.lzh/invoice.pdf.lnk'],
     ['CAB', () => buildCab(lure), 'lure.cab/invoice.pdf.lnk'],
     ['tar', () => build7zip('tar', lure), 'lure.tar/invoice.pdf.lnk'],
     ['tar.xz', () => buildStream('xz', build7zip('tar', lure)), 'lure.tar.xz/lure.tar/invoice.pdf.lnk'],
     ['tar.bz2', () => buildStream('bzip2', build7zip('tar', lure)), 'lure.tar.bz2/lure.tar/invoice.pdf.lnk'],
+    ['tar.zst', () => buildZstd(build7zip('tar', lure)), 'lure.tar.zst/lure.tar/invoice.pdf.lnk'],
   ];
   for (const [format, build, memberPath] of formats) {
     it(`opens a ${format} attachment and YARA finds the .lnk lure inside`, async () => {

@@ -154,3 +154,33 @@ export function buildAceLike(): Buffer {
   b.write('**ACE**', 7, 'latin1');
   return b;
 }
+
+/** A fixed VHD: a FAT disk image followed by the 512-byte footer (`conectix`, checksum) Hyper-V writes. */
+export function buildVhd(members: readonly FixtureMember[]): Buffer {
+  const disk = buildFatImage(members);
+  const f = Buffer.alloc(512);
+  f.write('conectix', 0, 'latin1');
+  f.writeUInt32BE(2, 8); // features
+  f.writeUInt32BE(0x00010000, 12); // format version
+  f.writeBigUInt64BE(0xffffffffffffffffn, 16); // data offset: none (fixed disk)
+  f.write('c4tp', 28, 'latin1'); // creator application
+  f.write('Wi2k', 36, 'latin1'); // creator host OS
+  f.writeBigUInt64BE(BigInt(disk.length), 40); // original size
+  f.writeBigUInt64BE(BigInt(disk.length), 48); // current size
+  f.writeUInt16BE(80, 56); // cylinders
+  f[58] = 2; // heads
+  f[59] = 18; // sectors per track
+  f.writeUInt32BE(2, 60); // disk type: fixed
+  let sum = 0;
+  for (const byte of f) sum += byte;
+  f.writeUInt32BE(~sum >>> 0, 64);
+  return Buffer.concat([disk, f]);
+}
+
+/** One file compressed with zstd (the `zstd` tool). */
+export function buildZstd(content: Buffer): Buffer {
+  return inTemp([{ name: 'data', content }], (dir, input) => {
+    run('zstd', ['-q', '-f', join(input, 'data'), '-o', join(dir, 'out.zst')], dir);
+    return join(dir, 'out.zst');
+  });
+}
