@@ -52,6 +52,14 @@ export const configSchema = z.object({
       maxConnections: num(1, 100_000).default(500),
       idleTimeoutMs: num(1000).default(60_000),
       dataTimeoutMs: num(1000).default(300_000),
+      /** Longest time for one command line to arrive (per-command deadline; the idle timeout is reset by every byte). */
+      commandTimeoutMs: num(1000).default(60_000),
+      /** Slowest DATA accepted: after commandTimeoutMs, at least this many bytes per second on average (0: off). */
+      minDataRateBytesPerSecond: num(0).default(500),
+      /** Connections from one /24 (IPv4) or /48 (IPv6) outside registered networks. */
+      maxConnectionsPerNetwork: num(1, 100_000).default(50),
+      /** Slots of maxConnections kept for clients in organisations' registered networks. */
+      reservedConnections: num(0, 100_000).default(100),
       /** Allow AUTH without STARTTLS for clients on loopback (tests, local relays). */
       allowInsecureAuthOnLoopback: bool().default(false),
       /** PEM files; when unset the generated self-signed certificate in dataDir is used. */
@@ -60,6 +68,8 @@ export const configSchema = z.object({
       /** Failed AUTH attempts allowed per client address / per user name in authWindowSeconds. */
       authFailuresPerAddress: num(1).default(10),
       authFailuresPerUser: num(1).default(5),
+      /** authFailuresPerUser counts per (user name, client /24 or /48); failures for a user from outside its organisation's registered networks are capped by this in total. */
+      authFailuresPerUserFromElsewhere: num(1).default(20),
       authWindowSeconds: num(1).default(900),
       /** Refuse new mail (452 at MAIL FROM) when free space in dataDir falls below this. */
       minFreeBytes: num(0).default(200 * MB),

@@ -1,5 +1,9 @@
 // SMTP authentication of submitters: the principal's SMTP secret checked with scrypt, failed
-// attempts rate-limited per client address and per user name (in memory, per process).
+// attempts rate-limited (in memory, per process) per client address, per (user name, client /24
+// or /48), and per user name for attempts from outside the networks registered for the user's
+// organisation. Keying the user's count by source network means that an attacker who knows a
+// user name locks out only that name from its own networks: the owner's correct secret still
+// works from its registered networks (and from any network the attacker is not in).
 //
 // Every refusal looks the same to the client (535), whether the user is unknown, disabled, not
 // a submitter or gave a wrong secret, and each one costs one scrypt verification, so neither
@@ -10,19 +14,22 @@ import type { Principal } from '../core/types.ts';
 import type { Store } from '../core/store/port.ts';
 import { hashSecret, verifySecret } from '../core/passwords.ts';
 import { canSubmit } from '../core/directory.ts';
+import { networkOf, type RegisteredNetworks } from './client-networks.ts';
 
 export type AuthRefusal = 'unknown-user' | 'disabled' | 'not-submitter' | 'no-smtp-secret' | 'wrong-secret';
 
 export type AuthOutcome =
   | { readonly kind: 'ok'; readonly principal: Principal }
   | { readonly kind: 'refused'; readonly reason: AuthRefusal }
-  | { readonly kind: 'rate-limited'; readonly retryAfterMs: number; readonly by: 'address' | 'user' };
+  | { readonly kind: 'rate-limited'; readonly retryAfterMs: number; readonly by: 'address' | 'user' | 'user-elsewhere' };
 
 export interface AuthLimits {
   /** Failed attempts allowed per client address in the window. */
   readonly failuresPerAddress: number;
-  /** Failed attempts allowed per user name in the window. */
+  /** Failed attempts allowed per (user name, client /24 or /48) in the window. */
   readonly failuresPerUser: number;
+  /** Failed attempts allowed per user name in the window from outside its organisation's registered networks. */
+  readonly failuresPerUserFromElsewhere: number;
   readonly windowSeconds: number;
 }
 
@@ -33,9 +40,10 @@ export interface SmtpAuthenticator {
 /** Longest user name used as a limiter key; longer names cannot exist (see principalInputSchema). */
 const MAX_NAME = 64;
 
-export function createSmtpAuthenticator(store: Pick<Store, 'getPrincipalByName'>, limits: AuthLimits): SmtpAuthenticator {
+export function createSmtpAuthenticator(store: Pick<Store, 'getPrincipalByName'>, limits: AuthLimits, registered: RegisteredNetworks): SmtpAuthenticator {
   const byAddress = new RateLimiterMemory({ keyPrefix: 'smtp-auth-addr', points: limits.failuresPerAddress, duration: limits.windowSeconds });
-  const byUser = new RateLimiterMemory({ keyPrefix: 'smtp-auth-user', points: limits.failuresPerUser, duration: limits.windowSeconds });
+  const byUser = new RateLimiterMemory({ keyPrefix: 'smtp-auth-user-net', points: limits.failuresPerUser, duration: limits.windowSeconds });
+  const byUserElsewhere = new RateLimiterMemory({ keyPrefix: 'smtp-auth-user-elsewhere', points: limits.failuresPerUserFromElsewhere, duration: limits.windowSeconds });
   // Verified against when there is no real hash, so a refusal always costs the same work.
   const dummyHash = hashSecret(randomBytes(18).toString('base64url'));
 
@@ -57,20 +65,26 @@ export function createSmtpAuthenticator(store: Pick<Store, 'getPrincipalByName'>
   return {
     async authenticate(username, password, remoteAddress) {
       const name = username.trim().toLowerCase().slice(0, MAX_NAME);
+      const userKey = `${name}|${networkOf(remoteAddress)}`;
       const addressWait = await exhausted(byAddress, remoteAddress, limits.failuresPerAddress);
       if (addressWait !== null) return { kind: 'rate-limited', retryAfterMs: addressWait, by: 'address' };
-      const userWait = await exhausted(byUser, name, limits.failuresPerUser);
+      const userWait = await exhausted(byUser, userKey, limits.failuresPerUser);
       if (userWait !== null) return { kind: 'rate-limited', retryAfterMs: userWait, by: 'user' };
 
       const principal = name ? await store.getPrincipalByName(name) : null;
+      const fromHome = principal !== null && (await registered.orgsOf(remoteAddress)).includes(principal.orgId);
+      if (!fromHome) {
+        const elsewhereWait = await exhausted(byUserElsewhere, name, limits.failuresPerUserFromElsewhere);
+        if (elsewhereWait !== null) return { kind: 'rate-limited', retryAfterMs: elsewhereWait, by: 'user-elsewhere' };
+      }
       const refusal = await check(principal, password);
       if (refusal) {
-        await Promise.all([byAddress.penalty(remoteAddress), byUser.penalty(name)]);
+        await Promise.all([byAddress.penalty(remoteAddress), byUser.penalty(userKey), fromHome ? null : byUserElsewhere.penalty(name)]);
         return { kind: 'refused', reason: refusal };
       }
-      // A successful login clears the user's failures (a typo earlier does not lock them out);
-      // the address keeps its count, so one valid account cannot reset a guessing client.
-      await byUser.delete(name);
+      // A successful login clears the user's failures from this network (a typo earlier does not
+      // lock them out); the address keeps its count, so one valid account cannot reset a guessing client.
+      await byUser.delete(userKey);
       return { kind: 'ok', principal: principal! };
     },
   };

@@ -1,14 +1,8 @@
-// Resource limits of the SMTP server that smtp-server does not enforce by itself: connections per
-// client address, a total deadline for DATA, free disk space, and the message size on the stream.
+// Resource limits of the SMTP server that smtp-server does not enforce by itself: a total deadline
+// and a minimum rate for DATA, free disk space, and the message size on the stream. (Connections
+// per address and network: smtp-connection-budget.ts; the per-command deadline: smtp-greeting.ts.)
 import { statfs } from 'node:fs/promises';
 import type { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
-
-/** Open connections from this client address (the new one included). */
-export function connectionsFrom(server: SMTPServer, remoteAddress: string): number {
-  let n = 0;
-  for (const c of server.connections) if (c.remoteAddress === remoteAddress) n++;
-  return n;
-}
 
 /** Free bytes for unprivileged writers on the file system holding `dir`. */
 export async function freeBytesAt(dir: string): Promise<number> {
@@ -46,15 +40,54 @@ export function cachedFor<T>(ms: number, read: () => Promise<T>, now: () => numb
 export function armDataDeadline(server: SMTPServer, session: SMTPServerSession, ms: number, onExpired: () => void): () => void {
   const timer = setTimeout(() => {
     onExpired();
-    for (const c of server.connections) {
-      if (c.session === session) {
-        c.send(421, 'DATA timeout, closing connection');
-        c.close();
-      }
-    }
+    closeSession(server, session, 'DATA timeout, closing connection');
   }, ms);
   timer.unref();
   return () => clearTimeout(timer);
+}
+
+/** Answers 421 and closes the connection of this session (destroying a DATA stream in progress). */
+export function closeSession(server: SMTPServer, session: SMTPServerSession, text: string): void {
+  for (const c of server.connections) {
+    if (c.session === session) {
+      c.send(421, text);
+      c.close();
+    }
+  }
+}
+
+/**
+ * The minimum data rate of DATA (Postfix's smtpd_min_data_rate): after `graceMs`, the message
+ * must have arrived at `bytesPerSecond` on average, checked every `checkMs`; a slower client gets
+ * 421 and the connection is closed. The total DATA deadline still applies on top. 0 disables it.
+ * Returns the function that disarms it.
+ */
+export function armMinDataRate(
+  server: SMTPServer,
+  session: SMTPServerSession,
+  stream: SMTPServerDataStream,
+  limits: { readonly bytesPerSecond: number; readonly graceMs: number; readonly checkMs?: number },
+  onSlow: (bytes: number, elapsedMs: number) => void,
+): () => void {
+  if (limits.bytesPerSecond <= 0) return () => undefined;
+  const started = performance.now();
+  let bytes = 0;
+  const count = (chunk: Buffer) => void (bytes += chunk.length);
+  stream.on('data', count);
+  const timer = setInterval(() => {
+    const elapsed = performance.now() - started;
+    if (elapsed > limits.graceMs + (bytes * 1000) / limits.bytesPerSecond) {
+      disarm();
+      onSlow(bytes, Math.round(elapsed));
+      closeSession(server, session, 'Data rate too low, closing connection');
+    }
+  }, limits.checkMs ?? 1000);
+  timer.unref();
+  function disarm() {
+    clearInterval(timer);
+    stream.off('data', count);
+  }
+  return disarm;
 }
 
 export type ReadOutcome =

@@ -4,7 +4,9 @@
 // Replies: 530/538 without AUTH or STARTTLS, 535 bad credentials (421 and close once the failure
 // limit is reached), 553 sender not allowed, 452 low disk space, 550 recipient not a drop address,
 // 452 too many recipients (and 550 at the end of DATA for such a transaction, so nothing is
-// stored for it), 552 over-size, 421 too many connections or DATA timeout, 451 when the store or
+// stored for it), 552 over-size, 421 too many connections (per address, per /24 or /48, or from
+// outside registered networks once only the reserved slots are left), command timeout, DATA
+// timeout or too slow a data rate, 451 when the store or
 // the vault fails. Identity comes only from AUTH (the principal), never from message headers.
 //
 // One exception to AUTH: replies to drill notices (`drill+<token>@<drop domain>`, see
@@ -29,7 +31,9 @@ import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
 import { DelayedGreetingSmtpServer } from './smtp-greeting.ts';
 import { createSmtpAuthenticator } from './smtp-auth.ts';
 import { isDropRecipient, isLoopback, senderAllowed } from './smtp-policy.ts';
-import { armDataDeadline, cachedFor, connectionsFrom, freeBytesAt, readMessage } from './smtp-limits.ts';
+import { armDataDeadline, armMinDataRate, cachedFor, freeBytesAt, readMessage } from './smtp-limits.ts';
+import { registeredNetworks } from './client-networks.ts';
+import { connectionBudget } from './smtp-connection-budget.ts';
 import { acceptedText, replyCodeForFailure, smtpError } from './smtp-replies.ts';
 import { acceptMessage, type AcceptDeps, type AcceptResult } from './accept.ts';
 import { admitDrillRecipient, DRILL_REPLY_HEAD_BYTES, drillRecipient, drillReplyAnswer, MIXED_TRANSACTION, recordDrillReply, type Refusal } from './drill-reply.ts';
@@ -95,10 +99,23 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
     throw new C4Error('CONFIG_INVALID', 'the benchmark principal mode listens on loopback only');
   }
   const log = deps.log.child({ component: 'smtp' });
-  const authenticator = createSmtpAuthenticator(deps.store, {
-    failuresPerAddress: cfg.authFailuresPerAddress,
-    failuresPerUser: cfg.authFailuresPerUser,
-    windowSeconds: cfg.authWindowSeconds,
+  // Organisations' registered networks: reserved connection slots and AUTH failure keys.
+  const registered = registeredNetworks(() => deps.store.listOrganisations());
+  const authenticator = createSmtpAuthenticator(
+    deps.store,
+    {
+      failuresPerAddress: cfg.authFailuresPerAddress,
+      failuresPerUser: cfg.authFailuresPerUser,
+      failuresPerUserFromElsewhere: cfg.authFailuresPerUserFromElsewhere,
+      windowSeconds: cfg.authWindowSeconds,
+    },
+    registered,
+  );
+  const budget = connectionBudget({
+    maxConnections: cfg.maxConnections,
+    maxConnectionsPerClient: cfg.maxConnectionsPerClient,
+    maxConnectionsPerNetwork: cfg.maxConnectionsPerNetwork,
+    reservedConnections: cfg.reservedConnections,
   });
   const acceptDeps: AcceptDeps = { store: deps.store, vault: deps.vault, clock: deps.clock, newId: deps.newId, log, dropAddress };
   const drillDeps: DrillAckDeps = { store: deps.store, audit: deps.audit, clock: deps.clock, tokenKey: drillTokenKey(deps.secrets) };
@@ -130,6 +147,10 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
     name: deps.config.exchange.hostname,
     banner: 'C4TAP submission service',
     greetingDelayMs: cfg.greetingDelayMs,
+    commandDeadline: {
+      ms: cfg.commandTimeoutMs,
+      onExpired: (session) => void refuse('command', 421, 'command-timeout', 'Command timeout', session),
+    },
     key: deps.tls.key,
     cert: deps.tls.cert,
     minVersion: 'TLSv1.2',
@@ -146,12 +167,22 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
     logger: false,
 
     onConnect(session, callback) {
-      const n = connectionsFrom(server, session.remoteAddress);
-      if (n > cfg.maxConnectionsPerClient) {
-        return callback(refuse('connect', 421, 'connections-per-client', 'Too many connections from your address, try again later', session, { connections: n }));
-      }
-      if (bench && isLoopback(session.remoteAddress)) session.user = { principalId: bench.id, name: bench.name } satisfies SessionUser;
-      callback();
+      registered
+        .orgsOf(session.remoteAddress)
+        .catch(() => [] as readonly string[])
+        .then((orgs) => {
+          const admission = budget.admit(session.id, session.remoteAddress, orgs.length > 0);
+          if (admission.kind === 'refused') {
+            return callback(refuse('connect', 421, admission.reason, 'Too many connections from your network, try again later', session, { connections: admission.connections }));
+          }
+          if (bench && isLoopback(session.remoteAddress)) session.user = { principalId: bench.id, name: bench.name } satisfies SessionUser;
+          callback();
+        })
+        .catch((err: unknown) => callback(failed('connect', err, session)));
+    },
+
+    onClose(session) {
+      budget.release(session.id);
     },
 
     onAuth(auth, session, callback) {
@@ -267,7 +298,15 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
     const tx = transactions.get(session.envelope);
     const drillReply = tx !== undefined && tx.drillTokens.length > 0;
     const limits = drillReply ? { maxBytes: cfg.maxDrillReplyBytes, keepBytes: DRILL_REPLY_HEAD_BYTES } : {};
-    const outcome = await readMessage(stream, limits).finally(disarm);
+    // Armed in the same tick as readMessage, so neither 'data' listener misses a chunk.
+    const disarmRate = armMinDataRate(server, session, stream, { bytesPerSecond: cfg.minDataRateBytesPerSecond, graceMs: cfg.commandTimeoutMs }, (bytes, elapsedMs) => {
+      timedOut = true;
+      refuse('data', 421, 'data-rate', 'Data rate too low', session, { bytes, elapsedMs });
+    });
+    const outcome = await readMessage(stream, limits).finally(() => {
+      disarm();
+      disarmRate();
+    });
     if (timedOut || outcome.kind === 'aborted') {
       if (!timedOut) log.info({ event: 'smtp.aborted', sessionId: session.id, reason: outcome.kind === 'aborted' ? outcome.reason : '' }, 'client left during DATA; nothing stored');
       return smtpError(421, 'DATA aborted');

@@ -24,9 +24,10 @@ export class SmtpTalk {
   }
 
   /** Connects; does not wait for the greeting (call read() for it). */
-  static connect(port: number, host = '127.0.0.1'): Promise<SmtpTalk> {
+  static connect(port: number, host = '127.0.0.1', localAddress?: string): Promise<SmtpTalk> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect(port, host);
+      // localAddress: another loopback source (127.0.9.7) to play a client from another network.
+      const socket = net.connect({ port, host, ...(localAddress ? { localAddress } : {}) });
       socket.once('error', reject);
       socket.once('connect', () => {
         socket.off('error', reject);
