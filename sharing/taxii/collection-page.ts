@@ -73,8 +73,20 @@ async function groupsOf(deps: CollectionDeps, viewer: Viewer | null, cls: Sharin
       if (objects.length === 0 && latestHere.get(item.view.id)?.action === 'retract') {
         objects = viewObjects(revokedAt(item.view, cls, item.publishedAt), latest, ctx.sightings, creator, cls);
       }
-      return { seq: item.seq, view: item.view, entries: groupEntries(objects, item.publishedAt, item.seq, item.view.id) };
+      return { seq: item.seq, view: item.view, entries: groupEntries(versionedAt(objects, item.publishedAt), item.publishedAt, item.seq, item.view.id) };
     });
+}
+
+/**
+ * The indicator's version in a collection is at least its latest entry at that class: a source
+ * that left the class (narrowed, withdrawn) changes what the collection says of the indicator, so
+ * the object gets a new `modified` even when the sources that remain are older.
+ */
+export function versionedAt(objects: readonly StixObject[], at: string): StixObject[] {
+  return objects.map((o) => {
+    const modified = (o as { modified?: string }).modified;
+    return o.type === 'indicator' && modified !== undefined && modified < at ? ({ ...o, modified: at } as StixObject) : o;
+  });
 }
 
 /** The view a reader of the class only would get of an indicator retracted from it (feed.ts tombstones). */

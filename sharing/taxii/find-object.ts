@@ -1,5 +1,5 @@
 // Finding one object of a collection by its STIX id (TAXII "Get an Object" and "Get Object
-// Versions"). Ids are UUIDv5 and cannot be reversed, so the router remembers the indicator behind
+// Versions"). Ids are hashes (UUIDv4 from SHA-256, UUIDv5 for observables) and cannot be reversed, so the router remembers the indicator behind
 // every id it has served (a bounded cache) and, on a miss, scans the raw publication log of the
 // collection's class, computing ids from entries alone. Visibility is then decided as for any
 // read: through the caller's view of that indicator.
@@ -8,7 +8,7 @@ import { publishedViews } from '../feed.ts';
 import type { IndicatorView } from '../indicator-view.ts';
 import { exchangeIdentity, exportContext, indicatorStixId, latestMap, observableOf, sightingStixId, viewObjects } from '../stix/index.ts';
 import type { Viewer } from '../viewer.ts';
-import { groupEntries, revokedAt, staticEntries, type CollectionDeps } from './collection-page.ts';
+import { groupEntries, revokedAt, staticEntries, versionedAt, type CollectionDeps } from './collection-page.ts';
 import type { TaxiiEntry } from './filters.ts';
 import { latestAtClass } from './latest-at-class.ts';
 import type { TaxiiStore } from './store.ts';
@@ -90,6 +90,6 @@ export async function findObject(
   const build = (v: IndicatorView) => viewObjects(v, latestMap(ctx.latest), ctx.sightings, exchangeIdentity(deps.exchange).id, cls);
   let objects = build(view);
   if (objects.length === 0 && added.action === 'retract') objects = build(revokedAt(view, cls, added.publishedAt));
-  const entry = groupEntries(objects, added.publishedAt, added.seq, indicatorId).find((e) => e.object.id === stixId);
+  const entry = groupEntries(versionedAt(objects, added.publishedAt), added.publishedAt, added.seq, indicatorId).find((e) => e.object.id === stixId);
   return entry ? { entry, view } : null;
 }

@@ -1,6 +1,7 @@
 // STIX ids: UUIDv4 for what the exchange authors (identity, marking definitions, indicators,
 // sightings), as STIX 2.1 §2.9 and the validator's strict mode want; the same id on every export;
 // UUIDv5 in the OASIS namespace for observables, so they match other producers' ids.
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { indicatorId } from '../../core/ids.ts';
 import { CLASS_MARKINGS, exchangeIdentity, indicatorStixId, scoId, sightingStixId } from '../../sharing/stix/index.ts';
@@ -16,6 +17,11 @@ describe('STIX ids', function () {
     expect(indicatorStixId(indicatorId('domain-name', 'evil.example'))).to.equal(indicatorStixId(ind));
     expect(indicatorStixId(indicatorId('domain-name', 'other.example'))).to.not.equal(indicatorStixId(ind));
     expect(exchangeIdentity({ name: 'X' }).id).to.not.equal(exchangeIdentity({ name: 'Y' }).id);
+  });
+
+  it('documents in the README the id of the C4TAP marking of every class, so consumers can map YELLOW', function () {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const [cls, marking] of Object.entries(CLASS_MARKINGS)) expect(readme).to.match(new RegExp(`\\| ${cls} +\\| \`${marking.id}\``));
   });
 
   it('keeps the OASIS UUIDv5 of observables (STIX 2.1 §2.9 example value)', function () {

@@ -186,6 +186,22 @@ describe('TAXII 2.1 server', function () {
     expect(owner.objects!.find((o) => o.id === indId('narrowed.example'))).to.not.have.property('revoked');
   });
 
+  it('gives an indicator a newer version in a collection when one of its sources leaves that class, once in a walk', async function () {
+    await env.publish('s-a', 'AMBER', [dom('shared.example')]);
+    await env.publish('s-b', 'AMBER', [dom('shared.example')]);
+    const read = async () => (await taxii<Envelope>(await get(env.people.railReader, `${coll('AMBER')}objects/?match[id]=${indId('shared.example')}`))).objects!;
+    const before = await read();
+    expect(before).to.have.length(1);
+    env.w.tick(600);
+    await env.narrow('s-b', 'RED');
+    const after = await read();
+    expect(after).to.have.length(1);
+    expect(after[0]).to.not.have.property('revoked');
+    expect(Date.parse(after[0]!.modified as string)).to.equal(env.w.clock().getTime());
+    expect(Date.parse(after[0]!.modified as string)).to.be.greaterThan(Date.parse(before[0]!.modified as string));
+    expect(after[0]!.description).to.match(/found in 1 targeted-attack mail submission /);
+  });
+
   it('audits every read of the RED collection', async function () {
     await env.publish('s1', 'RED', [dom('red.example')]);
     const before = (await env.w.store.listAudit(0, 10_000)).filter((e) => e.action === 'red.read').length;
