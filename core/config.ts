@@ -114,6 +114,8 @@ export const configSchema = z.object({
       /** Failed logins (password or second factor) allowed per user name and per client address in loginWindowSeconds. */
       loginFailuresPerUser: num(1).default(5),
       loginFailuresPerAddress: num(1).default(20),
+      /** loginFailuresPerUser counts per (user name, client /24 or /48); failures for a user from outside its organisation's registered networks are capped by this in total. */
+      loginFailuresPerUserFromElsewhere: num(1).default(20),
       loginWindowSeconds: num(1).default(900),
       /** How often the queue page asks for new submissions, in seconds (0: never). */
       queueRefreshSeconds: num(0, 3600).default(30),

@@ -47,7 +47,15 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   const services: ConsoleServices = {
     deps,
     keys: consoleKeys(deps.secrets),
-    limits: createLoginLimits({ failuresPerUser: cfg.loginFailuresPerUser, failuresPerAddress: cfg.loginFailuresPerAddress, windowSeconds: cfg.loginWindowSeconds }),
+    limits: createLoginLimits(
+      {
+        failuresPerUser: cfg.loginFailuresPerUser,
+        failuresPerAddress: cfg.loginFailuresPerAddress,
+        failuresPerUserFromElsewhere: cfg.loginFailuresPerUserFromElsewhere,
+        windowSeconds: cfg.loginWindowSeconds,
+      },
+      deps.store,
+    ),
     sessions: { store: deps.store, clock: deps.clock, settings: { idleMs: cfg.sessionIdleMinutes * 60_000, absoluteMs: cfg.sessionAbsoluteHours * 3600_000 } },
   };
   const allowed = networkAllowList(cfg.allowedNetworks);

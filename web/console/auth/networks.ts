@@ -14,3 +14,23 @@ export function networkAllowList(cidrs: readonly string[]): AddressCheck {
     return ranges.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits));
   };
 }
+
+/** Whether the address lies in one of these networks (CIDR or single addresses); an empty list holds nothing. */
+export function inNetworks(address: string, cidrs: readonly string[]): boolean {
+  if (cidrs.length === 0) return false;
+  try {
+    return networkAllowList(cidrs)(address);
+  } catch {
+    return false;
+  }
+}
+
+/** The /24 (IPv4) or /48 (IPv6) of an address, the unit login failures are counted by; the address itself when it does not parse. */
+export function networkOf(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  let ip = ipaddr.parse(address);
+  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
+  const bits = ip.kind() === 'ipv4' ? 24 : 48;
+  const net = ip.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${ip.toString()}/24`) : ipaddr.IPv6.networkAddressFromCIDR(`${ip.toString()}/48`);
+  return `${net.toString()}/${bits}`;
+}

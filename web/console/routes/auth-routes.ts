@@ -53,7 +53,7 @@ export function authRoutes(services: ConsoleServices): Router {
     const started = await advanceSession(sessions, who.sessionId, who.session, stage, data);
     setCookie(req, res, SESSION_COOKIE, started.id);
     if (stage === 'active') {
-      await limits.succeeded(principal.name);
+      await limits.succeeded(principal.name, requestContext(res).clientAddress);
       await deps.audit({ actor: principal.id, action: 'console.login', target: principal.id, data: { address: requestContext(res).clientAddress } });
     }
     return stagePath(stage);
@@ -146,7 +146,7 @@ export function authRoutes(services: ConsoleServices): Router {
     const started = await startSession(sessions, who.principal.id, 'active', rc.clientAddress, {}, forced ? who.session.createdAt : undefined);
     setCookie(req, res, SESSION_COOKIE, started.id);
     if (forced) {
-      await limits.succeeded(who.principal.name);
+      await limits.succeeded(who.principal.name, rc.clientAddress);
       await deps.audit({ actor: who.principal.id, action: 'console.login', target: who.principal.id, data: { address: rc.clientAddress } });
     }
     res.redirect(303, `${CONSOLE_PATH}/queue?notice=notice.passwordChanged`);
