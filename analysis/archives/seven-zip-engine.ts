@@ -1,19 +1,19 @@
-// 7-Zip compiled to WebAssembly (npm `7z-wasm`, 7-Zip 24.09): one fresh instance per command, in
-// process, on its own in-memory file system (nothing touches the disk, so no member name can
-// escape a directory and nothing is left to clean up). The compiled module is shared; each
-// instance's memory is dropped with it. Writes under the output folder are counted and refused
-// past a cap with ENOSPC, so 7-Zip stops expanding as a full disk would stop it.
+// 7-Zip compiled to WebAssembly (npm `7z-wasm`, 7-Zip 24.09): each command runs in a fresh
+// instance in its own worker thread (seven-zip-thread.mjs) on the instance's in-memory file system:
+// nothing touches the disk, so no member name can escape a directory and nothing is left to clean
+// up; the event loop shared with SMTP and HTTP never waits on it; a command past its deadline is
+// ended by terminating the thread. Writes under the output folder are counted and refused past a
+// cap with ENOSPC, so 7-Zip stops expanding as a full disk would stop it. The compiled module is
+// shared (compiled once per process, immutable); each instance's memory goes with its thread.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { FSStream, SevenZipModule, SevenZipModuleFactory } from '7z-wasm';
+import { Worker } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
-/** The emscripten factory (a CommonJS module). */
-const SevenZip = require('7z-wasm') as SevenZipModuleFactory;
+const THREAD_URL = new URL('./seven-zip-thread.mjs', import.meta.url);
 
-const INPUT = '/w/in';
-const OUT = '/w/out';
-const ENOSPC = 28;
+/** How long one 7-Zip command may run (listing or extraction within the byte budget). */
+export const SEVEN_ZIP_DEADLINE_MS = 60_000;
 
 export interface SevenZipRun {
   /** 7-Zip's exit code (0 ok, 1 warning, 2 fatal error, 8 out of memory); null when it aborted. */
@@ -25,6 +25,8 @@ export interface SevenZipRun {
   /** Bytes it tried to write under the output folder, including refused ones. */
   readonly bytesTried: number;
   readonly capHit: boolean;
+  /** Ended at the deadline (or its thread died): nothing of it is used. */
+  readonly timedOut: boolean;
 }
 
 let compiled: Promise<WebAssembly.Module> | null = null;
@@ -35,64 +37,37 @@ function wasmModule(): Promise<WebAssembly.Module> {
   return compiled;
 }
 
-function walk(fs: SevenZipModule['FS'], dir: string, prefix: string, out: Map<string, Buffer>): void {
-  let names: string[];
-  try {
-    names = fs.readdir(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (name === '.' || name === '..') continue;
-    const path = `${dir}/${name}`;
-    const stat = fs.lstat(path);
-    if (fs.isDir(stat.mode)) walk(fs, path, `${prefix}${name}/`, out);
-    else if (fs.isFile(stat.mode)) out.set(`${prefix}${name}`, Buffer.from(fs.readFile(path)));
-  }
+interface ThreadReply {
+  readonly exitCode: number | null;
+  readonly output: string;
+  readonly files: readonly [string, Uint8Array][];
+  readonly bytesTried: number;
+  readonly capHit: boolean;
 }
 
 /**
- * Runs `7zz <args>` on `input` (placed at the path `{in}` stands for in args; `{out}` is the
- * output folder). Never throws for what the archive does: a crash is exit code null.
+ * Runs `7zz <args>` on `input` (`{in}` in args stands for its path, `{out}` for the output folder).
+ * Resolves exactly once; never rejects for what the archive does.
  */
-export async function runSevenZip(input: Buffer, args: readonly string[], cap = Number.MAX_SAFE_INTEGER): Promise<SevenZipRun> {
+export async function runSevenZip(input: Buffer, args: readonly string[], cap = Number.MAX_SAFE_INTEGER, deadlineMs = SEVEN_ZIP_DEADLINE_MS): Promise<SevenZipRun> {
   const module = await wasmModule();
-  let output = '';
-  const sz = await SevenZip({
-    print: (s: string) => void (output += `${s}\n`),
-    printErr: (s: string) => void (output += `${s}\n`),
-    stdin: () => null as unknown as number, // never a password prompt: end of input
-    instantiateWasm: (imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => {
-      void WebAssembly.instantiate(module, imports).then((instance) => done(instance, module));
-      return {};
-    },
-  } as never);
-  const fs = sz.FS;
-  fs.mkdir('/w');
-  fs.writeFile(INPUT, input);
-  fs.mkdir(OUT);
-  let bytesTried = 0;
-  let capHit = false;
-  const write = fs.write.bind(fs);
-  const ErrnoError = (fs as unknown as { ErrnoError: new (errno: number) => Error }).ErrnoError;
-  fs.write = (stream: FSStream, buffer: ArrayBufferView, offset: number, length: number, position?: number, canOwn?: boolean) => {
-    const path = (stream as unknown as { path?: string }).path ?? '';
-    if (path.startsWith(`${OUT}/`)) {
-      bytesTried += length;
-      if (bytesTried > cap) {
-        capHit = true;
-        throw new ErrnoError(ENOSPC);
-      }
-    }
-    return write(stream, buffer, offset, length, position, canOwn);
-  };
-  let exitCode: number | null;
-  try {
-    exitCode = (sz.callMain(args.map((a) => a.replaceAll('{in}', INPUT).replaceAll('{out}', OUT))) as unknown as number | undefined) ?? 0;
-  } catch {
-    exitCode = null; // a C++ exception or abort inside 7-Zip: this instance is discarded anyway
-  }
-  const files = new Map<string, Buffer>();
-  walk(fs, OUT, '', files);
-  return { exitCode, output, files, bytesTried, capHit };
+  return new Promise((resolve) => {
+    // execArgv []: not the parent's (tsx's loader is not needed by the plain .mjs thread).
+    const worker = new Worker(THREAD_URL, { execArgv: [], workerData: { module, input: new Uint8Array(input), args, cap } });
+    let settled = false;
+    const finish = (run: SevenZipRun) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      resolve(run);
+    };
+    const failed = (why: string) => finish({ exitCode: null, output: why, files: new Map(), bytesTried: 0, capHit: false, timedOut: true });
+    const timer = setTimeout(() => failed(`ERROR: 7-Zip did not finish within ${deadlineMs} ms`), deadlineMs);
+    worker.once('message', (r: ThreadReply) =>
+      finish({ ...r, files: new Map(r.files.map(([path, data]) => [path, Buffer.from(data.buffer, data.byteOffset, data.byteLength)])), timedOut: false }),
+    );
+    worker.once('error', (err) => failed(`ERROR: 7-Zip thread failed: ${err.message}`));
+    worker.once('exit', () => failed('ERROR: 7-Zip thread ended without an answer'));
+  });
 }

@@ -1,4 +1,4 @@
-// Archives and disk images opened with 7-Zip (WASM, in process; see seven-zip-engine.ts): 7z, RAR,
+// Archives and disk images opened with 7-Zip (WASM, in a worker thread; see seven-zip-engine.ts): 7z, RAR,
 // ISO 9660/UDF, VHD/VHDX, FAT/NTFS/MBR images, CAB, LZH, tar, xz, bzip2, zstd, WIM, ARJ, cpio.
 //
 // Limits are enforced from the listing before a byte is expanded (member count, declared sizes and
@@ -17,7 +17,7 @@ const NO_PASSWORD = '-p';
 const pw = (password: string | null) => (password === null ? NO_PASSWORD : `-p${password}`);
 const failed = (run: SevenZipRun) => run.exitCode === null || run.exitCode >= 2;
 const why = (run: SevenZipRun, fallback: string) => errorLines(run.output).join('; ') || fallback;
-const looksEncrypted = (run: SevenZipRun) => /encrypted|wrong password/i.test(run.output) || run.exitCode === null;
+const looksEncrypted = (run: SevenZipRun) => /encrypted|wrong password/i.test(run.output) || (run.exitCode === null && !run.timedOut);
 
 function list(content: Buffer, password: string | null): Promise<SevenZipRun> {
   return runSevenZip(content, ['l', '-slt', '-bd', pw(password), '--', '{in}']);
@@ -50,6 +50,7 @@ function declaredProblem(files: readonly ListedEntry[], archiveSize: number, lim
 async function listWithPasswords(content: Buffer, candidates: readonly string[]): Promise<{ listing: Listing | null; password: string | null; tried: number; error: string | null }> {
   const plain = await list(content, null);
   if (!failed(plain)) return { listing: parseListing(plain.output), password: null, tried: 0, error: null };
+  if (plain.timedOut) return { listing: null, password: null, tried: 0, error: why(plain, 'listing did not finish') };
   if (!looksEncrypted(plain)) return { listing: null, password: null, tried: 0, error: why(plain, 'not an archive 7-Zip can open') };
   let tried = 0;
   for (const candidate of candidates) {
@@ -85,14 +86,15 @@ export async function openSevenZip(content: Buffer, format: SevenZipFormat, arch
   let run = await extract(content, password, cap);
   if (password === null && files.some((f) => f.encrypted)) {
     for (const candidate of candidates) {
-      if (!failed(run) || run.capHit) break;
+      if (!failed(run) || run.capHit || run.timedOut) break;
       tried++;
       password = candidate;
       run = await extract(content, candidate, cap);
     }
-    if (failed(run) && !run.capHit) return { outcome: { kind: 'encrypted', triedPasswords: tried }, members: [], warnings: [] };
+    if (failed(run) && !run.capHit && !run.timedOut) return { outcome: { kind: 'encrypted', triedPasswords: tried }, members: [], warnings: [] };
   }
   const name = archiveName ?? format;
+  if (run.timedOut) return { outcome: { kind: 'unreadable', reason: `${format}: ${why(run, 'extraction did not finish')}` }, members: [], warnings: [] };
   if (run.capHit) {
     const reason = cap < declared ? `${name}: expanding beyond the bytes left of maxExpandedBytes` : `${name}: expands beyond its declared ${declared} bytes`;
     return { outcome: { kind: 'bomb', reason }, members: [], warnings: [] };

@@ -6,6 +6,7 @@ import { createLogger } from '../../core/logger.ts';
 import { expandArchives, type ExpandedFile } from '../../analysis/archives/expand.ts';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../../analysis/archives/limits.ts';
 import type { FoundFile, YaraScanner } from '../../analysis/types.ts';
+import { runSevenZip } from '../../analysis/archives/seven-zip-engine.ts';
 import { rulesScanner } from './helpers/analysis-env.ts';
 import { buildLnk, buildZip } from './helpers/file-builders.ts';
 import { build7zip, buildAceLike, buildCab, buildFatImage, buildIso, buildLzh, buildRar, buildStream, buildVhd, buildZstd, type FixtureMember } from './helpers/archive-builders.ts';
@@ -115,6 +116,20 @@ describe('archives of other formats (7-Zip WASM)', function () {
     const out = await expandArchives([attachment('bad.7z', damaged)], [], limits());
     expect(out).to.have.length(1);
     expect(out[0]!.archive).to.deep.include({ kind: 'unreadable' });
+  });
+
+  it('ends a 7-Zip command at its deadline, and keeps the event loop free while 7-Zip works', async () => {
+    const big = build7zip('7z', [{ name: 'zeros.bin', content: Buffer.alloc(32 * MiB) }]);
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    const ended = await runSevenZip(big, ['x', '-bd', '-y', '-o{out}', '-p', '--', '{in}'], Number.MAX_SAFE_INTEGER, 50);
+    const done = await runSevenZip(big, ['x', '-bd', '-y', '-o{out}', '-p', '--', '{in}']);
+    clearInterval(ticker);
+    expect(ended).to.include({ timedOut: true, exitCode: null });
+    expect(ended.files.size).to.equal(0);
+    expect(done).to.include({ timedOut: false, exitCode: 0 });
+    expect(done.files.get('zeros.bin')!.length).to.equal(32 * MiB);
+    expect(ticks, 'timer turns while 7-Zip ran').to.be.greaterThan(3);
   });
 
   it('reports an archive format it recognises but cannot open (ACE) as unsupported', async () => {
