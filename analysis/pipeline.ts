@@ -124,7 +124,11 @@ export async function analyseSubmission(deps: PipelineDeps, submission: Submissi
     ...bodies.flatMap((b) => retryReasons(`body ${b.label}`, b)),
   ];
   // Not examined for good (a retry would not change it): nesting cut, archives not opened.
-  const notExamined = [...found.notExamined, ...files.flatMap((f) => archiveNotExaminedReason(f.analysis))];
+  const notExamined = [
+    ...found.notExamined,
+    ...files.flatMap((f) => archiveNotExaminedReason(f.analysis)),
+    ...files.flatMap((f) => f.warnings.map((w) => `${f.analysis.file.path.join('/')}: member not examined (${w})`)),
+  ];
   const incomplete = [...retry, ...notExamined];
   const base = {
     analysedAt: deps.clock().toISOString(),

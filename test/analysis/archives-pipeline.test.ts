@@ -8,7 +8,7 @@ import type { FileAnalysis } from '../../analysis/types.ts';
 import { buildForward, type MailSpec } from '../fixtures/mail-builder.ts';
 import { SENDER } from '../ingest/helpers/smtp-env.ts';
 import { startAnalysisEnv, type AnalysisEnv } from './helpers/analysis-env.ts';
-import { buildLnk } from './helpers/file-builders.ts';
+import { buildLnk, buildZip } from './helpers/file-builders.ts';
 import { build7zip, buildIso, buildRar } from './helpers/archive-builders.ts';
 
 const suspect = (attachments: MailSpec['attachments']): MailSpec => ({ from: 'Billing <billing@invoices-secure.example>', to: 'taro@rail.example', subject: 'Invoice 4411', text: 'See the attached invoice.', attachments });
@@ -40,6 +40,16 @@ describe('archives of other formats through the analysis pipeline', function () 
       expect(samples.some((s) => s.sha256 === f!.facts.sha256 && s.role === 'member')).to.equal(true);
     }
     expect(result.summary.verdict!.verdict).to.equal('malicious');
+  });
+
+  it('lists a member that could not be read from an otherwise opened zip as not examined', async () => {
+    const zip = await buildZip([{ name: 'good.txt', content: Buffer.from('good content') }, { name: 'bad.lnk', content: Buffer.from('BBBBBBBBBBBBBBBB') }], { level: 0 });
+    const at = zip.indexOf('BBBBBBBBBBBBBBBB', 0, 'latin1');
+    zip[at] = 0x43; // the stored data no longer matches its CRC-32
+    const { result } = await analyse([{ filename: 'pair.zip', content: zip, contentType: 'application/zip' }]);
+    expect(result.kind).to.equal('analysed');
+    expect(named(result.summary.files, 'pair.zip')!.archive).to.deep.include({ kind: 'expanded', members: 1 });
+    expect(result.summary.incomplete.join('\n')).to.match(/pair\.zip: member not examined \(bad\.lnk: /);
   });
 
   it('names a damaged 7z as not examined in the verdict and the incomplete list, and finishes without a retry', async () => {
