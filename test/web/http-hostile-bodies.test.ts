@@ -131,3 +131,24 @@ describe('HTTP: hostile bodies and floods', function () {
     expect(statuses.slice(30).every((s) => s === 429)).to.equal(true);
   });
 });
+
+describe('HTTP: hostile form bodies to the console', function () {
+  this.timeout(60_000);
+  let env: Awaited<ReturnType<typeof import('./helpers/console-env.ts').startConsoleEnv>>;
+  before(async () => {
+    const { startConsoleEnv } = await import('./helpers/console-env.ts');
+    env = await startConsoleEnv();
+  });
+  after(() => env?.close());
+
+  const postForm = (body: string) => fetch(`${env.origin}/console/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+
+  it('answers 413 to a 10 MB login form and to one with 100,000 fields, never 500', async () => {
+    for (const body of [`name=a&password=${'x'.repeat(10 * 1024 * 1024)}`, Array.from({ length: 100_000 }, (_, i) => `f${i}=1`).join('&')]) {
+      const res = await postForm(body);
+      expect(res.status).to.equal(413);
+      const text = await res.text();
+      expect(text).to.not.match(/at .*\.(ts|js):\d+|node_modules|PayloadTooLargeError/);
+    }
+  });
+});

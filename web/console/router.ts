@@ -36,6 +36,7 @@ export interface ConsoleServices {
 const ERROR_KEYS: Partial<Record<ErrorCode, MessageKey>> = {
   NOT_FOUND: 'error.notFound',
   VALIDATION_FAILED: 'error.invalid',
+  MESSAGE_TOO_LARGE: 'error.invalid',
   CONFLICT: 'error.conflict',
   FORBIDDEN: 'error.forbidden',
   VAULT_PURGED: 'error.purged',
