@@ -19,5 +19,5 @@ mkdir -p .tmp
 python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 "$venv/bin/python" -m pip install --quiet -r "$req"
-"$venv/bin/python" -c 'import stix2validator, taxii2client, pymisp; print("stix2-validator", stix2validator.__version__, "· taxii2-client", taxii2client.__version__, "· pymisp", pymisp.__version__)'
+"$venv/bin/python" -c 'import stix2validator, taxii2client, pymisp, medallion; print("stix2-validator", stix2validator.__version__, "· taxii2-client", taxii2client.__version__, "· pymisp", pymisp.__version__)'
 echo "$want" > "$stamp"

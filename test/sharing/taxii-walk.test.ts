@@ -3,7 +3,8 @@
 // X-TAXII-Date-Added-Last, plus the manifest and the match filters: a collection is a set of object
 // versions — no object twice however many submissions share its indicator, none lost where one
 // approval's objects straddle a page, every page within `limit`, and both walks equal to a
-// reference read of the publication log.
+// reference read of the publication log; and the same walk against medallion, the OASIS reference
+// TAXII server, loaded with the same objects, returns the same sets.
 import { expect } from 'chai';
 import { indicatorId } from '../../core/ids.ts';
 import type { IndicatorInput } from '../../core/store/port.ts';
@@ -29,6 +30,8 @@ interface CollectionReport {
 }
 
 const LIMITS = [1, 2, 7, 500, 5000];
+/** Medallion re-filters its whole collection on every request: small limits take minutes there. */
+const MEDALLION_LIMITS = [7, 500, 5000];
 const CLASSES: readonly SharingClass[] = ['RED', 'AMBER', 'YELLOW', 'GREEN', 'WHITE'];
 const dom = (value: string): Omit<IndicatorInput, 'class'> => ({ type: 'domain-name', value, kind: 'network' });
 const domains = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => dom(`d${from + i}.walk.example`));
@@ -37,6 +40,7 @@ describe('TAXII 2.1 collections walked by the OASIS taxii2-client at every page 
   this.timeout(600_000);
   let env: FeedsEnv;
   let report: Record<string, CollectionReport>;
+  let medallion: Record<string, CollectionReport>;
 
   before(async function () {
     requirePythonTools(this);
@@ -69,6 +73,11 @@ describe('TAXII 2.1 collections walked by the OASIS taxii2-client at every page 
       timeoutMs: 540_000,
     });
     report = JSON.parse(out) as Record<string, CollectionReport>;
+    const ref = await runPython([`${ROOT}/test/sharing/helpers/medallion_walk.py`, `${env.origin}/taxii2/`, 'sec', ...MEDALLION_LIMITS.map(String)], {
+      env: { C4TAP_TOKEN: await env.token(env.people.secretariat) },
+      timeoutMs: 540_000,
+    });
+    medallion = JSON.parse(ref) as Record<string, CollectionReport>;
   });
   after(() => env?.close());
 
@@ -113,6 +122,19 @@ describe('TAXII 2.1 collections walked by the OASIS taxii2-client at every page 
           for (let i = 1; i < dates.length; i++) expect(dates[i]! > dates[i - 1]!, `${dates[i - 1]} < ${dates[i]}`).to.equal(true);
         });
       }
+
+      it('gives the same objects as medallion (the OASIS reference server) loaded with them, walked the same way', function () {
+        const theirs = medallion[`C4TAP ${cls}`]!;
+        const ours = of().limits['5000']!.next.map((r) => r[0]).sort();
+        for (const limit of MEDALLION_LIMITS) {
+          const walk = theirs.limits[String(limit)]!;
+          expect(walk.next.map((r) => r[0]).sort(), `medallion next, limit ${limit}`).to.deep.equal(ours);
+          expect(walk.added_after.map((r) => r[0]).sort(), `medallion added_after, limit ${limit}`).to.deep.equal(ours);
+          expect(walk.manifest.map((m) => m[0]).sort(), `medallion manifest, limit ${limit}`).to.deep.equal(ours);
+        }
+        expect(Object.keys(theirs.by_type).sort()).to.deep.equal(Object.keys(of().by_type).sort());
+        for (const [type, ids] of Object.entries(theirs.by_type)) expect([...ids].sort()).to.deep.equal([...of().by_type[type]!].sort());
+      });
 
       it('answers match[type] with per-type sets that add up to the collection', function () {
         const all = of().limits['5000']!.next;

@@ -17,7 +17,11 @@ def version_of(obj):
 
 
 def main(url, user, *limits):
-    server = Server(url, user=user, password=os.environ["C4TAP_TOKEN"])
+    json.dump(walk(Server(url, user=user, password=os.environ["C4TAP_TOKEN"]), limits), sys.stdout)
+
+
+def walk(server, limits):
+    """The report of every collection of this server (see the module's docstring)."""
     last_headers = {}
     hook = lambda r, *a, **k: last_headers.update({"h": r.headers})  # noqa: E731
     out = {}
@@ -66,7 +70,7 @@ def main(url, user, *limits):
         spec21 = [o["id"] for e in as_pages(collection.get_objects, per_request=500, spec_version="2.1") for o in e.get("objects", [])]
         report["spec_version"] = {"2.0": {"n": len(spec20.get("objects", [])), "more": spec20.get("more", False)}, "2.1": spec21}
         out[collection.title] = report
-    json.dump(out, sys.stdout)
+    return out
 
 
 if __name__ == "__main__":
