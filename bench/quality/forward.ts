@@ -28,7 +28,8 @@ function note(cls: SharingClassName): string {
  */
 function firstAddress(a: AddressObject | AddressObject[] | undefined): { name: string; address: string } {
   const values = (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
-  const withAddress = values.find((v) => v.address);
+  // A quoted name with an @ in it (`"Anna@Hofer", <service@…>`) parses as an address of its own: prefer one with a dotted domain.
+  const withAddress = values.find((v) => /@[^@\s]+\.[^@\s]+$/.test(v.address ?? '')) ?? values.find((v) => v.address);
   return { name: withAddress?.name || values.find((v) => v.name)?.name || '', address: withAddress?.address ?? '' };
 }
 
