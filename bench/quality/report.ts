@@ -4,13 +4,17 @@ import path from 'node:path';
 import type { JunkFigures } from './junk.ts';
 import type { LeakHit } from './leaks.ts';
 import { ratio, type MailRecall, type Measure } from './recall.ts';
+import type { StrictValidation } from './stix-strict.ts';
 
 export interface QualityReport {
   readonly run: Readonly<Record<string, unknown>>;
   readonly leaks: { readonly hits: readonly LeakHit[]; readonly leakingIndicators: readonly LeakHit[]; readonly notDistinctive: readonly string[] };
   readonly junk: JunkFigures;
   readonly recall: { readonly submission: MailRecall; readonly feed: MailRecall };
+  /** REST, TAXII and public STIX documents through `stix2_validator --strict` (issue 15). */
+  readonly stix: StrictValidation;
 }
+
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
@@ -50,6 +54,10 @@ export function formatReport(r: QualityReport): string {
       }
     }
   }
+  const x = r.stix;
+  lines.push('== STIX documents of every reader (REST pages, TAXII pages, public feed) through stix2_validator --strict (target 0 invalid) ==');
+  lines.push(x.documents === null ? 'skipped: the OASIS validator is not installed (.ci/python/setup.sh)' : `${x.invalid} of ${x.documents} documents invalid  ${verdict(x.invalid === 0)}`);
+  for (const e of x.errors) lines.push(`  ${e}`);
   return lines.join('\n') + '\n';
 }
 

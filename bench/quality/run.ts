@@ -22,6 +22,7 @@ import { emptyRecall, measureMail, publishedSetOf } from './recall.ts';
 import { runReference } from './reference.ts';
 import { formatReport, writeReport, type QualityReport } from './report.ts';
 import { sendAll, type Outgoing } from './send.ts';
+import { validateStrict } from './stix-strict.ts';
 import { DROP_ADDRESS, startSystem, systemCli, type SystemUnderTest } from './system.ts';
 
 interface Options {
@@ -141,6 +142,8 @@ async function measure(opts: Options, workDir: string, started: number, holder: 
     measureMail(plan, refMail, publishedSetOf(own), recall.submission);
     measureMail(plan, refMail, feedSet, recall.feed);
   }
+  const stix = await validateStrict([...collected.surfaces, ...analystFeed.surfaces]);
+  log(`STIX strict validation: ${stix.documents ?? 'skipped (no .tmp/venv)'} documents, ${stix.invalid} invalid`);
   const refErrors = Object.entries(ref.mails).filter(([, m]) => m.error).map(([k, m]) => `${k}: ${m.error}`);
   const report: QualityReport = {
     run: {
@@ -164,6 +167,7 @@ async function measure(opts: Options, workDir: string, started: number, holder: 
     leaks: { hits, leakingIndicators, notDistinctive: ids.notDistinctive },
     junk: junkFigures(ref.classified),
     recall,
+    stix,
   };
   return report;
 }
