@@ -77,6 +77,9 @@ describe('scale-out: smtp and worker processes on one MongoDB (needs MongoDB-wir
 
   it('stores 200 forwards from the SMTP process and runs each analysis job exactly once across two worker processes', async function () {
     const ingest = machine('ingest');
+    // Only `init` (or `serve`) creates a data directory: the administrator sets the first machine up.
+    const init = runCli(['init'], ingest);
+    expect(init.status, init.stderr).to.equal(0);
     const org = runCli(['org', 'add', '--name', 'Example Rail', '--tier', 'participant', '--sector', 'rail', '--domain', 'rail.example', '--contact', 'SOC;email=soc@rail.example;phone=+81-3-0000-0000', '--rules-accepted'], ingest);
     expect(org.status, org.stderr).to.equal(0);
     const principal = runCli(['principal', 'add', '--org', 'Example Rail', '--name', 'rail-soc', '--email', SENDER, '--roles', 'submitter'], ingest);
