@@ -17,7 +17,7 @@ interface TypeMapping {
   readonly label: string;
   readonly pattern: (value: string) => string;
   /** The observable's type, its properties, and the properties its id is computed from. */
-  readonly observable?: (value: string) => { readonly type: string; readonly props: Contributing; readonly contributing: Contributing };
+  readonly observable?: (value: string) => { readonly type: string; readonly props: Contributing; readonly contributing: Contributing } | undefined;
 }
 
 const eq = (path: string) => (v: string) => `[${path} = ${patternString(v)}]`;
@@ -28,6 +28,18 @@ const ip = (type: 'ipv4-addr' | 'ipv6-addr') => (v: string) =>
 
 const valued = (type: string) => (value: string) => ({ type, props: { value }, contributing: { value } });
 
+/**
+ * Observables whose value a STIX consumer's format check accepts; otherwise the indicator goes
+ * alone (its pattern still names the value, and nothing refers to the observable). Real mail has
+ * addresses no such check takes (`msprvs1=…=bounces-…@…`, SRS `srs0=…=…@…`) and host names with
+ * underscores; the validators read `email` as a plain dot-atom address and `idn-hostname` as
+ * letters, digits and hyphens per label.
+ */
+const EMAIL_VALUE = /^[A-Za-z0-9_.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
+const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
+const validIf = (ok: (value: string) => boolean, make: ReturnType<typeof valued>) => (value: string) => (ok(value) ? make(value) : undefined);
+const isHostName = (v: string) => v.split('.').every((l) => HOST_LABEL.test(l));
+
 const hashed = (algorithm: 'SHA-256' | 'SHA-1' | 'MD5') => ({
   pattern: (v: string) => `[file:hashes.${patternString(algorithm)} = ${patternString(v.toLowerCase())}]`,
   observable: (v: string) => {
@@ -37,8 +49,8 @@ const hashed = (algorithm: 'SHA-256' | 'SHA-1' | 'MD5') => ({
 });
 
 export const TYPE_MAPPINGS: Readonly<Record<IndicatorType, TypeMapping>> = {
-  'email-addr': { label: 'Sender address', pattern: eq('email-addr:value'), observable: valued('email-addr') },
-  'domain-name': { label: 'Domain', pattern: eq('domain-name:value'), observable: valued('domain-name') },
+  'email-addr': { label: 'Sender address', pattern: eq('email-addr:value'), observable: validIf((v) => EMAIL_VALUE.test(v), valued('email-addr')) },
+  'domain-name': { label: 'Domain', pattern: eq('domain-name:value'), observable: validIf(isHostName, valued('domain-name')) },
   'ipv4-addr': { label: 'IPv4 address', pattern: ip('ipv4-addr'), observable: valued('ipv4-addr') },
   'ipv6-addr': { label: 'IPv6 address', pattern: ip('ipv6-addr'), observable: valued('ipv6-addr') },
   url: { label: 'URL', pattern: eq('url:value'), observable: valued('url') },
