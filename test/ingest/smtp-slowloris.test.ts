@@ -40,11 +40,7 @@ describe('SMTP ingest: slowloris (command deadline and minimum data rate)', func
 
   it('cuts DATA arriving slower than the minimum data rate with 421 and stores nothing', async () => {
     const talk = await SmtpTalk.connect(env.port);
-    await talk.secureHello();
-    expect((await talk.authPlain(env.submitter.principal.name, env.submitter.secret))?.code).to.equal(235);
-    await talk.command(`MAIL FROM:<${SENDER}>`);
-    await talk.command(`RCPT TO:<${DROP}>`);
-    expect((await talk.command('DATA'))?.code).to.equal(354);
+    expect((await talk.openData(env.submitter.principal.name, env.submitter.secret, SENDER, DROP))?.code).to.equal(354);
     // 20 bytes/s: far below 200 bytes/s, but every 50 ms a byte, so neither the idle timer nor the 60 s DATA deadline fires.
     const trickle = setInterval(() => talk.write('x'), 50);
     const started = performance.now();

@@ -22,11 +22,7 @@ describe('SMTP ingest: timeouts', function () {
 
   it('closes a session whose DATA trickles in past dataTimeoutMs with 421 and stores nothing', async () => {
     const talk = await SmtpTalk.connect(env.port);
-    await talk.secureHello();
-    expect((await talk.authPlain(env.submitter.principal.name, env.submitter.secret))?.code).to.equal(235);
-    await talk.command(`MAIL FROM:<${SENDER}>`);
-    await talk.command(`RCPT TO:<${DROP}>`);
-    expect((await talk.command('DATA'))?.code).to.equal(354);
+    expect((await talk.openData(env.submitter.principal.name, env.submitter.secret, SENDER, DROP))?.code).to.equal(354);
     // One byte every 200 ms keeps the idle timer from firing; only the DATA deadline stops it.
     const trickle = setInterval(() => talk.write('x'), 200);
     const started = performance.now();

@@ -120,6 +120,16 @@ export class SmtpTalk {
     return this.command(`AUTH PLAIN ${Buffer.from(`\0${user}\0${password}`).toString('base64')}`);
   }
 
+  /** STARTTLS, AUTH PLAIN, MAIL and RCPT, then DATA: resolves with the reply to DATA (354 expected). */
+  async openData(user: string, password: string, from: string, to: string): Promise<Reply | null> {
+    await this.secureHello();
+    const auth = await this.authPlain(user, password);
+    if (auth?.code !== 235) return auth;
+    await this.command(`MAIL FROM:<${from}>`);
+    await this.command(`RCPT TO:<${to}>`);
+    return this.command('DATA');
+  }
+
   end(): void {
     this.#socket.end();
   }
