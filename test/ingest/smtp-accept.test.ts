@@ -3,21 +3,11 @@
 import { expect } from 'chai';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
-import { startSmtpEnv, DROP, SENDER, type SmtpTestEnv } from './helpers/smtp-env.ts';
+import { startSmtpEnv, submitterTransport, DROP, SENDER, type SmtpTestEnv } from './helpers/smtp-env.ts';
 import { buildForward, buildOriginal, SAMPLE_ATTACHMENTS } from './helpers/forwards.ts';
 import { swaks, submissionIdIn, requireSwaks } from './helpers/swaks.ts';
 
-function transport(env: SmtpTestEnv) {
-  return nodemailer.createTransport({
-    host: '127.0.0.1',
-    port: env.port,
-    secure: false,
-    requireTLS: true,
-    tls: { rejectUnauthorized: false },
-    auth: { user: env.submitter.principal.name, pass: env.submitter.secret },
-  });
-}
+const transport = submitterTransport;
 
 async function sendRaw(env: SmtpTestEnv, raw: Buffer, to = DROP): Promise<string> {
   const t = transport(env);

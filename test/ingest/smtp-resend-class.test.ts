@@ -4,13 +4,12 @@
 // Real nodemailer client over STARTTLS+AUTH against the test SMTP server; receipts read from the
 // real outbox.
 import { expect } from 'chai';
-import nodemailer from 'nodemailer';
 import { outboxDir } from '../../bin/context.ts';
 import { readOutboxMessage } from '../../core/mail/outbox-view.ts';
 import { listOutbox } from '../../core/mailer.ts';
 import { sendReceipt } from '../../ingest/receipt.ts';
 import { buildForward, buildOriginal, SAMPLE_ATTACHMENTS } from './helpers/forwards.ts';
-import { startSmtpEnv, DROP, SENDER, type SmtpTestEnv } from './helpers/smtp-env.ts';
+import { startSmtpEnv, submitterTransport, DROP, SENDER, type SmtpTestEnv } from './helpers/smtp-env.ts';
 import { submissionIdIn } from './helpers/swaks.ts';
 
 describe('SMTP ingest: a report sent again with another class', function () {
@@ -30,14 +29,7 @@ describe('SMTP ingest: a report sent again with another class', function () {
   afterEach(() => env.close());
 
   async function send(note: string): Promise<string> {
-    const t = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: env.port,
-      secure: false,
-      requireTLS: true,
-      tls: { rejectUnauthorized: false },
-      auth: { user: env.submitter.principal.name, pass: env.submitter.secret },
-    });
+    const t = submitterTransport(env);
     try {
       const { forward } = await buildForward({ original, note: `Please look at this.\r\n${note}\r\n` });
       return (await t.sendMail({ envelope: { from: SENDER, to: [DROP] }, raw: forward })).response;

@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import nodemailer from 'nodemailer';
 import { loadConfig, type Config } from '../../../core/config.ts';
 import { createLogger } from '../../../core/logger.ts';
 import { addOrganisation, addPrincipal } from '../../../core/directory.ts';
@@ -127,4 +128,16 @@ export async function startSmtpEnv(options: SmtpEnvOptions = {}): Promise<SmtpTe
       await prepared.remove();
     },
   };
+}
+
+/** nodemailer as the environment's submitter sends: STARTTLS required, AUTH with its SMTP secret. */
+export function submitterTransport(env: Pick<SmtpTestEnv, 'port' | 'submitter'>) {
+  return nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: env.port,
+    secure: false,
+    requireTLS: true,
+    tls: { rejectUnauthorized: false },
+    auth: { user: env.submitter.principal.name, pass: env.submitter.secret },
+  });
 }
