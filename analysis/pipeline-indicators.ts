@@ -6,7 +6,7 @@ import type { Store } from '../core/store/port.ts';
 import type { Submission } from '../core/types.ts';
 import type { OriginalItem, Unwrapped } from '../ingest/unwrap/index.ts';
 import { clusterFeaturesOf, clusterSubmission, correlateSubmission, recipientProfileOf, toIndicatorInputs, type ClusterLabel } from './correlate/index.ts';
-import { extractIndicators } from './indicators/index.ts';
+import { extractIndicators, type ReceivedCut } from './indicators/index.ts';
 import type { AnalysedFile } from './pipeline-files.ts';
 import {
   buildSanitizeContext,
@@ -62,14 +62,19 @@ export interface IndicatorStepResult {
   readonly verdict: VerdictSuggestion;
   readonly cluster: ClusterLabel | null;
   readonly related: { readonly submissions: number; readonly sharedIndicators: number };
+  /** Where the Received chain was cut (for the console's evidence view; never published). */
+  readonly received: ReceivedCutSummary | null;
 }
+
+/** The part of the Received cut the console shows: hop count, the entry and the attacker's side. */
+export type ReceivedCutSummary = Pick<ReceivedCut, 'hops' | 'entry' | 'entryMatched' | 'attackerSide'>;
 
 export async function indicatorStep(deps: IndicatorDeps, input: IndicatorStepInput): Promise<IndicatorStepResult> {
   const { submission, original, now } = input;
   const files = input.files.map((f) => f.analysis);
   if (!original) {
     const verdict = suggestVerdict({ files, lookAlikes: [], from: [], replyTo: [], bodies: input.bodies });
-    return { indicators: 0, redactions: [], otherRecipients: [], sanitizedSubject: null, verdict, cluster: null, related: { submissions: 0, sharedIndicators: 0 } };
+    return { indicators: 0, redactions: [], otherRecipients: [], sanitizedSubject: null, verdict, cluster: null, related: { submissions: 0, sharedIndicators: 0 }, received: null };
   }
   const { unwrapped, item } = original;
   const { policies, store } = deps;
@@ -112,5 +117,6 @@ export async function indicatorStep(deps: IndicatorDeps, input: IndicatorStepInp
     verdict,
     cluster,
     related: { submissions: correlation.related.length, sharedIndicators: correlation.relations.length },
+    received: { hops: extracted.received.hops, entry: extracted.received.entry, entryMatched: extracted.received.entryMatched, attackerSide: extracted.received.attackerSide },
   };
 }

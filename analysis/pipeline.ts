@@ -57,6 +57,8 @@ export interface AnalysisSummary {
   readonly verdict: VerdictSuggestion | null;
   readonly cluster: IndicatorStepResult['cluster'];
   readonly related: IndicatorStepResult['related'] | null;
+  /** Where the Received chain was cut (absent in summaries written before it was recorded). */
+  readonly received?: IndicatorStepResult['received'];
   /**
    * What was not examined (AV failures, YARA not scanned, archives not opened, messages nested
    * beyond the unwrap depth): never read as clean.
@@ -156,8 +158,8 @@ export async function analyseSubmission(deps: PipelineDeps, submission: Submissi
 
   // 9. Ready for triage. The summary is merged into the stored details (what triage or a notice
   // wrote meanwhile stays); it carries every key, so nothing of an earlier attempt's summary remains.
-  const { indicators, redactions, otherRecipients, sanitizedSubject, verdict, cluster, related } = step;
-  const summary: AnalysisSummary = { ...base, indicators, redactions, otherRecipients, sanitizedSubject, verdict, cluster, related };
+  const { indicators, redactions, otherRecipients, sanitizedSubject, verdict, cluster, related, received } = step;
+  const summary: AnalysisSummary = { ...base, indicators, redactions, otherRecipients, sanitizedSubject, verdict, cluster, related, received };
   signal?.throwIfAborted();
   await deps.store.updateSubmission(submission.id, { status: 'awaiting-triage', detailsMerge: { analysis: summary } }, deps.clock().toISOString());
   log.info({ event: 'analysis.done', files: files.length, samples, indicators, incomplete: incomplete.length }, 'analysed');
