@@ -1,4 +1,6 @@
 // `npm run bench`: the benchmarks, each bounded to a few seconds per case.
+// `npm run bench -- pull console` runs only the named sections
+// (ingest, pull, analysis-engines, analysis-latency, console, mongo).
 //   BENCH_BUDGET_MS   time per measured case (default 2500)
 import { execFileSync } from 'node:child_process';
 import { benchIngest, formatIngestRow, INGEST_CASES } from './ingest.ts';
@@ -17,29 +19,51 @@ function hasTool(name: string): boolean {
   }
 }
 
+const SECTIONS = ['ingest', 'pull', 'analysis-engines', 'analysis-latency', 'console', 'mongo'] as const;
+
+/** The sections named on the command line (all when none is named); an unknown name is refused. */
+function chosenSections(args: readonly string[]): ReadonlySet<string> {
+  const unknown = args.filter((a) => !(SECTIONS as readonly string[]).includes(a));
+  if (unknown.length > 0) throw new Error(`unknown bench section(s): ${unknown.join(', ')} (known: ${SECTIONS.join(', ')})`);
+  return new Set(args.length > 0 ? args : SECTIONS);
+}
+
 async function main(): Promise<void> {
   const budgetMs = Number(process.env.BENCH_BUDGET_MS ?? 2500);
-  process.stdout.write('== ingest: messages/s accepted durably over loopback (smtp-source, one message per connection) ==\n');
-  if (!hasTool('smtp-source')) {
-    process.stdout.write('skipped: smtp-source not found (Debian package postfix; only the tool is used)\n');
-  } else {
-    const rows = await benchIngest(INGEST_CASES, budgetMs, (row) => process.stdout.write(formatIngestRow(row) + '\n'));
-    for (const delay of [...new Set(rows.map((r) => r.greetingDelayMs))]) {
-      const worst = Math.min(...rows.filter((r) => r.greetingDelayMs === delay).map((r) => r.ratio));
-      process.stdout.write(`greeting ${delay} ms: worst ratio ${worst.toFixed(2)} (target >= 0.5)\n`);
+  const want = chosenSections(process.argv.slice(2));
+  if (want.has('ingest')) {
+    process.stdout.write('== ingest: messages/s accepted durably over loopback (smtp-source, one message per connection) ==\n');
+    if (!hasTool('smtp-source')) {
+      process.stdout.write('skipped: smtp-source not found (Debian package postfix; only the tool is used)\n');
+    } else {
+      const rows = await benchIngest(INGEST_CASES, budgetMs, (row) => process.stdout.write(formatIngestRow(row) + '\n'));
+      for (const delay of [...new Set(rows.map((r) => r.greetingDelayMs))]) {
+        const worst = Math.min(...rows.filter((r) => r.greetingDelayMs === delay).map((r) => r.ratio));
+        process.stdout.write(`greeting ${delay} ms: worst ratio ${worst.toFixed(2)} (target >= 0.5)\n`);
+      }
     }
   }
-  process.stdout.write('== pull: indicator pages of 1,000 on SQLite (latency), 50 pullers vs a static file (autocannon) ==\n');
-  for (const n of PULL_SIZES) process.stdout.write(formatPullRow(await benchPull(n, budgetMs)) + '\n');
-  process.stdout.write('== analysis engines: our YARA-X scanner vs yara 4 CLI, our clamd client vs clamdscan --stream ==\n');
-  await benchAnalysisEngines(budgetMs, (line) => process.stdout.write(line + '\n'));
-  process.stdout.write('== analysis latency: accept -> ready for triage, mixed fixtures, AV off (target median < 1 s) ==\n');
-  const latency = await benchAnalysisLatency(budgetMs * 2);
-  for (const r of [...latency.rows, latency.all]) process.stdout.write(formatLatencyRow(r) + '\n');
-  process.stdout.write('== console: submission page with 50 attachments and 500 indicators, signed-in analyst over loopback ==\n');
-  process.stdout.write(formatConsolePageRow(await benchConsolePage(budgetMs)) + '\n');
-  process.stdout.write('== MongoDB-wire backend beside SQLite: ingest, pull, analysis workers 1 -> 2 processes ==\n');
-  await benchMongo(budgetMs, (line) => process.stdout.write(line + '\n'), hasTool('smtp-source'));
+  if (want.has('pull')) {
+    process.stdout.write('== pull: indicator pages of 1,000 on SQLite (latency), 50 pullers vs a static file (autocannon) ==\n');
+    for (const n of PULL_SIZES) process.stdout.write(formatPullRow(await benchPull(n, budgetMs)) + '\n');
+  }
+  if (want.has('analysis-engines')) {
+    process.stdout.write('== analysis engines: our YARA-X scanner vs yara 4 CLI, our clamd client vs clamdscan --stream ==\n');
+    await benchAnalysisEngines(budgetMs, (line) => process.stdout.write(line + '\n'));
+  }
+  if (want.has('analysis-latency')) {
+    process.stdout.write('== analysis latency: accept -> ready for triage, mixed fixtures, AV off (target median < 1 s) ==\n');
+    const latency = await benchAnalysisLatency(budgetMs * 2);
+    for (const r of [...latency.rows, latency.all]) process.stdout.write(formatLatencyRow(r) + '\n');
+  }
+  if (want.has('console')) {
+    process.stdout.write('== console: submission page with 50 attachments and 500 indicators, signed-in analyst over loopback ==\n');
+    process.stdout.write(formatConsolePageRow(await benchConsolePage(budgetMs)) + '\n');
+  }
+  if (want.has('mongo')) {
+    process.stdout.write('== MongoDB-wire backend beside SQLite: ingest, pull, analysis workers 1 -> 2 processes ==\n');
+    await benchMongo(budgetMs, (line) => process.stdout.write(line + '\n'), hasTool('smtp-source'));
+  }
 }
 
 main().catch((err: unknown) => {
