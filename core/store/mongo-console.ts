@@ -9,6 +9,7 @@ import type { IndicatorDoc, SourceDoc } from './mongo-indicators.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
 import { countByStatus, pageSubmissions, submissionFilter, type SubmissionDoc } from './mongo-submissions.ts';
 import { definedOnly } from './store-values.ts';
+import { containsPatternSource } from './search-pattern.ts';
 
 export type SessionDoc = Omit<ConsoleSession, 'idHash' | 'data'> & { _id: string; data: string };
 export type FactorDoc = Omit<SecondFactor, 'principalId'> & { _id: string };
@@ -29,9 +30,9 @@ export function docToFactor(d: FactorDoc): SecondFactor {
   return { principalId: d._id, recoveryCodeHashes: d.recoveryCodeHashes, lastTotpStep: d.lastTotpStep, updatedAt: d.updatedAt };
 }
 
-/** A case-insensitive "contains" pattern: every character of the text taken literally. */
-function containsPattern(text: string): RegExp {
-  return new RegExp(text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'), 'i');
+/** Contains, ignoring case and width: the pattern the SQLite adapter evaluates too (core/store/search-pattern.ts). */
+function containsPattern(text: string): { $regex: string } {
+  return { $regex: containsPatternSource(text) };
 }
 
 type ConsoleMethods = Pick<
@@ -62,6 +63,10 @@ export function mongoConsole(db: Db): ConsoleMethods {
     const conditions: Filter<SubmissionDoc>[] = [submissionFilter(search)];
     if (search.orgIds) conditions.push({ orgId: { $in: [...search.orgIds] } });
     if (search.verdicts) conditions.push({ verdict: { $in: [...search.verdicts] } });
+    // details travel as JSON text: a key path is matched in its serialized form (a quote inside a
+    // string value is escaped there, so mail text cannot imitate it).
+    if (search.suggestedVerdicts) conditions.push({ $or: search.suggestedVerdicts.map((v) => ({ details: jsonKeyPattern('verdict', 'verdict', v) })) });
+    if (search.clusterLabels) conditions.push({ $or: search.clusterLabels.map((v) => ({ details: jsonKeyPattern('cluster', 'label', v) })) });
     if (search.text) {
       const pattern = containsPattern(search.text);
       conditions.push({ $or: [{ subject: pattern }, { _id: pattern }, { messageId: pattern }, { campaign: pattern }] });

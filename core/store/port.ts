@@ -265,11 +265,15 @@ export interface SubmissionSearch extends SubmissionFilter {
   /** Submissions of one of these organisations (a sector is turned into its organisations). */
   readonly orgIds?: readonly string[];
   readonly verdicts?: readonly string[];
-  /** Case-insensitive substring of the subject, id, Message-ID or campaign. */
+  /** The verdict analysis suggested (details.analysis.verdict.verdict), whatever the analyst set. */
+  readonly suggestedVerdicts?: readonly string[];
+  /** The cluster label analysis gave (details.analysis.cluster.label: mass, targeted, undetermined). */
+  readonly clusterLabels?: readonly string[];
+  /** Substring of the subject, id, Message-ID or campaign, ignoring case and width (core/store/search-pattern.ts). */
   readonly text?: string;
   /**
    * Submissions with, for each entry, a source of an indicator of one of its types whose value
-   * contains `contains` (case-insensitive): YARA rule names, AV signature names.
+   * contains `contains` (ignoring case and width): YARA rule names, AV signature names.
    */
   readonly indicators?: readonly { readonly types: readonly IndicatorType[]; readonly contains: string }[];
   /** newest (default): receivedAt desc, id desc; oldest: the reverse. Cursors carry over only within one order. */
@@ -437,6 +441,8 @@ export interface Store extends FalsePositiveStore {
   getOrganisationByName(name: string): Promise<Organisation | null>;
   listOrganisations(): Promise<readonly Organisation[]>;
   updateOrganisation(id: string, patch: OrganisationPatch): Promise<Organisation | null>;
+  /** Deletes the organisation record only (callers check it has no principals or submissions); false when unknown. */
+  deleteOrganisation(id: string): Promise<boolean>;
 
   // Principals
   createPrincipal(p: NewPrincipal, now: string): Promise<Principal>;

@@ -5,6 +5,7 @@ import type { ConsoleSession, ConsoleSessionStage, SecondFactor, SubmissionSearc
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
 import { checkLimit, definedOnly, fromJson, inWriteTransaction, toJson, type Db, type SyncStore } from './sqlite-db.ts';
 import { filterSql, rowToSubmission, type SubmissionRow } from './sqlite-submissions.ts';
+import { containsPatternSource, patternMatcher } from './search-pattern.ts';
 
 interface SessionRow {
   id_hash: string;
@@ -51,11 +52,6 @@ function rowToFactor(r: FactorRow): SecondFactor {
   return { principalId: r.principal_id, recoveryCodeHashes: fromJson(r.recovery_codes), lastTotpStep: r.last_totp_step, updatedAt: r.updated_at };
 }
 
-/** `%` and `_` taken literally in a LIKE pattern (ESCAPE '\'). */
-function likeContains(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /** The filter's WHERE clause plus the search's own conditions. */
 function searchSql(search: Omit<SubmissionSearch, 'order'>): { where: string; params: Record<string, string> } {
   const base = filterSql(search);
@@ -69,20 +65,28 @@ function searchSql(search: Omit<SubmissionSearch, 'order'>): { where: string; pa
     conditions.push('verdict IN (SELECT value FROM json_each(@searchVerdicts))');
     params.searchVerdicts = toJson(search.verdicts);
   }
+  if (search.suggestedVerdicts) {
+    conditions.push("json_extract(details, '$.analysis.verdict.verdict') IN (SELECT value FROM json_each(@searchSuggested))");
+    params.searchSuggested = toJson(search.suggestedVerdicts);
+  }
+  if (search.clusterLabels) {
+    conditions.push("json_extract(details, '$.analysis.cluster.label') IN (SELECT value FROM json_each(@searchClusterLabels))");
+    params.searchClusterLabels = toJson(search.clusterLabels);
+  }
   if (search.text) {
     conditions.push(
-      `(lower(coalesce(subject, '')) LIKE @searchText ESCAPE '\\' OR lower(id) LIKE @searchText ESCAPE '\\'
-        OR lower(coalesce(message_id, '')) LIKE @searchText ESCAPE '\\' OR lower(coalesce(campaign, '')) LIKE @searchText ESCAPE '\\')`,
+      `(c4_contains(@searchText, subject) OR c4_contains(@searchText, id)
+        OR c4_contains(@searchText, message_id) OR c4_contains(@searchText, campaign))`,
     );
-    params.searchText = likeContains(search.text);
+    params.searchText = containsPatternSource(search.text);
   }
   (search.indicators ?? []).forEach((ind, i) => {
     conditions.push(`EXISTS (SELECT 1 FROM indicator_sources s JOIN indicators i ON i.id = s.indicator_id
                       WHERE s.submission_id = submissions.id
                         AND i.type IN (SELECT value FROM json_each(@searchIndicatorTypes${i}))
-                        AND lower(i.value) LIKE @searchIndicatorValue${i} ESCAPE '\\')`);
+                        AND c4_contains(@searchIndicatorValue${i}, i.value))`);
     params[`searchIndicatorTypes${i}`] = toJson(ind.types);
-    params[`searchIndicatorValue${i}`] = likeContains(ind.contains);
+    params[`searchIndicatorValue${i}`] = containsPatternSource(ind.contains);
   });
   return { where: conditions.join(' AND '), params };
 }
@@ -104,6 +108,9 @@ type ConsoleMethods = Pick<
 >;
 
 export function sqliteConsole(db: Db): ConsoleMethods {
+  // The queue search's matcher (core/store/search-pattern.ts), the same pattern the MongoDB adapter sends.
+  const matches = patternMatcher();
+  db.function('c4_contains', { deterministic: true }, (source: unknown, value: unknown) => (matches(String(source), typeof value === 'string' ? value : null) ? 1 : 0));
   const insertSession = db.prepare<SessionRow>(`
     INSERT INTO console_sessions (id_hash, principal_id, stage, created_at, last_seen_at, client_address, data)
     VALUES (@id_hash, @principal_id, @stage, @created_at, @last_seen_at, @client_address, @data)`);
