@@ -35,6 +35,15 @@ function containsPattern(text: string): { $regex: string } {
   return { $regex: containsPatternSource(text) };
 }
 
+/**
+ * details (JSON text, JSON.stringify without spaces) holding the object `parent` whose first key
+ * is `key` with `value`: analysis.verdict is {verdict, score, reasons}, analysis.cluster {label, …}.
+ * A quote inside a string value is escaped in that text, so mail text cannot imitate the key.
+ */
+function jsonKeyPattern(parent: string, key: string, value: string): RegExp {
+  return new RegExp(`"${parent}":\\{"${key}":${JSON.stringify(value).replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')}`);
+}
+
 type ConsoleMethods = Pick<
   MongoMethods,
   | 'createConsoleSession'
