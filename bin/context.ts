@@ -13,6 +13,7 @@ import { createMetrics, type Metrics } from '../core/metrics.ts';
 import type { SealedBlobBackend, Vault } from '../quarantine/vault-port.ts';
 import { createVault, keyringFromSecrets } from '../quarantine/vault.ts';
 import { createFsBackend } from '../quarantine/fs-backend.ts';
+import { watchKeyring } from '../quarantine/keyring-watch.ts';
 import type { TokenSettings } from '../core/tokens.ts';
 import { createMailer, type Mailer } from '../core/mailer.ts';
 import { mailerSettings } from '../core/mail/settings.ts';
@@ -53,6 +54,11 @@ export interface ContextOptions {
   readonly clock?: Clock;
   /** Skip process-level default metrics (CLI one-shot commands). */
   readonly defaultMetrics?: boolean;
+  /**
+   * Long-running processes (serve, worker): re-read the vault keys when secrets.json changes or on
+   * SIGHUP, so a `c4tap keys rotate` in another process needs no restart.
+   */
+  readonly watchVaultKeys?: boolean;
 }
 
 export function outboxDir(dataDir: string): string {
@@ -126,7 +132,8 @@ export async function openContext(config: Config, options: ContextOptions = {}):
   const channels = config.mail.submitterNotifications ? loadChannelPolicy(config.policiesDir) : null;
   const backends = await openBackends(config);
   const { store, vaultBackend } = backends;
-  const vault = openVault(vaultBackend, secrets);
+  const keyring = options.watchVaultKeys ? watchKeyring(config.dataDir, secrets, { log }) : null;
+  const vault = keyring ? createVault(vaultBackend, keyring) : openVault(vaultBackend, secrets);
   const auditKey = Buffer.from(secrets.auditKey, 'base64');
   const metrics = createMetrics({
     defaultMetrics: options.defaultMetrics ?? true,
@@ -158,6 +165,7 @@ export async function openContext(config: Config, options: ContextOptions = {}):
     close: async () => {
       // Notices already handed in go out first (a slow relay delays the stop by at most 10 s).
       await notifier?.idle(10_000);
+      keyring?.close();
       await backends.close();
     },
   };

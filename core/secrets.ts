@@ -78,6 +78,23 @@ export function loadOrCreateSecrets(dataDir: string, now: Date = new Date()): { 
   return { secrets, created: true };
 }
 
+/**
+ * Reads the existing secrets file as it is now (no creating, no mode fix): a running server
+ * re-reading its vault keys after a rotation. The file is only ever replaced by a rename
+ * (writeFileDurably), so a reader sees the old or the new content, never half of it; a file edited
+ * by hand into something invalid throws CONFIG_INVALID and the caller keeps what it had.
+ */
+export function readSecrets(dataDir: string): { secrets: Secrets; text: string } {
+  const file = secretsPath(dataDir);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new C4Error('CONFIG_INVALID', `cannot read the secrets file ${file}: ${(err as Error).message}`, {}, { cause: err });
+  }
+  return { secrets: parseSecrets(text, file), text };
+}
+
 export function saveSecrets(dataDir: string, secrets: Secrets): void {
   writeFileDurably(secretsPath(dataDir), JSON.stringify(secrets, null, 2) + '\n', 0o600);
 }
@@ -107,6 +124,21 @@ export function rotateVaultKey(dataDir: string, now: Date = new Date()): { secre
   const next: Secrets = { ...secrets, vaultKeys: [...secrets.vaultKeys, key], currentVaultKeyId: key.id };
   saveSecrets(dataDir, next);
   return { secrets: next, key };
+}
+
+/**
+ * Drops a vault key that is not current. The caller has checked that no blob is sealed under it
+ * (`c4tap keys remove` scans the vault first).
+ */
+export function removeVaultKey(dataDir: string, id: string): Secrets {
+  const { secrets } = readSecrets(dataDir);
+  if (!secrets.vaultKeys.some((k) => k.id === id)) throw new C4Error('NOT_FOUND', `no vault key ${id} in ${secretsPath(dataDir)}`, { keyId: id });
+  if (secrets.currentVaultKeyId === id) {
+    throw new C4Error('CONFLICT', `vault key ${id} is the current key: rotate first ("c4tap keys rotate --rewrap")`, { keyId: id });
+  }
+  const next: Secrets = { ...secrets, vaultKeys: secrets.vaultKeys.filter((k) => k.id !== id) };
+  saveSecrets(dataDir, next);
+  return next;
 }
 
 /** The configured certificate, or the self-signed one in dataDir (generated on first start). */

@@ -13,6 +13,20 @@ export interface VaultKeyring {
   key(id: string): Buffer | null;
 }
 
+/**
+ * Where the vault gets its keyring each time it seals or opens a blob, so a running process picks
+ * up a rotation (quarantine/keyring-watch.ts re-reads the secrets file).
+ */
+export interface KeyringSource {
+  /** The keyring in force now. */
+  current(): VaultKeyring;
+  /**
+   * A blob names a key this process has not seen (another process rotated): reads the keys again
+   * and returns the keyring in force afterwards (the same one when nothing changed).
+   */
+  refresh(): VaultKeyring;
+}
+
 export interface RawVaultKey {
   readonly id: string;
   readonly key: Buffer;
@@ -35,4 +49,13 @@ export function keyringFromSecrets(secrets: Pick<Secrets, 'vaultKeys' | 'current
     secrets.vaultKeys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') })),
     secrets.currentVaultKeyId,
   );
+}
+
+/** A keyring that never changes (one-shot commands, tests). */
+export function fixedKeyring(keyring: VaultKeyring): KeyringSource {
+  return { current: () => keyring, refresh: () => keyring };
+}
+
+export function isKeyringSource(keys: VaultKeyring | KeyringSource): keys is KeyringSource {
+  return typeof (keys as KeyringSource).current === 'function';
 }

@@ -4,13 +4,20 @@
 import { C4Error } from '../core/errors.ts';
 import { assertBlobId } from './blob-id.ts';
 import { sha256Hex } from './hashes.ts';
-import type { VaultKeyring } from './keyring.ts';
+import { fixedKeyring, isKeyringSource, type KeyringSource, type VaultKeyring } from './keyring.ts';
 import { parseHeader, seal, unseal, type SealedHeader } from './sealed-format.ts';
 import type { BlobInfo, PutResult, SealedBlobBackend, Vault } from './vault-port.ts';
 
-export { createKeyring, keyringFromSecrets, type VaultKeyring } from './keyring.ts';
+export { createKeyring, keyringFromSecrets, type KeyringSource, type VaultKeyring } from './keyring.ts';
 
-export function createVault(backend: SealedBlobBackend, keys: VaultKeyring): Vault {
+/**
+ * `keys` is read at every seal and open (never captured): with a KeyringSource that re-reads the
+ * secrets file, new blobs go under the current key as soon as a rotation is seen, and a blob under
+ * a key this process has not seen yet makes it read the keys once more before failing.
+ */
+export function createVault(backend: SealedBlobBackend, keys: VaultKeyring | KeyringSource): Vault {
+  const keyring = isKeyringSource(keys) ? keys : fixedKeyring(keys);
+
   /** Backend failures become VAULT_UNAVAILABLE; errors the backend already classified pass through. */
   async function io<T>(op: string, id: string | null, run: () => Promise<T>): Promise<T> {
     try {
@@ -24,9 +31,10 @@ export function createVault(backend: SealedBlobBackend, keys: VaultKeyring): Vau
   }
 
   function currentKey(): { id: string; key: Buffer } {
-    const key = keys.key(keys.currentKeyId);
-    if (!key) throw new C4Error('VAULT_KEY_UNKNOWN', `current vault key ${keys.currentKeyId} is missing from the keyring`);
-    return { id: keys.currentKeyId, key };
+    const ring = keyring.current();
+    const key = ring.key(ring.currentKeyId);
+    if (!key) throw new C4Error('VAULT_KEY_UNKNOWN', `current vault key ${ring.currentKeyId} is missing from the keyring`);
+    return { id: ring.currentKeyId, key };
   }
 
   function sealCurrent(plain: Buffer, id: string): Buffer {
@@ -42,7 +50,7 @@ export function createVault(backend: SealedBlobBackend, keys: VaultKeyring): Vau
 
   function open(id: string, sealed: Buffer): { header: SealedHeader; plain: Buffer } {
     const header = parseHeader(sealed, id);
-    const key = keys.key(header.keyId);
+    const key = keyring.current().key(header.keyId) ?? keyring.refresh().key(header.keyId);
     if (!key) {
       throw new C4Error('VAULT_KEY_UNKNOWN', `blob ${id} is encrypted under unknown key ${header.keyId}`, { sha256: id, keyId: header.keyId });
     }
@@ -101,7 +109,7 @@ export function createVault(backend: SealedBlobBackend, keys: VaultKeyring): Vau
     async rewrap(sha256: string): Promise<boolean> {
       assertBlobId(sha256);
       const { header, plain } = open(sha256, await readSealed(sha256));
-      if (header.keyId === keys.currentKeyId) return false;
+      if (header.keyId === keyring.current().currentKeyId) return false;
       const sealed = sealCurrent(plain, sha256);
       await io('replace', sha256, () => backend.replace(sha256, sealed));
       return true;

@@ -94,7 +94,7 @@ export function registerServe(program: Command): void {
       const roles = parseRoles(opts.roles);
       const loaded = loadedFrom(cmd);
       checkDirectories(loaded, { create: true });
-      const ctx = await openContext(loaded.config);
+      const ctx = await openContext(loaded.config, { watchVaultKeys: true });
       const out = (line: string) => process.stdout.write(line + '\n');
       const running: Running[] = [];
       let stopping = false;

@@ -34,6 +34,7 @@ export async function startAnalysisWorker(ctx: AppContext, options: { readonly w
     yara,
     av,
     limits: config.analysis,
+    budget: config.analysis.budget,
     policies: loadAnalysisPolicies(config.policiesDir),
     exchange: exchangeIdentity(config.exchange),
   };
@@ -66,7 +67,7 @@ export function registerWorker(program: Command): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const loaded = loadedFrom(cmd);
       checkDirectories(loaded, { create: false });
-      const ctx = await openContext(loaded.config);
+      const ctx = await openContext(loaded.config, { watchVaultKeys: true });
       const worker = await startAnalysisWorker(ctx);
       process.stdout.write(`worker ${worker.workerId} analysing (data directory ${ctx.config.dataDir})\n`);
       let stopping = false;
