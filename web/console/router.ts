@@ -71,7 +71,11 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  router.use('/static', express.static(STATIC_DIR, { index: false, dotfiles: 'deny', fallthrough: false }));
+  router.use('/static', express.static(STATIC_DIR, { index: false, dotfiles: 'deny', fallthrough: true }));
+  // A file that is not there is a 404, not an error (serve-static's own error went to the 500 handler).
+  router.use('/static', (_req, res) => {
+    res.status(404).type('text/plain').send('Not found');
+  });
   router.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 200 }));
 
   // Who is asking, in which language, and the CSRF binding of this browser.
