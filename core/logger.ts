@@ -25,7 +25,6 @@ export function createLogger(options: LoggerOptions): Logger {
 
 /** Strip control characters from a value taken from mail or a client before logging it. */
 export function safeForLog(value: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
   const clean = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
   return clean.length > max ? clean.slice(0, max) + '…' : clean;
 }

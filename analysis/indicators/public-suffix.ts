@@ -33,7 +33,16 @@ export function hostOfCandidate(c: Pick<CandidateIndicator, 'type' | 'value'>): 
         return null;
       }
     }
-    default:
+    case 'ipv4-addr':
+    case 'ipv6-addr':
+    case 'email-subject':
+    case 'x-mailer':
+    case 'file-sha256':
+    case 'file-sha1':
+    case 'file-md5':
+    case 'file-name':
+    case 'yara-rule':
+    case 'av-signature':
       return null;
   }
 }

@@ -62,7 +62,16 @@ export function neverGuard(ctx: SanitizeContext): NeverGuard {
             return 'unparsable URL';
           }
         }
-        default:
+        // Not hosts nor addresses: what never leaves among these (a victim's name in a subject or a
+        // file name) is the redaction's job (redact-text.ts), which runs before indicators exist.
+        case 'email-subject':
+        case 'x-mailer':
+        case 'file-sha256':
+        case 'file-sha1':
+        case 'file-md5':
+        case 'file-name':
+        case 'yara-rule':
+        case 'av-signature':
           return null;
       }
     },

@@ -11,7 +11,6 @@ import { loginAndEnrol, type ConsoleClient } from './helpers/http-client.ts';
 import { ingestAndAnalyse } from './helpers/submissions.ts';
 
 const CONTROLS = ['\u202E', '\u202A', '\u202D', '\u2066', '\u2067', '\u2068', '\u2069', '\u200B', '\u200C', '\u200D', '\u200E', '\u200F', '\u061C', '\u2028', '\uFEFF', '\u00AD', '\u{E0041}'];
-// eslint-disable-next-line no-control-regex
 const RAW = /[\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\u{e0000}-\u{e007f}]/u;
 const CONSOLE_DIR = path.join(import.meta.dirname, '../../web/console');
 
