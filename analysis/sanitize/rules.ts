@@ -1,7 +1,7 @@
 // The sanitization rules (policies/sanitization/rules.json, described in its README.md).
 import path from 'node:path';
 import { z } from 'zod';
-import { readPolicyJson } from './policy-file.ts';
+import { readPolicyJson } from '../../core/policy-file.ts';
 
 export const SANITIZATION_RULES_FILE = path.join('sanitization', 'rules.json');
 

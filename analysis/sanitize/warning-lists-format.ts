@@ -2,9 +2,8 @@
 // and the MISP project's (`type`, `matching_attributes`; github.com/MISP/misp-warninglists), so
 // operators can drop the MISP project's newer files in unchanged. A bad file fails start-up with
 // CONFIG_INVALID naming the file and the position of each problem.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { C4Error } from '../../core/errors.ts';
+import { readJsonFile, validatePolicy } from '../../core/policy-file.ts';
 import { INDICATOR_TYPES } from '../../core/types.ts';
 import { isNetwork } from '../indicators/host-match.ts';
 import { normalizeHost } from '../indicators/normalize.ts';
@@ -82,21 +81,9 @@ export type WarningList = OwnWarningList | MispWarningList;
 
 /** Reads one list file of either format; `mispName` is the name a MISP-format file gets. */
 export function readWarningListFile(file: string, mispName: string): WarningList {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new C4Error('CONFIG_INVALID', `cannot read warning list ${file}: ${(err as Error).message}`, { file });
-  }
+  const raw = readJsonFile(file, 'warning list');
   const isOwn = typeof raw === 'object' && raw !== null && ('matching' in raw || 'appliesTo' in raw);
-  if (isOwn) return { ...validate(file, raw, warningListSchema, 'warning list'), format: 'c4tap' };
-  const m = validate(file, raw, mispWarningListSchema, 'MISP warning list');
+  if (isOwn) return { ...validatePolicy(file, raw, warningListSchema, 'warning list'), format: 'c4tap' };
+  const m = validatePolicy(file, raw, mispWarningListSchema, 'MISP warning list');
   return { format: 'misp', name: mispName, title: m.name, description: m.description, type: m.type, list: m.list, matchingAttributes: m.matching_attributes ?? null };
-}
-
-function validate<S extends z.ZodType>(file: string, raw: unknown, schema: S, what: string): z.infer<S> {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  throw new C4Error('CONFIG_INVALID', `invalid ${what} ${file}:\n  ${problems.join('\n  ')}`, { file, problems });
 }
