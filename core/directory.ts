@@ -3,7 +3,7 @@ import { domainToASCII } from 'node:url';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { C4Error } from './errors.ts';
-import { CLASSES, KINDS, LANGUAGES, ROLES, TIERS, type Organisation, type Principal, type Role } from './types.ts';
+import { CLASSES, KINDS, LANGUAGES, ROLES, TIERS, type ContactMeansKind, type Organisation, type PointOfContact, type Principal, type Role } from './types.ts';
 import type { Store } from './store/port.ts';
 import type { AuditAppender } from './audit.ts';
 import type { Clock, IdGenerator } from './ids.ts';
@@ -50,17 +50,31 @@ const networkSchema = z.string().transform((v, ctx) => {
   return n ?? v;
 });
 
-export const organisationInputSchema = z.object({
+/** Every registrable field of an organisation, each validated the same way on add and on edit. */
+const organisationFields = {
   name: z.string().trim().min(1).max(200),
   tier: z.enum(TIERS),
   sector: z.string().trim().min(1).max(100),
-  domains: z.array(domainSchema).default([]),
-  networks: z.array(networkSchema).default([]),
+  domains: z.array(domainSchema),
+  networks: z.array(networkSchema),
   contacts: z.array(pointOfContactSchema).min(1, 'an organisation needs at least one point of contact'),
-  language: z.enum(LANGUAGES).default('ja'),
-  defaultClasses: z.partialRecord(z.enum(KINDS), z.enum(CLASSES)).default({}),
-  rulesAccepted: z.boolean().default(false),
+  language: z.enum(LANGUAGES),
+  defaultClasses: z.partialRecord(z.enum(KINDS), z.enum(CLASSES)),
+  rulesAccepted: z.boolean(),
+};
+
+export const organisationInputSchema = z.object({
+  ...organisationFields,
+  domains: organisationFields.domains.default([]),
+  networks: organisationFields.networks.default([]),
+  language: organisationFields.language.default('ja'),
+  defaultClasses: organisationFields.defaultClasses.default({}),
+  rulesAccepted: organisationFields.rulesAccepted.default(false),
 });
+
+/** An edit: any subset of the fields, each checked by the same rule as at registration. */
+export const organisationEditSchema = z.object(organisationFields).partial().strict();
+export type OrganisationEditInput = z.input<typeof organisationEditSchema>;
 export type OrganisationInput = z.input<typeof organisationInputSchema>;
 export type PointOfContactInput = z.input<typeof pointOfContactSchema>;
 
@@ -96,6 +110,9 @@ export interface DirectoryDeps {
   readonly newId: IdGenerator;
 }
 
+/** What editing, removing and deactivating need (no new ids). */
+export type RegistryDeps = Pick<DirectoryDeps, 'store' | 'audit' | 'clock'>;
+
 export async function addOrganisation(deps: DirectoryDeps, actor: string, input: OrganisationInput): Promise<Organisation> {
   const v = parseOrThrow(organisationInputSchema, input, 'organisation');
   if (await deps.store.getOrganisationByName(v.name)) {
@@ -119,6 +136,141 @@ export async function addOrganisation(deps: DirectoryDeps, actor: string, input:
   );
   await deps.audit({ actor, action: 'organisation.created', target: org.id, data: { name: org.name, tier: org.tier, sector: org.sector } });
   return org;
+}
+
+/**
+ * `Name;email=a@b.jp;phone=+81-3-0000-0000` (CLI) or the same with one `kind=value` per line
+ * (console and participant forms) → point of contact, checked later with the organisation.
+ */
+export function parseContactSpec(text: string): PointOfContactInput {
+  const [name, ...means] = text.split(/[;\n]/).map((s) => s.trim());
+  if (!name) throw new C4Error('VALIDATION_FAILED', `contact "${text}": expected "Name;email=…;phone=…"`);
+  return {
+    name,
+    means: means.filter(Boolean).map((m) => {
+      const eq = m.search(/[=:]/);
+      if (eq < 1) throw new C4Error('VALIDATION_FAILED', `contact "${name}": "${m}" is not kind=value`);
+      return { kind: m.slice(0, eq).trim().toLowerCase() as ContactMeansKind, value: m.slice(eq + 1).trim() };
+    }),
+  };
+}
+
+/** The contact as one spec line (what `parseContactSpec` reads back). */
+export function contactSpec(c: PointOfContact): string {
+  return [c.name, ...c.means.map((m) => `${m.kind}=${m.value}`)].join(';');
+}
+
+/** What to change in an organisation's points of contact, applied in this order: remove, replace, add. */
+export interface ContactChanges {
+  /** Names of contacts to remove. */
+  readonly remove?: readonly string[];
+  /** Contacts replacing the existing contact of the same name (its means are replaced as a whole). */
+  readonly replace?: readonly PointOfContactInput[];
+  readonly add?: readonly PointOfContactInput[];
+}
+
+/** The organisation's contacts after the changes; an unknown or duplicate name is a one-line error. */
+export function applyContactChanges(current: readonly PointOfContact[], changes: ContactChanges): PointOfContactInput[] {
+  const key = (name: string) => name.trim().toLowerCase();
+  let out: PointOfContactInput[] = current.map((c) => ({ name: c.name, means: c.means.map((m) => ({ ...m })) }));
+  for (const name of changes.remove ?? []) {
+    if (!out.some((c) => key(c.name) === key(name))) throw new C4Error('NOT_FOUND', `no point of contact named "${name}"`);
+    out = out.filter((c) => key(c.name) !== key(name));
+  }
+  for (const c of changes.replace ?? []) {
+    const i = out.findIndex((o) => key(o.name) === key(c.name));
+    if (i < 0) throw new C4Error('NOT_FOUND', `no point of contact named "${c.name}"`);
+    out[i] = c;
+  }
+  for (const c of changes.add ?? []) {
+    if (out.some((o) => key(o.name) === key(c.name))) throw new C4Error('CONFLICT', `a point of contact named "${c.name}" already exists`);
+    out.push(c);
+  }
+  return out;
+}
+
+type OrganisationView = Omit<Organisation, 'id' | 'createdAt'>;
+const EDITABLE: readonly (keyof OrganisationView)[] = ['name', 'tier', 'sector', 'domains', 'networks', 'contacts', 'language', 'defaultClasses', 'rulesAcceptedAt'];
+
+/**
+ * Edits an organisation (CLI, console and participant page alike): every field is checked by the
+ * registration rule — a point of contact keeps at least two contact means — and the change is
+ * audited with the changed fields before and after. Nothing changed: no write, no audit event.
+ */
+export async function editOrganisation(deps: RegistryDeps, actor: string, orgId: string, input: OrganisationEditInput): Promise<Organisation> {
+  const v = parseOrThrow(organisationEditSchema, input, 'organisation');
+  const org = await deps.store.getOrganisation(orgId);
+  if (!org) throw new C4Error('NOT_FOUND', `no organisation ${orgId}`);
+  if (v.name !== undefined && v.name !== org.name && (await deps.store.getOrganisationByName(v.name))) {
+    throw new C4Error('CONFLICT', `an organisation named "${v.name}" already exists`);
+  }
+  const next: OrganisationView = {
+    name: v.name ?? org.name,
+    tier: v.tier ?? org.tier,
+    sector: v.sector ?? org.sector,
+    domains: v.domains ? [...new Set(v.domains)] : org.domains,
+    networks: v.networks ? [...new Set(v.networks)] : org.networks,
+    contacts: v.contacts ?? org.contacts,
+    language: v.language ?? org.language,
+    defaultClasses: v.defaultClasses ?? org.defaultClasses,
+    rulesAcceptedAt: v.rulesAccepted === undefined ? org.rulesAcceptedAt : v.rulesAccepted ? (org.rulesAcceptedAt ?? deps.clock().toISOString()) : null,
+  };
+  const changed = EDITABLE.filter((k) => JSON.stringify(org[k]) !== JSON.stringify(next[k]));
+  if (changed.length === 0) return org;
+  const pick = (o: OrganisationView) => Object.fromEntries(changed.map((k) => [k, o[k]]));
+  const updated = await deps.store.updateOrganisation(org.id, pick(next));
+  if (!updated) throw new C4Error('NOT_FOUND', `no organisation ${orgId}`);
+  await deps.audit({ actor, action: 'organisation.updated', target: org.id, data: { before: pick(org), after: pick(next) } });
+  return updated;
+}
+
+/**
+ * Removes a registration made by mistake. Refused (CONFLICT) once the organisation has principals
+ * or submissions: the exchange keeps who sent what, so such an organisation is deactivated instead.
+ */
+export async function removeOrganisation(deps: RegistryDeps, actor: string, orgId: string): Promise<Organisation> {
+  const org = await deps.store.getOrganisation(orgId);
+  if (!org) throw new C4Error('NOT_FOUND', `no organisation ${orgId}`);
+  const [principals, submissions] = await Promise.all([deps.store.listPrincipals({ orgId: org.id }), deps.store.listSubmissions({ orgId: org.id }, { limit: 1 })]);
+  if (submissions.items.length > 0 || principals.length > 0) {
+    const what = submissions.items.length > 0 ? 'submissions' : `${principals.length} principal(s)`;
+    throw new C4Error('CONFLICT', `organisation "${org.name}" has ${what} and is kept for provenance; deactivate it instead (c4tap org disable "${org.name}")`);
+  }
+  await deps.store.deleteOrganisation(org.id);
+  await deps.audit({ actor, action: 'organisation.removed', target: org.id, data: { before: { ...org }, after: null } });
+  return org;
+}
+
+export interface Deactivated {
+  readonly principals: number;
+  readonly tokens: number;
+}
+
+/**
+ * Deactivates an organisation that leaves the exchange: its principals are disabled (refused at
+ * SMTP, console, participant page and API), their sessions end and their API tokens are revoked.
+ * Its submissions and what was published from them stay.
+ */
+export async function deactivateOrganisation(deps: RegistryDeps, actor: string, orgId: string): Promise<Deactivated> {
+  const org = await deps.store.getOrganisation(orgId);
+  if (!org) throw new C4Error('NOT_FOUND', `no organisation ${orgId}`);
+  const now = deps.clock().toISOString();
+  let principals = 0;
+  let tokens = 0;
+  for (const p of await deps.store.listPrincipals({ orgId: org.id })) {
+    if (p.status !== 'disabled') {
+      await deps.store.updatePrincipal(p.id, { status: 'disabled' });
+      principals++;
+    }
+    await deps.store.deleteConsoleSessions({ principalId: p.id });
+    for (const t of await deps.store.listTokens(p.id)) {
+      if (t.revokedAt) continue;
+      await deps.store.revokeToken(t.jti, now);
+      tokens++;
+    }
+  }
+  await deps.audit({ actor, action: 'organisation.deactivated', target: org.id, data: { name: org.name, principalsDisabled: principals, tokensRevoked: tokens } });
+  return { principals, tokens };
 }
 
 export interface AddedPrincipal {

@@ -1,22 +1,18 @@
-// `c4tap org add|list`
+// `c4tap org add|list|edit|disable|remove`
 import type { Command } from 'commander';
-import { addOrganisation, type PointOfContactInput } from '../../core/directory.ts';
-import { CLASSES, KINDS, type ClassByKind, type ContactMeansKind } from '../../core/types.ts';
-import { actorName, collect, fail, printTable, withContext } from '../cli-support.ts';
-
-/** `Name;email=a@b.jp;phone=+81-3-0000-0000` → point of contact. */
-export function parseContact(text: string): PointOfContactInput {
-  const [name, ...means] = text.split(';').map((s) => s.trim());
-  if (!name) fail(`contact "${text}": expected "Name;email=…;phone=…"`);
-  return {
-    name,
-    means: means.filter(Boolean).map((m) => {
-      const eq = m.indexOf('=');
-      if (eq < 1) fail(`contact "${text}": "${m}" is not kind=value`);
-      return { kind: m.slice(0, eq).trim().toLowerCase() as ContactMeansKind, value: m.slice(eq + 1).trim() };
-    }),
-  };
-}
+import {
+  addOrganisation,
+  applyContactChanges,
+  deactivateOrganisation,
+  editOrganisation,
+  normaliseDomain,
+  normaliseNetwork,
+  parseContactSpec,
+  removeOrganisation,
+  type OrganisationEditInput,
+} from '../../core/directory.ts';
+import { CLASSES, KINDS, type ClassByKind, type Organisation } from '../../core/types.ts';
+import { actorName, collect, fail, findOrg, printTable, withContext } from '../cli-support.ts';
 
 /** `AMBER` (every kind) or `network=GREEN` (one kind), repeatable. */
 export function parseDefaultClasses(specs: readonly string[]): Partial<ClassByKind> {
@@ -57,7 +53,7 @@ export function registerOrg(program: Command): void {
           sector: opts.sector as string,
           domains: opts.domain as string[],
           networks: opts.network as string[],
-          contacts: (opts.contact as string[]).map(parseContact),
+          contacts: (opts.contact as string[]).map(parseContactSpec),
           language: opts.language as 'ja',
           defaultClasses: parseDefaultClasses(opts.defaultClass as string[]),
           rulesAccepted: opts.rulesAccepted as boolean,
@@ -85,4 +81,75 @@ export function registerOrg(program: Command): void {
         );
       }),
     );
+  org
+    .command('edit <name-or-id>')
+    .description('change an organisation: name, sector, domains, networks, language, default class, points of contact')
+    .option('--name <name>', 'new name')
+    .option('--tier <tier>', 'participant | observer | affiliate')
+    .option('--sector <sector>', 'sector')
+    .option('--add-domain <domain>', 'register a domain (repeatable)', collect, [])
+    .option('--remove-domain <domain>', 'unregister a domain (repeatable)', collect, [])
+    .option('--add-network <cidr>', 'register a network (repeatable)', collect, [])
+    .option('--remove-network <cidr>', 'unregister a network (repeatable)', collect, [])
+    .option('--language <ja|en>', 'language of receipts and digests')
+    .option('--default-class <spec>', 'replaces the default class profile, "AMBER" or "network=GREEN" (repeatable)', collect, [])
+    .option('--add-contact <spec>', 'new point of contact "Name;email=…;phone=…" (repeatable)', collect, [])
+    .option('--set-contact <spec>', 'replace the means of the contact with this name "Name;email=…;phone=…" (repeatable)', collect, [])
+    .option('--remove-contact <name>', 'remove the point of contact with this name (repeatable)', collect, [])
+    .option('--rules-accepted', 'the organisation has accepted the operating rules')
+    .option('--no-rules-accepted', 'the organisation has not accepted the operating rules')
+    .action(
+      withContext(async (ctx, key: string, opts: Record<string, unknown>) => {
+        const org = await findOrg(ctx, key);
+        const edit = editFromOptions(org, opts);
+        if (Object.keys(edit).length === 0) fail('nothing to change: give at least one option (see c4tap org edit --help)');
+        const updated = await editOrganisation(ctx, actorName(), org.id, edit);
+        process.stdout.write(updated === org ? `organisation "${org.name}" unchanged\n` : `updated organisation ${updated.id} "${updated.name}"\n`);
+        for (const c of updated.contacts) process.stdout.write(`  contact ${c.name}: ${c.means.map((m) => `${m.kind} ${m.value}`).join(', ')}\n`);
+      }),
+    );
+  org
+    .command('disable <name-or-id>')
+    .description('deactivate an organisation: disable its principals, end their sessions, revoke their API tokens (its submissions stay)')
+    .action(
+      withContext(async (ctx, key: string) => {
+        const org = await findOrg(ctx, key);
+        const d = await deactivateOrganisation(ctx, actorName(), org.id);
+        process.stdout.write(`organisation "${org.name}" deactivated: ${d.principals} principal(s) disabled, ${d.tokens} API token(s) revoked\n`);
+      }),
+    );
+  org
+    .command('remove <name-or-id>')
+    .description('remove an organisation registered by mistake (refused once it has principals or submissions; use disable)')
+    .action(
+      withContext(async (ctx, key: string) => {
+        const org = await findOrg(ctx, key);
+        await removeOrganisation(ctx, actorName(), org.id);
+        process.stdout.write(`removed organisation ${org.id} "${org.name}"\n`);
+      }),
+    );
+}
+
+/** The CLI options of `org edit` as an edit of this organisation (lists changed relative to it). */
+function editFromOptions(org: Organisation, opts: Record<string, unknown>): OrganisationEditInput {
+  const strings = (name: string) => (opts[name] as string[] | undefined) ?? [];
+  const edit: { -readonly [K in keyof OrganisationEditInput]: OrganisationEditInput[K] } = {};
+  for (const k of ['name', 'tier', 'sector', 'language'] as const) if (typeof opts[k] === 'string') (edit as Record<string, unknown>)[k] = opts[k];
+  const changeList = (current: readonly string[], add: string[], remove: string[], normalise: (v: string) => string | null) => {
+    const gone = new Set(remove.map((r) => normalise(r) ?? r));
+    for (const r of gone) if (!current.includes(r)) fail(`"${r}" is not registered for "${org.name}"`);
+    return [...current.filter((c) => !gone.has(c)), ...add];
+  };
+  if (strings('addDomain').length + strings('removeDomain').length > 0) edit.domains = changeList(org.domains, strings('addDomain'), strings('removeDomain'), normaliseDomain);
+  if (strings('addNetwork').length + strings('removeNetwork').length > 0) edit.networks = changeList(org.networks, strings('addNetwork'), strings('removeNetwork'), normaliseNetwork);
+  if (strings('defaultClass').length > 0) edit.defaultClasses = parseDefaultClasses(strings('defaultClass'));
+  if (strings('addContact').length + strings('setContact').length + strings('removeContact').length > 0) {
+    edit.contacts = applyContactChanges(org.contacts, {
+      remove: strings('removeContact'),
+      replace: strings('setContact').map(parseContactSpec),
+      add: strings('addContact').map(parseContactSpec),
+    });
+  }
+  if (typeof opts.rulesAccepted === 'boolean') edit.rulesAccepted = opts.rulesAccepted;
+  return edit;
 }

@@ -90,6 +90,7 @@ type DirectoryMethods = Pick<
   | 'getOrganisationByName'
   | 'listOrganisations'
   | 'updateOrganisation'
+  | 'deleteOrganisation'
   | 'createPrincipal'
   | 'getPrincipal'
   | 'getPrincipalByName'
@@ -138,6 +139,9 @@ export function mongoDirectory(db: Db): DirectoryMethods {
       if (Object.keys(fields).length === 0) return getOrganisation(id);
       const d = await orgs.findOneAndUpdate({ _id: id }, { $set: fields }, { returnDocument: 'after' });
       return d ? docToOrganisation(d) : null;
+    },
+    async deleteOrganisation(id: string) {
+      return (await orgs.deleteOne({ _id: id })).deletedCount > 0;
     },
 
     async createPrincipal(p: NewPrincipal, now: string) {

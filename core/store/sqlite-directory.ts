@@ -134,6 +134,7 @@ type DirectoryMethods = Pick<
   | 'getOrganisationByName'
   | 'listOrganisations'
   | 'updateOrganisation'
+  | 'deleteOrganisation'
   | 'createPrincipal'
   | 'getPrincipal'
   | 'getPrincipalByName'
@@ -159,6 +160,7 @@ export function sqliteDirectory(db: Db): DirectoryMethods {
              rules_accepted_at = @rules_accepted_at
        WHERE id = @id`),
     byId: db.prepare<[string], OrganisationRow>('SELECT * FROM organisations WHERE id = ?'),
+    remove: db.prepare<[string]>('DELETE FROM organisations WHERE id = ?'),
     byName: db.prepare<[string], OrganisationRow>('SELECT * FROM organisations WHERE name = ?'),
     all: db.prepare<[], OrganisationRow>('SELECT * FROM organisations ORDER BY name, id'),
   };
@@ -226,6 +228,9 @@ export function sqliteDirectory(db: Db): DirectoryMethods {
         org.update.run(organisationToRow(next));
         return next;
       });
+    },
+    deleteOrganisation(id: string) {
+      return inWriteTransaction(db, () => org.remove.run(id).changes > 0);
     },
 
     createPrincipal(p: NewPrincipal, now: string) {

@@ -34,6 +34,17 @@ export function directoryContract(store: StoreRef): void {
       expect(after).to.deep.equal({ ...before, ...patch });
       expect(await store().getOrganisation('org1')).to.deep.equal(after);
     });
+
+    it('deletes an organisation by id, which is then gone by id and by name; deleting an unknown one answers false', async function () {
+      const input = orgInput('org1');
+      await store().createOrganisation(input, at(0));
+      await store().createOrganisation(orgInput('org2'), at(0));
+      expect(await store().deleteOrganisation('org1')).to.equal(true);
+      expect(await store().getOrganisation('org1')).to.equal(null);
+      expect(await store().getOrganisationByName(input.name)).to.equal(null);
+      expect((await store().listOrganisations()).map((o) => o.id)).to.deep.equal(['org2']);
+      expect(await store().deleteOrganisation('org1')).to.equal(false);
+    });
   });
 
   describe('principals', function () {

@@ -2,13 +2,13 @@
 // with before and after (secrets themselves never enter the audit log). New secrets are returned
 // once for the page to show.
 import type { AuditAppender } from '../../../core/audit.ts';
-import { C4Error } from '../../../core/errors.ts';
+import { C4Error, isC4Error } from '../../../core/errors.ts';
 import type { Clock } from '../../../core/ids.ts';
-import { normaliseDomain, normaliseNetwork } from '../../../core/directory.ts';
+import { editOrganisation as editOrganisationRecord } from '../../../core/directory.ts';
 import { generateSecret, hashSecret } from '../../../core/passwords.ts';
 import type { Store } from '../../../core/store/port.ts';
 import { issueToken, type TokenSettings } from '../../../core/tokens.ts';
-import { TIERS, type Organisation, type Principal, type Tier } from '../../../core/types.ts';
+import type { Principal, Tier } from '../../../core/types.ts';
 import { CONSOLE_ROLES } from '../auth/sessions.ts';
 
 export interface AdminDeps {
@@ -89,26 +89,22 @@ function lines(text: string): string[] {
   return text.split(/[\s,]+/).map((l) => l.trim()).filter(Boolean);
 }
 
-/** Tier, sector, registered domains and networks (what the sanitizer protects), rules acceptance. */
+/**
+ * Tier, sector, registered domains and networks (what the sanitizer protects), rules acceptance,
+ * checked and audited by the directory's one edit rule (core/directory.ts), as the CLI does.
+ */
 export async function editOrganisation(deps: AdminDeps, actor: Principal, id: string, edit: OrganisationEdit): Promise<{ readonly ok: true } | { readonly ok: false; readonly invalid: readonly string[] }> {
-  const org = await deps.store.getOrganisation(id);
-  if (!org) throw new C4Error('NOT_FOUND', `no organisation ${id}`);
-  const domains = lines(edit.domains).map((d) => [d, normaliseDomain(d)] as const);
-  const networks = lines(edit.networks).map((n) => [n, normaliseNetwork(n)] as const);
-  const invalid = [...domains, ...networks].filter(([, v]) => v === null).map(([raw]) => raw);
-  const sector = edit.sector.trim();
-  if (!TIERS.includes(edit.tier as Tier)) invalid.push(edit.tier);
-  if (sector === '' || sector.length > 100) invalid.push(edit.sector);
-  if (invalid.length > 0) return { ok: false, invalid };
-  const patch: Partial<Organisation> = {
-    tier: edit.tier as Tier,
-    sector,
-    domains: [...new Set(domains.map(([, v]) => v!))],
-    networks: [...new Set(networks.map(([, v]) => v!))],
-    rulesAcceptedAt: edit.rulesAccepted ? (org.rulesAcceptedAt ?? deps.clock().toISOString()) : null,
-  };
-  await deps.store.updateOrganisation(org.id, patch);
-  const pick = (o: Partial<Organisation>) => ({ tier: o.tier, sector: o.sector, domains: o.domains, networks: o.networks, rulesAcceptedAt: o.rulesAcceptedAt });
-  await deps.audit({ actor: actor.id, action: 'organisation.updated', target: org.id, data: { before: pick(org), after: pick(patch) } });
+  try {
+    await editOrganisationRecord(deps, actor.id, id, {
+      tier: edit.tier as Tier,
+      sector: edit.sector,
+      domains: lines(edit.domains),
+      networks: lines(edit.networks),
+      rulesAccepted: edit.rulesAccepted,
+    });
+  } catch (err) {
+    if (isC4Error(err) && err.code === 'VALIDATION_FAILED') return { ok: false, invalid: (err.details?.problems as string[] | undefined) ?? [err.message] };
+    throw err;
+  }
   return { ok: true };
 }
