@@ -5,6 +5,7 @@ import type { ClassDecision, ClassSource, InfoKind, Language, Organisation, Prin
 import type { Mailer, OutboundMail } from '../core/mailer.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Store } from '../core/store/port.ts';
+import { participantReportUrl } from '../core/participant-links.ts';
 import { classesText, type ClassNotApplied } from './class-resend.ts';
 
 export interface ReceiptInput {
@@ -37,9 +38,9 @@ const TEXT = {
     duplicate: '(already received earlier: this is the same submission)',
     classes: 'Sharing class per kind of information:',
     because: 'because',
-    follow: 'Follow the analysis and what is published:',
+    follow: 'Follow the analysis and what is published (participant page):',
     api: 'API',
-    narrow: 'To narrow a class, reply to the secretariat; widening needs your recorded consent.',
+    narrow: 'To narrow a class, or to consent to a wider class an analyst proposed, sign in at the participant page linked above (password and authenticator code).',
     never: 'Your identity and your forwarding note are never shared.',
     notApplied: (requested: string, current: string) =>
       `This message asked for class ${requested}. It was NOT applied: a report sent again keeps the class it was first received with, ${current}.`,
@@ -55,9 +56,9 @@ const TEXT = {
     duplicate: '（既に受付済みの報告と同一です）',
     classes: '情報の種類ごとの共有区分:',
     because: '根拠',
-    follow: '分析結果と公開内容の確認:',
+    follow: '分析結果と公開内容の確認（参加組織ページ）:',
     api: 'API',
-    narrow: '区分を狭める場合は事務局へご返信ください。広げる場合はご同意の記録が必要です。',
+    narrow: '区分を狭める場合や、分析担当者が提案した広い区分に同意する場合は、上記の参加組織ページにサインイン（パスワードと認証コード）してください。',
     never: '報告者の情報と転送メモは共有されません。',
     notApplied: (requested: string, current: string) =>
       `今回のメールでは区分 ${requested} が指定されましたが、適用されていません。再送された報告は最初に受け付けた区分 ${current} のままです。`,
@@ -81,7 +82,7 @@ function section(lang: Language, input: ReceiptInput): string {
     if (submission.subject) lines.push(`  Subject: ${submission.subject}`);
     lines.push(`  ${t.classes}`);
     for (const d of submission.classDecisions) lines.push(`    - ${KIND_LABEL[lang][d.kind]}: ${d.class}  (${t.because}: ${explain(lang, d)})`);
-    lines.push(`  ${t.follow} ${input.baseUrl}/submissions/${submission.id}`);
+    lines.push(`  ${t.follow} ${participantReportUrl(input.baseUrl, submission.id)}`);
     lines.push(`  ${t.api}: GET ${input.baseUrl}/api/v1/submissions/${submission.id}`);
     lines.push('');
   }

@@ -24,6 +24,8 @@ describe('submission receipts', function () {
     expect(mail.to).to.equal('soc@kanto-gas.example');
     expect(mail.subject).to.contain('sub_A').and.contain('sub_B');
     expect(mail.text).to.contain('https://c4tap.example/api/v1/submissions/sub_A');
+    expect(mail.text).to.contain('https://c4tap.example/participant/reports/sub_A');
+    expect(mail.text).not.to.match(/example\/submissions\//);
     expect(mail.text).to.match(/sub_B \(already received earlier/);
   });
 
