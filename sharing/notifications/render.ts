@@ -3,7 +3,8 @@
 // reports, nothing derived from other sources. Indicators and the reported subject are defanged,
 // so neither the submitter's mail filter nor a click turns them live. The notice is RED (it is
 // about the organisation's own report) and says so on top.
-import { CLASSES, INDICATOR_TYPES, type IndicatorType, type Language, type SharingClass } from '../../core/types.ts';
+import { CLASSES, type IndicatorType, type Language, type SharingClass } from '../../core/types.ts';
+import { byTypeThenValue } from '../../core/indicator-order.ts';
 import type { OutboundMail } from '../../core/mailer.ts';
 import { audienceOf } from '../class-policy.ts';
 import { bannerLines, classTag } from '../digests/content/banner.ts';
@@ -66,8 +67,6 @@ export interface NoticeInput {
   readonly baseUrl: string;
 }
 
-const TYPE_RANK = new Map(INDICATOR_TYPES.map((t, i) => [t, i]));
-
 function publishedLines(lang: Language, facts: PublishedFacts, mayCarry: NoticeInput['mayCarry']): string[] {
   const m = NOTIFICATION_MESSAGES[lang];
   const lines: string[] = [];
@@ -81,7 +80,7 @@ function publishedLines(lang: Language, facts: PublishedFacts, mayCarry: NoticeI
       lines.push(`  ${m.valuesWithheld}`, '');
       continue;
     }
-    const sorted = [...items].sort((a, b) => TYPE_RANK.get(a.type)! - TYPE_RANK.get(b.type)! || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    const sorted = [...items].sort(byTypeThenValue);
     let type: IndicatorType | null = null;
     for (const item of sorted) {
       if (item.type !== type) {

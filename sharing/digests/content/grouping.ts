@@ -1,7 +1,8 @@
 // How a digest orders its indicators: by campaign (named campaigns alphabetically, the
 // unattributed ones last), then by indicator type (in the order of INDICATOR_TYPES), then by value.
 // An indicator tied to several campaigns is listed under each, so every campaign reads complete.
-import { INDICATOR_TYPES, type IndicatorType } from '../../../core/types.ts';
+import type { IndicatorType } from '../../../core/types.ts';
+import { byTypeThenValue } from '../../../core/indicator-order.ts';
 import type { DigestEntry } from './types.ts';
 
 export interface TypeGroup<T> {
@@ -29,12 +30,6 @@ export function latestPerIndicator(entries: readonly DigestEntry[]): readonly Di
     if (!seen || e.seq > seen.seq) byId.set(e.view.id, e);
   }
   return [...byId.values()].sort((a, b) => a.seq - b.seq);
-}
-
-const TYPE_RANK = new Map(INDICATOR_TYPES.map((t, i) => [t, i]));
-
-function byTypeThenValue(a: Groupable, b: Groupable): number {
-  return TYPE_RANK.get(a.type)! - TYPE_RANK.get(b.type)! || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
 }
 
 export function groupByCampaignAndType<T extends Groupable>(items: readonly T[]): readonly CampaignGroup<T>[] {
