@@ -9,7 +9,6 @@ import { clusterFeaturesOf, clusterSubmission, correlateSubmission, recipientPro
 import { extractIndicators, type ReceivedCut } from './indicators/index.ts';
 import type { AnalysedFile } from './pipeline-files.ts';
 import {
-  buildSanitizeContext,
   infrastructureOf,
   loadSanitizationRules,
   loadWarningLists,
@@ -17,10 +16,10 @@ import {
   type ExchangeIdentity,
   type SanitizationRules,
   type WarningList,
-  victimTextsOf,
 } from './sanitize/index.ts';
 import type { Redaction, VerdictSuggestion, YaraOutcome } from './types.ts';
 import { suggestVerdict } from './verdict.ts';
+import { submissionSanitizeContext } from './sanitize/submission-context.ts';
 
 /** Policy data the step reads (policies/warninglists, policies/sanitization), loaded once. */
 export interface AnalysisPolicies {
@@ -76,18 +75,15 @@ export async function indicatorStep(deps: IndicatorDeps, input: IndicatorStepInp
     const verdict = suggestVerdict({ files, lookAlikes: [], from: [], replyTo: [], bodies: input.bodies });
     return { indicators: 0, redactions: [], otherRecipients: [], sanitizedSubject: null, verdict, cluster: null, related: { submissions: 0, sharedIndicators: 0 }, received: null };
   }
-  const { unwrapped, item } = original;
+  const { item } = original;
   const { policies, store } = deps;
-  const ctx = buildSanitizeContext({
-    headers: item.headers,
-    forward: unwrapped.form === 'none' ? null : { outer: unwrapped.outer, note: unwrapped.note, innerNotes: unwrapped.innerNotes },
-    envelope: submission.envelope,
-    texts: victimTextsOf(item, input.files.filter((f) => f.analysis.file.role === 'member').map((f) => f.content)),
+  const ctx = submissionSanitizeContext({
+    submission,
+    original,
+    memberContents: input.files.filter((f) => f.analysis.file.role === 'member').map((f) => f.content),
     organisations: await store.listOrganisations(),
-    submitterOrgId: submission.orgId,
     exchange: deps.exchange,
-    warningLists: policies.warningLists,
-    rules: policies.rules,
+    policies,
   });
   const memberContents = input.files.filter((f) => f.analysis.file.role === 'member').map((f) => ({ name: f.analysis.file.declaredName, content: f.content }));
   const extracted = extractIndicators({ item, files, memberContents, infrastructure: infrastructureOf(ctx) });

@@ -1,5 +1,5 @@
-// Approving, rejecting and retracting: the one place that writes the publication log. The console,
-// the API's approve/reject endpoints and any automatic approval call these functions.
+// Approving, rejecting and retracting: the one place that writes the publication log. The triage
+// steps (sharing/triage, used by the console and the REST API) call these functions.
 import type { AuditAppender } from '../core/audit.ts';
 import { C4Error } from '../core/errors.ts';
 import type { Clock } from '../core/ids.ts';
@@ -31,7 +31,9 @@ export interface PublicationResult {
   readonly withheld: readonly { readonly indicatorId: string; readonly reason: WithheldReason }[];
 }
 
-const APPROVABLE: readonly SubmissionStatus[] = ['awaiting-triage', 'published', 'rejected'];
+// Defence in depth under sharing/triage/machine.ts (which refuses first, with ILLEGAL_TRANSITION):
+// a rejected submission is published only after a reopen.
+const APPROVABLE: readonly SubmissionStatus[] = ['awaiting-triage', 'published'];
 const REJECTABLE: readonly SubmissionStatus[] = ['awaiting-triage', 'published', 'rejected', 'failed'];
 
 async function loadSubmission(store: Store, id: string): Promise<Submission> {
@@ -56,17 +58,48 @@ async function append(store: Store, entries: readonly NewPublication[], now: str
 }
 
 /**
- * Publishes a submission: every indicator source that is not a false positive (its own mark or an
- * exchange-level entry for its indicator) and not on a warning list gets a publish entry at its class (narrowed to the submission's class for its kind, which the
- * source then takes too, so views and log agree); a source that was published and is now withheld
- * gets a retract entry. Republishing appends nothing. Status → published; audited.
+ * Publishes a submission (reconcilePublication: the log says what its sources say now).
+ * Republishing appends nothing. Status → published; audited; the submitter is told.
  */
 export async function publishSubmission(deps: PublicationDeps, submissionId: string, actor: string): Promise<PublicationResult> {
   const { store } = deps;
   const sub = await loadSubmission(store, submissionId);
   if (!APPROVABLE.includes(sub.status)) {
-    throw new C4Error('CONFLICT', `submission ${sub.id} is ${sub.status}: only a triaged submission can be published`, { status: sub.status });
+    throw new C4Error('CONFLICT', `submission ${sub.id} is ${sub.status}: only a triaged submission that is not rejected can be published`, { status: sub.status });
   }
+  const now = deps.clock().toISOString();
+  const { appended, published, withheld } = await reconcilePublication(store, sub, now);
+  const updated = sub.status === 'published' ? sub : await store.updateSubmission(sub.id, { status: 'published' }, now);
+  await deps.audit({
+    actor,
+    action: 'submission.published',
+    target: sub.id,
+    data: {
+      before: { status: sub.status },
+      after: { status: 'published' },
+      appended: loggedEntries(appended),
+      published,
+      withheld,
+    },
+  });
+  emitSubmissionEvent(deps.events, { kind: 'published', submissionId: sub.id, at: now, statusBefore: sub.status, appended: appended.length });
+  return { submissionId: sub.id, status: updated?.status ?? 'published', appended, published, withheld };
+}
+
+export const loggedEntries = (entries: readonly PublicationEntry[]) => entries.map((e) => ({ seq: e.seq, action: e.action, indicatorId: e.indicatorId, class: e.class }));
+
+export type Reconciled = Pick<PublicationResult, 'appended' | 'published' | 'withheld'>;
+
+/**
+ * Makes the log say what a submission's sources say now: every indicator source that is not a
+ * false positive (its own mark or an exchange-level entry for its indicator) and not on a warning
+ * list gets a publish entry at its class (narrowed to the submission's class for its kind, which
+ * the source then takes too, so views and log agree); a source that was published and is now
+ * withheld gets a retract entry, and one narrowed since it was published a retraction at the old
+ * class first. No status change, no audit: the caller (publishSubmission, a triage step on a
+ * published submission) records its own event with the entries.
+ */
+export async function reconcilePublication(store: Store, sub: Submission, now: string): Promise<Reconciled> {
   const items = await store.listIndicatorsForSubmission(sub.id);
   const latest = await latestOf(store, items.map((i) => i.indicator.id));
   const marked = new Set(await store.markedFalsePositives(items.map((i) => i.indicator.id)));
@@ -96,24 +129,19 @@ export async function publishSubmission(deps: PublicationDeps, submissionId: str
     if (p) entries.push(p);
     published++;
   }
-  const now = deps.clock().toISOString();
   const appended = [...(await append(store, entries, now))];
   appended.push(...(await retractLateMarks(store, appended, now)));
-  const updated = sub.status === 'published' ? sub : await store.updateSubmission(sub.id, { status: 'published' }, now);
-  await deps.audit({
-    actor,
-    action: 'submission.published',
-    target: sub.id,
-    data: {
-      before: { status: sub.status },
-      after: { status: 'published' },
-      appended: appended.map((e) => ({ seq: e.seq, action: e.action, indicatorId: e.indicatorId, class: e.class })),
-      published,
-      withheld,
-    },
-  });
-  emitSubmissionEvent(deps.events, { kind: 'published', submissionId: sub.id, at: now, statusBefore: sub.status, appended: appended.length });
-  return { submissionId: sub.id, status: updated?.status ?? 'published', appended, published, withheld };
+  return { appended, published, withheld };
+}
+
+/** Retract entries for every source of this submission the log publishes (reject, reopen). */
+export async function retractSubmission(store: Store, sub: Submission, now: string): Promise<readonly PublicationEntry[]> {
+  const items = await store.listIndicatorsForSubmission(sub.id);
+  const latest = await latestOf(store, items.map((i) => i.indicator.id));
+  const entries = ownSources(sub, items)
+    .map(({ source }) => retractEntry(source, latest.get(pairKey(source.indicatorId, sub.id))))
+    .filter((e): e is NewPublication => e !== null);
+  return append(store, entries, now);
 }
 
 /**
@@ -126,13 +154,8 @@ export async function rejectSubmission(deps: PublicationDeps, submissionId: stri
   if (!REJECTABLE.includes(sub.status)) {
     throw new C4Error('CONFLICT', `submission ${sub.id} is ${sub.status}: wait for its analysis to finish`, { status: sub.status });
   }
-  const items = await store.listIndicatorsForSubmission(sub.id);
-  const latest = await latestOf(store, items.map((i) => i.indicator.id));
-  const entries = ownSources(sub, items)
-    .map(({ source }) => retractEntry(source, latest.get(pairKey(source.indicatorId, sub.id))))
-    .filter((e): e is NewPublication => e !== null);
   const now = deps.clock().toISOString();
-  const appended = await append(store, entries, now);
+  const appended = await retractSubmission(store, sub, now);
   if (sub.status !== 'rejected') await store.updateSubmission(sub.id, { status: 'rejected' }, now);
   await deps.audit({
     actor,
@@ -142,7 +165,7 @@ export async function rejectSubmission(deps: PublicationDeps, submissionId: stri
       before: { status: sub.status },
       after: { status: 'rejected' },
       reason,
-      appended: appended.map((e) => ({ seq: e.seq, action: e.action, indicatorId: e.indicatorId, class: e.class })),
+      appended: loggedEntries(appended),
     },
   });
   emitSubmissionEvent(deps.events, { kind: 'rejected', submissionId: sub.id, at: now, statusBefore: sub.status, reason });

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { decryptTotpSecret, encryptTotpSecret, checkTotp, newTotpSecret } from '../../web/console/auth/totp.ts';
 import { networkAllowList } from '../../web/console/auth/networks.ts';
-import { parseIndicatorInput } from '../../web/console/triage/indicator-input.ts';
+import { parseIndicatorInput } from '../../sharing/triage/indicator-input.ts';
 import { diffText } from '../../web/console/submission/diff.ts';
 import { totpAt } from './helpers/http-client.ts';
 

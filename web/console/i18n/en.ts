@@ -230,6 +230,11 @@ export const EN = {
   'triage.reasonRequired': 'Give a reason for rejecting.',
   'triage.alreadyQueued': 'The analysis is already queued or running.',
   'triage.rerunPublished': 'A published submission is not re-analysed: reject it first if it must change.',
+  'triage.reopenFirst': 'This submission was rejected: reopen it before approving.',
+  'triage.illegalTransition': 'Not possible in the submission’s current state.',
+  'triage.noProposal': 'No wider class was proposed for this kind.',
+  'triage.forbidden': 'You may not take this step on this submission.',
+  'triage.noConsentNeeded': 'That class needs no consent (the submitter agreed to it): change the class directly.',
 
   'notice.indicatorRemoved': 'The indicator was removed from this submission.',
   'notice.falsePositiveMarked': 'Marked as a false positive for the whole exchange: withheld from every submission and retracted wherever it was published.',
@@ -245,6 +250,9 @@ export const EN = {
   'notice.published': 'Published: {published} indicators, {withheld} withheld.',
   'notice.rejected': 'Submission rejected.',
   'notice.requeued': 'Analysis queued again.',
+  'notice.classesChangedRetracted': 'Classes changed, and retracted at once on every surface ({entries} publication log entries).',
+  'notice.wideningProposed': 'Wider class proposed: the submitting organisation can consent on its participant page.',
+  'notice.reopened': 'Submission reopened for triage; {retracted} published indicators retracted.',
   'notice.passwordChanged': 'Your password was changed.',
   'notice.settingsSaved': 'Settings saved.',
 

@@ -231,6 +231,11 @@ export const JA: Readonly<Record<MessageKey, string>> = {
   'triage.reasonRequired': '却下の理由を入力してください。',
   'triage.alreadyQueued': '分析はすでに待機中または実行中です。',
   'triage.rerunPublished': '公開済みの提出は再分析しません。変更が必要な場合は先に却下してください。',
+  'triage.reopenFirst': 'この提出は却下済みです。承認する前に再オープンしてください。',
+  'triage.illegalTransition': '提出の現在の状態ではこの操作はできません。',
+  'triage.noProposal': 'この種別にはより広い区分の提案がありません。',
+  'triage.forbidden': 'この提出にこの操作を行う権限がありません。',
+  'triage.noConsentNeeded': 'その区分は提出者が同意済みのため同意は不要です。区分を直接変更してください。',
 
   'notice.indicatorRemoved': 'この提出から指標を削除しました。',
   'notice.falsePositiveMarked': '交換全体で誤検知としました（すべての報告で公開を止め、公開済みのものは撤回しました）。',
@@ -246,6 +251,9 @@ export const JA: Readonly<Record<MessageKey, string>> = {
   'notice.published': '公開しました：指標 {published} 件、非公開 {withheld} 件。',
   'notice.rejected': '提出を却下しました。',
   'notice.requeued': '再分析を予約しました。',
+  'notice.classesChangedRetracted': '区分を変更し、すべての配信経路で直ちに撤回しました（公開ログ {entries} 件）。',
+  'notice.wideningProposed': 'より広い区分を提案しました。提出組織が参加者ページで同意できます。',
+  'notice.reopened': '提出をトリアージに戻しました。公開済みの指標 {retracted} 件を撤回しました。',
   'notice.passwordChanged': 'パスワードを変更しました。',
   'notice.settingsSaved': '設定を保存しました。',
 

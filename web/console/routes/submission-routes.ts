@@ -55,6 +55,9 @@ export function submissionRoutes({ deps }: ConsoleServices): Router {
     const rc = requestContext(res);
     const key = req.query.notice;
     const notice = typeof key === 'string' && key.startsWith('notice.') && isMessageKey(key) ? { kind: 'ok' as const, text: rc.t(key, noticeParams(req.query)) } : null;
+    // The page shows the original message and every source at RED level: each view is a RED read (SECURITY.md).
+    const sub = await deps.store.getSubmission(param(req, 'id'));
+    if (sub) await deps.audit({ actor: signedIn(res).principal.id, action: 'red.read', target: sub.id, data: { surface: 'console.submission', classes: sub.classes } });
     await show(req, res, 200, notice);
   });
 
@@ -72,6 +75,8 @@ export function submissionRoutes({ deps }: ConsoleServices): Router {
 
   post('approve', (_req, actor, id) => actions.approve(triageDeps, actor, id));
   post('reject', (req, actor, id) => actions.reject(triageDeps, actor, id, field(req, 'reason')));
+  post('reopen', (req, actor, id) => actions.reopen(triageDeps, actor, id, field(req, 'reason')));
+  post('propose', (req, actor, id) => actions.proposeWidening(triageDeps, actor, id, { kind: field(req, 'kind'), class: field(req, 'class'), note: field(req, 'note') }));
   post('classes', (req, actor, id) => actions.changeClasses(triageDeps, actor, id, req.body as Record<string, unknown>));
   post('consent', (req, actor, id) => actions.recordConsent(triageDeps, actor, id, { kind: field(req, 'kind'), class: field(req, 'class'), note: field(req, 'note') }));
   post('campaign', (req, actor, id) => actions.setCampaign(triageDeps, actor, id, field(req, 'campaign')));

@@ -2,17 +2,13 @@
 // submitter, samples, indicator rows with their publication state, the original message re-read
 // from the vault (as text, for display only), the analysis summary, related submissions and the
 // victim-name check.
-import { isC4Error } from '../../../core/errors.ts';
 import type { Store } from '../../../core/store/port.ts';
 import type { Job, Organisation, Principal, Sample, Submission } from '../../../core/types.ts';
-import { itemOfSubmission } from '../../../analysis/pipeline.ts';
 import type { SanitizationRules } from '../../../analysis/sanitize/index.ts';
-import { DEFAULT_UNWRAP_LIMITS, unwrapForward, type OriginalItem, type Unwrapped } from '../../../ingest/unwrap/index.ts';
 import type { Vault } from '../../../quarantine/vault-port.ts';
 import { readAnalysis, type AnalysisView } from './analysis-summary.ts';
 import { indicatorRows, publicationPreview, relatedSubmissions, type IndicatorRow, type KindPreview } from './preview.ts';
-import { triageState, type TriageState } from './triage-state.ts';
-import { checkVictimNames, type VictimCheck } from './victim-check.ts';
+import { checkVictimNames, publishedTexts, readOriginal, triageState, victimCheckBlocks as triageBlocks, type OriginalView, type TriageState, type VictimCheck } from '../../../sharing/triage/index.ts';
 
 export interface SubmissionLoadDeps {
   readonly store: Store;
@@ -22,10 +18,7 @@ export interface SubmissionLoadDeps {
   readonly rules: SanitizationRules;
 }
 
-export type OriginalView =
-  | { readonly kind: 'ok'; readonly unwrapped: Unwrapped; readonly item: OriginalItem }
-  | { readonly kind: 'unwrap-failed'; readonly reason: string; readonly rawText: string }
-  | { readonly kind: 'unavailable'; readonly code: string };
+export type { OriginalView } from '../../../sharing/triage/index.ts';
 
 export interface SubmissionView {
   readonly submission: Submission;
@@ -42,22 +35,6 @@ export interface SubmissionView {
   readonly job: Job | null;
 }
 
-/** Shown as text: the first bytes of a message that could not be unwrapped. */
-const RAW_TEXT_MAX = 256 * 1024;
-
-async function readOriginal(deps: SubmissionLoadDeps, sub: Submission, org: Organisation | null): Promise<OriginalView> {
-  let raw: Buffer;
-  try {
-    raw = await deps.vault.get(sub.rawSha256);
-  } catch (err) {
-    if (isC4Error(err)) return { kind: 'unavailable', code: err.code };
-    throw err;
-  }
-  const unwrapped = await unwrapForward(raw, DEFAULT_UNWRAP_LIMITS, { internalDomains: org?.domains ?? [] });
-  if (unwrapped.kind === 'failed') return { kind: 'unwrap-failed', reason: `${unwrapped.reason}: ${unwrapped.message}`, rawText: raw.subarray(0, RAW_TEXT_MAX).toString('latin1') };
-  return { kind: 'ok', unwrapped, item: itemOfSubmission(unwrapped, sub, raw) };
-}
-
 export async function loadSubmissionView(deps: SubmissionLoadDeps, id: string): Promise<SubmissionView | null> {
   const submission = await deps.store.getSubmission(id);
   if (!submission) return null;
@@ -72,20 +49,10 @@ export async function loadSubmissionView(deps: SubmissionLoadDeps, id: string): 
   const latest = await deps.store.latestPublications(items.map((i) => i.indicator.id));
   const marked = new Set(await deps.store.markedFalsePositives(items.map((i) => i.indicator.id)));
   const rows = indicatorRows(submission, items, latest, marked);
-  const original = await readOriginal(deps, submission, org);
+  const original = await readOriginal(deps.vault, submission, org);
   const relatedIds = relatedSubmissions(rows, 20);
   const related = await Promise.all(relatedIds.map(async (r) => ({ ...r, submission: await deps.store.getSubmission(r.submissionId) })));
-  const published = rows.filter((r) => r.decision.kind === 'publish').map((r) => ({ field: r.indicator.type, value: r.indicator.value }));
-  const victim = checkVictimNames({
-    submission,
-    organisations,
-    unwrapped: original.kind === 'ok' ? original.unwrapped : null,
-    item: original.kind === 'ok' ? original.item : null,
-    dropAddress: deps.dropAddress,
-    hostname: deps.hostname,
-    rules: deps.rules,
-    published: [...published, ...(submission.campaign ? [{ field: 'campaign', value: submission.campaign }] : [])],
-  });
+  const victim = checkVictimNames({ ...deps, submission, organisations, original, published: publishedTexts(submission, items, marked) });
   return {
     submission,
     org,
@@ -102,7 +69,7 @@ export async function loadSubmissionView(deps: SubmissionLoadDeps, id: string): 
   };
 }
 
-/** Approval is blocked while the victim-name check has findings nobody acknowledged. */
+/** Approval is blocked while the victim-name check has findings nobody acknowledged (sharing/triage). */
 export function victimCheckBlocks(view: Pick<SubmissionView, 'victim' | 'triage'>): boolean {
-  return view.victim.findings.length > 0 && view.triage.victimAck?.fingerprint !== view.victim.fingerprint;
+  return triageBlocks(view.victim, view.triage);
 }

@@ -1,7 +1,7 @@
 // An indicator typed in by an analyst: checked against its type and put in the same normal form
 // the analysis uses (analysis/indicators), so a hand-added indicator merges with extracted ones.
-import { canonicalUrl, normalizeAddress, normalizeHost, normalizeIp, refang } from '../../../analysis/indicators/index.ts';
-import { INDICATOR_TYPES, type IndicatorType, type InfoKind } from '../../../core/types.ts';
+import { canonicalUrl, normalizeAddress, normalizeHost, normalizeIp, refang } from '../../analysis/indicators/index.ts';
+import { INDICATOR_TYPES, type IndicatorType, type InfoKind } from '../../core/types.ts';
 
 export type IndicatorInputOutcome =
   | { readonly ok: true; readonly type: IndicatorType; readonly value: string; readonly kind: InfoKind }

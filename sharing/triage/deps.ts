@@ -1,0 +1,21 @@
+// What the triage steps need, passed in by each surface (console routes, REST API): the publication
+// deps (store, audit, clock, submitter events), the vault to re-read the original for the
+// victim-name check, and the exchange's identity and sanitization rules the check protects with.
+import type { SanitizationRules } from '../../analysis/sanitize/index.ts';
+import type { Vault } from '../../quarantine/vault-port.ts';
+import type { PublicationDeps } from '../publication.ts';
+
+export interface VictimCheckSettings {
+  readonly dropAddress: string;
+  readonly hostname: string;
+  readonly rules: SanitizationRules;
+}
+
+export interface TriageDeps extends PublicationDeps, VictimCheckSettings {
+  /**
+   * The quarantine vault, for the original's recipients and texts. Null when a surface runs without
+   * one: the check then protects the registry's identifiers only (organisation names and domains,
+   * the submitter), as it does when the vault cannot hand out the original.
+   */
+  readonly vault: Vault | null;
+}
