@@ -1,14 +1,22 @@
 // The queue's query string: parsed into a store search (and back into links), so filters, sort
 // and page survive every link and the auto-refresh. Unknown or malformed values are ignored.
-import { CLASSES, KINDS, SUBMISSION_STATUSES, type InfoKind, type Organisation, type SharingClass, type SubmissionStatus } from '../../core/types.ts';
+import { CLASSES, INDICATOR_TYPES, KINDS, SUBMISSION_STATUSES, type InfoKind, type Organisation, type SharingClass, type SubmissionStatus } from '../../core/types.ts';
 import type { SubmissionSearch } from '../../core/store/port.ts';
 import { startOfLocalDay } from './i18n/index.ts';
 
-export const QUEUE_PARAMS = ['status', 'kind', 'class', 'verdict', 'sector', 'from', 'to', 'yara', 'av', 'q', 'order'] as const;
+export const QUEUE_PARAMS = ['status', 'kind', 'class', 'verdict', 'suggested', 'reach', 'sector', 'from', 'to', 'yara', 'av', 'ioc', 'q', 'order', 'sort'] as const;
 export type QueueParam = (typeof QUEUE_PARAMS)[number];
 export type QueueParams = Readonly<Partial<Record<QueueParam, string>>>;
 
 export const VERDICTS = ['malicious', 'suspicious', 'benign', 'unknown'] as const;
+export const REACHES = ['targeted', 'mass', 'undetermined'] as const;
+/**
+ * Sorting of the page shown by a triage signal (the store pages by receipt time; the signal sort
+ * orders the rows of that page): score of the suggested verdict, AV/YARA hits, attachments,
+ * organisations of the cluster, age.
+ */
+export const SORTS = ['score', 'hits', 'attachments', 'organisations', 'age'] as const;
+export type QueueSort = (typeof SORTS)[number];
 export const DEFAULT_STATUS: SubmissionStatus = 'awaiting-triage';
 export const PAGE_SIZE = 50;
 
@@ -19,6 +27,7 @@ export interface QueueQuery {
   /** The search without status, for the counts per status. */
   readonly search: Omit<SubmissionSearch, 'status' | 'order'>;
   readonly order: 'newest' | 'oldest';
+  readonly sort: QueueSort | null;
   readonly cursor: string | null;
 }
 
@@ -41,14 +50,18 @@ export function parseQueueQuery(query: Readonly<Record<string, unknown>>, timeZo
     search.classOf = { kind, classes: [cls] };
   }
   if (params.verdict) search.verdicts = [params.verdict];
+  if (params.suggested && (VERDICTS as readonly string[]).includes(params.suggested)) search.suggestedVerdicts = [params.suggested];
+  if (params.reach && (REACHES as readonly string[]).includes(params.reach)) search.clusterLabels = [params.reach];
   if (params.sector) search.orgIds = orgs.filter((o) => o.sector === params.sector).map((o) => o.id);
   const from = params.from ? startOfLocalDay(params.from, timeZone) : null;
   if (from) search.receivedFrom = from.toISOString();
   const to = params.to ? startOfLocalDay(params.to, timeZone) : null;
   if (to) search.receivedBefore = new Date(to.getTime() + 24 * 3600_000).toISOString();
-  const indicators: { types: ['yara-rule'] | ['av-signature']; contains: string }[] = [];
+  const indicators: { types: readonly (typeof INDICATOR_TYPES)[number][]; contains: string }[] = [];
   if (params.yara) indicators.push({ types: ['yara-rule'], contains: params.yara });
   if (params.av) indicators.push({ types: ['av-signature'], contains: params.av });
+  // Any indicator value or hash: the pivot from an indicator to every submission that has it.
+  if (params.ioc) indicators.push({ types: INDICATOR_TYPES, contains: params.ioc });
   if (indicators.length) search.indicators = indicators;
   if (params.q) search.text = params.q;
   const cursorText = text(query.cursor, 400);
@@ -57,6 +70,7 @@ export function parseQueueQuery(query: Readonly<Record<string, unknown>>, timeZo
     status,
     search,
     order: params.order === 'oldest' ? 'oldest' : 'newest',
+    sort: (SORTS as readonly string[]).includes(params.sort ?? '') ? (params.sort as QueueSort) : null,
     cursor: /^[A-Za-z0-9_-]+$/.test(cursorText) ? cursorText : null,
   };
 }

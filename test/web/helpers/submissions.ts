@@ -7,7 +7,8 @@ import { createYaraScanner } from '../../../analysis/engines/yara.ts';
 import { analyseSubmission } from '../../../analysis/pipeline.ts';
 import { exchangeIdentity, loadAnalysisPolicies } from '../../../analysis/pipeline-indicators.ts';
 import { buildMail, type FixtureAttachment } from '../../fixtures/mail-builder.ts';
-import type { Submission } from '../../../core/types.ts';
+import type { Organisation, Principal, Submission } from '../../../core/types.ts';
+import { addOrganisation, addPrincipal } from '../../../core/directory.ts';
 import { DROP, PARTICIPANT_DOMAIN, type ConsoleEnv } from './console-env.ts';
 
 export interface PhishSpec {
@@ -40,12 +41,32 @@ export async function buildPhishForward(spec: PhishSpec = {}): Promise<Buffer> {
   });
 }
 
-export async function ingest(env: ConsoleEnv, raw: Buffer): Promise<string> {
+/** Accepts a forward as `principal` (default: the env's submitter at Example Rail). */
+export async function ingest(env: ConsoleEnv, raw: Buffer, principal: Principal = env.submitter.principal): Promise<string> {
   const result = await acceptMessage(
     { store: env.ctx.store, vault: env.ctx.vault, clock: env.ctx.clock, newId: env.ctx.newId, log: env.ctx.log, dropAddress: DROP },
-    { principal: env.submitter.principal, envelope: { mailFrom: `soc@${PARTICIPANT_DOMAIN}`, rcptTo: [DROP], remoteAddress: '198.51.100.10', heloName: `mx.${PARTICIPANT_DOMAIN}`, transport: 'smtp' }, raw },
+    { principal, envelope: { mailFrom: principal.email, rcptTo: [DROP], remoteAddress: '198.51.100.10', heloName: `mx.${PARTICIPANT_DOMAIN}`, transport: 'smtp' }, raw },
   );
   return result.submissions[0]!.id;
+}
+
+/** Participant organisations in other sectors, each with a submitter (for mass-mailing clusters). */
+export async function addParticipants(env: ConsoleEnv, sectors: readonly string[]): Promise<{ org: Organisation; submitter: Principal }[]> {
+  const out: { org: Organisation; submitter: Principal }[] = [];
+  for (const [i, sector] of sectors.entries()) {
+    const domain = `org${i}-${sector}.example`;
+    const org = await addOrganisation(env.ctx, 'test', {
+      name: `Participant ${i} (${sector})`,
+      tier: 'participant',
+      sector,
+      domains: [domain],
+      contacts: [{ name: 'SOC', means: [{ kind: 'email', value: `soc@${domain}` }, { kind: 'phone', value: `+81 3 0000 10${i}0` }] }],
+      rulesAccepted: true,
+    });
+    const added = await addPrincipal(env.ctx, 'test', { orgId: org.id, name: `soc-${i}`, email: `soc@${domain}`, roles: ['submitter'], language: 'ja' });
+    out.push({ org, submitter: added.principal });
+  }
+  return out;
 }
 
 /** Runs the analysis job of a submission now, as the worker would. */

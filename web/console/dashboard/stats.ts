@@ -3,6 +3,7 @@
 // Pure functions over records; the route loads them.
 import { CLASSES, KINDS, type Organisation, type SharingClass, type Submission } from '../../../core/types.ts';
 import { widest } from '../../../sharing/class-order.ts';
+import { queueSignals } from '../submission/analysis-summary.ts';
 
 export interface SectorRow {
   readonly sector: string;
@@ -15,12 +16,10 @@ export interface DashboardStats {
   readonly bySector: readonly SectorRow[];
   /** Receipt to first publication, over published submissions; null when none. */
   readonly latency: { readonly count: number; readonly medianMs: number; readonly p90Ms: number } | null;
-  readonly reach: { readonly mass: number; readonly targeted: number; readonly unknown: number };
+  /** Analysis's cluster label (correlate/cluster.ts); unknown: not analysed yet. */
+  readonly reach: { readonly mass: number; readonly targeted: number; readonly undetermined: number; readonly unknown: number };
   readonly campaigns: readonly { readonly campaign: string; readonly count: number }[];
 }
-
-/** Submissions sharing indicators with this many others or more count as mass mail. */
-export const MASS_THRESHOLD = 3;
 
 /** Nearest-rank quantile of sorted numbers. */
 export function quantile(sorted: readonly number[], q: number): number {
@@ -28,10 +27,9 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-function reachOf(sub: Submission): 'mass' | 'targeted' | 'unknown' {
-  const related = (sub.details.analysis as { related?: { submissions?: unknown } | null } | undefined)?.related;
-  if (!related || typeof related.submissions !== 'number') return 'unknown';
-  return related.submissions >= MASS_THRESHOLD ? 'mass' : 'targeted';
+/** Mass or targeted as analysis labelled the submission's cluster (never guessed from counts here). */
+function reachOf(sub: Submission): 'mass' | 'targeted' | 'undetermined' | 'unknown' {
+  return queueSignals(sub.details).cluster?.label ?? 'unknown';
 }
 
 /** The class a submission was shared at overall: the widest of its kinds' classes. */
@@ -41,7 +39,7 @@ export function submissionClass(sub: Submission): SharingClass {
 
 export function dashboardStats(subs: readonly Submission[], orgs: ReadonlyMap<string, Organisation>, firstPublished: ReadonlyMap<string, string>): DashboardStats {
   const sectors = new Map<string, Record<SharingClass, number>>();
-  const reach = { mass: 0, targeted: 0, unknown: 0 };
+  const reach = { mass: 0, targeted: 0, undetermined: 0, unknown: 0 };
   const campaigns = new Map<string, number>();
   const latencies: number[] = [];
   for (const s of subs) {

@@ -35,3 +35,12 @@ export function definitionList(rows: readonly (readonly [string, HtmlValue])[]):
 export function notAnalysed(rc: RequestContext): SafeHtml {
   return html`<p class="muted not-analysed">${rc.t('sub.notAnalysed')}</p>`;
 }
+
+/** A span of time in the largest unit that fits (minutes, hours, days), e.g. "3 時間" / "3 h". */
+export function duration(rc: RequestContext, ms: number): string {
+  const m = Math.max(0, Math.round(ms / 60_000));
+  if (m < 60) return rc.t('time.minutes', { n: m });
+  const h = Math.round(m / 60);
+  if (h < 48) return rc.t('time.hours', { n: h });
+  return rc.t('time.days', { n: Math.round(h / 24) });
+}

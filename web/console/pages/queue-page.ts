@@ -3,9 +3,11 @@ import { CLASSES, KINDS, SUBMISSION_STATUSES, type Organisation, type Submission
 import { CONSOLE_PATH, type RequestContext } from '../context.ts';
 import { consoleUrl, html } from '../html.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import { VERDICTS, withParams, type QueueQuery } from '../queue-query.ts';
+import { analysisText } from '../i18n/analysis-text.ts';
+import { REACHES, SORTS, VERDICTS, withParams, type QueueQuery, type QueueSort } from '../queue-query.ts';
+import { queueSignals, type QueueSignals } from '../submission/analysis-summary.ts';
 import { renderPage } from './layout.ts';
-import { classesBadges, mailText, statusName, when } from './parts.ts';
+import { classesBadges, duration, mailText, statusName, when } from './parts.ts';
 
 export interface QueueView {
   readonly query: QueueQuery;
@@ -41,29 +43,79 @@ function filters(rc: RequestContext, v: QueueView) {
     <label>${rc.t('queue.text')} <input name="q" value="${p.q ?? ''}" placeholder="${rc.t('queue.textHint')}"></label>
     <label>${rc.t('queue.class')} ${select('kind', p.kind ?? 'network', KINDS.map((k) => [k, rc.t(`kind.${k}` as MessageKey)] as const), null)}
       ${select('class', p.class, CLASSES.map((c) => [c, c] as const), any)}</label>
+    <label>${rc.t('queue.suggested')} ${select('suggested', p.suggested, VERDICTS.filter((x) => x !== 'benign').map((x) => [x, rc.t(`verdict.${x}` as MessageKey)] as const), any)}</label>
+    <label>${rc.t('queue.reach')} ${select('reach', p.reach, REACHES.map((x) => [x, rc.t(`reach.${x}` as MessageKey)] as const), any)}</label>
     <label>${rc.t('queue.verdict')} ${select('verdict', p.verdict, VERDICTS.map((x) => [x, rc.t(`verdict.${x}` as MessageKey)] as const), any)}</label>
     <label>${rc.t('queue.sector')} ${select('sector', p.sector, v.sectors.map((s) => [s, s] as const), any)}</label>
     <label>${rc.t('queue.from')} <input type="date" name="from" value="${p.from ?? ''}"></label>
     <label>${rc.t('queue.to')} <input type="date" name="to" value="${p.to ?? ''}"></label>
     <label>${rc.t('queue.yara')} <input name="yara" value="${p.yara ?? ''}"></label>
     <label>${rc.t('queue.av')} <input name="av" value="${p.av ?? ''}"></label>
+    <label>${rc.t('queue.ioc')} <input name="ioc" id="queue-search" value="${p.ioc ?? ''}" placeholder="${rc.t('queue.iocHint')}"></label>
     <label>${rc.t('queue.order')} ${select('order', p.order ?? 'newest', [['newest', rc.t('queue.newest')], ['oldest', rc.t('queue.oldest')]], null)}</label>
+    <label>${rc.t('queue.sort')} ${select('sort', p.sort, SORTS.map((x) => [x, rc.t(`sort.${x}` as MessageKey)] as const), rc.t('sort.none'))}</label>
     <button type="submit">${rc.t('queue.apply')}</button>
     <a href="${consoleUrl(`${CONSOLE_PATH}/queue`, { status: v.query.status ?? 'all' })}">${rc.t('queue.reset')}</a>
   </form>`;
 }
 
-function row(rc: RequestContext, s: Submission, orgs: ReadonlyMap<string, Organisation>) {
+interface Row {
+  readonly sub: Submission;
+  readonly signals: QueueSignals;
+}
+
+function suggestedCell(rc: RequestContext, sig: QueueSignals) {
+  const v = sig.suggested;
+  if (!v) return html`<span class="muted">${rc.t('queue.notAnalysed')}</span>`;
+  return html`<span class="verdict v-${v.verdict}" data-testid="suggested">${rc.t(`verdict.${v.verdict}` as MessageKey)}</span> <span class="score">${v.score}</span>
+    <ul class="reasons">${v.reasons.slice(0, 2).map((r) => html`<li>${analysisText(rc.lang, r)}</li>`)}</ul>`;
+}
+
+function hitsCell(rc: RequestContext, sig: QueueSignals) {
+  const tags = [...sig.av.map((n) => html`<span class="tag av">${n}</span> `), ...sig.yara.map((n) => html`<span class="tag yara">${n}</span> `)];
+  return html`${tags.length ? tags : html`<span class="muted">—</span>`}${sig.notExamined ? html`<br><span class="warning small">${rc.t('queue.notExamined', { n: sig.notExamined })}</span>` : null}`;
+}
+
+function reachCell(rc: RequestContext, sig: QueueSignals) {
+  if (!sig.cluster) return html`<span class="muted">—</span>`;
+  return html`<span class="reach reach-${sig.cluster.label}" data-testid="reach">${rc.t(`reach.${sig.cluster.label}` as MessageKey)}</span><br>
+    <span class="small">${rc.t('queue.orgsSectors', { orgs: sig.cluster.organisations, sectors: sig.cluster.sectors })}</span>`;
+}
+
+function row(rc: RequestContext, r: Row, orgs: ReadonlyMap<string, Organisation>, now: number) {
+  const s = r.sub;
+  const sig = r.signals;
   const org = orgs.get(s.orgId);
-  return html`<tr data-submission="${s.id}">
-    <td>${when(rc, s.receivedAt)}</td>
-    <td><a href="${CONSOLE_PATH}/submissions/${encodeURIComponent(s.id)}">${mailText(s.subject, 120)}</a><br><span class="id">${s.id}</span></td>
-    <td>${org?.name ?? s.orgId}<br><span class="muted">${org?.sector ?? ''}</span></td>
-    <td>${classesBadges(rc, s.classes)}</td>
-    <td>${statusName(rc, s.status)}</td>
-    <td>${s.verdict ? rc.t(`verdict.${s.verdict}` as MessageKey) : html`<span class="muted">—</span>`}</td>
-    <td>${s.campaign ?? ''}</td>
+  const age = now - Date.parse(s.receivedAt);
+  const toPublish = s.status === 'published' ? Date.parse(s.updatedAt) - Date.parse(s.receivedAt) : null;
+  return html`<tr data-submission="${s.id}" id="row-${s.id}">
+    <td class="nowrap">${when(rc, s.receivedAt)}<br><span class="small muted">${rc.t('queue.age', { d: duration(rc, age) })}</span></td>
+    <td class="subject"><a href="${CONSOLE_PATH}/submissions/${encodeURIComponent(s.id)}">${mailText(s.subject, 120)}</a><br><span class="small">${org?.name ?? s.orgId} <span class="muted">${org?.sector ?? ''}</span></span><br><span class="id">${s.id}</span></td>
+    <td class="signal">${suggestedCell(rc, sig)}</td>
+    <td>${hitsCell(rc, sig)}</td>
+    <td class="nowrap">${sig.attachments > 0 ? html`<span data-testid="attachments">${rc.t('queue.files', { n: sig.attachments })}</span><br><span class="small">${sig.types.join(', ')}</span>` : html`<span class="muted">${rc.t('queue.noFiles')}</span>`}</td>
+    <td class="nowrap">${reachCell(rc, sig)}</td>
+    <td class="nowrap">${classesBadges(rc, s.classes)}</td>
+    <td class="nowrap">${statusName(rc, s.status)}${toPublish !== null ? html`<br><span class="small muted">${rc.t('queue.toPublish', { d: duration(rc, toPublish) })}</span>` : null}
+      ${s.verdict ? html`<br><span class="small">${rc.t('queue.handVerdict')}: ${rc.t(`verdict.${s.verdict}` as MessageKey)}</span>` : null}
+      ${s.campaign ? html`<br><span class="small">${s.campaign}</span>` : null}</td>
   </tr>`;
+}
+
+const SORT_KEY: Readonly<Record<QueueSort, (r: Row) => number>> = {
+  score: (r) => r.signals.suggested?.score ?? -1,
+  hits: (r) => r.signals.av.length * 100 + r.signals.yara.length,
+  attachments: (r) => r.signals.attachments,
+  organisations: (r) => r.signals.cluster?.organisations ?? 0,
+  age: (r) => -Date.parse(r.sub.receivedAt),
+};
+
+/** The page's rows with their signals, ordered by the chosen signal (highest first; stable). */
+export function queueRows(items: readonly Submission[], sort: QueueSort | null): Row[] {
+  const rows = items.map((sub) => ({ sub, signals: queueSignals(sub.details) }));
+  if (!sort) return rows;
+  const key = SORT_KEY[sort];
+  return rows.map((r, i) => ({ r, i, k: key(r) })).sort((a, b) => b.k - a.k || a.i - b.i).map((x) => x.r);
 }
 
 export function queuePage(rc: RequestContext, v: QueueView): string {
@@ -82,9 +134,9 @@ export function queuePage(rc: RequestContext, v: QueueView): string {
       ${v.items.length === 0
         ? html`<p class="muted">${rc.t('queue.empty')}</p>`
         : html`<table class="queue"><thead><tr>
-            <th>${rc.t('queue.received')}</th><th>${rc.t('queue.subject')}</th><th>${rc.t('queue.org')}</th><th>${rc.t('queue.classes')}</th>
-            <th>${rc.t('queue.status')}</th><th>${rc.t('queue.verdict')}</th><th>${rc.t('queue.campaign')}</th>
-          </tr></thead><tbody>${v.items.map((s) => row(rc, s, v.orgs))}</tbody></table>`}
+            <th>${rc.t('queue.received')}</th><th>${rc.t('queue.subject')}</th><th>${rc.t('queue.suggested')}</th><th>${rc.t('queue.hits')}</th>
+            <th>${rc.t('queue.attachments')}</th><th>${rc.t('queue.reach')}</th><th>${rc.t('queue.classes')}</th><th>${rc.t('queue.status')}</th>
+          </tr></thead><tbody>${queueRows(v.items, v.query.sort).map((r) => row(rc, r, v.orgs, Date.parse(v.now)))}</tbody></table>`}
       <p class="paging">
         ${v.query.cursor ? html`<a href="${consoleUrl(`${CONSOLE_PATH}/queue`, withParams(p, { status: v.query.status ?? 'all' }))}">${rc.t('queue.firstPage')}</a>` : null}
         ${v.nextCursor ? html`<a rel="next" href="${consoleUrl(`${CONSOLE_PATH}/queue`, { ...withParams(p, { status: v.query.status ?? 'all' }), cursor: v.nextCursor })}">${rc.t('queue.nextPage')}</a>` : null}

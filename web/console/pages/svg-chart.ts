@@ -6,7 +6,7 @@ export interface Bar {
   readonly label: string;
   readonly value: number;
   /** Stacked parts (class → count), drawn in the given order with their CSS class. */
-  readonly parts?: readonly { readonly key: string; readonly value: number }[];
+  readonly parts?: readonly { readonly key: string; readonly value: number; readonly label?: string }[];
 }
 
 const ROW = 22;
@@ -22,7 +22,7 @@ export function barChart(title: string, bars: readonly Bar[]): SafeHtml {
     let x = LABEL_W;
     const segments = (b.parts ?? [{ key: 'bar', value: b.value }]).map((p) => {
       const w = (p.value / max) * BAR_W;
-      const rect = html`<rect class="${p.key === 'bar' ? 'bar' : `seg-${p.key.toLowerCase()}`}" x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${ROW - 6}"><title>${p.key}: ${p.value}</title></rect>`;
+      const rect = html`<rect class="${p.key === 'bar' ? 'bar' : `seg-${p.key.toLowerCase()}`}" x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${ROW - 6}"><title>${p.label ?? p.key}: ${p.value}</title></rect>`;
       x += w;
       return rect;
     });

@@ -54,9 +54,10 @@ function dashboardPage(rc: RequestContext, days: number, s: DashboardStats): str
       <div class="charts">
         ${barChart(t('dash.bySector'), s.bySector.map((r) => ({ label: r.sector, value: r.total, parts: CLASSES.map((c) => ({ key: c, value: r.byClass[c] })) })))}
         ${barChart(t('dash.reach'), [
-          { label: t('dash.targeted'), value: s.reach.targeted, parts: [{ key: 'targeted', value: s.reach.targeted }] },
-          { label: t('dash.mass'), value: s.reach.mass, parts: [{ key: 'mass', value: s.reach.mass }] },
-          { label: t('dash.unknown'), value: s.reach.unknown, parts: [{ key: 'mass', value: s.reach.unknown }] },
+          { label: t('dash.targeted'), value: s.reach.targeted, parts: [{ key: 'targeted', value: s.reach.targeted, label: t('dash.targeted') }] },
+          { label: t('dash.mass'), value: s.reach.mass, parts: [{ key: 'mass', value: s.reach.mass, label: t('dash.mass') }] },
+          { label: t('reach.undetermined'), value: s.reach.undetermined, parts: [{ key: 'undetermined', value: s.reach.undetermined, label: t('reach.undetermined') }] },
+          { label: t('dash.unknown'), value: s.reach.unknown, parts: [{ key: 'unknown', value: s.reach.unknown, label: t('dash.unknown') }] },
         ])}
         ${barChart(t('dash.campaigns'), s.campaigns.map((c) => ({ label: c.campaign, value: c.count })))}
       </div>

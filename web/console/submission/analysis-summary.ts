@@ -82,7 +82,16 @@ const receivedSchema = z.object({
   attackerSide: z.array(hopSchema),
 });
 
+const clusterSchema = z.object({
+  label: z.enum(['mass', 'targeted', 'undetermined']),
+  members: z.array(z.object({ submissionId: z.string(), orgId: z.string(), sector: z.string().nullable(), shared: z.array(z.object({ type: z.string(), value: z.string() })).default([]) })).default([]),
+  organisations: z.number(),
+  sectors: z.array(z.string()).default([]),
+  evidence: z.array(z.string()).default([]),
+});
+
 export type BodyScanView = z.infer<typeof bodySchema>;
+export type ClusterView = z.infer<typeof clusterSchema>;
 export type ReceivedCutView = z.infer<typeof receivedSchema>;
 
 export interface AnalysisView {
@@ -95,6 +104,7 @@ export interface AnalysisView {
   readonly redactions: readonly Redaction[] | null;
   readonly verdict: VerdictSuggestion | null;
   readonly received: ReceivedCutView | null;
+  readonly cluster: ClusterView | null;
   readonly incomplete: readonly string[];
   readonly warnings: readonly string[];
   readonly unwrapFailed: string | null;
@@ -124,9 +134,50 @@ export function readAnalysis(details: Readonly<Record<string, unknown>>): Analys
     redactions: part(z.array(redactionSchema), a.redactions),
     verdict: part(verdictSchema, a.verdict),
     received: part(receivedSchema, a.received),
+    cluster: part(clusterSchema, a.cluster),
     incomplete: strings(a.incomplete),
     warnings: strings(a.warnings),
     unwrapFailed: original?.unwrapFailed ?? null,
     error: error?.reason ?? null,
+  };
+}
+
+/** What a queue row shows of the analysis: the triage signal at a glance. */
+export interface QueueSignals {
+  readonly suggested: VerdictSuggestion | null;
+  /** AV detection names and YARA rule names over files and bodies. */
+  readonly av: readonly string[];
+  readonly yara: readonly string[];
+  /** Attachments of the mail (not archive members): how many, and their types (detected extension). */
+  readonly attachments: number;
+  readonly types: readonly string[];
+  /** Files whose contents were not examined (archives not opened, scans not run). */
+  readonly notExamined: number;
+  readonly cluster: { readonly label: ClusterView['label']; readonly organisations: number; readonly sectors: number } | null;
+}
+
+function typeOf(f: FileAnalysis): string {
+  const ext = f.facts.detectedExt ?? /\.([A-Za-z0-9]{1,8})$/.exec(f.file.declaredName ?? '')?.[1] ?? null;
+  return ext ? ext.toLowerCase() : '?';
+}
+
+export function queueSignals(details: Readonly<Record<string, unknown>>): QueueSignals {
+  const a = readAnalysis(details);
+  const files = a.files ?? [];
+  const av = new Set<string>();
+  const yara = new Set<string>();
+  for (const scan of [...files, ...(a.bodies ?? [])]) {
+    if (scan.av.kind === 'infected') av.add(scan.av.name);
+    if (scan.yara.kind === 'scanned') for (const m of scan.yara.matches) yara.add(m.rule);
+  }
+  const attachments = files.filter((f) => f.file.role === 'attachment');
+  return {
+    suggested: a.verdict,
+    av: [...av],
+    yara: [...yara],
+    attachments: attachments.length,
+    types: [...new Set(files.map(typeOf))],
+    notExamined: a.incomplete.length,
+    cluster: a.cluster ? { label: a.cluster.label, organisations: a.cluster.organisations, sectors: a.cluster.sectors.length } : null,
   };
 }
