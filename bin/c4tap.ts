@@ -3,11 +3,8 @@
 // Each command group lives in its own module, loaded only when that group is run: `c4tap org list`
 // does not load the analysis engines, the console or the MongoDB driver. With no command (or
 // `--help`), every group is loaded to list them all.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Command } from 'commander';
-import { INSTALL_DIR } from '../core/config.ts';
-import { reportError } from './cli-support.ts';
+import { programVersion, reportError } from './cli-support.ts';
 
 type Register = (program: Command) => void;
 
@@ -28,6 +25,8 @@ const GROUPS: Readonly<Record<string, () => Promise<Register>>> = {
   drill: async () => (await import('./commands/drill.ts')).registerDrill,
   outbox: async () => (await import('./commands/outbox.ts')).registerOutbox,
   doctor: async () => (await import('./commands/doctor.ts')).registerDoctor,
+  backup: async () => (await import('./commands/backup.ts')).registerBackup,
+  restore: async () => (await import('./commands/restore.ts')).registerRestore,
 };
 
 /** The command group named on the command line (skipping the global `-c FILE` option), if any. */
@@ -40,10 +39,6 @@ function groupIn(argv: readonly string[]): string | null {
   return null;
 }
 
-function version(): string {
-  return (JSON.parse(readFileSync(path.join(INSTALL_DIR, 'package.json'), 'utf8')) as { version: string }).version;
-}
-
 async function main(): Promise<void> {
   // Everything the exchange writes (database, WAL, vault, outbox, secrets) is for its own user only.
   process.umask(0o077);
@@ -53,7 +48,7 @@ async function main(): Promise<void> {
   if ((npmScript === 'c4tap' || npmScript === 'start') && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
   const program = new Command('c4tap')
     .description('C⁴TAP — targeted-attack e-mail sample exchange')
-    .version(`c4tap ${version()}`, '-V, --version', 'print the version')
+    .version(`c4tap ${programVersion()}`, '-V, --version', 'print the version')
     .option('-c, --config <file>', 'JSON config file (default: $C4TAP_CONFIG, ./c4tap.config.json, then the installation\'s)')
     .showHelpAfterError();
   const group = groupIn(process.argv);

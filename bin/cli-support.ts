@@ -1,12 +1,19 @@
 // Small helpers every CLI command shares: config/context opening, actor name, output, failures.
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
-import { loadConfigDetailed, type Config, type LoadedConfig } from '../core/config.ts';
+import { INSTALL_DIR, loadConfigDetailed, type Config, type LoadedConfig } from '../core/config.ts';
 import { checkDirectories } from './setup/data-dir.ts';
 import { createHumanLogger } from './setup/human-log.ts';
 import { C4Error, isC4Error } from '../core/errors.ts';
 import { openContext, type AppContext } from './context.ts';
 import type { Organisation, Principal } from '../core/types.ts';
+
+/** The version of this installation (package.json). */
+export function programVersion(): string {
+  return (JSON.parse(readFileSync(path.join(INSTALL_DIR, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 export function actorName(): string {
   return `cli:${os.userInfo().username}`;
