@@ -2,6 +2,7 @@
 // mail (see decode-japanese.ts for the list), so mailparser sees equivalent standard input.
 // Only header lines and Content-Type charsets change; body bytes never do. The caller keeps the
 // original bytes for storage and hashing and parses the normalised copy.
+import libmime from 'libmime';
 import { canonicalCharset, decodeAs, detectJapanese, MIME_CHARSET } from './decode-japanese.ts';
 
 export type JapaneseFix = 'raw-header-bytes' | 'charset-alias' | 'unlabelled-body';
@@ -161,6 +162,20 @@ function replaceCharsetAliases(text: string): string {
     });
   }
   return out;
+}
+
+/**
+ * A header field value with its RFC 2047 encoded-words decoded (ISO-2022-JP, Shift_JIS, UTF-8…;
+ * charset aliases renamed as for parsing), for display. A value that cannot be decoded is returned as is.
+ */
+export function decodeHeaderValue(value: string): string {
+  if (!value.includes('=?')) return value;
+  try {
+    const decoded = libmime.decodeWords(replaceCharsetAliases(value));
+    return decoded.trim() === '' ? value : decoded;
+  } catch {
+    return value;
+  }
 }
 
 /**
