@@ -10,6 +10,7 @@ import { openContext } from '../../bin/context.ts';
 import { REPO, runCli, startServe, tempDataDir, type TempDataDir } from '../helpers/cli.ts';
 import { buildForward } from '../fixtures/mail-builder.ts';
 import { buildLnk, buildZip } from './helpers/file-builders.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const ORG = ['org', 'add', '--name', 'Example Rail', '--tier', 'participant', '--sector', 'rail', '--domain', 'rail.example',
   '--contact', 'SOC;email=soc@rail.example;phone=+81-3-0000-0000', '--language', 'ja', '--rules-accepted'];
@@ -25,13 +26,11 @@ async function statusesIn(data: TempDataDir): Promise<string[]> {
 }
 
 async function waitForTriage(data: TempDataDir, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const statuses = await statusesIn(data);
-    if (statuses.length && statuses.every((s) => s === 'awaiting-triage')) return;
-    if (Date.now() > until) throw new Error(`submissions not analysed: ${statuses.join(', ')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  let statuses: string[] = [];
+  await waitFor(() => `analysed submissions (now: ${statuses.join(', ')})`, async () => {
+    statuses = await statusesIn(data);
+    return statuses.length > 0 && statuses.every((s) => s === 'awaiting-triage');
+  }, { timeoutMs, intervalMs: 200 });
 }
 
 describe('c4tap worker and serve --roles worker', function () {

@@ -17,18 +17,9 @@ import { startAnalysisEnv, type AnalysisEnv } from './helpers/analysis-env.ts';
 import { buildLnk, buildZip } from './helpers/file-builders.ts';
 import { startWorkerChild } from './helpers/worker-child.ts';
 import { clamdInstalled, skipUnlessPresent, startPrivateClamd } from './helpers/engines-clamd.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const SETTINGS: WorkerSettings = { leaseMs: 60_000, maxAttempts: 3, pollMs: 10, retryBaseMs: 1000, retryMaxMs: 8000 };
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function lnkForward(subject: string): Promise<Buffer> {
   const zip = await buildZip([{ name: 'invoice.pdf.lnk', content: buildLnk() }]);
@@ -251,7 +242,7 @@ describe('analysis worker with clamd (needs clamd)', function () {
       back = await clamd.restart();
       expect(back.socket).to.equal(clamd.socket);
       offsetMs += SETTINGS.retryBaseMs;
-      await waitFor('scanned once clamd is back', async () => (await jobOf(env.ctx.store, submission!)).status === 'done', 60_000);
+      await waitFor('scanned once clamd is back', async () => (await jobOf(env.ctx.store, submission!)).status === 'done', { timeoutMs: 60_000 });
       const after = (await env.ctx.store.getSubmission(submission!.id))!;
       expect(after.status).to.equal('awaiting-triage');
       expect((after.details.analysis as { files: { av: { kind: string } }[] }).files.map((f) => f.av.kind)).to.deep.equal(['clean', 'clean']);

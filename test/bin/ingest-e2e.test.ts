@@ -12,18 +12,16 @@ import { buildMail } from '../fixtures/mail-builder.ts';
 import { loadConfig } from '../../core/config.ts';
 import { openContext } from '../../bin/context.ts';
 import { createLogger } from '../../core/logger.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const ORG = ['org', 'add', '--name', 'Example Rail', '--tier', 'participant', '--sector', 'rail', '--domain', 'rail.example',
   '--contact', 'SOC;email=soc@rail.example;phone=+81-3-0000-0000', '--language', 'ja', '--rules-accepted'];
 
-async function waitForFile(dir: string, timeoutMs = 15_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
+function waitForFile(dir: string, timeoutMs = 15_000): Promise<string> {
+  return waitFor(`a message in ${dir}`, () => {
     const files = (() => { try { return readdirSync(dir).filter((f) => f.endsWith('.eml')); } catch { return []; } })();
-    if (files.length > 0) return path.join(dir, files[0]!);
-    if (Date.now() > until) throw new Error(`nothing appeared in ${dir}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return files.length > 0 ? path.join(dir, files[0]!) : null;
+  }, { timeoutMs, intervalMs: 100 });
 }
 
 describe('embedded system end to end (swaks, c4tap serve, c4tap import)', function () {

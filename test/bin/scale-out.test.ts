@@ -13,18 +13,11 @@ import type { Store } from '../../core/store/port.ts';
 import { REPO, runCli, startServe, type ServeProcess } from '../helpers/cli.ts';
 import { freshDatabase, requireMongo, uriWithDb, type TestDatabase } from '../helpers/mongo-server.ts';
 import { buildForward } from '../ingest/helpers/forwards.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const MESSAGES = 200;
 const DROP = 'report@c4tap.example';
 const SENDER = 'soc@rail.example';
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** JSON log lines a process wrote to stderr with this event name. */
 function events(p: ServeProcess, name: string): Record<string, unknown>[] {
@@ -126,7 +119,7 @@ describe('scale-out: smtp and worker processes on one MongoDB (needs MongoDB-wir
     }
 
     expect((await store.counts()).submissions, 'every accepted forward is stored').to.equal(MESSAGES);
-    await until('all jobs done', async () => (await store.countJobs('done')) === MESSAGES, 240_000);
+    await waitFor('all jobs done', async () => (await store.countJobs('done')) === MESSAGES, { timeoutMs: 240_000, intervalMs: 250 });
 
     const counts = await store.counts();
     expect(counts.jobs).to.equal(MESSAGES);

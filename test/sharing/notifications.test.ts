@@ -18,6 +18,7 @@ import { REPO } from '../helpers/cli.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
 import { createTestPki } from '../helpers/smime-certs.ts';
 import { allClasses, openWorld, type World } from './helpers/world.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const SHIPPED_CHANNELS = loadChannelPolicy(path.join(REPO, 'policies'));
 const url: IndicatorInput = { type: 'url', value: 'https://evil.example/login?next=portal.evil.example', kind: 'network', class: 'GREEN' };
@@ -128,11 +129,11 @@ describe('submitter notifications', function () {
       startWorker({ store: w.store, clock: w.clock, log: log(), settings: { leaseMs: 60_000, maxAttempts: 3, pollMs: 10, retryBaseMs: 0, retryMaxMs: 0 }, workerId: 'wrk-1', analyse, events: n.sink });
     const worker = start();
     try {
-      await waitUntil(async () => (await w.store.getJobForSubmission(id, 'analyse'))?.status === 'done');
+      await waitFor('the analysis job to finish', async () => (await w.store.getJobForSubmission(id, 'analyse'))?.status === 'done');
       await n.idle();
       // An analyst re-runs the analysis: it completes again, and nothing new is mailed.
       await w.store.requeueJob({ id: `job-${id}`, type: 'analyse', submissionId: id, runAfter: w.clock().toISOString() }, w.clock().toISOString());
-      await waitUntil(async () => (await w.store.getJobForSubmission(id, 'analyse'))?.status === 'done');
+      await waitFor('the analysis job to finish', async () => (await w.store.getJobForSubmission(id, 'analyse'))?.status === 'done');
       await n.idle();
     } finally {
       await worker.close();
@@ -235,7 +236,7 @@ describe('submitter notifications', function () {
     const before = notifierWith(stuck);
     const pendingId = await w.addSubmission('s-pending', rail, railSub, allClasses('GREEN'), [{ ...domain, class: 'GREEN' }]);
     await publishSubmission(pubDeps(before), pendingId, 'analyst');
-    await waitUntil(async () => Object.values(notificationsOf(await submission(pendingId)))[0]?.state === 'pending');
+    await waitFor('a pending notification', async () => Object.values(notificationsOf(await submission(pendingId)))[0]?.state === 'pending');
     // A notice whose relay refused it.
     const refusing: Mailer = { send: async () => Promise.reject(Object.assign(new Error('550 mailbox unavailable'), { responseCode: 550 })) };
     const failing = notifierWith(refusing);
@@ -281,10 +282,3 @@ describe('submitter notifications', function () {
   });
 });
 
-async function waitUntil(probe: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
