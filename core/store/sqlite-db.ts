@@ -79,21 +79,26 @@ type Sync<F> = F extends (...args: infer A) => Promise<infer R> ? (...args: A) =
 /** The store's methods as the synchronous functions the table modules implement. */
 export type SyncStore = { [K in Exclude<keyof Store, 'backend' | 'close'>]: Sync<Store[K]> };
 
+/** Runs one synchronous method for the async port: STORE_UNAVAILABLE once `db` is closed, SQLite errors mapped with the method name. */
+export function runMethod(db: Db, name: string, fn: (...args: unknown[]) => unknown, args: unknown[]): unknown {
+  if (!db.open) throw new C4Error('STORE_UNAVAILABLE', `${name}: the store is closed`, { operation: name });
+  try {
+    return fn(...args);
+  } catch (err) {
+    throw toStoreError(err, name);
+  }
+}
+
 /**
- * Turns the synchronous methods into the async port: each call fails with STORE_UNAVAILABLE once
- * the store is closed and maps SQLite errors with the method name as the operation.
+ * Turns the synchronous methods into the async port on this one connection (each write commits on
+ * the calling thread): each call fails with STORE_UNAVAILABLE once the store is closed and maps
+ * SQLite errors with the method name as the operation. The served store uses the writer thread
+ * instead (sqlite-thread-store.ts).
  */
 export function asyncStore(db: Db, methods: SyncStore): Store {
   const wrapped: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(methods) as [string, (...args: unknown[]) => unknown][]) {
-    wrapped[name] = async (...args: unknown[]) => {
-      if (!db.open) throw new C4Error('STORE_UNAVAILABLE', `${name}: the store is closed`, { operation: name });
-      try {
-        return fn(...args);
-      } catch (err) {
-        throw toStoreError(err, name);
-      }
-    };
+    wrapped[name] = async (...args: unknown[]) => runMethod(db, name, fn, args);
   }
   const close = async (): Promise<void> => {
     if (db.open) db.close();

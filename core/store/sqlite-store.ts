@@ -1,8 +1,9 @@
 // The embedded store: one SQLite file (WAL, synchronous=FULL), composed from one module per
 // concern. better-sqlite3 is synchronous; the port is async so the MongoDB adapter fits the same
 // shape, and every SQLite failure reaches callers as a C4Error (STORE_UNAVAILABLE → SMTP 451).
+// Served, the writes run in a writer thread with group commit (sqlite-thread-store.ts).
 import type { Store, StoreCounts } from './port.ts';
-import { asyncStore, openDatabase, type Db, type SqliteStoreOptions } from './sqlite-db.ts';
+import { asyncStore, openDatabase, type Db, type SqliteStoreOptions, type SyncStore } from './sqlite-db.ts';
 import { sqliteAudit } from './sqlite-audit.ts';
 import { sqliteClusters } from './sqlite-clusters.ts';
 import { sqliteConsole } from './sqlite-console.ts';
@@ -17,6 +18,7 @@ import { sqlitePublications } from './sqlite-publications.ts';
 import { sqliteSharing } from './sqlite-sharing.ts';
 import { sqliteSampleQueries, sqliteSamples } from './sqlite-samples.ts';
 import { sqliteSubmissions } from './sqlite-submissions.ts';
+import { openThreadedSqliteStore, type ThreadedSqliteStore } from './sqlite-thread-store.ts';
 
 export type { SqliteStoreOptions } from './sqlite-db.ts';
 
@@ -39,16 +41,11 @@ function sqliteCounts(db: Db): () => StoreCounts {
   return () => count.get()!;
 }
 
-/**
- * Opens (creating if needed) the database file and migrates its schema. Throws SCHEMA_TOO_NEW for
- * a file written by a newer program, STORE_CORRUPT for a file that is not a database, and
- * STORE_UNAVAILABLE when the file cannot be opened.
- */
-export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Store {
-  const db = openDatabase(file, opts);
+/** Every store method as a synchronous function over one connection. */
+export function sqliteMethods(db: Db): SyncStore {
   const jobQueries = sqliteJobQueries(db);
   const sampleQueries = sqliteSampleQueries(db);
-  return asyncStore(db, {
+  return {
     ...sqliteDirectory(db),
     ...sqliteSubmissions(db, jobQueries, sampleQueries),
     ...sqliteSamples(db, sampleQueries),
@@ -64,5 +61,21 @@ export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): St
     ...sqliteDigests(db),
     ...sqliteFalsePositives(db),
     counts: sqliteCounts(db),
-  });
+  };
+}
+
+/**
+ * Opens (creating if needed) the database file and migrates its schema. Throws SCHEMA_TOO_NEW for
+ * a file written by a newer program, STORE_CORRUPT for a file that is not a database, and
+ * STORE_UNAVAILABLE when the file cannot be opened. Writes are committed by a writer thread with
+ * group commit (sqlite-thread-store.ts); reads run on this thread's own connection.
+ */
+export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): ThreadedSqliteStore {
+  return openThreadedSqliteStore(file, opts, sqliteMethods);
+}
+
+/** The store on one connection, every write committed on the calling thread (the writer thread's own engine, and the bench's "before"). */
+export function openInlineSqliteStore(file: string, opts: SqliteStoreOptions = {}): Store {
+  const db = openDatabase(file, opts);
+  return asyncStore(db, sqliteMethods(db));
 }

@@ -1,0 +1,107 @@
+// The SQLite writer thread: owns the write connections (one per store opened in the process) and
+// the synchronous table modules. The calls that reach it while it is busy (a commit's fsync takes
+// milliseconds) are run together as one transaction per store on its next turn: group commit
+// (sqlite-writer.ts). The main thread's event loop never waits on a commit.
+import { parentPort } from 'node:worker_threads';
+import { GENESIS_HASH } from '../audit.ts';
+import { C4Error } from '../errors.ts';
+import type { AuditEvent } from '../types.ts';
+import { openDatabase, type Db } from './sqlite-db.ts';
+import { sqliteMethods } from './sqlite-store.ts';
+import { errorToData, runBatch, type ErrorData, type FromWriter, type ToWriter, type WriterCall } from './sqlite-writer.ts';
+
+type Method = (...args: unknown[]) => unknown;
+
+interface Connection {
+  readonly db: Db | null;
+  /** Why the connection could not be opened: every call gets this error. */
+  readonly failure: ErrorData | null;
+  readonly methods: Readonly<Record<string, Method>>;
+  readonly queue: WriterCall[];
+}
+
+const port = parentPort!;
+const send = (msg: FromWriter): void => port.postMessage(msg);
+const connections = new Map<number, Connection>();
+let scheduled = false;
+
+function appendAuditEvent(append: (make: (prev: AuditEvent | null) => AuditEvent) => AuditEvent, event: AuditEvent): AuditEvent {
+  return append((prev) => {
+    if (event.seq !== (prev?.seq ?? 0) + 1 || event.prevHash !== (prev?.hash ?? GENESIS_HASH)) {
+      throw new C4Error('CONFLICT', `audit event ${event.seq} was built on an event that is no longer the last`, {
+        auditSeqTaken: true,
+        lastSeq: prev?.seq ?? 0,
+      });
+    }
+    return event;
+  });
+}
+
+function open(file: string, options: Parameters<typeof openDatabase>[1]): Connection {
+  try {
+    const db = openDatabase(file, options);
+    const store = sqliteMethods(db);
+    const methods: Record<string, Method> = {
+      ...(store as unknown as Record<string, Method>),
+      // appendAudit's `make` stays on the calling thread (sqlite-thread-store.ts): it sends the
+      // event it built, appended only if it still follows the true last event.
+      appendAuditEvent: (event) => appendAuditEvent(store.appendAudit, event as AuditEvent),
+    };
+    return { db, failure: null, methods, queue: [] };
+  } catch (err) {
+    return { db: null, failure: errorToData(err), methods: {}, queue: [] };
+  }
+}
+
+function reply(store: number, conn: Connection, calls: readonly WriterCall[]): void {
+  const replies = conn.db
+    ? runBatch(conn.db, conn.methods, calls)
+    : calls.map((call) => ({ id: call.id, ok: false as const, error: conn.failure! }));
+  try {
+    send({ type: 'replies', store, replies });
+  } catch {
+    // A result that cannot be cloned: answer each call on its own so only that one fails.
+    for (const r of replies) {
+      try {
+        send({ type: 'replies', store, replies: [r] });
+      } catch (cloneErr) {
+        send({ type: 'replies', store, replies: [{ id: r.id, ok: false, error: errorToData(cloneErr) }] });
+      }
+    }
+  }
+}
+
+function flush(): void {
+  scheduled = false;
+  for (const [store, conn] of connections) {
+    if (conn.queue.length > 0) reply(store, conn, conn.queue.splice(0, conn.queue.length));
+  }
+}
+
+function handle(msg: ToWriter): void {
+  if (msg.type === 'open') {
+    connections.set(msg.store, open(msg.file, msg.options));
+  } else if (msg.type === 'calls') {
+    const conn = connections.get(msg.store);
+    if (!conn) return; // not sent by sqlite-thread-store.ts: every store is opened before its calls
+    conn.queue.push(...msg.calls);
+    // setImmediate runs after the messages already delivered in this turn: they join the batch.
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  } else {
+    // Messages arrive in order, so every call sent before the close is in the queue.
+    const conn = connections.get(msg.store);
+    connections.delete(msg.store);
+    if (conn) {
+      if (conn.queue.length > 0) reply(msg.store, conn, conn.queue.splice(0, conn.queue.length));
+      if (conn.db?.open) conn.db.close();
+    }
+    send({ type: 'closed', store: msg.store });
+  }
+}
+
+port.on('message', (msgs: readonly ToWriter[]) => {
+  for (const msg of msgs) handle(msg);
+});
