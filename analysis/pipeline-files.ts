@@ -6,6 +6,7 @@ import type { Submission } from '../core/types.ts';
 import { keepStored } from '../quarantine/keep-stored.ts';
 import type { Vault } from '../quarantine/vault-port.ts';
 import type { ExpandedFile } from './archives/index.ts';
+import type { SubmissionBudget } from './budget.ts';
 import { fileFacts } from './files/index.ts';
 import type { AvScanner, FileAnalysis, YaraOutcome, YaraScanner } from './types.ts';
 
@@ -30,21 +31,33 @@ export interface AnalysedFile {
   readonly warnings: readonly string[];
 }
 
-async function scan(scanners: Scanners, content: Buffer): Promise<{ yara: YaraOutcome; av: AvResult }> {
+/** What a file or body left unscanned because the submission's budget was spent shows. */
+export const OVER_BUDGET = 'not scanned: the analysis budget of this submission was spent';
+
+async function scan(scanners: Scanners, content: Buffer, budget?: SubmissionBudget): Promise<{ yara: YaraOutcome; av: AvResult }> {
+  if (budget && !budget.takeFile()) {
+    return { yara: { kind: 'not-scanned', reason: OVER_BUDGET }, av: scanners.av ? { kind: 'not-scanned', reason: OVER_BUDGET, transient: false } : { kind: 'not-configured' } };
+  }
+  const avStarted = performance.now();
   const [yara, av] = await Promise.all([
     scanners.yara.scan(content),
-    scanners.av ? scanners.av.scan(content) : Promise.resolve({ kind: 'not-configured' } as const),
+    scanners.av
+      ? scanners.av.scan(content).finally(() => budget?.clamdTook(performance.now() - avStarted))
+      : Promise.resolve({ kind: 'not-configured' } as const),
   ]);
   return { yara, av };
 }
 
-/** Facts and scans of every file, one file at a time, giving the event loop a turn in between. */
-export async function analyseFiles(expanded: readonly ExpandedFile[], scanners: Scanners, signal?: AbortSignal): Promise<AnalysedFile[]> {
+/**
+ * Facts and scans of every file, one file at a time, giving the event loop a turn in between.
+ * Once the budget is spent, files still get their facts (hashes, type) but no scans.
+ */
+export async function analyseFiles(expanded: readonly ExpandedFile[], scanners: Scanners, signal?: AbortSignal, budget?: SubmissionBudget): Promise<AnalysedFile[]> {
   const out: AnalysedFile[] = [];
   for (const e of expanded) {
     signal?.throwIfAborted();
     const { content, ...file } = e.file;
-    const [facts, scans] = await Promise.all([fileFacts(e.file), scan(scanners, content)]);
+    const [facts, scans] = await Promise.all([fileFacts(e.file), scan(scanners, content, budget)]);
     out.push({ analysis: { file, facts, yara: scans.yara, av: scans.av, archive: e.archive }, content, warnings: e.warnings });
     await yieldToLoop();
   }
@@ -52,13 +65,13 @@ export async function analyseFiles(expanded: readonly ExpandedFile[], scanners: 
 }
 
 /** Decoded bodies (as UTF-8), or the raw message when it could not be parsed. */
-export async function scanBodies(bodies: readonly { readonly label: string; readonly content: string | Buffer }[], scanners: Scanners, signal?: AbortSignal): Promise<BodyScan[]> {
+export async function scanBodies(bodies: readonly { readonly label: string; readonly content: string | Buffer }[], scanners: Scanners, signal?: AbortSignal, budget?: SubmissionBudget): Promise<BodyScan[]> {
   const out: BodyScan[] = [];
   for (const b of bodies) {
     signal?.throwIfAborted();
     const bytes = typeof b.content === 'string' ? Buffer.from(b.content, 'utf8') : b.content;
     if (bytes.length === 0) continue;
-    out.push({ label: b.label, ...(await scan(scanners, bytes)) });
+    out.push({ label: b.label, ...(await scan(scanners, bytes, budget)) });
   }
   return out;
 }

@@ -7,6 +7,9 @@
 // summary recorded; on the last attempt it is accepted instead, marked `incomplete`, so the
 // analyst still sees the submission, and never as "clean". Every write is idempotent: a job re-run
 // after a crash ends in the same records.
+//
+// A submission whose budget (analysis/budget.ts) is spent is final at once: what was not scanned
+// is named, `incomplete: budget` leads the verdict's reasons, and nothing is retried.
 import type { Clock } from '../core/ids.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Store } from '../core/store/port.ts';
@@ -18,9 +21,10 @@ import { sha256Hex } from '../quarantine/hashes.ts';
 import type { Vault } from '../quarantine/vault-port.ts';
 import { expandArchives, ppapPasswords, type ArchiveLimits } from './archives/index.ts';
 import { archiveNotExamined } from './archives/not-examined.ts';
+import { DEFAULT_BUDGET, startBudget, type BudgetSettings } from './budget.ts';
 import { findFiles, plainTextOf, type FoundBody } from './files/index.ts';
 import { indicatorStep, type IndicatorDeps, type IndicatorStepResult } from './pipeline-indicators.ts';
-import { analyseFiles, retryReasons, scanBodies, storeSamples, type BodyScan, type Scanners } from './pipeline-files.ts';
+import { analyseFiles, OVER_BUDGET, retryReasons, scanBodies, storeSamples, type BodyScan, type Scanners } from './pipeline-files.ts';
 import type { ArchiveOutcome, FileAnalysis, Redaction, VerdictSuggestion } from './types.ts';
 
 export interface PipelineDeps extends Scanners, IndicatorDeps {
@@ -30,6 +34,8 @@ export interface PipelineDeps extends Scanners, IndicatorDeps {
   readonly log: Logger;
   readonly limits: ArchiveLimits;
   readonly unwrapLimits?: UnwrapLimits;
+  /** What one submission may cost (config analysis.budget); DEFAULT_BUDGET when absent. */
+  readonly budget?: BudgetSettings;
 }
 
 export interface AnalyseOptions {
@@ -105,6 +111,7 @@ function countArchives(files: readonly FileAnalysis[]): AnalysisSummary['archive
 export async function analyseSubmission(deps: PipelineDeps, submission: Submission, options: AnalyseOptions): Promise<AnalysisResult> {
   const { signal } = options;
   const log = deps.log.child({ submissionId: submission.id });
+  const budget = startBudget(deps.budget ?? DEFAULT_BUDGET);
   const org = await deps.store.getOrganisation(submission.orgId);
   if (!org) throw new C4Error('NOT_FOUND', `organisation ${submission.orgId} of submission ${submission.id} is missing`);
   const raw = await deps.vault.get(submission.rawSha256);
@@ -116,22 +123,26 @@ export async function analyseSubmission(deps: PipelineDeps, submission: Submissi
   const passwords = unwrapped.kind === 'unwrapped' && item ? [...ppapPasswords(passwordTexts(unwrapped, item, found.bodies)), ...CONVENTIONAL_PASSWORDS] : [];
   const expanded = await expandArchives(found.files, passwords, deps.limits);
 
-  // 4–5. Facts and scans; the samples.
-  const files = await analyseFiles(expanded, deps, signal);
-  // Bodies as decoded; a message that could not be unwrapped is scanned whole.
-  const bodies = await scanBodies(item ? found.bodies : [{ label: 'raw', content: raw }], deps, signal);
+  // 4–5. Scans of the bodies as decoded (a message that could not be unwrapped is scanned whole),
+  // first: the mail itself is scanned whatever its archives cost. Then files' facts and scans.
+  const bodies = await scanBodies(item ? found.bodies : [{ label: 'raw', content: raw }], deps, signal, budget);
+  const files = await analyseFiles(expanded, deps, signal, budget);
   const samples = await storeSamples({ store: deps.store, vault: deps.vault, now: () => deps.clock().toISOString() }, submission, files, signal);
-  const retry = [
+  const overrun = budget.overrun();
+  if (overrun) log.warn({ event: 'analysis.budget_spent', reason: overrun }, 'analysis budget spent; the rest is not scanned');
+  const unscanned = [
     ...files.flatMap((f) => retryReasons(f.analysis.file.path.join('/'), f.analysis)),
     ...bodies.flatMap((b) => retryReasons(`body ${b.label}`, b)),
   ];
+  // Over budget, nothing is retried; the files left unscanned for the budget are counted in its line.
+  const retry = overrun ? [] : unscanned;
   // Not examined for good (a retry would not change it): nesting cut, archives not opened.
   const notExamined = [
     ...found.notExamined,
     ...files.flatMap((f) => archiveNotExaminedReason(f.analysis)),
     ...files.flatMap((f) => f.warnings.map((w) => `${f.analysis.file.path.join('/')}: member not examined (${w})`)),
   ];
-  const incomplete = [...retry, ...notExamined];
+  const incomplete = [...(overrun ? [overrun] : []), ...unscanned.filter((r) => !r.includes(OVER_BUDGET)), ...notExamined];
   const base = {
     analysedAt: deps.clock().toISOString(),
     original: item ? { form: item.form, rawSource: item.rawSource } : { unwrapFailed: unwrapped.kind === 'failed' ? `${unwrapped.reason}: ${unwrapped.message}` : 'unknown' },
@@ -158,7 +169,8 @@ export async function analyseSubmission(deps: PipelineDeps, submission: Submissi
 
   // 9. Ready for triage. The summary is merged into the stored details (what triage or a notice
   // wrote meanwhile stays); it carries every key, so nothing of an earlier attempt's summary remains.
-  const { indicators, redactions, otherRecipients, sanitizedSubject, verdict, cluster, related, received } = step;
+  const { indicators, redactions, otherRecipients, sanitizedSubject, cluster, related, received } = step;
+  const verdict = overrun ? { ...step.verdict, reasons: [overrun, ...step.verdict.reasons.filter((r) => !r.includes(OVER_BUDGET))] } : step.verdict;
   const summary: AnalysisSummary = { ...base, indicators, redactions, otherRecipients, sanitizedSubject, verdict, cluster, related, received };
   signal?.throwIfAborted();
   await deps.store.updateSubmission(submission.id, { status: 'awaiting-triage', detailsMerge: { analysis: summary } }, deps.clock().toISOString());

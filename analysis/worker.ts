@@ -7,7 +7,8 @@
 // It runs on the process's event loop next to SMTP and HTTP: every step awaits I/O or the
 // libuv thread pool (zlib, YARA-X, clamd), and the CPU it takes on the loop is bounded per file
 // (hashing, type detection within maxExpandedBytes), with a turn given to the loop between
-// files. A deployment with heavy analysis runs `c4tap worker` as its own process(es) instead.
+// files. `c4tap serve` runs it in child processes (worker-pool.ts), so a hostile submission
+// never holds SMTP or the API; `c4tap worker` runs one on its own.
 import type { Config } from '../core/config.ts';
 import type { Clock } from '../core/ids.ts';
 import type { Logger } from '../core/logger.ts';
@@ -31,6 +32,8 @@ export interface WorkerDeps {
   readonly metrics?: Pick<Metrics, 'analysisDuration'>;
   /** Told when a job completed (submitter notifications); never awaited. */
   readonly events?: SubmissionEventSink | undefined;
+  /** Told when a job is taken (its id and submission) and when it is over (null): the process pool watches its time. */
+  readonly onJob?: ((job: Pick<Job, 'id' | 'submissionId'> | null) => void) | undefined;
 }
 
 export interface RunningWorker {
@@ -47,6 +50,41 @@ export interface RunningWorker {
 /** Delay before retry number `attempt` (1 = after the first failure): base × 2^(attempt−1), capped. */
 export function retryDelayMs(attempt: number, settings: Pick<WorkerSettings, 'retryBaseMs' | 'retryMaxMs'>): number {
   return Math.min(settings.retryMaxMs, settings.retryBaseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * Ends a job whose analysis was stopped for good (its process overran the budget and was killed)
+ * as analysed but incomplete: the reason leads the submission's `incomplete` list and verdict
+ * reasons, what an earlier attempt recorded stays, the submission goes to triage. Nothing is
+ * retried. False when `workerId` no longer holds the job's lease (another worker has it).
+ */
+export async function endJobIncomplete(store: Store, job: Pick<Job, 'id' | 'submissionId'>, workerId: string, reason: string, now: string): Promise<boolean> {
+  const held = await store.getJob(job.id);
+  if (!held || held.status !== 'running' || held.leaseOwner !== workerId) return false;
+  const submission = await store.getSubmission(job.submissionId);
+  if (submission) {
+    const before = (typeof submission.details.analysis === 'object' && submission.details.analysis !== null ? submission.details.analysis : {}) as Record<string, unknown>;
+    const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+    const verdict = (before.verdict ?? null) as { verdict?: string; score?: number; reasons?: unknown } | null;
+    const analysis = {
+      files: [],
+      bodies: [],
+      samples: 0,
+      archives: {},
+      indicators: 0,
+      redactions: [],
+      sanitizedSubject: null,
+      cluster: null,
+      related: null,
+      warnings: [],
+      ...before,
+      analysedAt: now,
+      incomplete: [reason, ...strings(before.incomplete)],
+      verdict: { verdict: verdict?.verdict ?? 'unknown', score: verdict?.score ?? 0, reasons: [reason, ...strings(verdict?.reasons)] },
+    };
+    await store.updateSubmission(submission.id, { status: 'awaiting-triage', detailsMerge: { analysis } }, now);
+  }
+  return store.completeJob(job.id, workerId, now);
 }
 
 class LeaseLost extends Error {
@@ -106,6 +144,7 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
       return giveUp(job, `gave up after ${job.attempts - 1} attempts (the worker was lost during analysis)`);
     }
     const submission = (await setStatus(found.id, 'analysing')) ?? found;
+    deps.onJob?.({ id: job.id, submissionId: job.submissionId });
     const controller = new AbortController();
     current = controller;
     const renew = setInterval(() => {
@@ -141,6 +180,7 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
     } finally {
       clearInterval(renew);
       current = null;
+      deps.onJob?.(null);
     }
   }
 

@@ -2,6 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { C4Error } from './errors.ts';
 import { unknownFileKeys, unknownEnvNames } from './config-keys.ts';
@@ -139,6 +140,10 @@ export const configSchema = z.object({
       /** First retry delay of a failed analysis; doubles per attempt up to retryMaxMs. */
       retryBaseMs: num(0).default(30_000),
       retryMaxMs: num(0).default(30 * 60_000),
+      /** Analysis child processes of `c4tap serve` (analysis/worker-pool.ts); default one per core. */
+      processes: num(1, 256).default(() => availableParallelism()),
+      /** Heap cap of each analysis child (--max-old-space-size): one that needs more is killed and replaced. */
+      memoryMb: num(64).default(1024),
     })
     .prefault({}),
   /** Limits of the analysis of one submission (hostile input: archives, nesting). */
@@ -154,6 +159,17 @@ export const configSchema = z.object({
       maxCompressionRatio: num(2).default(100),
       /** Candidate passwords tried per encrypted archive (PPAP). */
       maxPasswordsTried: num(0, 1000).default(20),
+      /**
+       * What one submission may cost (analysis/budget.ts); bytes expanded is maxExpandedBytes.
+       * When spent, the rest is not scanned and the analysis ends as `incomplete: budget`, not retried.
+       */
+      budget: z
+        .object({
+          wallClockMs: num(1000).default(120_000),
+          filesScanned: num(1).default(1000),
+          clamdMs: num(100).default(120_000),
+        })
+        .prefault({}),
     })
     .prefault({}),
   clamd: z

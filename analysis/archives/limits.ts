@@ -2,7 +2,7 @@
 // archives of one submission share, so nesting cannot multiply them.
 import type { Config } from '../../core/config.ts';
 
-export type ArchiveLimits = Config['analysis'];
+export type ArchiveLimits = Omit<Config['analysis'], 'budget'>;
 
 /** The defaults of core/config.ts, for callers without a config (tests, tools). */
 export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = Object.freeze({

@@ -6,6 +6,7 @@ import { ERR_INVALID_UNCOMPRESSED_SIZE, ZipReader, Uint8ArrayReader, type Entry,
 import type { ArchiveOutcome } from '../types.ts';
 import { cappedSink, isCapExceeded } from './capped-sink.ts';
 import { ratioProblem, type ArchiveLimits, type ExpansionBudget } from './limits.ts';
+import { countMembersUpTo } from './zip-directory.ts';
 
 export interface Member {
   readonly name: string;
@@ -93,6 +94,12 @@ export async function openZip(
   budget: ExpansionBudget,
   select: (name: string) => boolean = () => true,
 ): Promise<Opened> {
+  // Counted from the central directory first: a zip of 100,000 members is refused without
+  // listing them (zip-directory.ts).
+  const counted = countMembersUpTo(content, budget.membersLeft, select);
+  if (counted !== null && counted > budget.membersLeft) {
+    return { outcome: { kind: 'too-many-members', members: counted }, members: [], warnings: [] };
+  }
   // Names are taken as stored (a `../../x` name is evidence, and must not make the zip unreadable);
   // expand.ts makes each member's path safe.
   const reader = new ZipReader(new Uint8ArrayReader(content), { ...ZIP_OPTIONS, decodeText: decodeName, filenameValidation: 'tolerant' });

@@ -7,7 +7,7 @@ import { createAvScanner } from '../../analysis/engines/clamav.ts';
 import { createYaraScanner } from '../../analysis/engines/yara.ts';
 import { analyseSubmission, type PipelineDeps } from '../../analysis/pipeline.ts';
 import { exchangeIdentity, loadAnalysisPolicies } from '../../analysis/pipeline-indicators.ts';
-import { startWorker } from '../../analysis/worker.ts';
+import { startWorker, type WorkerDeps } from '../../analysis/worker.ts';
 import { openContext, type AppContext } from '../context.ts';
 import { loadedFrom } from '../cli-support.ts';
 import { checkDirectories } from '../setup/data-dir.ts';
@@ -21,7 +21,7 @@ export interface RunningAnalysisWorker {
 }
 
 /** Engines, pipeline and worker over the context's store and vault. */
-export async function startAnalysisWorker(ctx: AppContext, options: { readonly workerId?: string } = {}): Promise<RunningAnalysisWorker> {
+export async function startAnalysisWorker(ctx: AppContext, options: { readonly workerId?: string; readonly onJob?: WorkerDeps['onJob'] } = {}): Promise<RunningAnalysisWorker> {
   const { config, log } = ctx;
   const yara = await createYaraScanner({ rulesDir: path.join(config.policiesDir, 'yara'), log });
   const av = createAvScanner(config.clamd, log);
@@ -47,6 +47,7 @@ export async function startAnalysisWorker(ctx: AppContext, options: { readonly w
     analyse: (submission, opts) => analyseSubmission(deps, submission, opts),
     metrics: ctx.metrics,
     events: ctx.events,
+    onJob: options.onJob,
   });
   let closed: Promise<void> | null = null;
   return {
