@@ -4,6 +4,7 @@ import { CLASSES, INDICATOR_TYPES, KINDS, SUBMISSION_STATUSES } from '../../core
 import type { ApiLimits } from './deps.ts';
 import { MISP_OPENAPI_PATHS } from '../misp/openapi.ts';
 import { FALSE_POSITIVE_OPENAPI_PATHS, FALSE_POSITIVE_SCHEMAS } from './openapi-false-positives.ts';
+import { TRIAGE_OPENAPI_PATHS, TRIAGE_SCHEMAS } from './openapi-triage.ts';
 
 const problem = { $ref: '#/components/responses/Problem' };
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), problem]));
@@ -124,29 +125,7 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
           },
         },
       },
-      '/submissions/{id}/approve': {
-        post: {
-          operationId: 'approveSubmission',
-          summary: 'Publish a submission (secretariat and analysts; idempotent; audited)',
-          parameters: [idParam('Submission id')],
-          responses: {
-            '200': { description: 'Publication result', content: json(ref('PublicationResult')) },
-            ...errors(400, 401, 403, 404, 409, 429),
-          },
-        },
-      },
-      '/submissions/{id}/reject': {
-        post: {
-          operationId: 'rejectSubmission',
-          summary: 'Reject a submission, retracting whatever it published (secretariat and analysts; audited)',
-          parameters: [idParam('Submission id')],
-          requestBody: { required: false, content: json({ type: 'object', additionalProperties: false, properties: { reason: { type: 'string', maxLength: 2000 } } }) },
-          responses: {
-            '200': { description: 'Publication result', content: json(ref('PublicationResult')) },
-            ...errors(400, 401, 403, 404, 409, 429),
-          },
-        },
-      },
+      ...TRIAGE_OPENAPI_PATHS,
       '/sightings': {
         post: {
           operationId: 'reportSighting',
@@ -295,6 +274,7 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
           properties: { indicator_id: { type: 'string' }, class: { type: 'string', enum: CLASSES }, count: { type: 'integer' }, counted: { const: true } },
         },
         ...FALSE_POSITIVE_SCHEMAS,
+        ...TRIAGE_SCHEMAS,
       },
     },
   };

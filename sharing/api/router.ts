@@ -11,6 +11,7 @@ import { openApiDocument } from './openapi.ts';
 import { rateLimitPerToken } from './rate-limit.ts';
 import { sightingRoutes } from './sightings.ts';
 import { submissionRoutes } from './submissions.ts';
+import { triageRoutes } from './triage.ts';
 
 export const API_MOUNT = '/api/v1';
 
@@ -29,6 +30,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   router.use(rateLimitPerToken({ points: deps.limits.rateLimitPoints, windowSeconds: deps.limits.rateLimitWindowSeconds }));
   indicatorRoutes(router, deps, formatters);
   submissionRoutes(router, deps);
+  triageRoutes(router, deps);
   sightingRoutes(router, deps);
   falsePositiveRoutes(router, deps);
   return router;

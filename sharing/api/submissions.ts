@@ -1,13 +1,11 @@
-// A submitting organisation's own submissions (status, class per kind, results at RED level), and
-// approve/reject for the secretariat's and analysts' automation: the same functions as the console.
+// A submitting organisation's own submissions (status, class per kind, results at RED level). The
+// triage steps on them (approve, reject, reopen, classes, …) are in triage.ts.
 import type { Router } from 'express';
-import express from 'express';
 import { z } from 'zod';
 import { C4Error } from '../../core/errors.ts';
 import { SUBMISSION_STATUSES, type Submission } from '../../core/types.ts';
 import { canSee, isRegistered, seesAllClasses } from '../class-policy.ts';
 import { pairKey, warningListsOf } from '../publication-plan.ts';
-import { publishSubmission, rejectSubmission, type PublicationResult } from '../publication.ts';
 import type { Viewer } from '../viewer.ts';
 import { authOf } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
@@ -22,34 +20,17 @@ function mayRead(viewer: Viewer, s: Submission): boolean {
   return canSee(viewer, { orgId: s.orgId, class: 'RED' });
 }
 
-function resultJson(r: PublicationResult) {
-  return {
-    submission_id: r.submissionId,
-    status: r.status,
-    published: r.published,
-    withheld: r.withheld.map((w) => ({ indicator_id: w.indicatorId, reason: w.reason })),
-    entries: r.appended.map((e) => ({ seq: e.seq, action: e.action, indicator_id: e.indicatorId, class: e.class })),
-  };
-}
-
 export function submissionRoutes(router: Router, deps: ApiDeps): void {
   const listQuery = z.strictObject({
     status: listOf(SUBMISSION_STATUSES).optional(),
     limit: queryInt(1, 500).default(100),
     cursor: z.string().max(500).optional(),
   });
-  const body = express.json({ limit: '16kb' });
-  const rejectBody = z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() });
-  const pub = { store: deps.store, audit: deps.audit, clock: deps.clock, events: deps.events };
 
   async function readable(viewer: Viewer, id: string): Promise<Submission> {
     const s = await deps.store.getSubmission(id);
     if (!s || !mayRead(viewer, s)) throw new C4Error('NOT_FOUND', 'no such submission');
     return s;
-  }
-
-  function requireStaff(viewer: Viewer): void {
-    if (!seesAllClasses(viewer)) throw new C4Error('FORBIDDEN', 'only the secretariat and analysts approve or reject submissions');
   }
 
   router.get('/submissions', async (req, res) => {
@@ -94,21 +75,5 @@ export function submissionRoutes(router: Router, deps: ApiDeps): void {
       campaign: s.campaign,
       indicators,
     });
-  });
-
-  router.post('/submissions/:id/approve', body, async (req, res) => {
-    const { viewer } = authOf(res);
-    requireStaff(viewer);
-    parseWith(z.union([z.strictObject({}), z.undefined()]), req.body, 'body');
-    const s = await readable(viewer, String(req.params['id']));
-    res.json(resultJson(await publishSubmission(pub, s.id, viewer.principal.id)));
-  });
-
-  router.post('/submissions/:id/reject', body, async (req, res) => {
-    const { viewer } = authOf(res);
-    requireStaff(viewer);
-    const b = parseWith(z.union([rejectBody, z.undefined()]), req.body, 'body');
-    const s = await readable(viewer, String(req.params['id']));
-    res.json(resultJson(await rejectSubmission(pub, s.id, viewer.principal.id, b?.reason ?? 'rejected through the API')));
   });
 }

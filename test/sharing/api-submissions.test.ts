@@ -98,6 +98,6 @@ describe('REST API: submissions', function () {
     await env.w.store.updateSubmission('s-rail', { status: 'analysing' }, env.w.clock().toISOString());
     const res = await env.post(env.people.analyst, '/submissions/s-rail/approve');
     expect(res.status).to.equal(409);
-    expect(await problem(res)).to.deep.include({ code: 'CONFLICT' });
+    expect(await problem(res)).to.deep.include({ code: 'ILLEGAL_TRANSITION' });
   });
 });

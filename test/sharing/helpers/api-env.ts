@@ -2,6 +2,7 @@
 // same Express stack `c4tap serve` uses. Organisations: two participants (the submitter `water`
 // and the reader `rail`), an observer, an affiliate, and the secretariat with an analyst.
 import type { Server } from 'node:http';
+import path from 'node:path';
 import { Registry } from 'prom-client';
 import { createLogger } from '../../../core/logger.ts';
 import { issueToken, type TokenSettings } from '../../../core/tokens.ts';
@@ -13,6 +14,7 @@ import type { FeedFormatter } from '../../../sharing/api/formats.ts';
 import type { ViewRules } from '../../../sharing/sector-privacy.ts';
 import { publishSubmission } from '../../../sharing/publication.ts';
 import { addCouncilOrgs, openWorld, type World } from './world.ts';
+import { REPO } from '../../helpers/cli.ts';
 
 export const TOKEN_SETTINGS: TokenSettings = { algorithm: 'HS256', issuer: 'c4tap', audience: 'c4tap-api', maxTtlDays: 365, secret: 's'.repeat(48) };
 export const DAY_MS = 24 * 3600 * 1000;
@@ -54,6 +56,8 @@ export async function openApiEnv(limits: Partial<ApiLimits> = {}, formatters: re
     limits: { rateLimitPoints: 1000, rateLimitWindowSeconds: 60, defaultPageSize: 1000, maxPageSize: 5000, ...limits },
     formatters,
     viewRules,
+    // The triage steps' victim check (no vault: the registry's identifiers only).
+    config: { exchange: { dropAddress: 'report@c4tap.example', hostname: 'c4tap.example' }, policiesDir: path.join(REPO, 'policies') },
   });
   const app = createHttpApp({
     log: createLogger({ level: 'silent' }),
