@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { loadedFrom } from '../cli-support.ts';
 import { checkDirectories } from '../setup/data-dir.ts';
-import { certificate, clamd, diskFree, fileModes, relay, type CheckResult } from '../doctor/checks.ts';
+import type { CheckResult } from '../doctor/checks.ts';
+import { runChecks } from '../doctor/run.ts';
 
 function line(r: CheckResult): string {
   const label = r.status === 'fail' ? 'FAIL' : r.status;
@@ -13,12 +14,11 @@ function line(r: CheckResult): string {
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('check every dependency and setting: clamd, TLS certificate, file modes, disk, relay')
+    .description('check every dependency and setting: file modes, TLS certificate, disk, schema version, YARA rules, warning lists, clamd, relay, time skew')
     .action(async (_opts: unknown, cmd: Command) => {
       const loaded = loadedFrom(cmd);
       checkDirectories(loaded, { create: false });
-      const now = new Date();
-      const results = [...fileModes(loaded), certificate(loaded, now), diskFree(loaded), ...(await clamd(loaded, now)), await relay(loaded)];
+      const results = await runChecks(loaded);
       for (const r of results) process.stdout.write(line(r) + '\n');
       const failed = results.filter((r) => r.status === 'fail').length;
       process.stdout.write(failed ? `${failed} check(s) failed\n` : 'all checks passed\n');
