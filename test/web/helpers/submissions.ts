@@ -19,6 +19,10 @@ export interface PhishSpec {
   /** The forwarding note (class directives go here). */
   readonly note?: string;
   readonly messageId?: string;
+  /** Charset of the original's subject, names and bodies (utf-8 by default). */
+  readonly charset?: 'utf-8' | 'iso-2022-jp' | 'shift_jis';
+  /** The original's Received fields, top first. */
+  readonly received?: readonly string[];
 }
 
 /** A spear-phishing mail to a participant's employee, forwarded to the drop address. */
@@ -31,6 +35,8 @@ export async function buildPhishForward(spec: PhishSpec = {}): Promise<Buffer> {
     text: spec.text ?? `Dear Taro,\nplease pay at https://invoice-portal.top/pay?id=4411 or contact 45.77.12.9.\n`,
     ...(spec.html ? { html: spec.html } : {}),
     attachments: [...(spec.attachments ?? [])],
+    ...(spec.charset ? { charset: spec.charset } : {}),
+    ...(spec.received ? { received: spec.received } : {}),
   });
   return buildMail({
     from: `soc@${PARTICIPANT_DOMAIN}`,

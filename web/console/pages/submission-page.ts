@@ -11,7 +11,7 @@ import type { IndicatorRow } from '../submission/preview.ts';
 import { consentCeiling } from '../submission/triage-state.ts';
 import { csrfField, renderPage } from './layout.ts';
 import { classBadge, classesBadges, definitionList, mailText, statusName, when } from './parts.ts';
-import { attachmentsSection, diffSection, notesSection, originalSection, previewSection, relatedSection, verdictSection, withheldReason } from './submission-sections.ts';
+import { attachmentsSection, clusterSection, diffSection, notesSection, originalSection, previewSection, relatedSection, unstoredFilesSection, verdictSection, withheldReason } from './submission-sections.ts';
 
 function action(v: SubmissionView, name: string): string {
   return `${CONSOLE_PATH}/submissions/${encodeURIComponent(v.submission.id)}/${name}`;
@@ -163,6 +163,8 @@ export function submissionPage(rc: RequestContext, v: SubmissionView, notice: { 
       ${indicatorsSection(rc, v)}
       ${originalSection(rc, v)}
       ${attachmentsSection(rc, v)}
+      ${unstoredFilesSection(rc, v)}
+      ${clusterSection(rc, v)}
       ${relatedSection(rc, v)}
       ${notesSection(rc, v)}`,
   });

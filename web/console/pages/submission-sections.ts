@@ -8,6 +8,8 @@ import { archiveNotExamined } from '../../../analysis/archives/not-examined.ts';
 import { CONSOLE_PATH, type RequestContext } from '../context.ts';
 import { html, visibleText, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/index.ts';
+import { decodeHeaderValue } from '../../../ingest/decode-mime-japanese.ts';
+import { analysisText } from '../i18n/analysis-text.ts';
 import { diffText } from '../submission/diff.ts';
 import type { SubmissionView } from '../submission/load.ts';
 import type { IndicatorRow } from '../submission/preview.ts';
@@ -54,9 +56,13 @@ export function diffSection(rc: RequestContext, v: SubmissionView): SafeHtml {
         ? html`<p class="muted">${rc.t('sub.noRedactions')}</p>`
         : html`<table class="diff"><thead><tr><th>${rc.t('sub.field')}</th><th>${rc.t('sub.change')}</th><th>${rc.t('sub.reason')}</th></tr></thead><tbody>
           ${reds.map(
-            (r) => html`<tr><td>${r.field}</td><td class="diffcell">${diffText(r.before, r.after).map((p) =>
-              p.op === 'same' ? html`<span>${visibleText(p.text)}</span>` : p.op === 'del' ? html`<del>${visibleText(p.text)}</del>` : html`<ins>${visibleText(p.text)}</ins>`,
-            )}</td><td>${r.reason}</td></tr>`,
+            (r) => html`<tr><td class="nowrap">${r.field}</td><td class="diffcell">${diffText(r.before, r.after).map((p) =>
+              p.op === 'same'
+                ? html`<span>${visibleText(p.text)}</span>`
+                : p.op === 'del'
+                  ? html`<del class="redacted" title="${rc.t('sub.redactedOriginal')}">${visibleText(p.text)}</del>`
+                  : html`<ins class="placeholder" title="${rc.t('sub.redactedPublished')}">${visibleText(p.text)}</ins>`,
+            )}</td><td>${analysisText(rc.lang, r.reason)}</td></tr>`,
           )}</tbody></table>`}
   </section>`;
 }
@@ -67,7 +73,7 @@ export function verdictSection(rc: RequestContext, v: SubmissionView): SafeHtml 
     ${s === null
       ? notAnalysed(rc)
       : html`<p><strong>${rc.t(`verdict.${s.verdict}` as MessageKey)}</strong> (${rc.t('sub.score')}: ${s.score})</p>
-        <ul>${s.reasons.map((r) => html`<li>${r}</li>`)}</ul>`}
+        <ul>${s.reasons.map((r) => html`<li>${analysisText(rc.lang, r)}</li>`)}</ul>`}
   </section>`;
 }
 
@@ -86,6 +92,14 @@ function receivedChain(rc: RequestContext, v: SubmissionView, received: readonly
     <ol class="received">${items}</ol>`;
 }
 
+/** A header field decoded (RFC 2047, Japanese charsets); the encoded form below when it differs. */
+function headerRow(rc: RequestContext, name: string, value: string): SafeHtml {
+  const decoded = name.toLowerCase() === 'received' ? value : decodeHeaderValue(value);
+  return html`<tr><th>${name}</th><td><span class="decoded">${visibleText(decoded)}</span>${decoded !== value
+    ? html`<br><span class="small muted">${rc.t('sub.encodedAs')} <code>${visibleText(value)}</code></span>`
+    : null}</td></tr>`;
+}
+
 export function originalSection(rc: RequestContext, v: SubmissionView): SafeHtml {
   const o = v.original;
   if (o.kind === 'unavailable') return html`<section id="original"><h2>${rc.t('sub.originalTitle')}</h2><p class="warning">${rc.t('sub.originalUnavailable', { code: o.code })}</p></section>`;
@@ -99,7 +113,7 @@ export function originalSection(rc: RequestContext, v: SubmissionView): SafeHtml
     <p class="small">${rc.t('sub.originalExplain')}</p>
     ${unwrapped.note !== null ? html`<details><summary>${rc.t('sub.forwardNote')}</summary><pre class="mail">${visibleText(unwrapped.note)}</pre></details>` : null}
     <h3>${rc.t('sub.headers')}</h3>
-    <table class="headers">${item.headers.raw.map((h) => html`<tr><th>${h.name}</th><td><code>${visibleText(h.value)}</code></td></tr>`)}</table>
+    <table class="headers" data-testid="headers">${item.headers.raw.map((h) => headerRow(rc, h.name, h.value))}</table>
     <h3>${rc.t('sub.receivedChain')}</h3>
     ${receivedChain(rc, v, item.headers.received)}
     <h3>${rc.t('sub.textBody')}</h3>
@@ -199,5 +213,32 @@ export function notesSection(rc: RequestContext, v: SubmissionView): SafeHtml | 
     ${a.unwrapFailed ? html`<p class="warning">${rc.t('sub.unwrapFailed', { reason: a.unwrapFailed })}</p>` : null}
     ${a.incomplete.length ? html`<p class="warning">${rc.t('sub.incomplete')}</p><ul>${a.incomplete.map((x) => html`<li>${x}</li>`)}</ul>` : null}
     ${a.warnings.length ? html`<ul>${a.warnings.map((x) => html`<li>${x}</li>`)}</ul>` : null}
+  </section>`;
+}
+
+export function clusterSection(rc: RequestContext, v: SubmissionView): SafeHtml {
+  const c = v.analysis.cluster;
+  return html`<section id="cluster"><h2>${rc.t('sub.clusterTitle')}</h2>
+    ${c === null
+      ? v.analysis.analysedAt ? html`<p class="muted">${rc.t('sub.noCluster')}</p>` : notAnalysed(rc)
+      : html`<p><span class="reach reach-${c.label}" data-testid="cluster-label">${rc.t(`reach.${c.label}` as MessageKey)}</span>
+          — ${rc.t('queue.orgsSectors', { orgs: c.organisations, sectors: c.sectors.length })}${c.sectors.length ? html` (${c.sectors.join(', ')})` : null}</p>
+        <ul class="evidence">${c.evidence.map((e) => html`<li>${analysisText(rc.lang, e)}</li>`)}</ul>
+        ${c.members.length
+          ? html`<details${c.members.length <= 10 ? html` open` : null}><summary>${rc.t('sub.clusterMembers', { n: c.members.length })}</summary><ul>${c.members.slice(0, 200).map(
+              (m) => html`<li><a href="${CONSOLE_PATH}/submissions/${encodeURIComponent(m.submissionId)}">${m.submissionId}</a> <span class="muted">${m.sector ?? ''}</span>
+                ${m.shared.slice(0, 5).map((f) => html`<span class="tag"><span class="type">${f.type}</span> ${visibleText(f.value)}</span> `)}</li>`,
+            )}</ul></details>`
+          : null}`}
+  </section>`;
+}
+
+/** Files analysis examined that have no stored sample record (shown so none goes unseen). */
+export function unstoredFilesSection(rc: RequestContext, v: SubmissionView): SafeHtml | null {
+  const stored = new Set(v.samples.map((s) => s.sha256));
+  const files = (v.analysis.files ?? []).filter((f) => !stored.has(f.facts.sha256));
+  if (files.length === 0) return null;
+  return html`<section id="unstored-files"><h2>${rc.t('sub.unstoredFiles', { n: files.length })}</h2>
+    ${files.map((f) => html`<article class="sample" data-sha256="${f.facts.sha256}"><h3>${mailText(f.file.declaredName ?? f.facts.sha256)}</h3>${scanResult(rc, f)}</article>`)}
   </section>`;
 }

@@ -1,13 +1,18 @@
-// Character diff of a field before and after sanitization, for the analyst to see at a glance
-// what was replaced. Longest common subsequence over characters (code points); for very long
-// values, where that would be slow, the common prefix and suffix with one changed middle.
+// Word-level diff of a field before and after sanitization, for the analyst to see at a glance
+// what was replaced: jsdiff's diffWordsWithSpace (Myers over word, punctuation and space tokens),
+// so a URL shows whole path segments and query values replaced, not interleaved characters. A
+// diff that would take too long (huge values) falls back to the common prefix and suffix with
+// one changed middle.
+import { diffWordsWithSpace } from 'diff';
+
 export type DiffOp = 'same' | 'del' | 'ins';
 export interface DiffPart {
   readonly op: DiffOp;
   readonly text: string;
 }
 
-const MAX_CELLS = 400_000;
+/** Milliseconds jsdiff may spend on one field before the prefix/suffix fallback. */
+const DIFF_TIMEOUT_MS = 50;
 
 function push(out: DiffPart[], op: DiffOp, text: string): void {
   if (text === '') return;
@@ -16,7 +21,9 @@ function push(out: DiffPart[], op: DiffOp, text: string): void {
   else out.push({ op, text });
 }
 
-function prefixSuffix(a: readonly string[], b: readonly string[]): DiffPart[] {
+function prefixSuffix(before: string, after: string): DiffPart[] {
+  const a = [...before];
+  const b = [...after];
   let p = 0;
   while (p < a.length && p < b.length && a[p] === b[p]) p++;
   let s = 0;
@@ -30,32 +37,48 @@ function prefixSuffix(a: readonly string[], b: readonly string[]): DiffPart[] {
 }
 
 export function diffText(before: string, after: string): DiffPart[] {
-  const a = [...before];
-  const b = [...after];
-  if ((a.length + 1) * (b.length + 1) > MAX_CELLS) return prefixSuffix(a, b);
-  const w = b.length + 1;
-  // lcs[i*w + j]: length of the LCS of a[i..] and b[j..].
-  const lcs = new Uint32Array((a.length + 1) * w);
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      lcs[i * w + j] = a[i] === b[j] ? lcs[(i + 1) * w + j + 1]! + 1 : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
-    }
-  }
+  const changes = diffWordsWithSpace(before, after, { timeout: DIFF_TIMEOUT_MS });
+  if (!changes) return prefixSuffix(before, after);
   const out: DiffPart[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      push(out, 'same', a[i]!);
-      i++;
-      j++;
-    } else if (lcs[(i + 1) * w + j]! >= lcs[i * w + j + 1]!) {
-      push(out, 'del', a[i++]!);
-    } else {
-      push(out, 'ins', b[j++]!);
+  // Deletions before insertions within one change, so a replacement reads "old → new".
+  let pendingIns = '';
+  for (const c of changes) {
+    if (c.added) pendingIns += c.value;
+    else if (c.removed) push(out, 'del', c.value);
+    else {
+      push(out, 'ins', pendingIns);
+      pendingIns = '';
+      push(out, 'same', c.value);
     }
   }
-  push(out, 'del', a.slice(i).join(''));
-  push(out, 'ins', b.slice(j).join(''));
+  push(out, 'ins', pendingIns);
+  return mergeSmallGaps(out);
+}
+
+/**
+ * One redaction reads as one change: a short unchanged run of punctuation between two changes
+ * (the `.` in `taro@rail.example` → `victim%40example.invalid`) joins them.
+ */
+function mergeSmallGaps(parts: readonly DiffPart[]): DiffPart[] {
+  const out: DiffPart[] = [];
+  let del = '';
+  let ins = '';
+  const flush = () => {
+    push(out, 'del', del);
+    push(out, 'ins', ins);
+    del = ins = '';
+  };
+  parts.forEach((p, i) => {
+    if (p.op === 'del') del += p.text;
+    else if (p.op === 'ins') ins += p.text;
+    else if ((del || ins) && i < parts.length - 1 && /^[^\s\p{L}\p{N}]{1,3}$/u.test(p.text)) {
+      del += p.text;
+      ins += p.text;
+    } else {
+      flush();
+      push(out, 'same', p.text);
+    }
+  });
+  flush();
   return out;
 }
