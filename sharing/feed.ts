@@ -3,7 +3,8 @@
 // may not see, which would tell it that something happened to the indicator then), each with the
 // indicator's view as it is now, computed from the published sources the viewer may see.
 import { CLASSES, type IndicatorType, type PublicationAction, type SharingClass } from '../core/types.ts';
-import type { IndicatorWithSources, Store } from '../core/store/port.ts';
+import type { IndicatorWithSources, PublishedSource, Store } from '../core/store/port.ts';
+import type { Indicator, IndicatorSource } from '../core/types.ts';
 import { visibleScope } from './class-policy.ts';
 import { narrowest } from './class-order.ts';
 import { viewOf, type IndicatorView } from './indicator-view.ts';
@@ -11,7 +12,10 @@ import { pairKey } from './publication-plan.ts';
 import { DEFAULT_VIEW_RULES, type ViewRules } from './sector-privacy.ts';
 import type { Viewer } from './viewer.ts';
 
-export type FeedStore = Pick<Store, 'getIndicators' | 'latestPublications' | 'listSightings' | 'listOrganisations' | 'listPublicationFeed' | 'lastPublicationSeq'>;
+export type FeedStore = Pick<
+  Store,
+  'getIndicators' | 'latestPublications' | 'listSightings' | 'listOrganisations' | 'listPublicationFeed' | 'listFeedPage' | 'lastPublicationSeq'
+>;
 
 export interface FeedQuery {
   /** Cursor: entries with a publication seq strictly greater than this. */
@@ -53,19 +57,24 @@ export interface FeedPage {
  * retraction counts as a false positive, and a source never counts at a class wider than the one
  * it was published under.
  */
+function publishedSources(published: readonly PublishedSource[], classes: readonly SharingClass[]): IndicatorSource[] {
+  return published.flatMap(({ source: s, latest: entry }) => {
+    const cls = narrowest([s.class, entry.class]);
+    if (!classes.includes(cls)) return [];
+    return [{ ...s, class: cls, falsePositive: s.falsePositive || entry.action === 'retract' }];
+  });
+}
+
 function publishedOnly(
   item: IndicatorWithSources,
   latest: ReadonlyMap<string, { action: PublicationAction; class: SharingClass }>,
   classes: readonly SharingClass[],
 ): IndicatorWithSources {
-  const sources = item.sources.flatMap((s) => {
-    const entry = latest.get(pairKey(s.indicatorId, s.submissionId));
-    if (!entry) return [];
-    const cls = narrowest([s.class, entry.class]);
-    if (!classes.includes(cls)) return [];
-    return [{ ...s, class: cls, falsePositive: s.falsePositive || entry.action === 'retract' }];
+  const published = item.sources.flatMap((source) => {
+    const entry = latest.get(pairKey(source.indicatorId, source.submissionId));
+    return entry ? [{ source, latest: entry }] : [];
   });
-  return { indicator: item.indicator, sources };
+  return { indicator: item.indicator, sources: publishedSources(published, classes) };
 }
 
 /**
@@ -107,7 +116,7 @@ export async function readFeed(store: FeedStore, viewer: Viewer | null, q: FeedQ
   // Read the log's end first: an entry committed after it has a higher seq, so it is either in
   // this page or after the cursor we hand out — never skipped.
   const end = await store.lastPublicationSeq();
-  const read = await store.listPublicationFeed({
+  const read = await store.listFeedPage({
     afterSeq: q.since,
     limit: q.limit,
     classes: scope.classes.filter((c) => wanted.includes(c)),
@@ -115,24 +124,28 @@ export async function readFeed(store: FeedStore, viewer: Viewer | null, q: FeedQ
     ...(q.types ? { types: q.types } : {}),
     ...(q.updatedAfter ? { publishedAfter: q.updatedAfter } : {}),
   });
-  const entries = q.until === undefined ? read : read.filter((e) => e.seq <= q.until!);
+  const entries = q.until === undefined ? read : read.filter((e) => e.entry.seq <= q.until!);
   const more = read.length === q.limit && entries.length === read.length;
-  const lastSeq = entries[entries.length - 1]?.seq ?? q.since;
+  const lastSeq = entries[entries.length - 1]?.entry.seq ?? q.since;
   const next = more ? lastSeq : Math.max(q.since, Math.min(end, q.until ?? end), lastSeq);
-  // One item per indicator: its latest entry in this page.
-  const byIndicator = new Map<string, (typeof entries)[number]>();
-  for (const e of entries) {
-    byIndicator.delete(e.indicatorId);
-    byIndicator.set(e.indicatorId, e);
-  }
-  const views = await publishedViews(store, viewer, [...byIndicator.keys()], q.viewClasses, rules);
-  const tombstones = await retractionTombstones(store, [...byIndicator.values()].filter((e) => e.action === 'retract' && !views.has(e.indicatorId)));
+  const classes = q.viewClasses ?? CLASSES;
+  const sectors = await sectorLookup(store);
+  // One item per indicator: its latest entry in this page, which carries the indicator as it is now.
   const items: FeedItem[] = [];
-  for (const e of byIndicator.values()) {
-    const view = views.get(e.indicatorId) ?? tombstones.get(e.indicatorId);
+  for (const { entry: e, current } of entries) {
+    if (!current) continue;
+    const sightings = current.sightings.filter((g) => classes.includes(g.class));
+    const view =
+      viewOf(viewer, { indicator: current.indicator, sources: publishedSources(current.sources, classes) }, { sectorOf: sectors, sightings, rules }) ??
+      (e.action === 'retract' ? retractionTombstone(current.indicator, e) : null);
     if (view) items.push({ seq: e.seq, action: e.action, publishedAt: e.publishedAt, view });
   }
   return { items, next, more };
+}
+
+async function sectorLookup(store: FeedStore): Promise<(orgId: string) => string | null> {
+  const sectors = new Map((await store.listOrganisations()).map((o) => [o.id, o.sector]));
+  return (orgId) => sectors.get(orgId) ?? null;
 }
 
 /**
@@ -141,31 +154,20 @@ export async function readFeed(store: FeedStore, viewer: Viewer | null, q: FeedQ
  * reader still has to learn it is gone. The item carries only what that reader already had (type
  * and value) and nothing derived from sources it may not see: no counts, sectors or sightings.
  */
-async function retractionTombstones(
-  store: FeedStore,
-  entries: readonly { readonly indicatorId: string; readonly class: SharingClass; readonly kind: IndicatorView['kinds'][number]; readonly publishedAt: string }[],
-): Promise<Map<string, IndicatorView>> {
-  const out = new Map<string, IndicatorView>();
-  if (entries.length === 0) return out;
-  const byId = new Map((await store.getIndicators(entries.map((e) => e.indicatorId))).map((i) => [i.indicator.id, i.indicator]));
-  for (const e of entries) {
-    const ind = byId.get(e.indicatorId);
-    if (!ind) continue;
-    out.set(e.indicatorId, {
-      id: ind.id,
-      type: ind.type,
-      value: ind.value,
-      class: e.class,
-      kinds: [e.kind],
-      sources: [],
-      submissionCount: 0,
-      firstSeen: e.publishedAt,
-      lastSeen: e.publishedAt,
-      sectors: [],
-      sightingCount: 0,
-      falsePositive: true,
-      redData: false,
-    });
-  }
-  return out;
+function retractionTombstone(ind: Indicator, e: { readonly class: SharingClass; readonly kind: IndicatorView['kinds'][number]; readonly publishedAt: string }): IndicatorView {
+  return {
+    id: ind.id,
+    type: ind.type,
+    value: ind.value,
+    class: e.class,
+    kinds: [e.kind],
+    sources: [],
+    submissionCount: 0,
+    firstSeen: e.publishedAt,
+    lastSeen: e.publishedAt,
+    sectors: [],
+    sightingCount: 0,
+    falsePositive: true,
+    redData: false,
+  };
 }

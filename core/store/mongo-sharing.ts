@@ -4,7 +4,7 @@
 // publication log (mongo-sequence.ts); the idempotency key is unique per organisation.
 import type { Db, Filter } from 'mongodb';
 import type { PublicationEntry, Sighting } from '../types.ts';
-import type { NewSighting, PublicationFeedQuery } from './port.ts';
+import type { FeedPageEntry, NewSighting, PublicationFeedQuery } from './port.ts';
 import type { MongoMethods } from './mongo-db.ts';
 import type { IndicatorReads } from './mongo-indicators.ts';
 import { docToEntry, type PublicationDoc } from './mongo-publications.ts';
@@ -34,14 +34,14 @@ export function sightingKey(d: SightingDoc): string | null {
   return d.dedup.startsWith('k:') ? d.dedup.slice(2) : null;
 }
 
-type SharingMethods = Pick<MongoMethods, 'getIndicators' | 'latestPublications' | 'listPublicationFeed' | 'addSighting' | 'listSightings'>;
+type SharingMethods = Pick<MongoMethods, 'getIndicators' | 'latestPublications' | 'listPublicationFeed' | 'listFeedPage' | 'addSighting' | 'listSightings'>;
 
 export function mongoSharing(db: Db, reads: IndicatorReads): SharingMethods {
   const publications = db.collection<PublicationDoc>(COLLECTIONS.publications);
   const sightings = db.collection<SightingDoc>(COLLECTIONS.sightings);
   const log = numberedLog(sightings);
 
-  return {
+  const methods: SharingMethods = {
     getIndicators: (ids) => reads.withSources(ids),
     async latestPublications(ids) {
       if (ids.length === 0) return [];
@@ -60,6 +60,29 @@ export function mongoSharing(db: Db, reads: IndicatorReads): SharingMethods {
       if (q.types) conditions.push({ indicatorType: { $in: [...q.types] } });
       if (q.publishedAfter !== undefined) conditions.push({ publishedAt: { $gt: q.publishedAfter } });
       return (await publications.find({ $and: conditions }).sort({ _id: 1 }).limit(limit).toArray()).map(docToEntry);
+    },
+    async listFeedPage(q: PublicationFeedQuery) {
+      const entries = await methods.listPublicationFeed(q);
+      const newest = new Map<string, number>(entries.map((e) => [e.indicatorId, e.seq]));
+      const ids = [...newest.keys()];
+      const [items, latest, seen] = await Promise.all([methods.getIndicators(ids), methods.latestPublications(ids), methods.listSightings(ids)]);
+      const decided = new Map(latest.map((e) => [`${e.indicatorId}\u0000${e.submissionId}`, e]));
+      const sightingsOf = new Map<string, Sighting[]>();
+      for (const g of seen) sightingsOf.set(g.indicatorId, [...(sightingsOf.get(g.indicatorId) ?? []), g]);
+      const current = new Map(
+        items.map((item) => [
+          item.indicator.id,
+          {
+            indicator: item.indicator,
+            sources: item.sources.flatMap((source) => {
+              const e = decided.get(`${source.indicatorId}\u0000${source.submissionId}`);
+              return e ? [{ source, latest: { action: e.action, class: e.class } }] : [];
+            }),
+            sightings: sightingsOf.get(item.indicator.id) ?? [],
+          },
+        ]),
+      );
+      return entries.map((entry): FeedPageEntry => ({ entry, current: newest.get(entry.indicatorId) === entry.seq ? (current.get(entry.indicatorId) ?? null) : null }));
     },
     async addSighting(s: NewSighting, now: string) {
       const byKey = async () => {
@@ -80,4 +103,5 @@ export function mongoSharing(db: Db, reads: IndicatorReads): SharingMethods {
       return (await sightings.find({ indicatorId: { $in: [...ids] } }).sort({ _id: 1 }).toArray()).map(docToSighting);
     },
   };
+  return methods;
 }

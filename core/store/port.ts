@@ -161,6 +161,27 @@ export interface PublicationFeedQuery {
   readonly publishedAfter?: string;
 }
 
+/** A source together with the latest log entry of its (indicator, submission) pair. */
+export interface PublishedSource {
+  readonly source: IndicatorSource;
+  readonly latest: { readonly action: PublicationAction; readonly class: SharingClass };
+}
+
+/** One entry of a feed page (listFeedPage). */
+export interface FeedPageEntry {
+  readonly entry: PublicationEntry;
+  /**
+   * On the latest entry of each indicator in the page (null on its earlier entries): the indicator
+   * as it is now, its sources that have a log entry (each with its latest one, in seen_at,
+   * submission order) and all its sightings (in id order). Null too if the indicator is gone.
+   */
+  readonly current: {
+    readonly indicator: Indicator;
+    readonly sources: readonly PublishedSource[];
+    readonly sightings: readonly Sighting[];
+  } | null;
+}
+
 export interface NewSighting {
   readonly indicatorId: string;
   readonly orgId: string;
@@ -503,6 +524,8 @@ export interface Store extends FalsePositiveStore {
   latestPublications(indicatorIds: readonly string[]): Promise<readonly PublicationEntry[]>;
   /** Log entries in seq order matching the query (see PublicationFeedQuery). */
   listPublicationFeed(query: PublicationFeedQuery): Promise<readonly PublicationEntry[]>;
+  /** listPublicationFeed with what a view of each indicator is computed from, in one read. */
+  listFeedPage(query: PublicationFeedQuery): Promise<readonly FeedPageEntry[]>;
   addSighting(sighting: NewSighting, now: string): Promise<{ readonly sighting: Sighting; readonly created: boolean }>;
   listSightings(indicatorIds: readonly string[]): Promise<readonly Sighting[]>;
 

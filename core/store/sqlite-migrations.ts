@@ -321,6 +321,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 8,
+    description: 'latest publication decision per indicator source',
+    sql: `
+      -- What was decided at publication for each (indicator, submission) pair: its latest log entry,
+      -- written with the entry (sqlite-publications.ts), so a feed page reads it by key instead of
+      -- grouping the log. Backfilled from the log (SQLite returns the row holding MAX(seq)).
+      CREATE TABLE publication_latest (
+        indicator_id  TEXT NOT NULL,
+        submission_id TEXT NOT NULL,
+        seq           INTEGER NOT NULL,
+        action        TEXT NOT NULL,
+        class         TEXT NOT NULL,
+        PRIMARY KEY (indicator_id, submission_id)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO publication_latest (indicator_id, submission_id, seq, action, class)
+        SELECT indicator_id, submission_id, MAX(seq), action, class FROM publications GROUP BY indicator_id, submission_id;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

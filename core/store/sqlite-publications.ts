@@ -1,5 +1,7 @@
 // The publication log in SQLite: AUTOINCREMENT gives a strictly increasing seq that is never
-// reused; the idempotency key makes republishing return the entry already in the log.
+// reused; the idempotency key makes republishing return the entry already in the log. Each new
+// entry also becomes, in the same transaction, the latest decision of its (indicator, submission)
+// pair in `publication_latest`, which feed pages read by key.
 import type { InfoKind, PublicationAction, PublicationEntry, SharingClass } from '../types.ts';
 import type { NewPublication, PublicationQuery } from './port.ts';
 import { checkLimit, inWriteTransaction, toJson, type Db, type SyncStore } from './sqlite-db.ts';
@@ -45,22 +47,29 @@ export function sqlitePublications(db: Db): PublicationMethods {
      ORDER BY seq
      LIMIT @limit`);
   const last = db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM publications');
+  const decide = db.prepare<PublicationRow>(`
+    INSERT INTO publication_latest (indicator_id, submission_id, seq, action, class)
+    VALUES (@indicator_id, @submission_id, @seq, @action, @class)
+    ON CONFLICT (indicator_id, submission_id) DO UPDATE
+       SET seq = excluded.seq, action = excluded.action, class = excluded.class
+     WHERE excluded.seq > publication_latest.seq`);
 
   return {
     appendPublications(entries: readonly NewPublication[], now: string) {
       return inWriteTransaction(db, () =>
         entries.map((e) => {
-          const row =
-            byKey.get(e.idempotencyKey) ??
-            insert.get({
-              idempotency_key: e.idempotencyKey,
-              action: e.action,
-              indicator_id: e.indicatorId,
-              submission_id: e.submissionId,
-              kind: e.kind,
-              class: e.class,
-              published_at: now,
-            })!;
+          const existing = byKey.get(e.idempotencyKey);
+          if (existing) return rowToEntry(existing);
+          const row = insert.get({
+            idempotency_key: e.idempotencyKey,
+            action: e.action,
+            indicator_id: e.indicatorId,
+            submission_id: e.submissionId,
+            kind: e.kind,
+            class: e.class,
+            published_at: now,
+          })!;
+          decide.run(row);
           return rowToEntry(row);
         }),
       );

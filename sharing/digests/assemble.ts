@@ -16,7 +16,7 @@ const PAGE = 1000;
 
 export type DigestStore = Pick<
   Store,
-  'getIndicators' | 'latestPublications' | 'listSightings' | 'listOrganisations' | 'listPublicationFeed' | 'lastPublicationSeq' | 'getSubmission'
+  'getIndicators' | 'latestPublications' | 'listSightings' | 'listOrganisations' | 'listPublicationFeed' | 'listFeedPage' | 'lastPublicationSeq' | 'getSubmission'
 >;
 
 /** The latest visible item of each indicator in the range, in seq order. */

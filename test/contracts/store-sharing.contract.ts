@@ -72,6 +72,40 @@ export function sharingContract(store: StoreRef): void {
       expect(await seqs({ afterSeq: 0, limit: 10, classes: [] })).to.deep.equal([]);
     });
 
+    it('reads a feed page at once: the entries, and on the newest entry of each indicator its published sources with their decision and its sightings', async function () {
+      await store().appendPublications([pub('a', urlId, s1), pub('d', hashId, s1, { kind: 'file', class: 'RED' }), pub('c', urlId, s1, { action: 'retract' })], at(300));
+      const seen = await store().addSighting({ indicatorId: urlId, orgId: 'org2', class: 'AMBER', count: 2, seenAt: at(310), idempotencyKey: null }, at(320));
+      const query = { afterSeq: 0, limit: 10, classes: ['AMBER', 'GREEN', 'WHITE'] as const, ownOrg: { orgId: 'org1', classes: ['RED' as const] } };
+      const page = await store().listFeedPage(query);
+      expect(page.map((p) => p.entry)).to.deep.equal(await store().listPublicationFeed(query));
+      expect(page.map((p) => [p.entry.idempotencyKey, p.current?.indicator.id ?? null])).to.deep.equal([
+        ['a', null],
+        ['d', hashId],
+        ['c', urlId],
+      ]);
+      const [hashSource] = (await store().getIndicator(hashId))!.sources;
+      expect(page[1]!.current).to.deep.equal({
+        indicator: (await store().getIndicator(hashId))!.indicator,
+        sources: [{ source: hashSource, latest: { action: 'publish', class: 'RED' } }],
+        sightings: [],
+      });
+      // s2's source of the URL has no log entry yet: it is not among the published ones.
+      const [urlS1] = (await store().getIndicator(urlId))!.sources;
+      expect(page[2]!.current?.sources).to.deep.equal([{ source: urlS1, latest: { action: 'retract', class: 'AMBER' } }]);
+      expect(page[2]!.current?.sightings).to.deep.equal([seen.sighting]);
+
+      // Publishing s2 (and seeing s1 again, narrowed) shows on the next read, sources in seen_at order.
+      await store().appendPublications([pub('e', urlId, s2, { class: 'GREEN' })], at(400));
+      await store().upsertIndicators(s1, 'org1', at(100), [{ ...url, class: 'RED' }]);
+      const next = await store().listFeedPage({ ...query, afterSeq: page[2]!.entry.seq });
+      expect(next.map((p) => p.entry.idempotencyKey)).to.deep.equal(['e']);
+      expect(next[0]!.current?.sources.map((p) => [p.source.submissionId, p.source.class, p.latest.action, p.latest.class])).to.deep.equal([
+        [s1, 'RED', 'retract', 'AMBER'],
+        [s2, 'GREEN', 'publish', 'GREEN'],
+      ]);
+      expect(await store().listFeedPage({ ...query, types: ['domain-name'] })).to.deep.equal([]);
+    });
+
     it('records sightings, once per idempotency key and organisation', async function () {
       const a = await store().addSighting({ indicatorId: urlId, orgId: 'org2', class: 'AMBER', count: 3, seenAt: at(500), idempotencyKey: 'k1' }, at(510));
       const again = await store().addSighting({ indicatorId: urlId, orgId: 'org2', class: 'GREEN', count: 9, seenAt: at(501), idempotencyKey: 'k1' }, at(520));
