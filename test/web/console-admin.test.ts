@@ -88,6 +88,23 @@ describe('console administration and dashboard', function () {
     expect((await s().get('/console/admin/outbox/..%2Fsecrets.json')).status).to.equal(404);
   });
 
+  it('shows an outbox message decoded: RFC 2047 subject and quoted-printable body as text, no (U+000D)', async function () {
+    const dir = outboxDir(f.env.config.dataDir);
+    await mkdir(dir, { recursive: true });
+    const qp = Buffer.from('受付番号 42 を受け付けました。\r\n', 'utf8').toString('binary').replace(/[\x80-\xff=]/g, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    await writeFile(
+      path.join(dir, '20250106-ja.eml'),
+      Buffer.from(`From: desk@c4tap.example\r\nTo: soc@rail.example\r\nSubject: =?UTF-8?B?${Buffer.from('受付のお知らせ').toString('base64')}?=\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${qp}`, 'binary'),
+    );
+    const one = await s().get('/console/admin/outbox/20250106-ja.eml');
+    const headers = /data-testid="outbox-headers">[\s\S]*?<\/table>/.exec(one.text)![0];
+    expect(headers).to.include('受付のお知らせ');
+    const body = /data-testid="outbox-text">([\s\S]*?)<\/pre>/.exec(one.text)![1]!;
+    expect(body).to.include('受付番号 42 を受け付けました。');
+    expect(body).to.not.include('U+000D');
+    expect(body).to.not.match(/=E5/);
+  });
+
   it('shows the dashboard with per-sector SVG charts and publication latency', async function () {
     const sub = await ingestAndAnalyse(f.env);
     f.env.advance(2 * 3600_000);

@@ -371,6 +371,7 @@ export const EN = {
   'admin.outboxTitle': 'Outbox',
   'admin.outboxNone': 'Outgoing mail goes to a relay: there is no outbox.',
   'admin.outboxEmpty': 'The outbox is empty.',
+  'admin.outboxSource': 'Source as written',
   ...EN_DRILLS,
 } as const;
 

@@ -372,5 +372,6 @@ export const JA: Readonly<Record<MessageKey, string>> = {
   'admin.outboxTitle': '送信箱',
   'admin.outboxNone': '送信メールはリレーに送られるため、送信箱はありません。',
   'admin.outboxEmpty': '送信箱は空です。',
+  'admin.outboxSource': '送信されたままのソース',
   ...JA_DRILLS,
 };

@@ -4,6 +4,7 @@ import type { AuditVerification } from '../../../core/audit.ts';
 import { ROLES, TIERS, type ApiToken, type AuditEvent, type Organisation, type Principal } from '../../../core/types.ts';
 import { CONSOLE_PATH, type RequestContext } from '../context.ts';
 import { html, visibleText, type SafeHtml } from '../html.ts';
+import type { OutboxMessage } from '../admin/outbox-message.ts';
 import { csrfField, renderPage } from './layout.ts';
 import { when } from './parts.ts';
 
@@ -153,9 +154,16 @@ export function outboxPage(rc: RequestContext, files: readonly { readonly name: 
   });
 }
 
-export function outboxMessagePage(rc: RequestContext, name: string, text: string): string {
+export function outboxMessagePage(rc: RequestContext, name: string, text: string, message: OutboxMessage | null): string {
   return renderPage(rc, {
     title: name,
-    body: html`<h1>${name}</h1><pre class="mail">${visibleText(text)}</pre><p><a href="${A}/outbox">${rc.t('error.back')}</a></p>`,
+    body: html`<h1>${name}</h1>
+      ${message
+        ? html`<table class="headers" data-testid="outbox-headers">${message.headers.map(([k, v]) => html`<tr><th>${k}</th><td>${visibleText(v)}</td></tr>`)}</table>
+          <pre class="mail" data-testid="outbox-text">${visibleText(message.text)}</pre>
+          ${message.attachments.length ? html`<p>${message.attachments.map((a) => html`<span class="tag">${a}</span> `)}</p>` : null}
+          <details><summary>${rc.t('admin.outboxSource')}</summary><pre class="mail source">${visibleText(text)}</pre></details>`
+        : html`<pre class="mail">${visibleText(text)}</pre>`}
+      <p><a href="${A}/outbox">${rc.t('error.back')}</a></p>`,
   });
 }

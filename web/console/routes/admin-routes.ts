@@ -9,6 +9,8 @@ import { C4Error, isC4Error } from '../../../core/errors.ts';
 import type { Language, Role } from '../../../core/types.ts';
 import * as admin from '../admin/credentials.ts';
 import { CONSOLE_PATH, requestContext, signedIn } from '../context.ts';
+import { readOutboxMessage } from '../admin/outbox-message.ts';
+import { diagnosticsPage } from '../pages/diagnostics-page.ts';
 import { auditPage, organisationEditPage, organisationsPage, outboxMessagePage, outboxPage, principalPage, principalsPage, secretOncePage } from '../pages/admin-pages.ts';
 import type { ConsoleServices } from '../router.ts';
 import { noticeFrom } from './queue-routes.ts';
@@ -50,6 +52,9 @@ export function adminRoutes({ deps }: ConsoleServices): Router {
   }
 
   router.get('/organisations', async (req, res) => showOrgs(res, 200, noticeText(req, res)));
+  router.get('/diagnostics', async (_req, res) => {
+    res.type('html').send(diagnosticsPage(requestContext(res), deps.diagnostics ? await deps.diagnostics() : null));
+  });
   router.post('/organisations', async (req, res) => {
     try {
       await addOrganisation(deps, signedIn(res).principal.id, {
@@ -175,9 +180,10 @@ export function adminRoutes({ deps }: ConsoleServices): Router {
   router.get('/outbox/:name', async (req, res) => {
     const name = String(req.params['name'] ?? '');
     if (!deps.outboxDir || !/^[\w.-]+\.eml$/.test(name)) throw new C4Error('NOT_FOUND', 'no such message');
-    const text = await readFile(path.join(deps.outboxDir, name), 'utf8').catch(() => null);
-    if (text === null) throw new C4Error('NOT_FOUND', 'no such message');
-    res.type('html').send(outboxMessagePage(requestContext(res), name, text.slice(0, 1_000_000)));
+    const raw = await readFile(path.join(deps.outboxDir, name)).catch(() => null);
+    if (raw === null) throw new C4Error('NOT_FOUND', 'no such message');
+    const text = raw.toString('utf8');
+    res.type('html').send(outboxMessagePage(requestContext(res), name, text.slice(0, 1_000_000), await readOutboxMessage(raw.subarray(0, 1_000_000))));
   });
 
   return router;
