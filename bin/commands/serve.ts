@@ -8,6 +8,8 @@ import { openContext, outboxDir, type AppContext } from '../context.ts';
 import { fail, loadedFrom } from '../cli-support.ts';
 import { checkDirectories } from '../setup/data-dir.ts';
 import { listenFailure } from '../setup/listen-failure.ts';
+import { runChecks } from '../doctor/run.ts';
+import type { CheckResult } from '../doctor/checks.ts';
 import { loadOrCreateTls } from '../../core/secrets.ts';
 import { startSmtpServer } from '../../ingest/smtp-server.ts';
 import { sendReceipt } from '../../ingest/receipt.ts';
@@ -40,7 +42,7 @@ function closeHttp(server: Server): Promise<void> {
   });
 }
 
-async function startHttp(ctx: AppContext, roles: ReadonlySet<ServeRole>): Promise<Running & { url: string }> {
+async function startHttp(ctx: AppContext, roles: ReadonlySet<ServeRole>, diagnostics: () => Promise<readonly CheckResult[]>): Promise<Running & { url: string }> {
   // REST API (JSON, CSV, STIX 2.1), MISP feed, TAXII 2.1 and the public WHITE feed.
   const api = roles.has('api') ? sharingRouters({
         ...ctx,
@@ -51,7 +53,7 @@ async function startHttp(ctx: AppContext, roles: ReadonlySet<ServeRole>): Promis
       }) : [];
   const web = roles.has('web')
     ? [
-        { path: CONSOLE_PATH, router: createConsoleRouter({ ...ctx, outboxDir: outboxDir(ctx.config.dataDir) }) },
+        { path: CONSOLE_PATH, router: createConsoleRouter({ ...ctx, outboxDir: outboxDir(ctx.config.dataDir), diagnostics }) },
         // Drill acknowledgement links: public (no login, no console network allow-list).
         { path: DRILL_ACK_PATH, router: createDrillAckRouter(ctx) },
       ]
@@ -130,7 +132,7 @@ export function registerServe(program: Command): void {
         }
       };
       if (roles.has('web') || roles.has('api')) {
-        const http = await starting('http', () => startHttp(ctx, roles));
+        const http = await starting('http', () => startHttp(ctx, roles, () => runChecks(loaded)));
         running.push(http);
         out(`HTTP   ${http.url}  (health ${http.url}/api/v1/health, metrics ${http.url}/metrics)`);
       }

@@ -32,6 +32,16 @@ export interface ConsoleDeps {
   readonly mailer: Mailer;
   /** Told when an analyst publishes or rejects (submitter notifications). */
   readonly events?: SubmissionEventSink | undefined;
+  /** The `c4tap doctor` checks, run for the secretariat's diagnostics page (wired by serve). */
+  readonly diagnostics?: (() => Promise<readonly DiagnosticLine[]>) | undefined;
+}
+
+/** One doctor check's result, as bin/doctor reports it. */
+export interface DiagnosticLine {
+  readonly name: string;
+  readonly status: 'ok' | 'warn' | 'fail';
+  readonly detail: string;
+  readonly fix?: string | undefined;
 }
 
 export interface SignedIn {

@@ -16,6 +16,7 @@ import { openContext, outboxDir, type AppContext } from '../../../bin/context.ts
 import { createHttpApp, listen } from '../../../web/server.ts';
 import { CONSOLE_PATH, createConsoleRouter } from '../../../web/console/index.ts';
 import { API_MOUNT, createApiRouter } from '../../../sharing/api/router.ts';
+import { runChecks } from '../../../bin/doctor/run.ts';
 import { loginAndEnrol, type LoggedIn } from './http-client.ts';
 
 export const DROP = 'report@c4tap.example';
@@ -90,7 +91,7 @@ export async function startConsoleEnv(options: ConsoleEnvOptions = {}): Promise<
   };
   const analyst = await addAccount('analyst1', ['analyst']);
   const sub = await addPrincipal(ctx, 'test', { orgId: participantOrg.id, name: 'rail-soc', email: `soc@${PARTICIPANT_DOMAIN}`, roles: ['submitter'], language: 'en' });
-  const routers = [{ path: CONSOLE_PATH, router: createConsoleRouter({ ...ctx, outboxDir: outboxDir(dir) }) }];
+  const routers = [{ path: CONSOLE_PATH, router: createConsoleRouter({ ...ctx, outboxDir: outboxDir(dir), diagnostics: () => runChecks({ config, file: null, sources: new Map() }) }) }];
   if (options.api) routers.push({ path: API_MOUNT, router: createApiRouter({ ...ctx, limits: ctx.config.api }) });
   const app = createHttpApp({ log: ctx.log, registry: new Registry(), trustProxy: false, health: async () => ({}), routers });
   const server: Server = await listen(app, '127.0.0.1', 0);

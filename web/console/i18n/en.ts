@@ -1,5 +1,6 @@
 // English messages of the console. This catalogue defines the keys: ja.ts must have every one.
 import { EN_DRILLS } from './drills-en.ts';
+import { EN_DIAGNOSTICS } from './diagnostics-en.ts';
 
 export const EN = {
   'footer.text': 'C⁴TAP analyst console — RED information: do not forward.',
@@ -373,6 +374,7 @@ export const EN = {
   'admin.outboxEmpty': 'The outbox is empty.',
   'admin.outboxSource': 'Source as written',
   ...EN_DRILLS,
+  ...EN_DIAGNOSTICS,
 } as const;
 
 export type MessageKey = keyof typeof EN;

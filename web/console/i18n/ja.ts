@@ -1,6 +1,7 @@
 // 日本語のメッセージ。キーは en.ts と同じで、一つでも欠けるとコンパイルが通らない。
 import type { MessageKey } from './en.ts';
 import { JA_DRILLS } from './drills-ja.ts';
+import { JA_DIAGNOSTICS } from './diagnostics-ja.ts';
 
 export const JA: Readonly<Record<MessageKey, string>> = {
   'footer.text': 'C⁴TAP 分析コンソール — RED 情報：転送禁止',
@@ -374,4 +375,5 @@ export const JA: Readonly<Record<MessageKey, string>> = {
   'admin.outboxEmpty': '送信箱は空です。',
   'admin.outboxSource': '送信されたままのソース',
   ...JA_DRILLS,
+  ...JA_DIAGNOSTICS,
 };

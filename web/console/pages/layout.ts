@@ -26,7 +26,7 @@ function nav(rc: RequestContext): SafeHtml {
   return html`<nav class="top">
     <span class="brand">C⁴TAP</span>
     ${link('/queue', 'nav.queue')} ${link('/dashboard', 'nav.dashboard')}
-    ${isSecretariat ? html`${link('/admin/organisations', 'nav.organisations')} ${link('/admin/principals', 'nav.principals')} ${link('/admin/audit', 'nav.audit')} ${link('/admin/outbox', 'nav.outbox')} ${link('/admin/drills', 'nav.drills')}` : null}
+    ${isSecretariat ? html`${link('/admin/organisations', 'nav.organisations')} ${link('/admin/principals', 'nav.principals')} ${link('/admin/audit', 'nav.audit')} ${link('/admin/outbox', 'nav.outbox')} ${link('/admin/drills', 'nav.drills')} ${link('/admin/diagnostics', 'nav.diagnostics')}` : null}
     <span class="spacer"></span>
     ${link('/settings', 'nav.settings')}
     <span class="who">${who.principal.displayName} (${who.principal.roles.join(', ')})</span>

@@ -1,0 +1,27 @@
+// English messages of the diagnostics page (secretariat console): the `c4tap doctor` checks.
+// Spread into the main catalogue (en.ts); diagnostics-ja.ts must have every key.
+export const EN_DIAGNOSTICS = {
+  'nav.diagnostics': 'Diagnostics',
+  'diag.title': 'Diagnostics',
+  'diag.intro': 'The checks of c4tap doctor, run now by this server. Details and fixes are given as the command prints them.',
+  'diag.check': 'Check',
+  'diag.status': 'Status',
+  'diag.detail': 'Detail',
+  'diag.fix': 'Fix',
+  'diag.status.ok': 'OK',
+  'diag.status.warn': 'Warning',
+  'diag.status.fail': 'Failed',
+  'diag.summaryOk': 'All {n} checks passed.',
+  'diag.summaryFailed': '{failed} of {n} checks failed.',
+  'diag.unavailable': 'This server was started without the diagnostics (run c4tap doctor on the host).',
+  'diag.name.file mode': 'File mode',
+  'diag.name.TLS certificate': 'TLS certificate',
+  'diag.name.disk': 'Free disk space',
+  'diag.name.schema version': 'Schema version',
+  'diag.name.YARA rules': 'YARA rules',
+  'diag.name.warning lists': 'Warning lists',
+  'diag.name.clamd': 'clamd',
+  'diag.name.clamd signatures': 'clamd signatures',
+  'diag.name.mail relay': 'Mail relay',
+  'diag.name.time skew': 'Clock',
+} as const;
