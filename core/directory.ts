@@ -189,6 +189,17 @@ export function applyContactChanges(current: readonly PointOfContact[], changes:
   return out;
 }
 
+/**
+ * Contacts from a form's rows (a name and its means, one `kind=value` per line): blank rows are
+ * skipped, rows whose name is in `remove` dropped. The result is checked by editOrganisation.
+ */
+export function contactsFromRows(rows: readonly { readonly name: string; readonly means: string }[], remove: readonly string[] = []): PointOfContactInput[] {
+  const gone = new Set(remove.map((r) => r.trim().toLowerCase()));
+  return rows
+    .filter((r) => r.name.trim() !== '' && !gone.has(r.name.trim().toLowerCase()))
+    .map((r) => parseContactSpec(`${r.name.trim()}\n${r.means}`));
+}
+
 type OrganisationView = Omit<Organisation, 'id' | 'createdAt'>;
 const EDITABLE: readonly (keyof OrganisationView)[] = ['name', 'tier', 'sector', 'domains', 'networks', 'contacts', 'language', 'defaultClasses', 'rulesAcceptedAt'];
 
@@ -325,6 +336,23 @@ export async function setPrincipalStatus(
   if (!updated) throw new C4Error('NOT_FOUND', `no principal named "${name}"`);
   await deps.audit({ actor, action: status === 'disabled' ? 'principal.disabled' : 'principal.enabled', target: p.id, data: { name: p.name } });
   return updated;
+}
+
+/**
+ * A new generated password for a principal's sign-in on the participant page (and the console for
+ * staff, who must change it at their next console login). Returned once; only its hash is kept.
+ * Every session of the principal ends.
+ */
+export async function issuePassword(deps: RegistryDeps, actor: string, name: string): Promise<{ readonly principal: Principal; readonly password: string }> {
+  const p = await deps.store.getPrincipalByName(name.toLowerCase());
+  if (!p) throw new C4Error('NOT_FOUND', `no principal named "${name}"`);
+  if (p.status !== 'active') throw new C4Error('CONFLICT', `principal "${p.name}" is disabled; enable it first`);
+  const password = generateSecret();
+  const staff = p.roles.some((r) => CONSOLE_ROLES.includes(r));
+  await deps.store.updatePrincipal(p.id, { passwordHash: await hashSecret(password), mustChangePassword: staff });
+  await deps.store.deleteConsoleSessions({ principalId: p.id });
+  await deps.audit({ actor, action: 'principal.password-issued', target: p.id, data: { before: { hadPassword: p.passwordHash !== null }, after: { hadPassword: true, mustChangePassword: staff } } });
+  return { principal: p, password };
 }
 
 export const BOOTSTRAP_ORG = 'C4TAP Secretariat';

@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { ApiToken, Principal } from './types.ts';
 import type { Store } from './store/port.ts';
 import { C4Error } from './errors.ts';
+import type { AuditAppender } from './audit.ts';
+import type { Clock } from './ids.ts';
 
 export interface TokenSettings {
   readonly algorithm: 'HS256' | 'HS384' | 'HS512';
@@ -59,6 +61,28 @@ export async function issueToken(
     expiresAt: new Date(exp * 1000).toISOString(),
   });
   return { token, record };
+}
+
+export interface TokenAdminDeps {
+  readonly store: Pick<Store, 'createToken' | 'getToken' | 'revokeToken'>;
+  readonly audit: AuditAppender;
+  readonly clock: Clock;
+}
+
+/** Issues a token and audits it: the one way the CLI, the console and the participant page issue tokens. */
+export async function issueAuditedToken(deps: TokenAdminDeps, settings: TokenSettings, actor: string, principal: Principal, ttlMs: number, label: string): Promise<IssuedToken> {
+  const issued = await issueToken(deps.store, settings, principal, ttlMs, label.trim().slice(0, 100) || 'api', deps.clock());
+  await deps.audit({ actor, action: 'token.issued', target: issued.record.jti, data: { principalId: principal.id, before: null, after: { expiresAt: issued.record.expiresAt, label: issued.record.label } } });
+  return issued;
+}
+
+/** Revokes a token and audits it (NOT_FOUND when unknown); revoking twice keeps the first time. */
+export async function revokeAuditedToken(deps: TokenAdminDeps, actor: string, jti: string): Promise<ApiToken> {
+  const before = await deps.store.getToken(jti);
+  if (!before) throw new C4Error('NOT_FOUND', `no token ${jti}`);
+  const after = (await deps.store.revokeToken(jti, deps.clock().toISOString())) ?? before;
+  await deps.audit({ actor, action: 'token.revoked', target: jti, data: { principalId: before.principalId, before: { revokedAt: before.revokedAt }, after: { revokedAt: after.revokedAt } } });
+  return after;
 }
 
 export type TokenCheck =

@@ -1,6 +1,6 @@
-// `c4tap principal add|list|disable|enable`
+// `c4tap principal add|list|disable|enable|password`
 import type { Command } from 'commander';
-import { addPrincipal, setPrincipalStatus } from '../../core/directory.ts';
+import { addPrincipal, issuePassword, setPrincipalStatus } from '../../core/directory.ts';
 import type { Role } from '../../core/types.ts';
 import { actorName, collect, findOrg, printTable, withContext } from '../cli-support.ts';
 
@@ -59,6 +59,15 @@ export function registerPrincipal(program: Command): void {
             smtp: p.smtpSecretHash ? 'yes' : 'no',
           })),
         );
+      }),
+    );
+  principal
+    .command('password <name>')
+    .description('issue a new sign-in password (participant page; staff change it at their next console login); printed once')
+    .action(
+      withContext(async (ctx, name: string) => {
+        const { principal: p, password } = await issuePassword(ctx, actorName(), name);
+        process.stdout.write(`sign-in password for "${p.name}" (shown once; a second factor is enrolled at first sign-in): ${password}\n`);
       }),
     );
   for (const [verb, status] of [['disable', 'disabled'], ['enable', 'active']] as const) {

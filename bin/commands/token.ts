@@ -1,6 +1,6 @@
 // `c4tap token issue|list|revoke`
 import type { Command } from 'commander';
-import { issueToken, parseTtl } from '../../core/tokens.ts';
+import { issueAuditedToken, parseTtl, revokeAuditedToken } from '../../core/tokens.ts';
 import { actorName, fail, findPrincipal, printTable, withContext } from '../cli-support.ts';
 
 export function registerToken(program: Command): void {
@@ -16,8 +16,7 @@ export function registerToken(program: Command): void {
         const p = await findPrincipal(ctx, opts.principal);
         const ttl = parseTtl(opts.ttl);
         if (ttl === null) fail(`--ttl "${opts.ttl}": expected a number followed by d, h or m`);
-        const issued = await issueToken(ctx.store, ctx.tokenSettings, p, ttl, opts.label, ctx.clock());
-        await ctx.audit({ actor: actorName(), action: 'token.issued', target: issued.record.jti, data: { principalId: p.id, expiresAt: issued.record.expiresAt, label: opts.label } });
+        const issued = await issueAuditedToken(ctx, ctx.tokenSettings, actorName(), p, ttl, opts.label);
         process.stdout.write(`issued token ${issued.record.jti} for "${p.name}", expires ${issued.record.expiresAt}\n`);
         process.stdout.write(`token (shown once): ${issued.token}\n`);
       }),
@@ -46,9 +45,7 @@ export function registerToken(program: Command): void {
     .description('revoke a token by its id; refused at the API from then on')
     .action(
       withContext(async (ctx, jti: string) => {
-        const t = await ctx.store.revokeToken(jti, ctx.clock().toISOString());
-        if (!t) fail(`no token ${jti}`);
-        await ctx.audit({ actor: actorName(), action: 'token.revoked', target: jti, data: { principalId: t.principalId } });
+        const t = await revokeAuditedToken(ctx, actorName(), jti);
         process.stdout.write(`token ${jti} revoked at ${t.revokedAt}\n`);
       }),
     );

@@ -17,10 +17,11 @@ export function readCookie(req: Request, name: string): string | null {
   return null;
 }
 
-export function setCookie(req: Request, res: Response, name: string, value: string): void {
-  res.cookie(name, value, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: CONSOLE_PATH });
+/** `path`: where the cookie is sent (the console's path unless another page mounts its own). */
+export function setCookie(req: Request, res: Response, name: string, value: string, path: string = CONSOLE_PATH): void {
+  res.cookie(name, value, { httpOnly: true, sameSite: 'strict', secure: req.secure, path });
 }
 
-export function clearCookie(req: Request, res: Response, name: string): void {
-  res.clearCookie(name, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: CONSOLE_PATH });
+export function clearCookie(req: Request, res: Response, name: string, path: string = CONSOLE_PATH): void {
+  res.clearCookie(name, { httpOnly: true, sameSite: 'strict', secure: req.secure, path });
 }

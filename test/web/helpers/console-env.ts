@@ -17,6 +17,7 @@ import { createHttpApp, listen } from '../../../web/server.ts';
 import { CONSOLE_PATH, createConsoleRouter } from '../../../web/console/index.ts';
 import { API_MOUNT, createApiRouter } from '../../../sharing/api/router.ts';
 import { runChecks } from '../../../bin/doctor/run.ts';
+import { createParticipantRouter, PARTICIPANT_PATH } from '../../../web/participant/index.ts';
 import { loginAndEnrol, type LoggedIn } from './http-client.ts';
 
 export const DROP = 'report@c4tap.example';
@@ -49,6 +50,8 @@ export interface ConsoleEnvOptions {
   readonly api?: boolean;
   /** Use the system clock (browser tests: TOTP codes from the authenticator's own time). */
   readonly realClock?: boolean;
+  /** Mount the participant page too (web/participant/). */
+  readonly participant?: boolean;
 }
 
 export async function startConsoleEnv(options: ConsoleEnvOptions = {}): Promise<ConsoleEnv> {
@@ -93,6 +96,7 @@ export async function startConsoleEnv(options: ConsoleEnvOptions = {}): Promise<
   const sub = await addPrincipal(ctx, 'test', { orgId: participantOrg.id, name: 'rail-soc', email: `soc@${PARTICIPANT_DOMAIN}`, roles: ['submitter'], language: 'en' });
   const routers = [{ path: CONSOLE_PATH, router: createConsoleRouter({ ...ctx, outboxDir: outboxDir(dir), diagnostics: () => runChecks({ config, file: null, sources: new Map() }) }) }];
   if (options.api) routers.push({ path: API_MOUNT, router: createApiRouter({ ...ctx, limits: ctx.config.api }) });
+  if (options.participant) routers.push({ path: PARTICIPANT_PATH, router: createParticipantRouter({ ...ctx, outboxDir: outboxDir(dir) }) });
   const app = createHttpApp({ log: ctx.log, registry: new Registry(), trustProxy: false, health: async () => ({}), routers });
   const server: Server = await listen(app, '127.0.0.1', 0);
   const addr = server.address();

@@ -7,7 +7,7 @@ import type { Clock } from '../../../core/ids.ts';
 import { editOrganisation as editOrganisationRecord } from '../../../core/directory.ts';
 import { generateSecret, hashSecret } from '../../../core/passwords.ts';
 import type { Store } from '../../../core/store/port.ts';
-import { issueToken, type TokenSettings } from '../../../core/tokens.ts';
+import { issueAuditedToken, revokeAuditedToken, type TokenSettings } from '../../../core/tokens.ts';
 import type { Principal, Tier } from '../../../core/types.ts';
 import { CONSOLE_ROLES } from '../auth/sessions.ts';
 
@@ -64,16 +64,11 @@ export async function newSmtpSecret(deps: AdminDeps, actor: Principal, id: strin
 export async function issueApiToken(deps: AdminDeps & { readonly tokenSettings: TokenSettings }, actor: Principal, id: string, label: string, days: number): Promise<string> {
   const p = await principal(deps, id);
   if (!Number.isInteger(days) || days < 1) throw new C4Error('VALIDATION_FAILED', 'token lifetime must be a whole number of days');
-  const issued = await issueToken(deps.store, deps.tokenSettings, p, days * 24 * 3600_000, label.trim().slice(0, 100) || 'console', deps.clock());
-  await deps.audit({ actor: actor.id, action: 'token.issued', target: issued.record.jti, data: { principalId: p.id, before: null, after: { expiresAt: issued.record.expiresAt, label: issued.record.label } } });
-  return issued.token;
+  return (await issueAuditedToken(deps, deps.tokenSettings, actor.id, p, days * 24 * 3600_000, label.trim() || 'console')).token;
 }
 
 export async function revokeApiToken(deps: AdminDeps, actor: Principal, jti: string): Promise<void> {
-  const before = await deps.store.getToken(jti);
-  if (!before) throw new C4Error('NOT_FOUND', `no token ${jti}`);
-  const after = await deps.store.revokeToken(jti, deps.clock().toISOString());
-  await deps.audit({ actor: actor.id, action: 'token.revoked', target: jti, data: { principalId: before.principalId, before: { revokedAt: before.revokedAt }, after: { revokedAt: after?.revokedAt ?? null } } });
+  await revokeAuditedToken(deps, actor.id, jti);
 }
 
 export interface OrganisationEdit {

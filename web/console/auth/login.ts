@@ -25,6 +25,8 @@ export interface LoginDeps {
   readonly log: Logger;
   readonly keys: ConsoleKeys;
   readonly limits: LoginLimits;
+  /** Who may sign in (default mayUseConsole; the participant page passes its own rule). */
+  readonly mayUse?: (p: Principal) => boolean;
 }
 
 export type StepOutcome<T> =
@@ -40,7 +42,7 @@ export async function checkPassword(deps: LoginDeps, name: string, password: str
   const wait = await deps.limits.blockedFor(user, address);
   if (wait !== null) return { kind: 'locked', retryAfterMs: wait };
   const principal = user ? await deps.store.getPrincipalByName(user) : null;
-  const usable = principal !== null && mayUseConsole(principal);
+  const usable = principal !== null && (deps.mayUse ?? mayUseConsole)(principal);
   const matches = await verifySecret(password, usable ? principal.passwordHash : await dummyHash);
   if (!usable || !matches) {
     await deps.limits.failed(user, address);

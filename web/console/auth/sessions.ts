@@ -33,7 +33,16 @@ export interface SessionDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly settings: SessionSettings;
+  /**
+   * Which page the sessions belong to (default the console): a session started for one surface is
+   * not found by the other, so a participant-page cookie never opens the console.
+   */
+  readonly surface?: string;
+  /** Who may keep a session (default mayUseConsole). */
+  readonly mayUse?: (p: Principal) => boolean;
 }
+
+const surfaceOf = (deps: Pick<SessionDeps, 'surface'>) => deps.surface ?? 'console';
 
 export function hashSessionId(id: string): string {
   return createHash('sha256').update(id).digest('hex');
@@ -62,7 +71,7 @@ export async function startSession(
     createdAt: createdAt ?? now,
     lastSeenAt: now,
     clientAddress,
-    data,
+    data: deps.surface ? { ...data, surface: deps.surface } : data,
   });
   return { id, session };
 }
@@ -102,7 +111,9 @@ export async function lookupSession(deps: SessionDeps, id: string | null): Promi
   if (!session) return { kind: 'none' };
   const now = deps.clock();
   const principal = await deps.store.getPrincipal(session.principalId);
-  if (expired(session, deps.settings, now.getTime()) || !principal || !mayUseConsole(principal)) {
+  const sameSurface = ((session.data.surface as string | undefined) ?? 'console') === surfaceOf(deps);
+  if (!sameSurface) return { kind: 'none' };
+  if (expired(session, deps.settings, now.getTime()) || !principal || !(deps.mayUse ?? mayUseConsole)(principal)) {
     await deps.store.deleteConsoleSession(idHash);
     return { kind: 'expired' };
   }
