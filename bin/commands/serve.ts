@@ -19,6 +19,7 @@ import { loadRetentionPolicy } from '../../quarantine/retention-policy.ts';
 import { startRetentionSchedule } from '../../quarantine/retention-schedule.ts';
 import { digestFilesSettings, startDigests } from './digest.ts';
 import { CONSOLE_PATH, createConsoleRouter, createDrillAckRouter, DRILL_ACK_PATH } from '../../web/console/index.ts';
+import { createParticipantRouter, PARTICIPANT_PATH } from '../../web/participant/index.ts';
 
 export const ROLES = ['smtp', 'web', 'api', 'worker'] as const;
 export type ServeRole = (typeof ROLES)[number];
@@ -56,6 +57,8 @@ async function startHttp(ctx: AppContext, roles: ReadonlySet<ServeRole>, diagnos
         { path: CONSOLE_PATH, router: createConsoleRouter({ ...ctx, outboxDir: outboxDir(ctx.config.dataDir), diagnostics }) },
         // Drill acknowledgement links: public (no login, no console network allow-list).
         { path: DRILL_ACK_PATH, router: createDrillAckRouter(ctx) },
+        // The participant page: password + TOTP, not behind the console's network allow-list.
+        { path: PARTICIPANT_PATH, router: createParticipantRouter({ ...ctx, outboxDir: outboxDir(ctx.config.dataDir) }) },
       ]
     : [];
   const app = createHttpApp({
