@@ -13,7 +13,7 @@ export interface HttpDeps {
   readonly log: Logger;
   readonly registry: Registry;
   readonly trustProxy: boolean;
-  /** Liveness plus the backends in use, for `GET /api/v1/health`. */
+  /** Liveness plus the backends in use, for `GET /api/v1/health`; `status: 'degraded'` answers 503. */
   readonly health: () => Promise<Readonly<Record<string, unknown>>>;
   readonly routers?: readonly { readonly path: string; readonly router: Router }[];
   /** Budget per client address of the routes without authentication here (health, metrics); default PUBLIC_RATE_LIMIT. */
@@ -38,8 +38,11 @@ export function createHttpApp(deps: HttpDeps): Express {
     res.set('Content-Type', deps.registry.contentType);
     res.end(await deps.registry.metrics());
   });
+  // `{"status":"degraded","reasons":[…]}` is answered 503, so a load balancer or monitor that
+  // looks only at the status code takes the process out too.
   app.get('/api/v1/health', perAddress, async (_req, res) => {
-    res.json({ status: 'ok', ...(await deps.health()) });
+    const report = { status: 'ok', ...(await deps.health()) };
+    res.status(report.status === 'degraded' ? 503 : 200).set('Cache-Control', 'no-store').json(report);
   });
   for (const r of deps.routers ?? []) app.use(r.path, r.router);
   app.use((req: Request, res: Response) => {

@@ -4,17 +4,21 @@ import type { Server } from 'node:http';
 import { bootstrapSecretariat } from '../../core/directory.ts';
 import { isC4Error } from '../../core/errors.ts';
 import { createHttpApp, listen } from '../../web/server.ts';
-import { openContext, outboxDir, type AppContext } from '../context.ts';
+import { openContext, outboxDir, vaultRoot, type AppContext } from '../context.ts';
 import { fail, loadedFrom } from '../cli-support.ts';
 import { checkDirectories } from '../setup/data-dir.ts';
 import { listenFailure } from '../setup/listen-failure.ts';
 import { runChecks } from '../doctor/run.ts';
 import type { CheckResult } from '../doctor/checks.ts';
+import { createHealthProbe } from '../setup/health-probe.ts';
+import { policyFailure } from '../setup/policy-failure.ts';
+import type { LoadedConfig } from '../../core/config.ts';
 import { loadOrCreateTls } from '../../core/secrets.ts';
 import { startSmtpServer } from '../../ingest/smtp-server.ts';
 import { sendReceipt } from '../../ingest/receipt.ts';
 import { sharingRouters } from '../../sharing/http.ts';
-import { startAnalysisWorker } from './worker.ts';
+import os from 'node:os';
+import { startWorkerPool } from '../../analysis/worker-pool.ts';
 import { loadRetentionPolicy } from '../../quarantine/retention-policy.ts';
 import { startRetentionSchedule } from '../../quarantine/retention-schedule.ts';
 import { digestFilesSettings, startDigests } from './digest.ts';
@@ -61,11 +65,19 @@ async function startHttp(ctx: AppContext, roles: ReadonlySet<ServeRole>, diagnos
         { path: PARTICIPANT_PATH, router: createParticipantRouter({ ...ctx, outboxDir: outboxDir(ctx.config.dataDir) }) },
       ]
     : [];
+  const probe = createHealthProbe({
+    dataDir: ctx.config.dataDir,
+    vaultDir: ctx.config.store.backend === 'sqlite' ? vaultRoot(ctx.config.dataDir) : null,
+    vault: ctx.vault,
+    minFreeBytes: ctx.config.smtp.minFreeBytes,
+    analysisDuration: ctx.metrics.analysisDuration,
+    log: ctx.log,
+  });
   const app = createHttpApp({
     log: ctx.log,
     registry: ctx.metrics.registry,
     trustProxy: ctx.config.http.trustProxy,
-    health: async () => ({ store: ctx.store.backend, version: process.env.npm_package_version ?? 'dev' }),
+    health: async () => ({ ...(await probe()), store: ctx.store.backend, version: process.env.npm_package_version ?? 'dev' }),
     routers: [...api, ...web],
   });
   const server = await listen(app, ctx.config.http.host, ctx.config.http.port);
@@ -96,81 +108,89 @@ export function registerServe(program: Command): void {
     .description('run the exchange: SMTP ingest, console and API, analysis worker')
     .option('--roles <roles>', `comma-separated subset of ${ROLES.join(',')}`, ROLES.join(','))
     .action(async (opts: { roles: string }, cmd: Command) => {
-      const roles = parseRoles(opts.roles);
       const loaded = loadedFrom(cmd);
-      checkDirectories(loaded, { create: true });
-      const ctx = await openContext(loaded.config, { watchVaultKeys: true });
-      const out = (line: string) => process.stdout.write(line + '\n');
-      const running: Running[] = [];
-      let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        ctx.log.info({ event: 'serve.stopping', signal }, 'stopping');
-        for (const r of running.reverse()) await r.close().catch((err) => ctx.log.error({ event: 'serve.close-failed', role: r.name, err }, 'close failed'));
-        await ctx.close();
-        ctx.log.info({ event: 'serve.stopped' }, 'stopped');
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop('SIGINT'));
-      process.once('SIGTERM', () => void stop('SIGTERM'));
-
-      // Processes of a scale-out deployment may start together on one MongoDB: when another one
-      // bootstraps the secretariat at the same moment, its CONFLICT means "already done".
-      const boot = await bootstrapSecretariat(ctx, ctx.config.exchange.dropAddress.replace(/^[^@]*/, 'secretariat')).catch((err: unknown) => {
-        if (isC4Error(err, 'CONFLICT')) return null;
-        throw err;
+      // A missing or invalid policy file also names the policiesDir setting.
+      await serve(opts, loaded).catch((err: unknown) => {
+        throw policyFailure(err, loaded);
       });
-      out(`C4TAP ${ctx.firstStart ? 'initialised' : 'using'} data directory ${ctx.config.dataDir} (store: ${ctx.store.backend})`);
-      // A listener that cannot start (busy port, no permission) ends the start with one line naming
-      // the setting; what already started is closed first.
-      const starting = async <T extends Running>(setting: 'http' | 'smtp', start: () => Promise<T>): Promise<T> => {
-        try {
-          return await start();
-        } catch (err) {
-          for (const r of running.reverse()) await r.close().catch(() => undefined);
-          await ctx.close();
-          const { host, port } = ctx.config[setting];
-          throw listenFailure(err, setting, host, port, loaded.sources);
-        }
-      };
-      if (roles.has('web') || roles.has('api')) {
-        const http = await starting('http', () => startHttp(ctx, roles, () => runChecks(loaded)));
-        running.push(http);
-        out(`HTTP   ${http.url}  (health ${http.url}/api/v1/health, metrics ${http.url}/metrics)`);
-      }
-      let wakeWorker = (): void => undefined;
-      if (roles.has('smtp') && ctx.config.smtp.enabled) {
-        const smtp = await starting('smtp', () => startSmtp(ctx, () => wakeWorker()));
-        running.push(smtp);
-        out(`SMTP   ${smtp.address}  (STARTTLS, AUTH PLAIN/LOGIN; drop address ${ctx.config.exchange.dropAddress})`);
-      }
-      if (roles.has('worker') && ctx.config.worker.enabled) {
-        const worker = await startAnalysisWorker(ctx);
-        running.push({ name: 'worker', close: () => worker.close() });
-        wakeWorker = () => worker.wake();
-        const resumed = (await ctx.resumeNotices?.()) ?? 0;
-        if (resumed > 0) out(`NOTICES ${resumed} submitter notice(s) not sent before are queued again`);
-        out(`WORKER ${worker.workerId}  (analysis jobs; clamd ${ctx.config.clamd.socket || ctx.config.clamd.host ? 'configured' : 'not configured'})`);
-      }
-      if (roles.has('worker') && ctx.config.digests.enabled) {
-        const digests = startDigests(ctx);
-        running.push({ name: 'digests', close: () => digests.close() });
-        out(`DIGEST every ${ctx.config.digests.pollSeconds}s  (schedules in ${ctx.config.policiesDir}/digests)`);
-      }
-      if (roles.has('worker')) {
-        const loadPolicy = () => loadRetentionPolicy(ctx.config.policiesDir);
-        const spec = loadPolicy().run;
-        if (spec) {
-          const retention = startRetentionSchedule({ ...ctx, loadPolicy }, spec);
-          running.push({ name: 'retention', close: () => retention.close() });
-          out(`RETENTION ${spec.cron} ${spec.timeZone}, next ${retention.next()?.toISOString() ?? 'never'}  (${ctx.config.policiesDir}/retention)`);
-        }
-      }
-      if (boot) {
-        out(`Bootstrap secretariat account created — user "${boot.name}", one-time password: ${boot.password}`);
-        out('This password is shown only now; it must be changed at first login.');
-      }
-      ctx.log.info({ event: 'serve.started', roles: [...roles] }, 'started');
     });
+}
+
+async function serve(opts: { roles: string }, loaded: LoadedConfig): Promise<void> {
+  const roles = parseRoles(opts.roles);
+  checkDirectories(loaded, { create: true });
+  const ctx = await openContext(loaded.config, { watchVaultKeys: true });
+  const out = (line: string) => process.stdout.write(line + '\n');
+  const running: Running[] = [];
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    ctx.log.info({ event: 'serve.stopping', signal }, 'stopping');
+    for (const r of running.reverse()) await r.close().catch((err) => ctx.log.error({ event: 'serve.close-failed', role: r.name, err }, 'close failed'));
+    await ctx.close();
+    ctx.log.info({ event: 'serve.stopped' }, 'stopped');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  // Processes of a scale-out deployment may start together on one MongoDB: when another one
+  // bootstraps the secretariat at the same moment, its CONFLICT means "already done".
+  const boot = await bootstrapSecretariat(ctx, ctx.config.exchange.dropAddress.replace(/^[^@]*/, 'secretariat')).catch((err: unknown) => {
+    if (isC4Error(err, 'CONFLICT')) return null;
+    throw err;
+  });
+  out(`C4TAP ${ctx.firstStart ? 'initialised' : 'using'} data directory ${ctx.config.dataDir} (store: ${ctx.store.backend})`);
+  // A listener that cannot start (busy port, no permission) ends the start with one line naming
+  // the setting; what already started is closed first.
+  const starting = async <T extends Running>(setting: 'http' | 'smtp', start: () => Promise<T>): Promise<T> => {
+    try {
+      return await start();
+    } catch (err) {
+      for (const r of running.reverse()) await r.close().catch(() => undefined);
+      await ctx.close();
+      const { host, port } = ctx.config[setting];
+      throw listenFailure(err, setting, host, port, loaded.sources);
+    }
+  };
+  if (roles.has('web') || roles.has('api')) {
+    const http = await starting('http', () => startHttp(ctx, roles, () => runChecks(loaded)));
+    running.push(http);
+    out(`HTTP   ${http.url}  (health ${http.url}/api/v1/health, metrics ${http.url}/metrics)`);
+  }
+  let wakeWorker = (): void => undefined;
+  if (roles.has('smtp') && ctx.config.smtp.enabled) {
+    const smtp = await starting('smtp', () => startSmtp(ctx, () => wakeWorker()));
+    running.push(smtp);
+    out(`SMTP   ${smtp.address}  (STARTTLS, AUTH PLAIN/LOGIN; drop address ${ctx.config.exchange.dropAddress})`);
+  }
+  if (roles.has('worker') && ctx.config.worker.enabled) {
+    // Analysis in child processes (analysis/worker-pool.ts): this loop only supervises them.
+    const worker = startWorkerPool({ config: ctx.config, store: ctx.store, clock: ctx.clock, log: ctx.log, workerIdPrefix: `${os.hostname()}:${process.pid}:${ctx.newId('wrk')}` });
+    running.push({ name: 'worker', close: () => worker.close() });
+    wakeWorker = () => worker.wake();
+    const resumed = (await ctx.resumeNotices?.()) ?? 0;
+    if (resumed > 0) out(`NOTICES ${resumed} submitter notice(s) not sent before are queued again`);
+    out(`WORKER ${worker.size} analysis process(es)  (analysis jobs; clamd ${ctx.config.clamd.socket || ctx.config.clamd.host ? 'configured' : 'not configured'})`);
+  }
+  if (roles.has('worker') && ctx.config.digests.enabled) {
+    const digests = startDigests(ctx);
+    running.push({ name: 'digests', close: () => digests.close() });
+    out(`DIGEST every ${ctx.config.digests.pollSeconds}s  (schedules in ${ctx.config.policiesDir}/digests)`);
+  }
+  if (roles.has('worker')) {
+    const loadPolicy = () => loadRetentionPolicy(ctx.config.policiesDir);
+    const spec = loadPolicy().run;
+    if (spec) {
+      const retention = startRetentionSchedule({ ...ctx, loadPolicy }, spec);
+      running.push({ name: 'retention', close: () => retention.close() });
+      out(`RETENTION ${spec.cron} ${spec.timeZone}, next ${retention.next()?.toISOString() ?? 'never'}  (${ctx.config.policiesDir}/retention)`);
+    }
+  }
+  if (boot) {
+    out(`Bootstrap secretariat account created — user "${boot.name}", one-time password: ${boot.password}`);
+    out('This password is shown only now; it must be changed at first login.');
+  }
+  ctx.log.info({ event: 'serve.started', roles: [...roles] }, 'started');
 }

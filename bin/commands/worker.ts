@@ -11,6 +11,7 @@ import { startWorker, type WorkerDeps } from '../../analysis/worker.ts';
 import { openContext, type AppContext } from '../context.ts';
 import { loadedFrom } from '../cli-support.ts';
 import { checkDirectories } from '../setup/data-dir.ts';
+import { policyFailure } from '../setup/policy-failure.ts';
 
 export interface RunningAnalysisWorker {
   readonly workerId: string;
@@ -68,8 +69,13 @@ export function registerWorker(program: Command): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const loaded = loadedFrom(cmd);
       checkDirectories(loaded, { create: false });
-      const ctx = await openContext(loaded.config, { watchVaultKeys: true });
-      const worker = await startAnalysisWorker(ctx);
+      const ctx = await openContext(loaded.config, { watchVaultKeys: true }).catch((err: unknown) => {
+        throw policyFailure(err, loaded);
+      });
+      const worker = await startAnalysisWorker(ctx).catch(async (err: unknown) => {
+        await ctx.close();
+        throw policyFailure(err, loaded);
+      });
       process.stdout.write(`worker ${worker.workerId} analysing (data directory ${ctx.config.dataDir})\n`);
       let stopping = false;
       const stop = async (signal: string) => {
