@@ -52,6 +52,9 @@ export function registerKeys(program: Command): void {
     .description('drop an old vault key; refused while any blob is still sealed under it (run "keys rotate --rewrap" first)')
     .action(
       withContext(async (ctx, id: string) => {
+        if (id === ctx.secrets.currentVaultKeyId) {
+          throw new C4Error('CONFLICT', `vault key ${id} is the current key: rotate first ("c4tap keys rotate --rewrap")`, { keyId: id });
+        }
         const use = (await blobsByKey(ctx.vault)).get(id);
         if (use) {
           throw new C4Error(
