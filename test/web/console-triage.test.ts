@@ -178,6 +178,33 @@ describe('console triage', function () {
     expect((await lastAudit('submission.reanalysis-requested')).data.before).to.deep.include({ status: 'rejected' });
   });
 
+  it('shows no publish control for a rejected submission, refuses approve anyway (409), and offers reopen, after which approve works', async function () {
+    expect((await act('reject', { reason: 'looked like a drill' })).status).to.equal(303);
+    const shown = await page();
+    expect(shown.text).to.not.include('data-testid="approve"');
+    expect(shown.text).to.include('data-testid="reopen"');
+    const refused = await act('approve');
+    expect(refused.status).to.equal(409);
+    expect(refused.text).to.include('reopen it before approving');
+    expect((await env.ctx.store.getSubmission(sub.id))!.status).to.equal('rejected');
+    expect((await act('reopen', { reason: 'it was real' })).status).to.equal(303);
+    expect((await lastAudit('submission.reopened')).data).to.deep.include({ before: { status: 'rejected' }, after: { status: 'awaiting-triage' } });
+    expect((await act('approve')).status).to.equal(303);
+    expect((await env.ctx.store.getSubmission(sub.id))!.status).to.equal('published');
+  });
+
+  it('audits every view of a submission page as a RED read, naming the analyst and the submission', async function () {
+    const reads = async () => (await env.ctx.store.listAudit(0, 100_000)).filter((e) => e.action === 'red.read' && e.target === sub.id);
+    expect(await reads()).to.deep.equal([]);
+    await page();
+    await page();
+    const events = await reads();
+    expect(events.map((e) => [e.actor, e.data['surface']])).to.deep.equal([
+      [env.analyst.principal.id, 'console.submission'],
+      [env.analyst.principal.id, 'console.submission'],
+    ]);
+  });
+
   it('tags a campaign and sets a verdict, both findable in the queue', async function () {
     expect((await act('campaign', { campaign: 'Winter invoices 2025' })).status).to.equal(303);
     expect((await act('verdict', { verdict: 'malicious' })).status).to.equal(303);

@@ -173,6 +173,8 @@ export const EN = {
   'sub.triageTitle': 'Triage',
   'sub.approve': 'Approve and publish',
   'sub.approveBlocked': 'Approval is blocked until the victim-name warning is acknowledged.',
+  'sub.reopen': 'Reopen for triage',
+  'sub.reopenReason': 'Why reopen (what was published is retracted)',
   'sub.reject': 'Reject',
   'sub.rejectReason': 'Reason (mailed to the submitter)',
   'sub.classesLegend': 'Classes per kind (narrowing always; widening only up to the submitter’s consent)',

@@ -174,6 +174,8 @@ export const JA: Readonly<Record<MessageKey, string>> = {
   'sub.triageTitle': 'トリアージ',
   'sub.approve': '承認して公開',
   'sub.approveBlocked': '被害者名の警告を確認するまで承認できません。',
+  'sub.reopen': 'トリアージに戻す',
+  'sub.reopenReason': '戻す理由（公開済みの内容は撤回されます）',
   'sub.reject': '却下',
   'sub.rejectReason': '理由（報告者にメールで通知されます）',
   'sub.classesLegend': '種類ごとの区分（狭めることは常に可能、広げるのは提出者の同意の範囲まで）',

@@ -9,6 +9,7 @@ import { VERDICTS } from '../queue-query.ts';
 import { victimCheckBlocks, type SubmissionView } from '../submission/load.ts';
 import type { IndicatorRow } from '../submission/preview.ts';
 import { consentCeiling } from '../submission/triage-state.ts';
+import { offeredSteps } from '../../../sharing/triage/index.ts';
 import { csrfField, renderPage } from './layout.ts';
 import { classBadge, classesBadges, definitionList, mailText, statusName, when } from './parts.ts';
 import { attachmentsSection, clusterSection, diffSection, notesSection, originalSection, previewSection, relatedSection, unstoredFilesSection, verdictSection, withheldReason } from './submission-sections.ts';
@@ -57,18 +58,30 @@ function classOptions(current: string): SafeHtml {
 function triageActions(rc: RequestContext, v: SubmissionView): SafeHtml {
   const s = v.submission;
   const blocked = victimCheckBlocks(v);
+  // Only the steps the triage state machine allows from this status (a rejected submission offers reopen, not approve).
+  const steps = offeredSteps(s.status);
   const ceiling = consentCeiling(s);
   const isSecretariat = rc.who?.principal.roles.includes('secretariat') ?? false;
   return html`<section id="triage"><h2>${rc.t('sub.triageTitle')}</h2>
     <div class="actions">
-      <form method="post" action="${action(v, 'approve')}" class="approve">${csrfField(rc)}
+      ${steps.includes('approve')
+        ? html`<form method="post" action="${action(v, 'approve')}" class="approve">${csrfField(rc)}
         <button type="submit" data-testid="approve"${blocked ? html` disabled` : null}>${rc.t('sub.approve')}</button>
         ${blocked ? html`<span class="warning">${rc.t('sub.approveBlocked')}</span>` : null}
-      </form>
-      <form method="post" action="${action(v, 'reject')}" class="reject">${csrfField(rc)}
+      </form>`
+        : null}
+      ${steps.includes('reject')
+        ? html`<form method="post" action="${action(v, 'reject')}" class="reject">${csrfField(rc)}
         <label>${rc.t('sub.rejectReason')} <input name="reason" required maxlength="2000"></label>
         <button type="submit">${rc.t('sub.reject')}</button>
-      </form>
+      </form>`
+        : null}
+      ${steps.includes('reopen')
+        ? html`<form method="post" action="${action(v, 'reopen')}" class="reopen">${csrfField(rc)}
+        <label>${rc.t('sub.reopenReason')} <input name="reason" required maxlength="2000"></label>
+        <button type="submit" data-testid="reopen">${rc.t('sub.reopen')}</button>
+      </form>`
+        : null}
       <form method="post" action="${action(v, 'classes')}" class="classes" data-testid="classes-form">${csrfField(rc)}
         <fieldset><legend>${rc.t('sub.classesLegend')}</legend>
         ${KINDS.map((k) => html`<label>${rc.t(`kind.${k}` as MessageKey)} <select name="${k}" data-testid="class-${k}">${classOptions(s.classes[k])}</select>
