@@ -61,12 +61,20 @@ const JA_RULES: readonly Rule[] = [
   [/\(base64\)/g, '（Base64）'],
   [/\(hex\)/g, '（16 進）'],
   [/\(digest\)/g, '（ハッシュ値）'],
-  [/^archive bomb: (.+)$/, 'アーカイブ爆弾：$1'],
-  [/^archives nested deeper than allowed \(level (\d+)\)$/, '許容より深い入れ子のアーカイブ（$1 階層）'],
-  [/^(\d+) members, more than allowed$/, 'メンバー $1 個（上限超過）'],
-  [/^encrypted, no password found \((\d+) tried\)$/, '暗号化、パスワード不明（$1 件試行）'],
-  [/^unreadable archive: (.+)$/, '読めないアーカイブ：$1'],
-  [/^archive format (.+) cannot be opened$/, 'アーカイブ形式 $1 は展開できない'],
+  [/archive bomb: /g, 'アーカイブ爆弾：'],
+  [/archives nested deeper than allowed \(level (\d+)\)/g, '許容より深い入れ子のアーカイブ（$1 階層）'],
+  [/(\d+) members, more than allowed/g, 'メンバー $1 個（上限超過）'],
+  [/encrypted, no password found \((\d+) tried\)/g, '暗号化、パスワード不明（$1 件試行）'],
+  [/unreadable archive: /g, '読めないアーカイブ：'],
+  [/archive format (\S+) cannot be opened/g, 'アーカイブ形式 $1 は展開できない'],
+  // pipeline.ts / pipeline-files.ts: "<file or body label>: … (reason)".
+  [/^body (\S+): /, '本文 $1：'],
+  [/: YARA not scanned \((.+)\)$/, '：YARA 未スキャン（$1）'],
+  [/: AV not scanned \((.+)\)$/, '：AV 未スキャン（$1）'],
+  [/: member not examined \((.+)\)$/, '：メンバー未検査（$1）'],
+  [/: not examined \((.+)\)$/, '：未検査（$1）'],
+  [/no YARA rules loaded/g, 'YARA ルールが読み込まれていない'],
+  [/scan timed out/g, 'スキャンがタイムアウト'],
 ];
 
 export function analysisText(lang: Language, text: string): string {

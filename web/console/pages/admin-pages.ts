@@ -6,7 +6,8 @@ import { CONSOLE_PATH, type RequestContext } from '../context.ts';
 import { html, visibleText, type SafeHtml } from '../html.ts';
 import type { OutboxMessage } from '../admin/outbox-message.ts';
 import { csrfField, renderPage } from './layout.ts';
-import { when } from './parts.ts';
+import type { MessageKey } from '../i18n/index.ts';
+import { auditAction, dataText, roleName, rolesText, tierName, when } from './parts.ts';
 
 type Notice = { readonly kind: 'ok' | 'warn' | 'error'; readonly text: string } | null;
 const A = `${CONSOLE_PATH}/admin`;
@@ -23,7 +24,7 @@ export function organisationsPage(rc: RequestContext, orgs: readonly Organisatio
     body: html`<h1>${t('admin.orgsTitle')}</h1>
       <table><thead><tr><th>${t('admin.name')}</th><th>${t('admin.tier')}</th><th>${t('queue.sector')}</th><th>${t('admin.domains')}</th><th>${t('admin.networks')}</th><th>${t('admin.contacts')}</th><th>${t('admin.rules')}</th><th></th></tr></thead>
       <tbody>${orgs.map(
-        (o) => html`<tr data-org="${o.id}"><td>${o.name}</td><td>${o.tier}</td><td>${o.sector}</td><td>${o.domains.join(', ')}</td><td>${o.networks.join(', ')}</td>
+        (o) => html`<tr data-org="${o.id}"><td>${o.name}</td><td>${tierName(rc, o.tier)}</td><td>${dataText(o.sector)}</td><td>${o.domains.join(', ')}</td><td>${o.networks.join(', ')}</td>
           <td class="small">${o.contacts.map((c) => html`${c.name}: ${c.means.map((m) => `${m.kind} ${m.value}`).join(', ')}<br>`)}</td>
           <td>${o.rulesAcceptedAt ? when(rc, o.rulesAcceptedAt) : html`<span class="warning">${t('admin.rulesNotAccepted')}</span>`}</td>
           <td><a href="${A}/organisations/${encodeURIComponent(o.id)}">${t('admin.edit')}</a></td></tr>`,
@@ -31,7 +32,7 @@ export function organisationsPage(rc: RequestContext, orgs: readonly Organisatio
       <form method="post" action="${A}/organisations" class="settings">${csrfField(rc)}
         <fieldset><legend>${t('admin.newOrg')}</legend>
         <label>${t('admin.name')} <input name="name" required maxlength="200"></label>
-        <label>${t('admin.tier')} <select name="tier">${TIERS.map((x) => html`<option value="${x}">${x}</option>`)}</select></label>
+        <label>${t('admin.tier')} <select name="tier">${TIERS.map((x) => html`<option value="${x}">${tierName(rc, x)}</option>`)}</select></label>
         <label>${t('queue.sector')} <input name="sector" required maxlength="100"></label>
         <label>${t('admin.domains')} <input name="domains" placeholder="example.co.jp, example.jp"></label>
         <label>${t('admin.networks')} <input name="networks" placeholder="192.0.2.0/24"></label>
@@ -51,7 +52,7 @@ export function organisationEditPage(rc: RequestContext, o: Organisation, notice
     notice,
     body: html`<h1>${o.name}</h1>
       <form method="post" action="${A}/organisations/${encodeURIComponent(o.id)}">${csrfField(rc)}
-        <p><label>${t('admin.tier')} <select name="tier">${TIERS.map((x) => html`<option value="${x}"${x === o.tier ? html` selected` : null}>${x}</option>`)}</select></label>
+        <p><label>${t('admin.tier')} <select name="tier">${TIERS.map((x) => html`<option value="${x}"${x === o.tier ? html` selected` : null}>${tierName(rc, x)}</option>`)}</select></label>
         <label>${t('queue.sector')} <input name="sector" value="${o.sector}" required></label></p>
         <p><label>${t('admin.domainsHelp')}<br><textarea name="domains" rows="4" cols="50">${o.domains.join('\n')}</textarea></label></p>
         <p><label>${t('admin.networksHelp')}<br><textarea name="networks" rows="4" cols="50">${o.networks.join('\n')}</textarea></label></p>
@@ -71,8 +72,8 @@ export function principalsPage(rc: RequestContext, principals: readonly Principa
       <table><thead><tr><th>${t('login.name')}</th><th>${t('queue.org')}</th><th>${t('admin.roles')}</th><th>${t('queue.status')}</th><th>${t('admin.secondFactor')}</th><th>${t('admin.tokens')}</th><th></th></tr></thead>
       <tbody>${principals.map(
         (p) => html`<tr data-principal="${p.name}"><td><a href="${A}/principals/${encodeURIComponent(p.id)}">${p.name}</a><br><span class="muted">${p.displayName} &lt;${p.email}&gt;</span></td>
-          <td>${orgs.get(p.orgId)?.name ?? p.orgId}</td><td>${p.roles.join(', ')}</td>
-          <td>${p.status}${p.mustChangePassword ? html`<br><span class="muted">${t('admin.mustChange')}</span>` : null}</td>
+          <td>${orgs.get(p.orgId)?.name ?? p.orgId}</td><td>${rolesText(rc, p.roles)}</td>
+          <td>${rc.t(`principalStatus.${p.status}` as MessageKey)}${p.mustChangePassword ? html`<br><span class="muted">${t('admin.mustChange')}</span>` : null}</td>
           <td>${p.totpSecret ? t('admin.enrolled') : '—'}</td><td>${tokenCount(p.id)}</td>
           <td class="row-actions">${post(rc, `${A}/principals/${encodeURIComponent(p.id)}/status`, p.status === 'active' ? t('admin.disable') : t('admin.enable'), { status: p.status === 'active' ? 'disabled' : 'active' })}</td></tr>`,
       )}</tbody></table>
@@ -81,7 +82,7 @@ export function principalsPage(rc: RequestContext, principals: readonly Principa
         <label>${t('queue.org')} <select name="orgId">${[...orgs.values()].map((o) => html`<option value="${o.id}">${o.name}</option>`)}</select></label>
         <label>${t('login.name')} <input name="name" required maxlength="64"></label>
         <label>${t('admin.email')} <input name="email" type="email" required></label>
-        ${ROLES.map((r) => html`<label><input type="checkbox" name="roles" value="${r}"> ${r}</label>`)}
+        ${ROLES.map((r) => html`<label><input type="checkbox" name="roles" value="${r}"> ${roleName(rc, r)}</label>`)}
         <label>${t('settings.language')} <select name="language"><option value="ja">日本語</option><option value="en">English</option></select></label>
         <button type="submit">${t('admin.create')}</button></fieldset>
       </form>`,
@@ -96,7 +97,7 @@ export function principalPage(rc: RequestContext, p: Principal, org: Organisatio
     title: p.name,
     notice,
     body: html`<h1>${p.name}</h1>
-      <p>${p.displayName} &lt;${p.email}&gt; — ${org?.name ?? p.orgId} — ${p.roles.join(', ')} — ${p.status}</p>
+      <p>${p.displayName} &lt;${p.email}&gt; — ${org?.name ?? p.orgId} — ${rolesText(rc, p.roles)} — ${rc.t(`principalStatus.${p.status}` as MessageKey)}</p>
       <p>${post(rc, `${base}/status`, p.status === 'active' ? t('admin.disable') : t('admin.enable'), { status: p.status === 'active' ? 'disabled' : 'active' })}
         ${isConsole ? html`${post(rc, `${base}/reset-second-factor`, t('admin.resetSecondFactor'))} ${post(rc, `${base}/reset-password`, t('admin.resetPassword'))}` : null}
         ${p.roles.includes('submitter') ? post(rc, `${base}/smtp-secret`, t('admin.newSmtpSecret')) : null}</p>
@@ -133,7 +134,7 @@ export function auditPage(rc: RequestContext, verification: AuditVerification, e
       ${verification.ok ? null : html`<ul>${verification.problems.map((p) => html`<li><code>${JSON.stringify(p)}</code></li>`)}</ul>`}
       <table><thead><tr><th>#</th><th>${t('admin.at')}</th><th>${t('admin.actor')}</th><th>${t('admin.action')}</th><th>${t('admin.target')}</th><th>${t('admin.data')}</th></tr></thead>
       <tbody>${events.map(
-        (e) => html`<tr><td>${e.seq}</td><td>${when(rc, e.at)}</td><td>${names.get(e.actor) ?? e.actor}</td><td>${e.action}</td><td><code>${e.target ?? ''}</code></td>
+        (e) => html`<tr><td>${e.seq}</td><td>${when(rc, e.at)}</td><td>${names.get(e.actor) ?? e.actor}</td><td>${auditAction(rc, e.action)}</td><td><code>${e.target ?? ''}</code></td>
           <td class="small"><code>${visibleText(truncate(JSON.stringify(e.data), 400))}</code></td></tr>`,
       )}</tbody></table>
       ${older !== null ? html`<p class="paging"><a href="${A}/audit?before=${older}">${t('queue.nextPage')}</a></p>` : null}`,

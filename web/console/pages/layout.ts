@@ -2,6 +2,7 @@
 import { CONSOLE_PATH, type RequestContext } from '../context.ts';
 import { html, toHtmlString, type HtmlValue, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/index.ts';
+import { rolesText } from './parts.ts';
 
 export interface PageOptions {
   readonly title: string;
@@ -29,7 +30,7 @@ function nav(rc: RequestContext): SafeHtml {
     ${isSecretariat ? html`${link('/admin/organisations', 'nav.organisations')} ${link('/admin/principals', 'nav.principals')} ${link('/admin/audit', 'nav.audit')} ${link('/admin/outbox', 'nav.outbox')} ${link('/admin/drills', 'nav.drills')} ${link('/admin/diagnostics', 'nav.diagnostics')}` : null}
     <span class="spacer"></span>
     ${link('/settings', 'nav.settings')}
-    <span class="who">${who.principal.displayName} (${who.principal.roles.join(', ')})</span>
+    <span class="who">${who.principal.displayName} (${rolesText(rc, who.principal.roles)})</span>
     <form method="post" action="${CONSOLE_PATH}/logout" class="inline">${csrfField(rc)}<button type="submit">${rc.t('nav.logout')}</button></form>
   </nav>`;
 }

@@ -1,5 +1,6 @@
 // Small pieces shared by several pages: class badges, status names, dates, definition lists.
-import { KINDS, type ClassByKind, type SharingClass, type SubmissionStatus } from '../../../core/types.ts';
+import { KINDS, type ClassByKind, type JobStatus, type Role, type SharingClass, type SubmissionStatus, type Tier } from '../../../core/types.ts';
+import { auditActionName } from '../i18n/audit-actions.ts';
 import type { RequestContext } from '../context.ts';
 import { html, visibleText, type HtmlValue, type SafeHtml } from '../html.ts';
 import { formatDateTime, type MessageKey } from '../i18n/index.ts';
@@ -43,4 +44,31 @@ export function duration(rc: RequestContext, ms: number): string {
   const h = Math.round(m / 60);
   if (h < 48) return rc.t('time.hours', { n: h });
   return rc.t('time.days', { n: Math.round(h / 24) });
+}
+
+export function roleName(rc: RequestContext, role: Role): string {
+  return rc.t(`roles.${role}` as MessageKey);
+}
+
+export function rolesText(rc: RequestContext, roles: readonly Role[]): string {
+  return roles.map((r) => roleName(rc, r)).join(rc.lang === 'ja' ? '、' : ', ');
+}
+
+export function tierName(rc: RequestContext, tier: Tier): string {
+  return rc.t(`tier.${tier}` as MessageKey);
+}
+
+export function jobStatusName(rc: RequestContext, status: JobStatus): string {
+  return rc.t(`job.${status}` as MessageKey);
+}
+
+/** An audit action: its name in the console's language with the code beside it, or the code alone. */
+export function auditAction(rc: RequestContext, action: string): SafeHtml {
+  const name = auditActionName(rc.lang, action);
+  return name ? html`${name} <code class="small muted">${action}</code>` : html`<code>${action}</code>`;
+}
+
+/** Data typed by people (sector names, organisation names): marked so the language check skips it. */
+export function dataText(text: string): SafeHtml {
+  return html`<span class="data">${text}</span>`;
 }

@@ -7,7 +7,7 @@ import { analysisText } from '../i18n/analysis-text.ts';
 import { REACHES, SORTS, VERDICTS, withParams, type QueueQuery, type QueueSort } from '../queue-query.ts';
 import { queueSignals, type QueueSignals } from '../submission/analysis-summary.ts';
 import { renderPage } from './layout.ts';
-import { classesBadges, duration, mailText, statusName, when } from './parts.ts';
+import { classesBadges, dataText, duration, mailText, statusName, when } from './parts.ts';
 
 export interface QueueView {
   readonly query: QueueQuery;
@@ -90,7 +90,7 @@ function row(rc: RequestContext, r: Row, orgs: ReadonlyMap<string, Organisation>
   const toPublish = s.status === 'published' ? Date.parse(s.updatedAt) - Date.parse(s.receivedAt) : null;
   return html`<tr data-submission="${s.id}" id="row-${s.id}">
     <td class="nowrap">${when(rc, s.receivedAt)}<br><span class="small muted">${rc.t('queue.age', { d: duration(rc, age) })}</span></td>
-    <td class="subject"><a href="${CONSOLE_PATH}/submissions/${encodeURIComponent(s.id)}">${mailText(s.subject, 120)}</a><br><span class="small">${org?.name ?? s.orgId} <span class="muted">${org?.sector ?? ''}</span></span><br><span class="id">${s.id}</span></td>
+    <td class="subject"><a href="${CONSOLE_PATH}/submissions/${encodeURIComponent(s.id)}">${mailText(s.subject, 120)}</a><br><span class="small">${org?.name ?? s.orgId} <span class="muted">${dataText(org?.sector ?? '')}</span></span><br><span class="id">${s.id}</span></td>
     <td class="signal">${suggestedCell(rc, sig)}</td>
     <td>${hitsCell(rc, sig)}</td>
     <td class="nowrap">${sig.attachments > 0 ? html`<span data-testid="attachments">${rc.t('queue.files', { n: sig.attachments })}</span><br><span class="small">${sig.types.join(', ')}</span>` : html`<span class="muted">${rc.t('queue.noFiles')}</span>`}</td>

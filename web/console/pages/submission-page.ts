@@ -11,7 +11,7 @@ import type { IndicatorRow } from '../submission/preview.ts';
 import { consentCeiling } from '../submission/triage-state.ts';
 import { offeredSteps } from '../../../sharing/triage/index.ts';
 import { csrfField, renderPage } from './layout.ts';
-import { classBadge, classesBadges, definitionList, mailText, statusName, when } from './parts.ts';
+import { classBadge, classesBadges, dataText, definitionList, jobStatusName, mailText, statusName, tierName, when } from './parts.ts';
 import { attachmentsSection, clusterSection, diffSection, notesSection, originalSection, previewSection, relatedSection, unstoredFilesSection, verdictSection, withheldReason } from './submission-sections.ts';
 
 function action(v: SubmissionView, name: string): string {
@@ -26,13 +26,13 @@ function header(rc: RequestContext, v: SubmissionView): SafeHtml {
       [rc.t('sub.id'), html`<code>${s.id}</code>`],
       [rc.t('queue.status'), html`<span data-testid="status">${statusName(rc, s.status)}</span>`],
       [rc.t('queue.received'), when(rc, s.receivedAt)],
-      [rc.t('queue.org'), html`${v.org?.name ?? s.orgId} <span class="muted">${v.org ? `${v.org.sector}, ${v.org.tier}` : ''}</span>`],
+      [rc.t('queue.org'), html`${v.org?.name ?? s.orgId} ${v.org ? html`<span class="muted">${dataText(v.org.sector)}, ${tierName(rc, v.org.tier)}</span>` : null}`],
       [rc.t('sub.submitter'), v.submitter ? `${v.submitter.displayName} <${v.submitter.email}>` : s.principalId],
       [rc.t('queue.classes'), classesBadges(rc, s.classes)],
-      [rc.t('sub.classSources'), html`${s.classDecisions.map((d) => html`${rc.t(`kind.${d.kind}` as MessageKey)}: ${d.class} (${d.source}) `)}`],
+      [rc.t('sub.classSources'), html`${s.classDecisions.map((d) => html`${rc.t(`kind.${d.kind}` as MessageKey)}: ${d.class} (${rc.t(`classSource.${d.source}` as MessageKey)}) `)}`],
       [rc.t('queue.verdict'), s.verdict ? rc.t(`verdict.${s.verdict}` as MessageKey) : '—'],
       [rc.t('queue.campaign'), s.campaign ?? '—'],
-      [rc.t('sub.job'), v.job ? `${v.job.status} (${v.job.attempts})` : '—'],
+      [rc.t('sub.job'), v.job ? rc.t('sub.jobState', { status: jobStatusName(rc, v.job.status), n: v.job.attempts }) : '—'],
     ])}
   </header>`;
 }

@@ -14,7 +14,7 @@ import { diffText } from '../submission/diff.ts';
 import type { SubmissionView } from '../submission/load.ts';
 import type { IndicatorRow } from '../submission/preview.ts';
 import { csrfField } from './layout.ts';
-import { classBadge, definitionList, mailText, notAnalysed, statusName, when } from './parts.ts';
+import { classBadge, dataText, definitionList, mailText, notAnalysed, statusName, when } from './parts.ts';
 
 const BODY_MAX = 200_000;
 
@@ -130,13 +130,13 @@ export function originalSection(rc: RequestContext, v: SubmissionView): SafeHtml
 function scanResult(rc: RequestContext, f: FileAnalysis): SafeHtml {
   // An archive whose contents were not examined is never shown as clean or without matches.
   const whyNot = archiveNotExamined(f.archive);
-  const notExamined = whyNot ? html`<span class="warning" data-testid="not-examined">${rc.t('sub.notExamined', { reason: whyNot })}</span>` : null;
+  const notExamined = whyNot ? html`<span class="warning" data-testid="not-examined">${rc.t('sub.notExamined', { reason: analysisText(rc.lang, whyNot) })}</span>` : null;
   const yara =
     f.yara.kind === 'scanned'
       ? f.yara.matches.length === 0
         ? notExamined ?? html`<span class="muted">${rc.t('sub.yaraNone')}</span>`
         : html`${f.yara.matches.map((m) => html`<span class="tag yara">${m.rule}</span> `)}`
-      : html`<span class="warning">${rc.t('sub.notScanned', { reason: f.yara.reason })}</span>`;
+      : html`<span class="warning">${rc.t('sub.notScanned', { reason: analysisText(rc.lang, f.yara.reason) })}</span>`;
   const av =
     f.av.kind === 'infected'
       ? html`<span class="tag av">${f.av.name}</span>`
@@ -144,7 +144,7 @@ function scanResult(rc: RequestContext, f: FileAnalysis): SafeHtml {
         ? notExamined ?? html`${rc.t('sub.avClean')}`
         : f.av.kind === 'not-configured'
           ? html`<span class="muted">${rc.t('sub.avNotConfigured')}</span>`
-          : html`<span class="warning">${rc.t('sub.notScanned', { reason: f.av.reason })}</span>`;
+          : html`<span class="warning">${rc.t('sub.notScanned', { reason: analysisText(rc.lang, f.av.reason) })}</span>`;
   const flags = Object.entries(f.facts.flags)
     .filter(([, value]) => value === true || (Array.isArray(value) && value.length > 0))
     .map(([k, value]) => html`<span class="tag flag">${k}${Array.isArray(value) ? html`: ${value.join(', ')}` : null}</span> `);
@@ -211,8 +211,8 @@ export function notesSection(rc: RequestContext, v: SubmissionView): SafeHtml | 
   return html`<section id="notes"><h2>${rc.t('sub.notesTitle')}</h2>
     ${a.error ? html`<p class="warning">${rc.t('sub.analysisError', { reason: a.error })}</p>` : null}
     ${a.unwrapFailed ? html`<p class="warning">${rc.t('sub.unwrapFailed', { reason: a.unwrapFailed })}</p>` : null}
-    ${a.incomplete.length ? html`<p class="warning">${rc.t('sub.incomplete')}</p><ul>${a.incomplete.map((x) => html`<li>${x}</li>`)}</ul>` : null}
-    ${a.warnings.length ? html`<ul>${a.warnings.map((x) => html`<li>${x}</li>`)}</ul>` : null}
+    ${a.incomplete.length ? html`<p class="warning">${rc.t('sub.incomplete')}</p><ul>${a.incomplete.map((x) => html`<li>${analysisText(rc.lang, x)}</li>`)}</ul>` : null}
+    ${a.warnings.length ? html`<ul>${a.warnings.map((x) => html`<li>${analysisText(rc.lang, x)}</li>`)}</ul>` : null}
   </section>`;
 }
 
@@ -222,11 +222,11 @@ export function clusterSection(rc: RequestContext, v: SubmissionView): SafeHtml 
     ${c === null
       ? v.analysis.analysedAt ? html`<p class="muted">${rc.t('sub.noCluster')}</p>` : notAnalysed(rc)
       : html`<p><span class="reach reach-${c.label}" data-testid="cluster-label">${rc.t(`reach.${c.label}` as MessageKey)}</span>
-          — ${rc.t('queue.orgsSectors', { orgs: c.organisations, sectors: c.sectors.length })}${c.sectors.length ? html` (${c.sectors.join(', ')})` : null}</p>
+          — ${rc.t('queue.orgsSectors', { orgs: c.organisations, sectors: c.sectors.length })}${c.sectors.length ? html` (${dataText(c.sectors.join(', '))})` : null}</p>
         <ul class="evidence">${c.evidence.map((e) => html`<li>${analysisText(rc.lang, e)}</li>`)}</ul>
         ${c.members.length
           ? html`<details${c.members.length <= 10 ? html` open` : null}><summary>${rc.t('sub.clusterMembers', { n: c.members.length })}</summary><ul>${c.members.slice(0, 200).map(
-              (m) => html`<li><a href="${CONSOLE_PATH}/submissions/${encodeURIComponent(m.submissionId)}">${m.submissionId}</a> <span class="muted">${m.sector ?? ''}</span>
+              (m) => html`<li><a href="${CONSOLE_PATH}/submissions/${encodeURIComponent(m.submissionId)}">${m.submissionId}</a> <span class="muted">${dataText(m.sector ?? '')}</span>
                 ${m.shared.slice(0, 5).map((f) => html`<span class="tag"><span class="type">${f.type}</span> ${visibleText(f.value)}</span> `)}</li>`,
             )}</ul></details>`
           : null}`}

@@ -1,0 +1,68 @@
+// Audit actions (the codes core and sharing write) in the console's language. The code itself
+// stays visible next to the name (it is what `c4tap audit` prints and what one searches for);
+// an action not listed here is shown as its code only.
+import type { Language } from '../../../core/types.ts';
+
+const JA: Readonly<Record<string, string>> = {
+  'console.login': 'コンソールにログイン',
+  'console.login-refused': 'ログイン拒否',
+  'console.logout': 'ログアウト',
+  'console.password-changed': 'パスワード変更',
+  'console.recovery-code-used': 'リカバリーコード使用',
+  'console.totp-enrolled': '二要素認証を登録',
+  'digest.unsubscribed': 'ダイジェスト配信停止',
+  'drill.acknowledged': '訓練の受信確認',
+  'drill.resent': '訓練通知の再送',
+  'drill.started': '訓練開始',
+  'false-positive.marked': '誤検知として登録',
+  'false-positive.unmarked': '誤検知の登録解除',
+  'import.completed': 'インポート完了',
+  'indicator.added': '指標を追加',
+  'indicator.false-positive-cleared': '指標の誤検知を解除',
+  'indicator.false-positive': '指標を誤検知に設定',
+  'indicator.removed': '指標を削除',
+  'indicator.retracted': '指標を取り下げ',
+  'organisation.created': '組織を登録',
+  'organisation.deactivated': '組織を無効化',
+  'organisation.removed': '組織を削除',
+  'organisation.updated': '組織を更新',
+  'organisation.contacts-updated': '連絡先を更新',
+  'participant.login': '参加者ページにログイン',
+  'participant.logout': '参加者ページからログアウト',
+  'participant.report-viewed': '参加者が報告を閲覧',
+  'principal.created': '利用者を登録',
+  'principal.password-issued': 'パスワード発行',
+  'principal.password-reset': 'パスワード再設定',
+  'principal.second-factor-reset': '二要素認証を再設定',
+  'principal.settings-changed': '利用者設定を変更',
+  'principal.smtp-secret-renewed': 'SMTP 認証情報を更新',
+  'principal.status-changed': '利用者の状態を変更',
+  publish: '公開',
+  retract: '取り下げ',
+  'red.read': 'RED 情報の閲覧',
+  'sample.download-refused': '検体ダウンロード拒否',
+  'sample.downloaded': '検体ダウンロード',
+  'sighting.reported': '目撃情報の報告',
+  'submission.approved': '提出を承認',
+  'submission.campaign-set': 'キャンペーンを設定',
+  'submission.classes-changed': '区分を変更',
+  'submission.consent-recorded': '同意を記録',
+  'submission.published': '提出を公開',
+  'submission.reanalysis-requested': '再分析を依頼',
+  'submission.rejected': '提出を却下',
+  'submission.reopened': '提出をトリアージに戻す',
+  'submission.verdict-set': '判定を設定',
+  'submission.victim-warning-acknowledged': '被害者名チェックを確認',
+  'submission.widening-proposed': '区分の拡大を提案',
+  'submission.assigned': '担当者を設定',
+  'submission.note-added': 'メモを追加',
+  'token.issued': 'API トークン発行',
+  'token.revoked': 'API トークン失効',
+  'vault.key-removed': '保管庫の鍵を削除',
+  'vault.key-rotated': '保管庫の鍵を更新',
+};
+
+/** The action's name in `lang`, or null when there is none (then only the code is shown). */
+export function auditActionName(lang: Language, action: string): string | null {
+  return lang === 'ja' ? (JA[action] ?? null) : null;
+}
