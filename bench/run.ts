@@ -1,6 +1,6 @@
 // `npm run bench`: the benchmarks, each bounded to a few seconds per case.
 // `npm run bench -- pull console` runs only the named sections
-// (ingest, pull, analysis-engines, analysis-latency, console, mongo).
+// (ingest, pull, analysis-engines, analysis-latency, console, mongo, vault-keys).
 //   BENCH_BUDGET_MS   time per measured case (default 2500)
 import { execFileSync } from 'node:child_process';
 import { benchIngest, formatIngestRow, INGEST_CASES } from './ingest.ts';
@@ -9,6 +9,7 @@ import { benchAnalysisEngines } from './analysis-engines.ts';
 import { benchAnalysisLatency, formatLatencyRow } from './analysis-latency.ts';
 import { benchConsolePage, formatConsolePageRow } from './console-page.ts';
 import { benchMongo } from './mongo.ts';
+import { benchVaultKeys, formatVaultKeysRow, VAULT_KEY_BLOBS } from './vault-keys.ts';
 
 function hasTool(name: string): boolean {
   try {
@@ -19,7 +20,7 @@ function hasTool(name: string): boolean {
   }
 }
 
-const SECTIONS = ['ingest', 'pull', 'analysis-engines', 'analysis-latency', 'console', 'mongo'] as const;
+const SECTIONS = ['ingest', 'pull', 'analysis-engines', 'analysis-latency', 'console', 'mongo', 'vault-keys'] as const;
 
 /** The sections named on the command line (all when none is named); an unknown name is refused. */
 function chosenSections(args: readonly string[]): ReadonlySet<string> {
@@ -59,6 +60,10 @@ async function main(): Promise<void> {
   if (want.has('console')) {
     process.stdout.write('== console: submission page with 50 attachments and 500 indicators, signed-in analyst over loopback ==\n');
     process.stdout.write(formatConsolePageRow(await benchConsolePage(budgetMs)) + '\n');
+  }
+  if (want.has('vault-keys')) {
+    process.stdout.write('== vault keys: keys remove scan of sealed headers, rotate --rewrap, one health probe ==\n');
+    for (const n of VAULT_KEY_BLOBS) process.stdout.write(formatVaultKeysRow(await benchVaultKeys(n)) + '\n');
   }
   if (want.has('mongo')) {
     process.stdout.write('== MongoDB-wire backend beside SQLite: ingest, pull, analysis workers 1 -> 2 processes ==\n');
