@@ -1,6 +1,6 @@
 // Generated secrets of the embedded set-up, kept in <dataDir>/secrets.json with mode 0600.
 // Vault keys carry ids so blobs written under an old key still read after rotation.
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { generate } from 'selfsigned';
@@ -27,6 +27,8 @@ export interface Secrets {
   readonly totpKey: string;
   /** HMAC key of the audit hash chain. */
   readonly auditKey: string;
+  /** HMAC key of SMTP submission secrets (core/passwords.ts); absent in files written before it (see smtpSecretKey). */
+  readonly smtpSecretKey?: string;
 }
 
 export interface TlsMaterial {
@@ -73,6 +75,7 @@ export function loadOrCreateSecrets(dataDir: string, now: Date = new Date()): { 
     sessionSecret: randomKey(),
     totpKey: randomKey(),
     auditKey: randomKey(),
+    smtpSecretKey: randomKey(),
   };
   saveSecrets(dataDir, secrets);
   return { secrets, created: true };
@@ -115,6 +118,16 @@ function parseSecrets(text: string, file: string): Secrets {
     }
   }
   return s;
+}
+
+/**
+ * The key SMTP secrets are hashed with. A secrets file written before it had its own key gets one
+ * derived from the audit key (never rotated in place) under its own label, so every process
+ * reading the same file agrees on it without rewriting the file.
+ */
+export function smtpSecretKey(secrets: Pick<Secrets, 'smtpSecretKey' | 'auditKey'>): Buffer {
+  if (secrets.smtpSecretKey) return Buffer.from(secrets.smtpSecretKey, 'base64');
+  return createHmac('sha256', Buffer.from(secrets.auditKey, 'base64')).update('c4tap:smtp-secret-key').digest();
 }
 
 /** Adds a new vault key and makes it current. Old keys stay so old blobs still decrypt. */

@@ -22,7 +22,7 @@ import type { Metrics } from '../core/metrics.ts';
 import type { Store } from '../core/store/port.ts';
 import type { Envelope, Organisation, Principal } from '../core/types.ts';
 import type { Clock, IdGenerator } from '../core/ids.ts';
-import type { Secrets, TlsMaterial } from '../core/secrets.ts';
+import { smtpSecretKey, type Secrets, type TlsMaterial } from '../core/secrets.ts';
 import type { AuditAppender } from '../core/audit.ts';
 import { drillTokenKey, type DrillAckDeps } from '../core/drills.ts';
 import type { Vault } from '../quarantine/vault-port.ts';
@@ -51,9 +51,9 @@ export interface SmtpServerDeps {
   readonly clock: Clock;
   readonly newId: IdGenerator;
   readonly tls: TlsMaterial;
-  /** Audit log and the secret the drill token key derives from (drill replies). */
+  /** Audit log, the secret the drill token key derives from (drill replies) and the SMTP secrets' hash key (core/secrets.ts smtpSecretKey). */
   readonly audit: AuditAppender;
-  readonly secrets: Pick<Secrets, 'sessionSecret'>;
+  readonly secrets: Pick<Secrets, 'sessionSecret' | 'auditKey' | 'smtpSecretKey'>;
   /** Free bytes where mail is stored; defaults to the smaller of the data directory's and the vault's. */
   readonly freeBytes?: () => Promise<number | null>;
   /** How long close() lets open sessions finish before answering them 421 (default 10 s). */
@@ -110,6 +110,9 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
       windowSeconds: cfg.authWindowSeconds,
     },
     registered,
+    smtpSecretKey(deps.secrets),
+    (principalId, err) =>
+      log.warn({ event: 'smtp.auth_hash_upgrade_failed', principalId, err: err instanceof Error ? err.message : String(err) }, 'SMTP secret hash left as scrypt; upgraded on a later AUTH'),
   );
   const budget = connectionBudget({
     maxConnections: cfg.maxConnections,

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { generateSecret, hashSecret, verifySecret } from '../../core/passwords.ts';
+import { randomBytes } from 'node:crypto';
+import { generateSecret, hashMachineSecret, hashSecret, isKeyedHash, verifyMachineSecret, verifySecret } from '../../core/passwords.ts';
 
 describe('generated secrets', () => {
   it('never start with a character a command-line client reads as an option', () => {
@@ -15,5 +16,28 @@ describe('generated secrets', () => {
     const stored = await hashSecret(secret);
     expect(await verifySecret(secret, stored)).to.equal(true);
     expect(await verifySecret(generateSecret(), stored)).to.equal(false);
+  });
+});
+
+describe('machine secrets under a keyed hash', () => {
+  const key = randomBytes(32);
+
+  it('verify against their keyed hash and refuse another secret, or the same hash under another key', async () => {
+    const secret = generateSecret();
+    const stored = hashMachineSecret(secret, key);
+    expect(isKeyedHash(stored, key)).to.equal(true);
+    expect(await verifyMachineSecret(secret, stored, key)).to.equal(true);
+    expect(await verifyMachineSecret(generateSecret(), stored, key)).to.equal(false);
+    expect(await verifyMachineSecret(secret, stored, randomBytes(32)), 'server key replaced').to.equal(false);
+    expect(await verifyMachineSecret(secret, stored.slice(0, -4), key), 'truncated hash').to.equal(false);
+  });
+
+  it('still verify against a scrypt hash stored before the keyed form, which is worth upgrading', async () => {
+    const secret = generateSecret();
+    const legacy = await hashSecret(secret);
+    expect(isKeyedHash(legacy, key)).to.equal(false);
+    expect(await verifyMachineSecret(secret, legacy, key)).to.equal(true);
+    expect(await verifyMachineSecret(generateSecret(), legacy, key)).to.equal(false);
+    expect(await verifyMachineSecret(secret, null, key)).to.equal(false);
   });
 });
