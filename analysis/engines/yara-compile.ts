@@ -4,6 +4,11 @@
 // for each rule the file it came from as its namespace. A file goes into a set of its own when
 // its outline is uncertain, when it has a global rule (global rules bind their namespace only),
 // or when a rule name clashes with a file already in the set.
+//
+// This runs in a thread of its own (yara-compile-thread.ts): compiling a community-size rule set
+// takes seconds to tens of seconds. What it gives back is plain data (sources, outlines, which
+// file each rule came from): the binding (0.3.0) cannot serialize compiled rules, so each scan
+// thread compiles the group sources itself, once, off the event loop (yara-pool.ts).
 import { compile } from '@litko/yara-x';
 import type { CompilerWarning, RuleMatch } from '@litko/yara-x';
 import { outlineRules, type RuleFileOutline } from './yara-outline.ts';
@@ -19,16 +24,42 @@ export interface CompiledRules {
 export const COMPILER_OPTIONS = { enableIncludes: false } as const;
 
 export type FileCompilation =
-  | { readonly ok: true; readonly file: string; readonly namespace: string; readonly source: string; readonly rules: CompiledRules; readonly outline: RuleFileOutline | null; readonly warnings: readonly string[] }
+  | { readonly ok: true; readonly file: string; readonly namespace: string; readonly source: string; readonly outline: RuleFileOutline | null; readonly warnings: readonly string[] }
   | { readonly ok: false; readonly file: string; readonly error: string };
 
-/** A compiled rule set and, for each of its rules, the namespace (rule file) it came from. */
+/** A rule set that compiles (one scan pass) as plain data, as the compile thread sends it. */
+export interface RuleGroupPlan {
+  /** The source of the set (a scan thread compiles its own copy from it). */
+  readonly source: string;
+  readonly files: readonly string[];
+  /** Rule → namespace (its file), when the set has several files. */
+  readonly namespaces: readonly (readonly [string, string])[];
+  /** The namespace of a rule not in `namespaces`. */
+  readonly fallback: string;
+}
+
+/** A rule set and, for each of its rules, the namespace (rule file) it came from. */
 export interface RuleGroup {
-  readonly rules: CompiledRules;
-  /** The source `rules` was compiled from (a scan-pool thread compiles its own copy from it). */
   readonly source: string;
   readonly files: readonly string[];
   namespaceOf(rule: string): string;
+}
+
+export function groupOf(plan: RuleGroupPlan): RuleGroup {
+  const byRule = new Map(plan.namespaces);
+  return { source: plan.source, files: plan.files, namespaceOf: (rule) => byRule.get(rule) ?? plan.fallback };
+}
+
+/** Compiled rules of a group, for scans on this thread (threads: 0): compiled on first use. */
+const compiledGroups = new WeakMap<RuleGroup, CompiledRules>();
+export function compiledRulesOf(group: RuleGroup, maxMatchesPerPattern: number): CompiledRules {
+  let rules = compiledGroups.get(group);
+  if (!rules) {
+    rules = compile(group.source, COMPILER_OPTIONS) as CompiledRules;
+    rules.setMaxMatchesPerPattern(maxMatchesPerPattern);
+    compiledGroups.set(group, rules);
+  }
+  return rules;
 }
 
 /** Namespace of a rule file: its name without the .yar/.yara extension. */
@@ -49,14 +80,14 @@ export function compileFile(file: string, bytes: Uint8Array): FileCompilation {
   try {
     const rules = compile(source, COMPILER_OPTIONS) as CompiledRules;
     const warnings = rules.getWarnings().map((w) => w.message);
-    return { ok: true, file, namespace: namespaceOf(file), source, rules, outline: outlineRules(source), warnings };
+    return { ok: true, file, namespace: namespaceOf(file), source, outline: outlineRules(source), warnings };
   } catch (err) {
     return { ok: false, file, error: err instanceof Error ? err.message : String(err) };
   }
 }
 
 /** Share compiled files out into rule groups (see the header); input order is kept. */
-export function groupRuleFiles(files: readonly Extract<FileCompilation, { ok: true }>[]): RuleGroup[] {
+export function groupRuleFiles(files: readonly Extract<FileCompilation, { ok: true }>[]): RuleGroupPlan[] {
   const shared: { members: (typeof files)[number][]; names: Set<string> }[] = [];
   const alone: (typeof files)[number][] = [];
   for (const f of files) {
@@ -73,7 +104,7 @@ export function groupRuleFiles(files: readonly Extract<FileCompilation, { ok: tr
     group.members.push(f);
     for (const r of outline.rules) group.names.add(r);
   }
-  const groups: RuleGroup[] = alone.map(single);
+  const groups: RuleGroupPlan[] = alone.map(single);
   for (const g of shared) {
     if (g.members.length === 1) {
       groups.push(single(g.members[0]!));
@@ -86,27 +117,21 @@ export function groupRuleFiles(files: readonly Extract<FileCompilation, { ok: tr
   return groups;
 }
 
-function single(f: Extract<FileCompilation, { ok: true }>): RuleGroup {
-  return { rules: f.rules, source: f.source, files: [f.file], namespaceOf: () => f.namespace };
+function single(f: Extract<FileCompilation, { ok: true }>): RuleGroupPlan {
+  return { source: f.source, files: [f.file], namespaces: [], fallback: f.namespace };
 }
 
 /** One rule set from several files whose outlines are known, or null if it does not compile. */
-function compileGroup(members: readonly Extract<FileCompilation, { ok: true }>[]): RuleGroup | null {
-  const byRule = new Map<string, string>();
-  for (const m of members) for (const r of m.outline!.rules) byRule.set(r, m.namespace);
+function compileGroup(members: readonly Extract<FileCompilation, { ok: true }>[]): RuleGroupPlan | null {
+  const namespaces: [string, string][] = [];
+  for (const m of members) for (const r of m.outline!.rules) namespaces.push([r, m.namespace]);
   const source = members.map((m) => m.source).join('\n');
-  let rules: CompiledRules;
   try {
-    rules = compile(source, COMPILER_OPTIONS) as CompiledRules;
+    compile(source, COMPILER_OPTIONS);
   } catch {
     return null;
   }
   // Only reachable if the outline missed a rule YARA-X saw: say truthfully "one of these files".
   const fallback = members.map((m) => m.namespace).join('|');
-  return {
-    rules,
-    source,
-    files: members.map((m) => m.file),
-    namespaceOf: (rule) => byRule.get(rule) ?? fallback,
-  };
+  return { source, files: members.map((m) => m.file), namespaces, fallback };
 }

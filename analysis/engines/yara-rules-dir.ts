@@ -8,7 +8,8 @@
 // costs microseconds and sees every kind of change, on every filesystem, with no handle to leak.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { compileFile, groupRuleFiles, type FileCompilation, type RuleGroup } from './yara-compile.ts';
+import { Worker } from 'node:worker_threads';
+import { compileFile, groupOf, groupRuleFiles, type FileCompilation, type RuleGroup, type RuleGroupPlan } from './yara-compile.ts';
 
 export const RULE_FILE = /\.yara?$/i;
 
@@ -17,7 +18,7 @@ export type Snapshot = ReadonlyMap<string, string>;
 
 export interface RuleState {
   readonly snapshot: Snapshot;
-  readonly files: ReadonlyMap<string, { readonly fingerprint: string; readonly result: FileCompilation }>;
+  readonly files: FileResults;
   readonly groups: readonly RuleGroup[];
   readonly loaded: readonly string[];
   readonly errors: readonly { readonly file: string; readonly error: string }[];
@@ -45,11 +46,17 @@ export function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
   return true;
 }
 
-/** Compile the snapshot's files, reusing the previous state's results for unchanged files. */
-export async function buildState(dir: string, snapshot: Snapshot, previous: RuleState, maxMatchesPerPattern: number): Promise<RuleState> {
+export type FileResults = ReadonlyMap<string, { readonly fingerprint: string; readonly result: FileCompilation }>;
+
+/**
+ * Compile the snapshot's files, reusing `previous` results for unchanged files, and share them
+ * out into rule groups. Blocking for seconds on a large rule set: run it on the compile thread
+ * (yara-compile-thread.ts), never on the event loop.
+ */
+export async function compileRuleFiles(dir: string, snapshot: Snapshot, previous: FileResults): Promise<{ files: FileResults; groups: RuleGroupPlan[] }> {
   const files = new Map<string, { fingerprint: string; result: FileCompilation }>();
   for (const [name, fingerprint] of snapshot) {
-    const before = previous.files.get(name);
+    const before = previous.get(name);
     if (before && before.fingerprint === fingerprint) {
       files.set(name, before);
       continue;
@@ -62,14 +69,35 @@ export async function buildState(dir: string, snapshot: Snapshot, previous: Rule
     }
     files.set(name, { fingerprint, result });
   }
+  const ok = [...files.values()].map((f) => f.result).filter((r): r is Extract<FileCompilation, { ok: true }> => r.ok);
+  return { files, groups: groupRuleFiles(ok) };
+}
+
+const COMPILE_THREAD_URL = new URL('./yara-compile-thread.mjs', import.meta.url);
+
+/** compileRuleFiles on a thread of its own (started per reload, ended after): the loop stays free. */
+function compileOffThread(dir: string, snapshot: Snapshot, previous: FileResults): Promise<{ files: FileResults; groups: RuleGroupPlan[] }> {
+  return new Promise((resolve, reject) => {
+    const thread = new Worker(COMPILE_THREAD_URL, { workerData: { dir, snapshot, previous } });
+    thread.once('message', (msg: { ok: true; files: FileResults; groups: RuleGroupPlan[] } | { ok: false; error: string }) => {
+      if (msg.ok) resolve({ files: msg.files, groups: msg.groups });
+      else reject(new Error(msg.error));
+      void thread.terminate();
+    });
+    thread.once('error', reject);
+    thread.once('exit', (code) => reject(new Error(`YARA compile thread exited (code ${code})`)));
+  });
+}
+
+/** The state of a snapshot: compiled off the event loop, unchanged files' results reused. */
+export async function buildState(dir: string, snapshot: Snapshot, previous: RuleState): Promise<RuleState> {
+  const { files, groups } = await compileOffThread(dir, snapshot, previous.files);
   const results = [...files.values()].map((f) => f.result);
   const ok = results.filter((r): r is Extract<FileCompilation, { ok: true }> => r.ok);
-  const groups = groupRuleFiles(ok);
-  for (const g of groups) g.rules.setMaxMatchesPerPattern(maxMatchesPerPattern);
   return {
     snapshot,
     files,
-    groups,
+    groups: groups.map(groupOf),
     loaded: ok.map((r) => r.file),
     errors: results.filter((r): r is Extract<FileCompilation, { ok: false }> => !r.ok).map(({ file, error }) => ({ file, error })),
   };

@@ -13,6 +13,10 @@
 // - Scans run on a pool of worker threads (yara-pool.ts), `threads` of them (default: one per
 //   core), so scans in flight use every core; threads: 0 scans through the binding's scanAsync
 //   instead (libuv's pool, one scan at a time). Both give the same outcome for the same input.
+// - Rules compile on a thread of their own (yara-rules-dir.ts), never on the event loop: a
+//   community rule set takes seconds to compile. Each scan thread compiles the group sources
+//   once (the binding cannot pass compiled rules between threads); threads: 0 compiles them on
+//   first use, on this thread.
 //
 // The binding (0.3.0) cannot stop a running scan: at the deadline the result is not-scanned,
 // and the scan finishes in the background on its thread. YARA-X's regexp engine does not
@@ -22,7 +26,7 @@ import type { RuleMatch } from '@litko/yara-x';
 import type { Logger } from '../../core/logger.ts';
 import type { YaraMatch, YaraOutcome, YaraScanner } from '../types.ts';
 import { settleWithin } from './deadline.ts';
-import type { RuleGroup } from './yara-compile.ts';
+import { compiledRulesOf, type RuleGroup } from './yara-compile.ts';
 import { createScanPool, type ScanPool } from './yara-pool.ts';
 import { buildState, EMPTY_STATE, sameSnapshot, snapshotDir, type RuleState } from './yara-rules-dir.ts';
 
@@ -70,7 +74,7 @@ export async function createYaraScanner(options: YaraScannerOptions): Promise<Ya
       const snapshot = await snapshotDir(rulesDir);
       if (dirError === null && state !== EMPTY_STATE && sameSnapshot(snapshot, state.snapshot)) return;
       const before = state;
-      state = await buildState(rulesDir, snapshot, state, maxMatches);
+      state = await buildState(rulesDir, snapshot, state);
       dirError = null;
       logChanges(log, before, state);
     } catch (err) {
@@ -105,7 +109,7 @@ export async function createYaraScanner(options: YaraScannerOptions): Promise<Ya
           const failed = errors.length ? ` (${errors.length} rule file(s) failed to compile)` : '';
           return notScanned(`no YARA rules loaded${failed}`);
         }
-        const hits = pool ? await pool.scan(groups, content, deadline.signal) : await Promise.all(groups.map((g) => g.rules.scanAsync(content)));
+        const hits = pool ? await pool.scan(groups, content, deadline.signal) : await Promise.all(groups.map((g) => compiledRulesOf(g, maxMatches).scanAsync(content)));
         return outcomeOf(groups, hits, maxMatches);
       }, {
         ms: timeoutMs,

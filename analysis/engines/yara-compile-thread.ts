@@ -1,0 +1,11 @@
+// The thread that compiles YARA rule files (yara-rules-dir.ts compileRuleFiles) off the event
+// loop: one per reload, given the directory, the snapshot and the previous results in
+// workerData, answering once with the results and rule groups as plain data.
+import { parentPort, workerData } from 'node:worker_threads';
+import { compileRuleFiles, type FileResults, type Snapshot } from './yara-rules-dir.ts';
+
+const { dir, snapshot, previous } = workerData as { dir: string; snapshot: Snapshot; previous: FileResults };
+compileRuleFiles(dir, snapshot, previous).then(
+  ({ files, groups }) => parentPort!.postMessage({ ok: true, files, groups }),
+  (err: unknown) => parentPort!.postMessage({ ok: false, error: err instanceof Error ? err.message : String(err) }),
+);
