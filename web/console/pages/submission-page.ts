@@ -4,7 +4,7 @@
 import { CLASSES, INDICATOR_TYPES, KINDS } from '../../../core/types.ts';
 import { CONSOLE_PATH, type RequestContext } from '../context.ts';
 import { html, visibleText, type SafeHtml } from '../html.ts';
-import type { MessageKey } from '../i18n/index.ts';
+import { formatDateTime, type MessageKey } from '../i18n/index.ts';
 import { VERDICTS } from '../queue-query.ts';
 import { victimCheckBlocks, type SubmissionView } from '../submission/load.ts';
 import type { IndicatorRow } from '../submission/preview.ts';
@@ -47,7 +47,7 @@ function victimWarning(rc: RequestContext, v: SubmissionView): SafeHtml | null {
     ${blocked
       ? html`<form method="post" action="${action(v, 'acknowledge')}">${csrfField(rc)}<input type="hidden" name="fingerprint" value="${v.victim.fingerprint}">
           <button type="submit">${rc.t('sub.victimAcknowledge')}</button></form>`
-      : html`<p>${rc.t('sub.victimAcknowledged', { at: v.triage.victimAck?.at ?? '' })}</p>`}
+      : html`<p>${rc.t('sub.victimAcknowledged', { at: formatDateTime(v.triage.victimAck?.at, rc.lang, rc.timeZone) })}</p>`}
   </section>`;
 }
 
