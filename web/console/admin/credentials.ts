@@ -2,13 +2,12 @@
 // with before and after (secrets themselves never enter the audit log). New secrets are returned
 // once for the page to show.
 import type { AuditAppender } from '../../../core/audit.ts';
-import { C4Error, isC4Error } from '../../../core/errors.ts';
+import { C4Error } from '../../../core/errors.ts';
 import type { Clock } from '../../../core/ids.ts';
-import { editOrganisation as editOrganisationRecord } from '../../../core/directory.ts';
 import { generateSecret, hashSecret } from '../../../core/passwords.ts';
 import type { Store } from '../../../core/store/port.ts';
 import { issueAuditedToken, revokeAuditedToken, type TokenSettings } from '../../../core/tokens.ts';
-import type { Principal, Tier } from '../../../core/types.ts';
+import type { Principal } from '../../../core/types.ts';
 import { CONSOLE_ROLES } from '../auth/sessions.ts';
 
 export interface AdminDeps {
@@ -69,37 +68,4 @@ export async function issueApiToken(deps: AdminDeps & { readonly tokenSettings: 
 
 export async function revokeApiToken(deps: AdminDeps, actor: Principal, jti: string): Promise<void> {
   await revokeAuditedToken(deps, actor.id, jti);
-}
-
-export interface OrganisationEdit {
-  readonly tier: string;
-  readonly sector: string;
-  /** One per line (or comma-separated). */
-  readonly domains: string;
-  readonly networks: string;
-  readonly rulesAccepted: boolean;
-}
-
-function lines(text: string): string[] {
-  return text.split(/[\s,]+/).map((l) => l.trim()).filter(Boolean);
-}
-
-/**
- * Tier, sector, registered domains and networks (what the sanitizer protects), rules acceptance,
- * checked and audited by the directory's one edit rule (core/directory.ts), as the CLI does.
- */
-export async function editOrganisation(deps: AdminDeps, actor: Principal, id: string, edit: OrganisationEdit): Promise<{ readonly ok: true } | { readonly ok: false; readonly invalid: readonly string[] }> {
-  try {
-    await editOrganisationRecord(deps, actor.id, id, {
-      tier: edit.tier as Tier,
-      sector: edit.sector,
-      domains: lines(edit.domains),
-      networks: lines(edit.networks),
-      rulesAccepted: edit.rulesAccepted,
-    });
-  } catch (err) {
-    if (isC4Error(err) && err.code === 'VALIDATION_FAILED') return { ok: false, invalid: (err.details?.problems as string[] | undefined) ?? [err.message] };
-    throw err;
-  }
-  return { ok: true };
 }

@@ -4,14 +4,15 @@ import express, { type Request, type Response, type Router } from 'express';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { verifyAudit } from '../../../core/audit.ts';
-import { addOrganisation, addPrincipal } from '../../../core/directory.ts';
+import { addOrganisation, addPrincipal, contactsFromRows, editOrganisation } from '../../../core/directory.ts';
 import { C4Error, isC4Error } from '../../../core/errors.ts';
-import type { Language, Role } from '../../../core/types.ts';
+import type { Language, Role, Tier } from '../../../core/types.ts';
 import * as admin from '../admin/credentials.ts';
 import { CONSOLE_PATH, requestContext, signedIn } from '../context.ts';
 import { readOutboxMessage } from '../admin/outbox-message.ts';
 import { diagnosticsPage } from '../pages/diagnostics-page.ts';
-import { auditPage, organisationEditPage, organisationsPage, outboxMessagePage, outboxPage, principalPage, principalsPage, secretOncePage } from '../pages/admin-pages.ts';
+import { organisationEditPage, type OrganisationForm } from '../pages/organisation-page.ts';
+import { auditPage, organisationsPage, outboxMessagePage, outboxPage, principalPage, principalsPage, secretOncePage } from '../pages/admin-pages.ts';
 import type { ConsoleServices } from '../router.ts';
 import { noticeFrom } from './queue-routes.ts';
 
@@ -76,20 +77,36 @@ export function adminRoutes({ deps }: ConsoleServices): Router {
     if (!org) throw new C4Error('NOT_FOUND', 'no such organisation');
     res.type('html').send(organisationEditPage(requestContext(res), org, noticeText(req, res)));
   });
+  // Details and points of contact, checked by the directory's one edit rule (as the CLI and the participant page).
   router.post('/organisations/:id', async (req, res) => {
-    const rc = requestContext(res);
-    const r = await admin.editOrganisation(adminDeps, signedIn(res).principal, id(req), {
+    const org = await deps.store.getOrganisation(id(req));
+    if (!org) throw new C4Error('NOT_FOUND', 'no such organisation');
+    const form: OrganisationForm = {
+      name: field(req, 'name'),
       tier: field(req, 'tier'),
       sector: field(req, 'sector'),
+      language: field(req, 'language') || org.language,
       domains: field(req, 'domains'),
       networks: field(req, 'networks'),
       rulesAccepted: field(req, 'rulesAccepted') === 'yes',
-    });
-    if (!r.ok) {
-      const org = (await deps.store.getOrganisation(id(req)))!;
-      return void res.status(400).type('html').send(organisationEditPage(rc, org, { kind: 'error', text: rc.t('admin.invalidValues', { values: r.invalid.join(', ') }) }));
+      contacts: list(req, 'contactName').map((name, i) => ({ name, means: list(req, 'contactMeans')[i] ?? '' })),
+    };
+    try {
+      await editOrganisation(deps, signedIn(res).principal.id, org.id, {
+        name: form.name || org.name,
+        tier: form.tier as Tier,
+        sector: form.sector,
+        language: form.language as Language,
+        domains: form.domains.split(/[\s,]+/).filter(Boolean),
+        networks: form.networks.split(/[\s,]+/).filter(Boolean),
+        rulesAccepted: form.rulesAccepted,
+        // A form without contact rows (an older page) leaves the contacts as they are.
+        ...(form.contacts.length > 0 ? { contacts: contactsFromRows(form.contacts, list(req, 'removeContact')) } : {}),
+      });
+    } catch (err) {
+      return void res.status(400).type('html').send(organisationEditPage(requestContext(res), org, { kind: 'error', text: problem(res, err) }, form));
     }
-    res.redirect(303, `${A}/organisations/${encodeURIComponent(id(req))}?notice=notice.saved`);
+    res.redirect(303, `${A}/organisations/${encodeURIComponent(org.id)}?notice=notice.saved`);
   });
 
   async function showPrincipals(res: Response, status: number, notice: Parameters<typeof principalsPage>[4]) {
