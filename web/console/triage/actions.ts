@@ -11,10 +11,27 @@ import type { Refusal } from '../../../sharing/triage/index.ts';
 import type { MessageKey, MessageParams } from '../i18n/index.ts';
 import { VERDICTS } from '../queue-query.ts';
 import type { SubmissionLoadDeps } from '../submission/load.ts';
+import type { ConsoleServices } from '../router.ts';
+import { loadSanitizationRules } from '../../../analysis/sanitize/index.ts';
 
 export interface TriageDeps extends SubmissionLoadDeps, Omit<triage.TriageDeps, 'vault'> {
   readonly audit: AuditAppender;
   readonly newId: IdGenerator;
+}
+
+/** The triage dependencies of the console's routes (the submission page and the queue's bulk actions share them). */
+export function consoleTriageDeps(deps: ConsoleServices['deps']): TriageDeps {
+  return {
+    store: deps.store,
+    vault: deps.vault,
+    audit: deps.audit,
+    clock: deps.clock,
+    newId: deps.newId,
+    dropAddress: deps.config.exchange.dropAddress,
+    hostname: deps.config.exchange.hostname,
+    rules: loadSanitizationRules(deps.config.policiesDir),
+    events: deps.events,
+  };
 }
 
 export type ActionOutcome =
