@@ -9,6 +9,7 @@ import { benchAnalysisEngines } from './analysis-engines.ts';
 import { benchAnalysisLatency, formatLatencyRow } from './analysis-latency.ts';
 import { benchConsolePage, formatConsolePageRow } from './console-page.ts';
 import { benchMongo } from './mongo.ts';
+import { BACKUP_BLOBS, benchBackup, formatBackupRow } from './backup.ts';
 import { benchVaultKeys, formatVaultKeysRow, VAULT_KEY_BLOBS } from './vault-keys.ts';
 
 function hasTool(name: string): boolean {
@@ -20,7 +21,7 @@ function hasTool(name: string): boolean {
   }
 }
 
-const SECTIONS = ['ingest', 'pull', 'analysis-engines', 'analysis-latency', 'console', 'mongo', 'vault-keys'] as const;
+const SECTIONS = ['ingest', 'pull', 'analysis-engines', 'analysis-latency', 'console', 'mongo', 'backup', 'vault-keys'] as const;
 
 /** The sections named on the command line (all when none is named); an unknown name is refused. */
 function chosenSections(args: readonly string[]): ReadonlySet<string> {
@@ -64,6 +65,10 @@ async function main(): Promise<void> {
   if (want.has('vault-keys')) {
     process.stdout.write('== vault keys: keys remove scan of sealed headers, rotate --rewrap, one health probe ==\n');
     for (const n of VAULT_KEY_BLOBS) process.stdout.write(formatVaultKeysRow(await benchVaultKeys(n)) + '\n');
+  }
+  if (want.has('backup')) {
+    process.stdout.write('== backup: c4tap backup and restore of a data directory with N sealed 64 KiB blobs, verification included ==\n');
+    for (const n of BACKUP_BLOBS) process.stdout.write(formatBackupRow(await benchBackup(n)) + '\n');
   }
   if (want.has('mongo')) {
     process.stdout.write('== MongoDB-wire backend beside SQLite: ingest, pull, analysis workers 1 -> 2 processes ==\n');

@@ -13,7 +13,7 @@ import type { StoreCounts } from '../../core/store/port.ts';
 import { createFsBackend } from '../../quarantine/fs-backend.ts';
 import { verifyVaultCopy } from '../../quarantine/copy-vault.ts';
 import { openVault, sqliteFile, vaultRoot } from '../context.ts';
-import { filesUnder, isEmptyOrMissing, writeNew } from './files.ts';
+import { filesUnder, isEmptyOrMissing, syncTree, writeNew } from './files.ts';
 import { readManifest, sha256Of, verifyFiles, type Manifest } from './manifest.ts';
 import { LAYOUT } from './take-backup.ts';
 
@@ -93,6 +93,8 @@ export async function restoreBackup(backupDir: string, target: RestoreTarget): P
     }
   }
 
+  syncTree(target.dataDir);
+  if (policies.kind === 'restored') syncTree(policies.dir);
   const store = openSqliteStore(sqliteFile(target.dataDir));
   let counts: StoreCounts;
   try {

@@ -17,7 +17,7 @@ import { openSqliteStore } from '../../core/store/sqlite-store.ts';
 import type { StoreCounts } from '../../core/store/port.ts';
 import { writeFileDurably } from '../../core/durable-file.ts';
 import { sqliteFile, vaultRoot } from '../context.ts';
-import { filesUnder, isEmptyOrMissing, readIfPresent, writeNew } from './files.ts';
+import { filesUnder, isEmptyOrMissing, readIfPresent, syncTree, writeNew } from './files.ts';
 import { BACKUP_FORMAT, MANIFEST_FILE, sha256Of, hashFile, verifyFiles, type BackupFile, type Manifest } from './manifest.ts';
 
 /** Where each part sits inside a backup directory (restore reads the same names). */
@@ -145,6 +145,8 @@ export async function takeBackup(src: BackupSource, dir: string): Promise<Backup
     tables: db.tables,
     files,
   };
+  // Everything copied is durable before the manifest that vouches for it is written.
+  syncTree(dir);
   writeFileDurably(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n', 0o600);
   await verifyBackup(dir, manifest);
   return { manifest, vanished };
