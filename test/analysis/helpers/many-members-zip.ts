@@ -1,5 +1,5 @@
 // A zip of many empty stored members, written by hand (local headers, central directory, end
-// record): 100,000 members take about 10 MB, built in a blink, like the hostile archive of issue 17.
+// record): 100,000 members take about 8 MB, built in a blink, like the hostile archive of issue 17.
 import { crc32 } from 'node:zlib';
 
 export function manyMembersZip(count: number): Buffer {
@@ -8,7 +8,7 @@ export function manyMembersZip(count: number): Buffer {
   let offset = 0;
   const crc = crc32(Buffer.alloc(0));
   for (let i = 0; i < count; i++) {
-    const name = Buffer.from(`m${i}.txt`, 'latin1');
+    const name = Buffer.from(i.toString(36), 'latin1');
     const local = Buffer.alloc(30 + name.length);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(10, 4);

@@ -1,0 +1,81 @@
+// One analysis child process of the pool (worker-pool.ts). Started with fork() and a heap cap, it
+// waits for its configuration over IPC, opens its own context (store connections, vault, engines)
+// and runs the analysis worker: it claims jobs from the store itself, so the serving process's
+// event loop never runs analysis. It tells the parent which job it holds (the parent watches its
+// time and memory and kills it past the budget) and looks for a job at once when told `wake`.
+//
+// Messages in:  { type: 'start', config, workerId } once; { type: 'wake' }; { type: 'stop', abandon }
+// Messages out: { type: 'ready' }; { type: 'job', jobId, submissionId }; { type: 'idle' }
+//
+// Signals from a terminal (Ctrl-C reaches the whole process group) are left to the parent, which
+// stops its children in order; a child whose parent is gone (IPC closed) abandons its job and exits.
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../core/config.ts';
+
+/** This file, for fork(). */
+export const WORKER_PROCESS_SCRIPT = fileURLToPath(import.meta.url);
+
+export type ToChild =
+  | { readonly type: 'start'; readonly config: Config; readonly workerId: string }
+  | { readonly type: 'wake' }
+  | { readonly type: 'stop'; readonly abandon: boolean };
+
+export type FromChild =
+  | { readonly type: 'ready' }
+  | { readonly type: 'job'; readonly jobId: string; readonly submissionId: string }
+  | { readonly type: 'idle' };
+
+function send(msg: FromChild): void {
+  if (process.connected) process.send!(msg);
+}
+
+async function main(): Promise<void> {
+  // Told to stop while still starting (nothing claimed yet): exit at once.
+  let stopEarly = (): void => process.exit(0);
+  const early = (msg: ToChild) => {
+    if (msg.type === 'stop') stopEarly();
+  };
+  process.on('message', early);
+  process.on('disconnect', () => stopEarly());
+  const start = await new Promise<Extract<ToChild, { type: 'start' }>>((resolve) => {
+    const first = (msg: ToChild) => {
+      if (msg.type !== 'start') return;
+      process.off('message', first);
+      resolve(msg);
+    };
+    process.on('message', first);
+  });
+  // Imported here, not at the top: the module stays cheap to import for its types.
+  const { openContext } = await import('../bin/context.ts');
+  const { startAnalysisWorker } = await import('../bin/commands/worker.ts');
+  const ctx = await openContext(start.config, { watchVaultKeys: true });
+  const worker = await startAnalysisWorker(ctx, {
+    workerId: start.workerId,
+    onJob: (job) => send(job ? { type: 'job', jobId: job.id, submissionId: job.submissionId } : { type: 'idle' }),
+  });
+  let stopping: Promise<void> | null = null;
+  const stop = (abandon: boolean) => {
+    if (stopping && abandon) void worker.close({ abandon });
+    stopping ??= worker
+      .close({ abandon })
+      .then(() => ctx.close())
+      .finally(() => process.exit(0));
+    return stopping;
+  };
+  stopEarly = () => void stop(true);
+  process.off('message', early);
+  process.on('message', (msg: ToChild) => {
+    if (msg.type === 'wake') worker.wake();
+    else if (msg.type === 'stop') void stop(msg.abandon);
+  });
+  if (!process.connected) return void stop(true);
+  send({ type: 'ready' });
+}
+
+if (process.send && process.argv[1] === WORKER_PROCESS_SCRIPT) {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => undefined);
+  main().catch((err: unknown) => {
+    process.stderr.write(`analysis worker process: ${String((err as Error)?.stack ?? err)}\n`);
+    process.exit(1);
+  });
+}
