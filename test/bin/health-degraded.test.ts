@@ -42,6 +42,7 @@ describe('health endpoint of a running server under disk faults', function () {
     const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=48m,mode=0700', 'tmpfs', dir], { encoding: 'utf8' });
     if (r.status !== 0) {
       // Mounting needs root with CAP_SYS_ADMIN; without it there is no real read-only or full disk to show.
+      process.stderr.write(`      skipped: cannot mount a tmpfs here (${r.stderr.trim()}); needs root with CAP_SYS_ADMIN\n`);
       data.remove();
       return this.skip();
     }
