@@ -6,6 +6,7 @@
 // only up to the submitter's choice or their recorded consent (state.ts consentCeiling): an analyst
 // proposes a wider class, the submitting organisation consents (or the secretariat records a
 // consent given another way), and only then may the class widen.
+import type { IndicatorInput } from '../../core/store/port.ts';
 import { KINDS, type ClassByKind, type InfoKind, type SharingClass, type Submission } from '../../core/types.ts';
 import { isWider } from '../class-order.ts';
 import { narrowClasses } from '../class-policy.ts';
@@ -29,9 +30,14 @@ async function applyClasses(deps: TriageDeps, sub: Submission, classes: ClassByK
   const own = (await deps.store.listIndicatorsForSubmission(sub.id)).flatMap((i) =>
     i.sources.filter((s) => s.submissionId === sub.id && changed.includes(s.kind)).map((s) => ({ indicator: i.indicator, source: s })),
   );
+  // One write per first-seen time (usually one for the whole submission), not one per source.
+  const bySeenAt = new Map<string, IndicatorInput[]>();
   for (const { indicator, source } of own) {
-    await deps.store.upsertIndicators(sub.id, sub.orgId, source.seenAt, [{ type: indicator.type, value: indicator.value, kind: source.kind, class: classes[source.kind], context: source.context }]);
+    const list = bySeenAt.get(source.seenAt) ?? [];
+    list.push({ type: indicator.type, value: indicator.value, kind: source.kind, class: classes[source.kind], context: source.context });
+    bySeenAt.set(source.seenAt, list);
   }
+  for (const [seenAt, inputs] of bySeenAt) await deps.store.upsertIndicators(sub.id, sub.orgId, seenAt, inputs);
   return sub.status === 'published' ? (await reconcilePublication(deps.store, updated, at)).appended : [];
 }
 
