@@ -1,33 +1,35 @@
 // Doctor checks of the policies directory: the YARA rule files compile (with the analysis
 // worker's own compile path, so the doctor and the worker cannot disagree), and the warning lists
 // load (with the analysis's own loader) and hold entries.
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { compileFile } from '../../analysis/engines/yara-compile.ts';
-import { RULE_FILE } from '../../analysis/engines/yara-rules-dir.ts';
+import { buildState, EMPTY_STATE, snapshotDir } from '../../analysis/engines/yara-rules-dir.ts';
 import { loadWarningLists, WARNING_LISTS_DIR } from '../../analysis/sanitize/warning-lists.ts';
 import type { LoadedConfig } from '../../core/config.ts';
 import type { CheckResult } from './checks.ts';
 
 /**
- * Every rule file in <policiesDir>/yara compiles. YARA-X compiles the shipped rules in tens of
- * milliseconds, so this runs on the calling thread (the worker compiles the same way at start).
+ * Every rule file in <policiesDir>/yara compiles, through the worker's own path (buildState): on a
+ * thread of its own, since compiling the shipped rules takes about half a second and the console's
+ * diagnostics page runs this inside serve.
  */
-export function yaraRules(loaded: LoadedConfig): CheckResult[] {
+export async function yaraRules(loaded: LoadedConfig): Promise<CheckResult[]> {
   const dir = path.join(loaded.config.policiesDir, 'yara');
-  let names: string[];
+  let snapshot: Awaited<ReturnType<typeof snapshotDir>>;
   try {
-    names = readdirSync(dir).filter((n) => RULE_FILE.test(n)).sort();
+    snapshot = await snapshotDir(dir);
   } catch (err) {
     return [{ name: 'YARA rules', status: 'warn', detail: `cannot read ${dir}: ${(err as Error).message}`, fix: 'create it with your .yar files (the installation ships policies/yara)' }];
   }
-  if (names.length === 0) return [{ name: 'YARA rules', status: 'warn', detail: `no .yar files in ${dir}: no sample is scanned with YARA`, fix: 'copy rule files there (the installation ships policies/yara)' }];
-  const results = names.map((n) => compileFile(n, readFileSync(path.join(dir, n))));
-  const failed: CheckResult[] = results.flatMap((r) =>
-    r.ok ? [] : [{ name: 'YARA rules', status: 'fail' as const, detail: `${path.join(dir, r.file)} does not compile: ${r.error.split('\n')[0]}`, fix: 'correct the rule (the worker skips this file and loads the others)' }],
-  );
-  const compiled = results.length - failed.length;
-  return [...failed, ...(compiled ? [{ name: 'YARA rules', status: 'ok' as const, detail: `${compiled} of ${results.length} rule files in ${dir} compile` }] : [])];
+  if (snapshot.size === 0) return [{ name: 'YARA rules', status: 'warn', detail: `no .yar files in ${dir}: no sample is scanned with YARA`, fix: 'copy rule files there (the installation ships policies/yara)' }];
+  const state = await buildState(dir, snapshot, EMPTY_STATE);
+  const failed: CheckResult[] = state.errors.map((e) => ({
+    name: 'YARA rules',
+    status: 'fail',
+    detail: `${path.join(dir, e.file)} does not compile: ${e.error.split('\n')[0]}`,
+    fix: 'correct the rule (the worker skips this file and loads the others)',
+  }));
+  const compiled = state.loaded.length;
+  return [...failed, ...(compiled ? [{ name: 'YARA rules', status: 'ok' as const, detail: `${compiled} of ${snapshot.size} rule files in ${dir} compile` }] : [])];
 }
 
 /** The warning lists load and hold entries; none at all means nothing benign is held back from sharing. */

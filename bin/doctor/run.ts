@@ -12,7 +12,7 @@ export async function runChecks(loaded: LoadedConfig, now: Date = new Date()): P
     certificate(loaded, now),
     diskFree(loaded),
     await schema(loaded),
-    ...yaraRules(loaded),
+    ...(await yaraRules(loaded)),
     warningLists(loaded),
     ...(await clamd(loaded, now)),
     await relay(loaded),
