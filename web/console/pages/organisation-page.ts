@@ -8,6 +8,7 @@ import { LANGUAGES, TIERS, type Organisation } from '../../../core/types.ts';
 import { CONSOLE_PATH, type RequestContext } from '../context.ts';
 import { html } from '../html.ts';
 import { csrfField, renderPage } from './layout.ts';
+import { tierName } from './parts.ts';
 
 type Notice = { readonly kind: 'ok' | 'warn' | 'error'; readonly text: string } | null;
 
@@ -45,7 +46,7 @@ export function organisationEditPage(rc: RequestContext, o: Organisation, notice
     body: html`<h1>${o.name}</h1>
       <form method="post" action="${CONSOLE_PATH}/admin/organisations/${encodeURIComponent(o.id)}" class="settings">${csrfField(rc)}
         <p><label>${t('admin.name')} <input name="name" value="${form.name}" required maxlength="200"></label>
-        <label>${t('admin.tier')} <select name="tier">${TIERS.map((x) => html`<option value="${x}"${x === form.tier ? html` selected` : null}>${x}</option>`)}</select></label>
+        <label>${t('admin.tier')} <select name="tier">${TIERS.map((x) => html`<option value="${x}"${x === form.tier ? html` selected` : null}>${tierName(rc, x)}</option>`)}</select></label>
         <label>${t('queue.sector')} <input name="sector" value="${form.sector}" required></label>
         <label>${t('admin.language')} <select name="language">${LANGUAGES.map((l) => html`<option value="${l}"${l === form.language ? html` selected` : null}>${l === 'ja' ? '日本語' : 'English'}</option>`)}</select></label></p>
         <p><label>${t('admin.domainsHelp')}<br><textarea name="domains" rows="4" cols="50">${form.domains}</textarea></label></p>
