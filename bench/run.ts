@@ -61,6 +61,10 @@ async function main(): Promise<void> {
     const latency = await benchAnalysisLatency(budgetMs * 2);
     for (const r of [...latency.rows, latency.all]) process.stdout.write(formatLatencyRow(r) + '\n');
   }
+  if (want.has('yara-rules')) {
+    process.stdout.write('== YARA rule loading: community rule set (signature-base) compiled off the event loop ==\n');
+    await benchYaraRuleLoading((line) => process.stdout.write(line + '\n'));
+  }
   if (want.has('console')) {
     process.stdout.write('== console: submission page with 50 attachments and 500 indicators, signed-in analyst over loopback ==\n');
     process.stdout.write(formatConsolePageRow(await benchConsolePage(budgetMs)) + '\n');

@@ -1,0 +1,170 @@
+// Hostile archives against a running `c4tap serve` (SQLite, analysis in child processes): a zip of
+// 100,000 members and a 42.zip-style archive (4 levels of 16 zips, 64 MiB of zeros innermost,
+// 4 TiB declared) are sent over STARTTLS + AUTH while the API's health and SMTP accepts are
+// measured. Printed: /api/v1/health p99 (target < 100 ms), SMTP accept p99 (connect to 250,
+// target < 1 s), the largest resident memory of the serving process (target < 300 MB), and how
+// each hostile submission ended (target: incomplete, within its budget).
+import { readFileSync } from 'node:fs';
+import { crc32, deflateRawSync } from 'node:zlib';
+import nodemailer from 'nodemailer';
+import { openContext } from '../bin/context.ts';
+import { loadConfig } from '../core/config.ts';
+import { createLogger } from '../core/logger.ts';
+import { runCli, startServe, tempDataDir } from '../test/helpers/cli.ts';
+import { buildForward } from '../test/fixtures/mail-builder.ts';
+import { manyMembersZip } from '../test/analysis/helpers/many-members-zip.ts';
+import { buildLnk, buildZip } from '../test/analysis/helpers/file-builders.ts';
+
+const MB = 1024 * 1024;
+
+/** A zip of `count` copies of `content`, deflated once (the copies share the compressed bytes). */
+function zipOfCopies(prefix: string, content: Buffer, count: number): Buffer {
+  const data = deflateRawSync(content, { level: 9 });
+  const crc = crc32(content);
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (let i = 0; i < count; i++) {
+    const name = Buffer.from(`${prefix}${i.toString(16)}.zip`);
+    const header = (size: number) => Buffer.alloc(size + name.length);
+    const local = header(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(content.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    name.copy(local, 30);
+    const central = header(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(content.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    name.copy(central, 46);
+    locals.push(local, data);
+    centrals.push(central);
+    offset += local.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(count, 8);
+  end.writeUInt16LE(count, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/** 42.zip's shape: 16 × 16 × 16 × 16 files of 64 MiB of zeros, each level a zip of 16 of the level below. */
+export function fortyTwoStyleZip(): Buffer {
+  let level = zipOfCopies('0', Buffer.alloc(64 * MB), 16);
+  for (const prefix of ['1', '2', '3']) level = zipOfCopies(prefix, level, 16);
+  return level;
+}
+
+function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+const forward = (subject: string, name: string, zip: Buffer, to: string) =>
+  buildForward(
+    'rfc822',
+    { from: 'billing@invoices-secure.example', to, subject, text: 'see attached', attachments: [{ filename: name, content: zip, contentType: 'application/zip' }] },
+    { submitter: 'soc@rail.example', note: 'FYI' },
+  );
+
+export async function benchHostileArchives(out: (line: string) => void): Promise<void> {
+  const data = tempDataDir({ C4TAP_SMTP_GREETING_DELAY_MS: '0', C4TAP_SMTP_MIN_FREE_BYTES: '0', C4TAP_WORKER_POLL_MS: '200', C4TAP_LOG_LEVEL: 'error' });
+  const cli = (args: string[]) => {
+    const r = runCli(args, data.env);
+    if (r.status !== 0) throw new Error(`c4tap ${args[0]} failed: ${r.stderr}`);
+    return r.stdout;
+  };
+  cli(['org', 'add', '--name', 'Example Rail', '--tier', 'participant', '--sector', 'rail', '--domain', 'rail.example', '--contact', 'SOC;email=soc@rail.example;phone=+81-3-0000-0000', '--language', 'ja', '--rules-accepted']);
+  const secret = /password (\S+)/.exec(cli(['principal', 'add', '--org', 'Example Rail', '--name', 'rail-soc', '--email', 'soc@rail.example', '--roles', 'submitter']))![1]!;
+  const many = await forward('Many members', 'many.zip', manyMembersZip(100_000), 'taro@rail.example');
+  const bomb = await forward('Nested', '42.zip', fortyTwoStyleZip(), 'jiro@rail.example');
+  const small = await forward('Invoice', 'invoice.zip', await buildZip([{ name: 'invoice.pdf.lnk', content: buildLnk() }]), 'hanako@rail.example');
+  const serve = startServe(data.env);
+  try {
+    const [, url] = await serve.waitFor(/HTTP\s+(http:\/\/\S+)/, 120_000);
+    const [, port] = await serve.waitFor(/SMTP\s+127\.0\.0\.1:(\d+)/, 120_000);
+    const [, processes] = await serve.waitFor(/WORKER (\d+) analysis process/, 120_000);
+    const transport = () => nodemailer.createTransport({ host: '127.0.0.1', port: Number(port), secure: false, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user: 'rail-soc', pass: secret } });
+    const send = async (raw: Buffer) => {
+      const t = transport();
+      try {
+        const started = performance.now();
+        await t.sendMail({ envelope: { from: 'soc@rail.example', to: ['report@c4tap.example'] }, raw });
+        return performance.now() - started;
+      } finally {
+        t.close();
+      }
+    };
+    const started = performance.now();
+    await Promise.all([send(many), send(bomb)]);
+    const health: number[] = [];
+    const accepts: number[] = [];
+    let maxRss = rssMb(serve.child.pid!);
+    let done = false;
+    const probeHealth = (async () => {
+      while (!done) {
+        const t0 = performance.now();
+        await (await fetch(`${url}/api/v1/health`)).arrayBuffer();
+        health.push(performance.now() - t0);
+        maxRss = Math.max(maxRss, rssMb(serve.child.pid!));
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
+    const probeSmtp = (async () => {
+      while (!done) {
+        accepts.push(await send(small));
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    })();
+    const ctx = await openContext(loadConfig({ env: data.env }), { log: createLogger({ level: 'silent' }), defaultMetrics: false });
+    let hostile: { subject: string; status: string; readyS: number; attempts: number; outcome: string }[] = [];
+    try {
+      for (const until = Date.now() + 20 * 60_000; Date.now() < until; ) {
+        const subs = (await ctx.store.listSubmissions({}, { limit: 500 })).items;
+        const found = [];
+        for (const s of subs) {
+          const a = s.details.analysis as { incomplete?: string[]; files?: { archive?: { kind: string } | null }[] } | undefined;
+          const kinds = (a?.files ?? []).map((f) => f.archive?.kind).filter(Boolean);
+          if (!kinds.some((k) => k === 'too-many-members' || k === 'bomb' || k === 'too-deep')) continue;
+          const job = await ctx.store.getJobForSubmission(s.id, 'analyse');
+          found.push({ subject: kinds.includes('too-many-members') && (a?.files?.length ?? 0) === 1 ? '100,000 members' : '42.zip-style', status: s.status, readyS: (Date.parse(s.updatedAt) - Date.parse(s.receivedAt)) / 1000, attempts: job?.attempts ?? 0, outcome: [...new Set(kinds)].join('+') + ((a?.incomplete ?? []).some((i) => i.startsWith('incomplete: budget')) ? ', incomplete: budget' : '') });
+        }
+        hostile = found;
+        if (found.length >= 2 && found.every((f) => f.status === 'awaiting-triage')) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    } finally {
+      done = true;
+      await Promise.all([probeHealth, probeSmtp]);
+      await ctx.close();
+    }
+    out(`serve with ${processes} analysis process(es); hostile mails analysed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    for (const h of hostile) out(`  ${h.subject}: ${h.status}, ${h.outcome}, attempts ${h.attempts}, accept -> ready ${h.readyS.toFixed(1)} s`);
+    out(`  /api/v1/health p99 ${percentile(health, 99).toFixed(1)} ms (max ${Math.max(...health).toFixed(1)}, n=${health.length}; target < 100 ms)`);
+    out(`  SMTP accept (STARTTLS+AUTH, connect to 250) p99 ${percentile(accepts, 99).toFixed(0)} ms (max ${Math.max(...accepts).toFixed(0)}, n=${accepts.length}; target < 1000 ms)`);
+    out(`  serving process RSS max ${maxRss.toFixed(0)} MB (target < 300 MB)`);
+  } finally {
+    serve.child.kill('SIGTERM');
+    await serve.exited();
+    data.remove();
+  }
+}
