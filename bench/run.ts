@@ -1,12 +1,14 @@
 // `npm run bench`: the benchmarks, each bounded to a few seconds per case.
 // `npm run bench -- pull console` runs only the named sections
-// (ingest, pull, analysis-engines, analysis-latency, console, mongo, vault-keys).
+// (ingest, pull, analysis-engines, analysis-latency, analysis-hostile, yara-rules, console, mongo, vault-keys).
 //   BENCH_BUDGET_MS   time per measured case (default 2500)
 import { execFileSync } from 'node:child_process';
 import { AUTH_CASES, benchIngest, benchIngestAuth, formatAuthRow, formatIngestRow, INGEST_CASES } from './ingest.ts';
 import { benchPull, formatPullRow, PULL_SIZES } from './pull.ts';
 import { benchAnalysisEngines } from './analysis-engines.ts';
 import { benchAnalysisLatency, formatLatencyRow } from './analysis-latency.ts';
+import { benchHostileArchives } from './analysis-hostile.ts';
+import { benchYaraRuleLoading } from './analysis-yara-rules.ts';
 import { benchConsolePage, formatConsolePageRow } from './console-page.ts';
 import { benchMongo } from './mongo.ts';
 import { BACKUP_BLOBS, benchBackup, formatBackupRow } from './backup.ts';
@@ -21,7 +23,7 @@ function hasTool(name: string): boolean {
   }
 }
 
-const SECTIONS = ['ingest', 'pull', 'analysis-engines', 'analysis-latency', 'console', 'mongo', 'backup', 'vault-keys'] as const;
+const SECTIONS = ['ingest', 'pull', 'analysis-engines', 'analysis-latency', 'analysis-hostile', 'yara-rules', 'console', 'mongo', 'backup', 'vault-keys'] as const;
 
 /** The sections named on the command line (all when none is named); an unknown name is refused. */
 function chosenSections(args: readonly string[]): ReadonlySet<string> {
@@ -60,6 +62,10 @@ async function main(): Promise<void> {
     process.stdout.write('== analysis latency: accept -> ready for triage, mixed fixtures, AV off (target median < 1 s) ==\n');
     const latency = await benchAnalysisLatency(budgetMs * 2);
     for (const r of [...latency.rows, latency.all]) process.stdout.write(formatLatencyRow(r) + '\n');
+  }
+  if (want.has('analysis-hostile')) {
+    process.stdout.write('== analysis, hostile archives: a 100,000-member zip and a 42.zip-style archive against c4tap serve, health and SMTP measured meanwhile ==\n');
+    await benchHostileArchives((line) => process.stdout.write(line + '\n'));
   }
   if (want.has('yara-rules')) {
     process.stdout.write('== YARA rule loading: community rule set (signature-base) compiled off the event loop ==\n');
