@@ -117,7 +117,7 @@ async function startC4tap(dir: string, greetingDelayMs: number, store: BenchStor
     overrides: {
       dataDir: dir,
       exchange: { dropAddress: DROP },
-      smtp: { port: 0, greetingDelayMs, minFreeBytes: 0, maxConnectionsPerClient: 1000 },
+      smtp: { port: 0, greetingDelayMs, minFreeBytes: 0, maxConnectionsPerClient: 1000, maxConnectionsPerNetwork: 1000 },
       log: { level: 'silent' },
       store,
     },
