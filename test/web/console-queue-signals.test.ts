@@ -81,6 +81,16 @@ describe('console queue: triage signals', function () {
     expect(ids[0]).to.equal(docm);
   });
 
+  it('approves what a filter shows with one bulk decision, through the same triage functions (status, audit)', async () => {
+    await client.get('/console/queue?status=all&reach=mass');
+    const r = await client.post('/console/queue/bulk', { ids: massLast, action: 'approve', back: '/console/queue?reach=mass' });
+    expect(r.status).to.equal(303);
+    expect(r.location).to.include('p.done=1').and.include('p.refused=0');
+    expect((await env.ctx.store.getSubmission(massLast))!.status).to.equal('published');
+    const audit = await env.ctx.store.listAudit(0, 10_000);
+    expect(audit.some((e) => e.target === massLast && e.action === 'submission.published')).to.equal(true);
+  });
+
   it('does not count the mass mailing as targeted on the dashboard', async () => {
     const page = (await client.get('/console/dashboard')).text;
     // As analysis labelled them: the docm, the sale mail and the first parcel report (one

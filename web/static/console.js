@@ -35,3 +35,135 @@
   }
   setInterval(poll, seconds * 1000);
 })();
+
+// Speed of use (issue 16). Progressive enhancement: without this script every form still posts
+// and the server redirects back; with it, a form on a console page posts with fetch and only the
+// page content is replaced, so the analyst keeps the scroll position and nothing reloads.
+// Keyboard: j/k move in the queue, o or Enter opens, a approves, r rejects (asks the reason),
+// / goes to the indicator search. Values are written with textContent only.
+(function () {
+  'use strict';
+  var main = document.querySelector('main');
+  if (!main) return;
+  var posts = 0;
+
+  function csrf() {
+    var el = document.querySelector('input[name="_csrf"]');
+    return el ? el.value : '';
+  }
+
+  /** Where the server sends the browser after a successful post (read without following the redirect). */
+  function landing(action, fields) {
+    var back = fields.get('back');
+    if (back && back.indexOf('/console/queue') === 0) return back;
+    var m = /^(.*\/console\/submissions\/[^/]+)\//.exec(action);
+    return m ? m[1] : window.location.href;
+  }
+
+  // The redirect is not followed by fetch (a same-origin redirect may be upgraded to https by the
+  // CSP's upgrade-insecure-requests on plain-http test set-ups); the landing page is read instead.
+  function post(action, fields) {
+    var body = fields instanceof URLSearchParams ? fields : new URLSearchParams();
+    if (!(fields instanceof URLSearchParams)) Object.keys(fields).forEach(function (k) { body.append(k, fields[k]); });
+    if (!body.has('_csrf')) body.append('_csrf', csrf());
+    var opts = { credentials: 'same-origin', headers: { accept: 'text/html' } };
+    return fetch(action, { method: 'POST', body: body, credentials: 'same-origin', redirect: 'manual', headers: { accept: 'text/html' } }).then(function (r) {
+      var redirected = r.type === 'opaqueredirect' || (r.status >= 300 && r.status < 400);
+      var next = redirected ? fetch(landing(action, body), opts) : Promise.resolve(r);
+      return next.then(function (page) {
+        return page.text().then(function (text) {
+          posts++;
+          document.body.setAttribute('data-fetch-posts', String(posts));
+          return { ok: redirected, status: r.status, url: redirected ? page.url : '', doc: new DOMParser().parseFromString(text, 'text/html') };
+        });
+      });
+    });
+  }
+
+  function noticeOf(doc) {
+    var n = doc.querySelector('main .notice[role="status"]');
+    return n ? { text: n.textContent || '', kind: n.classList.contains('error') ? 'error' : 'ok' } : null;
+  }
+
+  // Forms of the page post in place (not downloads, not logout, not GET filters).
+  document.addEventListener('submit', function (ev) {
+    var form = ev.target;
+    if (!(form instanceof HTMLFormElement) || (form.method || '').toLowerCase() !== 'post') return;
+    if (/\/(download|logout)$|\/login/.test(form.action) || form.hasAttribute('data-no-fetch')) return;
+    ev.preventDefault();
+    var fields = new URLSearchParams();
+    new FormData(form, ev.submitter || undefined).forEach(function (v, k) { fields.append(k, String(v)); });
+    var y = window.scrollY;
+    post(form.action, fields).then(function (res) {
+      var next = res.doc.querySelector('main');
+      if (!next) { window.location.href = res.url; return; }
+      main.replaceChildren.apply(main, Array.prototype.slice.call(next.childNodes).map(function (n) { return document.importNode(n, true); }));
+      if (res.ok && res.url) history.replaceState(null, '', res.url);
+      window.scrollTo(0, y);
+    }).catch(function () { form.submit(); });
+  });
+
+  // The queue: a current row moved with j/k, acted on with a/r.
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll('tr[data-submission]')); }
+  function current() { return document.querySelector('tr[data-submission].current'); }
+  function move(step) {
+    var all = rows();
+    if (all.length === 0) return;
+    var i = all.indexOf(current());
+    var next = all[Math.max(0, Math.min(all.length - 1, i < 0 ? 0 : i + step))];
+    all.forEach(function (r) { r.classList.remove('current'); });
+    next.classList.add('current');
+    next.scrollIntoView({ block: 'nearest' });
+  }
+  function actOnRow(row, name, fields) {
+    var id = row.getAttribute('data-submission');
+    var cell = row.querySelector('[data-cell="status"]');
+    post('/console/submissions/' + encodeURIComponent(id) + '/' + name, fields).then(function (res) {
+      var status = res.doc.querySelector('[data-testid="status"]');
+      var notice = noticeOf(res.doc);
+      if (cell && status) cell.textContent = status.textContent;
+      row.setAttribute('data-result', res.ok ? 'ok' : 'refused');
+      var banner = document.getElementById('queue-action');
+      if (banner && notice) {
+        banner.textContent = notice.text;
+        banner.className = 'notice ' + notice.kind;
+        banner.hidden = false;
+      }
+    });
+  }
+
+  document.addEventListener('keydown', function (ev) {
+    var t = ev.target;
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) {
+      if (ev.key === 'Escape') t.blur();
+      return;
+    }
+    var row = current();
+    var onSubmission = document.getElementById('triage');
+    if (ev.key === 'j') move(1);
+    else if (ev.key === 'k') move(-1);
+    else if ((ev.key === 'o' || ev.key === 'Enter') && row) {
+      var link = row.querySelector('a[href]');
+      if (link) window.location.href = link.href;
+    } else if (ev.key === '/') {
+      var search = document.getElementById('queue-search');
+      if (search) { ev.preventDefault(); search.focus(); }
+    } else if (ev.key === 'a') {
+      if (row) actOnRow(row, 'approve', {});
+      else if (onSubmission) {
+        var approve = onSubmission.querySelector('[data-testid="approve"]');
+        if (approve && !approve.disabled) approve.click();
+      }
+    } else if (ev.key === 'r') {
+      if (row) {
+        var reason = window.prompt(document.body.getAttribute('data-reject-prompt') || 'Reason');
+        if (reason) actOnRow(row, 'reject', { reason: reason });
+      } else if (onSubmission) {
+        var input = onSubmission.querySelector('form.reject input[name="reason"]');
+        if (input) { ev.preventDefault(); input.focus(); }
+      }
+    } else return;
+    ev.preventDefault();
+  });
+})();

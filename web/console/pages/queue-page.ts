@@ -6,7 +6,7 @@ import type { MessageKey } from '../i18n/index.ts';
 import { analysisText } from '../i18n/analysis-text.ts';
 import { REACHES, SORTS, VERDICTS, withParams, type QueueQuery, type QueueSort } from '../queue-query.ts';
 import { queueSignals, type QueueSignals } from '../submission/analysis-summary.ts';
-import { renderPage } from './layout.ts';
+import { csrfField, renderPage } from './layout.ts';
 import { classesBadges, dataText, duration, mailText, statusName, when } from './parts.ts';
 
 export interface QueueView {
@@ -20,6 +20,8 @@ export interface QueueView {
   readonly notice: string | null;
   /** Arrivals after this time are announced by the auto-refresh (the newest shown, or now). */
   readonly now: string;
+  /** Offer one decision for every submission shown (a filter narrows the queue to a campaign). */
+  readonly bulk: boolean;
 }
 
 function tabs(rc: RequestContext, v: QueueView) {
@@ -96,7 +98,7 @@ function row(rc: RequestContext, r: Row, orgs: ReadonlyMap<string, Organisation>
     <td class="nowrap">${sig.attachments > 0 ? html`<span data-testid="attachments">${rc.t('queue.files', { n: sig.attachments })}</span><br><span class="small">${sig.types.join(', ')}</span>` : html`<span class="muted">${rc.t('queue.noFiles')}</span>`}</td>
     <td class="nowrap">${reachCell(rc, sig)}</td>
     <td class="nowrap">${classesBadges(rc, s.classes)}</td>
-    <td class="nowrap">${statusName(rc, s.status)}${toPublish !== null ? html`<br><span class="small muted">${rc.t('queue.toPublish', { d: duration(rc, toPublish) })}</span>` : null}
+    <td class="nowrap"><span data-cell="status">${statusName(rc, s.status)}</span>${toPublish !== null ? html`<br><span class="small muted">${rc.t('queue.toPublish', { d: duration(rc, toPublish) })}</span>` : null}
       ${s.verdict ? html`<br><span class="small">${rc.t('queue.handVerdict')}: ${rc.t(`verdict.${s.verdict}` as MessageKey)}</span>` : null}
       ${s.campaign ? html`<br><span class="small">${s.campaign}</span>` : null}</td>
   </tr>`;
@@ -118,6 +120,21 @@ export function queueRows(items: readonly Submission[], sort: QueueSort | null):
   return rows.map((r, i) => ({ r, i, k: key(r) })).sort((a, b) => b.k - a.k || a.i - b.i).map((x) => x.r);
 }
 
+/** One decision for every submission on this page (ids carried as hidden fields). */
+function bulkForm(rc: RequestContext, v: QueueView) {
+  const back = consoleUrl(`${CONSOLE_PATH}/queue`, withParams(v.query.params, { status: v.query.status ?? 'all' }));
+  const ids = v.items.filter((s) => s.status === 'awaiting-triage');
+  if (ids.length === 0) return null;
+  return html`<form method="post" action="${CONSOLE_PATH}/queue/bulk" class="bulk" data-testid="bulk">${csrfField(rc)}
+    <input type="hidden" name="back" value="${back}">
+    ${ids.map((s) => html`<input type="hidden" name="ids" value="${s.id}">`)}
+    <fieldset><legend>${rc.t('queue.bulkLegend', { n: ids.length })}</legend>
+      <button type="submit" name="action" value="approve" data-testid="bulk-approve">${rc.t('queue.bulkApprove', { n: ids.length })}</button>
+      <label>${rc.t('sub.rejectReason')} <input name="reason" maxlength="2000"></label>
+      <button type="submit" name="action" value="reject">${rc.t('queue.bulkReject', { n: ids.length })}</button>
+    </fieldset></form>`;
+}
+
 export function queuePage(rc: RequestContext, v: QueueView): string {
   const p = v.query.params;
   const pollQuery = consoleUrl(`${CONSOLE_PATH}/queue.json`, withParams(p, { status: v.query.status ?? 'all' }));
@@ -126,10 +143,12 @@ export function queuePage(rc: RequestContext, v: QueueView): string {
   return renderPage(rc, {
     title: rc.t('queue.title'),
     notice: v.notice ? { kind: 'ok', text: v.notice } : null,
-    data: v.refreshSeconds > 0 ? { 'poll-url': pollQuery, 'poll-since': newest, 'poll-seconds': String(v.refreshSeconds) } : {},
+    data: { 'reject-prompt': rc.t('sub.rejectReason'), ...(v.refreshSeconds > 0 ? { 'poll-url': pollQuery, 'poll-since': newest, 'poll-seconds': String(v.refreshSeconds) } : {}) },
     body: html`<h1>${rc.t('queue.title')}</h1>
       ${tabs(rc, v)}
       ${filters(rc, v)}
+      <p id="queue-action" class="notice" role="status" hidden></p>
+      <p class="small muted keys">${rc.t('queue.keys')}</p>
       <p id="queue-new" class="notice ok" hidden data-template="${rc.t('queue.newArrived')}"><a href="${consoleUrl(`${CONSOLE_PATH}/queue`, withParams(p, {}))}"></a></p>
       ${v.items.length === 0
         ? html`<p class="muted">${rc.t('queue.empty')}</p>`
@@ -137,6 +156,7 @@ export function queuePage(rc: RequestContext, v: QueueView): string {
             <th>${rc.t('queue.received')}</th><th>${rc.t('queue.subject')}</th><th>${rc.t('queue.suggested')}</th><th>${rc.t('queue.hits')}</th>
             <th>${rc.t('queue.attachments')}</th><th>${rc.t('queue.reach')}</th><th>${rc.t('queue.classes')}</th><th>${rc.t('queue.status')}</th>
           </tr></thead><tbody>${queueRows(v.items, v.query.sort).map((r) => row(rc, r, v.orgs, Date.parse(v.now)))}</tbody></table>`}
+      ${v.items.length > 0 && v.bulk ? bulkForm(rc, v) : null}
       <p class="paging">
         ${v.query.cursor ? html`<a href="${consoleUrl(`${CONSOLE_PATH}/queue`, withParams(p, { status: v.query.status ?? 'all' }))}">${rc.t('queue.firstPage')}</a>` : null}
         ${v.nextCursor ? html`<a rel="next" href="${consoleUrl(`${CONSOLE_PATH}/queue`, { ...withParams(p, { status: v.query.status ?? 'all' }), cursor: v.nextCursor })}">${rc.t('queue.nextPage')}</a>` : null}
