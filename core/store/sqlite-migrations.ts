@@ -15,6 +15,50 @@ export interface Migration {
   readonly sql: string;
 }
 
+/**
+ * What a feed page shows of indicator `id` as it is now, as feed_rows.view holds it: JSON
+ * [type, value, created_at, published sources, sightings], the sources (those with a log entry)
+ * as [submission, org, kind, class, seen_at, false_positive, context, latest action, latest class]
+ * in seen_at, submission order, the sightings as [id, org, class, count, seen_at, reported_at] by id.
+ */
+function viewOf(id: string): string {
+  return `(SELECT json_array(i.type, i.value, i.created_at,
+             (SELECT json_group_array(json_array(src.submission_id, src.org_id, src.kind, src.class, src.seen_at, src.false_positive,
+                                                 json(src.context), l.action, l.class) ORDER BY src.seen_at, src.submission_id)
+                FROM indicator_sources src
+                JOIN publication_latest l ON l.indicator_id = src.indicator_id AND l.submission_id = src.submission_id
+               WHERE src.indicator_id = i.id),
+             (SELECT json_group_array(json_array(g.id, g.org_id, g.class, g.count, g.seen_at, g.reported_at) ORDER BY g.id)
+                FROM sightings g WHERE g.indicator_id = i.id))
+           FROM indicators i WHERE i.id = ${id})`;
+}
+
+/** Rewrites the view on every feed row of indicator `id`. */
+function refreshFeedRows(id: string): string {
+  return `UPDATE feed_rows SET view = ${viewOf(id)}, type = (SELECT type FROM indicators WHERE id = ${id}) WHERE indicator_id = ${id};`;
+}
+
+const FEED_ROW_TRIGGERS = (
+  [
+    ['publication_latest', 'INSERT', 'NEW'],
+    ['publication_latest', 'UPDATE', 'NEW'],
+    ['indicator_sources', 'INSERT', 'NEW'],
+    ['indicator_sources', 'UPDATE', 'NEW'],
+    ['indicator_sources', 'DELETE', 'OLD'],
+    ['sightings', 'INSERT', 'NEW'],
+    ['sightings', 'DELETE', 'OLD'],
+  ] as const
+)
+  .map(
+    ([table, event, row]) => `
+      CREATE TRIGGER feed_rows_${table}_${event.toLowerCase()} AFTER ${event} ON ${table}
+        WHEN EXISTS (SELECT 1 FROM publication_latest WHERE indicator_id = ${row}.indicator_id)
+      BEGIN
+        ${refreshFeedRows(`${row}.indicator_id`)}
+      END;`,
+  )
+  .join('');
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -338,6 +382,46 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
       INSERT INTO publication_latest (indicator_id, submission_id, seq, action, class)
         SELECT indicator_id, submission_id, MAX(seq), action, class FROM publications GROUP BY indicator_id, submission_id;
+    `,
+  },
+  {
+    version: 9,
+    description: 'feed rows: the publication log with what a page shows, kept by triggers',
+    sql: `
+      -- The publication log as feed pages read it (sqlite-sharing.ts listFeedPage): one row per
+      -- entry, in seq order, with what the query filters on (organisation, class, time, type) and
+      -- the entry and the indicator's current view as JSON text, so a page is one range read by
+      -- seq and no lookup. Triggers keep it in the transaction of every write that changes it:
+      -- a log entry (publication, narrowing, retraction), a false-positive mark, a source seen
+      -- again or removed, a sighting.
+      CREATE TABLE feed_rows (
+        seq          INTEGER PRIMARY KEY,  -- publications.seq
+        indicator_id TEXT NOT NULL,
+        org_id       TEXT,                 -- the submitting organisation
+        class        TEXT NOT NULL,
+        published_at TEXT NOT NULL,
+        type         TEXT,
+        entry        TEXT NOT NULL,        -- JSON [seq, key, action, indicator, submission, kind, class, published_at]
+        view         TEXT                  -- see viewOf in sqlite-migrations.ts
+      ) STRICT;
+      CREATE INDEX feed_rows_indicator ON feed_rows(indicator_id);
+      CREATE TRIGGER feed_rows_publications_insert AFTER INSERT ON publications
+      BEGIN
+        INSERT INTO feed_rows (seq, indicator_id, org_id, class, published_at, type, entry, view)
+        VALUES (NEW.seq, NEW.indicator_id, (SELECT org_id FROM submissions WHERE id = NEW.submission_id), NEW.class, NEW.published_at,
+                (SELECT type FROM indicators WHERE id = NEW.indicator_id),
+                json_array(NEW.seq, NEW.idempotency_key, NEW.action, NEW.indicator_id, NEW.submission_id, NEW.kind, NEW.class, NEW.published_at),
+                -- The view as it stands; the entry's publication_latest write, in the same
+                -- transaction, then rewrites it on every row of the indicator.
+                (SELECT view FROM feed_rows WHERE indicator_id = NEW.indicator_id ORDER BY seq DESC LIMIT 1));
+      END;
+${FEED_ROW_TRIGGERS}
+      INSERT INTO feed_rows (seq, indicator_id, org_id, class, published_at, type, entry, view)
+        SELECT p.seq, p.indicator_id, (SELECT org_id FROM submissions WHERE id = p.submission_id), p.class, p.published_at,
+               (SELECT type FROM indicators WHERE id = p.indicator_id),
+               json_array(p.seq, p.idempotency_key, p.action, p.indicator_id, p.submission_id, p.kind, p.class, p.published_at),
+               ${viewOf('p.indicator_id')}
+          FROM publications p;
     `,
   },
 ];

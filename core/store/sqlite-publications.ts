@@ -1,7 +1,8 @@
 // The publication log in SQLite: AUTOINCREMENT gives a strictly increasing seq that is never
 // reused; the idempotency key makes republishing return the entry already in the log. Each new
 // entry also becomes, in the same transaction, the latest decision of its (indicator, submission)
-// pair in `publication_latest`, which feed pages read by key.
+// pair in `publication_latest`; triggers (migration 9) write the entry and the indicator's view
+// into `feed_rows`, which feed pages read.
 import type { InfoKind, PublicationAction, PublicationEntry, SharingClass } from '../types.ts';
 import type { NewPublication, PublicationQuery } from './port.ts';
 import { checkLimit, inWriteTransaction, toJson, type Db, type SyncStore } from './sqlite-db.ts';

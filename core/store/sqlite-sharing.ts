@@ -1,9 +1,9 @@
 // Sharing reads in SQLite: indicators in batches, the latest publication state of each source, the
-// publication log filtered for one viewer (joined with submissions for the organisation and with
-// indicators for the type), and sightings. A feed page (listFeedPage) is one statement: the range
-// of the log by seq, and for the newest entry of each indicator in it, the indicator, its sources
-// joined by key with the decision published for them (publication_latest, written with each log
-// entry) and its sightings, each aggregated as JSON, so the page is mapped without further queries.
+// publication log filtered for one viewer (on feed_rows, which carry organisation and type), and
+// sightings. A feed page (listFeedPage) is one range read by seq of feed_rows (migration 9: each
+// log entry with the indicator's current view — its sources with the decision published for them,
+// its sightings — as JSON kept by triggers in the transaction of every write that changes them),
+// returned by SQLite as one JSON text for the page.
 import type { IndicatorSource, IndicatorType, InfoKind, PublicationAction, SharingClass, Sighting } from '../types.ts';
 import type { FeedPageEntry, IndicatorWithSources, NewSighting, PublicationFeedQuery, PublishedSource } from './port.ts';
 import { checkLimit, inWriteTransaction, toJson, type Db, type SyncStore } from './sqlite-db.ts';
@@ -45,49 +45,53 @@ interface FeedParams {
 
 type SharingMethods = Pick<SyncStore, 'getIndicators' | 'latestPublications' | 'listPublicationFeed' | 'listFeedPage' | 'addSighting' | 'listSightings'>;
 
-/** The log entries a feed query matches (FeedParams), aliased p, with the indicator as i. */
+/** The feed rows (migration 9) a feed query matches (FeedParams), aliased f, in a range of seq. */
 const FEED_MATCH = `
-  FROM publications p
-  LEFT JOIN submissions s ON s.id = p.submission_id
-  LEFT JOIN indicators i ON i.id = p.indicator_id
- WHERE p.seq > @after
-   AND (p.class IN (SELECT value FROM json_each(@classes))
-        OR (@own_org IS NOT NULL AND s.org_id = @own_org AND p.class IN (SELECT value FROM json_each(@own_classes))))
-   AND (@types IS NULL OR i.type IN (SELECT value FROM json_each(@types)))
-   AND (@after_time IS NULL OR p.published_at > @after_time)`;
+  FROM feed_rows f
+ WHERE f.seq > @after
+   AND (f.class IN (SELECT value FROM json_each(@classes))
+        OR (@own_org IS NOT NULL AND f.org_id = @own_org AND f.class IN (SELECT value FROM json_each(@own_classes))))
+   AND (@types IS NULL OR f.type IN (SELECT value FROM json_each(@types)))
+   AND (@after_time IS NULL OR f.published_at > @after_time)`;
 
-interface FeedPageRow extends PublicationRow {
-  i_type: string | null;
-  i_value: string | null;
-  i_created_at: string | null;
-  /** JSON [[submission_id, org_id, kind, class, seen_at, false_positive, context, latest action, latest class], …] or null. */
-  sources: string | null;
-  /** JSON [[id, org_id, class, count, seen_at, reported_at], …] or null. */
-  sightings: string | null;
-}
-
+/**
+ * One entry of a feed page as the page statement returns it, inside one JSON array for the whole
+ * page (one string out of SQLite and one JSON.parse instead of a row object per entry): the entry
+ * [seq, key, action, indicator, submission, kind, class, published_at] and the indicator's view
+ * [type, value, created_at, published sources, sightings] (null without one), as feed_rows holds them.
+ */
+type PageTuple = [
+  [number, string, PublicationAction, string, string, InfoKind, SharingClass, string],
+  [IndicatorType, string, string, SourceTuple[], SightingTuple[]] | null,
+];
 type SourceTuple = [string, string, InfoKind, SharingClass, string, number, Record<string, unknown>, PublicationAction, SharingClass];
 type SightingTuple = [number, string, SharingClass, number, string, string];
 
-function rowToPageEntry(r: FeedPageRow): FeedPageEntry {
-  const entry = rowToEntry(r);
-  if (r.sources === null || r.i_type === null) return { entry, current: null };
-  const indicatorId = r.indicator_id;
+function tupleToPageEntry([e, view]: PageTuple, newest: boolean): FeedPageEntry {
+  const [seq, idempotencyKey, action, indicatorId, submissionId, kind, cls, publishedAt] = e;
+  const entry = { seq, idempotencyKey, action, indicatorId, submissionId, kind, class: cls, publishedAt };
+  if (!newest || view === null) return { entry, current: null };
+  const [type, value, createdAt, sources, sightings] = view;
   return {
     entry,
     current: {
-      indicator: { id: indicatorId, type: r.i_type as IndicatorType, value: r.i_value!, createdAt: r.i_created_at! },
-      sources: (JSON.parse(r.sources) as SourceTuple[]).map(
-        ([submissionId, orgId, kind, cls, seenAt, fp, context, action, latestClass]): PublishedSource => ({
-          source: { indicatorId, submissionId, orgId, kind, class: cls, seenAt, falsePositive: fp === 1, context },
-          latest: { action, class: latestClass },
+      indicator: { id: indicatorId, type, value, createdAt },
+      sources: sources.map(
+        ([sub, orgId, k, c, seenAt, fp, context, latestAction, latestClass]): PublishedSource => ({
+          source: { indicatorId, submissionId: sub, orgId, kind: k, class: c, seenAt, falsePositive: fp === 1, context },
+          latest: { action: latestAction, class: latestClass },
         }),
       ),
-      sightings: (JSON.parse(r.sightings ?? '[]') as SightingTuple[]).map(
-        ([id, orgId, cls, count, seenAt, reportedAt]): Sighting => ({ id, indicatorId, orgId, class: cls, count, seenAt, reportedAt }),
-      ),
+      sightings: sightings.map(([id, orgId, c, count, seenAt, reportedAt]): Sighting => ({ id, indicatorId, orgId, class: c, count, seenAt, reportedAt })),
     },
   };
+}
+
+/** The page's entries; the view is kept on the newest entry of each indicator only. */
+function tuplesToPage(tuples: readonly PageTuple[]): FeedPageEntry[] {
+  const newest = new Map<string, number>();
+  tuples.forEach((t, n) => newest.set(t[0][3], n));
+  return tuples.map((t, n) => tupleToPageEntry(t, newest.get(t[0][3]) === n));
 }
 
 function feedParams(q: PublicationFeedQuery): FeedParams {
@@ -112,26 +116,12 @@ export function sqliteSharing(db: Db): SharingMethods {
     SELECT p.* FROM publication_latest l JOIN publications p ON p.seq = l.seq
      WHERE l.indicator_id IN (SELECT value FROM json_each(?))
      ORDER BY p.seq`);
-  const feed = db.prepare<FeedParams, PublicationRow>(`SELECT p.* ${FEED_MATCH} ORDER BY p.seq LIMIT @limit`);
-  const page = db.prepare<FeedParams, FeedPageRow>(`
-    WITH entries AS (
-      SELECT p.*, i.type AS i_type, i.value AS i_value, i.created_at AS i_created_at ${FEED_MATCH} ORDER BY p.seq LIMIT @limit
-    ), ranked AS (
-      SELECT e.*, ROW_NUMBER() OVER (PARTITION BY e.indicator_id ORDER BY e.seq DESC) AS newest FROM entries e
-    )
-    SELECT r.seq, r.idempotency_key, r.action, r.indicator_id, r.submission_id, r.kind, r.class, r.published_at,
-           r.i_type, r.i_value, r.i_created_at,
-           CASE WHEN r.newest = 1 THEN (
-             SELECT json_group_array(json_array(src.submission_id, src.org_id, src.kind, src.class, src.seen_at, src.false_positive,
-                                                json(src.context), l.action, l.class) ORDER BY src.seen_at, src.submission_id)
-               FROM indicator_sources src
-               JOIN publication_latest l ON l.indicator_id = src.indicator_id AND l.submission_id = src.submission_id
-              WHERE src.indicator_id = r.indicator_id) END AS sources,
-           CASE WHEN r.newest = 1 THEN (
-             SELECT json_group_array(json_array(g.id, g.org_id, g.class, g.count, g.seen_at, g.reported_at) ORDER BY g.id)
-               FROM sightings g WHERE g.indicator_id = r.indicator_id) END AS sightings
-      FROM ranked r
-     ORDER BY r.seq`);
+  const feed = db.prepare<FeedParams, PublicationRow>(`
+    SELECT p.* FROM publications p WHERE p.seq IN (SELECT f.seq ${FEED_MATCH} ORDER BY f.seq LIMIT @limit) ORDER BY p.seq`);
+  // The stored JSON texts are concatenated, not parsed again: the page leaves SQLite as one string.
+  const page = db.prepare<FeedParams, { page: string | null }>(`
+    SELECT '[' || group_concat('[' || entry || ',' || coalesce(view, 'null') || ']', ',' ORDER BY seq) || ']' AS page
+      FROM (SELECT f.seq, f.entry, f.view ${FEED_MATCH} ORDER BY f.seq LIMIT @limit)`);
   const sightingByKey = db.prepare<[string, string], SightingRow>('SELECT * FROM sightings WHERE org_id = ? AND dedup_key = ?');
   const insertSighting = db.prepare<Omit<SightingRow, 'id'>, SightingRow>(`
     INSERT INTO sightings (indicator_id, org_id, class, count, seen_at, reported_at, dedup_key)
@@ -155,7 +145,7 @@ export function sqliteSharing(db: Db): SharingMethods {
     },
     latestPublications: (ids) => (ids.length === 0 ? [] : latest.all(toJson(ids)).map(rowToEntry)),
     listPublicationFeed: (q) => feed.all(feedParams(q)).map(rowToEntry),
-    listFeedPage: (q) => page.all(feedParams(q)).map(rowToPageEntry),
+    listFeedPage: (q) => tuplesToPage(JSON.parse(page.get(feedParams(q))!.page ?? '[]') as PageTuple[]),
     addSighting(s: NewSighting, now: string) {
       return inWriteTransaction(db, () => {
         const existing = s.idempotencyKey === null ? undefined : sightingByKey.get(s.orgId, s.idempotencyKey);

@@ -1,0 +1,52 @@
+// Feed pages on SQLite read feed_rows (migration 9), kept by triggers. A database written before
+// that migration gets its pages back, identical, once the program is upgraded: the migration
+// fills feed_rows and publication_latest from the log.
+import { expect } from 'chai';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { indicatorId } from '../../core/ids.ts';
+import { openSqliteStore } from '../../core/store/sqlite-store.ts';
+import type { PublicationFeedQuery } from '../../core/store/port.ts';
+import { at, seedSubmission, seedSubmitter } from '../contracts/store-fixtures.ts';
+import { tempDir } from './helpers/sqlite-temp.ts';
+
+describe('SQLite feed rows', function () {
+  it('gives a database from before feed rows (version 7) the same feed pages after the upgrade (backfilled from the log)', async function () {
+    const dir = tempDir();
+    after(() => dir.remove());
+    const file = path.join(dir.dir, 'c4tap.db');
+    const store = openSqliteStore(file);
+    const who = await seedSubmitter(store, 'org1');
+    const s1 = await seedSubmission(store, who, 's1');
+    const url = { type: 'url', value: 'https://evil.example/x', kind: 'network', class: 'AMBER' } as const;
+    const id = indicatorId(url.type, url.value);
+    await store.upsertIndicators(s1, 'org1', at(100), [url]);
+    const pub = { action: 'publish', indicatorId: id, submissionId: s1, kind: 'network', class: 'AMBER' } as const;
+    await store.appendPublications([{ ...pub, idempotencyKey: 'a' }, { ...pub, idempotencyKey: 'b', action: 'retract' }], at(200));
+    await store.addSighting({ indicatorId: id, orgId: 'org1', class: 'AMBER', count: 2, seenAt: at(300), idempotencyKey: null }, at(310));
+    const query: PublicationFeedQuery = { afterSeq: 0, limit: 10, classes: ['AMBER', 'GREEN', 'WHITE'] };
+    const before = await store.listFeedPage(query);
+    expect(before.map((e) => [e.entry.idempotencyKey, e.current?.sources[0]?.latest.action ?? null, e.current?.sightings.length ?? null])).to.deep.equal([
+      ['a', null, null],
+      ['b', 'retract', 1],
+    ]);
+    await store.close();
+
+    // The file as version 7 left it: no latest decisions, no feed rows, no triggers.
+    const raw = new Database(file);
+    for (const { name } of raw.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'feed_rows_%'").all()) {
+      raw.exec(`DROP TRIGGER ${name}`);
+    }
+    raw.exec('DROP TABLE feed_rows; DROP TABLE publication_latest');
+    raw.pragma('user_version = 7');
+    raw.close();
+
+    const upgraded = openSqliteStore(file);
+    try {
+      expect(await upgraded.listFeedPage(query)).to.deep.equal(before);
+      expect(await upgraded.latestPublications([id])).to.have.length(1);
+    } finally {
+      await upgraded.close();
+    }
+  });
+});
