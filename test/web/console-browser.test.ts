@@ -47,19 +47,20 @@ describe('console triage in a browser (needs Chromium)', function () {
     // Narrow the network class from AMBER to RED.
     await page.selectOption('[data-testid="class-network"]', 'RED');
     await page.click('[data-testid="classes-form"] button[type="submit"]');
-    await page.waitForURL(/notice=notice.classesChanged/);
+    // The form posts in place (console.js): the page content is replaced, nothing reloads.
+    await page.locator('body[data-fetch-posts="1"]').waitFor({ state: 'attached' });
     expect(await page.inputValue('[data-testid="class-network"]')).to.equal('RED');
 
     // The sender's Message-ID domain is a false positive.
     await page.click('tr[data-type="email-message-id-domain"] [data-testid="fp"]');
-    await page.waitForURL(/notice=notice.falsePositiveMarked/);
+    await page.locator('body[data-fetch-posts="2"]').waitFor({ state: 'attached' });
     expect(await page.getAttribute('tr[data-type="email-message-id-domain"]', 'class')).to.equal('fp');
 
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-submission.png'), fullPage: true });
 
     await page.click('[data-testid="approve"]');
-    await page.waitForURL(/notice=notice.published/);
+    await page.locator('body[data-fetch-posts="3"]').waitFor({ state: 'attached' });
     expect(await page.textContent('[data-testid="status"]')).to.equal('Published');
 
     // Another participant's reader: mail indicators (AMBER) but not the network ones (now RED),
