@@ -99,6 +99,14 @@
       if (!next) { window.location.href = res.url; return; }
       main.replaceChildren.apply(main, Array.prototype.slice.call(next.childNodes).map(function (n) { return document.importNode(n, true); }));
       if (res.ok && res.url) history.replaceState(null, '', res.url);
+      // The server's notice travels in the redirect, which is not read: say that it was done.
+      if (res.ok && !main.querySelector('.notice[role="status"]')) {
+        var done = document.createElement('p');
+        done.className = 'notice ok';
+        done.setAttribute('role', 'status');
+        done.textContent = document.body.getAttribute('data-done') || '✓';
+        main.insertBefore(done, main.firstChild);
+      }
       window.scrollTo(0, y);
     }).catch(function () { form.submit(); });
   });

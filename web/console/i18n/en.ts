@@ -137,6 +137,7 @@ export const EN = {
   'queue.firstPage': 'First page',
   'queue.nextPage': 'Next page',
   'queue.newArrived': '{n} new submission(s) — show',
+  'notice.done': 'Done.',
   'queue.bulkLegend': 'One decision for the {n} submission(s) awaiting triage shown',
   'queue.bulkApprove': 'Approve all {n}',
   'queue.bulkReject': 'Reject all {n}',

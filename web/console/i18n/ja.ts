@@ -138,6 +138,7 @@ export const JA: Readonly<Record<MessageKey, string>> = {
   'queue.firstPage': '最初のページ',
   'queue.nextPage': '次のページ',
   'queue.newArrived': '新しい提出が {n} 件あります — 表示',
+  'notice.done': '完了しました。',
   'queue.bulkLegend': '表示中のトリアージ待ち {n} 件をまとめて判断',
   'queue.bulkApprove': '{n} 件をすべて承認',
   'queue.bulkReject': '{n} 件をすべて却下',

@@ -36,7 +36,7 @@ function nav(rc: RequestContext): SafeHtml {
 }
 
 export function renderPage(rc: RequestContext, opts: PageOptions): string {
-  const data = Object.entries(opts.data ?? {}).map(([k, v]) => html` data-${k.replace(/[^a-z0-9-]/g, '')}="${v}"`);
+  const data = Object.entries({ done: rc.t('notice.done'), ...(opts.data ?? {}) }).map(([k, v]) => html` data-${k.replace(/[^a-z0-9-]/g, '')}="${v}"`);
   const page = html`<!DOCTYPE html>
 <html lang="${rc.lang}">
 <head>
