@@ -59,6 +59,11 @@ describe('console queue', function () {
     expect(rows((await client.get('/console/queue?status=all&from=2030-01-01')).text)).to.deep.equal([]);
   });
 
+  it('answers 404 for a static file that is not there, 200 for the stylesheet', async function () {
+    expect((await client.get('/console/static/missing.css')).status).to.equal(404);
+    expect((await client.get('/console/static/console.css')).status).to.equal(200);
+  });
+
   it('tells the auto-refresh how many new submissions match since the newest shown, without reloading', async function () {
     const page = await client.get('/console/queue?status=received&q=invoice');
     const since = /data-poll-since="([^"]+)"/.exec(page.text)![1]!;
