@@ -4,7 +4,7 @@
 // verdict suggestion (analysis/verdict.ts).
 import type { Store } from '../core/store/port.ts';
 import type { Submission } from '../core/types.ts';
-import type { OriginalItem, Unwrapped } from '../ingest/unwrap/index.ts';
+import type { OriginalItem, Unwrapped } from '../core/mail/forward/index.ts';
 import { clusterFeaturesOf, clusterSubmission, correlateSubmission, recipientProfileOf, toIndicatorInputs, type ClusterLabel } from './correlate/index.ts';
 import { extractIndicators, type ReceivedCut } from './indicators/index.ts';
 import type { AnalysedFile } from './pipeline-files.ts';

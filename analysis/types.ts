@@ -1,7 +1,7 @@
 // Records and ports shared by the analysis stages. Scanners record, policies decide (STYLE.md).
 //
 // The pipeline (analysis/pipeline.ts) runs, for one submission:
-//   1. raw from the vault → unwrapForward (ingest/unwrap) → the original item of this submission
+//   1. raw from the vault → unwrapForward (core/mail/forward) → the original item of this submission
 //   2. files: the original's attachments (and nested messages' attachments)   analysis/files/
 //   3. archives expanded within limits, PPAP passwords tried                    analysis/archives/
 //   4. facts per file: hashes, detected type, macro/PDF flags → vault + sample  analysis/files/
@@ -11,7 +11,7 @@
 //   8. indicators stored with their source; correlation, clustering, verdict    analysis/correlate/, analysis/verdict.ts
 //   9. submission → awaiting-triage with the analysis summary in details.analysis
 import type { ErrorCode } from '../core/errors.ts';
-import type { IndicatorType, InfoKind } from '../core/types.ts';
+import type { IndicatorType, InfoKind, Verdict } from '../core/types.ts';
 
 /** Closed outcome of the anti-virus scan of one file: never `clean` when the scan failed. */
 export type AvOutcome =
@@ -137,7 +137,7 @@ export interface Redaction {
 }
 
 export interface VerdictSuggestion {
-  readonly verdict: 'malicious' | 'suspicious' | 'benign' | 'unknown';
+  readonly verdict: Verdict;
   readonly score: number;
   readonly reasons: readonly string[];
 }

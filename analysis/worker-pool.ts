@@ -1,5 +1,5 @@
 // The analysis process pool of `c4tap serve`: `worker.processes` children (default one per core),
-// each a worker-process.ts started with a heap cap (--max-old-space-size = worker.memoryMb) that
+// each a bin/worker-process.ts started with a heap cap (--max-old-space-size = worker.memoryMb) that
 // claims jobs from the store itself (SQLite in WAL mode or MongoDB: the children share it). The
 // serving process only supervises: SMTP and the API never wait on analysis, whatever it meets.
 //
@@ -26,9 +26,11 @@ import type { Store } from '../core/store/port.ts';
 import { toC4Error } from '../core/errors.ts';
 import { BUDGET_REASON } from './budget.ts';
 import { endJobIncomplete } from './worker.ts';
-import { WORKER_PROCESS_SCRIPT, type FromChild, type ToChild } from './worker-process.ts';
+import type { FromChild, ToChild } from './worker-pool-messages.ts';
 
 export interface WorkerPoolDeps {
+  /** The child's entry point (bin/worker-process.ts: the composition root that opens a context and runs the worker). */
+  readonly script: string;
   readonly config: Config;
   readonly store: Store;
   readonly clock: Clock;
@@ -107,7 +109,7 @@ export function startWorkerPool(deps: WorkerPoolDeps): WorkerPool {
   function spawnChild(): void {
     if (closing) return;
     const workerId = `${deps.workerIdPrefix}:${++spawned}`;
-    const proc = fork(WORKER_PROCESS_SCRIPT, [], {
+    const proc = fork(deps.script, [], {
       execArgv: ['--import', TSX_LOADER, `--max-old-space-size=${config.worker.memoryMb}`],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

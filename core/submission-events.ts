@@ -21,6 +21,6 @@ export function emitSubmissionEvent(sink: SubmissionEventSink | undefined, event
   try {
     sink(event);
   } catch (err) {
-    log?.error({ event: 'submission-event.listener_failed', kind: event.kind, submissionId: event.submissionId, err }, 'submission event listener failed');
+    log?.error({ event: 'submission_event.listener_failed', kind: event.kind, submissionId: event.submissionId, err }, 'submission event listener failed');
   }
 }

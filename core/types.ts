@@ -131,7 +131,8 @@ export interface Submission {
   readonly classDecisions: readonly ClassDecision[];
   /** Subject of the original suspicious message, as decoded (RED-level data). */
   readonly subject: string | null;
-  readonly verdict: string | null;
+  /** The analyst's verdict (analysis suggests one in details.analysis.verdict). */
+  readonly verdict: Verdict | null;
   readonly campaign: string | null;
   /** Free-form analysis/triage results as JSON, owned by later stages. */
   readonly details: Readonly<Record<string, unknown>>;
@@ -159,6 +160,10 @@ export interface Sample {
 }
 
 /** STIX-like observable types used for indicators. */
+/** What a submission is judged to be: suggested by analysis (analysis/verdict.ts), set by an analyst. */
+export const VERDICTS = ['malicious', 'suspicious', 'benign', 'unknown'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
 export const INDICATOR_TYPES = [
   'email-addr',
   'domain-name',

@@ -8,7 +8,7 @@
 // Several originals in one message (e.g. three message/rfc822 attachments): each becomes its own
 // submission, with its own dedup key, all sharing the same raw message and the same classes (one
 // note, one subject, one drop address). The result lists them in attachment order.
-import { createHash } from 'node:crypto';
+import { dedupKey } from '../core/mail/dedup-key.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Clock, IdGenerator } from '../core/ids.ts';
 import type { Store, SubmissionSample } from '../core/store/port.ts';
@@ -17,7 +17,7 @@ import { C4Error } from '../core/errors.ts';
 import { keepStored } from '../quarantine/keep-stored.ts';
 import type { Vault } from '../quarantine/vault-port.ts';
 import { hashBuffer, type FileHashes } from '../quarantine/hashes.ts';
-import { unwrapForward, DEFAULT_UNWRAP_LIMITS, type OriginalItem, type UnwrapLimits, type UnwrapResult } from './unwrap/index.ts';
+import { unwrapForward, DEFAULT_UNWRAP_LIMITS, type OriginalItem, type UnwrapLimits, type UnwrapResult } from '../core/mail/forward/index.ts';
 import { decideClasses } from './class-directives.ts';
 import { classNotApplied, type ClassNotApplied } from './class-resend.ts';
 
@@ -89,15 +89,6 @@ function originalsOf(unwrapped: UnwrapResult, raw: Buffer, rawHashes: FileHashes
       warnings: unwrapped.warnings,
     },
   }));
-}
-
-/**
- * Duplicate key of an original: its Message-ID and the SHA-256 of its bytes. The store keeps one
- * submission per (organisation, key), so the same message delivered again (an SMTP retry, or the
- * same original forwarded twice) names the first submission.
- */
-export function dedupKey(messageId: string | null, contentSha256: string): string {
-  return createHash('sha256').update(`${(messageId ?? '').trim().toLowerCase()}\n${contentSha256}`).digest('hex');
 }
 
 /** The sample record of a blob this message brought (raw message or rebuilt/attached original). */
@@ -191,7 +182,7 @@ export async function acceptMessage(deps: AcceptDeps, input: AcceptInput): Promi
     { sha256: stored.sha256, content: raw },
     ...own.map((o, i) => ({ sha256: ownStored[i]!.sha256, content: o.raw })),
   ]);
-  if (restored > 0) deps.log.warn({ event: 'ingest.blob-restored', rawSha256: stored.sha256, restored }, 'put back content a retention run removed meanwhile');
+  if (restored > 0) deps.log.warn({ event: 'ingest.blob_restored', rawSha256: stored.sha256, restored }, 'put back content a retention run removed meanwhile');
   deps.log.debug({ event: 'ingest.accepted', rawSha256: stored.sha256, submissions, transport: envelope.transport }, 'accepted');
   return { submissions, rawSha256: stored.sha256 };
 }

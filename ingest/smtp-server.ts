@@ -357,7 +357,7 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
     const answer = drillReplyAnswer(outcome);
     if (typeof answer !== 'string') return refused('data', answer, session);
     const notices = outcome.kind === 'recorded' ? outcome.acks.map((a) => a.notice.id) : [];
-    log.info({ event: `smtp.drill-${outcome.kind}`, sessionId: session.id, user: tx.submitter?.principal.name, notices }, answer);
+    log.info({ event: `smtp.drill_${outcome.kind.replace(/-/g, '_')}`, sessionId: session.id, user: tx.submitter?.principal.name, notices }, answer);
     return answer;
   }
 
@@ -370,7 +370,7 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
       resolve();
     });
   });
-  server.on('error', (err: Error) => log.warn({ event: 'smtp.connection-error', err: { message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'connection error'));
+  server.on('error', (err: Error) => log.warn({ event: 'smtp.connection_error', err: { message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'connection error'));
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
   log.info({ event: 'smtp.listening', host: cfg.host, port, greetingDelayMs: cfg.greetingDelayMs, bench: Boolean(bench) }, 'SMTP listening');

@@ -155,7 +155,7 @@ export async function runRetention(deps: RetentionDeps, options: RetentionOption
         purged.push(blob.sha256);
       } catch (err) {
         failed.push({ sha256: blob.sha256, error: (err as Error).message });
-        deps.log.warn({ event: 'retention.purge-failed', sha256: blob.sha256, err }, 'could not purge blob');
+        deps.log.warn({ event: 'retention.purge_failed', sha256: blob.sha256, err }, 'could not purge blob');
       }
     }
   }

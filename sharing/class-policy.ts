@@ -10,7 +10,7 @@
 // Only registered principals handle information: an active principal of an organisation that
 // accepted the operating rules. Anyone else (and an anonymous reader) sees WHITE only.
 import { KINDS, type ClassByKind, type InfoKind, type Role, type SharingClass, type Tier } from '../core/types.ts';
-import { classesFrom, isWider } from './class-order.ts';
+import { classesFrom, isWider } from '../core/class-order.ts';
 import type { Viewer } from './viewer.ts';
 
 export interface Audience {

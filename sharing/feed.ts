@@ -6,7 +6,7 @@ import { CLASSES, type IndicatorType, type PublicationAction, type SharingClass 
 import type { IndicatorWithSources, PublishedSource, Store } from '../core/store/port.ts';
 import type { Indicator, IndicatorSource } from '../core/types.ts';
 import { visibleScope } from './class-policy.ts';
-import { narrowest } from './class-order.ts';
+import { narrowest } from '../core/class-order.ts';
 import { viewOf, type IndicatorView } from './indicator-view.ts';
 import { pairKey } from './publication-plan.ts';
 import { DEFAULT_VIEW_RULES, type ViewRules } from './sector-privacy.ts';

@@ -1,7 +1,7 @@
 // Public surface of sharing/: class policy, views, publication, the feed and the REST API.
 export { audienceOf, canSee, canSeeKind, isRegistered, mayReceiveSample, narrow, narrowClasses, seesAllClasses, visibleKinds, visibleScope } from './class-policy.ts';
 export type { Audience, NarrowOutcome, Shareable, VisibleScope } from './class-policy.ts';
-export { classRank, isWider, narrowest, widest } from './class-order.ts';
+export { classRank, isWider, narrowest, widest } from '../core/class-order.ts';
 export { viewOf, type IndicatorView, type ViewContext } from './indicator-view.ts';
 export { loadViewer, type Viewer } from './viewer.ts';
 export { publishSubmission, rejectSubmission, retract, type PublicationDeps, type PublicationResult } from './publication.ts';

@@ -6,7 +6,7 @@ import type { IndicatorSource, IndicatorType, InfoKind, SharingClass, Sighting }
 import { KINDS } from '../core/types.ts';
 import type { IndicatorWithSources } from '../core/store/port.ts';
 import { canSee } from './class-policy.ts';
-import { widest } from './class-order.ts';
+import { widest } from '../core/class-order.ts';
 import { visibleSectors, type ViewRules } from './sector-privacy.ts';
 import type { Viewer } from './viewer.ts';
 

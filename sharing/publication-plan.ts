@@ -4,7 +4,7 @@
 // (a retried or concurrent approval) appends nothing new.
 import type { IndicatorSource, InfoKind, PublicationEntry, SharingClass, Submission } from '../core/types.ts';
 import type { NewPublication } from '../core/store/port.ts';
-import { narrowest } from './class-order.ts';
+import { narrowest } from '../core/class-order.ts';
 import { warningListsOf as contextWarningLists } from '../core/indicator-context.ts';
 
 export type WithheldReason = 'false-positive' | 'warning-listed';

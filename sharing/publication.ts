@@ -6,7 +6,7 @@ import type { Clock } from '../core/ids.ts';
 import type { IndicatorWithSources, NewPublication, Store } from '../core/store/port.ts';
 import type { IndicatorSource, PublicationEntry, Submission, SubmissionStatus } from '../core/types.ts';
 import { decide, pairKey, publishEntry, retractEntry, type WithheldReason } from './publication-plan.ts';
-import { isWider } from './class-order.ts';
+import { isWider } from '../core/class-order.ts';
 import { retractLateMarks } from './false-positives.ts';
 import { emitSubmissionEvent, type SubmissionEventSink } from '../core/submission-events.ts';
 

@@ -6,7 +6,7 @@ import type { Clock } from '../core/ids.ts';
 import type { Store } from '../core/store/port.ts';
 import type { SharingClass } from '../core/types.ts';
 import { isRegistered } from './class-policy.ts';
-import { narrowest } from './class-order.ts';
+import { narrowest } from '../core/class-order.ts';
 import { readIndicator } from './feed.ts';
 import type { Viewer } from './viewer.ts';
 

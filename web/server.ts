@@ -2,6 +2,7 @@
 // composition root; this file owns only the shared stack (helmet, metrics, health, errors).
 import express, { type Express, type Router, type Request, type Response, type NextFunction } from 'express';
 import helmet from 'helmet';
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../core/logger.ts';
@@ -20,10 +21,21 @@ export interface HttpDeps {
   readonly publicRateLimit?: RateLimit;
 }
 
+/** A request id a proxy set (X-Request-Id) is kept when it is short and plain; otherwise one is made. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
+  // Every answer carries the id its log lines carry, so an operator finds the line a user reports.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const given = req.get('x-request-id');
+    const id = given && REQUEST_ID.test(given) ? given : randomUUID();
+    res.locals.requestId = id;
+    res.set('X-Request-Id', id);
+    next();
+  });
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -59,8 +71,9 @@ export function createHttpApp(deps: HttpDeps): Express {
     // Body-parser failures (too large, unparsable, aborted) are the client's: 400/413, no stack.
     const e = httpErrorOf(err);
     const status = ERROR_MAP[e.code].http;
-    if (status >= 500) deps.log.error({ event: 'http.error', code: e.code, path: req.path, err: e.cause ?? e }, 'request failed');
-    else deps.log.info({ event: 'http.refused', code: e.code, status, path: req.path }, 'request refused');
+    const requestId: unknown = res.locals.requestId;
+    if (status >= 500) deps.log.error({ event: 'http.error', requestId, code: e.code, path: req.path, err: e.cause ?? e }, 'request failed');
+    else deps.log.info({ event: 'http.refused', requestId, code: e.code, status, path: req.path }, 'request refused');
     res.status(status).type('application/problem+json').json({
       type: problemType(e.code),
       title: ERROR_MAP[e.code].title,

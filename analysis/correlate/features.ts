@@ -5,7 +5,7 @@
 // look-alike of the submitter's own domain is kept (it is the campaign's infrastructure).
 import { getDomain } from 'tldts';
 import type { ClusterFeature } from '../../core/types.ts';
-import type { OriginalHeaders } from '../../ingest/unwrap/types.ts';
+import type { OriginalHeaders } from '../../core/mail/forward/types.ts';
 import { fold, recipientsOf, SUBMITTER_LOOKALIKE } from '../sanitize/index.ts';
 import type { CandidateIndicator } from '../types.ts';
 

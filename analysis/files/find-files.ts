@@ -9,7 +9,7 @@ import {
   type OriginalAttachment,
   type OriginalItem,
   type UnwrapLimits,
-} from '../../ingest/unwrap/index.ts';
+} from '../../core/mail/forward/index.ts';
 import type { FoundFile } from '../types.ts';
 
 /** A decoded body (text or HTML) of the original or of a message nested in it. */
@@ -31,7 +31,7 @@ export interface FoundFiles {
   readonly notExamined: readonly string[];
 }
 
-/** Whether an attachment is a message that unwrapping would open (the rules of ingest/unwrap). */
+/** Whether an attachment is a message that unwrapping would open (the rules of core/mail/forward). */
 function isMessage(a: OriginalAttachment): boolean {
   const type = a.contentType.toLowerCase();
   const name = a.filename?.toLowerCase() ?? '';

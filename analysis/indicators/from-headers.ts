@@ -1,6 +1,6 @@
 // Candidates from the original's header: sender addresses and their domains, the Message-ID
 // domain, the mailer, the subject, and the attacker side of the Received chain (all kind `mail`).
-import type { OriginalHeaders } from '../../ingest/unwrap/types.ts';
+import type { OriginalHeaders } from '../../core/mail/forward/types.ts';
 import type { CandidateSet } from './collect.ts';
 import { normalizeAddress, normalizeHost } from './normalize.ts';
 import type { ReceivedCut } from './received.ts';

@@ -1,7 +1,7 @@
 // Candidate indicators of one original message. Pure: no DNS, no fetching, no store.
 //
 //   const { candidates, received } = extractIndicators({
-//     item,                      // OriginalItem from ingest/unwrap (headers, text, html, attachments)
+//     item,                      // OriginalItem from core/mail/forward (headers, text, html, attachments)
 //     files,                     // FileAnalysis[] of its attachments and archive members
 //     memberContents,            // optional: contents of archive members to look for URLs in
 //     infrastructure,            // infrastructureOf(ctx) (analysis/sanitize): where Received is cut
@@ -21,7 +21,7 @@
 // (public-suffix.ts); attachments shown inline by `cid:` with an image type are flagged
 // `inline-image` (inline-images.ts). normalizeHost itself stays PSL-free: the Received parser and
 // the infrastructure matcher use it on names that are not candidates.
-import type { OriginalHeaders } from '../../ingest/unwrap/types.ts';
+import type { OriginalHeaders } from '../../core/mail/forward/types.ts';
 import type { CandidateIndicator, FileAnalysis } from '../types.ts';
 import { CandidateSet } from './collect.ts';
 import { fileCandidates, htmlCandidates, textCandidates } from './from-content.ts';

@@ -5,7 +5,7 @@
 // Built once per submission by buildSanitizeContext; a plain record the pipeline passes on.
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Organisation } from '../../core/types.ts';
-import type { MailAddress, OriginalHeaders, OriginalItem, OuterInfo } from '../../ingest/unwrap/types.ts';
+import type { MailAddress, OriginalHeaders, OriginalItem, OuterInfo } from '../../core/mail/forward/types.ts';
 import { findAddresses } from '../indicators/from-content.ts';
 import type { ReceivedCut } from '../indicators/received.ts';
 import type { SanitizationRules } from './rules.ts';

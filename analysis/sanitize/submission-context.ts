@@ -2,7 +2,7 @@
 // one builder used by the analysis (pipeline-indicators.ts) and by the triage victim check
 // (sharing/triage/victim-gate.ts), so both protect the same identifiers under the same conditions.
 import type { Organisation, Submission } from '../../core/types.ts';
-import type { OriginalItem, Unwrapped } from '../../ingest/unwrap/index.ts';
+import type { OriginalItem, Unwrapped } from '../../core/mail/forward/index.ts';
 import { buildSanitizeContext, victimTextsOf, type ExchangeIdentity, type SanitizeContext } from './context.ts';
 import type { SanitizationRules } from './rules.ts';
 import type { WarningList } from './warning-lists.ts';

@@ -10,7 +10,7 @@
 // Work is linear in the text: addresses are found from each `@` outwards, encoded runs are
 // decoded once per level, at most two levels deep (base64 of a percent-encoded address).
 import addressparser from 'nodemailer/lib/addressparser';
-import type { MailAddress, OriginalHeaders } from '../../ingest/unwrap/types.ts';
+import type { MailAddress, OriginalHeaders } from '../../core/mail/forward/types.ts';
 import { normalizeHost } from '../indicators/normalize.ts';
 import { ENCODING_MARKS, htmlDecode, isMostlyText, jsUnescape, percentDecode, qpDecode } from './decodings.ts';
 import { fold } from './identifiers.ts';

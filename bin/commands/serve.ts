@@ -19,6 +19,7 @@ import { sendReceipt } from '../../ingest/receipt.ts';
 import { sharingRouters } from '../../sharing/http.ts';
 import os from 'node:os';
 import { startWorkerPool } from '../../analysis/worker-pool.ts';
+import { WORKER_PROCESS_SCRIPT } from '../worker-process.ts';
 import { loadRetentionPolicy } from '../../quarantine/retention-policy.ts';
 import { startRetentionSchedule } from '../../quarantine/retention-schedule.ts';
 import { digestFilesSettings, startDigests } from './digest.ts';
@@ -127,7 +128,7 @@ async function serve(opts: { roles: string }, loaded: LoadedConfig): Promise<voi
     if (stopping) return;
     stopping = true;
     ctx.log.info({ event: 'serve.stopping', signal }, 'stopping');
-    for (const r of running.reverse()) await r.close().catch((err) => ctx.log.error({ event: 'serve.close-failed', role: r.name, err }, 'close failed'));
+    for (const r of running.reverse()) await r.close().catch((err) => ctx.log.error({ event: 'serve.close_failed', role: r.name, err }, 'close failed'));
     await ctx.close();
     ctx.log.info({ event: 'serve.stopped' }, 'stopped');
     process.exit(0);
@@ -167,7 +168,7 @@ async function serve(opts: { roles: string }, loaded: LoadedConfig): Promise<voi
   }
   if (roles.has('worker') && ctx.config.worker.enabled) {
     // Analysis in child processes (analysis/worker-pool.ts): this loop only supervises them.
-    const worker = startWorkerPool({ config: ctx.config, store: ctx.store, clock: ctx.clock, log: ctx.log, workerIdPrefix: `${os.hostname()}:${process.pid}:${ctx.newId('wrk')}` });
+    const worker = startWorkerPool({ script: WORKER_PROCESS_SCRIPT, config: ctx.config, store: ctx.store, clock: ctx.clock, log: ctx.log, workerIdPrefix: `${os.hostname()}:${process.pid}:${ctx.newId('wrk')}` });
     running.push({ name: 'worker', close: () => worker.close() });
     wakeWorker = () => worker.wake();
     const resumed = (await ctx.resumeNotices?.()) ?? 0;

@@ -31,6 +31,7 @@ import type {
   SubmissionFeature,
   Submission,
   SubmissionStatus,
+  Verdict,
 } from '../types.ts';
 
 export type NewOrganisation = Omit<Organisation, 'createdAt'>;
@@ -285,7 +286,7 @@ export interface SecondFactor {
 export interface SubmissionSearch extends SubmissionFilter {
   /** Submissions of one of these organisations (a sector is turned into its organisations). */
   readonly orgIds?: readonly string[];
-  readonly verdicts?: readonly string[];
+  readonly verdicts?: readonly Verdict[];
   /** The verdict analysis suggested (details.analysis.verdict.verdict), whatever the analyst set. */
   readonly suggestedVerdicts?: readonly string[];
   /** The cluster label analysis gave (details.analysis.cluster.label: mass, targeted, undetermined). */

@@ -1,7 +1,7 @@
 // Submissions in SQLite: created together with their analysis job in one transaction, unique per
 // (orgId, dedupKey), listed newest first with keyset paging.
 import { C4Error } from '../errors.ts';
-import { SUBMISSION_STATUSES, type Submission, type SubmissionStatus } from '../types.ts';
+import { SUBMISSION_STATUSES, type Submission, type SubmissionStatus, type Verdict } from '../types.ts';
 import type { NewJob, NewSubmission, Page, PageRequest, SubmissionFilter, SubmissionPatch, SubmissionSample } from './port.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
 import { checkLimit, definedOnly, fromJson, inWriteTransaction, toJson, type Db, type SyncStore } from './sqlite-db.ts';
@@ -24,7 +24,7 @@ export interface SubmissionRow {
   classes: string;
   class_decisions: string;
   subject: string | null;
-  verdict: string | null;
+  verdict: Verdict | null;
   campaign: string | null;
   details: string;
 }

@@ -6,7 +6,7 @@
 // the feed is read; this only narrows what travels by mail.
 import { z } from 'zod';
 import { CLASSES, TIERS, type SharingClass, type Tier } from '../../core/types.ts';
-import { classesFrom, isWider } from '../class-order.ts';
+import { classesFrom, isWider } from '../../core/class-order.ts';
 import { readDigestPolicy } from './policy-file.ts';
 
 export const CHANNELS_FILE = 'channels.json';

@@ -160,12 +160,12 @@ async function sendAll(deps: DrillDeps, drill: Drill, planned: readonly Planned[
       if (error === null) sent++;
       else {
         failed++;
-        deps.log.warn({ event: 'drill.notice-failed', drillId: drill.id, noticeId: notice.id, error }, 'drill notice not sent');
+        deps.log.warn({ event: 'drill.notice_failed', drillId: drill.id, noticeId: notice.id, error }, 'drill notice not sent');
       }
     } catch (err) {
       // The store failed while recording the outcome: the report shows the notice as not sent.
       failed++;
-      deps.log.error({ event: 'drill.record-failed', drillId: drill.id, noticeId: notice.id, err }, 'could not record a drill notice');
+      deps.log.error({ event: 'drill.record_failed', drillId: drill.id, noticeId: notice.id, err }, 'could not record a drill notice');
     }
   }
   deps.log.info({ event: 'drill.sent', drillId: drill.id, sent, failed, withoutAddress }, 'drill notices sent');

@@ -3,11 +3,9 @@
 // now, at which class (its own publication entries only; other reports of the same indicator and
 // anything derived from them stay out).
 import type { Store } from '../../core/store/port.ts';
-import type { Submission } from '../../core/types.ts';
-import type { Verdict } from './messages.ts';
+import { VERDICTS, type Submission, type Verdict } from '../../core/types.ts';
 import type { AnalysisFacts, PublishedFacts, PublishedIndicator } from './render.ts';
 
-const VERDICTS: readonly Verdict[] = ['malicious', 'suspicious', 'benign', 'unknown'];
 
 function record(v: unknown): Record<string, unknown> {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};

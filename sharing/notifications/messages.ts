@@ -1,8 +1,7 @@
 // The words of submitter notifications in Japanese and English. A typed record per language, so a
 // missing message fails to compile. Parameters are plain text (the notices are text/plain).
-import type { Language } from '../../core/types.ts';
+import type { Language, Verdict } from '../../core/types.ts';
 
-export type Verdict = 'malicious' | 'suspicious' | 'benign' | 'unknown';
 
 export interface NotificationMessages {
   readonly subjectAnalysed: (id: string) => string;

@@ -3,7 +3,7 @@
 // reports, nothing derived from other sources. Indicators and the reported subject are defanged,
 // so neither the submitter's mail filter nor a click turns them live. The notice is RED (it is
 // about the organisation's own report) and says so on top.
-import { CLASSES, type IndicatorType, type Language, type SharingClass } from '../../core/types.ts';
+import { CLASSES, type IndicatorType, type Language, type SharingClass, type Verdict } from '../../core/types.ts';
 import { byTypeThenValue } from '../../core/indicator-order.ts';
 import type { OutboundMail } from '../../core/mailer.ts';
 import { audienceOf } from '../class-policy.ts';
@@ -11,7 +11,7 @@ import { bannerLines, classTag } from '../digests/content/banner.ts';
 import { formatInstant } from '../digests/content/dates.ts';
 import { defang, defangText } from '../digests/content/defang.ts';
 import { MESSAGES as DIGEST_MESSAGES } from '../digests/content/messages.ts';
-import { NOTIFICATION_MESSAGES, type Verdict } from './messages.ts';
+import { NOTIFICATION_MESSAGES } from './messages.ts';
 
 export interface NoticeRecipient {
   readonly address: string;

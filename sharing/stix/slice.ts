@@ -4,7 +4,7 @@
 // the object on under its marking without leaking anything shared under a narrower class.
 import type { IndicatorType, InfoKind, PublicationEntry, SharingClass, Sighting } from '../../core/types.ts';
 import { KINDS } from '../../core/types.ts';
-import { widest } from '../class-order.ts';
+import { widest } from '../../core/class-order.ts';
 import type { IndicatorView } from '../indicator-view.ts';
 import { pairKey } from '../publication-plan.ts';
 

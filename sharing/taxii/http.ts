@@ -39,7 +39,7 @@ export function taxiiErrors(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const e = toC4Error(err);
     const status = ERROR_MAP[e.code].http;
-    if (status >= 500) log.error({ event: 'taxii.error', code: e.code, path: req.path, err: e.cause ?? e }, 'TAXII request failed');
+    if (status >= 500) log.error({ event: 'taxii.error', requestId: res.locals.requestId as unknown, code: e.code, path: req.path, err: e.cause ?? e }, 'TAXII request failed');
     sendTaxii(res, { title: ERROR_MAP[e.code].title, http_status: String(status), error_code: e.code, ...(status < 500 ? { description: e.message } : {}) }, status);
   };
 }

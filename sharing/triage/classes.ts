@@ -8,7 +8,7 @@
 // consent given another way), and only then may the class widen.
 import type { IndicatorInput } from '../../core/store/port.ts';
 import { KINDS, type ClassByKind, type InfoKind, type SharingClass, type Submission } from '../../core/types.ts';
-import { isWider } from '../class-order.ts';
+import { isWider } from '../../core/class-order.ts';
 import { narrowClasses } from '../class-policy.ts';
 import { loggedEntries, reconcilePublication, type Reconciled } from '../publication.ts';
 import { accessRefusal, loadFor, type Actor } from './access.ts';

@@ -57,7 +57,6 @@ function normaliseValue(type: IndicatorType, input: string): string | null {
     case 'yara-rule':
     case 'av-signature': {
       const v = input.normalize('NFC').trim();
-      // eslint-disable-next-line no-control-regex
       return v !== '' && v.length <= MAX_TEXT && !/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(v) ? v : null;
     }
   }

@@ -93,7 +93,6 @@ export async function setCampaign(deps: TriageDeps, actor: Actor, submissionId: 
   if (!s.ok) return s;
   const sub = s.value;
   const campaign = text.normalize('NFC').trim();
-  // eslint-disable-next-line no-control-regex
   if (campaign.length > 100 || /[\u0000-\u001f\u007f]/.test(campaign)) return refuse({ reason: 'invalid-input', field: 'campaign', detail: 'at most 100 characters, no control characters' });
   const next = campaign === '' ? null : campaign;
   await deps.store.updateSubmission(sub.id, { campaign: next }, deps.clock().toISOString());

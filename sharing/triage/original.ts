@@ -3,7 +3,7 @@
 import { isC4Error } from '../../core/errors.ts';
 import type { Organisation, Submission } from '../../core/types.ts';
 import { itemOfSubmission } from '../../analysis/pipeline.ts';
-import { DEFAULT_UNWRAP_LIMITS, unwrapForward, type OriginalItem, type Unwrapped } from '../../ingest/unwrap/index.ts';
+import { DEFAULT_UNWRAP_LIMITS, unwrapForward, type OriginalItem, type Unwrapped } from '../../core/mail/forward/index.ts';
 import type { Vault } from '../../quarantine/vault-port.ts';
 
 export type OriginalView =

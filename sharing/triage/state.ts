@@ -3,7 +3,7 @@
 // leniently; each part is written with SubmissionPatch.detailsMerge, so other stages' keys stay.
 import { z } from 'zod';
 import { CLASSES, KINDS, type ClassByKind, type InfoKind, type SharingClass, type Submission } from '../../core/types.ts';
-import { widest } from '../class-order.ts';
+import { widest } from '../../core/class-order.ts';
 
 const byKindEntry = z.object({ class: z.enum(CLASSES), by: z.string(), at: z.string(), note: z.string() });
 

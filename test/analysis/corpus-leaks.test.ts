@@ -15,7 +15,7 @@ import { getDomain, parse } from 'tldts';
 import { extractIndicators } from '../../analysis/indicators/index.ts';
 import { buildSanitizeContext, infrastructureOf, sanitize, victimTextsOf, type OrganisationRecord } from '../../analysis/sanitize/index.ts';
 import type { CandidateIndicator } from '../../analysis/types.ts';
-import { unwrapForward } from '../../ingest/unwrap/index.ts';
+import { unwrapForward } from '../../core/mail/forward/index.ts';
 import { requireTool } from '../helpers/require-tool.ts';
 import { EXCHANGE, RULES, WARNING_LISTS } from './indicators-fixtures.ts';
 

@@ -1,7 +1,7 @@
 // Finding the files of an original: its attachments and those of messages nested in it.
 import { expect } from 'chai';
 import { findFiles } from '../../analysis/files/find-files.ts';
-import { unwrapForward, type OriginalItem } from '../../ingest/unwrap/index.ts';
+import { unwrapForward, type OriginalItem } from '../../core/mail/forward/index.ts';
 import { buildForward, buildMail } from '../fixtures/mail-builder.ts';
 import { buildLnk, buildWord, buildZip } from './helpers/file-builders.ts';
 

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { findFiles } from '../../analysis/files/find-files.ts';
 import { analyseSubmission } from '../../analysis/pipeline.ts';
-import { unwrapForward, DEFAULT_UNWRAP_LIMITS, type OriginalItem } from '../../ingest/unwrap/index.ts';
+import { unwrapForward, DEFAULT_UNWRAP_LIMITS, type OriginalItem } from '../../core/mail/forward/index.ts';
 import { buildForward, buildMail, type MailSpec } from '../fixtures/mail-builder.ts';
 import { SENDER } from '../ingest/helpers/smtp-env.ts';
 import { startAnalysisEnv, type AnalysisEnv } from './helpers/analysis-env.ts';

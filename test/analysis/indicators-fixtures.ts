@@ -2,7 +2,7 @@
 // run through the real unwrapping, extraction and sanitizer: the organisations, the victims, and
 // one mail per situation the sanitizer must handle.
 import { createHash } from 'node:crypto';
-import { unwrapForward, type OriginalItem, type Unwrapped } from '../../ingest/unwrap/index.ts';
+import { unwrapForward, type OriginalItem, type Unwrapped } from '../../core/mail/forward/index.ts';
 import { extractIndicators, type Extracted } from '../../analysis/indicators/index.ts';
 import {
   buildSanitizeContext,

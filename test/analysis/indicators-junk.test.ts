@@ -10,7 +10,7 @@ import * as x509 from '@peculiar/asn1-x509';
 import { expect } from 'chai';
 import { extractIndicators, INLINE_IMAGE_LIST, inlineImageIds } from '../../analysis/indicators/index.ts';
 import type { CandidateIndicator } from '../../analysis/types.ts';
-import { unwrapForward } from '../../ingest/unwrap/index.ts';
+import { unwrapForward } from '../../core/mail/forward/index.ts';
 import { fileAnalysisOf } from './indicators-fixtures.ts';
 
 const NO_INFRA = { domains: [], networks: [] };

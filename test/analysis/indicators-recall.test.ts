@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { extractIndicators } from '../../analysis/indicators/index.ts';
 import type { CandidateIndicator } from '../../analysis/types.ts';
-import { unwrapForward } from '../../ingest/unwrap/index.ts';
+import { unwrapForward } from '../../core/mail/forward/index.ts';
 
 const NO_INFRA = { domains: [], networks: [] };
 

@@ -2,6 +2,7 @@
 // mid-job is replaced and nothing is lost; a hostile archive never stops SMTP or the API.
 import { expect } from 'chai';
 import { startWorkerPool, type WorkerPool } from '../../analysis/worker-pool.ts';
+import { WORKER_PROCESS_SCRIPT } from '../../bin/worker-process.ts';
 import { openContext } from '../../bin/context.ts';
 import { loadConfig, type Config } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
@@ -50,7 +51,7 @@ describe('analysis process pool', function () {
       clamd: { ...base.clamd, host: '127.0.0.1', port: clamd.port, timeoutMs: 3000 },
       worker: { ...base.worker, processes: 2, pollMs: 50, maxAttempts: 2, retryBaseMs: 0, retryMaxMs: 0 },
     };
-    pool = startWorkerPool({ config, store: env.ctx.store, clock: env.ctx.clock, log: createLogger({ level: 'silent' }), workerIdPrefix: 'test-pool' });
+    pool = startWorkerPool({ script: WORKER_PROCESS_SCRIPT, config, store: env.ctx.store, clock: env.ctx.clock, log: createLogger({ level: 'silent' }), workerIdPrefix: 'test-pool' });
     const busy = await waitFor('a child in the middle of the job', () => pool!.children().find((c) => c.jobId !== null) ?? null, { timeoutMs: 120_000, intervalMs: 50 });
     process.kill(busy.pid!, 'SIGKILL');
 

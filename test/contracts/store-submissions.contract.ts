@@ -87,7 +87,7 @@ export function submissionContract(store: StoreRef): void {
     it('updates status, verdict and details and stamps updatedAt', async function () {
       const id = await seedSubmission(store(), who, 's1');
       const before = await store().getSubmission(id);
-      const patch = { status: 'awaiting-triage' as const, verdict: 'malicious', details: { yara: ['Emotet_dropper'] }, classes: classes('AMBER') };
+      const patch = { status: 'awaiting-triage' as const, verdict: 'malicious' as const, details: { yara: ['Emotet_dropper'] }, classes: classes('AMBER') };
       const after = await store().updateSubmission(id, patch, at(500));
       expect(after).to.deep.equal({ ...before, ...patch, updatedAt: at(500) });
       expect(await store().getSubmission(id)).to.deep.equal(after);

@@ -12,7 +12,7 @@ import {
   visibleKinds,
   visibleScope,
 } from '../../sharing/class-policy.ts';
-import { classRank, narrowest, widest } from '../../sharing/class-order.ts';
+import { classRank, narrowest, widest } from '../../core/class-order.ts';
 import type { Viewer } from '../../sharing/viewer.ts';
 import { oracleSees, org, viewer } from './helpers/oracle.ts';
 

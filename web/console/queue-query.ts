@@ -1,6 +1,6 @@
 // The queue's query string: parsed into a store search (and back into links), so filters, sort
 // and page survive every link and the auto-refresh. Unknown or malformed values are ignored.
-import { CLASSES, INDICATOR_TYPES, KINDS, SUBMISSION_STATUSES, type InfoKind, type Organisation, type SharingClass, type SubmissionStatus } from '../../core/types.ts';
+import { CLASSES, INDICATOR_TYPES, KINDS, SUBMISSION_STATUSES, VERDICTS, type InfoKind, type Organisation, type SharingClass, type SubmissionStatus } from '../../core/types.ts';
 import type { SubmissionSearch } from '../../core/store/port.ts';
 import { startOfLocalDay } from './i18n/index.ts';
 
@@ -8,7 +8,6 @@ export const QUEUE_PARAMS = ['status', 'kind', 'class', 'verdict', 'suggested', 
 export type QueueParam = (typeof QUEUE_PARAMS)[number];
 export type QueueParams = Readonly<Partial<Record<QueueParam, string>>>;
 
-export const VERDICTS = ['malicious', 'suspicious', 'benign', 'unknown'] as const;
 export const REACHES = ['targeted', 'mass', 'undetermined'] as const;
 /**
  * Sorting of the page shown by a triage signal (the store pages by receipt time; the signal sort
@@ -49,7 +48,8 @@ export function parseQueueQuery(query: Readonly<Record<string, unknown>>, timeZo
     const kind = KINDS.includes(params.kind as InfoKind) ? (params.kind as InfoKind) : 'network';
     search.classOf = { kind, classes: [cls] };
   }
-  if (params.verdict) search.verdicts = [params.verdict];
+  const verdict = VERDICTS.find((v) => v === params.verdict);
+  if (params.verdict) search.verdicts = verdict ? [verdict] : [];
   if (params.suggested && (VERDICTS as readonly string[]).includes(params.suggested)) search.suggestedVerdicts = [params.suggested];
   if (params.reach && (REACHES as readonly string[]).includes(params.reach)) search.clusterLabels = [params.reach];
   if (params.sector) search.orgIds = orgs.filter((o) => o.sector === params.sector).map((o) => o.id);

@@ -64,7 +64,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
 
   router.use((req, res, next) => {
     if (!allowed(req.ip)) {
-      deps.log.warn({ event: 'console.network-refused', address: req.ip }, 'console request from a network not allowed');
+      deps.log.warn({ event: 'console.network_refused', address: req.ip }, 'console request from a network not allowed');
       res.status(403).type('text/plain').send('Forbidden');
       return;
     }
@@ -116,7 +116,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
     const token = body[CSRF_FIELD] ?? req.get(CSRF_HEADER);
     if (!verifyCsrf(services.keys.csrf, res.locals.csrfBinding as string, token)) {
       const rc = res.locals.c4 as RequestContext;
-      deps.log.warn({ event: 'console.csrf-refused', path: req.path, address: req.ip }, 'state change without a valid CSRF token');
+      deps.log.warn({ event: 'console.csrf_refused', path: req.path, address: req.ip }, 'state change without a valid CSRF token');
       res.status(403).type('html').send(errorPage(rc, rc.t('error.csrfTitle'), rc.t('error.csrf')));
       return;
     }
@@ -152,7 +152,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
     const e = httpErrorOf(err);
     const status = ERROR_MAP[e.code].http;
     const rc = (res.locals.c4 as RequestContext | undefined) ?? fallbackContext(req);
-    if (status >= 500) deps.log.error({ event: 'console.error', code: e.code, path: req.path, err: e.cause ?? e }, 'console request failed');
+    if (status >= 500) deps.log.error({ event: 'console.error', requestId: res.locals.requestId as unknown, code: e.code, path: req.path, err: e.cause ?? e }, 'console request failed');
     else deps.log.info({ event: 'console.refused', code: e.code, path: req.path, message: e.message }, 'console request refused');
     const key = ERROR_KEYS[e.code] ?? 'error.internal';
     res.status(status).type('html').send(errorPage(rc, rc.t('error.title'), rc.t(key)));

@@ -153,7 +153,7 @@ export function createParticipantRouter(deps: ParticipantDeps): Router {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const token = (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
       if (!verifyCsrf(keys.csrf, binding, token)) {
-        deps.log.warn({ event: 'participant.csrf-refused', path: req.path, address: req.ip }, 'state change without a valid CSRF token');
+        deps.log.warn({ event: 'participant.csrf_refused', path: req.path, address: req.ip }, 'state change without a valid CSRF token');
         return void res.status(403).type('html').send(pages.errorPage(ctx.pc, ctx.pc.t('error.csrf')));
       }
     }
@@ -347,7 +347,7 @@ export function createParticipantRouter(deps: ParticipantDeps): Router {
   router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = httpErrorOf(err);
     const status = ERROR_MAP[e.code].http;
-    if (status >= 500) deps.log.error({ event: 'participant.error', code: e.code, path: req.path, err: e.cause ?? e }, 'participant page request failed');
+    if (status >= 500) deps.log.error({ event: 'participant.error', requestId: res.locals.requestId as unknown, code: e.code, path: req.path, err: e.cause ?? e }, 'participant page request failed');
     else deps.log.info({ event: 'participant.refused', code: e.code, path: req.path, message: e.message }, 'participant page request refused');
     const lang = pickLanguage(req.query.lang, req.headers['accept-language']);
     const pc = (res.locals.participant as Ctx | undefined)?.pc ?? { lang, timeZone: DEFAULT_TIME_ZONE, t: texts(lang), csrf: '', signedInAs: null };

@@ -5,7 +5,7 @@ import { CLASSES, KINDS, type ApiToken, type Language, type Organisation, type S
 import { html, toHtmlString, type HtmlValue, type SafeHtml } from '../../core/html.ts';
 import { contactSpec } from '../../core/directory.ts';
 import { formatDateTime } from '../console/i18n/index.ts';
-import { isWider } from '../../sharing/class-order.ts';
+import { isWider } from '../../core/class-order.ts';
 import type { ReportView } from './report.ts';
 import { kindKey, statusKey, type Text } from './text.ts';
 

@@ -5,7 +5,7 @@
 import { C4Error } from '../../../core/errors.ts';
 import type { Language, SharingClass } from '../../../core/types.ts';
 import { audienceOf } from '../../class-policy.ts';
-import { classRank, narrowest } from '../../class-order.ts';
+import { classRank, narrowest } from '../../../core/class-order.ts';
 import { languageOrder, MESSAGES } from './messages.ts';
 import type { DigestInput } from './types.ts';
 

@@ -47,7 +47,7 @@ export async function checkPassword(deps: LoginDeps, name: string, password: str
   if (!usable || !matches) {
     await deps.limits.failed(user, address);
     const reason = !principal ? 'unknown-user' : !usable ? 'not-allowed' : 'wrong-password';
-    deps.log.warn({ event: 'console.login-refused', reason, address }, 'console login refused');
+    deps.log.warn({ event: 'console.login_refused', reason, address }, 'console login refused');
     if (principal) await deps.audit({ actor: principal.id, action: 'console.login-refused', target: principal.id, data: { reason, address, step: 'password' } });
     return { kind: 'refused' };
   }

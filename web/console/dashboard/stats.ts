@@ -2,7 +2,7 @@
 // first publication (median and 90th percentile), mass versus targeted mail, top campaigns.
 // Pure functions over records; the route loads them.
 import { CLASSES, KINDS, type Organisation, type SharingClass, type Submission } from '../../../core/types.ts';
-import { widest } from '../../../sharing/class-order.ts';
+import { widest } from '../../../core/class-order.ts';
 import { queueSignals } from '../submission/analysis-summary.ts';
 
 export interface SectorRow {

@@ -1,10 +1,10 @@
 // The queue: counts per status as tabs, the filter form, one page of submissions, paging links.
-import { CLASSES, KINDS, SUBMISSION_STATUSES, type Organisation, type Submission, type SubmissionStatus } from '../../../core/types.ts';
+import { CLASSES, KINDS, SUBMISSION_STATUSES, VERDICTS, type Organisation, type Submission, type SubmissionStatus } from '../../../core/types.ts';
 import { CONSOLE_PATH, type RequestContext } from '../context.ts';
 import { consoleUrl, html } from '../html.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { analysisText } from '../i18n/analysis-text.ts';
-import { REACHES, SORTS, VERDICTS, withParams, type QueueQuery, type QueueSort } from '../queue-query.ts';
+import { REACHES, SORTS, withParams, type QueueQuery, type QueueSort } from '../queue-query.ts';
 import { queueSignals, type QueueSignals } from '../submission/analysis-summary.ts';
 import { csrfField, renderPage } from './layout.ts';
 import { classesBadges, dataText, duration, mailText, statusName, when } from './parts.ts';

@@ -5,7 +5,7 @@ import { CLASSES, INDICATOR_TYPES, KINDS } from '../../../core/types.ts';
 import { CONSOLE_PATH, type RequestContext } from '../context.ts';
 import { html, visibleText, type SafeHtml } from '../html.ts';
 import { formatDateTime, type MessageKey } from '../i18n/index.ts';
-import { VERDICTS } from '../queue-query.ts';
+import { VERDICTS } from '../../../core/types.ts';
 import { victimCheckBlocks, type SubmissionView } from '../submission/load.ts';
 import type { IndicatorRow } from '../submission/preview.ts';
 import { consentCeiling } from '../submission/triage-state.ts';

@@ -8,7 +8,7 @@ import { archiveNotExamined } from '../../../analysis/archives/not-examined.ts';
 import { CONSOLE_PATH, type RequestContext } from '../context.ts';
 import { html, visibleText, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import { decodeHeaderValue } from '../../../ingest/decode-mime-japanese.ts';
+import { decodeHeaderValue } from '../../../core/mail/decode-mime-japanese.ts';
 import { analysisText } from '../i18n/analysis-text.ts';
 import { diffText } from '../submission/diff.ts';
 import type { SubmissionView } from '../submission/load.ts';

@@ -57,7 +57,7 @@ export function createDrillAckRouter(deps: DrillAckRouterDeps): Router {
   router.post('/:token', async (req, res) => {
     const ack = await acknowledgeDrill(ackDeps, String(req.params['token']), 'link', 'system');
     if (!ack) {
-      deps.log.info({ event: 'drill.ack-refused', address: req.ip }, 'drill acknowledgement with an unknown token');
+      deps.log.info({ event: 'drill.ack_refused', address: req.ip }, 'drill acknowledgement with an unknown token');
       return send(req, res, 404, { kind: 'unknown' }, 'ja');
     }
     deps.log.info({ event: 'drill.acknowledged', drillId: ack.notice.drillId, noticeId: ack.notice.id, via: 'link', first: ack.first }, 'drill acknowledged');

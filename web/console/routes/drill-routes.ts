@@ -91,7 +91,7 @@ export function drillRoutes({ deps }: ConsoleServices): Router {
     const report = await reportOf(req);
     // Sent in the background like a start; each outcome is recorded on its notice.
     void resendDrill(drillDeps, report.drill.id, signedIn(res).principal.id).catch((err: unknown) =>
-      deps.log.error({ event: 'drill.resend-failed', drillId: report.drill.id, err }, 'could not resend drill notices'),
+      deps.log.error({ event: 'drill.resend_failed', drillId: report.drill.id, err }, 'could not resend drill notices'),
     );
     res.redirect(303, `${DRILLS_PATH}/${encodeURIComponent(report.drill.id)}?notice=notice.drillResent`);
   });

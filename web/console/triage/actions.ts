@@ -9,7 +9,7 @@ import { CLASSES, KINDS, type InfoKind, type Principal, type SharingClass } from
 import * as triage from '../../../sharing/triage/index.ts';
 import type { Refusal } from '../../../sharing/triage/index.ts';
 import type { MessageKey, MessageParams } from '../i18n/index.ts';
-import { VERDICTS } from '../queue-query.ts';
+import { VERDICTS } from '../../../core/types.ts';
 import type { SubmissionLoadDeps } from '../submission/load.ts';
 import type { ConsoleServices } from '../router.ts';
 import { loadSanitizationRules } from '../../../analysis/sanitize/index.ts';
@@ -140,8 +140,8 @@ export async function setCampaign(deps: TriageDeps, actor: Principal, submission
 export async function setVerdict(deps: TriageDeps, actor: Principal, submissionId: string, text: string): Promise<ActionOutcome> {
   const sub = await deps.store.getSubmission(submissionId);
   if (!sub) throw new C4Error('NOT_FOUND', `no submission ${submissionId}`);
-  if (text !== '' && !VERDICTS.includes(text as (typeof VERDICTS)[number])) return refused('triage.invalidVerdict');
-  const next = text === '' ? null : text;
+  const next = text === '' ? null : VERDICTS.find((v) => v === text);
+  if (next === undefined) return refused('triage.invalidVerdict');
   await deps.store.updateSubmission(sub.id, { verdict: next }, deps.clock().toISOString());
   await deps.audit({ actor: actor.id, action: 'submission.verdict-set', target: sub.id, data: { before: sub.verdict, after: next } });
   return done('notice.verdictSet');

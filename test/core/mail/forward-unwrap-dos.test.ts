@@ -1,9 +1,9 @@
 // Hostile message content must not make unwrapping slow: every pattern that looks at text from
 // the mail has to stay linear. Each case would take minutes with a backtracking pattern.
 import { expect } from 'chai';
-import { unwrapForward } from '../../ingest/unwrap/index.ts';
-import { decideClasses } from '../../ingest/class-directives.ts';
-import { buildMail } from '../fixtures/mail-builder.ts';
+import { unwrapForward } from '../../../core/mail/forward/index.ts';
+import { decideClasses } from '../../../ingest/class-directives.ts';
+import { buildMail } from '../../fixtures/mail-builder.ts';
 
 const MB = 1024 * 1024;
 const BUDGET_MS = 4000;

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { detectJapanese, decodeJapanese } from '../../ingest/decode-japanese.ts';
-import { normaliseJapaneseMime } from '../../ingest/decode-mime-japanese.ts';
-import { unwrapForward, type Unwrapped } from '../../ingest/unwrap/index.ts';
-import { buildForward, buildSuspectMail, encodeText, type FixtureCharset, type MailSpec } from '../fixtures/mail-builder.ts';
+import { detectJapanese, decodeJapanese } from '../../../core/mail/decode-japanese.ts';
+import { normaliseJapaneseMime } from '../../../core/mail/decode-mime-japanese.ts';
+import { unwrapForward, type Unwrapped } from '../../../core/mail/forward/index.ts';
+import { buildForward, buildSuspectMail, encodeText, type FixtureCharset, type MailSpec } from '../../fixtures/mail-builder.ts';
 
 // ① ㈱ are NEC row-13 characters, 髙 﨑 IBM extensions: CP932 (Windows-31J) only, as Outlook sends them.
 const SUBJECT = '【至急】請求書送付のご案内①㈱髙﨑';

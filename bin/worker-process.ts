@@ -1,4 +1,4 @@
-// One analysis child process of the pool (worker-pool.ts). Started with fork() and a heap cap, it
+// One analysis child process of the pool (analysis/worker-pool.ts); a composition root like serve. Started with fork() and a heap cap, it
 // waits for its configuration over IPC, opens its own context (store connections, vault, engines)
 // and runs the analysis worker: it claims jobs from the store itself, so the serving process's
 // event loop never runs analysis. It tells the parent which job it holds (the parent watches its
@@ -10,20 +10,10 @@
 // Signals from a terminal (Ctrl-C reaches the whole process group) are left to the parent, which
 // stops its children in order; a child whose parent is gone (IPC closed) abandons its job and exits.
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../core/config.ts';
+import type { FromChild, ToChild } from '../analysis/worker-pool-messages.ts';
 
 /** This file, for fork(). */
 export const WORKER_PROCESS_SCRIPT = fileURLToPath(import.meta.url);
-
-export type ToChild =
-  | { readonly type: 'start'; readonly config: Config; readonly workerId: string }
-  | { readonly type: 'wake' }
-  | { readonly type: 'stop'; readonly abandon: boolean };
-
-export type FromChild =
-  | { readonly type: 'ready' }
-  | { readonly type: 'job'; readonly jobId: string; readonly submissionId: string }
-  | { readonly type: 'idle' };
 
 function send(msg: FromChild): void {
   if (process.connected) process.send!(msg);
@@ -46,8 +36,8 @@ async function main(): Promise<void> {
     process.on('message', first);
   });
   // Imported here, not at the top: the module stays cheap to import for its types.
-  const { openContext } = await import('../bin/context.ts');
-  const { startAnalysisWorker } = await import('../bin/commands/worker.ts');
+  const { openContext } = await import('./context.ts');
+  const { startAnalysisWorker } = await import('./commands/worker.ts');
   const ctx = await openContext(start.config, { watchVaultKeys: true });
   const worker = await startAnalysisWorker(ctx, {
     workerId: start.workerId,

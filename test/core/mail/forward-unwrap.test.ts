@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { unwrapForward, DEFAULT_UNWRAP_LIMITS, type Unwrapped, type UnwrapResult } from '../../ingest/unwrap/index.ts';
-import { buildForward, buildMail, buildSuspectMail, INLINE_STYLES, SIGNATURE_CID, type MailSpec } from '../fixtures/mail-builder.ts';
-import { buildMsg } from '../fixtures/msg-builder.ts';
+import { unwrapForward, DEFAULT_UNWRAP_LIMITS, type Unwrapped, type UnwrapResult } from '../../../core/mail/forward/index.ts';
+import { buildForward, buildMail, buildSuspectMail, INLINE_STYLES, SIGNATURE_CID, type MailSpec } from '../../fixtures/mail-builder.ts';
+import { buildMsg } from '../../fixtures/msg-builder.ts';
 
 const XLSM = Buffer.from('504b0304140006000800000021000000ff00fe0d0a1a0a00', 'hex');
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from([0, 1, 2, 0xff, 0x0d, 0x0a, 0x0d])]);

@@ -1,6 +1,6 @@
 // Just enough HTML handling to find an inline forward in an HTML-only message and to cut the
 // forwarded part out of the HTML body. No DOM. Message content is untrusted: every pattern here
-// stops at the next delimiter so that work stays linear in the input (see test/ingest/unwrap-dos).
+// stops at the next delimiter so that work stays linear in the input (see test/core/mail/forward-unwrap-dos.test.ts).
 
 const ENTITIES: Readonly<Record<string, string>> = { nbsp: ' ', lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 

@@ -1,6 +1,6 @@
 // The order of sharing classes: RED is the most restrictive, WHITE the widest. Every comparison of
 // classes in the system goes through these functions.
-import { CLASSES, type SharingClass } from '../core/types.ts';
+import { CLASSES, type SharingClass } from './types.ts';
 
 const RANK: Readonly<Record<SharingClass, number>> = { RED: 0, AMBER: 1, YELLOW: 2, GREEN: 3, WHITE: 4 };
 
