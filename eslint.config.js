@@ -21,8 +21,10 @@ export const LAYERS = {
 const FOLDERS = ['core', 'quarantine', 'ingest', 'analysis', 'sharing', 'web', 'bin', 'bench'];
 
 const otherFolders = (allowed) =>
-  FOLDERS.filter((f) => !allowed.includes(f))
-    .map((f) => ({ group: [`**/${f}/**`, `../${f}/*`], message: `imports from ${f}/ are outside this folder's layer (README.md, Layout)` }));
+  FOLDERS.filter((f) => !allowed.includes(f)).map((f) => ({
+    group: [`**/${f}/**`, `../${f}/*`],
+    message: `imports from ${f}/ are outside this folder's layer (README.md, Layout)`,
+  }));
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tmp/**', 'test-artifacts/**', 'test/fixtures/**', 'policies/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },

@@ -36,7 +36,10 @@ export const OVER_BUDGET = 'not scanned: the analysis budget of this submission 
 
 async function scan(scanners: Scanners, content: Buffer, budget?: SubmissionBudget): Promise<{ yara: YaraOutcome; av: AvResult }> {
   if (budget && !budget.takeFile()) {
-    return { yara: { kind: 'not-scanned', reason: OVER_BUDGET }, av: scanners.av ? { kind: 'not-scanned', reason: OVER_BUDGET, transient: false } : { kind: 'not-configured' } };
+    return {
+      yara: { kind: 'not-scanned', reason: OVER_BUDGET },
+      av: scanners.av ? { kind: 'not-scanned', reason: OVER_BUDGET, transient: false } : { kind: 'not-configured' },
+    };
   }
   const avStarted = performance.now();
   const [yara, av] = await Promise.all([
@@ -52,7 +55,12 @@ async function scan(scanners: Scanners, content: Buffer, budget?: SubmissionBudg
  * Facts and scans of every file, one file at a time, giving the event loop a turn in between.
  * Once the budget is spent, files still get their facts (hashes, type) but no scans.
  */
-export async function analyseFiles(expanded: readonly ExpandedFile[], scanners: Scanners, signal?: AbortSignal, budget?: SubmissionBudget): Promise<AnalysedFile[]> {
+export async function analyseFiles(
+  expanded: readonly ExpandedFile[],
+  scanners: Scanners,
+  signal?: AbortSignal,
+  budget?: SubmissionBudget,
+): Promise<AnalysedFile[]> {
   const out: AnalysedFile[] = [];
   for (const e of expanded) {
     signal?.throwIfAborted();
@@ -65,7 +73,12 @@ export async function analyseFiles(expanded: readonly ExpandedFile[], scanners: 
 }
 
 /** Decoded bodies (as UTF-8), or the raw message when it could not be parsed. */
-export async function scanBodies(bodies: readonly { readonly label: string; readonly content: string | Buffer }[], scanners: Scanners, signal?: AbortSignal, budget?: SubmissionBudget): Promise<BodyScan[]> {
+export async function scanBodies(
+  bodies: readonly { readonly label: string; readonly content: string | Buffer }[],
+  scanners: Scanners,
+  signal?: AbortSignal,
+  budget?: SubmissionBudget,
+): Promise<BodyScan[]> {
   const out: BodyScan[] = [];
   for (const b of bodies) {
     signal?.throwIfAborted();

@@ -73,7 +73,16 @@ export async function indicatorStep(deps: IndicatorDeps, input: IndicatorStepInp
   const files = input.files.map((f) => f.analysis);
   if (!original) {
     const verdict = suggestVerdict({ files, lookAlikes: [], from: [], replyTo: [], bodies: input.bodies });
-    return { indicators: 0, redactions: [], otherRecipients: [], sanitizedSubject: null, verdict, cluster: null, related: { submissions: 0, sharedIndicators: 0 }, received: null };
+    return {
+      indicators: 0,
+      redactions: [],
+      otherRecipients: [],
+      sanitizedSubject: null,
+      verdict,
+      cluster: null,
+      related: { submissions: 0, sharedIndicators: 0 },
+      received: null,
+    };
   }
   const { item } = original;
   const { policies, store } = deps;
@@ -89,7 +98,12 @@ export async function indicatorStep(deps: IndicatorDeps, input: IndicatorStepInp
   const extracted = extractIndicators({ item, files, memberContents, infrastructure: infrastructureOf(ctx) });
   const sanitized = sanitize(extracted.candidates, item.headers.subject, { ...ctx, internalHops: extracted.received });
 
-  const stored = await store.upsertIndicators(submission.id, submission.orgId, submission.receivedAt, toIndicatorInputs(sanitized.indicators, submission.classes));
+  const stored = await store.upsertIndicators(
+    submission.id,
+    submission.orgId,
+    submission.receivedAt,
+    toIndicatorInputs(sanitized.indicators, submission.classes),
+  );
   const correlation = await correlateSubmission(store, submission.id);
   const cluster = await clusterSubmission(store, {
     submissionId: submission.id,
@@ -113,6 +127,11 @@ export async function indicatorStep(deps: IndicatorDeps, input: IndicatorStepInp
     verdict,
     cluster,
     related: { submissions: correlation.related.length, sharedIndicators: correlation.relations.length },
-    received: { hops: extracted.received.hops, entry: extracted.received.entry, entryMatched: extracted.received.entryMatched, attackerSide: extracted.received.attackerSide },
+    received: {
+      hops: extracted.received.hops,
+      entry: extracted.received.entry,
+      entryMatched: extracted.received.entryMatched,
+      attackerSide: extracted.received.attackerSide,
+    },
   };
 }

@@ -74,8 +74,7 @@ export interface AnalysisSummary {
 }
 
 export type AnalysisResult =
-  | { readonly kind: 'analysed'; readonly summary: AnalysisSummary }
-  | { readonly kind: 'retry'; readonly reason: string; readonly summary: AnalysisSummary };
+  { readonly kind: 'analysed'; readonly summary: AnalysisSummary } | { readonly kind: 'retry'; readonly reason: string; readonly summary: AnalysisSummary };
 
 /** Candidate passwords tried last: the sample-exchange convention, for re-submitted samples. */
 const CONVENTIONAL_PASSWORDS = ['infected'];
@@ -145,7 +144,9 @@ export async function analyseSubmission(deps: PipelineDeps, submission: Submissi
   const incomplete = [...(overrun ? [overrun] : []), ...unscanned.filter((r) => !r.includes(OVER_BUDGET)), ...notExamined];
   const base = {
     analysedAt: deps.clock().toISOString(),
-    original: item ? { form: item.form, rawSource: item.rawSource } : { unwrapFailed: unwrapped.kind === 'failed' ? `${unwrapped.reason}: ${unwrapped.message}` : 'unknown' },
+    original: item
+      ? { form: item.form, rawSource: item.rawSource }
+      : { unwrapFailed: unwrapped.kind === 'failed' ? `${unwrapped.reason}: ${unwrapped.message}` : 'unknown' },
     files: files.map((f) => f.analysis),
     bodies,
     samples,

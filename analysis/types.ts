@@ -30,9 +30,7 @@ export interface YaraMatch {
 }
 
 /** Closed outcome of the YARA scan of one buffer; any engine error or "too many matches" is not-scanned. */
-export type YaraOutcome =
-  | { readonly kind: 'scanned'; readonly matches: readonly YaraMatch[] }
-  | { readonly kind: 'not-scanned'; readonly reason: string };
+export type YaraOutcome = { readonly kind: 'scanned'; readonly matches: readonly YaraMatch[] } | { readonly kind: 'not-scanned'; readonly reason: string };
 
 export interface YaraScanner {
   scan(content: Buffer): Promise<YaraOutcome>;

@@ -58,7 +58,7 @@ export function yaraPoints(m: YaraMatch): number {
 }
 
 function nameOf(f: FileAnalysis): string {
-  return f.file.path.length > 0 ? f.file.path.join(' > ') : f.file.declaredName ?? f.facts.sha256.slice(0, 12);
+  return f.file.path.length > 0 ? f.file.path.join(' > ') : (f.file.declaredName ?? f.facts.sha256.slice(0, 12));
 }
 
 interface Finding {
@@ -71,7 +71,8 @@ function fileFindings(f: FileAnalysis): Finding[] {
   const out: Finding[] = [];
   if (f.av.kind === 'infected') out.push({ points: 100, reason: `anti-virus: ${f.av.name} in ${name}` });
   if (f.yara.kind === 'scanned') {
-    for (const m of f.yara.matches) out.push({ points: yaraPoints(m), reason: `YARA ${m.rule} (severity ${String(m.meta['severity'] ?? 'not given')}) in ${name}` });
+    for (const m of f.yara.matches)
+      out.push({ points: yaraPoints(m), reason: `YARA ${m.rule} (severity ${String(m.meta['severity'] ?? 'not given')}) in ${name}` });
   }
   const flags = f.facts.flags;
   if (flags.macros) out.push({ points: 40, reason: `Office macros (VBA project) in ${name}` });
@@ -80,7 +81,8 @@ function fileFindings(f: FileAnalysis): Finding[] {
   if (flags.pdfOpenAction) out.push({ points: 15, reason: `PDF OpenAction in ${name}` });
   if (flags.typeMismatch) out.push({ points: 30, reason: `declared type of ${name} disagrees with its content (${f.facts.detectedType ?? 'unknown'})` });
   const a = f.archive;
-  if (a?.kind === 'expanded' && a.password !== null) out.push({ points: 30, reason: `PPAP: encrypted archive ${name} opened with a password found in the mail` });
+  if (a?.kind === 'expanded' && a.password !== null)
+    out.push({ points: 30, reason: `PPAP: encrypted archive ${name} opened with a password found in the mail` });
   const notExamined = archiveNotExamined(a);
   if (a && notExamined) {
     const points = a.kind === 'bomb' || a.kind === 'too-deep' ? 40 : a.kind === 'encrypted' ? 30 : 25;
@@ -101,7 +103,7 @@ function notScanned(f: FileAnalysis): string[] {
 
 function registrable(address: string): string | null {
   const a = normalizeAddress(address);
-  return a ? getDomain(a.domain.value, { allowPrivateDomains: true }) ?? a.domain.value : null;
+  return a ? (getDomain(a.domain.value, { allowPrivateDomains: true }) ?? a.domain.value) : null;
 }
 
 export function suggestVerdict(facts: VerdictFacts): VerdictSuggestion {
@@ -111,14 +113,21 @@ export function suggestVerdict(facts: VerdictFacts): VerdictSuggestion {
   }
   for (const l of facts.lookAlikes) {
     const shown = l.unicode !== l.domain ? `${l.unicode} (${l.domain})` : l.domain;
-    findings.push({ points: l.techniques.includes('homoglyph') ? 60 : 40, reason: `look-alike of registered domain ${l.of}: ${shown} [${l.techniques.join(', ')}]` });
+    findings.push({
+      points: l.techniques.includes('homoglyph') ? 60 : 40,
+      reason: `look-alike of registered domain ${l.of}: ${shown} [${l.techniques.join(', ')}]`,
+    });
   }
   const fromDomains = new Set(facts.from.map(registrable).filter((d): d is string => d !== null));
   for (const r of facts.replyTo) {
     const d = registrable(r);
-    if (d && fromDomains.size > 0 && !fromDomains.has(d)) findings.push({ points: 20, reason: `Reply-To (${d}) differs from From (${[...fromDomains].join(', ')})` });
+    if (d && fromDomains.size > 0 && !fromDomains.has(d))
+      findings.push({ points: 20, reason: `Reply-To (${d}) differs from From (${[...fromDomains].join(', ')})` });
   }
-  const score = Math.min(100, findings.reduce((sum, f) => sum + f.points, 0));
+  const score = Math.min(
+    100,
+    findings.reduce((sum, f) => sum + f.points, 0),
+  );
   const verdict = score >= MALICIOUS_SCORE ? 'malicious' : score >= SUSPICIOUS_SCORE ? 'suspicious' : 'unknown';
   const reasons = [...findings.sort((a, b) => b.points - a.points).map((f) => f.reason), ...facts.files.flatMap(notScanned)];
   if (findings.length === 0) reasons.push('no detection: not evidence of a benign mail');

@@ -8,6 +8,4 @@ export type ToChild =
   | { readonly type: 'stop'; readonly abandon: boolean };
 
 export type FromChild =
-  | { readonly type: 'ready' }
-  | { readonly type: 'job'; readonly jobId: string; readonly submissionId: string }
-  | { readonly type: 'idle' };
+  { readonly type: 'ready' } | { readonly type: 'job'; readonly jobId: string; readonly submissionId: string } | { readonly type: 'idle' };

@@ -138,14 +138,29 @@ export function startWorkerPool(deps: WorkerPoolDeps): WorkerPool {
     if (closing && !job) return;
     const reason: LossReason = child.killedFor ?? 'exited';
     if (!closing) lost[reason]++;
-    log.error({ event: 'worker_pool.child_lost', workerId: child.workerId, pid: child.process.pid, code, signal, reason, jobId: job?.id, submissionId: job?.submissionId }, 'analysis process lost; it is replaced');
+    log.error(
+      {
+        event: 'worker_pool.child_lost',
+        workerId: child.workerId,
+        pid: child.process.pid,
+        code,
+        signal,
+        reason,
+        jobId: job?.id,
+        submissionId: job?.submissionId,
+      },
+      'analysis process lost; it is replaced',
+    );
     if (job) {
       try {
         if (reason === 'budget') {
           const text = `${BUDGET_REASON}: the analysis process was stopped after ${Math.round(performance.now() - job.since)} ms (over 2 × analysis.budget.wallClockMs + clamd.timeoutMs)`;
           await endJobIncomplete(store, job, child.workerId, text, at());
         } else {
-          const why = reason === 'memory' ? `its analysis process used more than worker.memoryMb (${config.worker.memoryMb} MB)` : `its analysis process exited (${signal ?? code})`;
+          const why =
+            reason === 'memory'
+              ? `its analysis process used more than worker.memoryMb (${config.worker.memoryMb} MB)`
+              : `its analysis process exited (${signal ?? code})`;
           await store.failJob(job.id, child.workerId, { error: why, retryAt: at(), now: at() });
         }
       } catch (err) {
@@ -163,7 +178,10 @@ export function startWorkerPool(deps: WorkerPoolDeps): WorkerPool {
   function kill(child: Child, why: LossReason, detail: Record<string, unknown>): void {
     if (child.killedFor) return;
     child.killedFor = why;
-    log.warn({ event: 'worker_pool.child_killed', workerId: child.workerId, pid: child.process.pid, reason: why, jobId: child.job?.id, ...detail }, 'analysis process over its limit; killing it');
+    log.warn(
+      { event: 'worker_pool.child_killed', workerId: child.workerId, pid: child.process.pid, reason: why, jobId: child.job?.id, ...detail },
+      'analysis process over its limit; killing it',
+    );
     child.process.kill('SIGKILL');
   }
 

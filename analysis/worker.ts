@@ -63,7 +63,10 @@ export async function endJobIncomplete(store: Store, job: Pick<Job, 'id' | 'subm
   if (!held || held.status !== 'running' || held.leaseOwner !== workerId) return false;
   const submission = await store.getSubmission(job.submissionId);
   if (submission) {
-    const before = (typeof submission.details.analysis === 'object' && submission.details.analysis !== null ? submission.details.analysis : {}) as Record<string, unknown>;
+    const before = (typeof submission.details.analysis === 'object' && submission.details.analysis !== null ? submission.details.analysis : {}) as Record<
+      string,
+      unknown
+    >;
     const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
     const verdict = (before.verdict ?? null) as { verdict?: string; score?: number; reasons?: unknown } | null;
     const analysis = {
@@ -130,7 +133,10 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
     const delay = retryDelayMs(job.attempts, settings);
     const now = deps.clock().getTime();
     await store.failJob(job.id, workerId, { error: reason, retryAt: new Date(now + delay).toISOString(), now: new Date(now).toISOString() });
-    log.warn({ event: 'worker.job_retry', jobId: job.id, submissionId: job.submissionId, attempts: job.attempts, delayMs: delay, reason }, 'analysis will be retried');
+    log.warn(
+      { event: 'worker.job_retry', jobId: job.id, submissionId: job.submissionId, attempts: job.attempts, delayMs: delay, reason },
+      'analysis will be retried',
+    );
   }
 
   async function run(job: Job): Promise<void> {
@@ -147,19 +153,25 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
     deps.onJob?.({ id: job.id, submissionId: job.submissionId });
     const controller = new AbortController();
     current = controller;
-    const renew = setInterval(() => {
-      store.renewLease(job.id, workerId, at(settings.leaseMs)).then(
-        (held) => held || controller.abort(new LeaseLost(job.id)),
-        (err: unknown) => log.warn({ event: 'worker.renew_failed', jobId: job.id, err: toC4Error(err).message }, 'lease renewal failed'),
-      );
-    }, Math.max(10, Math.floor(settings.leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        store.renewLease(job.id, workerId, at(settings.leaseMs)).then(
+          (held) => held || controller.abort(new LeaseLost(job.id)),
+          (err: unknown) => log.warn({ event: 'worker.renew_failed', jobId: job.id, err: toC4Error(err).message }, 'lease renewal failed'),
+        );
+      },
+      Math.max(10, Math.floor(settings.leaseMs / 3)),
+    );
     try {
       const result = await deps.analyse(submission, { finalAttempt: job.attempts >= settings.maxAttempts, signal: controller.signal });
       if (controller.signal.aborted) throw controller.signal.reason;
       if (result.kind === 'analysed') {
         const completed = await store.completeJob(job.id, workerId, at());
         observe(completed ? 'done' : 'lease-lost');
-        log.info({ event: completed ? 'worker.job_done' : 'worker.lease_lost', jobId: job.id, submissionId: job.submissionId, attempts: job.attempts }, completed ? 'job done' : 'lease lost before completion');
+        log.info(
+          { event: completed ? 'worker.job_done' : 'worker.lease_lost', jobId: job.id, submissionId: job.submissionId, attempts: job.attempts },
+          completed ? 'job done' : 'lease lost before completion',
+        );
         if (completed) emitSubmissionEvent(deps.events, { kind: 'analysed', submissionId: job.submissionId, at: at() }, log);
       } else {
         observe('retry');

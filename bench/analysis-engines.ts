@@ -53,7 +53,8 @@ export interface EnginesBenchResult {
   readonly corpus: { readonly files: number; readonly bytes: number };
   readonly yara: readonly YaraRow[] | { readonly skipped: string };
   readonly yaraSameMatches?: boolean;
-  readonly clamav: { readonly oursMs: number; readonly clamdscanMs: number; readonly ratio: number; readonly sameVerdicts: boolean } | { readonly skipped: string };
+  readonly clamav:
+    { readonly oursMs: number; readonly clamdscanMs: number; readonly ratio: number; readonly sameVerdicts: boolean } | { readonly skipped: string };
 }
 
 async function hasTool(name: string): Promise<boolean> {
@@ -85,7 +86,17 @@ async function writeCorpus(dir: string): Promise<{ files: number; bytes: number 
   for (let i = 0; i < 10; i++) files.push([`page-${i}.html`, Buffer.concat([Buffer.from('<html><body>'), text(MB, i * 3), Buffer.from('</body></html>')])]);
   for (let i = 0; i < 20; i++) files.push([`blob-${i}.bin`, randomBytes(256 * 1024)]);
   for (let i = 0; i < 4; i++) files.push([`image-${i}.bin`, randomBytes(4 * MB)]);
-  for (let i = 0; i < 5; i++) files.push([`ppap-${i}.zip`, await buildZip([{ name: `請求書-${i}.pdf.lnk`, content: buildLnk() }, { name: 'data.bin', content: randomBytes(64 * 1024) }], { password: 'infected', encryption: 'zipcrypto' })]);
+  for (let i = 0; i < 5; i++)
+    files.push([
+      `ppap-${i}.zip`,
+      await buildZip(
+        [
+          { name: `請求書-${i}.pdf.lnk`, content: buildLnk() },
+          { name: 'data.bin', content: randomBytes(64 * 1024) },
+        ],
+        { password: 'infected', encryption: 'zipcrypto' },
+      ),
+    ]);
   for (let i = 0; i < 5; i++) files.push([`invoice-${i}.lnk`, buildLnk(`C:\\Windows\\System32\\cmd.exe /c start https://evil${i}.example/`)]);
   for (let i = 0; i < 5; i++) files.push([`lure-${i}.txt`, iconv.encode(`至急：見積書のご確認をお願いします (${i})\r\n`.repeat(200), 'Shift_JIS')]);
   for (const [name, content] of files) await writeFile(path.join(dir, name), content);
@@ -117,12 +128,20 @@ async function timePair(budgetMs: number, ours: () => Promise<void>, theirs: () 
 
 async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
-async function benchYara(dir: string, names: readonly string[], bytes: number, budgetMs: number, report: (line: string) => void): Promise<{ rows: YaraRow[]; same: boolean }> {
+async function benchYara(
+  dir: string,
+  names: readonly string[],
+  bytes: number,
+  budgetMs: number,
+  report: (line: string) => void,
+): Promise<{ rows: YaraRow[]; same: boolean }> {
   const ruleFiles = (await readdir(RULES_DIR)).filter((f) => RULE_FILE.test(f)).sort();
   const compiled = path.join(dir, '..', 'rules.yarc');
   await run('yarac', ['-w', ...ruleFiles.map((f) => `${namespaceOf(f)}:${path.join(RULES_DIR, f)}`), compiled]);
@@ -148,7 +167,10 @@ async function benchYara(dir: string, names: readonly string[], bytes: number, b
     report(`matches: ${matched} of ${names.length} files match a rule; same rules matched by both engines on every file: ${same ? 'yes' : 'NO'}`);
 
     const rows: YaraRow[] = [];
-    for (const [label, width, pool, yaraThreads] of [['1 thread', 1, scanner, ['-p', '1']], [`${cores} cores`, cores, wide, []]] as const) {
+    for (const [label, width, pool, yaraThreads] of [
+      ['1 thread', 1, scanner, ['-p', '1']],
+      [`${cores} cores`, cores, wide, []],
+    ] as const) {
       const { oursMs, theirsMs: yaraMs } = await timePair(
         budgetMs,
         () =>
@@ -186,13 +208,22 @@ async function benchClamav(dir: string, names: readonly string[], budgetMs: numb
 
     const oursVerdict = new Map<string, boolean>();
     for (const p of paths) oursVerdict.set(path.basename(p), (await av.scan(readFileSync(p))).kind === 'clean');
-    const theirs = await run('clamdscan', ['--stream', '--no-summary', `--config-file=${conf}`, ...paths], { maxBuffer: 16 * MB }).catch((err: { stdout?: string; code?: number }) => {
-      if (err.code === 1 && err.stdout !== undefined) return { stdout: err.stdout }; // 1 = something found
-      throw err;
-    });
-    const theirVerdict = new Map(theirs.stdout.split('\n').filter(Boolean).map((l) => [path.basename(l.slice(0, l.lastIndexOf(':'))), l.endsWith(' OK')] as const));
+    const theirs = await run('clamdscan', ['--stream', '--no-summary', `--config-file=${conf}`, ...paths], { maxBuffer: 16 * MB }).catch(
+      (err: { stdout?: string; code?: number }) => {
+        if (err.code === 1 && err.stdout !== undefined) return { stdout: err.stdout }; // 1 = something found
+        throw err;
+      },
+    );
+    const theirVerdict = new Map(
+      theirs.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => [path.basename(l.slice(0, l.lastIndexOf(':'))), l.endsWith(' OK')] as const),
+    );
     const sameVerdicts = names.every((n) => oursVerdict.get(n) === theirVerdict.get(n));
-    report(`verdicts: ${[...oursVerdict.values()].filter((c) => !c).length} of ${names.length} files not clean; same clean/not-clean verdicts as clamdscan on every file: ${sameVerdicts ? 'yes' : 'NO'}`);
+    report(
+      `verdicts: ${[...oursVerdict.values()].filter((c) => !c).length} of ${names.length} files not clean; same clean/not-clean verdicts as clamdscan on every file: ${sameVerdicts ? 'yes' : 'NO'}`,
+    );
 
     const { oursMs, theirsMs: clamdscanMs } = await timePair(
       budgetMs,

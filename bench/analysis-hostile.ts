@@ -82,7 +82,13 @@ function rssMb(pid: number): number {
 const forward = (subject: string, name: string, zip: Buffer, to: string) =>
   buildForward(
     'rfc822',
-    { from: 'billing@invoices-secure.example', to, subject, text: 'see attached', attachments: [{ filename: name, content: zip, contentType: 'application/zip' }] },
+    {
+      from: 'billing@invoices-secure.example',
+      to,
+      subject,
+      text: 'see attached',
+      attachments: [{ filename: name, content: zip, contentType: 'application/zip' }],
+    },
     { submitter: 'soc@rail.example', note: 'FYI' },
   );
 
@@ -93,8 +99,26 @@ export async function benchHostileArchives(out: (line: string) => void): Promise
     if (r.status !== 0) throw new Error(`c4tap ${args[0]} failed: ${r.stderr}`);
     return r.stdout;
   };
-  cli(['org', 'add', '--name', 'Example Rail', '--tier', 'participant', '--sector', 'rail', '--domain', 'rail.example', '--contact', 'SOC;email=soc@rail.example;phone=+81-3-0000-0000', '--language', 'ja', '--rules-accepted']);
-  const secret = /password (\S+)/.exec(cli(['principal', 'add', '--org', 'Example Rail', '--name', 'rail-soc', '--email', 'soc@rail.example', '--roles', 'submitter']))![1]!;
+  cli([
+    'org',
+    'add',
+    '--name',
+    'Example Rail',
+    '--tier',
+    'participant',
+    '--sector',
+    'rail',
+    '--domain',
+    'rail.example',
+    '--contact',
+    'SOC;email=soc@rail.example;phone=+81-3-0000-0000',
+    '--language',
+    'ja',
+    '--rules-accepted',
+  ]);
+  const secret = /password (\S+)/.exec(
+    cli(['principal', 'add', '--org', 'Example Rail', '--name', 'rail-soc', '--email', 'soc@rail.example', '--roles', 'submitter']),
+  )![1]!;
   const many = await forward('Many members', 'many.zip', manyMembersZip(100_000), 'taro@rail.example');
   const bomb = await forward('Nested', '42.zip', fortyTwoStyleZip(), 'jiro@rail.example');
   const small = await forward('Invoice', 'invoice.zip', await buildZip([{ name: 'invoice.pdf.lnk', content: buildLnk() }]), 'hanako@rail.example');
@@ -103,7 +127,15 @@ export async function benchHostileArchives(out: (line: string) => void): Promise
     const [, url] = await serve.waitFor(/HTTP\s+(http:\/\/\S+)/, 120_000);
     const [, port] = await serve.waitFor(/SMTP\s+127\.0\.0\.1:(\d+)/, 120_000);
     const [, processes] = await serve.waitFor(/WORKER (\d+) analysis process/, 120_000);
-    const transport = () => nodemailer.createTransport({ host: '127.0.0.1', port: Number(port), secure: false, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user: 'rail-soc', pass: secret } });
+    const transport = () =>
+      nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: Number(port),
+        secure: false,
+        requireTLS: true,
+        tls: { rejectUnauthorized: false },
+        auth: { user: 'rail-soc', pass: secret },
+      });
     const send = async (raw: Buffer) => {
       const t = transport();
       try {
@@ -138,7 +170,7 @@ export async function benchHostileArchives(out: (line: string) => void): Promise
     const ctx = await openContext(loadConfig({ env: data.env }), { log: createLogger({ level: 'silent' }), defaultMetrics: false });
     let hostile: { subject: string; status: string; readyS: number; attempts: number; outcome: string }[] = [];
     try {
-      for (const until = Date.now() + 20 * 60_000; Date.now() < until; ) {
+      for (const until = Date.now() + 20 * 60_000; Date.now() < until;) {
         const subs = (await ctx.store.listSubmissions({}, { limit: 500 })).items;
         const found = [];
         for (const s of subs) {
@@ -146,7 +178,13 @@ export async function benchHostileArchives(out: (line: string) => void): Promise
           const kinds = (a?.files ?? []).map((f) => f.archive?.kind).filter(Boolean);
           if (!kinds.some((k) => k === 'too-many-members' || k === 'bomb' || k === 'too-deep')) continue;
           const job = await ctx.store.getJobForSubmission(s.id, 'analyse');
-          found.push({ subject: kinds.includes('too-many-members') && (a?.files?.length ?? 0) === 1 ? '100,000 members' : '42.zip-style', status: s.status, readyS: (Date.parse(s.updatedAt) - Date.parse(s.receivedAt)) / 1000, attempts: job?.attempts ?? 0, outcome: [...new Set(kinds)].join('+') + ((a?.incomplete ?? []).some((i) => i.startsWith('incomplete: budget')) ? ', incomplete: budget' : '') });
+          found.push({
+            subject: kinds.includes('too-many-members') && (a?.files?.length ?? 0) === 1 ? '100,000 members' : '42.zip-style',
+            status: s.status,
+            readyS: (Date.parse(s.updatedAt) - Date.parse(s.receivedAt)) / 1000,
+            attempts: job?.attempts ?? 0,
+            outcome: [...new Set(kinds)].join('+') + ((a?.incomplete ?? []).some((i) => i.startsWith('incomplete: budget')) ? ', incomplete: budget' : ''),
+          });
         }
         hostile = found;
         if (found.length >= 2 && found.every((f) => f.status === 'awaiting-triage')) break;
@@ -160,7 +198,9 @@ export async function benchHostileArchives(out: (line: string) => void): Promise
     out(`serve with ${processes} analysis process(es); hostile mails analysed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     for (const h of hostile) out(`  ${h.subject}: ${h.status}, ${h.outcome}, attempts ${h.attempts}, accept -> ready ${h.readyS.toFixed(1)} s`);
     out(`  /api/v1/health p99 ${percentile(health, 99).toFixed(1)} ms (max ${Math.max(...health).toFixed(1)}, n=${health.length}; target < 100 ms)`);
-    out(`  SMTP accept (STARTTLS+AUTH, connect to 250) p99 ${percentile(accepts, 99).toFixed(0)} ms (max ${Math.max(...accepts).toFixed(0)}, n=${accepts.length}; target < 1000 ms)`);
+    out(
+      `  SMTP accept (STARTTLS+AUTH, connect to 250) p99 ${percentile(accepts, 99).toFixed(0)} ms (max ${Math.max(...accepts).toFixed(0)}, n=${accepts.length}; target < 1000 ms)`,
+    );
     out(`  serving process RSS max ${maxRss.toFixed(0)} MB (target < 300 MB)`);
   } finally {
     serve.child.kill('SIGTERM');

@@ -38,19 +38,49 @@ export interface LatencyResult {
 type Case = { readonly name: string; readonly spec: () => Promise<Omit<MailSpec, 'from' | 'to' | 'subject' | 'messageId'>> };
 
 const CASES: readonly Case[] = [
-  { name: 'text+urls', spec: async () => ({ text: 'Your mailbox is full: https://mail-verify.example/login?u=taro%40rail.example and http://198.51.100.23/x' }) },
-  { name: 'docm', spec: async () => ({ text: 'Invoice attached.', attachments: [{ filename: 'invoice.docm', content: await buildWord({ macro: true }), contentType: 'application/vnd.ms-word.document.macroEnabled.12' }] }) },
-  { name: 'lnk-in-zip', spec: async () => ({ text: 'Documents attached.', attachments: [{ filename: 'docs.zip', content: await buildZip([{ name: 'docs.pdf.lnk', content: buildLnk() }]), contentType: 'application/zip' }] }) },
+  {
+    name: 'text+urls',
+    spec: async () => ({ text: 'Your mailbox is full: https://mail-verify.example/login?u=taro%40rail.example and http://198.51.100.23/x' }),
+  },
+  {
+    name: 'docm',
+    spec: async () => ({
+      text: 'Invoice attached.',
+      attachments: [{ filename: 'invoice.docm', content: await buildWord({ macro: true }), contentType: 'application/vnd.ms-word.document.macroEnabled.12' }],
+    }),
+  },
+  {
+    name: 'lnk-in-zip',
+    spec: async () => ({
+      text: 'Documents attached.',
+      attachments: [{ filename: 'docs.zip', content: await buildZip([{ name: 'docs.pdf.lnk', content: buildLnk() }]), contentType: 'application/zip' }],
+    }),
+  },
   {
     name: 'ppap-zip',
     spec: async () => ({
       charset: 'iso-2022-jp',
       text: '見積書をお送りします。\n解凍パスワード：Ｘｋ９＃ｐＱ２ｗ',
-      attachments: [{ filename: '見積書.zip', content: await buildZip([{ name: '見積書.lnk', content: buildLnk() }], { password: 'Xk9#pQ2w' }), contentType: 'application/zip' }],
+      attachments: [
+        {
+          filename: '見積書.zip',
+          content: await buildZip([{ name: '見積書.lnk', content: buildLnk() }], { password: 'Xk9#pQ2w' }),
+          contentType: 'application/zip',
+        },
+      ],
     }),
   },
-  { name: 'pdf-js', spec: async () => ({ text: 'Statement.', attachments: [{ filename: 'statement.pdf', content: buildPdf({ inObjectStream: true }), contentType: 'application/pdf' }] }) },
-  { name: 'gzip', spec: async () => ({ text: 'Scan.', attachments: [{ filename: 'scan.lnk.gz', content: gzip(buildLnk()), contentType: 'application/gzip' }] }) },
+  {
+    name: 'pdf-js',
+    spec: async () => ({
+      text: 'Statement.',
+      attachments: [{ filename: 'statement.pdf', content: buildPdf({ inObjectStream: true }), contentType: 'application/pdf' }],
+    }),
+  },
+  {
+    name: 'gzip',
+    spec: async () => ({ text: 'Scan.', attachments: [{ filename: 'scan.lnk.gz', content: gzip(buildLnk()), contentType: 'application/gzip' }] }),
+  },
 ];
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -71,19 +101,55 @@ export async function benchAnalysisLatency(budgetMs = 5000, minRounds = 5): Prom
   const ctx = await openContext(config, { log, defaultMetrics: false });
   const yara = await createYaraScanner({ rulesDir: path.join(policiesDir, 'yara'), log });
   const deps: PipelineDeps = {
-    store: ctx.store, vault: ctx.vault, clock: ctx.clock, log, yara, av: null, limits: config.analysis,
-    policies: loadAnalysisPolicies(policiesDir), exchange: exchangeIdentity(config.exchange),
+    store: ctx.store,
+    vault: ctx.vault,
+    clock: ctx.clock,
+    log,
+    yara,
+    av: null,
+    limits: config.analysis,
+    policies: loadAnalysisPolicies(policiesDir),
+    exchange: exchangeIdentity(config.exchange),
   };
-  const worker = startWorker({ store: ctx.store, clock: ctx.clock, log, settings: config.worker, workerId: 'bench', analyse: (s, o) => analyseSubmission(deps, s, o) });
+  const worker = startWorker({
+    store: ctx.store,
+    clock: ctx.clock,
+    log,
+    settings: config.worker,
+    workerId: 'bench',
+    analyse: (s, o) => analyseSubmission(deps, s, o),
+  });
   try {
-    const org = await addOrganisation(ctx, 'bench', { name: 'Example Rail', tier: 'participant', sector: 'rail', domains: ['rail.example'], contacts: [{ name: 'SOC', means: [{ kind: 'email', value: SUBMITTER }, { kind: 'phone', value: '+81 3 0000 0000' }] }], defaultClasses: {}, rulesAccepted: true });
+    const org = await addOrganisation(ctx, 'bench', {
+      name: 'Example Rail',
+      tier: 'participant',
+      sector: 'rail',
+      domains: ['rail.example'],
+      contacts: [
+        {
+          name: 'SOC',
+          means: [
+            { kind: 'email', value: SUBMITTER },
+            { kind: 'phone', value: '+81 3 0000 0000' },
+          ],
+        },
+      ],
+      defaultClasses: {},
+      rulesAccepted: true,
+    });
     const { principal } = await addPrincipal(ctx, 'bench', { orgId: org.id, name: 'rail-soc', email: SUBMITTER, roles: ['submitter'], language: 'ja' });
     const specs = await Promise.all(CASES.map(async (c) => ({ name: c.name, spec: await c.spec() })));
     const times = new Map<string, number[]>(CASES.map((c) => [c.name, []]));
     const started = performance.now();
     for (let round = 0; round < minRounds || performance.now() - started < budgetMs; round++) {
       for (const { name, spec } of specs) {
-        const suspect: MailSpec = { from: 'billing@invoices-secure.example', to: 'taro@rail.example', subject: `${name} ${round}`, messageId: `<${name}-${round}@invoices-secure.example>`, ...spec };
+        const suspect: MailSpec = {
+          from: 'billing@invoices-secure.example',
+          to: 'taro@rail.example',
+          subject: `${name} ${round}`,
+          messageId: `<${name}-${round}@invoices-secure.example>`,
+          ...spec,
+        };
         const raw = await buildForward('rfc822', suspect, { submitter: SUBMITTER, note: 'FYI' });
         const t0 = performance.now();
         const accepted = await acceptMessage(

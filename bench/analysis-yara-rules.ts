@@ -47,7 +47,9 @@ export async function benchYaraRuleLoading(out: (line: string) => void): Promise
   delay.disable();
   const status = scanner.status();
   await scanner.close();
-  out(`rules: ${status.loaded.length} files loaded, ${status.errors.length} refused; compile thread ${((loaded - started) / 1000).toFixed(1)} s, then ${threads} scan threads compiling for their first scan ${((firstScans - loaded) / 1000).toFixed(1)} s (${outcomes.filter((o) => o.kind === 'scanned').length}/${threads} scanned)`);
+  out(
+    `rules: ${status.loaded.length} files loaded, ${status.errors.length} refused; compile thread ${((loaded - started) / 1000).toFixed(1)} s, then ${threads} scan threads compiling for their first scan ${((firstScans - loaded) / 1000).toFixed(1)} s (${outcomes.filter((o) => o.kind === 'scanned').length}/${threads} scanned)`,
+  );
   out(`event loop delay while loading: max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms (target max <= 50 ms)`);
   const onLoop = performance.now();
   await compileRuleFiles(dir, await snapshotDir(dir), new Map());

@@ -77,7 +77,21 @@ export async function benchConsoleQueue(budgetMs: number, count = 10_000): Promi
     for (let i = 0; i < count; i++) {
       const id = `sub_bench${String(i).padStart(6, '0')}`;
       await env.ctx.store.createSubmission(
-        { id, principalId: sub.principalId, orgId: sub.orgId, receivedAt: new Date(base + i * 60_000).toISOString(), rawSha256: sub.rawSha256, rawSize: sub.rawSize, messageId: `<b${i}@bench>`, dedupKey: `bench-${i}`, envelope: sub.envelope, classes: sub.classes, classDecisions: sub.classDecisions, subject: `Invoice ${i}`, details: sub.details },
+        {
+          id,
+          principalId: sub.principalId,
+          orgId: sub.orgId,
+          receivedAt: new Date(base + i * 60_000).toISOString(),
+          rawSha256: sub.rawSha256,
+          rawSize: sub.rawSize,
+          messageId: `<b${i}@bench>`,
+          dedupKey: `bench-${i}`,
+          envelope: sub.envelope,
+          classes: sub.classes,
+          classDecisions: sub.classDecisions,
+          subject: `Invoice ${i}`,
+          details: sub.details,
+        },
         { id: `job_bench${i}`, type: 'analyse', submissionId: id, runAfter: sub.receivedAt },
       );
       if (i % 10 === 0) await env.ctx.store.updateSubmission(id, { status: 'awaiting-triage' }, sub.receivedAt);
@@ -111,7 +125,10 @@ export async function benchConsoleQueue(budgetMs: number, count = 10_000): Promi
 }
 
 export function formatConsoleQueueRow(r: ConsoleQueueRow): string {
-  return [`${r.submissions} submissions in the store (target p95 < 100 ms):`, ...r.pages.map((p) => `  ${p.name}: median ${p.medianMs.toFixed(1)} ms, p95 ${p.p95Ms.toFixed(1)} ms over ${p.requests} requests`)].join('\n');
+  return [
+    `${r.submissions} submissions in the store (target p95 < 100 ms):`,
+    ...r.pages.map((p) => `  ${p.name}: median ${p.medianMs.toFixed(1)} ms, p95 ${p.p95Ms.toFixed(1)} ms over ${p.requests} requests`),
+  ].join('\n');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -88,7 +88,10 @@ async function startSink(dir: string, greetingDelayMs: number, auth = false): Pr
             await file.close();
           }
           stored++;
-        })().then(() => callback(null, 'stored'), (err: Error) => callback(err));
+        })().then(
+          () => callback(null, 'stored'),
+          (err: Error) => callback(err),
+        );
       });
     },
   });
@@ -128,7 +131,15 @@ async function startC4tap(dir: string, greetingDelayMs: number, store: BenchStor
     tier: 'participant',
     sector: 'bench',
     domains: ['bench.example'],
-    contacts: [{ name: 'bench', means: [{ kind: 'email', value: FROM }, { kind: 'phone', value: '+81 3 0000 0000' }] }],
+    contacts: [
+      {
+        name: 'bench',
+        means: [
+          { kind: 'email', value: FROM },
+          { kind: 'phone', value: '+81 3 0000 0000' },
+        ],
+      },
+    ],
   });
   const { principal, smtpSecret } = await addPrincipal(ctx, 'bench', { orgId: org.id, name: 'bench', email: FROM, roles: ['submitter'] });
   const tls = await loadOrCreateTls(dir, 'localhost');
@@ -149,7 +160,14 @@ async function startC4tap(dir: string, greetingDelayMs: number, store: BenchStor
 }
 
 async function warmUpAuth(port: number, user: string, pass: string): Promise<void> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user, pass } });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    requireTLS: true,
+    tls: { rejectUnauthorized: false },
+    auth: { user, pass },
+  });
   try {
     await transport.verify();
   } finally {
@@ -161,7 +179,8 @@ async function measure(
   start: (dir: string) => Promise<Target>,
   c: IngestCase,
   budgetMs: number,
-  load: (target: Target) => Promise<LoadResult> = (target) => drive({ port: target.port, sessions: c.sessions, bodyBytes: c.bodyBytes, from: FROM, to: DROP, budgetMs }),
+  load: (target: Target) => Promise<LoadResult> = (target) =>
+    drive({ port: target.port, sessions: c.sessions, bodyBytes: c.bodyBytes, from: FROM, to: DROP, budgetMs }),
 ): Promise<LoadResult> {
   const dir = await mkdtemp(path.join(tmpdir(), 'c4tap-bench-'));
   try {
@@ -234,7 +253,17 @@ export async function benchIngestAuth(cases: readonly AuthCase[], budgetMs: numb
   const rows: AuthRow[] = [];
   for (const c of cases) {
     const load = (target: Target) =>
-      driveAuthenticated({ port: target.port, sessions: c.sessions, mode: c.mode, bodyBytes: c.bodyBytes, from: FROM, to: DROP, user: target.user, pass: target.pass, budgetMs });
+      driveAuthenticated({
+        port: target.port,
+        sessions: c.sessions,
+        mode: c.mode,
+        bodyBytes: c.bodyBytes,
+        from: FROM,
+        to: DROP,
+        user: target.user,
+        pass: target.pass,
+        budgetMs,
+      });
     const asIngest = { greetingDelayMs: 0, bodyBytes: c.bodyBytes, sessions: c.sessions };
     const sink = await measure((dir) => startSink(dir, 0, true), asIngest, budgetMs, load);
     const c4tap = await measure((dir) => startC4tap(dir, 0, { backend: 'sqlite' }, true), asIngest, budgetMs, load);

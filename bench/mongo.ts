@@ -97,7 +97,11 @@ interface WorkerProcess {
 }
 
 function startWorker(env: NodeJS.ProcessEnv): WorkerProcess {
-  const child = spawn(path.join(REPO, 'node_modules', '.bin', 'tsx'), [path.join(REPO, 'bin', 'c4tap.ts'), 'worker'], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(path.join(REPO, 'node_modules', '.bin', 'tsx'), [path.join(REPO, 'bin', 'c4tap.ts'), 'worker'], {
+    env,
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
@@ -117,7 +121,10 @@ async function jobsPerSecond(uri: string, workers: number, jobs: number): Promis
   const root = mkdtempSync(path.join(os.tmpdir(), 'c4tap-bench-workers-'));
   const processes: WorkerProcess[] = [];
   const log = createLogger({ level: 'silent' });
-  const config = loadConfig({ env: {}, overrides: { dataDir: path.join(root, 'ingest'), exchange: { dropAddress: DROP }, store: { backend: 'mongodb', mongodbUri: db }, log: { level: 'silent' } } });
+  const config = loadConfig({
+    env: {},
+    overrides: { dataDir: path.join(root, 'ingest'), exchange: { dropAddress: DROP }, store: { backend: 'mongodb', mongodbUri: db }, log: { level: 'silent' } },
+  });
   const ctx = await openContext(config, { log, defaultMetrics: false });
   let store: Store | null = null;
   try {
@@ -126,15 +133,36 @@ async function jobsPerSecond(uri: string, workers: number, jobs: number): Promis
       tier: 'participant',
       sector: 'rail',
       domains: ['rail.example'],
-      contacts: [{ name: 'SOC', means: [{ kind: 'email', value: SENDER }, { kind: 'phone', value: '+81 3 0000 0000' }] }],
+      contacts: [
+        {
+          name: 'SOC',
+          means: [
+            { kind: 'email', value: SENDER },
+            { kind: 'phone', value: '+81 3 0000 0000' },
+          ],
+        },
+      ],
     });
     const { principal } = await addPrincipal(ctx, 'bench', { orgId: org.id, name: 'rail-soc', email: SENDER, roles: ['submitter'] });
-    const forwards = await Promise.all(Array.from({ length: jobs }, async (_, i) => (await buildForward({ originalSubject: `Invoice ${i}`, originalMessageId: `<bench-${i}@x.example>` })).forward));
+    const forwards = await Promise.all(
+      Array.from(
+        { length: jobs },
+        async (_, i) => (await buildForward({ originalSubject: `Invoice ${i}`, originalMessageId: `<bench-${i}@x.example>` })).forward,
+      ),
+    );
     for (let w = 0; w < workers; w++) {
       const dir = path.join(root, `worker${w}`);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       copyFileSync(secretsPath(config.dataDir), secretsPath(dir));
-      const env: NodeJS.ProcessEnv = { ...process.env, MONGODB_URI: db, C4TAP_DATA_DIR: dir, C4TAP_POLICIES_DIR: path.join(REPO, 'policies'), C4TAP_CONFIG: '', C4TAP_LOG_LEVEL: 'warn', C4TAP_WORKER_POLL_MS: '100' };
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        MONGODB_URI: db,
+        C4TAP_DATA_DIR: dir,
+        C4TAP_POLICIES_DIR: path.join(REPO, 'policies'),
+        C4TAP_CONFIG: '',
+        C4TAP_LOG_LEVEL: 'warn',
+        C4TAP_WORKER_POLL_MS: '100',
+      };
       processes.push(startWorker(env));
     }
     await Promise.all(processes.map((p) => p.ready));

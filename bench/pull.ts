@@ -67,13 +67,32 @@ function indicator(i: number, cls: SharingClass): IndicatorInput {
  */
 async function seed(store: Store, count: number): Promise<void> {
   const at = new Date(Date.UTC(2026, 0, 1)).toISOString();
-  for (const [id, tier] of [['sec', 'participant'], ['water', 'participant'], ['rail', 'participant']] as const) {
+  for (const [id, tier] of [
+    ['sec', 'participant'],
+    ['water', 'participant'],
+    ['rail', 'participant'],
+  ] as const) {
     await store.createOrganisation(
       { id, name: id, tier, sector: id, domains: [], networks: [], contacts: [], language: 'en', defaultClasses: {}, rulesAcceptedAt: at },
       at,
     );
     await store.createPrincipal(
-      { id: `${id}-p`, orgId: id, name: `${id}-p`, displayName: id, email: `p@${id}.example`, roles: id === 'sec' ? ['analyst'] : ['reader', 'submitter'], status: 'active', passwordHash: null, mustChangePassword: false, smtpSecretHash: null, allowedSenders: [], totpSecret: null, language: 'en', timeZone: 'UTC' },
+      {
+        id: `${id}-p`,
+        orgId: id,
+        name: `${id}-p`,
+        displayName: id,
+        email: `p@${id}.example`,
+        roles: id === 'sec' ? ['analyst'] : ['reader', 'submitter'],
+        status: 'active',
+        passwordHash: null,
+        mustChangePassword: false,
+        smtpSecretHash: null,
+        allowedSenders: [],
+        totpSecret: null,
+        language: 'en',
+        timeZone: 'UTC',
+      },
       at,
     );
   }
@@ -83,7 +102,20 @@ async function seed(store: Store, count: number): Promise<void> {
     const id = `sub-${s}`;
     const classes = { sample: cls, mail: cls, network: cls, file: cls };
     await store.createSubmission(
-      { id, principalId: `${orgId}-p`, orgId, receivedAt: at, rawSha256: 'a'.repeat(64), rawSize: 1, messageId: null, dedupKey: id, envelope: { mailFrom: 'x@y', rcptTo: [], remoteAddress: '127.0.0.1', heloName: 'h', transport: 'import' }, classes, classDecisions: [], subject: null },
+      {
+        id,
+        principalId: `${orgId}-p`,
+        orgId,
+        receivedAt: at,
+        rawSha256: 'a'.repeat(64),
+        rawSize: 1,
+        messageId: null,
+        dedupKey: id,
+        envelope: { mailFrom: 'x@y', rcptTo: [], remoteAddress: '127.0.0.1', heloName: 'h', transport: 'import' },
+        classes,
+        classDecisions: [],
+        subject: null,
+      },
       { id: `job-${id}`, type: 'analyse', submissionId: id, runAfter: at },
     );
     const inputs = Array.from({ length: Math.min(PER_SUBMISSION, count - s * PER_SUBMISSION) }, (_, i) => indicator(s * PER_SUBMISSION + i, cls));
@@ -176,7 +208,16 @@ export async function benchPull(count: number, budgetMs: number, open?: (dir: st
       server.close(() => resolve());
       server.closeAllConnections();
     });
-    return { indicators: count, seedSeconds, pages: times.length, medianMs: percentile(sorted, 50), p99Ms: percentile(sorted, 99), apiRps, staticRps, pageBytes: Buffer.byteLength(body) };
+    return {
+      indicators: count,
+      seedSeconds,
+      pages: times.length,
+      medianMs: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
+      apiRps,
+      staticRps,
+      pageBytes: Buffer.byteLength(body),
+    };
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -192,7 +233,10 @@ export function formatPullRow(r: PullRow): string {
   ].join(' ');
 }
 
-export const PULL_SIZES = (process.env.BENCH_PULL_SIZES ?? '1000000').split(',').map(Number).filter((n) => n > 0);
+export const PULL_SIZES = (process.env.BENCH_PULL_SIZES ?? '1000000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const budget = Number(process.env.BENCH_BUDGET_MS ?? 2500);

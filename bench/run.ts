@@ -23,7 +23,18 @@ function hasTool(name: string): boolean {
   }
 }
 
-const SECTIONS = ['ingest', 'pull', 'analysis-engines', 'analysis-latency', 'analysis-hostile', 'yara-rules', 'console', 'mongo', 'backup', 'vault-keys'] as const;
+const SECTIONS = [
+  'ingest',
+  'pull',
+  'analysis-engines',
+  'analysis-latency',
+  'analysis-hostile',
+  'yara-rules',
+  'console',
+  'mongo',
+  'backup',
+  'vault-keys',
+] as const;
 
 /** The sections named on the command line (all when none is named); an unknown name is refused. */
 function chosenSections(args: readonly string[]): ReadonlySet<string> {
@@ -46,7 +57,9 @@ async function main(): Promise<void> {
         process.stdout.write(`greeting ${delay} ms: worst ratio ${worst.toFixed(2)} (target >= 1.0)\n`);
       }
     }
-    process.stdout.write('== ingest: STARTTLS + AUTH PLAIN by nodemailer (connections reused / one per message) vs a sink doing the same TLS + AUTH + fsync ==\n');
+    process.stdout.write(
+      '== ingest: STARTTLS + AUTH PLAIN by nodemailer (connections reused / one per message) vs a sink doing the same TLS + AUTH + fsync ==\n',
+    );
     const authRows = await benchIngestAuth(AUTH_CASES, budgetMs, (row) => process.stdout.write(formatAuthRow(row) + '\n'));
     process.stdout.write(`STARTTLS+AUTH: worst ratio ${Math.min(...authRows.map((r) => r.ratio)).toFixed(2)} (target >= 1.0)\n`);
   }
@@ -64,7 +77,9 @@ async function main(): Promise<void> {
     for (const r of [...latency.rows, latency.all]) process.stdout.write(formatLatencyRow(r) + '\n');
   }
   if (want.has('analysis-hostile')) {
-    process.stdout.write('== analysis, hostile archives: a 100,000-member zip and a 42.zip-style archive against c4tap serve, health and SMTP measured meanwhile ==\n');
+    process.stdout.write(
+      '== analysis, hostile archives: a 100,000-member zip and a 42.zip-style archive against c4tap serve, health and SMTP measured meanwhile ==\n',
+    );
     await benchHostileArchives((line) => process.stdout.write(line + '\n'));
   }
   if (want.has('yara-rules')) {

@@ -21,7 +21,21 @@ export interface LoadResult {
 
 function runBatch(spec: LoadSpec, messages: number): Promise<void> {
   // One message per connection (smtp-source's default, no -d): each pays the greeting delay.
-  const args = ['-s', String(spec.sessions), '-m', String(messages), '-l', String(spec.bodyBytes), '-f', spec.from, '-t', spec.to, '-S', 'bench', `127.0.0.1:${spec.port}`];
+  const args = [
+    '-s',
+    String(spec.sessions),
+    '-m',
+    String(messages),
+    '-l',
+    String(spec.bodyBytes),
+    '-f',
+    spec.from,
+    '-t',
+    spec.to,
+    '-S',
+    'bench',
+    `127.0.0.1:${spec.port}`,
+  ];
   return new Promise((resolve, reject) => {
     execFile('smtp-source', args, { timeout: 120_000 }, (err, _out, stderr) =>
       err ? reject(new Error(`smtp-source failed (${err.message.trim()}): ${stderr.trim()}`)) : resolve(),

@@ -41,12 +41,16 @@ export async function benchTriage(budgetMs: number): Promise<TriageBenchRow> {
     const { token } = await issueToken(env.ctx.store, env.ctx.tokenSettings, env.analyst.principal, 3600_000, 'bench', new Date());
     const base = `${env.origin}/api/v1/submissions/${sub.id}`;
     const post = (path: string, body?: unknown) =>
-      fetch(base + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+      fetch(base + path, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+      });
     const approved = await post('/approve');
     if (approved.status !== 200) throw new Error(`approve answered ${approved.status}: ${await approved.text()}`);
 
     const checks: number[] = [];
-    for (const end = Date.now() + budgetMs; Date.now() < end || checks.length < 5; ) {
+    for (const end = Date.now() + budgetMs; Date.now() < end || checks.length < 5;) {
       const t0 = performance.now();
       const r = await fetch(`${base}/victim-check`, { headers: { authorization: `Bearer ${token}` } });
       await r.arrayBuffer();

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const program = new Command('c4tap')
     .description('C⁴TAP — targeted-attack e-mail sample exchange')
     .version(`c4tap ${programVersion()}`, '-V, --version', 'print the version')
-    .option('-c, --config <file>', 'JSON config file (default: $C4TAP_CONFIG, ./c4tap.config.json, then the installation\'s)')
+    .option('-c, --config <file>', "JSON config file (default: $C4TAP_CONFIG, ./c4tap.config.json, then the installation's)")
     .showHelpAfterError();
   const group = groupIn(process.argv);
   const versionOnly = !group && process.argv.slice(2).some((a) => a === '-V' || a === '--version');

@@ -46,9 +46,7 @@ function rootOf(cmd: Command): Command {
  * Runs a one-shot command with a context, closing it afterwards. The data directory must exist
  * and be initialised (only serve and init create one); logs are human lines on stderr.
  */
-export function withContext<A extends unknown[]>(
-  fn: (ctx: AppContext, ...args: A) => Promise<void>,
-): (...args: A) => Promise<void> {
+export function withContext<A extends unknown[]>(fn: (ctx: AppContext, ...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     const cmd = args[args.length - 1] as Command;
     const config = loadedFrom(cmd);
@@ -92,7 +90,11 @@ export function printTable(rows: readonly Record<string, string>[]): void {
   }
   const cols = Object.keys(rows[0]!);
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(line(cols.map((c) => c.toUpperCase())) + '\n');
   for (const r of rows) process.stdout.write(line(cols.map((c) => r[c] ?? '')) + '\n');
 }

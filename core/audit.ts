@@ -66,11 +66,7 @@ export interface AuditVerification {
  * Walks the whole chain. Finds edited events (hash mismatch), removed or inserted events (gap or
  * broken link), and a removed tail (the store's head record names a later event than the chain).
  */
-export async function verifyAudit(
-  store: Pick<Store, 'listAudit' | 'auditHead'>,
-  key: Buffer,
-  pageSize = 1000,
-): Promise<AuditVerification> {
+export async function verifyAudit(store: Pick<Store, 'listAudit' | 'auditHead'>, key: Buffer, pageSize = 1000): Promise<AuditVerification> {
   const problems: AuditProblem[] = [];
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;

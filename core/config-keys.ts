@@ -9,7 +9,10 @@ const RESERVED_ENV_PREFIXES = ['C4TAP_TEST_', 'C4TAP_MONGO_'];
 /** The closest candidate when it is near enough to be a likely typo, else null. */
 export function didYouMean(name: string, candidates: readonly string[]): string | null {
   if (candidates.length === 0) return null;
-  const best = closest(name.toLowerCase(), candidates.map((c) => c.toLowerCase()));
+  const best = closest(
+    name.toLowerCase(),
+    candidates.map((c) => c.toLowerCase()),
+  );
   const original = candidates.find((c) => c.toLowerCase() === best)!;
   const limit = Math.max(2, Math.floor(name.length / 3));
   return distance(name.toLowerCase(), best) <= limit ? original : null;
@@ -22,7 +25,14 @@ function hint(name: string, candidates: readonly string[]): string {
 
 /** Problems, one per unknown key of a config file (`smtp.prot: unknown setting … did you mean smtp.port?`). */
 export function unknownFileKeys(raw: unknown, knownPaths: readonly string[], file: string): string[] {
-  const sections = new Set(knownPaths.flatMap((p) => p.split('.').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('.'))));
+  const sections = new Set(
+    knownPaths.flatMap((p) =>
+      p
+        .split('.')
+        .slice(0, -1)
+        .map((_, i, parts) => parts.slice(0, i + 1).join('.')),
+    ),
+  );
   const leaves = new Set(knownPaths);
   const out: string[] = [];
   const walk = (value: unknown, prefix: string) => {

@@ -8,8 +8,7 @@ import { C4Error } from './errors.ts';
 import { unknownFileKeys, unknownEnvNames } from './config-keys.ts';
 
 const num = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
-const bool = () =>
-  z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean());
+const bool = () => z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean());
 const host = () => z.string().min(1);
 
 const MB = 1024 * 1024;
@@ -104,7 +103,13 @@ export const configSchema = z.object({
       /** Client networks (CIDR) allowed to reach the console; empty means any. */
       allowedNetworks: z
         .preprocess(
-          (v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v),
+          (v) =>
+            typeof v === 'string'
+              ? v
+                  .split(',')
+                  .map((x) => x.trim())
+                  .filter(Boolean)
+              : v,
           z.array(z.string().refine(isCidr, 'expected an address or network in CIDR notation, e.g. 192.0.2.0/24')),
         )
         .default([]),
@@ -277,11 +282,26 @@ export interface LoadedConfig {
 export const INSTALL_DIR = path.resolve(import.meta.dirname, '..');
 
 /** Settings that name a file or directory: relative values resolve against their source's directory. */
-const PATH_KEYS = ['dataDir', 'policiesDir', 'smtp.tlsCertFile', 'smtp.tlsKeyFile', 'mail.relayCaFile', 'mail.smimeCertFile', 'mail.smimeKeyFile', 'clamd.socket'];
+const PATH_KEYS = [
+  'dataDir',
+  'policiesDir',
+  'smtp.tlsCertFile',
+  'smtp.tlsKeyFile',
+  'mail.relayCaFile',
+  'mail.smimeCertFile',
+  'mail.smimeKeyFile',
+  'clamd.socket',
+];
 
 /** Environment variable for a config key: `smtp.maxMessageBytes` → `C4TAP_SMTP_MAX_MESSAGE_BYTES`. */
 export function envName(keyPath: string): string {
-  return 'C4TAP_' + keyPath.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+  return (
+    'C4TAP_' +
+    keyPath
+      .replace(/\./g, '_')
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .toUpperCase()
+  );
 }
 
 /** Every setting's key path (`smtp.port`, `dataDir`, …). */
@@ -291,7 +311,9 @@ export function settingKeys(): string[] {
 
 /** `smtp.port (environment C4TAP_SMTP_PORT)`, `dataDir (config file /etc/c4tap.json)`, `http.port (default)`. */
 export function describeSetting(keyPath: string, sources: ReadonlyMap<string, SettingSource>): string {
-  const known = settingKeys().filter((k) => keyPath === k || keyPath.startsWith(k + '.')).sort((a, b) => b.length - a.length)[0];
+  const known = settingKeys()
+    .filter((k) => keyPath === k || keyPath.startsWith(k + '.'))
+    .sort((a, b) => b.length - a.length)[0];
   const source = (known && sources.get(known)) || { kind: 'default' };
   const key = known ?? keyPath;
   switch (source.kind) {
@@ -422,7 +444,10 @@ export function loadConfigDetailed(options: LoadConfigOptions = {}): LoadedConfi
   const unknown = [...(found ? unknownFileKeys(raw, keys, found.file) : []), ...unknownEnvNames(env, keys.map(envName))];
   const merged = merge(merge(raw, fromEnv), overrides);
   const parsed = configSchema.safeParse(merged);
-  const problems = [...unknown, ...(parsed.success ? [] : parsed.error.issues.map((i) => `${describeSetting(i.path.join('.') || '(root)', sources)}: ${i.message}`))];
+  const problems = [
+    ...unknown,
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${describeSetting(i.path.join('.') || '(root)', sources)}: ${i.message}`)),
+  ];
   if (problems.length > 0 || !parsed.success) throw invalid(problems);
   const cfg = parsed.data;
   if (cfg.store.backend === 'mongodb' && !cfg.store.mongodbUri) {
@@ -458,10 +483,7 @@ export function redactConfig(cfg: Config): Record<string, unknown> {
   const copy = JSON.parse(JSON.stringify(cfg)) as Record<string, unknown>;
   for (const key of SECRET_CONFIG_KEYS) {
     const parts = key.split('.');
-    const parent = parts.slice(0, -1).reduce<Record<string, unknown> | undefined>(
-      (o, p) => (o?.[p] as Record<string, unknown> | undefined),
-      copy,
-    );
+    const parent = parts.slice(0, -1).reduce<Record<string, unknown> | undefined>((o, p) => o?.[p] as Record<string, unknown> | undefined, copy);
     const leaf = parts[parts.length - 1]!;
     if (parent && parent[leaf] !== undefined) parent[leaf] = '[redacted]';
   }

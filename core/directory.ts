@@ -88,7 +88,15 @@ export const principalInputSchema = z.object({
   displayName: z.string().trim().max(200).optional(),
   email: z.string().trim().email(),
   roles: z.array(z.enum(ROLES)).min(1),
-  allowedSenders: z.array(z.string().trim().toLowerCase().regex(/^([^@\s]+@)?[^@\s]+$|^@[^@\s]+$/)).default([]),
+  allowedSenders: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^([^@\s]+@)?[^@\s]+$|^@[^@\s]+$/),
+    )
+    .default([]),
   language: z.enum(LANGUAGES).default('ja'),
   timeZone: z.string().default('Asia/Tokyo'),
 });
@@ -195,13 +203,21 @@ export function applyContactChanges(current: readonly PointOfContact[], changes:
  */
 export function contactsFromRows(rows: readonly { readonly name: string; readonly means: string }[], remove: readonly string[] = []): PointOfContactInput[] {
   const gone = new Set(remove.map((r) => r.trim().toLowerCase()));
-  return rows
-    .filter((r) => r.name.trim() !== '' && !gone.has(r.name.trim().toLowerCase()))
-    .map((r) => parseContactSpec(`${r.name.trim()}\n${r.means}`));
+  return rows.filter((r) => r.name.trim() !== '' && !gone.has(r.name.trim().toLowerCase())).map((r) => parseContactSpec(`${r.name.trim()}\n${r.means}`));
 }
 
 type OrganisationView = Omit<Organisation, 'id' | 'createdAt'>;
-const EDITABLE: readonly (keyof OrganisationView)[] = ['name', 'tier', 'sector', 'domains', 'networks', 'contacts', 'language', 'defaultClasses', 'rulesAcceptedAt'];
+const EDITABLE: readonly (keyof OrganisationView)[] = [
+  'name',
+  'tier',
+  'sector',
+  'domains',
+  'networks',
+  'contacts',
+  'language',
+  'defaultClasses',
+  'rulesAcceptedAt',
+];
 
 /**
  * Edits an organisation (CLI, console and participant page alike): every field is checked by the
@@ -242,7 +258,10 @@ export async function editOrganisation(deps: RegistryDeps, actor: string, orgId:
 export async function removeOrganisation(deps: RegistryDeps, actor: string, orgId: string): Promise<Organisation> {
   const org = await deps.store.getOrganisation(orgId);
   if (!org) throw new C4Error('NOT_FOUND', `no organisation ${orgId}`);
-  const [principals, submissions] = await Promise.all([deps.store.listPrincipals({ orgId: org.id }), deps.store.listSubmissions({ orgId: org.id }, { limit: 1 })]);
+  const [principals, submissions] = await Promise.all([
+    deps.store.listPrincipals({ orgId: org.id }),
+    deps.store.listSubmissions({ orgId: org.id }, { limit: 1 }),
+  ]);
   if (submissions.items.length > 0 || principals.length > 0) {
     const what = submissions.items.length > 0 ? 'submissions' : `${principals.length} principal(s)`;
     throw new C4Error('CONFLICT', `organisation "${org.name}" has ${what} and is kept for provenance; deactivate it instead (c4tap org disable "${org.name}")`);
@@ -280,7 +299,12 @@ export async function deactivateOrganisation(deps: RegistryDeps, actor: string, 
       tokens++;
     }
   }
-  await deps.audit({ actor, action: 'organisation.deactivated', target: org.id, data: { name: org.name, principalsDisabled: principals, tokensRevoked: tokens } });
+  await deps.audit({
+    actor,
+    action: 'organisation.deactivated',
+    target: org.id,
+    data: { name: org.name, principalsDisabled: principals, tokensRevoked: tokens },
+  });
   return { principals, tokens };
 }
 
@@ -324,12 +348,7 @@ export async function addPrincipal(deps: DirectoryDeps, actor: string, input: Pr
   return { principal, consolePassword, smtpSecret };
 }
 
-export async function setPrincipalStatus(
-  deps: DirectoryDeps,
-  actor: string,
-  name: string,
-  status: Principal['status'],
-): Promise<Principal> {
+export async function setPrincipalStatus(deps: DirectoryDeps, actor: string, name: string, status: Principal['status']): Promise<Principal> {
   const p = await deps.store.getPrincipalByName(name.toLowerCase());
   if (!p) throw new C4Error('NOT_FOUND', `no principal named "${name}"`);
   const updated = await deps.store.updatePrincipal(p.id, { status });
@@ -351,7 +370,12 @@ export async function issuePassword(deps: RegistryDeps, actor: string, name: str
   const staff = p.roles.some((r) => CONSOLE_ROLES.includes(r));
   await deps.store.updatePrincipal(p.id, { passwordHash: await hashSecret(password), mustChangePassword: staff });
   await deps.store.deleteConsoleSessions({ principalId: p.id });
-  await deps.audit({ actor, action: 'principal.password-issued', target: p.id, data: { before: { hadPassword: p.passwordHash !== null }, after: { hadPassword: true, mustChangePassword: staff } } });
+  await deps.audit({
+    actor,
+    action: 'principal.password-issued',
+    target: p.id,
+    data: { before: { hadPassword: p.passwordHash !== null }, after: { hadPassword: true, mustChangePassword: staff } },
+  });
   return { principal: p, password };
 }
 
@@ -371,7 +395,15 @@ export async function bootstrapSecretariat(deps: DirectoryDeps, contactEmail: st
       name: BOOTSTRAP_ORG,
       tier: 'participant',
       sector: 'secretariat',
-      contacts: [{ name: 'Secretariat duty desk', means: [{ kind: 'email', value: contactEmail }, { kind: 'phone', value: 'unset — edit me' }] }],
+      contacts: [
+        {
+          name: 'Secretariat duty desk',
+          means: [
+            { kind: 'email', value: contactEmail },
+            { kind: 'phone', value: 'unset — edit me' },
+          ],
+        },
+      ],
       rulesAccepted: true,
     }));
   const added = await addPrincipal(deps, 'system', {

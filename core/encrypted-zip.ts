@@ -15,7 +15,10 @@ export async function encryptedZip(files: readonly ZipFile[], password: string):
   const writer = new ZipWriter(new Uint8ArrayWriter(), { password, encryptionStrength: 3, zipCrypto: false, useWebWorkers: false });
   for (const f of files) {
     const data = new Uint8Array(f.content.buffer, f.content.byteOffset, f.content.length);
-    await writer.add(f.name, new Uint8ArrayReader(data), { ...(f.modified ? { lastModDate: f.modified } : {}), ...(f.level !== undefined ? { level: f.level } : {}) });
+    await writer.add(f.name, new Uint8ArrayReader(data), {
+      ...(f.modified ? { lastModDate: f.modified } : {}),
+      ...(f.level !== undefined ? { level: f.level } : {}),
+    });
   }
   return Buffer.from(await writer.close());
 }

@@ -111,7 +111,9 @@ export interface OutboxEntry {
 export function listOutbox(outboxDir: string): OutboxEntry[] {
   let names: string[];
   try {
-    names = readdirSync(outboxDir).filter((n) => n.endsWith('.eml')).sort();
+    names = readdirSync(outboxDir)
+      .filter((n) => n.endsWith('.eml'))
+      .sort();
   } catch {
     return [];
   }

@@ -45,7 +45,14 @@ function randomKey(): string {
 }
 
 export function newVaultKey(now: Date): VaultKey {
-  return { id: `k${now.toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`, key: randomKey(), createdAt: now.toISOString() };
+  return {
+    id: `k${now
+      .toISOString()
+      .replace(/[-:TZ.]/g, '')
+      .slice(0, 14)}-${randomBytes(3).toString('hex')}`,
+    key: randomKey(),
+    createdAt: now.toISOString(),
+  };
 }
 
 /** Creates the data directory (mode 0700) if needed. */
@@ -178,7 +185,14 @@ export async function loadOrCreateTls(
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: hostname }, { type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: hostname },
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
     ],
   } as Parameters<typeof generate>[1]);
   writeFileDurably(keyPath, pems.private, 0o600);

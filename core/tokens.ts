@@ -70,9 +70,21 @@ export interface TokenAdminDeps {
 }
 
 /** Issues a token and audits it: the one way the CLI, the console and the participant page issue tokens. */
-export async function issueAuditedToken(deps: TokenAdminDeps, settings: TokenSettings, actor: string, principal: Principal, ttlMs: number, label: string): Promise<IssuedToken> {
+export async function issueAuditedToken(
+  deps: TokenAdminDeps,
+  settings: TokenSettings,
+  actor: string,
+  principal: Principal,
+  ttlMs: number,
+  label: string,
+): Promise<IssuedToken> {
   const issued = await issueToken(deps.store, settings, principal, ttlMs, label.trim().slice(0, 100) || 'api', deps.clock());
-  await deps.audit({ actor, action: 'token.issued', target: issued.record.jti, data: { principalId: principal.id, before: null, after: { expiresAt: issued.record.expiresAt, label: issued.record.label } } });
+  await deps.audit({
+    actor,
+    action: 'token.issued',
+    target: issued.record.jti,
+    data: { principalId: principal.id, before: null, after: { expiresAt: issued.record.expiresAt, label: issued.record.label } },
+  });
   return issued;
 }
 
@@ -81,7 +93,12 @@ export async function revokeAuditedToken(deps: TokenAdminDeps, actor: string, jt
   const before = await deps.store.getToken(jti);
   if (!before) throw new C4Error('NOT_FOUND', `no token ${jti}`);
   const after = (await deps.store.revokeToken(jti, deps.clock().toISOString())) ?? before;
-  await deps.audit({ actor, action: 'token.revoked', target: jti, data: { principalId: before.principalId, before: { revokedAt: before.revokedAt }, after: { revokedAt: after.revokedAt } } });
+  await deps.audit({
+    actor,
+    action: 'token.revoked',
+    target: jti,
+    data: { principalId: before.principalId, before: { revokedAt: before.revokedAt }, after: { revokedAt: after.revokedAt } },
+  });
   return after;
 }
 
@@ -93,12 +110,7 @@ export type TokenCheck =
  * Verifies a bearer token: the configured algorithm only (so `alg: none` and algorithm switching
  * fail), expiry required, issuer and audience checked, jti known and not revoked, principal active.
  */
-export async function verifyToken(
-  store: Pick<Store, 'getToken' | 'getPrincipal'>,
-  settings: TokenSettings,
-  token: string,
-  now: Date,
-): Promise<TokenCheck> {
+export async function verifyToken(store: Pick<Store, 'getToken' | 'getPrincipal'>, settings: TokenSettings, token: string, now: Date): Promise<TokenCheck> {
   let claims: jwt.JwtPayload;
   try {
     const decoded = jwt.verify(token, settings.secret, {

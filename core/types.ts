@@ -94,14 +94,7 @@ export interface ApiToken {
   readonly revokedAt: string | null;
 }
 
-export const SUBMISSION_STATUSES = [
-  'received',
-  'analysing',
-  'awaiting-triage',
-  'published',
-  'rejected',
-  'failed',
-] as const;
+export const SUBMISSION_STATUSES = ['received', 'analysing', 'awaiting-triage', 'published', 'rejected', 'failed'] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 
 export interface Envelope {

@@ -64,7 +64,11 @@ const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
 
 /** A class word (`AMBER`, `tlp:clear`, `TLP:AMBER+STRICT`) as a class, or null. */
 export function classWord(word: string): SharingClass | null {
-  const w = word.normalize('NFKC').trim().toUpperCase().replace(/^TLP\s*[:\-_]\s*/, '');
+  const w = word
+    .normalize('NFKC')
+    .trim()
+    .toUpperCase()
+    .replace(/^TLP\s*[:\-_]\s*/, '');
   if (w === 'CLEAR') return 'WHITE';
   if (w === 'AMBER+STRICT') return 'AMBER';
   return (CLASSES as readonly string[]).includes(w) ? (w as SharingClass) : null;
@@ -86,9 +90,7 @@ export function parseClassValue(value: string): Claim[] {
     if (pair && kind !== 'tlp') {
       if (!kind || !isKind(kind)) return { kinds: KINDS, class: 'RED', specific: false, malformed: token };
       const cls = classWord(pair[2]!);
-      return cls
-        ? { kinds: [kind], class: cls, specific: true, malformed: null }
-        : { kinds: [kind], class: 'RED', specific: true, malformed: token };
+      return cls ? { kinds: [kind], class: cls, specific: true, malformed: null } : { kinds: [kind], class: 'RED', specific: true, malformed: token };
     }
     const cls = classWord(token);
     return cls ? { kinds: KINDS, class: cls, specific: false, malformed: null } : { kinds: KINDS, class: 'RED', specific: false, malformed: token };
@@ -179,7 +181,9 @@ function dropAddressUnits(recipients: readonly string[]) {
     const word = plus >= 0 ? local.slice(plus + 1).replace(/[-_]strict$/, '+strict') : local;
     if (plus < 0 && !classWord(word)) return [];
     const cls = classWord(word);
-    const claims: Claim[] = [cls ? { kinds: KINDS, class: cls, specific: false, malformed: null } : { kinds: KINDS, class: 'RED', specific: false, malformed: rcpt }];
+    const claims: Claim[] = [
+      cls ? { kinds: KINDS, class: cls, specific: false, malformed: null } : { kinds: KINDS, class: 'RED', specific: false, malformed: rcpt },
+    ];
     return [{ text: rcpt, claims }];
   });
 }
@@ -195,9 +199,21 @@ function reasonFor(source: 'directive' | 'subject-tag' | 'drop-address', r: Kind
   const where = source === 'directive' ? ' in the forwarding note' : '';
   const parts: string[] = [];
   const distinct = unique(r.values);
-  if (r.malformed.length) parts.push(`malformed ${one} (${unique(r.malformed).slice(0, 5).map((m) => `"${m.slice(0, 80)}"`).join(', ')}) read as RED`);
+  if (r.malformed.length)
+    parts.push(
+      `malformed ${one} (${unique(r.malformed)
+        .slice(0, 5)
+        .map((m) => `"${m.slice(0, 80)}"`)
+        .join(', ')}) read as RED`,
+    );
   if (distinct.length > 1) parts.push(`conflicting ${many} (${distinct.join(', ')}); most restrictive kept`);
-  if (!parts.length) parts.push(`${one} ${[...r.texts].slice(0, 5).map((t) => `"${t.slice(0, 120)}"`).join(', ')}${where}`);
+  if (!parts.length)
+    parts.push(
+      `${one} ${[...r.texts]
+        .slice(0, 5)
+        .map((t) => `"${t.slice(0, 120)}"`)
+        .join(', ')}${where}`,
+    );
   return `${parts.join('; ')}: ${r.class}`;
 }
 

@@ -17,7 +17,8 @@ export function networkOf(address: string): string {
   const ip = parse(address);
   if (!ip) return address;
   const bits = ip.kind() === 'ipv4' ? 24 : 48;
-  const net = ip.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${ip.toString()}/${bits}`) : ipaddr.IPv6.networkAddressFromCIDR(`${ip.toString()}/${bits}`);
+  const net =
+    ip.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${ip.toString()}/${bits}`) : ipaddr.IPv6.networkAddressFromCIDR(`${ip.toString()}/${bits}`);
   return `${net.toString()}/${bits}`;
 }
 
@@ -50,7 +51,11 @@ export interface RegisteredNetworks {
 }
 
 /** Organisations' registered networks, re-read from the store at most every `ttlMs`. */
-export function registeredNetworks(list: () => Promise<readonly Pick<Organisation, 'id' | 'networks'>[]>, ttlMs = 60_000, now: () => number = Date.now): RegisteredNetworks {
+export function registeredNetworks(
+  list: () => Promise<readonly Pick<Organisation, 'id' | 'networks'>[]>,
+  ttlMs = 60_000,
+  now: () => number = Date.now,
+): RegisteredNetworks {
   let cached: Promise<readonly (readonly [string, NetworkList])[]> | null = null;
   let readAt = 0;
   const load = () => {

@@ -21,13 +21,35 @@ export interface ReceiptInput {
 }
 
 const KIND_LABEL: Record<Language, Record<InfoKind, string>> = {
-  en: { sample: 'samples (raw mail, attachments)', mail: 'mail headers (sender, subject, relays)', network: 'network (URLs, domains, IPs)', file: 'files (hashes, names, YARA/AV)' },
-  ja: { sample: '検体（原本メール・添付ファイル）', mail: 'メール情報（送信者・件名・中継）', network: 'ネットワーク（URL・ドメイン・IP）', file: 'ファイル（ハッシュ・ファイル名・YARA/AV）' },
+  en: {
+    sample: 'samples (raw mail, attachments)',
+    mail: 'mail headers (sender, subject, relays)',
+    network: 'network (URLs, domains, IPs)',
+    file: 'files (hashes, names, YARA/AV)',
+  },
+  ja: {
+    sample: '検体（原本メール・添付ファイル）',
+    mail: 'メール情報（送信者・件名・中継）',
+    network: 'ネットワーク（URL・ドメイン・IP）',
+    file: 'ファイル（ハッシュ・ファイル名・YARA/AV）',
+  },
 };
 
 const SOURCE_LABEL: Record<Language, Record<ClassSource, string>> = {
-  en: { directive: 'directive in your note', 'subject-tag': 'subject tag', 'drop-address': 'drop address', 'org-default': 'your organisation’s default', default: 'no class given (RED)' },
-  ja: { directive: '転送メモの指定行', 'subject-tag': '件名のタグ', 'drop-address': '送信先アドレス', 'org-default': '組織の既定値', default: '指定なし（RED）' },
+  en: {
+    directive: 'directive in your note',
+    'subject-tag': 'subject tag',
+    'drop-address': 'drop address',
+    'org-default': 'your organisation’s default',
+    default: 'no class given (RED)',
+  },
+  ja: {
+    directive: '転送メモの指定行',
+    'subject-tag': '件名のタグ',
+    'drop-address': '送信先アドレス',
+    'org-default': '組織の既定値',
+    default: '指定なし（RED）',
+  },
 };
 
 const TEXT = {
@@ -40,7 +62,8 @@ const TEXT = {
     because: 'because',
     follow: 'Follow the analysis and what is published (participant page):',
     api: 'API',
-    narrow: 'To narrow a class, or to consent to a wider class an analyst proposed, sign in at the participant page linked above (password and authenticator code).',
+    narrow:
+      'To narrow a class, or to consent to a wider class an analyst proposed, sign in at the participant page linked above (password and authenticator code).',
     never: 'Your identity and your forwarding note are never shared.',
     notApplied: (requested: string, current: string) =>
       `This message asked for class ${requested}. It was NOT applied: a report sent again keeps the class it was first received with, ${current}.`,

@@ -57,7 +57,11 @@ export function createSmtpAuthenticator(
 ): SmtpAuthenticator {
   const byAddress = new RateLimiterMemory({ keyPrefix: 'smtp-auth-addr', points: limits.failuresPerAddress, duration: limits.windowSeconds });
   const byUser = new RateLimiterMemory({ keyPrefix: 'smtp-auth-user-net', points: limits.failuresPerUser, duration: limits.windowSeconds });
-  const byUserElsewhere = new RateLimiterMemory({ keyPrefix: 'smtp-auth-user-elsewhere', points: limits.failuresPerUserFromElsewhere, duration: limits.windowSeconds });
+  const byUserElsewhere = new RateLimiterMemory({
+    keyPrefix: 'smtp-auth-user-elsewhere',
+    points: limits.failuresPerUserFromElsewhere,
+    duration: limits.windowSeconds,
+  });
   // Verified against when there is no real hash, so a refusal always costs the same work.
   const dummyHash = hashMachineSecret(randomBytes(18).toString('base64url'), key);
 

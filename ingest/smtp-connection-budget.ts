@@ -14,7 +14,11 @@ export interface BudgetLimits {
 
 export type Admission =
   | { readonly kind: 'admitted' }
-  | { readonly kind: 'refused'; readonly reason: 'connections-per-client' | 'connections-per-network' | 'connections-unregistered'; readonly connections: number };
+  | {
+      readonly kind: 'refused';
+      readonly reason: 'connections-per-client' | 'connections-per-network' | 'connections-unregistered';
+      readonly connections: number;
+    };
 
 export interface ConnectionBudget {
   admit(sessionId: string, address: string, registered: boolean): Admission;
@@ -39,7 +43,8 @@ export function connectionBudget(limits: BudgetLimits): ConnectionBudget {
       if (!registered) {
         const n = perNetwork.get(network) ?? 0;
         if (n >= limits.maxConnectionsPerNetwork) return { kind: 'refused', reason: 'connections-per-network', connections: n + 1 };
-        if (unregistered >= limits.maxConnections - limits.reservedConnections) return { kind: 'refused', reason: 'connections-unregistered', connections: unregistered + 1 };
+        if (unregistered >= limits.maxConnections - limits.reservedConnections)
+          return { kind: 'refused', reason: 'connections-unregistered', connections: unregistered + 1 };
         unregistered++;
       }
       sessions.set(sessionId, { address, network, registered });

@@ -24,7 +24,13 @@ class DelayedGreetingConnection extends SMTPConnection {
   readonly #deadline: CommandDeadline | undefined;
   #commandTimer: NodeJS.Timeout | undefined;
 
-  constructor(server: SMTPServer, socket: net.Socket | tls.TLSSocket, options: SMTPConnectionOptions | null | undefined, delayMs: number, deadline: CommandDeadline | undefined) {
+  constructor(
+    server: SMTPServer,
+    socket: net.Socket | tls.TLSSocket,
+    options: SMTPConnectionOptions | null | undefined,
+    delayMs: number,
+    deadline: CommandDeadline | undefined,
+  ) {
     super(server, socket, options ?? undefined);
     this.#greetingDelayMs = delayMs;
     this.#deadline = deadline;

@@ -36,7 +36,15 @@ import { registeredNetworks } from './client-networks.ts';
 import { connectionBudget } from './smtp-connection-budget.ts';
 import { acceptedText, replyCodeForFailure, smtpError } from './smtp-replies.ts';
 import { acceptMessage, type AcceptDeps, type AcceptResult } from './accept.ts';
-import { admitDrillRecipient, DRILL_REPLY_HEAD_BYTES, drillRecipient, drillReplyAnswer, MIXED_TRANSACTION, recordDrillReply, type Refusal } from './drill-reply.ts';
+import {
+  admitDrillRecipient,
+  DRILL_REPLY_HEAD_BYTES,
+  drillRecipient,
+  drillReplyAnswer,
+  MIXED_TRANSACTION,
+  recordDrillReply,
+  type Refusal,
+} from './drill-reply.ts';
 import { canSubmit } from '../core/directory.ts';
 
 /** How old the free-space figure checked at MAIL FROM may be. */
@@ -112,7 +120,10 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
     registered,
     smtpSecretKey(deps.secrets),
     (principalId, err) =>
-      log.warn({ event: 'smtp.auth_hash_upgrade_failed', principalId, err: err instanceof Error ? err.message : String(err) }, 'SMTP secret hash left as scrypt; upgraded on a later AUTH'),
+      log.warn(
+        { event: 'smtp.auth_hash_upgrade_failed', principalId, err: err instanceof Error ? err.message : String(err) },
+        'SMTP secret hash left as scrypt; upgraded on a later AUTH',
+      ),
   );
   const budget = connectionBudget({
     maxConnections: cfg.maxConnections,
@@ -135,7 +146,10 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
 
   function refuse(stage: string, code: number, reason: string, message: string, session: SMTPServerSession, extra: object = {}) {
     deps.metrics.smtpRefused.inc({ code: String(code), reason });
-    log.info({ event: 'smtp.rejected', stage, code, reason, sessionId: session.id, remoteAddress: session.remoteAddress, user: userOf(session)?.name, ...extra }, message);
+    log.info(
+      { event: 'smtp.rejected', stage, code, reason, sessionId: session.id, remoteAddress: session.remoteAddress, user: userOf(session)?.name, ...extra },
+      message,
+    );
     return smtpError(code, message);
   }
 
@@ -176,7 +190,11 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
         .then((orgs) => {
           const admission = budget.admit(session.id, session.remoteAddress, orgs.length > 0);
           if (admission.kind === 'refused') {
-            return callback(refuse('connect', 421, admission.reason, 'Too many connections from your network, try again later', session, { connections: admission.connections }));
+            return callback(
+              refuse('connect', 421, admission.reason, 'Too many connections from your network, try again later', session, {
+                connections: admission.connections,
+              }),
+            );
           }
           if (bench && isLoopback(session.remoteAddress)) session.user = { principalId: bench.id, name: bench.name } satisfies SessionUser;
           callback();
@@ -201,7 +219,10 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
           const name = safeForLog(auth.username ?? '', 64);
           switch (outcome.kind) {
             case 'ok':
-              log.info({ event: 'smtp.authenticated', sessionId: session.id, user: outcome.principal.name, principalId: outcome.principal.id }, 'authenticated');
+              log.info(
+                { event: 'smtp.authenticated', sessionId: session.id, user: outcome.principal.name, principalId: outcome.principal.id },
+                'authenticated',
+              );
               return callback(null, { user: { principalId: outcome.principal.id, name: outcome.principal.name } satisfies SessionUser });
             case 'refused':
               refuse('auth', 535, outcome.reason, 'Authentication credentials invalid', session, { user: name });
@@ -302,16 +323,26 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
     const drillReply = tx !== undefined && tx.drillTokens.length > 0;
     const limits = drillReply ? { maxBytes: cfg.maxDrillReplyBytes, keepBytes: DRILL_REPLY_HEAD_BYTES } : {};
     // Armed in the same tick as readMessage, so neither 'data' listener misses a chunk.
-    const disarmRate = armMinDataRate(server, session, stream, { bytesPerSecond: cfg.minDataRateBytesPerSecond, graceMs: cfg.commandTimeoutMs }, (bytes, elapsedMs) => {
-      timedOut = true;
-      refuse('data', 421, 'data-rate', 'Data rate too low', session, { bytes, elapsedMs });
-    });
+    const disarmRate = armMinDataRate(
+      server,
+      session,
+      stream,
+      { bytesPerSecond: cfg.minDataRateBytesPerSecond, graceMs: cfg.commandTimeoutMs },
+      (bytes, elapsedMs) => {
+        timedOut = true;
+        refuse('data', 421, 'data-rate', 'Data rate too low', session, { bytes, elapsedMs });
+      },
+    );
     const outcome = await readMessage(stream, limits).finally(() => {
       disarm();
       disarmRate();
     });
     if (timedOut || outcome.kind === 'aborted') {
-      if (!timedOut) log.info({ event: 'smtp.aborted', sessionId: session.id, reason: outcome.kind === 'aborted' ? outcome.reason : '' }, 'client left during DATA; nothing stored');
+      if (!timedOut)
+        log.info(
+          { event: 'smtp.aborted', sessionId: session.id, reason: outcome.kind === 'aborted' ? outcome.reason : '' },
+          'client left during DATA; nothing stored',
+        );
       return smtpError(421, 'DATA aborted');
     }
     if (outcome.kind === 'too-large') {
@@ -370,7 +401,9 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
       resolve();
     });
   });
-  server.on('error', (err: Error) => log.warn({ event: 'smtp.connection_error', err: { message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'connection error'));
+  server.on('error', (err: Error) =>
+    log.warn({ event: 'smtp.connection_error', err: { message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'connection error'),
+  );
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
   log.info({ event: 'smtp.listening', host: cfg.host, port, greetingDelayMs: cfg.greetingDelayMs, bench: Boolean(bench) }, 'SMTP listening');

@@ -41,11 +41,7 @@ export interface VaultVerification {
   readonly extra: number;
 }
 
-export async function verifyVaultCopy(
-  source: SealedBlobBackend,
-  target: Vault,
-  onBlob: (id: string) => void = () => {},
-): Promise<VaultVerification> {
+export async function verifyVaultCopy(source: SealedBlobBackend, target: Vault, onBlob: (id: string) => void = () => {}): Promise<VaultVerification> {
   let verified = 0;
   const missing: string[] = [];
   const damaged: { sha256: string; error: string }[] = [];

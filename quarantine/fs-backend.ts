@@ -169,7 +169,10 @@ export function createFsBackend(root: string, options: FsBackendOptions = {}): S
 async function subdirs(dir: string): Promise<string[]> {
   try {
     const entries = await readdir(dir, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory() && SHARD.test(e.name)).map((e) => e.name).sort();
+    return entries
+      .filter((e) => e.isDirectory() && SHARD.test(e.name))
+      .map((e) => e.name)
+      .sort();
   } catch (err) {
     if (isMissing(err)) return [];
     throw err;

@@ -66,9 +66,17 @@ export function watchKeyring(dataDir: string, initial: Secrets, options: Watched
     watcher = watch(dataDir, { persistent: false }, (_event, name) => {
       if (name === path.basename(file)) soon('file-change');
     });
-    watcher.on('error', (err) => log.warn({ event: 'vault.keyring_watch_failed', dir: dataDir, err: err.message }, 'watching the data directory failed; the stat poll and SIGHUP still reload'));
+    watcher.on('error', (err) =>
+      log.warn(
+        { event: 'vault.keyring_watch_failed', dir: dataDir, err: err.message },
+        'watching the data directory failed; the stat poll and SIGHUP still reload',
+      ),
+    );
   } catch (err) {
-    log.warn({ event: 'vault.keyring_watch_failed', dir: dataDir, err: (err as Error).message }, 'cannot watch the data directory; the stat poll and SIGHUP still reload');
+    log.warn(
+      { event: 'vault.keyring_watch_failed', dir: dataDir, err: (err as Error).message },
+      'cannot watch the data directory; the stat poll and SIGHUP still reload',
+    );
   }
   const polled = (cur: { mtimeMs: number; ino: number }, prev: { mtimeMs: number; ino: number }) => {
     if (cur.mtimeMs !== prev.mtimeMs || cur.ino !== prev.ino) soon('file-poll');

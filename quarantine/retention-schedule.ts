@@ -33,7 +33,10 @@ export function startRetentionSchedule(deps: RetentionScheduleDeps, spec: Schedu
       const result = await runRetention({ ...deps, policy: deps.loadPolicy() }, { dryRun: false, actor: 'system' });
       deps.onRun?.(result);
     } catch (err) {
-      deps.log.error({ event: 'retention.run_failed', code: toC4Error(err).code, err: (err as Error).message }, 'scheduled retention run failed; next slot tries again');
+      deps.log.error(
+        { event: 'retention.run_failed', code: toC4Error(err).code, err: (err as Error).message },
+        'scheduled retention run failed; next slot tries again',
+      );
     }
   };
   const job = new Cron(spec.cron, { timezone: spec.timeZone, protect: true }, () => {

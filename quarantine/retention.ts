@@ -150,7 +150,11 @@ export async function runRetention(deps: RetentionDeps, options: RetentionOption
           continue;
         }
         // Only the references judged expired: one recorded since stays live.
-        referencesPurged += await deps.store.markBlobPurged(blob.sha256, at, judged.map((r) => r.submissionId));
+        referencesPurged += await deps.store.markBlobPurged(
+          blob.sha256,
+          at,
+          judged.map((r) => r.submissionId),
+        );
         bytesPurged += blob.size;
         purged.push(blob.sha256);
       } catch (err) {

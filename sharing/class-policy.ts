@@ -46,12 +46,7 @@ export interface Shareable {
 
 /** An active principal of its own organisation, which accepted the operating rules. */
 export function isRegistered(viewer: Viewer | null): viewer is Viewer {
-  return (
-    viewer !== null &&
-    viewer.principal.status === 'active' &&
-    viewer.principal.orgId === viewer.org.id &&
-    viewer.org.rulesAcceptedAt !== null
-  );
+  return viewer !== null && viewer.principal.status === 'active' && viewer.principal.orgId === viewer.org.id && viewer.org.rulesAcceptedAt !== null;
 }
 
 /** Secretariat and analysts: the RED audience of every submission. */
@@ -117,15 +112,10 @@ export function narrow(current: SharingClass, requested: SharingClass, consent: 
 }
 
 export type ClassesOutcome =
-  | { readonly ok: true; readonly classes: ClassByKind; readonly changed: readonly InfoKind[] }
-  | { readonly ok: false; readonly refused: readonly InfoKind[] };
+  { readonly ok: true; readonly classes: ClassByKind; readonly changed: readonly InfoKind[] } | { readonly ok: false; readonly refused: readonly InfoKind[] };
 
 /** `narrow` for each kind of a submission; kinds left out keep their class. */
-export function narrowClasses(
-  current: ClassByKind,
-  requested: Partial<ClassByKind>,
-  consent: Partial<ClassByKind> = {},
-): ClassesOutcome {
+export function narrowClasses(current: ClassByKind, requested: Partial<ClassByKind>, consent: Partial<ClassByKind> = {}): ClassesOutcome {
   const next = { ...current };
   const changed: InfoKind[] = [];
   const refused: InfoKind[] = [];

@@ -154,7 +154,10 @@ async function sectorLookup(store: FeedStore): Promise<(orgId: string) => string
  * reader still has to learn it is gone. The item carries only what that reader already had (type
  * and value) and nothing derived from sources it may not see: no counts, sectors or sightings.
  */
-function retractionTombstone(ind: Indicator, e: { readonly class: SharingClass; readonly kind: IndicatorView['kinds'][number]; readonly publishedAt: string }): IndicatorView {
+function retractionTombstone(
+  ind: Indicator,
+  e: { readonly class: SharingClass; readonly kind: IndicatorView['kinds'][number]; readonly publishedAt: string },
+): IndicatorView {
   return {
     id: ind.id,
     type: ind.type,

@@ -27,7 +27,12 @@ export function sharingRouters(deps: SharingHttpDeps): readonly { readonly path:
     { path: TAXII_MOUNT, router: createTaxiiRouter({ ...deps, limits: { ...deps.limits, rateLimit } }) },
     { path: PUBLIC_MOUNT, router: createPublicFeedRouter(deps) },
     ...(deps.digests
-      ? [{ path: DIGEST_FILES_MOUNT, router: createDigestFilesRouter({ ...deps, ...deps.digests, rateLimit, exchange: { ...deps.exchange, baseUrl: deps.digests.baseUrl } }) }]
+      ? [
+          {
+            path: DIGEST_FILES_MOUNT,
+            router: createDigestFilesRouter({ ...deps, ...deps.digests, rateLimit, exchange: { ...deps.exchange, baseUrl: deps.digests.baseUrl } }),
+          },
+        ]
       : []),
   ];
 }

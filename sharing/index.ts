@@ -1,5 +1,16 @@
 // Public surface of sharing/: class policy, views, publication, the feed and the REST API.
-export { audienceOf, canSee, canSeeKind, isRegistered, mayReceiveSample, narrow, narrowClasses, seesAllClasses, visibleKinds, visibleScope } from './class-policy.ts';
+export {
+  audienceOf,
+  canSee,
+  canSeeKind,
+  isRegistered,
+  mayReceiveSample,
+  narrow,
+  narrowClasses,
+  seesAllClasses,
+  visibleKinds,
+  visibleScope,
+} from './class-policy.ts';
 export type { Audience, NarrowOutcome, Shareable, VisibleScope } from './class-policy.ts';
 export { classRank, isWider, narrowest, widest } from '../core/class-order.ts';
 export { viewOf, type IndicatorView, type ViewContext } from './indicator-view.ts';

@@ -9,9 +9,7 @@ import { warningListsOf as contextWarningLists } from '../core/indicator-context
 
 export type WithheldReason = 'false-positive' | 'warning-listed';
 
-export type SourceDecision =
-  | { readonly kind: 'publish'; readonly class: SharingClass }
-  | { readonly kind: 'withhold'; readonly reason: WithheldReason };
+export type SourceDecision = { readonly kind: 'publish'; readonly class: SharingClass } | { readonly kind: 'withhold'; readonly reason: WithheldReason };
 
 /** Warning lists recorded in a source's context by the analysis (`context.warningLists`). */
 export function warningListsOf(source: IndicatorSource): readonly string[] {
@@ -38,11 +36,17 @@ function publishKey(s: IndicatorSource, kind: InfoKind, cls: SharingClass, after
   return `publish:${s.submissionId}:${s.indicatorId}:${kind}:${cls}:after:${after?.seq ?? 0}`;
 }
 
-
 /** A publish entry unless the latest entry already publishes this source at this class and kind. */
 export function publishEntry(s: IndicatorSource, cls: SharingClass, latest: PublicationEntry | undefined): NewPublication | null {
   if (latest?.action === 'publish' && latest.class === cls && latest.kind === s.kind) return null;
-  return { idempotencyKey: publishKey(s, s.kind, cls, latest), action: 'publish', indicatorId: s.indicatorId, submissionId: s.submissionId, kind: s.kind, class: cls };
+  return {
+    idempotencyKey: publishKey(s, s.kind, cls, latest),
+    action: 'publish',
+    indicatorId: s.indicatorId,
+    submissionId: s.submissionId,
+    kind: s.kind,
+    class: cls,
+  };
 }
 
 /** A retract entry when the latest entry publishes this source; null when it is not published. */

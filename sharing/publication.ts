@@ -65,7 +65,9 @@ export async function publishSubmission(deps: PublicationDeps, submissionId: str
   const { store } = deps;
   const sub = await loadSubmission(store, submissionId);
   if (!APPROVABLE.includes(sub.status)) {
-    throw new C4Error('CONFLICT', `submission ${sub.id} is ${sub.status}: only a triaged submission that is not rejected can be published`, { status: sub.status });
+    throw new C4Error('CONFLICT', `submission ${sub.id} is ${sub.status}: only a triaged submission that is not rejected can be published`, {
+      status: sub.status,
+    });
   }
   const now = deps.clock().toISOString();
   const { appended, published, withheld } = await reconcilePublication(store, sub, now);
@@ -86,7 +88,8 @@ export async function publishSubmission(deps: PublicationDeps, submissionId: str
   return { submissionId: sub.id, status: updated?.status ?? 'published', appended, published, withheld };
 }
 
-export const loggedEntries = (entries: readonly PublicationEntry[]) => entries.map((e) => ({ seq: e.seq, action: e.action, indicatorId: e.indicatorId, class: e.class }));
+export const loggedEntries = (entries: readonly PublicationEntry[]) =>
+  entries.map((e) => ({ seq: e.seq, action: e.action, indicatorId: e.indicatorId, class: e.class }));
 
 export type Reconciled = Pick<PublicationResult, 'appended' | 'published' | 'withheld'>;
 
@@ -101,7 +104,10 @@ export type Reconciled = Pick<PublicationResult, 'appended' | 'published' | 'wit
  */
 export async function reconcilePublication(store: Store, sub: Submission, now: string): Promise<Reconciled> {
   const items = await store.listIndicatorsForSubmission(sub.id);
-  const latest = await latestOf(store, items.map((i) => i.indicator.id));
+  const latest = await latestOf(
+    store,
+    items.map((i) => i.indicator.id),
+  );
   const marked = new Set(await store.markedFalsePositives(items.map((i) => i.indicator.id)));
   const entries: NewPublication[] = [];
   const withheld: { indicatorId: string; reason: WithheldReason }[] = [];
@@ -137,7 +143,10 @@ export async function reconcilePublication(store: Store, sub: Submission, now: s
 /** Retract entries for every source of this submission the log publishes (reject, reopen). */
 export async function retractSubmission(store: Store, sub: Submission, now: string): Promise<readonly PublicationEntry[]> {
   const items = await store.listIndicatorsForSubmission(sub.id);
-  const latest = await latestOf(store, items.map((i) => i.indicator.id));
+  const latest = await latestOf(
+    store,
+    items.map((i) => i.indicator.id),
+  );
   const entries = ownSources(sub, items)
     .map(({ source }) => retractEntry(source, latest.get(pairKey(source.indicatorId, sub.id))))
     .filter((e): e is NewPublication => e !== null);

@@ -54,17 +54,23 @@ export function createHttpApp(deps: HttpDeps): Express {
   // looks only at the status code takes the process out too.
   app.get('/api/v1/health', perAddress, async (_req, res) => {
     const report = { status: 'ok', ...(await deps.health()) };
-    res.status(report.status === 'degraded' ? 503 : 200).set('Cache-Control', 'no-store').json(report);
+    res
+      .status(report.status === 'degraded' ? 503 : 200)
+      .set('Cache-Control', 'no-store')
+      .json(report);
   });
   for (const r of deps.routers ?? []) app.use(r.path, r.router);
   app.use((req: Request, res: Response) => {
-    res.status(404).type('application/problem+json').json({
-      type: problemType('NOT_FOUND'),
-      title: ERROR_MAP.NOT_FOUND.title,
-      status: 404,
-      code: 'NOT_FOUND',
-      instance: req.path,
-    });
+    res
+      .status(404)
+      .type('application/problem+json')
+      .json({
+        type: problemType('NOT_FOUND'),
+        title: ERROR_MAP.NOT_FOUND.title,
+        status: 404,
+        code: 'NOT_FOUND',
+        instance: req.path,
+      });
   });
   // Express needs four parameters to see an error handler.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -74,13 +80,16 @@ export function createHttpApp(deps: HttpDeps): Express {
     const requestId: unknown = res.locals.requestId;
     if (status >= 500) deps.log.error({ event: 'http.error', requestId, code: e.code, path: req.path, err: e.cause ?? e }, 'request failed');
     else deps.log.info({ event: 'http.refused', requestId, code: e.code, status, path: req.path }, 'request refused');
-    res.status(status).type('application/problem+json').json({
-      type: problemType(e.code),
-      title: ERROR_MAP[e.code].title,
-      status,
-      code: e.code,
-      ...(status < 500 ? { detail: e.message } : {}),
-    });
+    res
+      .status(status)
+      .type('application/problem+json')
+      .json({
+        type: problemType(e.code),
+        title: ERROR_MAP[e.code].title,
+        status,
+        code: e.code,
+        ...(status < 500 ? { detail: e.message } : {}),
+      });
   });
   return app;
 }

@@ -92,7 +92,14 @@ export async function expandArchives(files: readonly FoundFile[], passwords: rea
     out.push({ file, sha256, archive: plainDocument ? null : opened.outcome, warnings: opened.warnings });
     for (const m of opened.members) {
       // The stored name is kept as declared (a traversal name is evidence); the path is made safe.
-      const member: FoundFile = { content: m.content, role: 'member', declaredName: m.name, declaredType: null, path: [...file.path, safeMemberName(m.name)], parentSha256: sha256 };
+      const member: FoundFile = {
+        content: m.content,
+        role: 'member',
+        declaredName: m.name,
+        declaredType: null,
+        path: [...file.path, safeMemberName(m.name)],
+        parentSha256: sha256,
+      };
       await visit(member, level + 1);
     }
   }

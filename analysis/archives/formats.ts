@@ -3,7 +3,8 @@
 // recognise are reported as `unsupported`, so they are "not examined", never "clean".
 
 /** Formats opened with 7-Zip (analysis/archives/seven-zip.ts). */
-export type SevenZipFormat = '7z' | 'rar' | 'xz' | 'bzip2' | 'cab' | 'lzh' | 'tar' | 'iso' | 'udf' | 'vhd' | 'vhdx' | 'fat' | 'ntfs' | 'mbr' | 'wim' | 'arj' | 'cpio' | 'zstd';
+export type SevenZipFormat =
+  '7z' | 'rar' | 'xz' | 'bzip2' | 'cab' | 'lzh' | 'tar' | 'iso' | 'udf' | 'vhd' | 'vhdx' | 'fat' | 'ntfs' | 'mbr' | 'wim' | 'arj' | 'cpio' | 'zstd';
 
 /** Archive formats we recognise but cannot open. */
 export type UnsupportedFormat = 'ace' | 'sit';

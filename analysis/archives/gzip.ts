@@ -37,7 +37,11 @@ export async function openGzip(content: Buffer, archiveName: string | null, limi
   if (budget.membersLeft < 1) return { outcome: { kind: 'too-many-members', members: 1 }, members: [], warnings: [] };
   const declared = content.length >= 18 ? content.readUInt32LE(content.length - 4) : 0;
   if (declared > budget.bytesLeft) {
-    return { outcome: { kind: 'bomb', reason: `declares ${declared} bytes expanded, over the ${budget.bytesLeft} bytes left of maxExpandedBytes` }, members: [], warnings: [] };
+    return {
+      outcome: { kind: 'bomb', reason: `declares ${declared} bytes expanded, over the ${budget.bytesLeft} bytes left of maxExpandedBytes` },
+      members: [],
+      warnings: [],
+    };
   }
   const declaredRatio = ratioProblem('gzip member', declared, content.length, limits);
   if (declaredRatio) return { outcome: { kind: 'bomb', reason: `declared ${declaredRatio}` }, members: [], warnings: [] };

@@ -49,7 +49,12 @@ interface ThreadReply {
  * Runs `7zz <args>` on `input` (`{in}` in args stands for its path, `{out}` for the output folder).
  * Resolves exactly once; never rejects for what the archive does.
  */
-export async function runSevenZip(input: Buffer, args: readonly string[], cap = Number.MAX_SAFE_INTEGER, deadlineMs = SEVEN_ZIP_DEADLINE_MS): Promise<SevenZipRun> {
+export async function runSevenZip(
+  input: Buffer,
+  args: readonly string[],
+  cap = Number.MAX_SAFE_INTEGER,
+  deadlineMs = SEVEN_ZIP_DEADLINE_MS,
+): Promise<SevenZipRun> {
   const module = await wasmModule();
   return new Promise((resolve) => {
     // execArgv []: not the parent's (tsx's loader is not needed by the plain .mjs thread).

@@ -43,7 +43,9 @@ export function parseListing(output: string): Listing {
   const sep = output.indexOf('\n----------\n');
   const head = sep >= 0 ? output.slice(0, sep) : output;
   const body = sep >= 0 ? output.slice(sep + 12) : '';
-  const archive = blocks(head).reverse().find((b) => b.has('Type'));
+  const archive = blocks(head)
+    .reverse()
+    .find((b) => b.has('Type'));
   const entries = blocks(body).map((b) => ({
     path: b.get('Path') ?? '',
     folder: b.get('Folder') === '+' || (b.get('Attributes') ?? '').startsWith('D'),

@@ -64,4 +64,7 @@ try {
 }
 const files = [];
 walk(fs, OUT, '', files);
-parentPort.postMessage({ exitCode, output, files, bytesTried, capHit }, files.map(([, data]) => data.buffer));
+parentPort.postMessage(
+  { exitCode, output, files, bytesTried, capHit },
+  files.map(([, data]) => data.buffer),
+);

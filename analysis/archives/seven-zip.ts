@@ -47,7 +47,10 @@ function declaredProblem(files: readonly ListedEntry[], archiveSize: number, lim
 }
 
 /** Lists the archive; an encrypted header gets the candidates. null listing: unreadable or locked. */
-async function listWithPasswords(content: Buffer, candidates: readonly string[]): Promise<{ listing: Listing | null; password: string | null; tried: number; error: string | null }> {
+async function listWithPasswords(
+  content: Buffer,
+  candidates: readonly string[],
+): Promise<{ listing: Listing | null; password: string | null; tried: number; error: string | null }> {
   const plain = await list(content, null);
   if (!failed(plain)) return { listing: parseListing(plain.output), password: null, tried: 0, error: null };
   if (plain.timedOut) return { listing: null, password: null, tried: 0, error: why(plain, 'listing did not finish') };
@@ -65,7 +68,14 @@ function extract(content: Buffer, password: string | null, cap: number): Promise
   return runSevenZip(content, ['x', '-bd', '-y', '-o{out}', pw(password), '--', '{in}'], cap);
 }
 
-export async function openSevenZip(content: Buffer, format: SevenZipFormat, archiveName: string | null, passwords: readonly string[], limits: ArchiveLimits, budget: ExpansionBudget): Promise<Opened> {
+export async function openSevenZip(
+  content: Buffer,
+  format: SevenZipFormat,
+  archiveName: string | null,
+  passwords: readonly string[],
+  limits: ArchiveLimits,
+  budget: ExpansionBudget,
+): Promise<Opened> {
   const candidates = passwords.filter((p) => p !== '').slice(0, limits.maxPasswordsTried);
   const listed = await listWithPasswords(content, candidates);
   if (!listed.listing) {

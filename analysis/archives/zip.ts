@@ -66,7 +66,12 @@ function declaredProblem(files: readonly FileEntry[], archiveSize: number, limit
  * used, so a wrong password costs little; the CRC-32 (ZipCrypto) or the authentication code (AES)
  * tells a right password from one that merely passes the quick check.
  */
-async function findPassword(files: readonly FileEntry[], passwords: readonly string[], limits: ArchiveLimits, budget: ExpansionBudget): Promise<{ password: string | null; tried: number }> {
+async function findPassword(
+  files: readonly FileEntry[],
+  passwords: readonly string[],
+  limits: ArchiveLimits,
+  budget: ExpansionBudget,
+): Promise<{ password: string | null; tried: number }> {
   const probe = files.filter((f) => f.encrypted).sort((a, b) => a.compressedSize - b.compressedSize)[0];
   if (!probe) return { password: null, tried: 0 };
   const candidates = passwords.filter((p) => p !== '').slice(0, limits.maxPasswordsTried);
@@ -132,14 +137,18 @@ export async function openZip(
         members.push({ name: f.filename, content: data });
       } catch (err) {
         if (isCapExceeded(err) || (err instanceof Error && err.message === ERR_INVALID_UNCOMPRESSED_SIZE)) {
-          const reason = cap < f.uncompressedSize ? `${f.filename}: expanding beyond the bytes left of maxExpandedBytes` : `${f.filename}: expands beyond its declared ${f.uncompressedSize} bytes`;
+          const reason =
+            cap < f.uncompressedSize
+              ? `${f.filename}: expanding beyond the bytes left of maxExpandedBytes`
+              : `${f.filename}: expands beyond its declared ${f.uncompressedSize} bytes`;
           return { outcome: { kind: 'bomb', reason }, members, warnings };
         }
         warnings.push(`${f.filename}: ${errorText(err)}`);
       }
     }
     if (locked) return { outcome: { kind: 'encrypted', triedPasswords: tried }, members, warnings };
-    if (files.length > 0 && members.length === 0) return { outcome: { kind: 'unreadable', reason: warnings[0] ?? 'no member could be read' }, members, warnings };
+    if (files.length > 0 && members.length === 0)
+      return { outcome: { kind: 'unreadable', reason: warnings[0] ?? 'no member could be read' }, members, warnings };
     return { outcome: { kind: 'expanded', members: members.length, password }, members, warnings };
   } finally {
     await reader.close().catch(() => undefined);

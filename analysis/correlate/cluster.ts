@@ -66,7 +66,13 @@ export function classifyCluster(input: ClusterInput, t: ClusterThresholds = DEFA
 
   const spread = orgs.size >= t.massMinOrganisations && sectors.length >= t.massMinSectors;
   if (spread || r.count >= t.massMinRecipients) {
-    return { label: 'mass', members, organisations: orgs.size, sectors, evidence: [spread ? 'seen across organisations and sectors' : 'sent to many recipients at once', ...evidence] };
+    return {
+      label: 'mass',
+      members,
+      organisations: orgs.size,
+      sectors,
+      evidence: [spread ? 'seen across organisations and sectors' : 'sent to many recipients at once', ...evidence],
+    };
   }
   if (orgs.size === 1 && !r.undisclosed && r.count >= 1 && r.count <= t.targetedMaxRecipients && r.named >= 1) {
     return { label: 'targeted', members, organisations: 1, sectors, evidence: ['only this organisation reported it, to a few named recipients', ...evidence] };

@@ -36,7 +36,12 @@ export const MAX_MATCHES_PER_FEATURE = 200;
 export async function clusterSubmission(store: Store, req: ClusterRequest): Promise<ClusterLabel> {
   await store.putClusterFeatures(req.submissionId, req.orgId, req.seenAt, req.features);
   const seenFrom = new Date(Date.parse(req.seenAt) - (req.windowDays ?? 90) * DAY_MS).toISOString();
-  const matches = await store.findClusterFeatures({ features: req.features, excludeSubmissionId: req.submissionId, seenFrom, limitPerFeature: MAX_MATCHES_PER_FEATURE });
+  const matches = await store.findClusterFeatures({
+    features: req.features,
+    excludeSubmissionId: req.submissionId,
+    seenFrom,
+    limitPerFeature: MAX_MATCHES_PER_FEATURE,
+  });
   const bySubmission = new Map<string, { orgId: string; shared: ClusterFeature[] }>();
   for (const m of matches) {
     const entry = bySubmission.get(m.submissionId) ?? { orgId: m.orgId, shared: [] };
@@ -47,11 +52,27 @@ export async function clusterSubmission(store: Store, req: ClusterRequest): Prom
   for (const orgId of new Set([req.orgId, ...[...bySubmission.values()].map((e) => e.orgId)])) {
     sectors.set(orgId, (await store.getOrganisation(orgId))?.sector ?? null);
   }
-  const members: ClusterMember[] = [...bySubmission].map(([submissionId, e]) => ({ submissionId, orgId: e.orgId, sector: sectors.get(e.orgId) ?? null, shared: e.shared }));
-  return classifyCluster({ orgId: req.orgId, sector: sectors.get(req.orgId) ?? null, recipients: req.recipients, members }, req.thresholds ?? DEFAULT_CLUSTER_THRESHOLDS);
+  const members: ClusterMember[] = [...bySubmission].map(([submissionId, e]) => ({
+    submissionId,
+    orgId: e.orgId,
+    sector: sectors.get(e.orgId) ?? null,
+    shared: e.shared,
+  }));
+  return classifyCluster(
+    { orgId: req.orgId, sector: sectors.get(req.orgId) ?? null, recipients: req.recipients, members },
+    req.thresholds ?? DEFAULT_CLUSTER_THRESHOLDS,
+  );
 }
 
-export { classifyCluster, DEFAULT_CLUSTER_THRESHOLDS, type ClusterInput, type ClusterLabel, type ClusterLabelKind, type ClusterMember, type ClusterThresholds } from './cluster.ts';
+export {
+  classifyCluster,
+  DEFAULT_CLUSTER_THRESHOLDS,
+  type ClusterInput,
+  type ClusterLabel,
+  type ClusterLabelKind,
+  type ClusterMember,
+  type ClusterThresholds,
+} from './cluster.ts';
 export { clusterFeaturesOf, recipientProfileOf, subjectTemplate, type RecipientProfile } from './features.ts';
 export { correlateSubmission, type Correlation, type IndicatorRelation, type RelatedSubmission } from './related.ts';
 export { storedWarningLists, toIndicatorInputs, type StoredContext } from './store-inputs.ts';

@@ -49,7 +49,10 @@ export function createAvScanner(cfg: Config['clamd'], log: Logger): AvScanner | 
       } catch (err) {
         session.destroy();
         if (!session.reused || inUse.gaveUp) throw err;
-        log.debug({ event: 'clamd.session_dropped', clamd: where, err: (err as Error).message }, 'kept-open clamd session was dropped; retrying on a new connection');
+        log.debug(
+          { event: 'clamd.session_dropped', clamd: where, err: (err as Error).message },
+          'kept-open clamd session was dropped; retrying on a new connection',
+        );
       }
     }
   }
@@ -58,7 +61,10 @@ export function createAvScanner(cfg: Config['clamd'], log: Logger): AvScanner | 
     async scan(content: Buffer): Promise<AvOutcome> {
       if (content.length === 0) return notScanned('empty file: nothing to scan (never sent to clamd)', false);
       if (content.length > cfg.maxStreamBytes) {
-        return { ...notScanned(`file of ${content.length} bytes is over clamd.maxStreamBytes (${cfg.maxStreamBytes}): not sent to clamd`, false), code: 'CLAMAV_STREAM_TOO_LARGE' };
+        return {
+          ...notScanned(`file of ${content.length} bytes is over clamd.maxStreamBytes (${cfg.maxStreamBytes}): not sent to clamd`, false),
+          code: 'CLAMAV_STREAM_TOO_LARGE',
+        };
       }
       const inUse: InUse = { session: null, gaveUp: false };
       return settleWithin(
@@ -74,7 +80,10 @@ export function createAvScanner(cfg: Config['clamd'], log: Logger): AvScanner | 
           onTimeout: () => {
             inUse.gaveUp = true;
             inUse.session?.destroy();
-            log.warn({ event: 'clamd.scan_failed', clamd: where, code: 'CLAMAV_UNAVAILABLE', reason: 'timeout', timeoutMs: cfg.timeoutMs }, 'clamd scan timed out');
+            log.warn(
+              { event: 'clamd.scan_failed', clamd: where, code: 'CLAMAV_UNAVAILABLE', reason: 'timeout', timeoutMs: cfg.timeoutMs },
+              'clamd scan timed out',
+            );
             return unavailable(`clamd at ${where} did not answer within ${cfg.timeoutMs} ms`);
           },
           onError: (err) => {

@@ -24,7 +24,14 @@ export interface CompiledRules {
 export const COMPILER_OPTIONS = { enableIncludes: false } as const;
 
 export type FileCompilation =
-  | { readonly ok: true; readonly file: string; readonly namespace: string; readonly source: string; readonly outline: RuleFileOutline | null; readonly warnings: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly file: string;
+      readonly namespace: string;
+      readonly source: string;
+      readonly outline: RuleFileOutline | null;
+      readonly warnings: readonly string[];
+    }
   | { readonly ok: false; readonly file: string; readonly error: string };
 
 /** A rule set that compiles (one scan pass) as plain data, as the compile thread sends it. */

@@ -79,7 +79,8 @@ export async function createYaraScanner(options: YaraScannerOptions): Promise<Ya
       logChanges(log, before, state);
     } catch (err) {
       const message = `cannot read rules directory ${rulesDir}: ${(err as Error).message}`;
-      if (dirError !== message) log.error({ event: 'yara.rules_dir_unreadable', rulesDir, err: (err as Error).message }, 'YARA rules directory unreadable; keeping the rules loaded');
+      if (dirError !== message)
+        log.error({ event: 'yara.rules_dir_unreadable', rulesDir, err: (err as Error).message }, 'YARA rules directory unreadable; keeping the rules loaded');
       dirError = message;
     }
   }
@@ -102,27 +103,32 @@ export async function createYaraScanner(options: YaraScannerOptions): Promise<Ya
       if (content.length > maxBytes) return notScanned(`input of ${content.length} bytes is over the YARA limit of ${maxBytes} bytes`);
       // The deadline covers the rules check too: a hung rules directory (NFS) must not hang scans.
       const deadline = new AbortController();
-      return settleWithin(async () => {
-        await refresh();
-        const { groups, errors } = state;
-        if (groups.length === 0) {
-          const failed = errors.length ? ` (${errors.length} rule file(s) failed to compile)` : '';
-          return notScanned(`no YARA rules loaded${failed}`);
-        }
-        const hits = pool ? await pool.scan(groups, content, deadline.signal) : await Promise.all(groups.map((g) => compiledRulesOf(g, maxMatches).scanAsync(content)));
-        return outcomeOf(groups, hits, maxMatches);
-      }, {
-        ms: timeoutMs,
-        onTimeout: () => {
-          deadline.abort();
-          log.warn({ event: 'yara.scan_timeout', timeoutMs, bytes: content.length }, 'YARA scan hit its deadline');
-          return notScanned(`YARA scan did not finish within ${timeoutMs} ms`);
+      return settleWithin(
+        async () => {
+          await refresh();
+          const { groups, errors } = state;
+          if (groups.length === 0) {
+            const failed = errors.length ? ` (${errors.length} rule file(s) failed to compile)` : '';
+            return notScanned(`no YARA rules loaded${failed}`);
+          }
+          const hits = pool
+            ? await pool.scan(groups, content, deadline.signal)
+            : await Promise.all(groups.map((g) => compiledRulesOf(g, maxMatches).scanAsync(content)));
+          return outcomeOf(groups, hits, maxMatches);
         },
-        onError: (err) => {
-          log.warn({ event: 'yara.scan_failed', err: (err as Error)?.message ?? String(err) }, 'YARA scan failed');
-          return notScanned(`YARA engine error: ${(err as Error)?.message ?? String(err)}`);
+        {
+          ms: timeoutMs,
+          onTimeout: () => {
+            deadline.abort();
+            log.warn({ event: 'yara.scan_timeout', timeoutMs, bytes: content.length }, 'YARA scan hit its deadline');
+            return notScanned(`YARA scan did not finish within ${timeoutMs} ms`);
+          },
+          onError: (err) => {
+            log.warn({ event: 'yara.scan_failed', err: (err as Error)?.message ?? String(err) }, 'YARA scan failed');
+            return notScanned(`YARA engine error: ${(err as Error)?.message ?? String(err)}`);
+          },
         },
-      });
+      );
     },
     status() {
       const errors = dirError ? [{ file: rulesDir, error: dirError }, ...state.errors] : state.errors;
@@ -180,15 +186,13 @@ function plainMeta(meta: object): Record<string, string | number | boolean> {
 function logChanges(log: Logger, before: RuleState, after: RuleState): void {
   for (const e of after.errors) {
     const was = before.errors.find((b) => b.file === e.file);
-    if (!was || was.error !== e.error) log.error({ event: 'yara.rules_invalid', file: e.file, error: e.error }, 'YARA rule file does not compile; the other files still load');
+    if (!was || was.error !== e.error)
+      log.error({ event: 'yara.rules_invalid', file: e.file, error: e.error }, 'YARA rule file does not compile; the other files still load');
   }
   for (const [file, f] of after.files) {
     if (f.result.ok && before.files.get(file) !== f) {
       for (const w of f.result.warnings) log.debug({ event: 'yara.rules_warning', file, warning: w }, 'YARA compiler warning');
     }
   }
-  log.info(
-    { event: 'yara.rules_loaded', loaded: after.loaded, failed: after.errors.map((e) => e.file), ruleSets: after.groups.length },
-    'YARA rules loaded',
-  );
+  log.info({ event: 'yara.rules_loaded', loaded: after.loaded, failed: after.errors.map((e) => e.file), ruleSets: after.groups.length }, 'YARA rules loaded');
 }

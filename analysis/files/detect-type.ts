@@ -44,7 +44,13 @@ function sameFormat(a: string, b: string): boolean {
 }
 
 /** Declared types that say nothing about the content. */
-const GENERIC_TYPES = new Set(['application/octet-stream', 'application/unknown', 'application/x-msdownload', 'binary/octet-stream', 'application/force-download']);
+const GENERIC_TYPES = new Set([
+  'application/octet-stream',
+  'application/unknown',
+  'application/x-msdownload',
+  'binary/octet-stream',
+  'application/force-download',
+]);
 
 /** A few declared MIME types mail clients write, by the extension they stand for. */
 const TYPE_EXT: Readonly<Record<string, string>> = {

@@ -9,7 +9,27 @@ import { zipFacts } from './ooxml.ts';
 import { looksLikePdf, pdfFacts } from './pdf.ts';
 
 /** Extensions file-type gives zip-based files (documents, packages, plain zips). */
-const ZIP_BASED = new Set(['zip', 'docx', 'docm', 'dotx', 'dotm', 'xlsx', 'xlsm', 'xltx', 'xltm', 'xlam', 'pptx', 'pptm', 'potx', 'potm', 'ppsx', 'ppsm', 'ppam', 'jar', 'apk']);
+const ZIP_BASED = new Set([
+  'zip',
+  'docx',
+  'docm',
+  'dotx',
+  'dotm',
+  'xlsx',
+  'xlsm',
+  'xltx',
+  'xltm',
+  'xlam',
+  'pptx',
+  'pptm',
+  'potx',
+  'potm',
+  'ppsx',
+  'ppsm',
+  'ppam',
+  'jar',
+  'apk',
+]);
 
 async function flagsOf(content: Buffer, detected: DetectedType | null): Promise<Omit<FileFlags, 'typeMismatch'>> {
   const ext = detected?.ext ?? null;

@@ -24,7 +24,10 @@ export function oleStreamLinks(stream: Buffer): string[] {
     const lenAt = at + 16;
     if (lenAt + 4 > stream.length) break;
     const len = Math.min(stream.readUInt32LE(lenAt), MAX_URL_BYTES, stream.length - lenAt - 4);
-    const url = stream.subarray(lenAt + 4, lenAt + 4 + len).toString('utf16le').replace(/\0[\s\S]*$/, '');
+    const url = stream
+      .subarray(lenAt + 4, lenAt + 4 + len)
+      .toString('utf16le')
+      .replace(/\0[\s\S]*$/, '');
     if (url) out.push(url);
   }
   return out.length ? out : ['(linked OLE object)'];

@@ -51,13 +51,20 @@ export function addUrl(set: CandidateSet, raw: string, field: string, detail?: s
   set.add({ type: 'url', value: url.value, unicode: url.unicode, kind: 'network', origin });
   const h = url.host;
   const type = h.kind === 'domain' ? 'domain-name' : h.kind === 'ipv4' ? 'ipv4-addr' : 'ipv6-addr';
-  set.add({ type, value: h.value, unicode: h.kind === 'domain' ? h.unicode : undefined, kind: 'network', origin: { field: `${field}-host`, ...(detail === undefined ? {} : { detail }) } });
+  set.add({
+    type,
+    value: h.value,
+    unicode: h.kind === 'domain' ? h.unicode : undefined,
+    kind: 'network',
+    origin: { field: `${field}-host`, ...(detail === undefined ? {} : { detail }) },
+  });
 }
 
 function addAddresses(set: CandidateSet, text: string, field: string, detail?: string): void {
   for (const found of findAddresses(refang(text))) {
     const addr = normalizeAddress(found);
-    if (addr) set.add({ type: 'email-addr', value: addr.value, unicode: addr.unicode, kind: 'network', origin: detail === undefined ? { field } : { field, detail } });
+    if (addr)
+      set.add({ type: 'email-addr', value: addr.value, unicode: addr.unicode, kind: 'network', origin: detail === undefined ? { field } : { field, detail } });
   }
 }
 
@@ -92,12 +99,18 @@ function isUtf8Text(buf: Buffer): boolean {
 function printableRuns(buf: Buffer): string {
   const ascii = buf.toString('latin1').replace(/[^\x20-\x7e]+/g, '\n');
   const even = buf.length - (buf.length % 2);
-  const utf16 = buf.subarray(0, even).toString('utf16le').replace(/[^\x20-\x7e]+/g, '\n');
+  const utf16 = buf
+    .subarray(0, even)
+    .toString('utf16le')
+    .replace(/[^\x20-\x7e]+/g, '\n');
   return `${ascii}\n${utf16}`;
 }
 
 /** URLs and addresses in a file's content (text, HTML, or strings of a binary). */
-export function fileCandidates(set: CandidateSet, file: { readonly name: string | null; readonly contentType?: string | null; readonly content: Buffer }): void {
+export function fileCandidates(
+  set: CandidateSet,
+  file: { readonly name: string | null; readonly contentType?: string | null; readonly content: Buffer },
+): void {
   const buf = file.content.subarray(0, MAX_FILE_SCAN_BYTES);
   const detail = file.name ?? '(unnamed)';
   if (isUtf8Text(buf)) {

@@ -30,7 +30,7 @@ export function domainMatcher(domains: readonly string[]): DomainMatcher {
       const name = plain ? host : h?.kind === 'domain' ? h.value : host.trim().toLowerCase().replace(/\.+$/, '');
       if (name === '') return null;
       // Walk up the labels: a.b.corp.example → b.corp.example → corp.example → example.
-      for (let cur = name; ; ) {
+      for (let cur = name; ;) {
         if (set.has(cur)) return cur;
         const dot = cur.indexOf('.');
         if (dot < 0) return null;

@@ -6,7 +6,23 @@ import { repairLink, srcsetUrls } from './link-repair.ts';
 import { findUrls } from './url.ts';
 
 /** Attributes whose value is a URL (VML's `o:href` and SVG's `xlink:href` too). */
-const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'background', 'poster', 'data', 'cite', 'longdesc', 'xlink:href', 'o:href', 'lowsrc', 'dynsrc', 'manifest', 'ping']);
+const URL_ATTRIBUTES = new Set([
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'background',
+  'poster',
+  'data',
+  'cite',
+  'longdesc',
+  'xlink:href',
+  'o:href',
+  'lowsrc',
+  'dynsrc',
+  'manifest',
+  'ping',
+]);
 /** Attributes holding identifiers that look like URLs but are never fetched. */
 const NOT_LINKS = /^(?:xmlns(?::.*)?|itemtype|itemprop|itemid|profile|prefix|vocab|typeof|property|datatype|class|id)$/;
 

@@ -37,7 +37,12 @@ export interface ExtractInput {
     readonly headers: OriginalHeaders;
     readonly text: string | null;
     readonly html: string | null;
-    readonly attachments: readonly { readonly filename: string | null; readonly contentType: string; readonly contentId?: string | null; readonly content: Buffer }[];
+    readonly attachments: readonly {
+      readonly filename: string | null;
+      readonly contentType: string;
+      readonly contentId?: string | null;
+      readonly content: Buffer;
+    }[];
   };
   readonly files: readonly FileAnalysis[];
   /** Contents of archive members (attachments are read from `item`), to look for URLs in. */

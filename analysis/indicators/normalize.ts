@@ -5,14 +5,16 @@ import { domainToASCII, domainToUnicode } from 'node:url';
 import ipaddr from 'ipaddr.js';
 
 export type NormalHost =
-  | { readonly kind: 'domain'; readonly value: string; readonly unicode?: string }
-  | { readonly kind: 'ipv4' | 'ipv6'; readonly value: string };
+  { readonly kind: 'domain'; readonly value: string; readonly unicode?: string } | { readonly kind: 'ipv4' | 'ipv6'; readonly value: string };
 
 const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
 
 /** Canonical text of an IPv4 or IPv6 address (brackets and `IPv6:` prefix accepted), or null. */
 export function normalizeIp(text: string): { readonly kind: 'ipv4' | 'ipv6'; readonly value: string } | null {
-  const s = text.trim().replace(/^\[(?:ipv6:)?(.*)\]$/i, '$1').replace(/^ipv6:/i, '');
+  const s = text
+    .trim()
+    .replace(/^\[(?:ipv6:)?(.*)\]$/i, '$1')
+    .replace(/^ipv6:/i, '');
   // Cheap shape checks first: ipaddr.js validates by throwing, which is slow on every host name.
   if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(s)) return ipaddr.IPv4.isValidFourPartDecimal(s) ? { kind: 'ipv4', value: ipaddr.IPv4.parse(s).toString() } : null;
   if (!/^[0-9a-f:.]+(?:%.+)?$/i.test(s) || !s.includes(':') || !ipaddr.IPv6.isValid(s)) return null;
@@ -57,7 +59,13 @@ export interface NormalAddress {
 /** An e-mail address in normal form (angle brackets and `mailto:` stripped), or null. */
 export function normalizeAddress(text: string): NormalAddress | null {
   // Quotes and brackets a careless mailer left around the address (`adc2@flh9rhjvmael.com'`) are not part of it.
-  const s = text.trim().replace(/^mailto:/i, '').replace(/^<(.*)>$/, '$1').replace(/\?.*$/, '').trim().replace(/^['"`<(\[]+|['"`>)\].,;:]+$/g, '');
+  const s = text
+    .trim()
+    .replace(/^mailto:/i, '')
+    .replace(/^<(.*)>$/, '$1')
+    .replace(/\?.*$/, '')
+    .trim()
+    .replace(/^['"`<(\[]+|['"`>)\].,;:]+$/g, '');
   const at = s.lastIndexOf('@');
   if (at <= 0 || at > MAX_LOCAL_PART || /[\s<>()\[\],;:"\\]/.test(s.slice(0, at))) return null;
   const local = s.slice(0, at).toLowerCase();

@@ -78,7 +78,10 @@ function ipsOf(text: string): HopNode['ips'] {
 
 /** The `from` and `by` nodes of one Received field (either may be absent). */
 export function parseReceived(field: string, header: number): { readonly from: HopNode | null; readonly by: HopNode | null } {
-  const body = field.replace(/\s+/g, ' ').replace(/;[^;]*$/, ' ').slice(0, 4096);
+  const body = field
+    .replace(/\s+/g, ' ')
+    .replace(/;[^;]*$/, ' ')
+    .slice(0, 4096);
   const byMatch = /(?:^|[\s)])by\s+(\S+)/i.exec(body);
   const fromMatch = /^\s*from\s+(\S+)/i.exec(body);
   let from: HopNode | null = null;
@@ -89,7 +92,15 @@ export function parseReceived(field: string, header: number): { readonly from: H
     // `from 102.64.220.94 (…)`: webmail and some relays write the client's address bare.
     const bare = normalizeIp(fromMatch[1]!.replace(/^[[(]+|[\])]+$/g, ''));
     const ips = ipsOf(fromText);
-    from = { header, part: 'from', hosts: hostsOf([[helo, 'helo'], [rdns, 'rdns']]), ips: bare && !ips.some((i) => i.value === bare.value) ? [bare, ...ips] : ips };
+    from = {
+      header,
+      part: 'from',
+      hosts: hostsOf([
+        [helo, 'helo'],
+        [rdns, 'rdns'],
+      ]),
+      ips: bare && !ips.some((i) => i.value === bare.value) ? [bare, ...ips] : ips,
+    };
   }
   let by: HopNode | null = null;
   if (byMatch) {

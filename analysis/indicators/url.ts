@@ -20,7 +20,11 @@ const TRAILING = /[.,;:!?'"\u3001\u3002]+$/;
 function trimClosing(url: string): string {
   let out = url.replace(TRAILING, '');
   // A closing bracket is part of the URL only when the URL opened one.
-  for (const [open, close] of [['(', ')'], ['[', ']'], ['{', '}']] as const) {
+  for (const [open, close] of [
+    ['(', ')'],
+    ['[', ']'],
+    ['{', '}'],
+  ] as const) {
     while (out.endsWith(close) && out.split(open).length < out.split(close).length) out = out.slice(0, -1).replace(TRAILING, '');
   }
   return out;

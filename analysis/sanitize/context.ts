@@ -66,7 +66,6 @@ export const RECIPIENT_FIELDS = [
   'resent-bcc',
 ] as const;
 
-
 function parseAddresses(value: string): MailAddress[] {
   return addressparser(value, { flatten: true }).map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
 }
@@ -134,7 +133,11 @@ export function buildSanitizeContext(input: ContextInput): SanitizeContext {
   const fwd = input.forward && input.forward.note !== null ? input.forward : null;
   const reg = registeredDomains(input.organisations.flatMap((o) => o.domains));
   const notes = fwd ? [fwd.note ?? '', ...fwd.innerNotes] : [];
-  const noteAddresses = notes.flatMap((t) => findAddresses(t).filter((address) => atRegistered(address, reg)).map((address) => ({ name: '', address })));
+  const noteAddresses = notes.flatMap((t) =>
+    findAddresses(t)
+      .filter((address) => atRegistered(address, reg))
+      .map((address) => ({ name: '', address })),
+  );
   const submitters: MailAddress[] = [
     ...(fwd?.outer.from ?? []),
     ...(input.envelope?.mailFrom ? [{ name: '', address: input.envelope.mailFrom }] : []),

@@ -6,7 +6,7 @@ import { decodeHTML } from 'entities';
 /** %XX escapes decoded as UTF-8; other characters kept as they are. */
 export function percentDecode(s: string): string {
   const bytes: number[] = [];
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     if (s[i] === '%' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3))) {
       bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
       i += 3;
@@ -21,7 +21,12 @@ export function percentDecode(s: string): string {
 
 /** Quoted-printable (`=40`, soft line breaks) decoded as UTF-8. */
 export function qpDecode(s: string): string {
-  return percentDecode(s.replace(/%/g, '%25').replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, '%$1'));
+  return percentDecode(
+    s
+      .replace(/%/g, '%25')
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-Fa-f]{2})/g, '%$1'),
+  );
 }
 
 /** HTML character references, named and numeric (`&#64;`, `&#x40;`, `&commat;`). */

@@ -69,14 +69,22 @@ export function buildIdentifiers(src: IdentifierSources, rules: SanitizationRule
   const genericWords = new Set(rules.genericNameWords.map(fold));
   const exchangeDomains = domainMatcher(src.exchangeDomains);
   const exchangeList = new Set(src.exchangeAddresses.map(fold));
-  const isExchange = (address: string) => exchangeList.has(address) || (address.includes('@') && exchangeDomains.match(address.slice(address.lastIndexOf('@') + 1)) !== null);
+  const isExchange = (address: string) =>
+    exchangeList.has(address) || (address.includes('@') && exchangeDomains.match(address.slice(address.lastIndexOf('@') + 1)) !== null);
   const add = (raw: string, category: IdentifierCategory, reason: string, wholeWord = false, domain = false) => {
     const text = fold(raw).trim();
     const length = [...text].length;
     if (length < (CJK.test(text) ? rules.minLength.cjk : rules.minLength.latin)) return;
     const placeholder = rules.placeholders[category];
     const substring = !wholeWord && (length >= rules.substringMinLength || CJK.test(text));
-    const id: Identifier = { text, category, placeholder, reason, substring, ...(domain ? { domain: { addressPlaceholder: rules.placeholders.address } } : {}) };
+    const id: Identifier = {
+      text,
+      category,
+      placeholder,
+      reason,
+      substring,
+      ...(domain ? { domain: { addressPlaceholder: rules.placeholders.address } } : {}),
+    };
     const known = byText.get(text);
     if (!known || CATEGORY_RANK[category] < CATEGORY_RANK[known.category]) byText.set(text, id);
   };

@@ -116,7 +116,10 @@ export function sanitize(candidates: readonly CandidateIndicator[], subject: str
   }
 
   const merged = out.list().map(stripUndefined);
-  const lookAlikes = findLookAlikes(domainsOf(merged), ctx.organisations.flatMap((o) => o.domains.map((domain) => ({ domain, orgId: o.id }))));
+  const lookAlikes = findLookAlikes(
+    domainsOf(merged),
+    ctx.organisations.flatMap((o) => o.domains.map((domain) => ({ domain, orgId: o.id }))),
+  );
   const ownLookAlikes = new Set(lookAlikes.filter((l) => l.orgId === ctx.submitterOrgId).map((l) => l.domain));
   const indicators = merged.map((c) => {
     const lists = [...c.warningLists];
@@ -151,7 +154,12 @@ function sanitizeUrl(c: CandidateIndicator, ids: readonly Identifier[], record: 
   return { kind: 'keep', value: canonical?.value ?? value, unicode: canonical?.unicode };
 }
 
-function sanitizeHost(c: CandidateIndicator, ids: readonly Identifier[], record: (f: string, b: string, a: string, r: string) => void, keepParent: (parent: string) => void): Step {
+function sanitizeHost(
+  c: CandidateIndicator,
+  ids: readonly Identifier[],
+  record: (f: string, b: string, a: string, r: string) => void,
+  keepParent: (parent: string) => void,
+): Step {
   const hits = [...redactText(c.value, ids).hits, ...(c.unicode ? redactText(c.unicode, ids).hits : [])];
   if (hits.length === 0) return { kind: 'keep', value: c.value, unicode: c.unicode };
   record(`indicator:${c.type}`, c.value, '', `carries ${why(hits)}: dropped`);
@@ -159,7 +167,14 @@ function sanitizeHost(c: CandidateIndicator, ids: readonly Identifier[], record:
   // of an address whose local part does (an attacker cannot hide its domain behind a victim's name).
   const host = c.type === 'email-addr' ? normalizeAddress(c.value)?.domain.value : c.value;
   const parent = host ? (c.type === 'email-addr' ? host : getDomain(host, { allowPrivateDomains: true })) : null;
-  if ((c.type === 'domain-name' || c.type === 'email-addr') && parent && parent !== c.value && hasPublicSuffix(parent) && redactText(parent, ids).hits.length === 0) keepParent(parent);
+  if (
+    (c.type === 'domain-name' || c.type === 'email-addr') &&
+    parent &&
+    parent !== c.value &&
+    hasPublicSuffix(parent) &&
+    redactText(parent, ids).hits.length === 0
+  )
+    keepParent(parent);
   return { kind: 'drop' };
 }
 
@@ -185,7 +200,18 @@ function domainsOf(candidates: readonly CandidateIndicator[]): string[] {
   return [...out];
 }
 
-export { buildSanitizeContext, exchangeIdentity, infrastructureOf, recipientsOf, RECIPIENT_FIELDS, victimTextsOf, type ContextInput, type ExchangeIdentity, type OrganisationRecord, type SanitizeContext } from './context.ts';
+export {
+  buildSanitizeContext,
+  exchangeIdentity,
+  infrastructureOf,
+  recipientsOf,
+  RECIPIENT_FIELDS,
+  victimTextsOf,
+  type ContextInput,
+  type ExchangeIdentity,
+  type OrganisationRecord,
+  type SanitizeContext,
+} from './context.ts';
 export { fold, type Identifier } from './identifiers.ts';
 export { redactText, type Hit } from './redact-text.ts';
 export { loadSanitizationRules, type SanitizationRules } from './rules.ts';

@@ -12,7 +12,17 @@ export interface NeverGuard {
   reason(type: IndicatorType, value: string): string | null;
 }
 
-function hostReason(host: string, g: { members: DomainMatcher; exchange: DomainMatcher; networks: NetworkMatcher; exchangeNets: NetworkMatcher; internalHosts: ReadonlySet<string>; internalIps: ReadonlySet<string> }): string | null {
+function hostReason(
+  host: string,
+  g: {
+    members: DomainMatcher;
+    exchange: DomainMatcher;
+    networks: NetworkMatcher;
+    exchangeNets: NetworkMatcher;
+    internalHosts: ReadonlySet<string>;
+    internalIps: ReadonlySet<string>;
+  },
+): string | null {
   const h = normalizeHost(host);
   if (!h) return null;
   if (h.kind === 'domain') {

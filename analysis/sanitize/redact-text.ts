@@ -100,7 +100,13 @@ function plainRanges(s: string, ids: readonly Identifier[], hits: Hit[]): Range[
         const address = addressAround(folded, at, end);
         if (address) {
           const text = folded.slice(address.start, address.end);
-          push(address.start, address.end, { text, category: 'address', placeholder: id.domain.addressPlaceholder, reason: 'address at a registered domain', substring: false });
+          push(address.start, address.end, {
+            text,
+            category: 'address',
+            placeholder: id.domain.addressPlaceholder,
+            reason: 'address at a registered domain',
+            substring: false,
+          });
           continue;
         }
       } else if (!id.substring && (ALNUM.test(folded[at - 1] ?? '') || ALNUM.test(folded[end] ?? ''))) {

@@ -9,8 +9,7 @@ import type { Identifier } from './identifiers.ts';
 import { redactText, type Hit } from './redact-text.ts';
 
 export type UrlRedaction =
-  | { readonly kind: 'kept'; readonly value: string; readonly hits: readonly Hit[] }
-  | { readonly kind: 'dropped'; readonly hits: readonly Hit[] };
+  { readonly kind: 'kept'; readonly value: string; readonly hits: readonly Hit[] } | { readonly kind: 'dropped'; readonly hits: readonly Hit[] };
 
 // A token, with trailing `=` padding when a delimiter or the end follows; or one delimiter.
 const TOKENS = /[^/?#&;,=]+(?:=+(?=[/?#&;,]|$))?|[/?#&;,=]/g;

@@ -22,7 +22,10 @@ export function submissionSanitizeContext(input: SubmissionContextInput): Saniti
   const { original } = input;
   return buildSanitizeContext({
     headers: original?.item.headers ?? { to: [], cc: [], raw: [] },
-    forward: !original || original.unwrapped.form === 'none' ? null : { outer: original.unwrapped.outer, note: original.unwrapped.note, innerNotes: original.unwrapped.innerNotes },
+    forward:
+      !original || original.unwrapped.form === 'none'
+        ? null
+        : { outer: original.unwrapped.outer, note: original.unwrapped.note, innerNotes: original.unwrapped.innerNotes },
     envelope: input.submission.envelope,
     texts: original ? victimTextsOf(original.item, input.memberContents ?? []) : [],
     organisations: input.organisations,

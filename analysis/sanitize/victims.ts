@@ -44,7 +44,7 @@ export function registeredDomains(domains: readonly string[]): RegisteredDomains
  * hide it: the registered name is in the text, so the victim is.
  */
 export function registeredPrefix(host: string, reg: RegisteredDomains): string | null {
-  for (let start = 0; start < host.length; ) {
+  for (let start = 0; start < host.length;) {
     const dot = host.indexOf('.', start);
     if (dot < 0) return null;
     for (const d of reg.byFirstLabel.get(host.slice(start, dot)) ?? []) {
@@ -124,13 +124,37 @@ function scanDeep(text: string, reg: RegisteredDomains, out: Map<string, string>
 }
 
 /** Header fields whose value is a list of addresses (display names paired with them are read). */
-const ADDRESS_FIELDS = new Set(['from', 'sender', 'reply-to', 'to', 'cc', 'bcc', 'delivered-to', 'x-original-to', 'envelope-to', 'x-envelope-to', 'x-rcpt-to', 'x-forwarded-to', 'apparently-to', 'resent-to', 'resent-cc', 'resent-bcc', 'resent-from', 'return-path', 'disposition-notification-to', 'return-receipt-to']);
+const ADDRESS_FIELDS = new Set([
+  'from',
+  'sender',
+  'reply-to',
+  'to',
+  'cc',
+  'bcc',
+  'delivered-to',
+  'x-original-to',
+  'envelope-to',
+  'x-envelope-to',
+  'x-rcpt-to',
+  'x-forwarded-to',
+  'apparently-to',
+  'resent-to',
+  'resent-cc',
+  'resent-bcc',
+  'resent-from',
+  'return-path',
+  'disposition-notification-to',
+  'return-receipt-to',
+]);
 
 /**
  * Every address at a registered domain found in these texts (and in the address fields of the
  * header, with their display names), each once, in folded form.
  */
-export function findVictims(input: { readonly headers?: Pick<OriginalHeaders, 'to' | 'cc' | 'raw'>; readonly texts: Iterable<string> }, reg: RegisteredDomains): MailAddress[] {
+export function findVictims(
+  input: { readonly headers?: Pick<OriginalHeaders, 'to' | 'cc' | 'raw'>; readonly texts: Iterable<string> },
+  reg: RegisteredDomains,
+): MailAddress[] {
   const out = new Map<string, string>();
   const fields: MailAddress[] = [...(input.headers?.to ?? []), ...(input.headers?.cc ?? [])];
   for (const h of input.headers?.raw ?? []) {

@@ -19,8 +19,7 @@ export const warningListSchema = z
   .superRefine((wl, ctx) => {
     wl.list.forEach((entry, i) => {
       const bad =
-        (wl.matching === 'cidr' && !isNetwork(entry)) ||
-        (wl.matching === 'domain' && normalizeHost(entry)?.kind !== 'domain' && !/^[a-z0-9-]+$/i.test(entry));
+        (wl.matching === 'cidr' && !isNetwork(entry)) || (wl.matching === 'domain' && normalizeHost(entry)?.kind !== 'domain' && !/^[a-z0-9-]+$/i.test(entry));
       if (bad) ctx.addIssue({ code: 'custom', path: ['list', i], message: `not a ${wl.matching}: ${entry}` });
     });
   });
@@ -85,5 +84,13 @@ export function readWarningListFile(file: string, mispName: string): WarningList
   const isOwn = typeof raw === 'object' && raw !== null && ('matching' in raw || 'appliesTo' in raw);
   if (isOwn) return { ...validatePolicy(file, raw, warningListSchema, 'warning list'), format: 'c4tap' };
   const m = validatePolicy(file, raw, mispWarningListSchema, 'MISP warning list');
-  return { format: 'misp', name: mispName, title: m.name, description: m.description, type: m.type, list: m.list, matchingAttributes: m.matching_attributes ?? null };
+  return {
+    format: 'misp',
+    name: mispName,
+    title: m.name,
+    description: m.description,
+    type: m.type,
+    list: m.list,
+    matchingAttributes: m.matching_attributes ?? null,
+  };
 }

@@ -25,7 +25,13 @@ async function listAll(api: string, token: string, status?: string): Promise<Sub
   return out;
 }
 
-export async function approveAll(api: string, token: string, ids: ReadonlySet<string>, timeoutMs: number, progress: (line: string) => void): Promise<ApprovalResult> {
+export async function approveAll(
+  api: string,
+  token: string,
+  ids: ReadonlySet<string>,
+  timeoutMs: number,
+  progress: (line: string) => void,
+): Promise<ApprovalResult> {
   const approved = new Set<string>();
   const refused = new Map<string, string>();
   const until = Date.now() + timeoutMs;

@@ -46,7 +46,10 @@ async function pagesBySince(url: (since: number) => string, token: string | null
 async function readerSurfaces(base: string, tier: string, token: string, out: Collected): Promise<void> {
   const api = `${base}/api/v1`;
   const json = await pagesBySince((s) => `${api}/indicators?since=${s}&limit=${PAGE}`, token, `${tier}/json`, out.surfaces);
-  out.feeds.set(tier, json.flatMap((b) => (JSON.parse(b) as { items: FeedItem[] }).items));
+  out.feeds.set(
+    tier,
+    json.flatMap((b) => (JSON.parse(b) as { items: FeedItem[] }).items),
+  );
   await pagesBySince((s) => `${api}/indicators?since=${s}&limit=${PAGE}&format=csv`, token, `${tier}/csv`, out.surfaces);
   await pagesBySince((s) => `${api}/indicators?since=${s}&limit=${PAGE}&format=stix`, token, `${tier}/stix`, out.surfaces);
 
@@ -77,7 +80,10 @@ export async function collectApiSurfaces(base: string, readers: ReadonlyMap<stri
   const out: Collected = { surfaces: [], feeds: new Map() };
   for (const [tier, token] of readers) await readerSurfaces(base, tier, token, out);
   const pub = await pagesBySince((s) => `${base}/public/v1/indicators.json?since=${s}&limit=${PAGE}`, null, 'public/json', out.surfaces);
-  out.feeds.set('public', pub.flatMap((b) => (JSON.parse(b) as { items: FeedItem[] }).items));
+  out.feeds.set(
+    'public',
+    pub.flatMap((b) => (JSON.parse(b) as { items: FeedItem[] }).items),
+  );
   await pagesBySince((s) => `${base}/public/v1/indicators.stix?since=${s}&limit=${PAGE}`, null, 'public/stix', out.surfaces);
   return out;
 }

@@ -24,7 +24,9 @@ export async function collectDigests(base: string, outboxDir: string, readers: r
   let messages = 0;
   const files = (() => {
     try {
-      return readdirSync(outboxDir).filter((f) => f.endsWith('.eml')).sort();
+      return readdirSync(outboxDir)
+        .filter((f) => f.endsWith('.eml'))
+        .sort();
     } catch {
       return [];
     }

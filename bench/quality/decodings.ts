@@ -8,7 +8,18 @@ export interface Reading {
   readonly text: string;
 }
 
-const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', commat: '@', period: '.', hyphen: '-', lowbar: '_' };
+const ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  commat: '@',
+  period: '.',
+  hyphen: '-',
+  lowbar: '_',
+};
 
 function bytesToText(bytes: Buffer): string {
   const utf8 = bytes.toString('utf8');

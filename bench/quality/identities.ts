@@ -20,13 +20,41 @@ export interface Victim {
 }
 
 export const PARTICIPANTS: readonly OrgSpec[] = [
-  { name: 'Higashi Denryoku Holdings', tier: 'participant', sector: 'electricity', domain: 'higashi-denryoku.co.jp', submitter: 'hd-csirt', reader: 'hd-reader' },
+  {
+    name: 'Higashi Denryoku Holdings',
+    tier: 'participant',
+    sector: 'electricity',
+    domain: 'higashi-denryoku.co.jp',
+    submitter: 'hd-csirt',
+    reader: 'hd-reader',
+  },
   { name: 'Sakuragawa Ginko', tier: 'participant', sector: 'finance', domain: 'sakuragawa-bk.jp', submitter: 'sg-csirt', reader: 'sg-reader' },
   { name: 'Minamikaze Tetsudo', tier: 'participant', sector: 'rail', domain: 'minamikaze-rail.com', submitter: 'mt-csirt', reader: 'mt-reader' },
 ];
-export const OBSERVER: OrgSpec = { name: 'Cyber Observers Kyokai', tier: 'observer', sector: 'government', domain: 'observers-kyokai.jp', submitter: null, reader: 'obs-reader' };
-export const AFFILIATE: OrgSpec = { name: 'Shiendan Vendor', tier: 'affiliate', sector: 'it', domain: 'shiendan-vendor.jp', submitter: null, reader: 'aff-reader' };
-export const SECRETARIAT: OrgSpec = { name: 'Council Secretariat', tier: 'participant', sector: 'government', domain: 'council-sec.jp', submitter: null, reader: 'sec-analyst' };
+export const OBSERVER: OrgSpec = {
+  name: 'Cyber Observers Kyokai',
+  tier: 'observer',
+  sector: 'government',
+  domain: 'observers-kyokai.jp',
+  submitter: null,
+  reader: 'obs-reader',
+};
+export const AFFILIATE: OrgSpec = {
+  name: 'Shiendan Vendor',
+  tier: 'affiliate',
+  sector: 'it',
+  domain: 'shiendan-vendor.jp',
+  submitter: null,
+  reader: 'aff-reader',
+};
+export const SECRETARIAT: OrgSpec = {
+  name: 'Council Secretariat',
+  tier: 'participant',
+  sector: 'government',
+  domain: 'council-sec.jp',
+  submitter: null,
+  reader: 'sec-analyst',
+};
 
 const [hd, sg, mt] = PARTICIPANTS as [OrgSpec, OrgSpec, OrgSpec];
 

@@ -37,7 +37,10 @@ function inBase64Blocks(text: string, victim: Victim, counts: Record<string, num
 }
 
 function qDecode(s: string): Buffer {
-  return Buffer.from(s.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+  return Buffer.from(
+    s.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+    'latin1',
+  );
 }
 
 function inEncodedWords(text: string, victim: Victim, counts: Record<string, number>): string {

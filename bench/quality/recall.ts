@@ -86,8 +86,19 @@ export function measureMail(plan: MailPlan, ref: RefMail, published: PublishedSe
     seen.add(u);
     if (carriesIdentity(u, forms) || carriesIdentity(decodeSafe(u), forms)) {
       const res = candidates.map((c) => redactedPattern(c, forms));
-      count(into.identityUrls, published.urlList.some((p) => res.some((re) => re.test(p))), plan, u);
-    } else count(into.urls, candidates.some((c) => published.urls.has(c)), plan, u);
+      count(
+        into.identityUrls,
+        published.urlList.some((p) => res.some((re) => re.test(p))),
+        plan,
+        u,
+      );
+    } else
+      count(
+        into.urls,
+        candidates.some((c) => published.urls.has(c)),
+        plan,
+        u,
+      );
   }
 }
 

@@ -71,7 +71,13 @@ async function measure(opts: Options, workDir: string, started: number, holder: 
   const outgoing: Outgoing[] = [];
   for (const plan of plans) {
     const org = plan.victim.org;
-    const raw = await buildForward({ original: planted.get(plan.name)!, form: plan.form, cls: plan.cls, submitter: submitterAddress(org), dropAddress: DROP_ADDRESS });
+    const raw = await buildForward({
+      original: planted.get(plan.name)!,
+      form: plan.form,
+      cls: plan.cls,
+      submitter: submitterAddress(org),
+      dropAddress: DROP_ADDRESS,
+    });
     outgoing.push({ key: plan.name, user: org.submitter!, password: sut.smtpSecrets.get(org.submitter!)!, from: submitterAddress(org), to: DROP_ADDRESS, raw });
   }
   const sendStart = Date.now();
@@ -112,7 +118,9 @@ async function measure(opts: Options, workDir: string, started: number, holder: 
   // A participant's own digest names its own reader; that is the envelope, not a leak.
   const digestSurfaces: Surface[] = digests.surfaces.map((s) => ({ name: s.name, body: s.body.split(readerAddress(participant)).join('<reader>') }));
   const surfaces = [...collected.surfaces, ...digestSurfaces];
-  log(`collected ${surfaces.length} surface documents (${(surfaces.reduce((a, s) => a + s.body.length, 0) / 1e6).toFixed(1)} MB), ${digests.messages} digest message(s)`);
+  log(
+    `collected ${surfaces.length} surface documents (${(surfaces.reduce((a, s) => a + s.body.length, 0) / 1e6).toFixed(1)} MB), ${digests.messages} digest message(s)`,
+  );
 
   const perSubmission = new Map<string, SubmissionView>();
   for (const id of approval.approved) perSubmission.set(id, await getJson<SubmissionView>(`${api}/submissions/${id}`, analyst));
@@ -126,7 +134,11 @@ async function measure(opts: Options, workDir: string, started: number, holder: 
     published: [...published.values()].map((i) => ({ type: i.type, value: i.value })),
   });
 
-  const corpusText = corpus.mails.map((m) => m.raw.toString('utf8')).join('\n').normalize('NFKC').toLowerCase();
+  const corpusText = corpus.mails
+    .map((m) => m.raw.toString('utf8'))
+    .join('\n')
+    .normalize('NFKC')
+    .toLowerCase();
   const ids = identifiersOf(VICTIMS, [...PARTICIPANTS], corpusText);
   const hits = scanSurfaces(surfaces, ids.identifiers);
   const matcher = matcherOf(ids.identifiers);
@@ -144,7 +156,9 @@ async function measure(opts: Options, workDir: string, started: number, holder: 
   }
   const stix = await validateStrict([...collected.surfaces, ...analystFeed.surfaces]);
   log(`STIX strict validation: ${stix.documents ?? 'skipped (no .tmp/venv)'} documents, ${stix.invalid} invalid`);
-  const refErrors = Object.entries(ref.mails).filter(([, m]) => m.error).map(([k, m]) => `${k}: ${m.error}`);
+  const refErrors = Object.entries(ref.mails)
+    .filter(([, m]) => m.error)
+    .map(([k, m]) => `${k}: ${m.error}`);
   const report: QualityReport = {
     run: {
       mails: corpus.mails.length,
@@ -161,7 +175,9 @@ async function measure(opts: Options, workDir: string, started: number, holder: 
       publishedIndicators: published.size,
       publishedByType: countBy([...published.values()].map((i) => i.type)),
       referenceErrors: refErrors,
-      submissions: Object.fromEntries(plans.map((p) => [p.name, { submission: submissionOf.get(p.name) ?? null, form: p.form, class: p.cls, victim: p.victim.address }])),
+      submissions: Object.fromEntries(
+        plans.map((p) => [p.name, { submission: submissionOf.get(p.name) ?? null, form: p.form, class: p.cls, victim: p.victim.address }]),
+      ),
       seconds: Math.round((Date.now() - started) / 1000),
     },
     leaks: { hits, leakingIndicators, notDistinctive: ids.notDistinctive },

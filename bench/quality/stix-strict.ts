@@ -24,7 +24,8 @@ function asBundle(s: Surface): unknown | null {
   try {
     const doc = JSON.parse(s.body) as { type?: string; objects?: unknown[] };
     if (doc.type === 'bundle') return doc;
-    if (Array.isArray(doc.objects) && doc.objects.length > 0) return { type: 'bundle', id: 'bundle--6f1c2b3a-9d4e-4f5a-8b6c-7d8e9f0a1b2c', objects: doc.objects };
+    if (Array.isArray(doc.objects) && doc.objects.length > 0)
+      return { type: 'bundle', id: 'bundle--6f1c2b3a-9d4e-4f5a-8b6c-7d8e9f0a1b2c', objects: doc.objects };
     return null;
   } catch {
     return null;
@@ -46,11 +47,17 @@ export async function validateStrict(surfaces: readonly Surface[]): Promise<Stri
       names.set(file, s.name);
     }
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(PYTHON, [VALIDATE, '--strict', ...files], { maxBuffer: 256 * 1024 * 1024, timeout: 30 * 60_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+      execFile(PYTHON, [VALIDATE, '--strict', ...files], { maxBuffer: 256 * 1024 * 1024, timeout: 30 * 60_000 }, (err, stdout) =>
+        err ? reject(err) : resolve(stdout),
+      ),
     );
     const results = JSON.parse(out) as { file: string; valid: boolean; errors: string[] }[];
     const bad = results.filter((r) => !r.valid || r.errors.length > 0);
-    return { documents: files.length, invalid: bad.length, errors: bad.flatMap((r) => r.errors.slice(0, 3).map((e) => `${names.get(r.file)}: ${e}`)).slice(0, 20) };
+    return {
+      documents: files.length,
+      invalid: bad.length,
+      errors: bad.flatMap((r) => r.errors.slice(0, 3).map((e) => `${names.get(r.file)}: ${e}`)).slice(0, 20),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -26,7 +26,11 @@ export interface SystemUnderTest {
 /** The CLI in a child process, without blocking: independent set-up steps run side by side. */
 function cliAsync(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'bin', 'c4tap.ts'), ...args], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'bin', 'c4tap.ts'), ...args], {
+      env,
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
@@ -37,8 +41,26 @@ function cliAsync(args: readonly string[], env: NodeJS.ProcessEnv): Promise<stri
 }
 
 function addOrg(org: OrgSpec, env: NodeJS.ProcessEnv): Promise<string> {
-  return cliAsync(['org', 'add', '--name', org.name, '--tier', org.tier, '--sector', org.sector, '--domain', org.domain,
-    '--contact', `Desk;email=desk@${org.domain};phone=+81-3-0000-0000`, '--language', 'ja', '--rules-accepted'], env);
+  return cliAsync(
+    [
+      'org',
+      'add',
+      '--name',
+      org.name,
+      '--tier',
+      org.tier,
+      '--sector',
+      org.sector,
+      '--domain',
+      org.domain,
+      '--contact',
+      `Desk;email=desk@${org.domain};phone=+81-3-0000-0000`,
+      '--language',
+      'ja',
+      '--rules-accepted',
+    ],
+    env,
+  );
 }
 
 function addPrincipal(org: OrgSpec, name: string, email: string, roles: string, env: NodeJS.ProcessEnv): Promise<string> {
@@ -83,7 +105,9 @@ export async function startSystem(extraWorkers: number, log: (line: string) => v
   const readers = [...PARTICIPANTS, OBSERVER, AFFILIATE, SECRETARIAT];
   await Promise.all([
     ...readers.map(async (org) => tokens.set(org.reader, await issueToken(org.reader, env))),
-    ...[PARTICIPANTS[0]!, OBSERVER, AFFILIATE].map((org) => cliAsync(['digest', 'subscribe', org.reader, '--schedule', 'daily', '--attachments', 'link', '--from-seq', '0'], env)),
+    ...[PARTICIPANTS[0]!, OBSERVER, AFFILIATE].map((org) =>
+      cliAsync(['digest', 'subscribe', org.reader, '--schedule', 'daily', '--attachments', 'link', '--from-seq', '0'], env),
+    ),
   ]);
   const serve = startServe(env);
   const [, httpUrl] = await serve.waitFor(/HTTP\s+(http:\/\/\S+)/, 60_000);

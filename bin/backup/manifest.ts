@@ -58,7 +58,13 @@ function damaged(dir: string, message: string): never {
 
 /** A relative path that stays inside the backup directory (a manifest must not name ../ or /etc). */
 function safeRelative(dir: string, rel: unknown): string {
-  if (typeof rel !== 'string' || rel === '' || rel.includes('\\') || path.posix.isAbsolute(rel) || rel.split('/').some((p) => p === '..' || p === '.' || p === '')) {
+  if (
+    typeof rel !== 'string' ||
+    rel === '' ||
+    rel.includes('\\') ||
+    path.posix.isAbsolute(rel) ||
+    rel.split('/').some((p) => p === '..' || p === '.' || p === '')
+  ) {
     damaged(dir, `the manifest names an unsafe path ${JSON.stringify(rel)}`);
   }
   return rel;
@@ -74,7 +80,8 @@ export function readManifest(dir: string): Manifest {
   } catch (err) {
     damaged(dir, `${MANIFEST_FILE} is not JSON (${(err as Error).message})`);
   }
-  if (m?.format !== BACKUP_FORMAT || m.formatVersion !== 1 || !Array.isArray(m.files)) damaged(dir, `${MANIFEST_FILE} is not a c4tap backup manifest of format 1`);
+  if (m?.format !== BACKUP_FORMAT || m.formatVersion !== 1 || !Array.isArray(m.files))
+    damaged(dir, `${MANIFEST_FILE} is not a c4tap backup manifest of format 1`);
   for (const f of m.files) {
     safeRelative(dir, f.path);
     if (typeof f.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(f.sha256)) damaged(dir, `the manifest has no SHA-256 for ${f.path}`);
@@ -89,7 +96,10 @@ export async function verifyFiles(dir: string, manifest: Manifest, onFile: (f: B
     if (!existsSync(file)) damaged(dir, `file ${f.path} is missing`);
     const got = await hashFile(file);
     if (got.sha256 !== f.sha256 || got.bytes !== f.bytes) {
-      damaged(dir, `file ${f.path} does not match the manifest (sha256 ${got.sha256.slice(0, 16)}…, ${got.bytes} bytes; expected ${f.sha256.slice(0, 16)}…, ${f.bytes} bytes)`);
+      damaged(
+        dir,
+        `file ${f.path} does not match the manifest (sha256 ${got.sha256.slice(0, 16)}…, ${got.bytes} bytes; expected ${f.sha256.slice(0, 16)}…, ${f.bytes} bytes)`,
+      );
     }
     onFile(f);
   }

@@ -57,7 +57,10 @@ function policiesPlace(target: RestoreTarget, policies: readonly { path: string;
 export async function restoreBackup(backupDir: string, target: RestoreTarget): Promise<RestoreReport> {
   const manifest = readManifest(backupDir);
   if (manifest.schemaVersion > latestVersion()) {
-    throw new C4Error('SCHEMA_TOO_NEW', `the backup's database is at schema version ${manifest.schemaVersion}, newer than this program's (${latestVersion()}): restore with the c4tap version ${manifest.version} or later`);
+    throw new C4Error(
+      'SCHEMA_TOO_NEW',
+      `the backup's database is at schema version ${manifest.schemaVersion}, newer than this program's (${latestVersion()}): restore with the c4tap version ${manifest.version} or later`,
+    );
   }
   if (!manifest.files.some((f) => f.path === LAYOUT.database) || !manifest.files.some((f) => f.path === LAYOUT.secrets)) {
     throw new C4Error('STORE_CORRUPT', `backup ${backupDir}: the manifest lists no ${LAYOUT.database} or no ${LAYOUT.secrets}`);
@@ -103,11 +106,16 @@ export async function restoreBackup(backupDir: string, target: RestoreTarget): P
     await store.close();
   }
   for (const [k, v] of Object.entries(manifest.counts)) {
-    if (counts[k as keyof StoreCounts] !== v) throw new C4Error('STORE_CORRUPT', `restored database holds ${counts[k as keyof StoreCounts]} ${k}, the manifest ${v}`);
+    if (counts[k as keyof StoreCounts] !== v)
+      throw new C4Error('STORE_CORRUPT', `restored database holds ${counts[k as keyof StoreCounts]} ${k}, the manifest ${v}`);
   }
   const backend = createFsBackend(vaultRoot(target.dataDir));
   const check = await verifyVaultCopy(backend, openVault(backend, loadOrCreateSecrets(target.dataDir).secrets));
   const bad = check.damaged[0];
-  if (bad) throw new C4Error('VAULT_TAMPERED', `restored blob ${bad.sha256} does not decrypt with the restored keys (${bad.error}): the backup's secrets.json does not belong to its vault`);
+  if (bad)
+    throw new C4Error(
+      'VAULT_TAMPERED',
+      `restored blob ${bad.sha256} does not decrypt with the restored keys (${bad.error}): the backup's secrets.json does not belong to its vault`,
+    );
   return { manifest, blobs: check.verified, policies };
 }

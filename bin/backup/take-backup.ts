@@ -69,7 +69,10 @@ async function backupDatabase(source: string, target: string): Promise<Pick<Mani
   const version = schemaVersion(raw);
   raw.close();
   if (version !== latestVersion()) {
-    throw new C4Error('SCHEMA_TOO_NEW', `the database is at schema version ${version}, this program's is ${latestVersion()}: back up with the c4tap that runs the exchange`);
+    throw new C4Error(
+      'SCHEMA_TOO_NEW',
+      `the database is at schema version ${version}, this program's is ${latestVersion()}: back up with the c4tap that runs the exchange`,
+    );
   }
   const store = openSqliteStore(target);
   let counts: StoreCounts;
@@ -96,7 +99,8 @@ export async function verifyBackup(dir: string, manifest: Manifest): Promise<voi
     if (integrity !== 'ok') throw new C4Error('STORE_CORRUPT', `backup ${dir}: the database copy fails integrity_check (${String(integrity)})`);
     const rows = tableRows(db);
     for (const [table, n] of Object.entries(manifest.tables)) {
-      if (rows[table] !== n) throw new C4Error('STORE_CORRUPT', `backup ${dir}: table ${table} of the database copy holds ${rows[table] ?? 'no'} rows, the manifest ${n}`);
+      if (rows[table] !== n)
+        throw new C4Error('STORE_CORRUPT', `backup ${dir}: table ${table} of the database copy holds ${rows[table] ?? 'no'} rows, the manifest ${n}`);
     }
   } finally {
     db.close();
@@ -132,7 +136,8 @@ export async function takeBackup(src: BackupSource, dir: string): Promise<Backup
     }
   }
 
-  if (existsSync(src.policiesDir)) for (const rel of filesUnder(src.policiesDir)) add(`${LAYOUT.policies}/${rel}`, readIfPresent(path.join(src.policiesDir, rel)) ?? Buffer.alloc(0));
+  if (existsSync(src.policiesDir))
+    for (const rel of filesUnder(src.policiesDir)) add(`${LAYOUT.policies}/${rel}`, readIfPresent(path.join(src.policiesDir, rel)) ?? Buffer.alloc(0));
 
   const manifest: Manifest = {
     format: BACKUP_FORMAT,

@@ -18,9 +18,11 @@ export function registerAudit(program: Command): void {
         process.stdout.write(`audit log BROKEN: ${result.problems.length} problem(s) in ${result.events} events\n`);
         for (const p of result.problems) {
           const where =
-            p.kind === 'gap' ? `expected event ${p.expectedSeq}, found ${p.foundSeq}`
-            : p.kind === 'head-mismatch' ? `head record names event ${p.headSeq}, chain ends at ${p.lastSeq}`
-            : `event ${p.seq}`;
+            p.kind === 'gap'
+              ? `expected event ${p.expectedSeq}, found ${p.foundSeq}`
+              : p.kind === 'head-mismatch'
+                ? `head record names event ${p.headSeq}, chain ends at ${p.lastSeq}`
+                : `event ${p.seq}`;
           process.stdout.write(`  ${p.kind}: ${where}\n`);
         }
         process.exitCode = 1;

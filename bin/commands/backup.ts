@@ -14,7 +14,10 @@ export function registerBackup(program: Command): void {
     .action(async (dir: string, _opts: unknown, cmd: Command) => {
       const loaded = loadedFrom(cmd);
       if (loaded.config.store.backend === 'mongodb') {
-        throw new C4Error('VALIDATION_FAILED', 'backup of the MongoDB store (and its GridFS vault) is mongodump\'s job: mongodump --uri "$MONGODB_URI" --archive=c4tap.archive, and keep secrets.json with it');
+        throw new C4Error(
+          'VALIDATION_FAILED',
+          'backup of the MongoDB store (and its GridFS vault) is mongodump\'s job: mongodump --uri "$MONGODB_URI" --archive=c4tap.archive, and keep secrets.json with it',
+        );
       }
       checkDirectories(loaded, { create: false });
       const target = path.resolve(dir);
@@ -26,7 +29,9 @@ export function registerBackup(program: Command): void {
       const bytes = manifest.files.reduce((n, f) => n + f.bytes, 0);
       const c = manifest.counts;
       const out = (line: string) => process.stdout.write(line + '\n');
-      out(`database: schema ${manifest.schemaVersion}, ${c.submissions} submissions, ${c.samples} samples, ${c.indicators} indicators, ${c.principals} principals, ${c.auditEvents} audit events`);
+      out(
+        `database: schema ${manifest.schemaVersion}, ${c.submissions} submissions, ${c.samples} samples, ${c.indicators} indicators, ${c.principals} principals, ${c.auditEvents} audit events`,
+      );
       out(`vault: ${count(LAYOUT.vault)} sealed blobs (copied encrypted)${vanished ? `; ${vanished} removed by retention during the copy` : ''}`);
       out(`secrets: ${LAYOUT.secrets}${count(LAYOUT.tls) ? ', tls/' : ''}; policies: ${count(LAYOUT.policies)} files`);
       out(`verified: integrity_check ok, counts equal, ${manifest.files.length} files (${Math.round(bytes / 1024)} KiB) match the manifest`);

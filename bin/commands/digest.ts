@@ -88,32 +88,40 @@ export function registerDigest(program: Command): void {
     .option('--amber', 'participants: AMBER-and-wider digests (needs the channel policy and --smime-cert)')
     .option('--from-seq <n>', 'deliver publications after this seq (default: from now on)')
     .action(
-      withContext(async (ctx, name: string, opts: { schedule: string; attachments: string; zipPasswordFile?: string; smimeCert?: string; amber?: boolean; fromSeq?: string }) => {
-        if (!MODES.includes(opts.attachments as DigestAttachmentMode)) fail(`--attachments: "${opts.attachments}" is not one of ${MODES.join(', ')}`);
-        if (opts.fromSeq !== undefined && !/^\d+$/.test(opts.fromSeq)) fail('--from-seq: expected a whole number');
-        const p = await findPrincipal(ctx, name);
-        const deps = digestDeps(ctx);
-        const { subscription: s, created } = await subscribe(
-          { ...deps, newId: ctx.newId },
-          {
-            principalId: p.id,
-            schedule: opts.schedule,
-            attachments: opts.attachments as DigestAttachmentMode,
-            zipPassword: opts.zipPasswordFile ? readSecretFile(opts.zipPasswordFile, '--zip-password-file') : null,
-            smimeCertificate: opts.smimeCert ? readSecretFile(opts.smimeCert, '--smime-cert') : null,
-            amber: opts.amber ?? false,
-            ...(opts.fromSeq !== undefined ? { fromSeq: Number(opts.fromSeq) } : {}),
-          },
-        );
-        await ctx.audit({
-          actor: actorName(),
-          action: created ? 'digest.subscribed' : 'digest.subscription_changed',
-          target: s.id,
-          data: { principalId: p.id, schedule: s.schedule, attachments: s.attachments, amber: s.amber, smime: s.smimeCertificate !== null },
-        });
-        const next = nextSlot(deps.schedules.get(s.schedule)!, ctx.clock());
-        process.stdout.write(`${created ? 'subscribed' : 'updated'} ${s.id}: "${p.name}" on ${s.schedule}, files ${s.attachments}, after seq ${s.cursorSeq}; next run ${next?.toISOString() ?? 'never'}\n`);
-      }),
+      withContext(
+        async (
+          ctx,
+          name: string,
+          opts: { schedule: string; attachments: string; zipPasswordFile?: string; smimeCert?: string; amber?: boolean; fromSeq?: string },
+        ) => {
+          if (!MODES.includes(opts.attachments as DigestAttachmentMode)) fail(`--attachments: "${opts.attachments}" is not one of ${MODES.join(', ')}`);
+          if (opts.fromSeq !== undefined && !/^\d+$/.test(opts.fromSeq)) fail('--from-seq: expected a whole number');
+          const p = await findPrincipal(ctx, name);
+          const deps = digestDeps(ctx);
+          const { subscription: s, created } = await subscribe(
+            { ...deps, newId: ctx.newId },
+            {
+              principalId: p.id,
+              schedule: opts.schedule,
+              attachments: opts.attachments as DigestAttachmentMode,
+              zipPassword: opts.zipPasswordFile ? readSecretFile(opts.zipPasswordFile, '--zip-password-file') : null,
+              smimeCertificate: opts.smimeCert ? readSecretFile(opts.smimeCert, '--smime-cert') : null,
+              amber: opts.amber ?? false,
+              ...(opts.fromSeq !== undefined ? { fromSeq: Number(opts.fromSeq) } : {}),
+            },
+          );
+          await ctx.audit({
+            actor: actorName(),
+            action: created ? 'digest.subscribed' : 'digest.subscription_changed',
+            target: s.id,
+            data: { principalId: p.id, schedule: s.schedule, attachments: s.attachments, amber: s.amber, smime: s.smimeCertificate !== null },
+          });
+          const next = nextSlot(deps.schedules.get(s.schedule)!, ctx.clock());
+          process.stdout.write(
+            `${created ? 'subscribed' : 'updated'} ${s.id}: "${p.name}" on ${s.schedule}, files ${s.attachments}, after seq ${s.cursorSeq}; next run ${next?.toISOString() ?? 'never'}\n`,
+          );
+        },
+      ),
     );
   digest
     .command('list')

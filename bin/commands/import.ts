@@ -26,7 +26,10 @@ export function registerImport(program: Command): void {
         if (missing.length > 0) fail(`nothing imported: no such file or directory: ${missing.map((p) => path.resolve(p)).join(', ')}`);
         const principal = await findPrincipal(ctx, opts.principal);
         const total = await countMessages(paths);
-        const bar = opts.progress && process.stderr.isTTY ? new SingleBar({ format: 'import [{bar}] {value}/{total} {status}', stream: process.stderr }, Presets.shades_classic) : null;
+        const bar =
+          opts.progress && process.stderr.isTTY
+            ? new SingleBar({ format: 'import [{bar}] {value}/{total} {status}', stream: process.stderr }, Presets.shades_classic)
+            : null;
         bar?.start(total, 0, { status: '' });
         const summary = await importMessages(
           { ...ctx, dropAddress: ctx.config.exchange.dropAddress },

@@ -25,7 +25,8 @@ export function registerInit(program: Command): void {
         const boot = await bootstrapSecretariat(ctx, exchange.dropAddress.replace(/^[^@]*/, 'secretariat'));
         out(`C4TAP ${already ? 'data directory already initialised' : 'initialised data directory'} ${dataDir} (store: ${ctx.store.backend})`);
         if (!already) out(`secrets      ${secretsPath(dataDir)} (mode 0600; back it up apart from the database and vault)`);
-        if (tls.created) out(`SMTP TLS     self-signed certificate for ${exchange.hostname} in ${dataDir}/tls (set smtp.tlsCertFile/smtp.tlsKeyFile in production)`);
+        if (tls.created)
+          out(`SMTP TLS     self-signed certificate for ${exchange.hostname} in ${dataDir}/tls (set smtp.tlsCertFile/smtp.tlsKeyFile in production)`);
         if (boot) {
           out(`Bootstrap secretariat account created — user "${boot.name}", one-time password: ${boot.password}`);
           out('This password is shown only now; it must be changed at first login.');

@@ -46,7 +46,10 @@ function progressBar(enabled: boolean, label: string): SingleBar | null {
 async function leaseNote(source: Store): Promise<string | null> {
   const held = (await source.listDigestSubscriptions()).filter((s) => s.leaseOwner !== null);
   if (held.length === 0) return null;
-  const until = held.map((s) => s.leaseUntil ?? '').sort().at(-1);
+  const until = held
+    .map((s) => s.leaseUntil ?? '')
+    .sort()
+    .at(-1);
   return `note: ${held.length} digest run lease(s) held in the source, copied as they are: they end by ${until}, then the next run resumes their pending range`;
 }
 
@@ -79,7 +82,10 @@ export function registerMigrate(program: Command): void {
 
         const counts = await source.counts();
         const storeBar = progressBar(opts.progress, 'store');
-        storeBar?.start(Object.values(counts).reduce((a, b) => a + b, 0), 0);
+        storeBar?.start(
+          Object.values(counts).reduce((a, b) => a + b, 0),
+          0,
+        );
         const records = await copyStore(source, createMongoImporter(conn.db), () => {
           if (storeBar && storeBar.getProgress() >= 1) storeBar.setTotal(storeBar.getTotal() + 1);
           storeBar?.increment();

@@ -140,8 +140,10 @@ function editFromOptions(org: Organisation, opts: Record<string, unknown>): Orga
     for (const r of gone) if (!current.includes(r)) fail(`"${r}" is not registered for "${org.name}"`);
     return [...current.filter((c) => !gone.has(c)), ...add];
   };
-  if (strings('addDomain').length + strings('removeDomain').length > 0) edit.domains = changeList(org.domains, strings('addDomain'), strings('removeDomain'), normaliseDomain);
-  if (strings('addNetwork').length + strings('removeNetwork').length > 0) edit.networks = changeList(org.networks, strings('addNetwork'), strings('removeNetwork'), normaliseNetwork);
+  if (strings('addDomain').length + strings('removeDomain').length > 0)
+    edit.domains = changeList(org.domains, strings('addDomain'), strings('removeDomain'), normaliseDomain);
+  if (strings('addNetwork').length + strings('removeNetwork').length > 0)
+    edit.networks = changeList(org.networks, strings('addNetwork'), strings('removeNetwork'), normaliseNetwork);
   if (strings('defaultClass').length > 0) edit.defaultClasses = parseDefaultClasses(strings('defaultClass'));
   if (strings('addContact').length + strings('setContact').length + strings('removeContact').length > 0) {
     edit.contacts = applyContactChanges(org.contacts, {

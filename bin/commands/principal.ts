@@ -70,7 +70,10 @@ export function registerPrincipal(program: Command): void {
         process.stdout.write(`sign-in password for "${p.name}" (shown once; a second factor is enrolled at first sign-in): ${password}\n`);
       }),
     );
-  for (const [verb, status] of [['disable', 'disabled'], ['enable', 'active']] as const) {
+  for (const [verb, status] of [
+    ['disable', 'disabled'],
+    ['enable', 'active'],
+  ] as const) {
     principal
       .command(`${verb} <name>`)
       .description(`${verb} a principal (${verb === 'disable' ? 'refused at SMTP, console and API' : 'allowed again'})`)

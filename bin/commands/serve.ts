@@ -30,7 +30,10 @@ export const ROLES = ['smtp', 'web', 'api', 'worker'] as const;
 export type ServeRole = (typeof ROLES)[number];
 
 export function parseRoles(text: string): ReadonlySet<ServeRole> {
-  const roles = text.split(',').map((r) => r.trim()).filter(Boolean);
+  const roles = text
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   for (const r of roles) if (!ROLES.includes(r as ServeRole)) fail(`--roles: "${r}" is not one of ${ROLES.join(', ')}`);
   if (roles.length === 0) fail('--roles: name at least one role');
   return new Set(roles as ServeRole[]);
@@ -48,15 +51,21 @@ function closeHttp(server: Server): Promise<void> {
   });
 }
 
-async function startHttp(ctx: AppContext, roles: ReadonlySet<ServeRole>, diagnostics: () => Promise<readonly CheckResult[]>): Promise<Running & { url: string }> {
+async function startHttp(
+  ctx: AppContext,
+  roles: ReadonlySet<ServeRole>,
+  diagnostics: () => Promise<readonly CheckResult[]>,
+): Promise<Running & { url: string }> {
   // REST API (JSON, CSV, STIX 2.1), MISP feed, TAXII 2.1 and the public WHITE feed.
-  const api = roles.has('api') ? sharingRouters({
+  const api = roles.has('api')
+    ? sharingRouters({
         ...ctx,
         limits: ctx.config.api,
         exchange: { name: ctx.config.exchange.name },
         digests: digestFilesSettings(ctx),
         viewRules: ctx.config.sharing,
-      }) : [];
+      })
+    : [];
   const web = roles.has('web')
     ? [
         { path: CONSOLE_PATH, router: createConsoleRouter({ ...ctx, outboxDir: outboxDir(ctx.config.dataDir), diagnostics }) },
@@ -168,12 +177,21 @@ async function serve(opts: { roles: string }, loaded: LoadedConfig): Promise<voi
   }
   if (roles.has('worker') && ctx.config.worker.enabled) {
     // Analysis in child processes (analysis/worker-pool.ts): this loop only supervises them.
-    const worker = startWorkerPool({ script: WORKER_PROCESS_SCRIPT, config: ctx.config, store: ctx.store, clock: ctx.clock, log: ctx.log, workerIdPrefix: `${os.hostname()}:${process.pid}:${ctx.newId('wrk')}` });
+    const worker = startWorkerPool({
+      script: WORKER_PROCESS_SCRIPT,
+      config: ctx.config,
+      store: ctx.store,
+      clock: ctx.clock,
+      log: ctx.log,
+      workerIdPrefix: `${os.hostname()}:${process.pid}:${ctx.newId('wrk')}`,
+    });
     running.push({ name: 'worker', close: () => worker.close() });
     wakeWorker = () => worker.wake();
     const resumed = (await ctx.resumeNotices?.()) ?? 0;
     if (resumed > 0) out(`NOTICES ${resumed} submitter notice(s) not sent before are queued again`);
-    out(`WORKER ${worker.size} analysis process(es)  (analysis jobs; clamd ${ctx.config.clamd.socket || ctx.config.clamd.host ? 'configured' : 'not configured'})`);
+    out(
+      `WORKER ${worker.size} analysis process(es)  (analysis jobs; clamd ${ctx.config.clamd.socket || ctx.config.clamd.host ? 'configured' : 'not configured'})`,
+    );
   }
   if (roles.has('worker') && ctx.config.digests.enabled) {
     const digests = startDigests(ctx);

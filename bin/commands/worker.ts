@@ -22,7 +22,10 @@ export interface RunningAnalysisWorker {
 }
 
 /** Engines, pipeline and worker over the context's store and vault. */
-export async function startAnalysisWorker(ctx: AppContext, options: { readonly workerId?: string; readonly onJob?: WorkerDeps['onJob'] } = {}): Promise<RunningAnalysisWorker> {
+export async function startAnalysisWorker(
+  ctx: AppContext,
+  options: { readonly workerId?: string; readonly onJob?: WorkerDeps['onJob'] } = {},
+): Promise<RunningAnalysisWorker> {
   const { config, log } = ctx;
   const yara = await createYaraScanner({ rulesDir: path.join(config.policiesDir, 'yara'), log });
   const av = createAvScanner(config.clamd, log);
@@ -56,7 +59,10 @@ export async function startAnalysisWorker(ctx: AppContext, options: { readonly w
     wake: () => worker.wake(),
     close(closeOptions = {}) {
       if (closed && closeOptions.abandon) void worker.close(closeOptions);
-      closed ??= worker.close(closeOptions).then(() => Promise.all([yara.close(), av?.close?.()])).then(() => undefined);
+      closed ??= worker
+        .close(closeOptions)
+        .then(() => Promise.all([yara.close(), av?.close?.()]))
+        .then(() => undefined);
       return closed;
     },
   };

@@ -22,11 +22,7 @@ const DAY = 24 * 3600 * 1000;
 /** Secrets and private keys: readable by their owner only. */
 export function fileModes(loaded: LoadedConfig): CheckResult[] {
   const { dataDir, smtp, mail } = loaded.config;
-  const files = [
-    secretsPath(dataDir),
-    smtp.tlsKeyFile ?? path.join(dataDir, 'tls', 'smtp-key.pem'),
-    ...(mail.smimeKeyFile ? [mail.smimeKeyFile] : []),
-  ];
+  const files = [secretsPath(dataDir), smtp.tlsKeyFile ?? path.join(dataDir, 'tls', 'smtp-key.pem'), ...(mail.smimeKeyFile ? [mail.smimeKeyFile] : [])];
   return files
     .filter((f) => existsSync(f))
     .map((file) => {
@@ -42,7 +38,13 @@ export function fileModes(loaded: LoadedConfig): CheckResult[] {
 export function certificate(loaded: LoadedConfig, now: Date): CheckResult {
   const file = loaded.config.smtp.tlsCertFile ?? path.join(loaded.config.dataDir, 'tls', 'smtp-cert.pem');
   const setting = describeSetting('smtp.tlsCertFile', loaded.sources);
-  if (!existsSync(file)) return { name: 'TLS certificate', status: 'warn', detail: `no certificate at ${file} yet`, fix: `c4tap init or serve generates one; production: ${setting}` };
+  if (!existsSync(file))
+    return {
+      name: 'TLS certificate',
+      status: 'warn',
+      detail: `no certificate at ${file} yet`,
+      fix: `c4tap init or serve generates one; production: ${setting}`,
+    };
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(readFileSync(file));
@@ -52,7 +54,8 @@ export function certificate(loaded: LoadedConfig, now: Date): CheckResult {
   const until = new Date(cert.validTo);
   const days = Math.floor((until.getTime() - now.getTime()) / DAY);
   if (days < 0) return { name: 'TLS certificate', status: 'fail', detail: `${file} expired on ${until.toISOString()}`, fix: `renew it; ${setting}` };
-  if (days < 30) return { name: 'TLS certificate', status: 'warn', detail: `${file} expires in ${days} days (${until.toISOString()})`, fix: 'renew it before then' };
+  if (days < 30)
+    return { name: 'TLS certificate', status: 'warn', detail: `${file} expires in ${days} days (${until.toISOString()})`, fix: 'renew it before then' };
   return { name: 'TLS certificate', status: 'ok', detail: `${file} valid until ${until.toISOString()}` };
 }
 
@@ -84,7 +87,15 @@ function ask(target: net.NetConnectOpts, request: string | null, timeoutMs: numb
 /** clamd answers PING, and its signatures are at most 3 days old. */
 export async function clamd(loaded: LoadedConfig, now: Date): Promise<CheckResult[]> {
   const { socket, host, port } = loaded.config.clamd;
-  if (!socket && !host) return [{ name: 'clamd', status: 'warn', detail: 'not configured: every AV result reads "AV not configured"', fix: 'install clamav-daemon and set clamd.socket (or clamd.host/clamd.port)' }];
+  if (!socket && !host)
+    return [
+      {
+        name: 'clamd',
+        status: 'warn',
+        detail: 'not configured: every AV result reads "AV not configured"',
+        fix: 'install clamav-daemon and set clamd.socket (or clamd.host/clamd.port)',
+      },
+    ];
   const target: net.NetConnectOpts = socket ? { path: socket } : { host: host!, port: port ?? 3310 };
   const where = socket ?? `${host}:${port ?? 3310}`;
   const setting = describeSetting(socket ? 'clamd.socket' : 'clamd.host', loaded.sources);
@@ -101,7 +112,14 @@ export async function clamd(loaded: LoadedConfig, now: Date): Promise<CheckResul
         : { name: 'clamd signatures', status: 'ok', detail: version };
     return [{ name: 'clamd', status: 'ok', detail: `${where} answers PING` }, signatures];
   } catch (err) {
-    return [{ name: 'clamd', status: 'fail', detail: `${where}: ${(err as Error).message}`, fix: `start clamd (systemctl start clamav-daemon) or correct ${setting}` }];
+    return [
+      {
+        name: 'clamd',
+        status: 'fail',
+        detail: `${where}: ${(err as Error).message}`,
+        fix: `start clamd (systemctl start clamav-daemon) or correct ${setting}`,
+      },
+    ];
   }
 }
 
@@ -113,6 +131,11 @@ export async function relay(loaded: LoadedConfig): Promise<CheckResult> {
     await ask({ host: relayHost, port: relayPort }, null, 5000);
     return { name: 'mail relay', status: 'ok', detail: `${relayHost}:${relayPort} accepts connections` };
   } catch (err) {
-    return { name: 'mail relay', status: 'fail', detail: `${relayHost}:${relayPort}: ${(err as Error).message}`, fix: describeSetting('mail.relayHost', loaded.sources) };
+    return {
+      name: 'mail relay',
+      status: 'fail',
+      detail: `${relayHost}:${relayPort}: ${(err as Error).message}`,
+      fix: describeSetting('mail.relayHost', loaded.sources),
+    };
   }
 }

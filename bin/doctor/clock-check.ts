@@ -44,8 +44,15 @@ function fromSkew(where: string, skewMs: number): CheckResult {
   const s = Math.round(skewMs / 1000);
   const detail = `${s >= 0 ? 'ahead of' : 'behind'} ${where} by ${Math.abs(s)} s`;
   const abs = Math.abs(skewMs);
-  if (abs > FAIL_SKEW_MS) return { name: 'time skew', status: 'fail', detail, fix: 'synchronise the clock (systemd-timesyncd or chrony): token expiry, TOTP and audit times depend on it' };
-  if (abs > WARN_SKEW_MS) return { name: 'time skew', status: 'warn', detail, fix: 'synchronise the clock (systemd-timesyncd or chrony): TOTP codes fail beyond 30 s' };
+  if (abs > FAIL_SKEW_MS)
+    return {
+      name: 'time skew',
+      status: 'fail',
+      detail,
+      fix: 'synchronise the clock (systemd-timesyncd or chrony): token expiry, TOTP and audit times depend on it',
+    };
+  if (abs > WARN_SKEW_MS)
+    return { name: 'time skew', status: 'warn', detail, fix: 'synchronise the clock (systemd-timesyncd or chrony): TOTP codes fail beyond 30 s' };
   return { name: 'time skew', status: 'ok', detail };
 }
 
@@ -59,7 +66,13 @@ export async function timeSkew(loaded: LoadedConfig, now: () => Date = () => new
   }
   const synced = await timedatectl();
   if (synced === 'yes') return { name: 'time skew', status: 'ok', detail: 'the system clock is synchronised (timedatectl: NTPSynchronized=yes)' };
-  if (synced === 'no') return { name: 'time skew', status: 'warn', detail: 'the system clock is not synchronised (timedatectl: NTPSynchronized=no)', fix: 'enable systemd-timesyncd or chrony (timedatectl set-ntp true)' };
+  if (synced === 'no')
+    return {
+      name: 'time skew',
+      status: 'warn',
+      detail: 'the system clock is not synchronised (timedatectl: NTPSynchronized=no)',
+      fix: 'enable systemd-timesyncd or chrony (timedatectl set-ntp true)',
+    };
   return {
     name: 'time skew',
     status: 'warn',

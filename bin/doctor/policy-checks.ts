@@ -18,9 +18,24 @@ export async function yaraRules(loaded: LoadedConfig): Promise<CheckResult[]> {
   try {
     snapshot = await snapshotDir(dir);
   } catch (err) {
-    return [{ name: 'YARA rules', status: 'warn', detail: `cannot read ${dir}: ${(err as Error).message}`, fix: 'create it with your .yar files (the installation ships policies/yara)' }];
+    return [
+      {
+        name: 'YARA rules',
+        status: 'warn',
+        detail: `cannot read ${dir}: ${(err as Error).message}`,
+        fix: 'create it with your .yar files (the installation ships policies/yara)',
+      },
+    ];
   }
-  if (snapshot.size === 0) return [{ name: 'YARA rules', status: 'warn', detail: `no .yar files in ${dir}: no sample is scanned with YARA`, fix: 'copy rule files there (the installation ships policies/yara)' }];
+  if (snapshot.size === 0)
+    return [
+      {
+        name: 'YARA rules',
+        status: 'warn',
+        detail: `no .yar files in ${dir}: no sample is scanned with YARA`,
+        fix: 'copy rule files there (the installation ships policies/yara)',
+      },
+    ];
   const state = await buildState(dir, snapshot, EMPTY_STATE);
   const failed: CheckResult[] = state.errors.map((e) => ({
     name: 'YARA rules',
@@ -29,7 +44,10 @@ export async function yaraRules(loaded: LoadedConfig): Promise<CheckResult[]> {
     fix: 'correct the rule (the worker skips this file and loads the others)',
   }));
   const compiled = state.loaded.length;
-  return [...failed, ...(compiled ? [{ name: 'YARA rules', status: 'ok' as const, detail: `${compiled} of ${snapshot.size} rule files in ${dir} compile` }] : [])];
+  return [
+    ...failed,
+    ...(compiled ? [{ name: 'YARA rules', status: 'ok' as const, detail: `${compiled} of ${snapshot.size} rule files in ${dir} compile` }] : []),
+  ];
 }
 
 /** The warning lists load and hold entries; none at all means nothing benign is held back from sharing. */
@@ -40,10 +58,20 @@ export function warningLists(loaded: LoadedConfig): CheckResult {
     const entries = lists.reduce((n, wl) => n + wl.list.length, 0);
     const misp = lists.filter((wl) => wl.format === 'misp').length;
     if (lists.length === 0 || entries === 0) {
-      return { name: 'warning lists', status: 'fail', detail: `no warning list entries in ${dir}: cloud providers, mail providers and RFC ranges would be shared as indicators`, fix: "copy the installation's policies/warninglists there" };
+      return {
+        name: 'warning lists',
+        status: 'fail',
+        detail: `no warning list entries in ${dir}: cloud providers, mail providers and RFC ranges would be shared as indicators`,
+        fix: "copy the installation's policies/warninglists there",
+      };
     }
     return { name: 'warning lists', status: 'ok', detail: `${lists.length} lists (${misp} MISP), ${entries} entries in ${dir}` };
   } catch (err) {
-    return { name: 'warning lists', status: 'fail', detail: (err as Error).message.split('\n')[0]!, fix: `correct or remove the file named; lists live in ${dir}` };
+    return {
+      name: 'warning lists',
+      status: 'fail',
+      detail: (err as Error).message.split('\n')[0]!,
+      fix: `correct or remove the file named; lists live in ${dir}`,
+    };
   }
 }

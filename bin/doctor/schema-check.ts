@@ -10,8 +10,19 @@ import type { CheckResult } from './checks.ts';
 
 function compare(where: string, version: number, expected: number): CheckResult {
   if (version === expected) return { name: 'schema version', status: 'ok', detail: `${where} at version ${version}, as this program expects` };
-  if (version > expected) return { name: 'schema version', status: 'fail', detail: `${where} at version ${version}, newer than this program's ${expected}`, fix: 'upgrade C4TAP to the version that wrote it' };
-  return { name: 'schema version', status: 'warn', detail: `${where} at version ${version}, this program's is ${expected}: the next serve migrates it`, fix: 'take a backup first (c4tap backup DIR)' };
+  if (version > expected)
+    return {
+      name: 'schema version',
+      status: 'fail',
+      detail: `${where} at version ${version}, newer than this program's ${expected}`,
+      fix: 'upgrade C4TAP to the version that wrote it',
+    };
+  return {
+    name: 'schema version',
+    status: 'warn',
+    detail: `${where} at version ${version}, this program's is ${expected}: the next serve migrates it`,
+    fix: 'take a backup first (c4tap backup DIR)',
+  };
 }
 
 export async function schema(loaded: LoadedConfig): Promise<CheckResult> {
@@ -27,7 +38,12 @@ export async function schema(loaded: LoadedConfig): Promise<CheckResult> {
         await conn.close();
       }
     } catch (err) {
-      return { name: 'schema version', status: 'fail', detail: `MongoDB unreachable: ${(err as Error).message.split('\n')[0]}`, fix: 'start MongoDB or correct store.mongodbUri / MONGODB_URI' };
+      return {
+        name: 'schema version',
+        status: 'fail',
+        detail: `MongoDB unreachable: ${(err as Error).message.split('\n')[0]}`,
+        fix: 'start MongoDB or correct store.mongodbUri / MONGODB_URI',
+      };
     }
   }
   const file = sqliteFile(config.dataDir);

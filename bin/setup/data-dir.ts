@@ -14,8 +14,7 @@ function refuse(message: string): never {
   throw new C4Error('CONFIG_INVALID', message);
 }
 
-const POINT_IT =
-  'run the command where your config is, pass --config FILE, or set C4TAP_DATA_DIR to the data directory `c4tap serve` or `c4tap init` created';
+const POINT_IT = 'run the command where your config is, pass --config FILE, or set C4TAP_DATA_DIR to the data directory `c4tap serve` or `c4tap init` created';
 
 const FIX: Readonly<Record<string, string>> = {
   EACCES: 'give that user the directory (chown, chmod 0700) or mount it read-write',
@@ -40,10 +39,13 @@ function probeFile(dir: string): string {
 function unwritableFrom(err: unknown, dir: string, label: string): Unwritable {
   const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
   const what =
-    code === 'EROFS' ? 'is on a read-only file system'
-    : code === 'ENOSPC' || code === 'EDQUOT' ? 'is full (no space left for a 4 KiB write)'
-    : code === 'EACCES' || code === 'EPERM' ? `is not writable by user ${os.userInfo().username}`
-    : 'cannot be written';
+    code === 'EROFS'
+      ? 'is on a read-only file system'
+      : code === 'ENOSPC' || code === 'EDQUOT'
+        ? 'is full (no space left for a 4 KiB write)'
+        : code === 'EACCES' || code === 'EPERM'
+          ? `is not writable by user ${os.userInfo().username}`
+          : 'cannot be written';
   return { code, message: `${label} ${dir} ${what} (${code})` };
 }
 
@@ -97,7 +99,9 @@ export function checkDirectories(loaded: LoadedConfig, options: { readonly creat
   const { dataDir, policiesDir } = loaded.config;
   const dataSetting = describeSetting('dataDir', loaded.sources);
   if (!existsSync(policiesDir) || !statSync(policiesDir).isDirectory()) {
-    refuse(`no policies directory at ${policiesDir}: ${describeSetting('policiesDir', loaded.sources)}; point it at the installation's policies/ folder or a copy of it`);
+    refuse(
+      `no policies directory at ${policiesDir}: ${describeSetting('policiesDir', loaded.sources)}; point it at the installation's policies/ folder or a copy of it`,
+    );
   }
   if (!existsSync(dataDir)) {
     if (!options.create) refuse(`no data directory at ${dataDir}: ${dataSetting}; create one with "c4tap init", or ${POINT_IT}`);

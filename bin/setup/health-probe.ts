@@ -61,13 +61,12 @@ export function createHealthProbe(deps: HealthProbeDeps): () => Promise<HealthRe
       const unwritable = await writeProbeAsync(dir, label);
       if (unwritable) reasons.push(unwritable.message);
     }
-    const free = await Promise.all([
-      freeBytesAt(deps.dataDir).catch(() => null),
-      deps.vault.freeBytes().catch(() => null),
-    ]);
+    const free = await Promise.all([freeBytesAt(deps.dataDir).catch(() => null), deps.vault.freeBytes().catch(() => null)]);
     const least = Math.min(...free.filter((f): f is number => f !== null));
     if (Number.isFinite(least) && least < deps.minFreeBytes) {
-      reasons.push(`disk full: ${(least / MB).toFixed(1)} MiB free for the data directory or vault, below smtp.minFreeBytes ${(deps.minFreeBytes / MB).toFixed(0)} MiB (SMTP answers 452)`);
+      reasons.push(
+        `disk full: ${(least / MB).toFixed(1)} MiB free for the data directory or vault, below smtp.minFreeBytes ${(deps.minFreeBytes / MB).toFixed(0)} MiB (SMTP answers 452)`,
+      );
     }
     if (deps.analysisDuration) {
       const { done, failed } = await outcomeCounts(deps.analysisDuration);
@@ -77,7 +76,10 @@ export function createHealthProbe(deps: HealthProbeDeps): () => Promise<HealthRe
         since = new Date().toISOString();
       }
       const inARow = failed - failedAtLastDone;
-      if (inARow >= threshold) reasons.push(`analysis jobs keep failing: ${inARow} attempts failed and none succeeded since ${since} (worker.job_retry, worker.job_failed in the log)`);
+      if (inARow >= threshold)
+        reasons.push(
+          `analysis jobs keep failing: ${inARow} attempts failed and none succeeded since ${since} (worker.job_retry, worker.job_failed in the log)`,
+        );
     }
     const status = reasons.length > 0 ? 'degraded' : 'ok';
     if (status !== lastStatus) {

@@ -14,5 +14,10 @@ export function listenFailure(err: unknown, setting: 'http' | 'smtp', host: stri
   const why = WHY[code];
   if (!why) return err as Error;
   const setting_ = code === 'EADDRNOTAVAIL' ? `${setting}.host` : `${setting}.port`;
-  return new C4Error('CONFIG_INVALID', `cannot listen on ${host}:${port} for ${setting.toUpperCase()}: ${why}; ${describeSetting(setting_, sources)}`, { code }, { cause: err });
+  return new C4Error(
+    'CONFIG_INVALID',
+    `cannot listen on ${host}:${port} for ${setting.toUpperCase()}: ${why}; ${describeSetting(setting_, sources)}`,
+    { code },
+    { cause: err },
+  );
 }

@@ -27,7 +27,9 @@ export interface ComposedMessage {
 }
 
 function addresses(text: string): string[] {
-  return addressparser(text, { flatten: true }).map((a) => a.address).filter((a): a is string => Boolean(a));
+  return addressparser(text, { flatten: true })
+    .map((a) => a.address)
+    .filter((a): a is string => Boolean(a));
 }
 
 /** The recipient certificate of `encryptTo` as DER; VALIDATION_FAILED when it holds none. */

@@ -89,7 +89,7 @@ function scanParts(raw: Buffer, limits: ScanLimits): Part[] | null {
   const boundaries: string[] = [];
   let cur: Part | null = first;
   let inHeader = true;
-  for (let pos = 0; pos < raw.length; ) {
+  for (let pos = 0; pos < raw.length;) {
     if (!inHeader && (raw[pos] !== 0x2d || raw[pos + 1] !== 0x2d)) {
       // A body line that cannot be a boundary: skip it without building a record.
       const nl = raw.indexOf(0x0a, pos);
@@ -141,11 +141,8 @@ function unlabelledCharset(raw: Buffer, part: Part, fields: ReturnType<typeof fi
   if (declared && !/^(?:us-)?ascii$/i.test(declared)) return null;
   const cte = (fields.get('content-transfer-encoding')?.value ?? '').toLowerCase();
   const body = raw.subarray(part.bodyStart, part.bodyEnd);
-  const bytes = cte === 'base64'
-    ? Buffer.from(body.toString('latin1'), 'base64')
-    : cte === 'quoted-printable'
-      ? decodeQuotedPrintable(body.toString('latin1'))
-      : body;
+  const bytes =
+    cte === 'base64' ? Buffer.from(body.toString('latin1'), 'base64') : cte === 'quoted-printable' ? decodeQuotedPrintable(body.toString('latin1')) : body;
   const enc = detectJapanese(bytes);
   return enc === 'JIS' || enc === 'SJIS' || enc === 'EUCJP' ? MIME_CHARSET[enc] : null;
 }
@@ -222,9 +219,7 @@ export function normaliseJapaneseMime(raw: Buffer, limits: ScanLimits = { maxPar
     const target = withCharset ?? ct.lines[ct.lines.length - 1]!;
     const text = current(target);
     const content = text.replace(/\r?\n$/, '');
-    const rewritten = withCharset
-      ? content.replace(/(charset\s*=\s*"?)(?:us-)?ascii/i, `$1${charset}`)
-      : content.replace(/;?\s*$/, `; charset=${charset}`);
+    const rewritten = withCharset ? content.replace(/(charset\s*=\s*"?)(?:us-)?ascii/i, `$1${charset}`) : content.replace(/;?\s*$/, `; charset=${charset}`);
     replaced.set(target.start, { line: target, bytes: Buffer.from(rewritten + text.slice(content.length), 'latin1') });
   }
 

@@ -8,5 +8,7 @@ import { createHash } from 'node:crypto';
  * same original forwarded twice) names the first submission.
  */
 export function dedupKey(messageId: string | null, contentSha256: string): string {
-  return createHash('sha256').update(`${(messageId ?? '').trim().toLowerCase()}\n${contentSha256}`).digest('hex');
+  return createHash('sha256')
+    .update(`${(messageId ?? '').trim().toLowerCase()}\n${contentSha256}`)
+    .digest('hex');
 }

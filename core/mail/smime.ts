@@ -3,7 +3,18 @@
 // come from @peculiar/asn1-cms (typed schemas); every cryptographic operation is Node's own
 // (OpenSSL): RSA or ECDSA signatures with SHA-256, AES-256-CBC content encryption, RSA key
 // transport (PKCS #1 v1.5, what every mail client decrypts). Pure functions over bytes.
-import { createHash, createPrivateKey, createPublicKey, createCipheriv, publicEncrypt, randomBytes, sign, constants, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  createCipheriv,
+  publicEncrypt,
+  randomBytes,
+  sign,
+  constants,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, Certificate } from '@peculiar/asn1-x509';
 import {
@@ -137,7 +148,9 @@ export function signDetached(content: Buffer, signer: SmimeSigner, signingTime: 
     sid: new SignerIdentifier({ issuerAndSerialNumber: issuerAndSerial(cert) }),
     digestAlgorithm: new AlgorithmIdentifier({ algorithm: OID.sha256 }),
     signedAttrs: encoded.map((e) => e.a),
-    signatureAlgorithm: rsa ? new AlgorithmIdentifier({ algorithm: OID.rsaEncryption, parameters: null }) : new AlgorithmIdentifier({ algorithm: OID.ecdsaWithSha256 }),
+    signatureAlgorithm: rsa
+      ? new AlgorithmIdentifier({ algorithm: OID.rsaEncryption, parameters: null })
+      : new AlgorithmIdentifier({ algorithm: OID.ecdsaWithSha256 }),
     signature: new OctetString(signature),
   });
   const signedData = new SignedData({

@@ -78,7 +78,12 @@ export function mongoAudit(db: Db): AuditMethods {
       await ensureAuditHead(db);
     }
     const headSeq = head?.seq ?? 0;
-    const tail = (await events.find({ _id: { $gte: headSeq } }).sort({ _id: 1 }).toArray()).map(docToAudit);
+    const tail = (
+      await events
+        .find({ _id: { $gte: headSeq } })
+        .sort({ _id: 1 })
+        .toArray()
+    ).map(docToAudit);
     let last: AuditEvent | null = null;
     if (head && headSeq > 0) {
       last = tail.shift() ?? null;
@@ -119,7 +124,13 @@ export function mongoAudit(db: Db): AuditMethods {
       return event;
     },
     async listAudit(afterSeq, limit) {
-      return (await events.find({ _id: { $gt: afterSeq } }).sort({ _id: 1 }).limit(checkLimit(limit)).toArray()).map(docToAudit);
+      return (
+        await events
+          .find({ _id: { $gt: afterSeq } })
+          .sort({ _id: 1 })
+          .limit(checkLimit(limit))
+          .toArray()
+      ).map(docToAudit);
     },
     async auditHead() {
       const head = await meta.findOne({ _id: AUDIT_HEAD_ID });

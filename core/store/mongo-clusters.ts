@@ -31,7 +31,10 @@ export function mongoClusters(db: Db): Pick<MongoMethods, 'putClusterFeatures' |
       }
       const docs = list.map((f) => featureToDoc({ submissionId, orgId, type: f.type, value: f.value, seenAt }));
       if (docs.length > 0) {
-        await features.bulkWrite(docs.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })), { ordered: false });
+        await features.bulkWrite(
+          docs.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })),
+          { ordered: false },
+        );
       }
       await features.deleteMany({ submissionId, _id: { $nin: docs.map((d) => d._id) } });
     },

@@ -19,7 +19,15 @@ export function sessionToDoc({ idHash, data, ...rest }: ConsoleSession): Session
 }
 
 export function docToSession(d: SessionDoc): ConsoleSession {
-  return { idHash: d._id, principalId: d.principalId, stage: d.stage, createdAt: d.createdAt, lastSeenAt: d.lastSeenAt, clientAddress: d.clientAddress, data: fromJson(d.data) };
+  return {
+    idHash: d._id,
+    principalId: d.principalId,
+    stage: d.stage,
+    createdAt: d.createdAt,
+    lastSeenAt: d.lastSeenAt,
+    clientAddress: d.clientAddress,
+    data: fromJson(d.data),
+  };
 }
 
 export function factorToDoc({ principalId, ...rest }: SecondFactor): FactorDoc {
@@ -81,7 +89,9 @@ export function mongoConsole(db: Db): ConsoleMethods {
       conditions.push({ $or: [{ subject: pattern }, { _id: pattern }, { messageId: pattern }, { campaign: pattern }] });
     }
     for (const ind of search.indicators ?? []) {
-      const ids = (await indicators.find({ type: { $in: [...ind.types] }, value: containsPattern(ind.contains) }, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+      const ids = (await indicators.find({ type: { $in: [...ind.types] }, value: containsPattern(ind.contains) }, { projection: { _id: 1 } }).toArray()).map(
+        (d) => d._id,
+      );
       const subIds = ids.length === 0 ? [] : await sources.distinct('submissionId', { indicatorId: { $in: ids } });
       conditions.push({ _id: { $in: subIds } });
     }
@@ -100,7 +110,10 @@ export function mongoConsole(db: Db): ConsoleMethods {
     async updateConsoleSession(idHash, patch) {
       const { data, ...rest } = definedOnly(patch);
       const fields = { ...rest, ...(data === undefined ? {} : { data: toJson(data) }) };
-      const d = Object.keys(fields).length === 0 ? await sessions.findOne({ _id: idHash }) : await sessions.findOneAndUpdate({ _id: idHash }, { $set: fields }, { returnDocument: 'after' });
+      const d =
+        Object.keys(fields).length === 0
+          ? await sessions.findOne({ _id: idHash })
+          : await sessions.findOneAndUpdate({ _id: idHash }, { $set: fields }, { returnDocument: 'after' });
       return d ? docToSession(d) : null;
     },
     async deleteConsoleSession(idHash) {
@@ -125,7 +138,10 @@ export function mongoConsole(db: Db): ConsoleMethods {
       return (await factors.deleteOne({ _id: principalId })).deletedCount > 0;
     },
     async consumeRecoveryCode(principalId, codeHash, now) {
-      const r = await factors.updateOne({ _id: principalId, recoveryCodeHashes: codeHash }, { $pull: { recoveryCodeHashes: codeHash }, $set: { updatedAt: now } });
+      const r = await factors.updateOne(
+        { _id: principalId, recoveryCodeHashes: codeHash },
+        { $pull: { recoveryCodeHashes: codeHash }, $set: { updatedAt: now } },
+      );
       return r.modifiedCount === 1;
     },
     async acceptTotpStep(principalId, step, now) {

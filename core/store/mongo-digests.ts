@@ -43,7 +43,15 @@ function docToSubscription({ _id, ...rest }: DigestSubscriptionDoc): DigestSubsc
 }
 
 function docToDelivery({ _id, ...rest }: DigestDeliveryDoc): DigestDelivery {
-  return { id: _id, subscriptionId: rest.subscriptionId, fromSeq: rest.fromSeq, toSeq: rest.toSeq, messageId: rest.messageId, sentAt: rest.sentAt, via: rest.via };
+  return {
+    id: _id,
+    subscriptionId: rest.subscriptionId,
+    fromSeq: rest.fromSeq,
+    toSeq: rest.toSeq,
+    messageId: rest.messageId,
+    sentAt: rest.sentAt,
+    via: rest.via,
+  };
 }
 
 type DigestMethods = Pick<
@@ -71,7 +79,15 @@ export function mongoDigests(db: Db): DigestMethods {
 
   return {
     async createDigestSubscription(sub) {
-      const doc = subscriptionToDoc({ ...sub, pendingToSeq: null, lastSlotAt: null, leaseOwner: null, leaseUntil: null, lastError: null, updatedAt: sub.createdAt });
+      const doc = subscriptionToDoc({
+        ...sub,
+        pendingToSeq: null,
+        lastSlotAt: null,
+        leaseOwner: null,
+        leaseUntil: null,
+        lastError: null,
+        updatedAt: sub.createdAt,
+      });
       await subs.insertOne(doc);
       return docToSubscription(doc);
     },
@@ -114,7 +130,10 @@ export function mongoDigests(db: Db): DigestMethods {
         // Two runs recorded the same delivery at once: the first record stays.
         if (!isDuplicateKey(err)) throw err;
       }
-      const r = await subs.updateOne({ _id: d.subscriptionId, cursorSeq: d.fromSeq }, { $set: { cursorSeq: d.toSeq, pendingToSeq: null, updatedAt: d.sentAt } });
+      const r = await subs.updateOne(
+        { _id: d.subscriptionId, cursorSeq: d.fromSeq },
+        { $set: { cursorSeq: d.toSeq, pendingToSeq: null, updatedAt: d.sentAt } },
+      );
       return { advanced: r.modifiedCount === 1 };
     },
     async releaseDigestRun(r) {
@@ -137,7 +156,11 @@ export function mongoDigests(db: Db): DigestMethods {
       return docs.map(docToDelivery);
     },
     async listDigestDeliveriesAfter(afterId, limit) {
-      const docs = await deliveries.find({ _id: { $gt: afterId ?? '' } }).sort({ _id: 1 }).limit(checkLimit(limit)).toArray();
+      const docs = await deliveries
+        .find({ _id: { $gt: afterId ?? '' } })
+        .sort({ _id: 1 })
+        .limit(checkLimit(limit))
+        .toArray();
       return docs.map(docToDelivery);
     },
   };

@@ -86,7 +86,11 @@ export function mongoDrills(db: Db): DrillMethods {
       return docs.map(docToDrill);
     },
     async listDrillsAfter(afterId, limit) {
-      const docs = await drills.find({ _id: { $gt: afterId ?? '' } }).sort({ _id: 1 }).limit(checkLimit(limit)).toArray();
+      const docs = await drills
+        .find({ _id: { $gt: afterId ?? '' } })
+        .sort({ _id: 1 })
+        .limit(checkLimit(limit))
+        .toArray();
       return docs.map(docToDrill);
     },
     async listDrillNotices(drillId) {

@@ -12,7 +12,11 @@ export function mongoExport(db: Db): Pick<MongoMethods, 'listIndicators' | 'list
   const features = db.collection<FeatureDoc>(COLLECTIONS.clusterFeatures);
   return {
     async listIndicators(afterId, limit) {
-      const docs = await indicators.find({ _id: { $gt: afterId ?? '' } }).sort({ _id: 1 }).limit(checkLimit(limit)).toArray();
+      const docs = await indicators
+        .find({ _id: { $gt: afterId ?? '' } })
+        .sort({ _id: 1 })
+        .limit(checkLimit(limit))
+        .toArray();
       return docs.map(docToIndicator);
     },
     async listClusterFeatures(submissionId) {

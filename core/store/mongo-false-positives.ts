@@ -17,7 +17,10 @@ function docToEntry(d: FalsePositiveDoc): FalsePositiveEntry {
   return { indicatorId: d._id, type: d.type, value: d.value, markedBy: d.markedBy, markedAt: d.markedAt, reason: d.reason };
 }
 
-type FalsePositiveMethods = Pick<MongoMethods, 'markFalsePositive' | 'unmarkFalsePositive' | 'getFalsePositive' | 'markedFalsePositives' | 'listFalsePositives'>;
+type FalsePositiveMethods = Pick<
+  MongoMethods,
+  'markFalsePositive' | 'unmarkFalsePositive' | 'getFalsePositive' | 'markedFalsePositives' | 'listFalsePositives'
+>;
 
 export function mongoFalsePositives(db: Db): FalsePositiveMethods {
   const coll = db.collection<FalsePositiveDoc>(COLLECTIONS.falsePositives);
@@ -46,11 +49,18 @@ export function mongoFalsePositives(db: Db): FalsePositiveMethods {
     getFalsePositive: get,
     async markedFalsePositives(ids) {
       if (ids.length === 0) return [];
-      const docs = await coll.find({ _id: { $in: [...new Set(ids)] } }, { projection: { _id: 1 } }).sort({ _id: 1 }).toArray();
+      const docs = await coll
+        .find({ _id: { $in: [...new Set(ids)] } }, { projection: { _id: 1 } })
+        .sort({ _id: 1 })
+        .toArray();
       return docs.map((d) => d._id);
     },
     async listFalsePositives(afterId, limit) {
-      const docs = await coll.find(afterId === null ? {} : { _id: { $gt: afterId } }).sort({ _id: 1 }).limit(checkLimit(limit)).toArray();
+      const docs = await coll
+        .find(afterId === null ? {} : { _id: { $gt: afterId } })
+        .sort({ _id: 1 })
+        .limit(checkLimit(limit))
+        .toArray();
       return docs.map(docToEntry);
     },
   };

@@ -52,8 +52,14 @@ export function createMongoImporter(db: Db): MongoImporter {
     await flushDocs(); // the submissions and indicators they name are written first
     const batch = publications.splice(0);
     const [subs, inds] = await Promise.all([
-      db.collection<SubmissionDoc>(COLLECTIONS.submissions).find({ _id: { $in: [...new Set(batch.map((p) => p.submissionId))] } }, { projection: { orgId: 1 } }).toArray(),
-      db.collection<IndicatorDoc>(COLLECTIONS.indicators).find({ _id: { $in: [...new Set(batch.map((p) => p.indicatorId))] } }, { projection: { type: 1 } }).toArray(),
+      db
+        .collection<SubmissionDoc>(COLLECTIONS.submissions)
+        .find({ _id: { $in: [...new Set(batch.map((p) => p.submissionId))] } }, { projection: { orgId: 1 } })
+        .toArray(),
+      db
+        .collection<IndicatorDoc>(COLLECTIONS.indicators)
+        .find({ _id: { $in: [...new Set(batch.map((p) => p.indicatorId))] } }, { projection: { type: 1 } })
+        .toArray(),
     ]);
     const orgOf = new Map(subs.map((s) => [s._id, s.orgId]));
     const typeOf = new Map<string, IndicatorType>(inds.map((i) => [i._id, i.type]));

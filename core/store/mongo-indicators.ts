@@ -55,7 +55,10 @@ export function mongoIndicatorReads(db: Db): IndicatorReads {
       const list = [...new Set(ids)];
       const found = new Map((await indicators.find({ _id: { $in: list } }).toArray()).map((d) => [d._id, docToIndicator(d)]));
       const bySource = new Map<string, IndicatorSource[]>();
-      for (const d of await sources.find({ indicatorId: { $in: list } }).sort({ seenAt: 1, submissionId: 1 }).toArray()) {
+      for (const d of await sources
+        .find({ indicatorId: { $in: list } })
+        .sort({ seenAt: 1, submissionId: 1 })
+        .toArray()) {
         const l = bySource.get(d.indicatorId) ?? [];
         l.push(docToSource(d));
         bySource.set(d.indicatorId, l);
@@ -101,7 +104,9 @@ export function mongoIndicators(db: Db, reads: IndicatorReads): IndicatorMethods
         const id = indicatorId(input.type, input.value);
         if (!ids.includes(id)) {
           ids.push(id);
-          indicatorOps.push({ updateOne: { filter: { _id: id }, update: { $setOnInsert: { type: input.type, value: input.value, createdAt: seenAt } }, upsert: true } });
+          indicatorOps.push({
+            updateOne: { filter: { _id: id }, update: { $setOnInsert: { type: input.type, value: input.value, createdAt: seenAt } }, upsert: true },
+          });
         }
         // Seeing the indicator again in the same submission updates that source; seenAt and the
         // false-positive mark stay as they were.

@@ -61,11 +61,7 @@ export function mongoJobQueries(db: Db): JobQueries {
     async ensure(job, now) {
       const { _id, submissionId, type, ...fields } = jobToDoc(pendingJob(job, now));
       try {
-        const d = await jobs.findOneAndUpdate(
-          { submissionId, type },
-          { $setOnInsert: { _id, ...fields } },
-          { upsert: true, returnDocument: 'after' },
-        );
+        const d = await jobs.findOneAndUpdate({ submissionId, type }, { $setOnInsert: { _id, ...fields } }, { upsert: true, returnDocument: 'after' });
         if (d) return docToJob(d);
       } catch (err) {
         // Two writers upserted the same job at once: the other one created it.
@@ -80,10 +76,7 @@ export function mongoJobQueries(db: Db): JobQueries {
   return queries;
 }
 
-type JobMethods = Pick<
-  MongoMethods,
-  'getJob' | 'getJobForSubmission' | 'claimJob' | 'renewLease' | 'completeJob' | 'failJob' | 'requeueJob' | 'countJobs'
->;
+type JobMethods = Pick<MongoMethods, 'getJob' | 'getJobForSubmission' | 'claimJob' | 'renewLease' | 'completeJob' | 'failJob' | 'requeueJob' | 'countJobs'>;
 
 export function mongoJobs(db: Db, queries: JobQueries): JobMethods {
   const jobs = db.collection<JobDoc>(COLLECTIONS.jobs);

@@ -71,9 +71,15 @@ export function publicationContexts(db: Db): (submissionId: string, indicatorId:
   const orgs = new Map<string, Promise<string | null>>();
   const types = new Map<string, Promise<IndicatorType | null>>();
   const orgOf = (id: string) =>
-    db.collection<SubmissionDoc>(COLLECTIONS.submissions).findOne({ _id: id }, { projection: { orgId: 1 } }).then((d) => d?.orgId ?? null);
+    db
+      .collection<SubmissionDoc>(COLLECTIONS.submissions)
+      .findOne({ _id: id }, { projection: { orgId: 1 } })
+      .then((d) => d?.orgId ?? null);
   const typeOf = (id: string) =>
-    db.collection<IndicatorDoc>(COLLECTIONS.indicators).findOne({ _id: id }, { projection: { type: 1 } }).then((d) => d?.type ?? null);
+    db
+      .collection<IndicatorDoc>(COLLECTIONS.indicators)
+      .findOne({ _id: id }, { projection: { type: 1 } })
+      .then((d) => d?.type ?? null);
   return async (submissionId, indicatorId) => {
     if (!orgs.has(submissionId)) orgs.set(submissionId, orgOf(submissionId));
     if (!types.has(indicatorId)) types.set(indicatorId, typeOf(indicatorId));

@@ -102,7 +102,14 @@ export const INDEXES: Readonly<Partial<Record<CollectionName, readonly IndexSpec
  */
 async function ensureIndexes(db: Db, collection: string, specs: readonly IndexSpec[]): Promise<void> {
   const coll = db.collection(collection);
-  const existing = new Set((await coll.listIndexes().toArray().catch(() => [])).map((i) => i.name as string));
+  const existing = new Set(
+    (
+      await coll
+        .listIndexes()
+        .toArray()
+        .catch(() => [])
+    ).map((i) => i.name as string),
+  );
   for (const s of specs) {
     if (!existing.has(s.name)) await coll.createIndex({ ...s.key }, { name: s.name, ...(s.unique ? { unique: true } : {}) });
   }
@@ -124,11 +131,10 @@ export async function schemaVersion(db: Db): Promise<number> {
 export async function ensureSchema(db: Db): Promise<{ from: number; to: number }> {
   const before = await schemaVersion(db);
   if (before > MONGO_SCHEMA_VERSION) {
-    throw new C4Error(
-      'SCHEMA_TOO_NEW',
-      `database schema version ${before} is newer than this program supports (${MONGO_SCHEMA_VERSION}); upgrade C4TAP`,
-      { version: before, supported: MONGO_SCHEMA_VERSION },
-    );
+    throw new C4Error('SCHEMA_TOO_NEW', `database schema version ${before} is newer than this program supports (${MONGO_SCHEMA_VERSION}); upgrade C4TAP`, {
+      version: before,
+      supported: MONGO_SCHEMA_VERSION,
+    });
   }
   for (const [collection, specs] of Object.entries(INDEXES)) await ensureIndexes(db, collection, specs);
   try {

@@ -20,7 +20,11 @@ export interface Numbered extends Document {
 
 /** The highest number in the collection, 0 when it is empty. */
 export async function highestNumber<D extends Numbered>(coll: Collection<D>): Promise<number> {
-  const [top] = await coll.find({}, { projection: { _id: 1 } }).sort({ _id: -1 }).limit(1).toArray();
+  const [top] = await coll
+    .find({}, { projection: { _id: 1 } })
+    .sort({ _id: -1 })
+    .limit(1)
+    .toArray();
   return (top?._id as number | undefined) ?? 0;
 }
 

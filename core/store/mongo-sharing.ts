@@ -47,7 +47,10 @@ export function mongoSharing(db: Db, reads: IndicatorReads): SharingMethods {
       if (ids.length === 0) return [];
       // FerretDB v1 has no $last accumulator: the newest entry of each pair is kept while reading in seq order.
       const latest = new Map<string, PublicationEntry>();
-      for (const d of await publications.find({ indicatorId: { $in: [...ids] } }).sort({ _id: 1 }).toArray()) {
+      for (const d of await publications
+        .find({ indicatorId: { $in: [...ids] } })
+        .sort({ _id: 1 })
+        .toArray()) {
         latest.set(`${d.indicatorId}\u0000${d.submissionId}`, docToEntry(d));
       }
       return [...latest.values()].sort((a, b) => a.seq - b.seq);
@@ -82,7 +85,10 @@ export function mongoSharing(db: Db, reads: IndicatorReads): SharingMethods {
           },
         ]),
       );
-      return entries.map((entry): FeedPageEntry => ({ entry, current: newest.get(entry.indicatorId) === entry.seq ? (current.get(entry.indicatorId) ?? null) : null }));
+      return entries.map((entry): FeedPageEntry => ({
+        entry,
+        current: newest.get(entry.indicatorId) === entry.seq ? (current.get(entry.indicatorId) ?? null) : null,
+      }));
     },
     async addSighting(s: NewSighting, now: string) {
       const byKey = async () => {
@@ -93,14 +99,22 @@ export function mongoSharing(db: Db, reads: IndicatorReads): SharingMethods {
       // No lookup first: a repeated key makes the insert fail, and `byKey` then finds the first one.
       const result = await log.insert(
         (id) =>
-          sightingToDoc({ id, indicatorId: s.indicatorId, orgId: s.orgId, class: s.class, count: s.count, seenAt: s.seenAt, reportedAt: now }, s.idempotencyKey),
+          sightingToDoc(
+            { id, indicatorId: s.indicatorId, orgId: s.orgId, class: s.class, count: s.count, seenAt: s.seenAt, reportedAt: now },
+            s.idempotencyKey,
+          ),
         byKey,
       );
       return 'inserted' in result ? { sighting: docToSighting(result.inserted), created: true } : { sighting: result.existing, created: false };
     },
     async listSightings(ids) {
       if (ids.length === 0) return [];
-      return (await sightings.find({ indicatorId: { $in: [...ids] } }).sort({ _id: 1 }).toArray()).map(docToSighting);
+      return (
+        await sightings
+          .find({ indicatorId: { $in: [...ids] } })
+          .sort({ _id: 1 })
+          .toArray()
+      ).map(docToSighting);
     },
   };
   return methods;

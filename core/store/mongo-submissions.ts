@@ -82,7 +82,11 @@ export async function pageSubmissions(
   }
   const dir = order === 'oldest' ? 1 : -1;
   // One document more than asked tells whether another page follows.
-  const docs = await submissions.find({ $and: conditions }).sort({ receivedAt: dir, _id: dir }).limit(limit + 1).toArray();
+  const docs = await submissions
+    .find({ $and: conditions })
+    .sort({ receivedAt: dir, _id: dir })
+    .limit(limit + 1)
+    .toArray();
   const items = docs.slice(0, limit).map(docToSubmission);
   const last = items[items.length - 1];
   const nextCursor = docs.length > limit && last ? encodeCursor({ receivedAt: last.receivedAt, id: last.id }) : null;
@@ -120,7 +124,13 @@ export function mongoSubmissions(db: Db, jobs: JobQueries, samples: SampleWriter
   };
 
   /** Steps 2 and 3 (see the file comment) for a submission that exists. */
-  async function complete(submission: Submission, created: boolean, job: NewJob, firstSamples: readonly SubmissionSample[], now: string): Promise<CreatedSubmission> {
+  async function complete(
+    submission: Submission,
+    created: boolean,
+    job: NewJob,
+    firstSamples: readonly SubmissionSample[],
+    now: string,
+  ): Promise<CreatedSubmission> {
     const forSubmission = { ...job, submissionId: submission.id };
     const ensured = created ? await jobs.insertNew(forSubmission, now) : await jobs.ensure(forSubmission, now);
     for (const s of firstSamples) await samples.put({ ...s, submissionId: submission.id });

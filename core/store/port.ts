@@ -70,9 +70,7 @@ export interface NewSubmission {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
-export type SubmissionPatch = Partial<
-  Pick<Submission, 'status' | 'classes' | 'classDecisions' | 'subject' | 'verdict' | 'campaign' | 'details'>
-> & {
+export type SubmissionPatch = Partial<Pick<Submission, 'status' | 'classes' | 'classDecisions' | 'subject' | 'verdict' | 'campaign' | 'details'>> & {
   /**
    * Merged into the details as they are in the store at the moment of the write (after `details`,
    * if both are given): each key replaces the stored one, except that two plain objects are merged

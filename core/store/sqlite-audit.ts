@@ -45,9 +45,7 @@ export function sqliteAudit(db: Db): AuditMethods {
     VALUES (@seq, @at, @actor, @action, @target, @data, @prev_hash, @hash)`);
   const list = db.prepare<[number, number], AuditRow>('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?');
   const readHead = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
-  const writeHead = db.prepare<[string, string]>(
-    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  );
+  const writeHead = db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
 
   const auditHead = (): AuditHead | null => {
     const row = readHead.get(HEAD_KEY);

@@ -110,7 +110,9 @@ type ConsoleMethods = Pick<
 export function sqliteConsole(db: Db): ConsoleMethods {
   // The queue search's matcher (core/store/search-pattern.ts), the same pattern the MongoDB adapter sends.
   const matches = patternMatcher();
-  db.function('c4_contains', { deterministic: true }, (source: unknown, value: unknown) => (matches(String(source), typeof value === 'string' ? value : null) ? 1 : 0));
+  db.function('c4_contains', { deterministic: true }, (source: unknown, value: unknown) =>
+    matches(String(source), typeof value === 'string' ? value : null) ? 1 : 0,
+  );
   const insertSession = db.prepare<SessionRow>(`
     INSERT INTO console_sessions (id_hash, principal_id, stage, created_at, last_seen_at, client_address, data)
     VALUES (@id_hash, @principal_id, @stage, @created_at, @last_seen_at, @client_address, @data)`);

@@ -110,7 +110,9 @@ export function sqliteDigests(db: Db): DigestMethods {
            pending_to_seq = CASE WHEN @clear = 1 THEN NULL ELSE pending_to_seq END
      WHERE id = @id AND lease_owner = @owner`);
   const deliveryById = db.prepare<[string], DeliveryRow>('SELECT * FROM digest_deliveries WHERE id = ?');
-  const deliveries = db.prepare<[string, number], DeliveryRow>('SELECT * FROM digest_deliveries WHERE subscription_id = ? ORDER BY to_seq DESC, sent_at DESC LIMIT ?');
+  const deliveries = db.prepare<[string, number], DeliveryRow>(
+    'SELECT * FROM digest_deliveries WHERE subscription_id = ? ORDER BY to_seq DESC, sent_at DESC LIMIT ?',
+  );
   const deliveriesAfter = db.prepare<[string, number], DeliveryRow>('SELECT * FROM digest_deliveries WHERE id > ? ORDER BY id LIMIT ?');
 
   const get = (id: string) => {
@@ -163,7 +165,15 @@ export function sqliteDigests(db: Db): DigestMethods {
     recordDigestDelivery(d) {
       checkDeliveryRange(d);
       return inWriteTransaction(db, () => {
-        insertDelivery.run({ id: d.id, subscription_id: d.subscriptionId, from_seq: d.fromSeq, to_seq: d.toSeq, message_id: d.messageId, sent_at: d.sentAt, via: d.via });
+        insertDelivery.run({
+          id: d.id,
+          subscription_id: d.subscriptionId,
+          from_seq: d.fromSeq,
+          to_seq: d.toSeq,
+          message_id: d.messageId,
+          sent_at: d.sentAt,
+          via: d.via,
+        });
         const moved = advance.run({ id: d.subscriptionId, from: d.fromSeq, to: d.toSeq, now: d.sentAt }).changes === 1;
         return { advanced: moved };
       });

@@ -12,6 +12,8 @@ export function sqliteExport(db: Db): Pick<SyncStore, 'listIndicators' | 'listCl
   return {
     listIndicators: (afterId, limit) => indicators.all(afterId ?? '', checkLimit(limit)).map(rowToIndicator),
     listClusterFeatures: (submissionId) =>
-      features.all(submissionId).map((r) => ({ submissionId: r.submission_id, orgId: r.org_id, type: r.type as ClusterFeatureType, value: r.value, seenAt: r.seen_at })),
+      features
+        .all(submissionId)
+        .map((r) => ({ submissionId: r.submission_id, orgId: r.org_id, type: r.type as ClusterFeatureType, value: r.value, seenAt: r.seen_at })),
   };
 }

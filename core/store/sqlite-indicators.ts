@@ -58,9 +58,7 @@ export function sqliteIndicators(db: Db): IndicatorMethods {
     ON CONFLICT (indicator_id, submission_id) DO UPDATE
        SET kind = excluded.kind, class = excluded.class, context = excluded.context`);
   const byId = db.prepare<[string], IndicatorRow>('SELECT * FROM indicators WHERE id = ?');
-  const sourcesOf = db.prepare<[string], SourceRow>(
-    'SELECT * FROM indicator_sources WHERE indicator_id = ? ORDER BY seen_at, submission_id',
-  );
+  const sourcesOf = db.prepare<[string], SourceRow>('SELECT * FROM indicator_sources WHERE indicator_id = ? ORDER BY seen_at, submission_id');
   const ofSubmission = db.prepare<[string], IndicatorRow>(`
     SELECT i.* FROM indicators i JOIN indicator_sources s ON s.indicator_id = i.id
      WHERE s.submission_id = ?
@@ -69,12 +67,8 @@ export function sqliteIndicators(db: Db): IndicatorMethods {
     SELECT * FROM indicator_sources
      WHERE indicator_id IN (SELECT indicator_id FROM indicator_sources WHERE submission_id = ?)
      ORDER BY seen_at, submission_id`);
-  const setFalsePositive = db.prepare<[number, string, string]>(
-    'UPDATE indicator_sources SET false_positive = ? WHERE indicator_id = ? AND submission_id = ?',
-  );
-  const removeSource = db.prepare<[string, string]>(
-    'DELETE FROM indicator_sources WHERE indicator_id = ? AND submission_id = ?',
-  );
+  const setFalsePositive = db.prepare<[number, string, string]>('UPDATE indicator_sources SET false_positive = ? WHERE indicator_id = ? AND submission_id = ?');
+  const removeSource = db.prepare<[string, string]>('DELETE FROM indicator_sources WHERE indicator_id = ? AND submission_id = ?');
 
   return {
     upsertIndicators(submissionId: string, orgId: string, seenAt: string, inputs: readonly IndicatorInput[]) {
@@ -111,8 +105,7 @@ export function sqliteIndicators(db: Db): IndicatorMethods {
       }
       return ofSubmission.all(submissionId).map((r) => ({ indicator: rowToIndicator(r), sources: sources.get(r.id) ?? [] }));
     },
-    setSourceFalsePositive: (indicatorId, submissionId, falsePositive) =>
-      setFalsePositive.run(toFlag(falsePositive), indicatorId, submissionId).changes === 1,
+    setSourceFalsePositive: (indicatorId, submissionId, falsePositive) => setFalsePositive.run(toFlag(falsePositive), indicatorId, submissionId).changes === 1,
     removeIndicatorSource: (indicatorId, submissionId) => removeSource.run(indicatorId, submissionId).changes === 1,
   };
 }

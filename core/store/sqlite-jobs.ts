@@ -60,10 +60,7 @@ export function sqliteJobQueries(db: Db): JobQueries {
   };
 }
 
-type JobMethods = Pick<
-  SyncStore,
-  'getJob' | 'getJobForSubmission' | 'claimJob' | 'renewLease' | 'completeJob' | 'failJob' | 'requeueJob' | 'countJobs'
->;
+type JobMethods = Pick<SyncStore, 'getJob' | 'getJobForSubmission' | 'claimJob' | 'renewLease' | 'completeJob' | 'failJob' | 'requeueJob' | 'countJobs'>;
 
 export function sqliteJobs(db: Db, jobs: JobQueries): JobMethods {
   const byId = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?');
@@ -119,8 +116,7 @@ export function sqliteJobs(db: Db, jobs: JobQueries): JobMethods {
     },
     renewLease: (id, worker, leaseUntil) => renew.run({ id, worker, lease_until: leaseUntil }).changes === 1,
     completeJob: (id, worker, now) => complete.run({ id, worker, now }).changes === 1,
-    failJob: (id, worker, f: JobFailure) =>
-      fail.run({ id, worker, now: f.now, error: f.error, retry_at: f.retryAt }).changes === 1,
+    failJob: (id, worker, f: JobFailure) => fail.run({ id, worker, now: f.now, error: f.error, retry_at: f.retryAt }).changes === 1,
     requeueJob(job: NewJob, now: string) {
       return inWriteTransaction(db, () => {
         if (requeue.run({ submission_id: job.submissionId, type: job.type, now }).changes === 0) {

@@ -443,11 +443,10 @@ function checkOrder(migrations: readonly Migration[]): void {
 
 function refuseNewer(version: number, latest: number): void {
   if (version > latest) {
-    throw new C4Error(
-      'SCHEMA_TOO_NEW',
-      `database schema version ${version} is newer than this program supports (${latest}); upgrade C4TAP`,
-      { version, supported: latest },
-    );
+    throw new C4Error('SCHEMA_TOO_NEW', `database schema version ${version} is newer than this program supports (${latest}); upgrade C4TAP`, {
+      version,
+      supported: latest,
+    });
   }
 }
 

@@ -81,9 +81,7 @@ export function sqliteSampleQueries(db: Db): SampleQueries {
 }
 
 export function sqliteSamples(db: Db, samples: SampleQueries): SampleMethods {
-  const ofSubmission = db.prepare<[string], SampleRow>(
-    'SELECT * FROM samples WHERE submission_id = ? ORDER BY stored_at, sha256',
-  );
+  const ofSubmission = db.prepare<[string], SampleRow>('SELECT * FROM samples WHERE submission_id = ? ORDER BY stored_at, sha256');
   const refs = db.prepare<
     { unpurged_only: number; stored_before: string | null; after_sha256: string | null; after_submission: string | null; limit: number },
     SampleRow

@@ -76,12 +76,10 @@ function tupleToPageEntry([e, view]: PageTuple, newest: boolean): FeedPageEntry 
     entry,
     current: {
       indicator: { id: indicatorId, type, value, createdAt },
-      sources: sources.map(
-        ([sub, orgId, k, c, seenAt, fp, context, latestAction, latestClass]): PublishedSource => ({
-          source: { indicatorId, submissionId: sub, orgId, kind: k, class: c, seenAt, falsePositive: fp === 1, context },
-          latest: { action: latestAction, class: latestClass },
-        }),
-      ),
+      sources: sources.map(([sub, orgId, k, c, seenAt, fp, context, latestAction, latestClass]): PublishedSource => ({
+        source: { indicatorId, submissionId: sub, orgId, kind: k, class: c, seenAt, falsePositive: fp === 1, context },
+        latest: { action: latestAction, class: latestClass },
+      })),
       sightings: sightings.map(([id, orgId, c, count, seenAt, reportedAt]): Sighting => ({ id, indicatorId, orgId, class: c, count, seenAt, reportedAt })),
     },
   };
@@ -127,9 +125,7 @@ export function sqliteSharing(db: Db): SharingMethods {
     INSERT INTO sightings (indicator_id, org_id, class, count, seen_at, reported_at, dedup_key)
     VALUES (@indicator_id, @org_id, @class, @count, @seen_at, @reported_at, @dedup_key)
     RETURNING *`);
-  const sightingsIn = db.prepare<[string], SightingRow>(
-    'SELECT * FROM sightings WHERE indicator_id IN (SELECT value FROM json_each(?)) ORDER BY id',
-  );
+  const sightingsIn = db.prepare<[string], SightingRow>('SELECT * FROM sightings WHERE indicator_id IN (SELECT value FROM json_each(?)) ORDER BY id');
 
   return {
     getIndicators(ids) {

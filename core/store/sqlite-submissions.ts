@@ -107,12 +107,7 @@ export function filterSql(filter: SubmissionFilter): { where: string; params: Re
 
 type SubmissionMethods = Pick<
   SyncStore,
-  | 'createSubmission'
-  | 'getSubmission'
-  | 'findSubmissionByDedupKey'
-  | 'listSubmissions'
-  | 'countSubmissionsByStatus'
-  | 'updateSubmission'
+  'createSubmission' | 'getSubmission' | 'findSubmissionByDedupKey' | 'listSubmissions' | 'countSubmissionsByStatus' | 'updateSubmission'
 >;
 
 export function sqliteSubmissions(db: Db, jobs: JobQueries, samples: SampleQueries): SubmissionMethods {
@@ -152,8 +147,7 @@ export function sqliteSubmissions(db: Db, jobs: JobQueries, samples: SampleQueri
         const existing = findSubmissionByDedupKey(sub.orgId, sub.dedupKey);
         if (existing) {
           // A duplicate: hand back the first submission and make sure its job exists.
-          const existingJob =
-            jobs.forSubmission(existing.id, job.type) ?? jobs.insert({ ...job, submissionId: existing.id }, sub.receivedAt);
+          const existingJob = jobs.forSubmission(existing.id, job.type) ?? jobs.insert({ ...job, submissionId: existing.id }, sub.receivedAt);
           for (const s of firstSamples) samples.put({ ...s, submissionId: existing.id });
           return { submission: existing, created: false, job: existingJob };
         }
@@ -198,9 +192,7 @@ export function sqliteSubmissions(db: Db, jobs: JobQueries, samples: SampleQueri
     countSubmissionsByStatus(filter = {}) {
       const { where, params } = filterSql(filter);
       const rows = db
-        .prepare<Record<string, string>, { status: string; n: number }>(
-          `SELECT status, COUNT(*) AS n FROM submissions WHERE ${where} GROUP BY status`,
-        )
+        .prepare<Record<string, string>, { status: string; n: number }>(`SELECT status, COUNT(*) AS n FROM submissions WHERE ${where} GROUP BY status`)
         .all(params);
       const counts = Object.fromEntries(SUBMISSION_STATUSES.map((s) => [s, 0])) as Record<SubmissionStatus, number>;
       for (const row of rows) if (row.status in counts) counts[row.status as SubmissionStatus] = row.n;

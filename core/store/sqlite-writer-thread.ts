@@ -54,9 +54,7 @@ function open(file: string, options: Parameters<typeof openDatabase>[1]): Connec
 }
 
 function reply(store: number, conn: Connection, calls: readonly WriterCall[]): void {
-  const replies = conn.db
-    ? runBatch(conn.db, conn.methods, calls)
-    : calls.map((call) => ({ id: call.id, ok: false as const, error: conn.failure! }));
+  const replies = conn.db ? runBatch(conn.db, conn.methods, calls) : calls.map((call) => ({ id: call.id, ok: false as const, error: conn.failure! }));
   try {
     send({ type: 'replies', store, replies });
   } catch {

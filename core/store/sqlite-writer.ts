@@ -26,8 +26,7 @@ export interface ErrorData {
 }
 
 export type WriterReply =
-  | { readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: ErrorData };
+  { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly error: ErrorData };
 
 /** Messages to the writer thread (posted in arrays, handled in order). `store` names one connection. */
 export type ToWriter =
@@ -36,8 +35,7 @@ export type ToWriter =
   | { readonly type: 'close'; readonly store: number };
 
 export type FromWriter =
-  | { readonly type: 'replies'; readonly store: number; readonly replies: readonly WriterReply[] }
-  | { readonly type: 'closed'; readonly store: number };
+  { readonly type: 'replies'; readonly store: number; readonly replies: readonly WriterReply[] } | { readonly type: 'closed'; readonly store: number };
 
 function causeToData(cause: unknown): ErrorData['cause'] {
   if (!(cause instanceof Error)) return undefined;
@@ -101,7 +99,9 @@ export function runBatch(db: Db, methods: Readonly<Record<string, Method>>, call
     const cause = err instanceof BatchAborted ? err.cause : err;
     const operation = err instanceof BatchAborted ? err.message : 'commit';
     const mapped = toStoreError(cause, operation);
-    const error = errorToData(mapped instanceof C4Error ? mapped : new C4Error('STORE_UNAVAILABLE', `${operation}: ${String((mapped as Error)?.message ?? mapped)}`, { operation }));
+    const error = errorToData(
+      mapped instanceof C4Error ? mapped : new C4Error('STORE_UNAVAILABLE', `${operation}: ${String((mapped as Error)?.message ?? mapped)}`, { operation }),
+    );
     return calls.map((call) => ({ id: call.id, ok: false, error }));
   }
   return outcomes;

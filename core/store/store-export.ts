@@ -3,7 +3,21 @@
 // proves two stores answer the same (storeDigest). Works for any adapter.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit.ts';
-import type { ApiToken, AuditEvent, FalsePositiveEntry, Indicator, IndicatorSource, Job, Organisation, Principal, PublicationEntry, Sample, Sighting, Submission, SubmissionFeature } from '../types.ts';
+import type {
+  ApiToken,
+  AuditEvent,
+  FalsePositiveEntry,
+  Indicator,
+  IndicatorSource,
+  Job,
+  Organisation,
+  Principal,
+  PublicationEntry,
+  Sample,
+  Sighting,
+  Submission,
+  SubmissionFeature,
+} from '../types.ts';
 import type { DigestDelivery, DigestSubscription, Drill, DrillNotice, SecondFactor, Store } from './port.ts';
 
 export type StoreRecord =
@@ -69,7 +83,7 @@ export async function* exportStore(store: Store): AsyncGenerator<StoreRecord> {
   } while (cursor);
 
   const indicatorIds: string[] = [];
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page: readonly Indicator[] = await store.listIndicators(after, PAGE);
     if (page.length === 0) break;
     const sources = new Map((await store.getIndicators(page.map((i) => i.id))).map((i) => [i.indicator.id, i.sources]));
@@ -81,7 +95,7 @@ export async function* exportStore(store: Store): AsyncGenerator<StoreRecord> {
     after = page[page.length - 1]!.id;
   }
 
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await store.listPublications({ afterSeq: after, limit: PAGE });
     if (page.length === 0) break;
     for (const value of page) yield { kind: 'publication', value };
@@ -94,7 +108,11 @@ export async function* exportStore(store: Store): AsyncGenerator<StoreRecord> {
   }
   for (const value of [...sightings.values()].sort((a, b) => a.id - b.id)) yield { kind: 'sighting', value };
 
-  for await (const value of pagesBy((after) => store.listFalsePositives(after, PAGE), (e) => e.indicatorId)) yield { kind: 'false-positive', value };
+  for await (const value of pagesBy(
+    (after) => store.listFalsePositives(after, PAGE),
+    (e) => e.indicatorId,
+  ))
+    yield { kind: 'false-positive', value };
 
   for (const value of await store.listDigestSubscriptions()) yield { kind: 'digest-subscription', value };
   for await (const value of pagesById((after) => store.listDigestDeliveriesAfter(after, PAGE))) yield { kind: 'digest-delivery', value };
@@ -103,7 +121,7 @@ export async function* exportStore(store: Store): AsyncGenerator<StoreRecord> {
     for (const notice of await store.listDrillNotices(value.id)) yield { kind: 'drill-notice', value: notice };
   }
 
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await store.listAudit(after, PAGE);
     if (page.length === 0) break;
     for (const value of page) yield { kind: 'audit', value };
@@ -120,7 +138,7 @@ function pagesById<T extends { readonly id: string }>(read: (afterId: string | n
 
 /** Every record of a list read in key order, page by page (`read` gives the page after a key). */
 async function* pagesBy<T>(read: (afterKey: string | null) => Promise<readonly T[]>, keyOf: (record: T) => string): AsyncGenerator<T> {
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page = await read(after);
     if (page.length === 0) return;
     yield* page;

@@ -49,6 +49,9 @@ export function pendingJob(job: NewJob, now: string): Job {
 /** A digest delivery covers at least one seq: fromSeq < toSeq, both whole numbers ≥ 0. */
 export function checkDeliveryRange(d: { readonly fromSeq: number; readonly toSeq: number }): void {
   if (!Number.isInteger(d.fromSeq) || !Number.isInteger(d.toSeq) || d.fromSeq < 0 || d.toSeq <= d.fromSeq) {
-    throw new C4Error('VALIDATION_FAILED', `digest delivery range must satisfy 0 <= fromSeq < toSeq, got ${d.fromSeq}..${d.toSeq}`, { fromSeq: d.fromSeq, toSeq: d.toSeq });
+    throw new C4Error('VALIDATION_FAILED', `digest delivery range must satisfy 0 <= fromSeq < toSeq, got ${d.fromSeq}..${d.toSeq}`, {
+      fromSeq: d.fromSeq,
+      toSeq: d.toSeq,
+    });
   }
 }

@@ -57,7 +57,8 @@ export function authenticate(deps: AuthDeps): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
     const token = tokenOf(header);
-    if (token === null) return next(refuse(res, 'an API token is required (Authorization: Bearer <token>, or HTTP Basic with the token as password)', 'invalid_request'));
+    if (token === null)
+      return next(refuse(res, 'an API token is required (Authorization: Bearer <token>, or HTTP Basic with the token as password)', 'invalid_request'));
     const check = await verifyToken(deps.store, deps.tokenSettings, token, deps.clock());
     if (!check.ok) return next(refuse(res, REFUSALS[check.reason], 'invalid_token'));
     const viewer = await loadViewer(deps.store, check.principal);

@@ -44,7 +44,12 @@ export function excelCell(value: string): string {
 }
 
 function row(j: IndicatorJson | FeedItemJson, flavour: CsvFlavour): Record<string, string | number> {
-  const cells: Record<string, string | number> = { ...j, kinds: j.kinds.join(';'), sectors: j.sectors.join(';'), false_positive: j.false_positive ? 'true' : 'false' };
+  const cells: Record<string, string | number> = {
+    ...j,
+    kinds: j.kinds.join(';'),
+    sectors: j.sectors.join(';'),
+    false_positive: j.false_positive ? 'true' : 'false',
+  };
   if (flavour === 'raw') return cells;
   return Object.fromEntries(Object.entries(cells).map(([k, v]) => [k, typeof v === 'string' ? excelCell(v) : v]));
 }
@@ -61,7 +66,11 @@ function csv(rows: readonly Record<string, string | number>[], columns: readonly
 
 /** Feed items as CSV with the FEED_COLUMNS (the API's pages, the digests' attachments). */
 export function feedCsv(items: readonly FeedItem[], flavour: CsvFlavour = 'raw'): string {
-  return csv(items.map((i) => row(feedItemJson(i), flavour)), FEED_COLUMNS, flavour);
+  return csv(
+    items.map((i) => row(feedItemJson(i), flavour)),
+    FEED_COLUMNS,
+    flavour,
+  );
 }
 
 function csvFormatterOf(flavour: CsvFlavour): FeedFormatter {

@@ -20,10 +20,16 @@ const excelParam = z.enum(['0', '1']).optional();
  * The formatter for this request. `excel=1` means CSV in its spreadsheet flavour: it selects CSV
  * when no format is named and is refused beside another format (it would be silently ignored).
  */
-function chooseFormatter(req: Parameters<typeof negotiate>[0], q: { format?: FormatName | undefined; excel?: '0' | '1' | undefined }, formatters: ReadonlyMap<FormatName, FeedFormatter>): FeedFormatter {
+function chooseFormatter(
+  req: Parameters<typeof negotiate>[0],
+  q: { format?: FormatName | undefined; excel?: '0' | '1' | undefined },
+  formatters: ReadonlyMap<FormatName, FeedFormatter>,
+): FeedFormatter {
   if (q.excel !== '1') return negotiate(req, q.format, formatters);
   if (q.format !== undefined && q.format !== 'csv') {
-    throw new C4Error('VALIDATION_FAILED', `invalid query: excel=1 is a CSV option and cannot be combined with format=${q.format}`, { problems: [`excel: only with format=csv`] });
+    throw new C4Error('VALIDATION_FAILED', `invalid query: excel=1 is a CSV option and cannot be combined with format=${q.format}`, {
+      problems: [`excel: only with format=csv`],
+    });
   }
   return excelCsvFormatter;
 }
@@ -43,14 +49,24 @@ export function indicatorRoutes(router: Router, deps: ApiDeps, formatters: Reado
     const q = parseWith(feedQuery, req.query, 'query');
     const formatter = chooseFormatter(req, q, formatters);
     const { viewer } = authOf(res);
-    const page = await readFeed(deps.store, viewer, {
-      since: q.since,
-      limit: q.limit,
-      ...(q.type ? { types: q.type } : {}),
-      ...(q.class ? { classes: q.class } : {}),
-      ...(q.updated_after ? { updatedAfter: q.updated_after } : {}),
-    }, deps.viewRules);
-    await auditRedReads(deps.audit, viewer, 'api.indicators', page.items.map((i) => i.view));
+    const page = await readFeed(
+      deps.store,
+      viewer,
+      {
+        since: q.since,
+        limit: q.limit,
+        ...(q.type ? { types: q.type } : {}),
+        ...(q.class ? { classes: q.class } : {}),
+        ...(q.updated_after ? { updatedAfter: q.updated_after } : {}),
+      },
+      deps.viewRules,
+    );
+    await auditRedReads(
+      deps.audit,
+      viewer,
+      'api.indicators',
+      page.items.map((i) => i.view),
+    );
     res.set('C4TAP-Next-Since', String(page.next)).set('C4TAP-More', String(page.more));
     res.type(formatter.contentType).send(await formatter.page(page, viewer));
   });

@@ -20,7 +20,11 @@ export const FALSE_POSITIVE_OPENAPI_PATHS: Readonly<Record<string, unknown>> = {
       responses: {
         '200': {
           description: 'One page',
-          content: json({ type: 'object', required: ['items', 'next_after'], properties: { items: { type: 'array', items: ref('FalsePositive') }, next_after: { type: ['string', 'null'] } } }),
+          content: json({
+            type: 'object',
+            required: ['items', 'next_after'],
+            properties: { items: { type: 'array', items: ref('FalsePositive') }, next_after: { type: ['string', 'null'] } },
+          }),
         },
         ...errors(400, 401, 403, 429),
       },
@@ -51,11 +55,16 @@ export const FALSE_POSITIVE_OPENAPI_PATHS: Readonly<Record<string, unknown>> = {
       description:
         'Nothing is republished at once: each source is published again when its submission is approved again (`republish_on_approve` lists the published submissions that carry it).',
       parameters: [idParam],
-      requestBody: { required: false, content: json({ type: 'object', additionalProperties: false, properties: { reason: { type: 'string', maxLength: 2000 } } }) },
+      requestBody: {
+        required: false,
+        content: json({ type: 'object', additionalProperties: false, properties: { reason: { type: 'string', maxLength: 2000 } } }),
+      },
       responses: {
         '200': {
           description: 'Removed',
-          content: json({ allOf: [ref('FalsePositive'), { type: 'object', properties: { republish_on_approve: { type: 'array', items: { type: 'string' } } } }] }),
+          content: json({
+            allOf: [ref('FalsePositive'), { type: 'object', properties: { republish_on_approve: { type: 'array', items: { type: 'string' } } } }],
+          }),
         },
         ...errors(400, 401, 403, 404, 429),
       },
@@ -81,7 +90,12 @@ export const FALSE_POSITIVE_SCHEMAS: Readonly<Record<string, unknown>> = {
     additionalProperties: false,
     required: ['reason'],
     description: 'Name the indicator by `indicator_id`, or by `type` and `value` in the normal form the API shows.',
-    properties: { indicator_id: { type: 'string' }, type: { type: 'string', enum: INDICATOR_TYPES }, value: { type: 'string' }, reason: { type: 'string', minLength: 1, maxLength: 2000 } },
+    properties: {
+      indicator_id: { type: 'string' },
+      type: { type: 'string', enum: INDICATOR_TYPES },
+      value: { type: 'string' },
+      reason: { type: 'string', minLength: 1, maxLength: 2000 },
+    },
   },
   FalsePositiveMarked: {
     allOf: [
@@ -90,7 +104,10 @@ export const FALSE_POSITIVE_SCHEMAS: Readonly<Record<string, unknown>> = {
         type: 'object',
         properties: {
           created: { type: 'boolean' },
-          retracted: { type: 'array', items: { type: 'object', properties: { seq: { type: 'integer' }, class: { type: 'string' }, kind: { type: 'string' } } } },
+          retracted: {
+            type: 'array',
+            items: { type: 'object', properties: { seq: { type: 'integer' }, class: { type: 'string' }, kind: { type: 'string' } } },
+          },
         },
       },
     ],

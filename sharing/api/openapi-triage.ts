@@ -8,23 +8,45 @@ const notVisible = { '404': { $ref: '#/components/responses/NotVisible' } };
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ 'application/json': { schema } });
 const idParam = { name: 'id', in: 'path', required: true, description: 'Submission id', schema: { type: 'string' } };
-const refused = (codes: string) => ({ '409': { description: `Refused in the submission's current state; problem details with code ${codes}`, content: { 'application/problem+json': { schema: ref('Problem') } } } });
-const step = (operationId: string, summary: string, description: string, extra: Record<string, unknown>) => ({ post: { operationId, summary, description, parameters: [idParam], ...extra } });
+const refused = (codes: string) => ({
+  '409': {
+    description: `Refused in the submission's current state; problem details with code ${codes}`,
+    content: { 'application/problem+json': { schema: ref('Problem') } },
+  },
+});
+const step = (operationId: string, summary: string, description: string, extra: Record<string, unknown>) => ({
+  post: { operationId, summary, description, parameters: [idParam], ...extra },
+});
 
 export const TRIAGE_OPENAPI_PATHS: Readonly<Record<string, unknown>> = {
   '/submissions/{id}/approve': step(
     'approveSubmission',
     'Approve and publish a submission (secretariat and analysts; audited)',
     'Allowed from awaiting-triage and published (republishing appends nothing when nothing changed). A rejected submission must be reopened first (409 ILLEGAL_TRANSITION); one still being analysed cannot be approved (409 ILLEGAL_TRANSITION). While something that would be published may name the victim and nobody acknowledged the victim check, 409 VICTIM_CHECK_REQUIRED: see GET …/victim-check.',
-    { responses: { '200': { description: 'Publication result', content: json(ref('PublicationResult')) }, ...errors(400, 401, 403, 429), ...notVisible, ...refused('ILLEGAL_TRANSITION or VICTIM_CHECK_REQUIRED') } },
+    {
+      responses: {
+        '200': { description: 'Publication result', content: json(ref('PublicationResult')) },
+        ...errors(400, 401, 403, 429),
+        ...notVisible,
+        ...refused('ILLEGAL_TRANSITION or VICTIM_CHECK_REQUIRED'),
+      },
+    },
   ),
   '/submissions/{id}/reject': step(
     'rejectSubmission',
     'Reject a submission, retracting whatever it published (secretariat and analysts; audited; the submitter is told)',
     'Allowed from awaiting-triage, published and failed.',
     {
-      requestBody: { required: false, content: json({ type: 'object', additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 } } }) },
-      responses: { '200': { description: 'Publication result', content: json(ref('PublicationResult')) }, ...errors(400, 401, 403, 429), ...notVisible, ...refused('ILLEGAL_TRANSITION') },
+      requestBody: {
+        required: false,
+        content: json({ type: 'object', additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 } } }),
+      },
+      responses: {
+        '200': { description: 'Publication result', content: json(ref('PublicationResult')) },
+        ...errors(400, 401, 403, 429),
+        ...notVisible,
+        ...refused('ILLEGAL_TRANSITION'),
+      },
     },
   ),
   '/submissions/{id}/reopen': step(
@@ -32,9 +54,23 @@ export const TRIAGE_OPENAPI_PATHS: Readonly<Record<string, unknown>> = {
     'Reopen a rejected or published submission for triage (secretariat and analysts; audited)',
     'The status goes back to awaiting-triage and everything the submission published is retracted at once on every surface.',
     {
-      requestBody: { required: true, content: json({ type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 } } }) },
+      requestBody: {
+        required: true,
+        content: json({
+          type: 'object',
+          additionalProperties: false,
+          required: ['reason'],
+          properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 } },
+        }),
+      },
       responses: {
-        '200': { description: 'Reopened', content: json({ type: 'object', properties: { submission_id: { type: 'string' }, status: { type: 'string', enum: SUBMISSION_STATUSES }, entries: ref('LogEntries') } }) },
+        '200': {
+          description: 'Reopened',
+          content: json({
+            type: 'object',
+            properties: { submission_id: { type: 'string' }, status: { type: 'string', enum: SUBMISSION_STATUSES }, entries: ref('LogEntries') },
+          }),
+        },
         ...errors(400, 401, 403, 429),
         ...notVisible,
         ...refused('ILLEGAL_TRANSITION'),
@@ -46,7 +82,11 @@ export const TRIAGE_OPENAPI_PATHS: Readonly<Record<string, unknown>> = {
       operationId: 'getVictimCheck',
       summary: 'What approval would publish that may name the victim or the submitting organisation (secretariat and analysts)',
       parameters: [idParam],
-      responses: { '200': { description: 'The findings and their fingerprint', content: json(ref('VictimCheck')) }, ...errors(400, 401, 403, 429), ...notVisible },
+      responses: {
+        '200': { description: 'The findings and their fingerprint', content: json(ref('VictimCheck')) },
+        ...errors(400, 401, 403, 429),
+        ...notVisible,
+      },
     },
   },
   '/submissions/{id}/victim-check/acknowledge': step(
@@ -54,17 +94,35 @@ export const TRIAGE_OPENAPI_PATHS: Readonly<Record<string, unknown>> = {
     'Acknowledge exactly the findings named by `fingerprint` (secretariat and analysts; audited)',
     'Approval then goes ahead. When the findings changed since they were read (a new indicator, a campaign label), 409 VICTIM_CHECK_CHANGED.',
     {
-      requestBody: { required: true, content: json({ type: 'object', additionalProperties: false, required: ['fingerprint'], properties: { fingerprint: { type: 'string', pattern: '^[0-9a-f]{64}$' } } }) },
-      responses: { '200': { description: 'Acknowledged', content: json(ref('VictimCheck')) }, ...errors(400, 401, 403, 429), ...notVisible, ...refused('VICTIM_CHECK_CHANGED') },
+      requestBody: {
+        required: true,
+        content: json({
+          type: 'object',
+          additionalProperties: false,
+          required: ['fingerprint'],
+          properties: { fingerprint: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+        }),
+      },
+      responses: {
+        '200': { description: 'Acknowledged', content: json(ref('VictimCheck')) },
+        ...errors(400, 401, 403, 429),
+        ...notVisible,
+        ...refused('VICTIM_CHECK_CHANGED'),
+      },
     },
   ),
   '/submissions/{id}/classes': step(
     'changeSubmissionClasses',
     'Change the class of some kinds of a submission (secretariat, analysts, and the submitting organisation; audited)',
-    'Narrowing is always allowed and, on a published submission, retracts at once what the narrower class no longer reaches, on every surface (REST, CSV, STIX, TAXII, MISP, digests): a retract entry at the old class, then the entry at the new class. Widening goes only up to the submitter\'s choice or recorded consent (else 409 WIDENING_NEEDS_CONSENT; propose it instead). Kinds left out keep their class.',
+    "Narrowing is always allowed and, on a published submission, retracts at once what the narrower class no longer reaches, on every surface (REST, CSV, STIX, TAXII, MISP, digests): a retract entry at the old class, then the entry at the new class. Widening goes only up to the submitter's choice or recorded consent (else 409 WIDENING_NEEDS_CONSENT; propose it instead). Kinds left out keep their class.",
     {
       requestBody: { required: true, content: json(ref('ClassesByKind')) },
-      responses: { '200': { description: 'Classes after the change', content: json(ref('ClassChange')) }, ...errors(400, 401, 403, 429), ...notVisible, ...refused('WIDENING_NEEDS_CONSENT') },
+      responses: {
+        '200': { description: 'Classes after the change', content: json(ref('ClassChange')) },
+        ...errors(400, 401, 403, 429),
+        ...notVisible,
+        ...refused('WIDENING_NEEDS_CONSENT'),
+      },
     },
   ),
   '/submissions/{id}/widening-proposals': step(
@@ -72,9 +130,29 @@ export const TRIAGE_OPENAPI_PATHS: Readonly<Record<string, unknown>> = {
     'Propose a class wider than the submitter agreed to for one kind (secretariat and analysts; audited)',
     'The submitting organisation consents with POST …/widening-proposals/{kind}/consent. A class the submitter already agreed to needs no proposal (400).',
     {
-      requestBody: { required: true, content: json({ type: 'object', additionalProperties: false, required: ['kind', 'class'], properties: { kind: { type: 'string', enum: KINDS }, class: { type: 'string', enum: CLASSES }, note: { type: 'string', maxLength: 500 } } }) },
+      requestBody: {
+        required: true,
+        content: json({
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'class'],
+          properties: { kind: { type: 'string', enum: KINDS }, class: { type: 'string', enum: CLASSES }, note: { type: 'string', maxLength: 500 } },
+        }),
+      },
       responses: {
-        '201': { description: 'Proposed', content: json({ type: 'object', properties: { kind: { type: 'string', enum: KINDS }, class: { type: 'string', enum: CLASSES }, proposed_by: { type: 'string' }, proposed_at: { type: 'string', format: 'date-time' }, note: { type: 'string' } } }) },
+        '201': {
+          description: 'Proposed',
+          content: json({
+            type: 'object',
+            properties: {
+              kind: { type: 'string', enum: KINDS },
+              class: { type: 'string', enum: CLASSES },
+              proposed_by: { type: 'string' },
+              proposed_at: { type: 'string', format: 'date-time' },
+              note: { type: 'string' },
+            },
+          }),
+        },
         ...errors(400, 401, 403, 429),
         ...notVisible,
       },
@@ -84,32 +162,75 @@ export const TRIAGE_OPENAPI_PATHS: Readonly<Record<string, unknown>> = {
     post: {
       operationId: 'consentToWidening',
       summary: 'The submitting organisation consents to the proposed class for one kind (its own principals, or the staff; audited)',
-      description: 'The consent is recorded and the kind takes the proposed class at once (a published submission publishes at it). 409 CONFLICT when nothing was proposed.',
+      description:
+        'The consent is recorded and the kind takes the proposed class at once (a published submission publishes at it). 409 CONFLICT when nothing was proposed.',
       parameters: [idParam, { name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: KINDS } }],
-      responses: { '200': { description: 'Classes after the change', content: json(ref('ClassChange')) }, ...errors(400, 401, 403, 429), ...notVisible, ...refused('CONFLICT') },
+      responses: {
+        '200': { description: 'Classes after the change', content: json(ref('ClassChange')) },
+        ...errors(400, 401, 403, 429),
+        ...notVisible,
+        ...refused('CONFLICT'),
+      },
     },
   },
-  '/submissions/{id}/campaign': step('setSubmissionCampaign', 'Tag a submission with a campaign label, or clear it with null (secretariat and analysts; audited)', 'The label is published text: the victim check reads it.', {
-    requestBody: { required: true, content: json({ type: 'object', additionalProperties: false, required: ['campaign'], properties: { campaign: { type: ['string', 'null'], maxLength: 100 } } }) },
-    responses: { '200': { description: 'Saved', content: json({ type: 'object', properties: { submission_id: { type: 'string' }, campaign: { type: ['string', 'null'] } } }) }, ...errors(400, 401, 403, 429), ...notVisible },
-  }),
+  '/submissions/{id}/campaign': step(
+    'setSubmissionCampaign',
+    'Tag a submission with a campaign label, or clear it with null (secretariat and analysts; audited)',
+    'The label is published text: the victim check reads it.',
+    {
+      requestBody: {
+        required: true,
+        content: json({
+          type: 'object',
+          additionalProperties: false,
+          required: ['campaign'],
+          properties: { campaign: { type: ['string', 'null'], maxLength: 100 } },
+        }),
+      },
+      responses: {
+        '200': {
+          description: 'Saved',
+          content: json({ type: 'object', properties: { submission_id: { type: 'string' }, campaign: { type: ['string', 'null'] } } }),
+        },
+        ...errors(400, 401, 403, 429),
+        ...notVisible,
+      },
+    },
+  ),
 };
 
 export const TRIAGE_SCHEMAS: Readonly<Record<string, unknown>> = {
   ClassesByKind: { type: 'object', additionalProperties: false, properties: Object.fromEntries(KINDS.map((k) => [k, { type: 'string', enum: CLASSES }])) },
   LogEntries: {
     type: 'array',
-    items: { type: 'object', properties: { seq: { type: 'integer' }, action: { type: 'string', enum: ['publish', 'retract'] }, indicator_id: { type: 'string' }, kind: { type: 'string', enum: KINDS }, class: { type: 'string', enum: CLASSES } } },
+    items: {
+      type: 'object',
+      properties: {
+        seq: { type: 'integer' },
+        action: { type: 'string', enum: ['publish', 'retract'] },
+        indicator_id: { type: 'string' },
+        kind: { type: 'string', enum: KINDS },
+        class: { type: 'string', enum: CLASSES },
+      },
+    },
   },
   ClassChange: {
     type: 'object',
-    properties: { submission_id: { type: 'string' }, classes: ref('ClassesByKind'), changed: { type: 'array', items: { type: 'string', enum: KINDS } }, entries: ref('LogEntries') },
+    properties: {
+      submission_id: { type: 'string' },
+      classes: ref('ClassesByKind'),
+      changed: { type: 'array', items: { type: 'string', enum: KINDS } },
+      entries: ref('LogEntries'),
+    },
   },
   VictimCheck: {
     type: 'object',
     required: ['findings', 'fingerprint', 'acknowledged', 'blocks_approval'],
     properties: {
-      findings: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, value: { type: 'string' }, reasons: { type: 'array', items: { type: 'string' } } } } },
+      findings: {
+        type: 'array',
+        items: { type: 'object', properties: { field: { type: 'string' }, value: { type: 'string' }, reasons: { type: 'array', items: { type: 'string' } } } },
+      },
       fingerprint: { type: 'string', description: 'Names this set of findings; acknowledge with it' },
       acknowledged: { type: 'boolean' },
       blocks_approval: { type: 'boolean' },

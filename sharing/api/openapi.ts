@@ -14,7 +14,8 @@ const idParam = (description: string) => ({ name: 'id', in: 'path', required: tr
 const formatParam = {
   name: 'format',
   in: 'query',
-  description: 'Representation; overrides the Accept header. `stix` is a STIX 2.1 bundle (application/stix+json;version=2.1) of the same indicators, each marked with its class (TLP 2.0 where exact, and a C4TAP marking).',
+  description:
+    'Representation; overrides the Accept header. `stix` is a STIX 2.1 bundle (application/stix+json;version=2.1) of the same indicators, each marked with its class (TLP 2.0 where exact, and a C4TAP marking).',
   schema: { type: 'string', enum: ['json', 'csv', 'stix'] },
 };
 const excelParam = {
@@ -24,7 +25,9 @@ const excelParam = {
     'CSV for a spreadsheet (e.g. Excel on Japanese Windows): `1` answers CSV with a UTF-8 BOM and cells starting with =, +, -, @, tab or CR (or their full-width forms) prefixed with a single quote and quoted, as OWASP recommends against formula injection. Without it CSV is RFC 4180 with the raw values (every cell with CR, LF, a comma or a quote quoted), for blocklist importers; JSON always carries the raw value. Only with `format=csv` or no format.',
   schema: { type: 'string', enum: ['0', '1'], default: '0' },
 };
-const csvBody = { 'text/csv': { schema: { type: 'string', description: 'RFC 4180, CRLF records, header row; with excel=1 a UTF-8 BOM and formula-leading cells escaped' } } };
+const csvBody = {
+  'text/csv': { schema: { type: 'string', description: 'RFC 4180, CRLF records, header row; with excel=1 a UTF-8 BOM and formula-leading cells escaped' } },
+};
 const stixBundle = { 'application/stix+json;version=2.1': { schema: { type: 'object', description: 'STIX 2.1 bundle' } } };
 const csvListOf = (values: readonly string[], description: string) => ({
   description: `${description} Comma-separated or repeated.`,
@@ -40,7 +43,7 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
       title: 'C4TAP REST API',
       version: '1',
       description:
-        'Indicators shared by the exchange, filtered by the sharing class rules for the caller; the submitting organisation\'s own submissions; sightings. Errors are RFC 9457 problem details with a stable `code`. The same indicators are served by TAXII 2.1 at /taxii2/ (same tokens) and, for WHITE, without a token at /public/v1/indicators.json and .stix.',
+        "Indicators shared by the exchange, filtered by the sharing class rules for the caller; the submitting organisation's own submissions; sightings. Errors are RFC 9457 problem details with a stable `code`. The same indicators are served by TAXII 2.1 at /taxii2/ (same tokens) and, for WHITE, without a token at /public/v1/indicators.json and .stix.",
     },
     servers: [{ url: '/api/v1' }],
     security: [{ bearer: [] }],
@@ -68,8 +71,18 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
           description:
             'Entries of the publication log after `since` that the caller may see, one item per indicator with its figures computed from the sources the caller may see. Pass `next_since` (also in the `C4TAP-Next-Since` header) back as `since`; `more` says whether to ask again at once.',
           parameters: [
-            { name: 'since', in: 'query', description: 'Cursor: publication seq already read (0 for the start).', schema: { type: 'integer', minimum: 0, default: 0 } },
-            { name: 'limit', in: 'query', description: 'Log entries per page.', schema: { type: 'integer', minimum: 1, maximum: limits.maxPageSize, default: limits.defaultPageSize } },
+            {
+              name: 'since',
+              in: 'query',
+              description: 'Cursor: publication seq already read (0 for the start).',
+              schema: { type: 'integer', minimum: 0, default: 0 },
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              description: 'Log entries per page.',
+              schema: { type: 'integer', minimum: 1, maximum: limits.maxPageSize, default: limits.defaultPageSize },
+            },
             { name: 'type', in: 'query', ...csvListOf(INDICATOR_TYPES, 'Only indicators of these types.') },
             { name: 'class', in: 'query', ...csvListOf(CLASSES, 'Only entries published at these classes.') },
             { name: 'updated_after', in: 'query', description: 'Only entries published after this time.', schema: { type: 'string', format: 'date-time' } },
@@ -104,7 +117,7 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
       '/submissions': {
         get: {
           operationId: 'listSubmissions',
-          summary: 'Submissions of the caller\'s organisation (all of them for the secretariat and analysts), newest first',
+          summary: "Submissions of the caller's organisation (all of them for the secretariat and analysts), newest first",
           parameters: [
             { name: 'status', in: 'query', ...csvListOf(SUBMISSION_STATUSES, 'Only submissions in these states.') },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
@@ -129,8 +142,15 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
       '/sightings': {
         post: {
           operationId: 'reportSighting',
-          summary: 'Report that the caller\'s organisation saw an indicator (participants; counted, never attributed)',
-          parameters: [{ name: 'Idempotency-Key', in: 'header', description: 'A retried report with the same key is counted once.', schema: { type: 'string', maxLength: 200 } }],
+          summary: "Report that the caller's organisation saw an indicator (participants; counted, never attributed)",
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              description: 'A retried report with the same key is counted once.',
+              schema: { type: 'string', maxLength: 200 },
+            },
+          ],
           requestBody: { required: true, content: json(ref('SightingReport')) },
           responses: {
             '201': { description: 'Counted', content: json(ref('SightingReceipt')) },
@@ -147,7 +167,10 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       responses: {
         Problem: { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: ref('Problem') } } },
-        NotVisible: { description: 'Does not exist, or the caller may not see it (never 403)', content: { 'application/problem+json': { schema: ref('Problem') } } },
+        NotVisible: {
+          description: 'Does not exist, or the caller may not see it (never 403)',
+          content: { 'application/problem+json': { schema: ref('Problem') } },
+        },
       },
       schemas: {
         Problem: {
@@ -177,7 +200,7 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
               type: 'array',
               items: { type: 'string' },
               description:
-                'Sectors of the organisations behind the sources the caller may see, each named only when at least `sharing.minOrgsPerSector` (default 3) other organisations of that sector are among them; `withheld` (last) stands for the others. The caller\'s own sector is named; the secretariat and analysts see every sector.',
+                "Sectors of the organisations behind the sources the caller may see, each named only when at least `sharing.minOrgsPerSector` (default 3) other organisations of that sector are among them; `withheld` (last) stands for the others. The caller's own sector is named; the secretariat and analysts see every sector.",
             },
             sightings: { type: 'integer', description: 'Sightings the caller may see' },
             false_positive: { type: 'boolean', description: 'Every source the caller may see was retracted' },
@@ -189,7 +212,11 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
             {
               type: 'object',
               required: ['seq', 'action', 'published_at'],
-              properties: { seq: { type: 'integer' }, action: { type: 'string', enum: ['publish', 'retract'] }, published_at: { type: 'string', format: 'date-time' } },
+              properties: {
+                seq: { type: 'integer' },
+                action: { type: 'string', enum: ['publish', 'retract'] },
+                published_at: { type: 'string', format: 'date-time' },
+              },
             },
           ],
         },
@@ -252,8 +279,20 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
             submission_id: { type: 'string' },
             status: { type: 'string', enum: SUBMISSION_STATUSES },
             published: { type: 'integer' },
-            withheld: { type: 'array', items: { type: 'object', properties: { indicator_id: { type: 'string' }, reason: { type: 'string', enum: ['false-positive', 'warning-listed'] } } } },
-            entries: { type: 'array', items: { type: 'object', properties: { seq: { type: 'integer' }, action: { type: 'string' }, indicator_id: { type: 'string' }, class: { type: 'string' } } } },
+            withheld: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { indicator_id: { type: 'string' }, reason: { type: 'string', enum: ['false-positive', 'warning-listed'] } },
+              },
+            },
+            entries: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { seq: { type: 'integer' }, action: { type: 'string' }, indicator_id: { type: 'string' }, class: { type: 'string' } },
+              },
+            },
           },
         },
         SightingReport: {

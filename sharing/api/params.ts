@@ -18,7 +18,12 @@ export function parseWith<T>(schema: z.ZodType<T>, input: unknown, what: string)
 export function listOf<T extends string>(values: readonly [T, ...T[]], normalise: (s: string) => string = (s) => s) {
   return z
     .union([z.string(), z.array(z.string())])
-    .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => normalise(s.trim())).filter(Boolean))
+    .transform((v) =>
+      (Array.isArray(v) ? v : [v])
+        .flatMap((s) => s.split(','))
+        .map((s) => normalise(s.trim()))
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)).min(1));
 }
 

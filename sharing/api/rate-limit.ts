@@ -36,5 +36,9 @@ export function rateLimitPerToken(limit: RateLimit): RequestHandler {
 /** Per client address, for routes without authentication; `name` keeps each surface's budget apart. */
 export function rateLimitPerAddress(name: string, limit: RateLimit): RequestHandler {
   const limiter = new RateLimiterMemory({ keyPrefix: `addr-${name}`, points: limit.points, duration: limit.windowSeconds });
-  return limited(limiter, (req) => req.ip ?? req.socket.remoteAddress ?? 'unknown', `more than ${limit.points} requests in ${limit.windowSeconds} s from your address; retry later`);
+  return limited(
+    limiter,
+    (req) => req.ip ?? req.socket.remoteAddress ?? 'unknown',
+    `more than ${limit.points} requests in ${limit.windowSeconds} s from your address; retry later`,
+  );
 }

@@ -20,7 +20,8 @@ import { authOf } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { parseWith } from './params.ts';
 
-const entriesJson = (entries: PublicationResult['appended']) => entries.map((e) => ({ seq: e.seq, action: e.action, indicator_id: e.indicatorId, kind: e.kind, class: e.class }));
+const entriesJson = (entries: PublicationResult['appended']) =>
+  entries.map((e) => ({ seq: e.seq, action: e.action, indicator_id: e.indicatorId, kind: e.kind, class: e.class }));
 
 export function publicationResultJson(r: PublicationResult) {
   return {
@@ -32,12 +33,21 @@ export function publicationResultJson(r: PublicationResult) {
   };
 }
 
-const classChangeJson = (c: triage.ClassChange) => ({ submission_id: c.submissionId, classes: c.classes, changed: c.changed, entries: entriesJson(c.appended) });
+const classChangeJson = (c: triage.ClassChange) => ({
+  submission_id: c.submissionId,
+  classes: c.classes,
+  changed: c.changed,
+  entries: entriesJson(c.appended),
+});
 
 /** The triage deps of the API, or null when the composition root gave no config (the victim check needs its exchange settings). */
 function triageDepsOf(deps: ApiDeps): triage.TriageDeps | null {
   if (!deps.config) return null;
-  const settings = { dropAddress: deps.config.exchange.dropAddress, hostname: deps.config.exchange.hostname, rules: loadSanitizationRules(deps.config.policiesDir) };
+  const settings = {
+    dropAddress: deps.config.exchange.dropAddress,
+    hostname: deps.config.exchange.hostname,
+    rules: loadSanitizationRules(deps.config.policiesDir),
+  };
   return { store: deps.store, audit: deps.audit, clock: deps.clock, events: deps.events, vault: deps.vault ?? null, ...settings };
 }
 
@@ -45,7 +55,9 @@ const reason = z.string().trim().min(1).max(2000);
 const classEnum = z.enum(CLASSES);
 const kindEnum = z.enum(KINDS);
 const noBody = z.union([z.strictObject({}), z.undefined()]);
-const classesBody = z.strictObject(Object.fromEntries(KINDS.map((k) => [k, classEnum.optional()])) as Record<(typeof KINDS)[number], z.ZodOptional<typeof classEnum>>);
+const classesBody = z.strictObject(
+  Object.fromEntries(KINDS.map((k) => [k, classEnum.optional()])) as Record<(typeof KINDS)[number], z.ZodOptional<typeof classEnum>>,
+);
 
 export function triageRoutes(router: Router, deps: ApiDeps): void {
   const body = express.json({ limit: '16kb' });

@@ -16,11 +16,24 @@ const PAGE = 1000;
 
 export type DigestStore = Pick<
   Store,
-  'getIndicators' | 'latestPublications' | 'listSightings' | 'listOrganisations' | 'listPublicationFeed' | 'listFeedPage' | 'lastPublicationSeq' | 'getSubmission'
+  | 'getIndicators'
+  | 'latestPublications'
+  | 'listSightings'
+  | 'listOrganisations'
+  | 'listPublicationFeed'
+  | 'listFeedPage'
+  | 'lastPublicationSeq'
+  | 'getSubmission'
 >;
 
 /** The latest visible item of each indicator in the range, in seq order. */
-async function rangeItems(store: DigestStore, viewer: Viewer, classes: readonly SharingClass[], range: DigestRange, rules: ViewRules | undefined): Promise<FeedItem[]> {
+async function rangeItems(
+  store: DigestStore,
+  viewer: Viewer,
+  classes: readonly SharingClass[],
+  range: DigestRange,
+  rules: ViewRules | undefined,
+): Promise<FeedItem[]> {
   const byIndicator = new Map<string, FeedItem>();
   let since = range.fromSeq;
   for (;;) {
@@ -65,7 +78,11 @@ export interface DigestRequest {
 export async function assembleDigest(store: DigestStore, req: DigestRequest): Promise<DigestInput | null> {
   const entries = await withCampaigns(store, await rangeItems(store, req.viewer, req.classes, req.range, req.viewRules));
   if (entries.length === 0) return null;
-  const context = await exportContext(store, req.viewer, entries.map((e) => e.view.id));
+  const context = await exportContext(
+    store,
+    req.viewer,
+    entries.map((e) => e.view.id),
+  );
   const times = entries.map((e) => e.publishedAt).sort();
   return {
     recipient: req.recipient,

@@ -70,6 +70,7 @@ export function optInProblem(policy: ChannelPolicy, tier: Tier, choice: ChannelC
   const optIn = policy.tiers[tier].optIn;
   if (!optIn) return `the channel policy offers no opt-in to ${tier}s`;
   if (policy.email[optIn] === 'never') return `the channel policy does not send ${optIn} by e-mail (policies/digests/channels.json)`;
-  if (policy.email[optIn] === 'encrypted' && choice.smimeCertificate === null) return `${optIn} digests are sent only S/MIME-encrypted: register a certificate (--smime-cert)`;
+  if (policy.email[optIn] === 'encrypted' && choice.smimeCertificate === null)
+    return `${optIn} digests are sent only S/MIME-encrypted: register a certificate (--smime-cert)`;
   return null;
 }

@@ -67,8 +67,7 @@ export function createDigestFilesRouter(deps: DigestFilesDeps): Router {
     if (!input) throw new C4Error('NOT_FOUND', 'nothing of this digest is visible to you any more');
     const files = digestFiles(input);
     const stem = digestFileStem(input);
-    const send = (body: Buffer, type: string, name: string) =>
-      void res.type(type).set('Content-Disposition', `attachment; filename="${name}"`).send(body);
+    const send = (body: Buffer, type: string, name: string) => void res.type(type).set('Content-Disposition', `attachment; filename="${name}"`).send(body);
     switch (format) {
       case 'csv':
         return send(files.csv, CSV_MEDIA_TYPE, `${stem}.csv`);

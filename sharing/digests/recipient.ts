@@ -30,7 +30,12 @@ export function filesLink(baseUrl: string, deliveryId: string, zipped: boolean):
   return url.toString();
 }
 
-export function recipientOf(sub: DigestSubscription, viewer: Viewer, key: Buffer, link: { readonly baseUrl: string; readonly deliveryId: string }): DigestRecipient {
+export function recipientOf(
+  sub: DigestSubscription,
+  viewer: Viewer,
+  key: Buffer,
+  link: { readonly baseUrl: string; readonly deliveryId: string },
+): DigestRecipient {
   const zipPassword = openZipPassword(key, sub);
   return {
     address: viewer.principal.email,

@@ -78,7 +78,10 @@ export async function runDigests(deps: DigestDeps, options: RunOptions = {}): Pr
     if (sub.disabled) continue;
     const schedule = deps.schedules.get(sub.schedule);
     if (!schedule) {
-      deps.log.error({ event: 'digest.unknown_schedule', code: 'CONFIG_INVALID', subscriptionId: sub.id, schedule: sub.schedule }, 'subscription names a schedule the policy lacks');
+      deps.log.error(
+        { event: 'digest.unknown_schedule', code: 'CONFIG_INVALID', subscriptionId: sub.id, schedule: sub.schedule },
+        'subscription names a schedule the policy lacks',
+      );
       outcomes.push({ kind: 'failed', subscriptionId: sub.id, code: 'CONFIG_INVALID', message: `unknown schedule ${sub.schedule}` });
       continue;
     }
@@ -145,7 +148,9 @@ async function runOne(deps: DigestDeps, sub: DigestSubscription, logEnd: number,
     const mail = await renderDigest(input);
     // Fail closed: a channel that may carry a class only encrypted never sends in plain text.
     if (subscriber.channel.encrypt && !claimed.smimeCertificate) {
-      throw new C4Error('DIGEST_CLASS_VIOLATION', 'this digest may travel only S/MIME-encrypted, and the subscription has no certificate', { subscriptionId: sub.id });
+      throw new C4Error('DIGEST_CLASS_VIOLATION', 'this digest may travel only S/MIME-encrypted, and the subscription has no certificate', {
+        subscriptionId: sub.id,
+      });
     }
     const sent = await deps.mailer.send({
       ...mail,
@@ -153,7 +158,14 @@ async function runOne(deps: DigestDeps, sub: DigestSubscription, logEnd: number,
       ...(subscriber.channel.encrypt ? { encryptTo: claimed.smimeCertificate! } : {}),
     });
     // The relay accepted it: from here on, a crash means a resend of this same message.
-    const { advanced } = await store.recordDigestDelivery({ id, subscriptionId: sub.id, ...range, messageId: sent.messageId, sentAt: deps.clock().toISOString(), via: sent.via });
+    const { advanced } = await store.recordDigestDelivery({
+      id,
+      subscriptionId: sub.id,
+      ...range,
+      messageId: sent.messageId,
+      sentAt: deps.clock().toISOString(),
+      via: sent.via,
+    });
     await release({ clearPending: false, error: null, handled: true });
     log.info({ event: 'digest.sent', subscriptionId: sub.id, deliveryId: id, ...range, entries: input.entries.length, advanced }, 'digest sent');
     return { kind: 'sent', subscriptionId: sub.id, deliveryId: id, range, entries: input.entries.length };

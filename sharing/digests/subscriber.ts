@@ -8,8 +8,7 @@ import { loadViewer, type Viewer } from '../viewer.ts';
 import { digestChannel, type ChannelPolicy, type DigestChannel } from './channels.ts';
 
 export type Subscriber =
-  | { readonly ok: true; readonly viewer: Viewer; readonly channel: DigestChannel }
-  | { readonly ok: false; readonly code: ErrorCode; readonly reason: string };
+  { readonly ok: true; readonly viewer: Viewer; readonly channel: DigestChannel } | { readonly ok: false; readonly code: ErrorCode; readonly reason: string };
 
 /** Why this viewer may not hold a digest subscription, or null when it may. */
 export function subscriberProblem(viewer: Viewer | null): { readonly code: ErrorCode; readonly reason: string } | null {

@@ -48,7 +48,10 @@ function checkCertificate(pem: string | null, now: Date): void {
   check(problem === null, `S/MIME certificate: ${problem}`);
 }
 
-export async function subscribe(deps: SubscriptionDeps, req: SubscribeRequest): Promise<{ readonly subscription: DigestSubscription; readonly created: boolean }> {
+export async function subscribe(
+  deps: SubscriptionDeps,
+  req: SubscribeRequest,
+): Promise<{ readonly subscription: DigestSubscription; readonly created: boolean }> {
   const now = deps.clock();
   check(deps.schedules.has(req.schedule), `no schedule "${req.schedule}" in policies/digests/schedules.json (have: ${[...deps.schedules.keys()].join(', ')})`);
   const principal = await deps.store.getPrincipal(req.principalId);

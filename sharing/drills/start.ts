@@ -101,7 +101,10 @@ export async function startDrill(deps: DrillDeps, input: StartDrillInput): Promi
   const drill: Drill = { id: deps.newId('drill'), title, startedBy: input.actor, startedAt: now.toISOString() };
   const planned = plan(deps, orgs);
   if (planned.length === 0) throw new C4Error('VALIDATION_FAILED', 'no point of contact to send a drill notice to');
-  await deps.store.createDrill(drill, planned.map((p) => p.notice));
+  await deps.store.createDrill(
+    drill,
+    planned.map((p) => p.notice),
+  );
   const withoutAddress = planned.filter((p) => !p.notice.address).length;
   await deps.audit({
     actor: input.actor,

@@ -134,7 +134,10 @@ function hashesCsvOf(events: Iterable<MispEvent>): string {
       if (!prev || Number(e.timestamp) > Number(prev.timestamp) || (e.timestamp === prev.timestamp && e.uuid < prev.uuid)) holder.set(h, e);
     }
   }
-  return [...holder].sort(([a], [b]) => (a < b ? -1 : 1)).map(([h, e]) => `${h},${e.uuid}\n`).join('');
+  return [...holder]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([h, e]) => `${h},${e.uuid}\n`)
+    .join('');
 }
 
 /**

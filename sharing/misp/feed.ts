@@ -24,7 +24,7 @@ const PAGE = 5000;
 
 async function build(store: MispStore, viewer: Viewer | null, exchange: ExchangeInfo): Promise<AudienceFeed> {
   const views = new Map<string, IndicatorView>();
-  for (let since = 0; ; ) {
+  for (let since = 0; ;) {
     const page = await readFeed(store, viewer, { since, limit: PAGE });
     for (const item of page.items) views.set(item.view.id, item.view);
     since = page.next;

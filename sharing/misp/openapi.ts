@@ -9,7 +9,11 @@ export const MISP_OPENAPI_PATHS: Readonly<Record<string, unknown>> = {
       summary: 'MISP feed manifest: one entry per (submission, class) with something the caller may see',
       description:
         'Add `<base>/api/v1/misp/` to MISP as a feed of format "MISP Feed" with the header `Authorization: Bearer <token>`. Events are created by the exchange, one per submission and class, so an event’s distribution and tags (tlp:* where exact, always c4tap:class) are exactly those of every attribute in it; a per-kind submission becomes several events naming the same report in `info`. Numbers are strings as MISP writes them.',
-      responses: { '200': { description: 'Event UUID → event summary', content: { 'application/json': { schema: { type: 'object' } } } }, '401': problem, '429': problem },
+      responses: {
+        '200': { description: 'Event UUID → event summary', content: { 'application/json': { schema: { type: 'object' } } } },
+        '401': problem,
+        '429': problem,
+      },
     },
   },
   '/misp/hashes.csv': {
@@ -23,9 +27,20 @@ export const MISP_OPENAPI_PATHS: Readonly<Record<string, unknown>> = {
     get: {
       operationId: 'mispEvent',
       summary: 'One MISP event (`<event-uuid>.json`) with the attributes the caller may see',
-      parameters: [{ name: 'file', in: 'path', required: true, description: 'Event UUID followed by `.json`', schema: { type: 'string', pattern: '^[0-9a-f-]{36}\\.json$' } }],
+      parameters: [
+        {
+          name: 'file',
+          in: 'path',
+          required: true,
+          description: 'Event UUID followed by `.json`',
+          schema: { type: 'string', pattern: '^[0-9a-f-]{36}\\.json$' },
+        },
+      ],
       responses: {
-        '200': { description: 'The event', content: { 'application/json': { schema: { type: 'object', required: ['Event'], properties: { Event: { type: 'object' } } } } } },
+        '200': {
+          description: 'The event',
+          content: { 'application/json': { schema: { type: 'object', required: ['Event'], properties: { Event: { type: 'object' } } } } },
+        },
         '401': problem,
         '404': { $ref: '#/components/responses/NotVisible' },
         '429': problem,

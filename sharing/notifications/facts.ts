@@ -6,7 +6,6 @@ import type { Store } from '../../core/store/port.ts';
 import { VERDICTS, type Submission, type Verdict } from '../../core/types.ts';
 import type { AnalysisFacts, PublishedFacts, PublishedIndicator } from './render.ts';
 
-
 function record(v: unknown): Record<string, unknown> {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }

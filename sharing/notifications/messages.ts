@@ -2,7 +2,6 @@
 // missing message fails to compile. Parameters are plain text (the notices are text/plain).
 import type { Language, Verdict } from '../../core/types.ts';
 
-
 export interface NotificationMessages {
   readonly subjectAnalysed: (id: string) => string;
   readonly subjectPublished: (id: string) => string;

@@ -22,7 +22,10 @@ import { alreadySent, noticeKey, notificationsOf, recordNotice, type Notificatio
 import { renderNotice, type Notice } from './render.ts';
 
 export interface NotifierDeps {
-  readonly store: Pick<Store, 'getSubmission' | 'getPrincipal' | 'updateSubmission' | 'listIndicatorsForSubmission' | 'latestPublications' | 'listDigestSubscriptions' | 'listSubmissions'>;
+  readonly store: Pick<
+    Store,
+    'getSubmission' | 'getPrincipal' | 'updateSubmission' | 'listIndicatorsForSubmission' | 'latestPublications' | 'listDigestSubscriptions' | 'listSubmissions'
+  >;
   readonly mailer: Mailer;
   readonly log: Logger;
   readonly clock: Clock;
@@ -154,7 +157,10 @@ export function createSubmitterNotifier(deps: NotifierDeps): SubmitterNotifier {
       if (!submission || alreadySent(submission, key)) return;
       await recordNotice(deps.store, event.submissionId, key, { event: event.kind, state: 'pending', at: now(), replay: event, attempts });
     } catch (err) {
-      deps.log.error({ event: 'notification.record_failed', submissionId: event.submissionId, code: sendError(err).code }, 'pending notice could not be recorded');
+      deps.log.error(
+        { event: 'notification.record_failed', submissionId: event.submissionId, code: sendError(err).code },
+        'pending notice could not be recorded',
+      );
     }
   }
 

@@ -132,7 +132,17 @@ function bodyOf(input: NoticeInput): string[] {
     case 'published':
       return [m.publishedIntro, '', ...publishedLines(lang, n.facts, input.mayCarry)];
     case 'rejected':
-      return [m.rejectedIntro, '', `${m.reason}:`, ...defangText(n.reason).split(/\r?\n/).map((l) => `  ${l}`), '', m.nextAfterReject, ''];
+      return [
+        m.rejectedIntro,
+        '',
+        `${m.reason}:`,
+        ...defangText(n.reason)
+          .split(/\r?\n/)
+          .map((l) => `  ${l}`),
+        '',
+        m.nextAfterReject,
+        '',
+      ];
   }
 }
 
@@ -156,7 +166,8 @@ export function renderNotice(input: NoticeInput): OutboundMail {
     m.footer,
     '',
   ].join('\n');
-  const thread: Record<string, string> = submission.messageId && MESSAGE_ID.test(submission.messageId) ? { 'In-Reply-To': submission.messageId, References: submission.messageId } : {};
+  const thread: Record<string, string> =
+    submission.messageId && MESSAGE_ID.test(submission.messageId) ? { 'In-Reply-To': submission.messageId, References: submission.messageId } : {};
   return {
     to: recipient.address,
     subject: subjectOf(input),

@@ -60,7 +60,12 @@ export function createPublicFeedRouter(deps: PublicFeedDeps): Router {
       const items = json.items.map(({ sectors: _sectors, ...item }) => item);
       return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ ...json, items }) };
     }
-    const bundle = await stixBundleFor(deps.store, null, page.items.map((i) => i.view), deps.exchange);
+    const bundle = await stixBundleFor(
+      deps.store,
+      null,
+      page.items.map((i) => i.view),
+      deps.exchange,
+    );
     // The same page of the same log state is the same bundle, id included.
     const id = authoredId('bundle', `public\u0000${since}\u0000${limit}\u0000${seq}`);
     return { contentType: STIX_MEDIA_TYPE, body: JSON.stringify({ ...bundle, id }) };

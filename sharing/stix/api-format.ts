@@ -9,7 +9,15 @@ export function stixFormatter(deps: { readonly store: StixExportStore; readonly 
   return {
     name: 'stix',
     contentType: STIX_MEDIA_TYPE,
-    page: async (page, viewer) => JSON.stringify(await stixBundleFor(deps.store, viewer, page.items.map((i) => i.view), deps.exchange)),
+    page: async (page, viewer) =>
+      JSON.stringify(
+        await stixBundleFor(
+          deps.store,
+          viewer,
+          page.items.map((i) => i.view),
+          deps.exchange,
+        ),
+      ),
     one: async (view, viewer) => JSON.stringify(await stixBundleFor(deps.store, viewer, [view], deps.exchange)),
   };
 }

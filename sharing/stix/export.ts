@@ -23,5 +23,13 @@ export async function stixBundleFor(
   views: readonly IndicatorView[],
   exchange: ExchangeInfo,
 ): Promise<StixBundle> {
-  return viewsBundle(views, await exportContext(store, viewer, views.map((v) => v.id)), exchange);
+  return viewsBundle(
+    views,
+    await exportContext(
+      store,
+      viewer,
+      views.map((v) => v.id),
+    ),
+    exchange,
+  );
 }

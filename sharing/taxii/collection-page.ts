@@ -91,7 +91,18 @@ export function versionedAt(objects: readonly StixObject[], at: string): StixObj
 
 /** The view a reader of the class only would get of an indicator retracted from it (feed.ts tombstones). */
 export function revokedAt(view: IndicatorView, cls: SharingClass, at: string): IndicatorView {
-  return { ...view, class: cls, sources: [], submissionCount: 0, firstSeen: at, lastSeen: at, sectors: [], sightingCount: 0, falsePositive: true, redData: false };
+  return {
+    ...view,
+    class: cls,
+    sources: [],
+    submissionCount: 0,
+    firstSeen: at,
+    lastSeen: at,
+    sectors: [],
+    sightingCount: 0,
+    falsePositive: true,
+    redData: false,
+  };
 }
 
 /** Where a request resumes: after its `next`, or after the position its `added_after` encodes. */
@@ -104,7 +115,8 @@ function startOf(f: TaxiiFilters): Position {
 export async function readCollectionPage(deps: CollectionDeps, viewer: Viewer | null, cls: SharingClass, f: TaxiiFilters): Promise<CollectionPage> {
   const start = startOf(f);
   // No object of this server is of another spec version.
-  if (f.specVersions && !f.specVersions.includes('2.1')) return { entries: [], more: false, next: encodeNext(start.seq < 0 ? { seq: 0, index: WHOLE } : start), views: [] };
+  if (f.specVersions && !f.specVersions.includes('2.1'))
+    return { entries: [], more: false, next: encodeNext(start.seq < 0 ? { seq: 0, index: WHOLE } : start), views: [] };
   const out: TaxiiEntry[] = [];
   const views: IndicatorView[] = [];
   let consumed = start;

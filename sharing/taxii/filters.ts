@@ -32,7 +32,10 @@ function one(query: Record<string, unknown>, name: string): string | null {
 function list(query: Record<string, unknown>, name: string): readonly string[] | null {
   const v = one(query, name);
   if (v === null) return null;
-  const values = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const values = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (values.length === 0) throw new C4Error('VALIDATION_FAILED', `${name}: empty`);
   return values;
 }

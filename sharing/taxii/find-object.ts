@@ -46,7 +46,7 @@ const SCAN_BATCH = 5000;
 /** The indicator of the collection's class whose objects would carry this id, by a log scan. */
 async function scanFor(store: TaxiiStore, cls: SharingClass, stixId: string): Promise<string | null> {
   const type = stixId.slice(0, stixId.indexOf('--'));
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const entries = await store.listPublications({ afterSeq: after, limit: SCAN_BATCH, classes: [cls] });
     const ids = [...new Set(entries.map((e) => e.indicatorId))];
     if (type === 'indicator') {

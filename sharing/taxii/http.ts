@@ -9,7 +9,10 @@ import type { TaxiiEntry } from './filters.ts';
 
 /** Sends a TAXII resource as `application/taxii+json;version=2.1` (no charset parameter added). */
 export function sendTaxii(res: Response, body: unknown, status = 200): void {
-  res.status(status).set('Content-Type', TAXII_MEDIA_TYPE).send(Buffer.from(JSON.stringify(body)));
+  res
+    .status(status)
+    .set('Content-Type', TAXII_MEDIA_TYPE)
+    .send(Buffer.from(JSON.stringify(body)));
 }
 
 /** An Accept header that admits TAXII 2.1 (absent, `*∕*`, `application/*`, or taxii+json of version 2.1). */
@@ -39,7 +42,12 @@ export function taxiiErrors(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const e = toC4Error(err);
     const status = ERROR_MAP[e.code].http;
-    if (status >= 500) log.error({ event: 'taxii.error', requestId: res.locals.requestId as unknown, code: e.code, path: req.path, err: e.cause ?? e }, 'TAXII request failed');
-    sendTaxii(res, { title: ERROR_MAP[e.code].title, http_status: String(status), error_code: e.code, ...(status < 500 ? { description: e.message } : {}) }, status);
+    if (status >= 500)
+      log.error({ event: 'taxii.error', requestId: res.locals.requestId as unknown, code: e.code, path: req.path, err: e.cause ?? e }, 'TAXII request failed');
+    sendTaxii(
+      res,
+      { title: ERROR_MAP[e.code].title, http_status: String(status), error_code: e.code, ...(status < 500 ? { description: e.message } : {}) },
+      status,
+    );
   };
 }

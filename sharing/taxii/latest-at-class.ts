@@ -14,7 +14,7 @@ export async function latestAtClass(
 ): Promise<Map<string, PublicationEntry>> {
   const out = new Map<string, PublicationEntry>();
   if (indicatorIds.length === 0) return out;
-  for (let after = afterSeq; ; ) {
+  for (let after = afterSeq; ;) {
     const entries = await store.listPublications({ afterSeq: after, limit: BATCH, classes: [cls], indicatorIds });
     for (const e of entries) out.set(e.indicatorId, e);
     if (entries.length < BATCH) return out;

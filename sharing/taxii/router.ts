@@ -103,7 +103,10 @@ export function createTaxiiRouter(deps: TaxiiDeps): Router {
     cache.remember(page.entries);
     await auditRed(res, cls, page.views);
     setDateAddedHeaders(res, page.entries);
-    sendTaxii(res, envelope(page.entries, page.more, page.next, (e) => e.object));
+    sendTaxii(
+      res,
+      envelope(page.entries, page.more, page.next, (e) => e.object),
+    );
   });
 
   root.get('/collections/:collection/manifest', async (req, res) => {

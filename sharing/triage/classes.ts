@@ -25,7 +25,13 @@ export interface ClassChange {
 }
 
 /** Sets the submission's classes and moves its sources of the changed kinds along; republishes at once when published. */
-async function applyClasses(deps: TriageDeps, sub: Submission, classes: ClassByKind, changed: readonly InfoKind[], at: string): Promise<Reconciled['appended']> {
+async function applyClasses(
+  deps: TriageDeps,
+  sub: Submission,
+  classes: ClassByKind,
+  changed: readonly InfoKind[],
+  at: string,
+): Promise<Reconciled['appended']> {
   const updated = (await deps.store.updateSubmission(sub.id, { classes }, at)) ?? { ...sub, classes };
   const own = (await deps.store.listIndicatorsForSubmission(sub.id)).flatMap((i) =>
     i.sources.filter((s) => s.submissionId === sub.id && changed.includes(s.kind)).map((s) => ({ indicator: i.indicator, source: s })),
@@ -73,18 +79,34 @@ export function narrowClass(deps: TriageDeps, actor: Actor, submissionId: string
 }
 
 /** An analyst proposes a class wider than the submitter agreed to, for one kind; the submitter consents (or not) later. */
-export async function proposeWidening(deps: TriageDeps, actor: Actor, submissionId: string, kind: InfoKind, cls: SharingClass, noteText: string): Promise<Outcome<ByKindEntry>> {
+export async function proposeWidening(
+  deps: TriageDeps,
+  actor: Actor,
+  submissionId: string,
+  kind: InfoKind,
+  cls: SharingClass,
+  noteText: string,
+): Promise<Outcome<ByKindEntry>> {
   const sub = await loadFor(deps, actor, submissionId);
   const denied = accessRefusal(actor, sub, 'staff');
   if (denied) return refuse(denied);
   const ceiling = consentCeiling(sub)[kind] ?? sub.classes[kind];
   if (!isWider(cls, ceiling) || !isWider(cls, sub.classes[kind])) {
-    return refuse({ reason: 'invalid-input', field: 'class', detail: `${cls} needs no consent for ${kind} (the submitter agreed to ${ceiling}): change the class directly` });
+    return refuse({
+      reason: 'invalid-input',
+      field: 'class',
+      detail: `${cls} needs no consent for ${kind} (the submitter agreed to ${ceiling}): change the class directly`,
+    });
   }
   const state = triageState(sub);
   const proposal: ByKindEntry = { class: cls, by: actor.principal.id, at: deps.clock().toISOString(), note: noteText.trim().slice(0, 500) };
   await deps.store.updateSubmission(sub.id, { detailsMerge: { triage: { proposals: { ...state.proposals, [kind]: proposal } } } }, proposal.at);
-  await deps.audit({ actor: actor.principal.id, action: 'submission.widening-proposed', target: sub.id, data: { kind, current: sub.classes[kind], before: state.proposals[kind] ?? null, after: proposal } });
+  await deps.audit({
+    actor: actor.principal.id,
+    action: 'submission.widening-proposed',
+    target: sub.id,
+    data: { kind, current: sub.classes[kind], before: state.proposals[kind] ?? null, after: proposal },
+  });
   return ok(proposal);
 }
 
@@ -104,7 +126,12 @@ export async function consentToWidening(deps: TriageDeps, actor: Actor, submissi
   const consent: ByKindEntry = { class: proposal.class, by: actor.principal.id, at, note: `consented to the proposal of ${proposal.by} (${proposal.at})` };
   const { [kind]: _taken, ...proposals } = state.proposals;
   await deps.store.updateSubmission(sub.id, { detailsMerge: { triage: { consent: { ...state.consent, [kind]: consent }, proposals } } }, at);
-  await deps.audit({ actor: actor.principal.id, action: 'submission.consent-recorded', target: sub.id, data: { kind, before: state.consent[kind] ?? null, after: consent, proposal } });
+  await deps.audit({
+    actor: actor.principal.id,
+    action: 'submission.consent-recorded',
+    target: sub.id,
+    data: { kind, before: state.consent[kind] ?? null, after: consent, proposal },
+  });
   const fresh = (await deps.store.getSubmission(sub.id)) ?? sub;
   const classes = { ...fresh.classes, [kind]: proposal.class };
   const appended = isWider(proposal.class, fresh.classes[kind]) ? await applyClasses(deps, fresh, classes, [kind], at) : [];
@@ -118,7 +145,14 @@ export async function consentToWidening(deps: TriageDeps, actor: Actor, submissi
 }
 
 /** The secretariat records a consent the submitter gave another way (phone, letter), with a note. Raises the ceiling only. */
-export async function recordConsent(deps: TriageDeps, actor: Actor, submissionId: string, kind: InfoKind, cls: SharingClass, noteText: string): Promise<Outcome<ByKindEntry>> {
+export async function recordConsent(
+  deps: TriageDeps,
+  actor: Actor,
+  submissionId: string,
+  kind: InfoKind,
+  cls: SharingClass,
+  noteText: string,
+): Promise<Outcome<ByKindEntry>> {
   const sub = await loadFor(deps, actor, submissionId);
   if (!actor.principal.roles.includes('secretariat')) return refuse({ reason: 'forbidden', needs: 'secretariat' });
   const note = noteText.trim().slice(0, 500);
@@ -126,7 +160,12 @@ export async function recordConsent(deps: TriageDeps, actor: Actor, submissionId
   const state = triageState(sub);
   const after: ByKindEntry = { class: cls, by: actor.principal.id, at: deps.clock().toISOString(), note };
   await deps.store.updateSubmission(sub.id, { detailsMerge: { triage: { consent: { ...state.consent, [kind]: after } } } }, after.at);
-  await deps.audit({ actor: actor.principal.id, action: 'submission.consent-recorded', target: sub.id, data: { kind, before: state.consent[kind] ?? null, after } });
+  await deps.audit({
+    actor: actor.principal.id,
+    action: 'submission.consent-recorded',
+    target: sub.id,
+    data: { kind, before: state.consent[kind] ?? null, after },
+  });
   return ok(after);
 }
 

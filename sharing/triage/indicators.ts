@@ -37,7 +37,12 @@ export async function removeIndicator(deps: TriageDeps, actor: Actor, submission
   await deps.store.removeIndicatorSource(indicatorId, sub.id);
   const { type, value } = found.indicator;
   const { kind, class: cls, falsePositive } = found.source;
-  await deps.audit({ actor: actor.principal.id, action: 'indicator.removed', target: indicatorId, data: { submissionId: sub.id, before: { type, value, kind, class: cls, falsePositive }, after: null } });
+  await deps.audit({
+    actor: actor.principal.id,
+    action: 'indicator.removed',
+    target: indicatorId,
+    data: { submissionId: sub.id, before: { type, value, kind, class: cls, falsePositive }, after: null },
+  });
   return ok(null);
 }
 
@@ -45,7 +50,13 @@ export async function removeIndicator(deps: TriageDeps, actor: Actor, submission
  * Marks an indicator of this submission a false positive exchange-wide, or clears it: the
  * exchange-level entry and this source's own mark (set by earlier versions).
  */
-export async function setFalsePositive(deps: TriageDeps, actor: Actor, submissionId: string, indicatorId: string, falsePositive: boolean): Promise<Outcome<'marked' | 'cleared'>> {
+export async function setFalsePositive(
+  deps: TriageDeps,
+  actor: Actor,
+  submissionId: string,
+  indicatorId: string,
+  falsePositive: boolean,
+): Promise<Outcome<'marked' | 'cleared'>> {
   const s = await staffSubmission(deps, actor, submissionId);
   if (!s.ok) return s;
   const sub = s.value;
@@ -58,18 +69,33 @@ export async function setFalsePositive(deps: TriageDeps, actor: Actor, submissio
   await unmarkFalsePositive(deps, indicatorId, actor.principal.id, `cleared in triage (submission ${sub.id})`);
   if (found.source.falsePositive) {
     await deps.store.setSourceFalsePositive(indicatorId, sub.id, false);
-    await deps.audit({ actor: actor.principal.id, action: 'indicator.false-positive-cleared', target: indicatorId, data: { submissionId: sub.id, before: { falsePositive: true }, after: { falsePositive: false } } });
+    await deps.audit({
+      actor: actor.principal.id,
+      action: 'indicator.false-positive-cleared',
+      target: indicatorId,
+      data: { submissionId: sub.id, before: { falsePositive: true }, after: { falsePositive: false } },
+    });
   }
   return ok('cleared');
 }
 
 /** Adds an indicator by hand, normalised like extracted ones; never a value the sanitizer protects. */
-export async function addIndicator(deps: TriageDeps, actor: Actor, submissionId: string, input: { type: string; value: string; kind: string }): Promise<Outcome<string | null>> {
+export async function addIndicator(
+  deps: TriageDeps,
+  actor: Actor,
+  submissionId: string,
+  input: { type: string; value: string; kind: string },
+): Promise<Outcome<string | null>> {
   const s = await staffSubmission(deps, actor, submissionId);
   if (!s.ok) return s;
   const sub = s.value;
   const parsed = parseIndicatorInput(input.type, input.value, input.kind);
-  if (!parsed.ok) return refuse({ reason: 'invalid-input', field: parsed.problem === 'unknown-type' ? 'type' : 'value', detail: parsed.problem === 'unknown-type' ? `unknown type ${input.type}` : `not a valid ${input.type}` });
+  if (!parsed.ok)
+    return refuse({
+      reason: 'invalid-input',
+      field: parsed.problem === 'unknown-type' ? 'type' : 'value',
+      detail: parsed.problem === 'unknown-type' ? `unknown type ${input.type}` : `not a valid ${input.type}`,
+    });
   const ctx = submissionSanitizeContext({
     submission: sub,
     original: null,
@@ -81,9 +107,20 @@ export async function addIndicator(deps: TriageDeps, actor: Actor, submissionId:
   if (never) return refuse({ reason: 'never-indicator', detail: never });
   const cls = sub.classes[parsed.kind];
   const [indicator] = await deps.store.upsertIndicators(sub.id, sub.orgId, deps.clock().toISOString(), [
-    { type: parsed.type, value: parsed.value, kind: parsed.kind, class: cls, context: { origins: [{ field: 'manual', detail: actor.principal.name }], warningLists: [], manual: true } },
+    {
+      type: parsed.type,
+      value: parsed.value,
+      kind: parsed.kind,
+      class: cls,
+      context: { origins: [{ field: 'manual', detail: actor.principal.name }], warningLists: [], manual: true },
+    },
   ]);
-  await deps.audit({ actor: actor.principal.id, action: 'indicator.added', target: indicator?.id ?? null, data: { submissionId: sub.id, before: null, after: { type: parsed.type, value: parsed.value, kind: parsed.kind, class: cls } } });
+  await deps.audit({
+    actor: actor.principal.id,
+    action: 'indicator.added',
+    target: indicator?.id ?? null,
+    data: { submissionId: sub.id, before: null, after: { type: parsed.type, value: parsed.value, kind: parsed.kind, class: cls } },
+  });
   return ok(indicator?.id ?? null);
 }
 
@@ -93,7 +130,8 @@ export async function setCampaign(deps: TriageDeps, actor: Actor, submissionId: 
   if (!s.ok) return s;
   const sub = s.value;
   const campaign = text.normalize('NFC').trim();
-  if (campaign.length > 100 || /[\u0000-\u001f\u007f]/.test(campaign)) return refuse({ reason: 'invalid-input', field: 'campaign', detail: 'at most 100 characters, no control characters' });
+  if (campaign.length > 100 || /[\u0000-\u001f\u007f]/.test(campaign))
+    return refuse({ reason: 'invalid-input', field: 'campaign', detail: 'at most 100 characters, no control characters' });
   const next = campaign === '' ? null : campaign;
   await deps.store.updateSubmission(sub.id, { campaign: next }, deps.clock().toISOString());
   await deps.audit({ actor: actor.principal.id, action: 'submission.campaign-set', target: sub.id, data: { before: sub.campaign, after: next } });

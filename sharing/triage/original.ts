@@ -24,6 +24,7 @@ export async function readOriginal(vault: Vault | null, sub: Submission, org: Or
     throw err;
   }
   const unwrapped = await unwrapForward(raw, DEFAULT_UNWRAP_LIMITS, { internalDomains: org?.domains ?? [] });
-  if (unwrapped.kind === 'failed') return { kind: 'unwrap-failed', reason: `${unwrapped.reason}: ${unwrapped.message}`, rawText: raw.subarray(0, RAW_TEXT_MAX).toString('latin1') };
+  if (unwrapped.kind === 'failed')
+    return { kind: 'unwrap-failed', reason: `${unwrapped.reason}: ${unwrapped.message}`, rawText: raw.subarray(0, RAW_TEXT_MAX).toString('latin1') };
   return { kind: 'ok', unwrapped, item: itemOfSubmission(unwrapped, sub, raw) };
 }

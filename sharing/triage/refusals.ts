@@ -9,7 +9,12 @@ export type Refusal =
   /** Analysis has not finished (received, analysing): nothing may be decided yet. */
   | { readonly reason: 'not-triageable'; readonly status: SubmissionStatus }
   /** The step is not allowed from the current status (approve after reject: reopen first). */
-  | { readonly reason: 'illegal-transition'; readonly step: StatusTransition; readonly status: SubmissionStatus; readonly allowedFrom: readonly SubmissionStatus[] }
+  | {
+      readonly reason: 'illegal-transition';
+      readonly step: StatusTransition;
+      readonly status: SubmissionStatus;
+      readonly allowedFrom: readonly SubmissionStatus[];
+    }
   | { readonly reason: 'victim-check-required'; readonly fingerprint: string; readonly findings: number }
   | { readonly reason: 'victim-check-changed' }
   | { readonly reason: 'widening-needs-consent'; readonly kinds: readonly InfoKind[] }
@@ -56,7 +61,11 @@ export function describeRefusal(r: Refusal): string {
     case 'no-proposal':
       return `no wider class was proposed for ${r.kind}`;
     case 'forbidden':
-      return { staff: 'only the secretariat and analysts take this triage step', secretariat: 'only the secretariat records a consent given outside the exchange', 'submitter-org': 'only the submitting organisation and the staff take this step' }[r.needs];
+      return {
+        staff: 'only the secretariat and analysts take this triage step',
+        secretariat: 'only the secretariat records a consent given outside the exchange',
+        'submitter-org': 'only the submitting organisation and the staff take this step',
+      }[r.needs];
     case 'invalid-input':
       return `${r.field}: ${r.detail}`;
     case 'no-such-indicator':

@@ -24,7 +24,8 @@ export async function approve(deps: TriageDeps, actor: Actor, submissionId: stri
   const refused = accessRefusal(actor, sub, 'staff') ?? statusRefusal('approve', sub);
   if (refused) return refuse(refused);
   const check = await loadVictimCheck(deps, sub);
-  if (victimCheckBlocks(check, triageState(sub))) return refuse({ reason: 'victim-check-required', fingerprint: check.fingerprint, findings: check.findings.length });
+  if (victimCheckBlocks(check, triageState(sub)))
+    return refuse({ reason: 'victim-check-required', fingerprint: check.fingerprint, findings: check.findings.length });
   return ok(await publishSubmission(deps, sub.id, actor.principal.id));
 }
 

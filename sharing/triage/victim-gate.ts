@@ -61,7 +61,9 @@ export function checkVictimNames(input: VictimCheckInput): VictimCheck {
 /** What approval would publish of this submission: its sources that are not withheld, and the campaign tag. */
 export function publishedTexts(sub: Submission, items: readonly IndicatorWithSources[], marked: ReadonlySet<string>): { field: string; value: string }[] {
   const values = items.flatMap(({ indicator, sources }) =>
-    sources.filter((s) => s.submissionId === sub.id && decide(s, sub.classes, marked.has(s.indicatorId)).kind === 'publish').map(() => ({ field: indicator.type, value: indicator.value })),
+    sources
+      .filter((s) => s.submissionId === sub.id && decide(s, sub.classes, marked.has(s.indicatorId)).kind === 'publish')
+      .map(() => ({ field: indicator.type, value: indicator.value })),
   );
   return [...values, ...(sub.campaign ? [{ field: 'campaign', value: sub.campaign }] : [])];
 }

@@ -18,7 +18,13 @@ const MB = 1024 * 1024;
 async function zipForward(subject: string, zip: Buffer): Promise<Buffer> {
   return buildForward(
     'rfc822',
-    { from: 'billing@invoices-secure.example', to: 'taro@rail.example', subject, text: 'see attached', attachments: [{ filename: 'invoice.zip', content: zip, contentType: 'application/zip' }] },
+    {
+      from: 'billing@invoices-secure.example',
+      to: 'taro@rail.example',
+      subject,
+      text: 'see attached',
+      attachments: [{ filename: 'invoice.zip', content: zip, contentType: 'application/zip' }],
+    },
     { submitter: 'soc@rail.example', note: 'FYI' },
   );
 }
@@ -29,7 +35,11 @@ describe('hostile archives', function () {
   it('refuses a zip of 100,000 members as too-many-members from its central directory, without listing them', async () => {
     const zip = manyMembersZip(100_000);
     const heapBefore = process.memoryUsage().heapUsed;
-    const out = await expandArchives([{ content: zip, role: 'attachment', declaredName: 'many.zip', declaredType: 'application/zip', path: ['many.zip'], parentSha256: null }], [], DEFAULT_ARCHIVE_LIMITS);
+    const out = await expandArchives(
+      [{ content: zip, role: 'attachment', declaredName: 'many.zip', declaredType: 'application/zip', path: ['many.zip'], parentSha256: null }],
+      [],
+      DEFAULT_ARCHIVE_LIMITS,
+    );
     const grown = process.memoryUsage().heapUsed - heapBefore;
     expect(out).to.have.length(1);
     expect(out[0]!.archive).to.deep.equal({ kind: 'too-many-members', members: 100_000 });
@@ -38,7 +48,11 @@ describe('hostile archives', function () {
   });
 
   it('counts members past the limit by walking the central directory, keeping only what a selection keeps', async () => {
-    const zip = await buildZip([{ name: 'a.txt', content: Buffer.from('a') }, { name: 'b.txt', content: Buffer.from('b') }, { name: 'c.txt', content: Buffer.from('c') }]);
+    const zip = await buildZip([
+      { name: 'a.txt', content: Buffer.from('a') },
+      { name: 'b.txt', content: Buffer.from('b') },
+      { name: 'c.txt', content: Buffer.from('c') },
+    ]);
     expect(countMembersUpTo(zip, 5)).to.equal(3);
     expect(countMembersUpTo(zip, 2)).to.be.above(2);
     expect(countMembersUpTo(zip, 2, (name) => name !== 'c.txt')).to.equal(2);
@@ -70,7 +84,7 @@ describe('analysis budget', function () {
     });
     workers.push(worker);
     let job = await env.ctx.store.getJobForSubmission(submission!.id, 'analyse');
-    for (const until = Date.now() + 30_000; job?.status !== 'done' && Date.now() < until; ) {
+    for (const until = Date.now() + 30_000; job?.status !== 'done' && Date.now() < until;) {
       await new Promise((r) => setTimeout(r, 50));
       job = await env.ctx.store.getJobForSubmission(submission!.id, 'analyse');
     }
@@ -78,7 +92,9 @@ describe('analysis budget', function () {
     const after = (await env.ctx.store.getSubmission(submission!.id))!;
     expect(after.status).to.equal('awaiting-triage');
     const analysis = after.details.analysis as { incomplete: string[]; verdict: { reasons: string[] }; files: { yara: { kind: string; reason?: string } }[] };
-    expect(analysis.incomplete[0]).to.match(/^incomplete: budget: 3 files scanned, the budget \(analysis\.budget\.filesScanned\); 3 file\(s\) scanned, \d+ not scanned$/);
+    expect(analysis.incomplete[0]).to.match(
+      /^incomplete: budget: 3 files scanned, the budget \(analysis\.budget\.filesScanned\); 3 file\(s\) scanned, \d+ not scanned$/,
+    );
     expect(analysis.verdict.reasons[0]).to.equal(analysis.incomplete[0]);
     // The bodies were scanned first, then files until the budget ran out; the rest are named, never clean.
     const unscanned = analysis.files.filter((f) => f.yara.kind === 'not-scanned');
@@ -89,7 +105,13 @@ describe('analysis budget', function () {
   it('ends a submission over its wall-clock budget as incomplete: budget on its first attempt', async () => {
     const zip = await buildZip([{ name: 'invoice.pdf.lnk', content: buildLnk() }]);
     const [submission] = await env.accept(await zipForward('Invoice', zip));
-    const slowYara = { ...env.yara, scan: async (c: Buffer) => { await new Promise((r) => setTimeout(r, 1200)); return env.yara.scan(c); } };
+    const slowYara = {
+      ...env.yara,
+      scan: async (c: Buffer) => {
+        await new Promise((r) => setTimeout(r, 1200));
+        return env.yara.scan(c);
+      },
+    };
     const deps = { ...env.deps({ yara: slowYara }), budget: { wallClockMs: 1000, filesScanned: 1000, clamdMs: 600_000 } };
     const result = await analyseSubmission(deps, submission!, { finalAttempt: false });
     expect(result.kind).to.equal('analysed');

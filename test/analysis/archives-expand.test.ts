@@ -36,7 +36,13 @@ describe('expandArchives', () => {
   for (const encryption of ['zipcrypto', 'aes'] as const) {
     it(`opens a ${encryption} encrypted zip with the first candidate password that fits, and records it`, async () => {
       const lnk = buildLnk();
-      const zip = await buildZip([{ name: 'doc.lnk', content: lnk }, { name: 'readme.txt', content: Buffer.from('hello') }], { password: 'Xk9#pQ2w', encryption });
+      const zip = await buildZip(
+        [
+          { name: 'doc.lnk', content: lnk },
+          { name: 'readme.txt', content: Buffer.from('hello') },
+        ],
+        { password: 'Xk9#pQ2w', encryption },
+      );
       const out = await expandArchives([attachment('ppap.zip', zip)], ['wrong1', 'Xk9#pQ2w', 'wrong2'], limits());
       expect(out[0]!.archive).to.deep.equal({ kind: 'expanded', members: 2, password: 'Xk9#pQ2w' });
       expect(byName(out, 'doc.lnk')!.file.content.equals(lnk)).to.equal(true);
@@ -131,7 +137,11 @@ describe('expandArchives', () => {
   it('reports damaged archives as unreadable', async () => {
     const zip = await buildZip([{ name: 'x.txt', content: Buffer.from('x') }]);
     const damaged = Buffer.concat([zip.subarray(0, 30), Buffer.alloc(10)]);
-    const out = await expandArchives([attachment('bad.zip', damaged), attachment('bad.gz', Buffer.concat([gzip(Buffer.from('hello world')).subarray(0, 12), Buffer.alloc(20)]))], [], limits());
+    const out = await expandArchives(
+      [attachment('bad.zip', damaged), attachment('bad.gz', Buffer.concat([gzip(Buffer.from('hello world')).subarray(0, 12), Buffer.alloc(20)]))],
+      [],
+      limits(),
+    );
     expect(out.map((f) => f.archive?.kind)).to.deep.equal(['unreadable', 'unreadable']);
   });
 

@@ -9,10 +9,29 @@ import type { FoundFile, YaraScanner } from '../../analysis/types.ts';
 import { runSevenZip } from '../../analysis/archives/seven-zip-engine.ts';
 import { rulesScanner } from './helpers/analysis-env.ts';
 import { buildLnk, buildZip } from './helpers/file-builders.ts';
-import { build7zip, buildAceLike, buildCab, buildFatImage, buildIso, buildLzh, buildRar, buildStream, buildVhd, buildZstd, type FixtureMember } from './helpers/archive-builders.ts';
+import {
+  build7zip,
+  buildAceLike,
+  buildCab,
+  buildFatImage,
+  buildIso,
+  buildLzh,
+  buildRar,
+  buildStream,
+  buildVhd,
+  buildZstd,
+  type FixtureMember,
+} from './helpers/archive-builders.ts';
 
 const MiB = 1024 * 1024;
-const attachment = (name: string, content: Buffer): FoundFile => ({ content, role: 'attachment', declaredName: name, declaredType: 'application/octet-stream', path: [name], parentSha256: null });
+const attachment = (name: string, content: Buffer): FoundFile => ({
+  content,
+  role: 'attachment',
+  declaredName: name,
+  declaredType: 'application/octet-stream',
+  path: [name],
+  parentSha256: null,
+});
 const limits = (over: Partial<ArchiveLimits> = {}): ArchiveLimits => ({ ...DEFAULT_ARCHIVE_LIMITS, ...over });
 const paths = (out: readonly ExpandedFile[]) => out.map((f) => f.file.path.join('/'));
 
@@ -87,7 +106,11 @@ describe('archives of other formats (7-Zip WASM)', function () {
   });
 
   it('reports a 7z bomb from its declared sizes without expanding it', async () => {
-    const out = await expandArchives([attachment('zeros.7z', build7zip('7z', [{ name: 'zeros.bin', content: Buffer.alloc(8 * MiB) }]))], [], limits({ maxCompressionRatio: 100 }));
+    const out = await expandArchives(
+      [attachment('zeros.7z', build7zip('7z', [{ name: 'zeros.bin', content: Buffer.alloc(8 * MiB) }]))],
+      [],
+      limits({ maxCompressionRatio: 100 }),
+    );
     expect(out).to.have.length(1);
     expect(out[0]!.archive).to.deep.include({ kind: 'bomb' });
     expect((out[0]!.archive as { reason: string }).reason).to.match(/^declared .*ratio/);
@@ -110,7 +133,7 @@ describe('archives of other formats (7-Zip WASM)', function () {
     expect(out[1]!.archive).to.deep.equal({ kind: 'too-deep', depth: 2 });
   });
 
-  it('reports a damaged 7z as unreadable, with 7-Zip\'s reason', async () => {
+  it("reports a damaged 7z as unreadable, with 7-Zip's reason", async () => {
     const good = build7zip('7z', lure);
     const damaged = Buffer.concat([good.subarray(0, 12), Buffer.alloc(good.length - 12, 0x41)]);
     const out = await expandArchives([attachment('bad.7z', damaged)], [], limits());

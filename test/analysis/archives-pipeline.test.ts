@@ -11,7 +11,13 @@ import { startAnalysisEnv, type AnalysisEnv } from './helpers/analysis-env.ts';
 import { buildLnk, buildZip } from './helpers/file-builders.ts';
 import { build7zip, buildIso, buildRar } from './helpers/archive-builders.ts';
 
-const suspect = (attachments: MailSpec['attachments']): MailSpec => ({ from: 'Billing <billing@invoices-secure.example>', to: 'taro@rail.example', subject: 'Invoice 4411', text: 'See the attached invoice.', attachments });
+const suspect = (attachments: MailSpec['attachments']): MailSpec => ({
+  from: 'Billing <billing@invoices-secure.example>',
+  to: 'taro@rail.example',
+  subject: 'Invoice 4411',
+  text: 'See the attached invoice.',
+  attachments,
+});
 
 describe('archives of other formats through the analysis pipeline', function () {
   this.timeout(60_000);
@@ -43,7 +49,13 @@ describe('archives of other formats through the analysis pipeline', function () 
   });
 
   it('lists a member that could not be read from an otherwise opened zip as not examined', async () => {
-    const zip = await buildZip([{ name: 'good.txt', content: Buffer.from('good content') }, { name: 'bad.lnk', content: Buffer.from('BBBBBBBBBBBBBBBB') }], { level: 0 });
+    const zip = await buildZip(
+      [
+        { name: 'good.txt', content: Buffer.from('good content') },
+        { name: 'bad.lnk', content: Buffer.from('BBBBBBBBBBBBBBBB') },
+      ],
+      { level: 0 },
+    );
     const at = zip.indexOf('BBBBBBBBBBBBBBBB', 0, 'latin1');
     zip[at] = 0x43; // the stored data no longer matches its CRC-32
     const { result } = await analyse([{ filename: 'pair.zip', content: zip, contentType: 'application/zip' }]);
@@ -59,7 +71,10 @@ describe('archives of other formats through the analysis pipeline', function () 
     expect(result.kind).to.equal('analysed');
     expect(named(result.summary.files, 'docs.7z')!.archive).to.deep.include({ kind: 'unreadable' });
     const reasons = result.summary.verdict!.reasons;
-    expect(reasons.some((r) => /^not examined: docs\.7z \(unreadable archive: .*\); its contents were not scanned$/.test(r)), reasons.join('\n')).to.equal(true);
+    expect(
+      reasons.some((r) => /^not examined: docs\.7z \(unreadable archive: .*\); its contents were not scanned$/.test(r)),
+      reasons.join('\n'),
+    ).to.equal(true);
     expect(reasons.join('\n')).to.not.match(/no detection/);
     expect(result.summary.incomplete.join('\n')).to.match(/docs\.7z: not examined \(unreadable archive/);
   });

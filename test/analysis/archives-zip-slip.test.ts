@@ -8,7 +8,14 @@ import { isTraversalName, safeMemberName } from '../../analysis/archives/member-
 import type { FoundFile } from '../../analysis/types.ts';
 import { buildLnk, buildZip } from './helpers/file-builders.ts';
 
-const attachment = (name: string, content: Buffer): FoundFile => ({ content, role: 'attachment', declaredName: name, declaredType: 'application/zip', path: [name], parentSha256: null });
+const attachment = (name: string, content: Buffer): FoundFile => ({
+  content,
+  role: 'attachment',
+  declaredName: name,
+  declaredType: 'application/zip',
+  path: [name],
+  parentSha256: null,
+});
 
 /** A zip whose stored names are rewritten in place (same length) to hostile ones. */
 async function slipZip(): Promise<Buffer> {

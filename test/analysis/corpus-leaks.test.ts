@@ -36,10 +36,30 @@ interface Planted {
 }
 
 const VICTIMS: readonly Planted[] = [
-  { orgId: 'org-denryoku', address: 'yamada.taro@ops.kitakanto-denryoku.co.jp', name: '山田 太郎', needles: ['yamada.taro', 'yamada', '山田', '太郎', 'kitakanto-denryoku', '北関東電力'] },
-  { orgId: 'org-bank', address: 'k-suzuki@minato-trust.example.jp', name: 'Suzuki Kenji', needles: ['k-suzuki', 'suzuki', 'kenji', 'minato-trust', 'minato trust'] },
-  { orgId: 'org-water', address: 'tanaka_hanako@mail.hq.lakeside-water.org', name: '田中花子', needles: ['tanaka_hanako', 'tanaka', 'hanako', '田中', '花子', 'lakeside-water', 'lakeside water'] },
-  { orgId: 'org-denryoku', address: 'j.smith-jones@kitakanto-denryoku.co.jp', name: 'John Smith-Jones', needles: ['j.smith-jones', 'smith-jones', 'kitakanto-denryoku'] },
+  {
+    orgId: 'org-denryoku',
+    address: 'yamada.taro@ops.kitakanto-denryoku.co.jp',
+    name: '山田 太郎',
+    needles: ['yamada.taro', 'yamada', '山田', '太郎', 'kitakanto-denryoku', '北関東電力'],
+  },
+  {
+    orgId: 'org-bank',
+    address: 'k-suzuki@minato-trust.example.jp',
+    name: 'Suzuki Kenji',
+    needles: ['k-suzuki', 'suzuki', 'kenji', 'minato-trust', 'minato trust'],
+  },
+  {
+    orgId: 'org-water',
+    address: 'tanaka_hanako@mail.hq.lakeside-water.org',
+    name: '田中花子',
+    needles: ['tanaka_hanako', 'tanaka', 'hanako', '田中', '花子', 'lakeside-water', 'lakeside water'],
+  },
+  {
+    orgId: 'org-denryoku',
+    address: 'j.smith-jones@kitakanto-denryoku.co.jp',
+    name: 'John Smith-Jones',
+    needles: ['j.smith-jones', 'smith-jones', 'kitakanto-denryoku'],
+  },
 ].map((v) => ({ ...v, needles: [v.address, ...v.needles] }));
 
 /** The mail with the victim where the honeypot's address stood (also its display name in To:). */
@@ -81,7 +101,8 @@ describe('real phishing corpus with planted participant victims (needs ../shared
     execFileSync('tar', ['-xJf', CORPUS, '-C', dir]);
     const files: string[] = [];
     const walk = (d: string) => {
-      for (const e of readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.eml') && files.push(path.join(d, e.name));
+      for (const e of readdirSync(d, { withFileTypes: true }))
+        e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.eml') && files.push(path.join(d, e.name));
     };
     walk(dir);
     files.sort();
@@ -92,14 +113,30 @@ describe('real phishing corpus with planted participant victims (needs ../shared
       const unwrapped = await unwrapForward(raw);
       if (unwrapped.kind !== 'unwrapped') continue;
       const item = unwrapped.items[0]!;
-      const ctx = buildSanitizeContext({ headers: item.headers, forward: null, texts: victimTextsOf(item), organisations: ORGS, submitterOrgId: victim.orgId, exchange: EXCHANGE, warningLists: WARNING_LISTS, rules: RULES });
+      const ctx = buildSanitizeContext({
+        headers: item.headers,
+        forward: null,
+        texts: victimTextsOf(item),
+        organisations: ORGS,
+        submitterOrgId: victim.orgId,
+        exchange: EXCHANGE,
+        warningLists: WARNING_LISTS,
+        rules: RULES,
+      });
       const extracted = extractIndicators({ item, files: [], infrastructure: infrastructureOf(ctx) });
       const s = sanitize(extracted.candidates, item.headers.subject, { ...ctx, internalHops: extracted.received });
       const senderDomains = item.headers.from
         .filter((a) => a.address.includes('@'))
         .map((a) => domainToASCII(a.address.slice(a.address.lastIndexOf('@') + 1).replace(/\.+$/, '')))
         .filter((d) => parse(d).isIcann === true && getDomain(d) !== null && !ORGS.some((o) => o.domains.some((r) => d === r || d.endsWith(`.${r}`))));
-      outcomes.push({ file: path.basename(file), victim, planted: !raw.equals(original), out: published(s.indicators, s.subject), indicators: s.indicators, senderDomains });
+      outcomes.push({
+        file: path.basename(file),
+        victim,
+        planted: !raw.equals(original),
+        out: published(s.indicators, s.subject),
+        indicators: s.indicators,
+        senderDomains,
+      });
     }
   });
   after(() => dir && rmSync(dir, { recursive: true, force: true }));
@@ -133,7 +170,14 @@ describe('real phishing corpus with planted participant victims (needs ../shared
         .filter((i) => i.warningLists.length === 0)
         .filter((i) => {
           if (i.type === 'file-sha256') return i.value === 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-          const host = i.type === 'domain-name' ? i.value : i.type === 'email-addr' ? i.value.slice(i.value.lastIndexOf('@') + 1) : i.type === 'url' ? parse(i.value).hostname : null;
+          const host =
+            i.type === 'domain-name'
+              ? i.value
+              : i.type === 'email-addr'
+                ? i.value.slice(i.value.lastIndexOf('@') + 1)
+                : i.type === 'url'
+                  ? parse(i.value).hostname
+                  : null;
           if (!host || parse(host).isIp) return false;
           return !parse(host).isIcann || getDomain(host) === null;
         })
@@ -142,8 +186,10 @@ describe('real phishing corpus with planted participant victims (needs ../shared
     expect(junk).to.deep.equal([]);
   });
 
-  it('keeps every attacker\'s sender domain: nothing a recipient field says suppresses one', function () {
-    const expected = outcomes.flatMap((o) => o.senderDomains.map((d) => ({ file: o.file, d, found: o.indicators.some((i) => i.type === 'domain-name' && (i.value === d || i.unicode === d)) })));
+  it("keeps every attacker's sender domain: nothing a recipient field says suppresses one", function () {
+    const expected = outcomes.flatMap((o) =>
+      o.senderDomains.map((d) => ({ file: o.file, d, found: o.indicators.some((i) => i.type === 'domain-name' && (i.value === d || i.unicode === d)) })),
+    );
     expect(expected.length).to.be.at.least(400);
     expect(expected.filter((e) => !e.found).map((e) => `${e.file}: ${e.d}`)).to.deep.equal([]);
   });

@@ -49,8 +49,20 @@ describe('correlation and clustering', function () {
         classes('GREEN', { mail: 'RED', network: 'AMBER' }),
       );
       expect(inputs).to.deep.equal([
-        { type: 'domain-name', value: 'lure.xyz', kind: 'mail', class: 'RED', context: { origins: [{ field: 'text-host' }, { field: 'from-domain' }], kinds: ['network', 'mail'], warningLists: ['x'] } },
-        { type: 'url', value: 'https://lure.xyz/a', kind: 'network', class: 'AMBER', context: { origins: [{ field: 'test' }], kinds: ['network'], warningLists: [] } },
+        {
+          type: 'domain-name',
+          value: 'lure.xyz',
+          kind: 'mail',
+          class: 'RED',
+          context: { origins: [{ field: 'text-host' }, { field: 'from-domain' }], kinds: ['network', 'mail'], warningLists: ['x'] },
+        },
+        {
+          type: 'url',
+          value: 'https://lure.xyz/a',
+          kind: 'network',
+          class: 'AMBER',
+          context: { origins: [{ field: 'test' }], kinds: ['network'], warningLists: [] },
+        },
       ]);
     });
   });
@@ -76,7 +88,10 @@ describe('correlation and clustering', function () {
       const byValue = Object.fromEntries(c.relations.map((r) => [r.value, r]));
       expect(Object.keys(byValue)).to.have.members(['https://lure.xyz/login', 'gmail.com', 'b'.repeat(64)]);
       expect(byValue['gmail.com']!.warningListed).to.equal(true);
-      expect(byValue['gmail.com']!.others.map((s) => [s.submissionId, s.class])).to.have.deep.members([[s2, 'RED'], [s3, 'GREEN']]);
+      expect(byValue['gmail.com']!.others.map((s) => [s.submissionId, s.class])).to.have.deep.members([
+        [s2, 'RED'],
+        [s3, 'GREEN'],
+      ]);
       expect(byValue['b'.repeat(64)]!.others.map((s) => s.falsePositive)).to.deep.equal([true]);
     });
 
@@ -99,7 +114,8 @@ describe('correlation and clustering', function () {
         const who = await seedOrg(store, `org${i + 1}`, sector);
         subs.push(await seedSubmission(store, who, `s${i + 1}`));
       }
-      for (const [i, s] of subs.slice(0, 3).entries()) await store.putClusterFeatures(s, `org${i + 1}`, at(100 + i), [host, { type: 'sender-ip', value: '45.9.8.7' }]);
+      for (const [i, s] of subs.slice(0, 3).entries())
+        await store.putClusterFeatures(s, `org${i + 1}`, at(100 + i), [host, { type: 'sender-ip', value: '45.9.8.7' }]);
       const label = await clusterSubmission(store, { submissionId: subs[3]!, orgId: 'org4', seenAt: at(200), features: [host], recipients: NAMED });
       expect(label.label).to.equal('mass');
       expect(label.organisations).to.equal(4);
@@ -129,17 +145,36 @@ describe('correlation and clustering', function () {
       const s = await seedSubmission(store, a, 's');
       await store.putClusterFeatures(old, 'org2', '2024-01-01T00:00:00.000Z', [host]);
       await store.putClusterFeatures(older, 'org3', '2024-01-02T00:00:00.000Z', [host]);
-      const recent = await clusterSubmission(store, { submissionId: s, orgId: 'org1', seenAt: '2024-06-01T00:00:00.000Z', features: [host], recipients: { count: 1, named: 0, undisclosed: true } });
+      const recent = await clusterSubmission(store, {
+        submissionId: s,
+        orgId: 'org1',
+        seenAt: '2024-06-01T00:00:00.000Z',
+        features: [host],
+        recipients: { count: 1, named: 0, undisclosed: true },
+      });
       expect(recent.label).to.equal('undetermined');
       expect(recent.members).to.deep.equal([]);
-      const wide = await clusterSubmission(store, { submissionId: s, orgId: 'org1', seenAt: '2024-06-01T00:00:00.000Z', features: [host], recipients: NAMED, windowDays: 365 });
+      const wide = await clusterSubmission(store, {
+        submissionId: s,
+        orgId: 'org1',
+        seenAt: '2024-06-01T00:00:00.000Z',
+        features: [host],
+        recipients: NAMED,
+        windowDays: 365,
+      });
       expect(wide.label).to.equal('mass');
     });
 
     it('calls mail sent to many recipients at once a mass mailing even before others report it', async function () {
       const a = await seedOrg(db.store, 'org1', 'electricity');
       const s = await seedSubmission(db.store, a, 's');
-      const label = await clusterSubmission(db.store, { submissionId: s, orgId: 'org1', seenAt: at(100), features: [], recipients: { count: 40, named: 40, undisclosed: false } });
+      const label = await clusterSubmission(db.store, {
+        submissionId: s,
+        orgId: 'org1',
+        seenAt: at(100),
+        features: [],
+        recipients: { count: 40, named: 40, undisclosed: false },
+      });
       expect(label.label).to.equal('mass');
     });
   });

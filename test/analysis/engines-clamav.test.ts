@@ -63,7 +63,11 @@ describe('ClamAV client (analysis/engines/clamav.ts)', () => {
   it('never sends an empty file: not-scanned, not to be retried', async () => {
     fake = await startFakeClamd({ kind: 'reply', text: 'stream: OK' });
     const av = scanner({ host: '127.0.0.1', port: fake.port });
-    expect(await av.scan(Buffer.alloc(0))).to.deep.equal({ kind: 'not-scanned', reason: 'empty file: nothing to scan (never sent to clamd)', transient: false });
+    expect(await av.scan(Buffer.alloc(0))).to.deep.equal({
+      kind: 'not-scanned',
+      reason: 'empty file: nothing to scan (never sent to clamd)',
+      transient: false,
+    });
     expect(fake.connections()).to.equal(0);
   });
 
@@ -188,11 +192,18 @@ describe('clamd replies as outcomes (analysis/engines/clamd-reply.ts)', () => {
     });
     expect(avOutcomeFromClamd('stream: Heuristics.Limits.Exceeded.MaxScanSize FOUND')).to.include({ kind: 'not-scanned', transient: false });
     expect(avOutcomeFromClamd('stream: Doc.Dropper.Agent-1 FOUND')).to.deep.equal({ kind: 'infected', name: 'Doc.Dropper.Agent-1' });
-    expect(avOutcomeFromClamd('stream: Heuristics.Phishing.Email.SpoofedDomain FOUND')).to.deep.equal({ kind: 'infected', name: 'Heuristics.Phishing.Email.SpoofedDomain' });
+    expect(avOutcomeFromClamd('stream: Heuristics.Phishing.Email.SpoofedDomain FOUND')).to.deep.equal({
+      kind: 'infected',
+      name: 'Heuristics.Phishing.Email.SpoofedDomain',
+    });
   });
 
   it('reads a size-limit refusal as CLAMAV_STREAM_TOO_LARGE, never as clean', () => {
-    expect(avOutcomeFromClamd('INSTREAM size limit exceeded. ERROR')).to.deep.include({ kind: 'not-scanned', transient: false, code: 'CLAMAV_STREAM_TOO_LARGE' });
+    expect(avOutcomeFromClamd('INSTREAM size limit exceeded. ERROR')).to.deep.include({
+      kind: 'not-scanned',
+      transient: false,
+      code: 'CLAMAV_STREAM_TOO_LARGE',
+    });
   });
 });
 
@@ -322,7 +333,11 @@ describe('ClamAV client against a private clamd with small limits (needs clamd)'
       const av = scanner({ ...target, maxStreamBytes: 8 * 1024 * 1024 });
       expect(await av.scan(Buffer.from('a small file first'))).to.deep.equal({ kind: 'clean' });
       for (const size of [1024 * 1024 + 1, 2 * 1024 * 1024, 6 * 1024 * 1024]) {
-        expect(await av.scan(Buffer.alloc(size, 3)), `${size} bytes`).to.deep.include({ kind: 'not-scanned', transient: false, code: 'CLAMAV_STREAM_TOO_LARGE' });
+        expect(await av.scan(Buffer.alloc(size, 3)), `${size} bytes`).to.deep.include({
+          kind: 'not-scanned',
+          transient: false,
+          code: 'CLAMAV_STREAM_TOO_LARGE',
+        });
       }
       expect((await av.scan(EICAR)).kind).to.equal('infected');
     });

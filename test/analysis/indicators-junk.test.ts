@@ -17,7 +17,22 @@ const NO_INFRA = { domains: [], networks: [] };
 const CORPUS = new URL('../../../shared/corpus/phishing-pot-500.tar.xz', import.meta.url).pathname;
 
 function emptyHeaders() {
-  return { from: [], sender: [], replyTo: [], to: [], cc: [], subject: null, date: null, dateText: null, messageId: null, inReplyTo: null, returnPath: null, received: [], mailer: null, raw: [] };
+  return {
+    from: [],
+    sender: [],
+    replyTo: [],
+    to: [],
+    cc: [],
+    subject: null,
+    date: null,
+    dateText: null,
+    messageId: null,
+    inReplyTo: null,
+    returnPath: null,
+    received: [],
+    mailer: null,
+    raw: [],
+  };
 }
 
 const values = (cs: readonly CandidateIndicator[], type: string) => cs.filter((c) => c.type === type).map((c) => c.value);
@@ -40,14 +55,19 @@ function letsEncryptLikeCertificate(): Buffer {
     issuer: name,
     validity: new x509.Validity({ notBefore: new Date('2024-01-01T00:00:00Z'), notAfter: new Date('2024-04-01T00:00:00Z') }),
     subject: name,
-    subjectPublicKeyInfo: new x509.SubjectPublicKeyInfo({ algorithm: new x509.AlgorithmIdentifier({ algorithm: '1.2.840.10045.2.1' }), subjectPublicKey: new Uint8Array(65).fill(4).buffer }),
-    extensions: new x509.Extensions([new x509.Extension({ extnID: x509.id_pe_authorityInfoAccess, critical: false, extnValue: new OctetString(AsnConvert.serialize(aia)) })]),
+    subjectPublicKeyInfo: new x509.SubjectPublicKeyInfo({
+      algorithm: new x509.AlgorithmIdentifier({ algorithm: '1.2.840.10045.2.1' }),
+      subjectPublicKey: new Uint8Array(65).fill(4).buffer,
+    }),
+    extensions: new x509.Extensions([
+      new x509.Extension({ extnID: x509.id_pe_authorityInfoAccess, critical: false, extnValue: new OctetString(AsnConvert.serialize(aia)) }),
+    ]),
   });
   const cert = new x509.Certificate({ tbsCertificate: tbs, signatureAlgorithm: alg, signatureValue: new Uint8Array(256).fill(7).buffer });
   return Buffer.from(AsnConvert.serialize(cert));
 }
 
-describe('indicator junk that is not the attacker\'s', function () {
+describe("indicator junk that is not the attacker's", function () {
   it('drops hosts whose top-level domain does not exist, wherever they are found, and keeps real ones, private suffixes and IPs', function () {
     const headers = {
       ...emptyHeaders(),
@@ -56,22 +76,32 @@ describe('indicator junk that is not the attacker\'s', function () {
       messageId: '<20240401.1@localhost.localdomain>',
       received: ['from relay.evil-phish.xyz (relay.evil-phish.xyz [203.0.113.7]) by mx.hq.internal (Postfix) with ESMTP id 1; Mon, 1 Apr 2024 10:00:00 +0000'],
     };
-    const html = '<a href="https://login.secure-bank.exa/verify">a</a><a href="https://evil-phish.blogspot.com/p">b</a><a href="http://203.0.113.9/x">c</a> write to billing@pay.secure-bank.exa';
-    const { candidates } = extractIndicators({ item: { headers, text: 'see https://ok.evil-phish.xyz/t', html, attachments: [] }, files: [], infrastructure: NO_INFRA });
+    const html =
+      '<a href="https://login.secure-bank.exa/verify">a</a><a href="https://evil-phish.blogspot.com/p">b</a><a href="http://203.0.113.9/x">c</a> write to billing@pay.secure-bank.exa';
+    const { candidates } = extractIndicators({
+      item: { headers, text: 'see https://ok.evil-phish.xyz/t', html, attachments: [] },
+      files: [],
+      infrastructure: NO_INFRA,
+    });
     expect(candidates.filter((c) => /\.exa\b|localdomain|\.internal\b/.test(c.value)).map((c) => `${c.type} ${c.value}`)).to.deep.equal([]);
     expect(values(candidates, 'url')).to.include.members(['https://evil-phish.blogspot.com/p', 'http://203.0.113.9/x', 'https://ok.evil-phish.xyz/t']);
     expect(one(candidates, 'email-addr', 'help@desk.evil-phish.xyz')).to.include({ kind: 'mail' });
     expect(one(candidates, 'domain-name', 'relay.evil-phish.xyz')).to.include({ kind: 'mail' });
   });
 
-  it('drops the CA URLs of a certificate inside a binary attachment (http://r11.o.lencr.org0) and keeps the attacker\'s URL beside it', function () {
+  it("drops the CA URLs of a certificate inside a binary attachment (http://r11.o.lencr.org0) and keeps the attacker's URL beside it", function () {
     const profile = Buffer.concat([
       Buffer.from([0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0x00]),
       Buffer.from('<key>PayloadURL</key><string>https://mdm.evil-phish.xyz/enroll</string>\0\0'),
       letsEncryptLikeCertificate(),
       Buffer.from([0x31, 0x00, 0x00, 0x00]),
     ]);
-    const item = { headers: emptyHeaders(), text: null, html: null, attachments: [{ filename: 'wallet.mobileconfig', contentType: 'application/x-apple-aspen-config', content: profile }] };
+    const item = {
+      headers: emptyHeaders(),
+      text: null,
+      html: null,
+      attachments: [{ filename: 'wallet.mobileconfig', contentType: 'application/x-apple-aspen-config', content: profile }],
+    };
     const { candidates } = extractIndicators({ item, files: [], infrastructure: NO_INFRA });
     expect(candidates.filter((c) => c.value.includes('lencr')).map((c) => c.value)).to.deep.equal([]);
     expect(one(candidates, 'url', 'https://mdm.evil-phish.xyz/enroll')?.origins).to.deep.equal([{ field: 'attachment', detail: 'wallet.mobileconfig' }]);
@@ -79,7 +109,12 @@ describe('indicator junk that is not the attacker\'s', function () {
 
   it('drops a truncated value such as o@bnb.gov.b and keeps the whole address', function () {
     const text = 'Contato: contato@bnb.gov.b\nOuvidoria: ouvidoria@bnb.gov.br';
-    const item = { headers: emptyHeaders(), text, html: null, attachments: [{ filename: 'note.txt', contentType: 'text/plain', content: Buffer.from('cc o@bnb.gov.b') }] };
+    const item = {
+      headers: emptyHeaders(),
+      text,
+      html: null,
+      attachments: [{ filename: 'note.txt', contentType: 'text/plain', content: Buffer.from('cc o@bnb.gov.b') }],
+    };
     const { candidates } = extractIndicators({ item, files: [], infrastructure: NO_INFRA });
     expect(values(candidates, 'email-addr')).to.deep.equal(['ouvidoria@bnb.gov.br']);
   });
@@ -166,7 +201,10 @@ describe('indicator junk that is not the attacker\'s', function () {
         const u = await unwrapForward(readFileSync(join(dir!, 'phishing-pot-500', name)));
         if (u.kind !== 'unwrapped') throw new Error(`${name}: unwrap failed`);
         const item = u.items[0]!;
-        expect(item.attachments.some((a) => /mobileconfig/.test(a.filename ?? '')), name).to.equal(true);
+        expect(
+          item.attachments.some((a) => /mobileconfig/.test(a.filename ?? '')),
+          name,
+        ).to.equal(true);
         const { candidates } = extractIndicators({ item, files: [], infrastructure: NO_INFRA });
         const junk = candidates.filter((c) => /lencr\.org|\.(?:org|br|tz)0\b/.test(c.value)).map((c) => `${c.type} ${c.value}`);
         expect(junk, name).to.deep.equal([]);

@@ -44,7 +44,9 @@ describe('look-alike domains of registered domains', function () {
 
   it('reports the registrable domain once, whatever subdomains were seen', function () {
     const hosts = ['login.xn--rp-emcl.example', 'xn--rp-emcl.example', 'mail.xn--rp-emcl.example'];
-    expect(findLookAlikes(hosts, REGISTERED)).to.deep.equal([{ domain: 'xn--rp-emcl.example', unicode: 'соrp.example', of: 'corp.example', orgId: 'org-corp', techniques: ['homoglyph'] }]);
+    expect(findLookAlikes(hosts, REGISTERED)).to.deep.equal([
+      { domain: 'xn--rp-emcl.example', unicode: 'соrp.example', of: 'corp.example', orgId: 'org-corp', techniques: ['homoglyph'] },
+    ]);
   });
 
   it('leaves registered domains, their subdomains and unrelated names alone', function () {

@@ -8,7 +8,22 @@ import { unwrapForward } from '../../core/mail/forward/index.ts';
 const NO_INFRA = { domains: [], networks: [] };
 
 function emptyHeaders() {
-  return { from: [], sender: [], replyTo: [], to: [], cc: [], subject: null, date: null, dateText: null, messageId: null, inReplyTo: null, returnPath: null, received: [], mailer: null, raw: [] };
+  return {
+    from: [],
+    sender: [],
+    replyTo: [],
+    to: [],
+    cc: [],
+    subject: null,
+    date: null,
+    dateText: null,
+    messageId: null,
+    inReplyTo: null,
+    returnPath: null,
+    received: [],
+    mailer: null,
+    raw: [],
+  };
 }
 
 function fromHtml(html: string): readonly CandidateIndicator[] {
@@ -36,7 +51,9 @@ describe('indicator recall on real HTML', function () {
   });
 
   it('finds CSS url() targets and @import in a <style> block', function () {
-    const cs = fromHtml(`<style>@import "https://fonts.evil-phish.xyz/f.css"; .hero { background: url('https://css.evil-phish.xyz/bg.png') no-repeat; }</style><p>x</p>`);
+    const cs = fromHtml(
+      `<style>@import "https://fonts.evil-phish.xyz/f.css"; .hero { background: url('https://css.evil-phish.xyz/bg.png') no-repeat; }</style><p>x</p>`,
+    );
     expect(values(cs, 'url')).to.include.members(['https://css.evil-phish.xyz/bg.png', 'https://fonts.evil-phish.xyz/f.css']);
     expect(one(cs, 'url', 'https://css.evil-phish.xyz/bg.png')?.origins).to.deep.equal([{ field: 'html', detail: 'style-block' }]);
   });
@@ -69,13 +86,17 @@ describe('indicator recall on real HTML', function () {
   });
 
   it('finds form targets: action and a button formaction', function () {
-    const cs = fromHtml('<form action="https://form.evil-phish.xyz/post.php" method="post"><input name="pw"><button formaction="https://form2.evil-phish.xyz/p">Go</button></form>');
+    const cs = fromHtml(
+      '<form action="https://form.evil-phish.xyz/post.php" method="post"><input name="pw"><button formaction="https://form2.evil-phish.xyz/p">Go</button></form>',
+    );
     expect(one(cs, 'url', 'https://form.evil-phish.xyz/post.php')?.origins).to.deep.equal([{ field: 'html', detail: 'action' }]);
     expect(one(cs, 'url', 'https://form2.evil-phish.xyz/p')?.origins).to.deep.equal([{ field: 'html', detail: 'formaction' }]);
   });
 
   it('finds a meta refresh target written with or without `url=`', function () {
-    const cs = fromHtml(`<meta http-equiv="refresh" content="0; https://refresh.evil-phish.xyz/r1"><meta http-equiv="Refresh" content="5;URL='https://refresh.evil-phish.xyz/r2'">`);
+    const cs = fromHtml(
+      `<meta http-equiv="refresh" content="0; https://refresh.evil-phish.xyz/r1"><meta http-equiv="Refresh" content="5;URL='https://refresh.evil-phish.xyz/r2'">`,
+    );
     expect(one(cs, 'url', 'https://refresh.evil-phish.xyz/r1')?.origins).to.deep.equal([{ field: 'html', detail: 'meta-refresh' }]);
     expect(values(cs, 'url')).to.include('https://refresh.evil-phish.xyz/r2');
   });
@@ -86,7 +107,9 @@ describe('indicator recall on real HTML', function () {
   });
 
   it('repairs hrefs broken by mail clients: white space in the host removed, line breaks removed, spaces in the path encoded as a browser does', function () {
-    const cs = fromHtml('<a href=" https://broken.evil-ph ish.xyz/p ath">x</a><a href="https://wrapped.evil-phish.xyz/lo\r\ngin?id=\n42">y</a><a href="mailto:help@evil-ph ish.xyz">z</a>');
+    const cs = fromHtml(
+      '<a href=" https://broken.evil-ph ish.xyz/p ath">x</a><a href="https://wrapped.evil-phish.xyz/lo\r\ngin?id=\n42">y</a><a href="mailto:help@evil-ph ish.xyz">z</a>',
+    );
     expect(values(cs, 'url')).to.include.members(['https://broken.evil-phish.xyz/p%20ath', 'https://wrapped.evil-phish.xyz/login?id=42']);
     expect(values(cs, 'domain-name')).to.include('broken.evil-phish.xyz');
     expect(values(cs, 'email-addr')).to.include('help@evil-phish.xyz');
@@ -101,7 +124,15 @@ describe('indicator recall on real HTML', function () {
     const local = 'noreply.account-security-notification.department.' + 'x'.repeat(22);
     expect(local).to.have.length(71);
     const raw = Buffer.from(
-      [`From: Security <${local}@long-sender.evil-phish.xyz>`, 'To: phishing@pot', 'Subject: verify', `Reply-To: ${local}@reply.evil-phish.xyz`, '', `Write to ${local}@text.evil-phish.xyz`, ''].join('\r\n'),
+      [
+        `From: Security <${local}@long-sender.evil-phish.xyz>`,
+        'To: phishing@pot',
+        'Subject: verify',
+        `Reply-To: ${local}@reply.evil-phish.xyz`,
+        '',
+        `Write to ${local}@text.evil-phish.xyz`,
+        '',
+      ].join('\r\n'),
     );
     const u = await unwrapForward(raw);
     if (u.kind !== 'unwrapped') throw new Error('unwrap failed');

@@ -12,11 +12,17 @@ const infra = {
 describe('Received chain', function () {
   describe('parsing one field', function () {
     it('reads HELO, reverse DNS and IP of the sender and the receiving server (Postfix)', function () {
-      const { from, by } = parseReceived(`from helo.evil.example (mail.evil.example [203.0.113.5]) by mx1.corp.example (Postfix) with ESMTPS id 4A for <t@corp.example>; ${DATE}`, 3);
+      const { from, by } = parseReceived(
+        `from helo.evil.example (mail.evil.example [203.0.113.5]) by mx1.corp.example (Postfix) with ESMTPS id 4A for <t@corp.example>; ${DATE}`,
+        3,
+      );
       expect(from).to.deep.equal({
         header: 3,
         part: 'from',
-        hosts: [{ kind: 'domain', value: 'helo.evil.example', role: 'helo' }, { kind: 'domain', value: 'mail.evil.example', role: 'rdns' }],
+        hosts: [
+          { kind: 'domain', value: 'helo.evil.example', role: 'helo' },
+          { kind: 'domain', value: 'mail.evil.example', role: 'rdns' },
+        ],
         ips: [{ kind: 'ipv4', value: '203.0.113.5' }],
       });
       expect(by).to.deep.equal({ header: 3, part: 'by', hosts: [{ kind: 'domain', value: 'mx1.corp.example', role: 'by' }], ips: [] });
@@ -29,7 +35,10 @@ describe('Received chain', function () {
       const qmail = parseReceived(`from unknown (HELO mx.evil.example) (203.0.113.9) by mail.corp.example with SMTP; ${DATE}`, 0);
       expect(qmail.from?.hosts.map((h) => h.value)).to.deep.equal(['mx.evil.example']);
       expect(qmail.from?.ips.map((i) => i.value)).to.deep.equal(['203.0.113.9']);
-      const exchange = parseReceived(`from TYAPR01MB1234.jpnprd01.prod.outlook.com (2603:1096:404:8000::12) by TYAPR01MB5678.jpnprd01.prod.outlook.com (2603:1096:404:8000::13) with Microsoft SMTP Server; ${DATE}`, 0);
+      const exchange = parseReceived(
+        `from TYAPR01MB1234.jpnprd01.prod.outlook.com (2603:1096:404:8000::12) by TYAPR01MB5678.jpnprd01.prod.outlook.com (2603:1096:404:8000::13) with Microsoft SMTP Server; ${DATE}`,
+        0,
+      );
       expect(exchange.from?.ips.map((i) => i.value)).to.deep.equal(['2603:1096:404:8000::12']);
       expect(exchange.by?.hosts.map((h) => h.value)).to.deep.equal(['tyapr01mb5678.jpnprd01.prod.outlook.com']);
     });
@@ -52,16 +61,14 @@ describe('Received chain', function () {
       expect(cut.internalIps).to.have.members(['10.20.0.5', '198.51.100.25']);
     });
 
-    it('does not let a forged participant hop below the attacker\'s hide the attacker\'s address', function () {
+    it("does not let a forged participant hop below the attacker's hide the attacker's address", function () {
       // #4 claims `by mx1.corp.example`, but it sits below an outside hop: the sender wrote it.
       const cut = cutReceivedChain(RECEIVED_CHAIN.received!, infra);
       expect(cut.attackerSide[0]?.ips.map((i) => i.value)).to.deep.equal(['203.0.113.77']);
     });
 
-    it('does not take a sender\'s HELO name for participant infrastructure when a public address contradicts it', function () {
-      const chain = [
-        `from mx1.corp.example (spoof.example [8.8.4.4]) by mx1.corp.example (Postfix); ${DATE}`,
-      ];
+    it("does not take a sender's HELO name for participant infrastructure when a public address contradicts it", function () {
+      const chain = [`from mx1.corp.example (spoof.example [8.8.4.4]) by mx1.corp.example (Postfix); ${DATE}`];
       const cut = cutReceivedChain(chain, infra);
       expect(cut.entry).to.equal(0);
       expect(cut.attackerSide.map((n) => n.ips.map((i) => i.value))).to.deep.equal([['8.8.4.4']]);
@@ -90,7 +97,10 @@ describe('Received chain', function () {
     });
 
     it('gives no indicator for mail that never left participant infrastructure', function () {
-      const chain = [`from mx1.corp.example (mx1.corp.example [198.51.100.10]) by mbox.corp.example; ${DATE}`, `from pc12.corp.example ([10.1.2.3]) by mx1.corp.example; ${DATE}`];
+      const chain = [
+        `from mx1.corp.example (mx1.corp.example [198.51.100.10]) by mbox.corp.example; ${DATE}`,
+        `from pc12.corp.example ([10.1.2.3]) by mx1.corp.example; ${DATE}`,
+      ];
       const cut = cutReceivedChain(chain, infra);
       expect(cut.attackerSide).to.deep.equal([]);
       expect(cut.entry).to.equal(1);
@@ -99,7 +109,8 @@ describe('Received chain', function () {
     it('never turns hops above the cut into indicators', async function () {
       const { extracted } = await analyse(FIXTURES.find((x) => x.name === 'Received chain')!);
       const values = extracted.candidates.map((c) => c.value);
-      for (const internal of ['mbox01.corp.example', 'mbox-relay.corp.example', '10.20.0.5', '198.51.100.25']) expect(values, internal).to.not.include(internal);
+      for (const internal of ['mbox01.corp.example', 'mbox-relay.corp.example', '10.20.0.5', '198.51.100.25'])
+        expect(values, internal).to.not.include(internal);
       expect(values).to.include.members(['smtp.tokyo-rail-tender.xyz', '203.0.113.77', 'ws01.tokyo-rail-tender.xyz', '2001:db8:bad::25']);
     });
   });

@@ -110,7 +110,12 @@ describe('indicator extraction from an original mail', function () {
     const { extracted } = await analyse(fixture('Received chain'));
     const lnk = RECEIVED_CHAIN.attachments![2]!;
     const fa = fileAnalysisOf(lnk.filename!, lnk.content);
-    for (const [type, value] of [['file-sha256', fa.facts.sha256], ['file-sha1', fa.facts.sha1], ['file-md5', fa.facts.md5], ['file-name', lnk.filename!]] as const) {
+    for (const [type, value] of [
+      ['file-sha256', fa.facts.sha256],
+      ['file-sha1', fa.facts.sha1],
+      ['file-md5', fa.facts.md5],
+      ['file-name', lnk.filename!],
+    ] as const) {
       expect(find(extracted.candidates, type, value)[0], type).to.include({ kind: 'file' });
     }
     expect(find(extracted.candidates, 'yara-rule', 'C4TAP_LNK_Lure')[0]?.origins).to.have.length(3);
@@ -125,5 +130,20 @@ describe('indicator extraction from an original mail', function () {
 });
 
 function emptyHeaders() {
-  return { from: [], sender: [], replyTo: [], to: [], cc: [], subject: null, date: null, dateText: null, messageId: null, inReplyTo: null, returnPath: null, received: [], mailer: null, raw: [] };
+  return {
+    from: [],
+    sender: [],
+    replyTo: [],
+    to: [],
+    cc: [],
+    subject: null,
+    date: null,
+    dateText: null,
+    messageId: null,
+    inReplyTo: null,
+    returnPath: null,
+    received: [],
+    mailer: null,
+    raw: [],
+  };
 }

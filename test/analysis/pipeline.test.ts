@@ -37,7 +37,11 @@ describe('analyseSubmission', function () {
   before(async () => (env = await startAnalysisEnv()));
   after(async () => env.close());
 
-  async function analyse(raw: Buffer, finalAttempt = false, deps = env.deps()): Promise<{ result: AnalysisResult; submission: Submission; samples: readonly Sample[] }> {
+  async function analyse(
+    raw: Buffer,
+    finalAttempt = false,
+    deps = env.deps(),
+  ): Promise<{ result: AnalysisResult; submission: Submission; samples: readonly Sample[] }> {
     const [submission] = await env.accept(raw);
     const result = await analyseSubmission(deps, submission!, { finalAttempt });
     return { result, submission: (await env.ctx.store.getSubmission(submission!.id))!, samples: await env.ctx.store.listSamples(submission!.id) };
@@ -45,7 +49,9 @@ describe('analyseSubmission', function () {
 
   it('flags the macro of a .docm, stores it and its VBA project as samples, and YARA names the macro', async () => {
     const docm = await buildWord({ macro: true });
-    const { result, submission, samples } = await analyse(await forward(suspect([{ filename: '請求書.docm', content: docm, contentType: 'application/vnd.ms-word.document.macroEnabled.12' }])));
+    const { result, submission, samples } = await analyse(
+      await forward(suspect([{ filename: '請求書.docm', content: docm, contentType: 'application/vnd.ms-word.document.macroEnabled.12' }])),
+    );
     expect(result.kind).to.equal('analysed');
     expect(submission.status).to.equal('awaiting-triage');
     const doc = named(result.summary, '請求書.docm');
@@ -78,7 +84,11 @@ describe('analyseSubmission', function () {
     const payload = buildLnk();
     const zip = await buildZip([{ name: '見積書.lnk', content: payload }], { password: 'Xk9#pQ2w' });
     const body = 'いつもお世話になっております。\n見積書をお送りします。\n\n解凍パスワード：Ｘｋ９＃ｐＱ２ｗ\n\nよろしくお願いいたします。';
-    const { result, submission, samples } = await analyse(await forward(suspect([{ filename: '見積書.zip', content: zip, contentType: 'application/zip' }], body, { charset: 'iso-2022-jp', subject: '見積書の件' })));
+    const { result, submission, samples } = await analyse(
+      await forward(
+        suspect([{ filename: '見積書.zip', content: zip, contentType: 'application/zip' }], body, { charset: 'iso-2022-jp', subject: '見積書の件' }),
+      ),
+    );
     expect(named(result.summary, '見積書.zip').archive).to.deep.equal({ kind: 'expanded', members: 1, password: 'Xk9#pQ2w' });
     expect(named(result.summary, '見積書.zip').facts.flags.encrypted).to.equal(true);
     const member = named(result.summary, '見積書.lnk');
@@ -89,7 +99,11 @@ describe('analyseSubmission', function () {
   it('takes the PPAP password from a second mail forwarded in the same message', async () => {
     const zip = await buildZip([{ name: 'doc.lnk', content: buildLnk() }], { password: 'Tr7$eW2q', encryption: 'aes' });
     const first = suspect([{ filename: 'doc.zip', content: zip, contentType: 'application/zip' }], '資料をお送りします。パスワードは別途お送りします。');
-    const second = { ...suspect([], '先ほどの資料のパスワードをお知らせします。\n\nTr7$eW2q\n'), subject: 'パスワードのお知らせ', messageId: '<pw-2@invoices-secure.example>' };
+    const second = {
+      ...suspect([], '先ほどの資料のパスワードをお知らせします。\n\nTr7$eW2q\n'),
+      subject: 'パスワードのお知らせ',
+      messageId: '<pw-2@invoices-secure.example>',
+    };
     const [zipMail] = await env.accept(await forward([{ ...first, messageId: '<doc-1@invoices-secure.example>' }, second]));
     const result = await analyseSubmission(env.deps(), zipMail!, { finalAttempt: false });
     expect(named(result.summary, 'doc.zip').archive).to.deep.equal({ kind: 'expanded', members: 1, password: 'Tr7$eW2q' });
@@ -106,7 +120,12 @@ describe('analyseSubmission', function () {
     const bomb = withDeclaredSize(await buildZip([{ name: 'disk.img', content: Buffer.from('tiny') }], { level: 0 }), 0xfffffff0);
     const ratio = await buildZip([{ name: 'zeros.bin', content: Buffer.alloc(8 * 1024 * 1024) }], { level: 9 });
     const { result, samples } = await analyse(
-      await forward(suspect([{ filename: 'huge.zip', content: bomb, contentType: 'application/zip' }, { filename: 'ratio.zip', content: ratio, contentType: 'application/zip' }])),
+      await forward(
+        suspect([
+          { filename: 'huge.zip', content: bomb, contentType: 'application/zip' },
+          { filename: 'ratio.zip', content: ratio, contentType: 'application/zip' },
+        ]),
+      ),
     );
     expect(named(result.summary, 'huge.zip').archive).to.deep.include({ kind: 'bomb' });
     expect(named(result.summary, 'ratio.zip').archive).to.deep.include({ kind: 'bomb' });
@@ -116,7 +135,11 @@ describe('analyseSubmission', function () {
 
   it('stops at nested zips beyond the depth limit and says so', async () => {
     const zip = await nestedZips(4, { name: 'deep.lnk', content: buildLnk() });
-    const { result } = await analyse(await forward(suspect([{ filename: 'a1.zip', content: zip, contentType: 'application/zip' }])), false, env.deps({ limits: { maxArchiveDepth: 2 } }));
+    const { result } = await analyse(
+      await forward(suspect([{ filename: 'a1.zip', content: zip, contentType: 'application/zip' }])),
+      false,
+      env.deps({ limits: { maxArchiveDepth: 2 } }),
+    );
     expect(named(result.summary, 'a3.zip').archive).to.deep.equal({ kind: 'too-deep', depth: 3 });
     expect(result.summary.files.map((f) => f.file.path.join('/'))).to.not.include('a1.zip/a2.zip/a3.zip/a4.zip');
   });
@@ -146,7 +169,12 @@ describe('analyseSubmission', function () {
   it('records the verdict suggestion, redactions, cluster and related submissions in the summary', async () => {
     const zip = await buildZip([{ name: 'invoice.pdf.lnk', content: buildLnk('powershell -enc UniqueForRelatedTest') }]);
     const mail = (n: number) =>
-      forward(suspect([{ filename: 'invoice.zip', content: zip, contentType: 'application/zip' }], 'Taro Yamada様\nPlease open the invoice.', { subject: `Taro Yamada様 ご請求書 ${n}`, messageId: `<rel-${n}@invoices-secure.example>` }));
+      forward(
+        suspect([{ filename: 'invoice.zip', content: zip, contentType: 'application/zip' }], 'Taro Yamada様\nPlease open the invoice.', {
+          subject: `Taro Yamada様 ご請求書 ${n}`,
+          messageId: `<rel-${n}@invoices-secure.example>`,
+        }),
+      );
     await analyse(await mail(1));
     const { result, submission } = await analyse(await mail(2));
     const summary = submission.details.analysis as AnalysisSummary;
@@ -167,7 +195,11 @@ describe('analyseSubmission', function () {
     it('asks for a retry when YARA could not scan (no rules loaded), keeping the samples', async () => {
       const yara = await rulesScanner(log, dir);
       try {
-        const { result, submission, samples } = await analyse(await forward(suspect([{ filename: 'a.lnk', content: buildLnk(), contentType: 'application/octet-stream' }])), false, env.deps({ yara }));
+        const { result, submission, samples } = await analyse(
+          await forward(suspect([{ filename: 'a.lnk', content: buildLnk(), contentType: 'application/octet-stream' }])),
+          false,
+          env.deps({ yara }),
+        );
         expect(result.kind).to.equal('retry');
         expect(result.kind === 'retry' && result.reason).to.match(/YARA not scanned/);
         expect(submission.status).to.not.equal('awaiting-triage');
@@ -181,7 +213,11 @@ describe('analyseSubmission', function () {
     it('on the last attempt goes to triage marked incomplete instead of clean', async () => {
       const yara = await rulesScanner(log, dir);
       try {
-        const { result, submission } = await analyse(await forward(suspect([{ filename: 'a.lnk', content: buildLnk(), contentType: 'application/octet-stream' }])), true, env.deps({ yara }));
+        const { result, submission } = await analyse(
+          await forward(suspect([{ filename: 'a.lnk', content: buildLnk(), contentType: 'application/octet-stream' }])),
+          true,
+          env.deps({ yara }),
+        );
         expect(result.kind).to.equal('analysed');
         expect(submission.status).to.equal('awaiting-triage');
         expect(result.summary.incomplete.join('\n')).to.match(/a\.lnk: YARA not scanned/);
@@ -193,7 +229,11 @@ describe('analyseSubmission', function () {
 
     it('asks for a retry when clamd cannot be reached (AV not scanned, transient)', async () => {
       const av = createAvScanner({ socket: path.join(dir, 'no-clamd.sock'), timeoutMs: 2000 } as Parameters<typeof createAvScanner>[0], log)!;
-      const { result } = await analyse(await forward(suspect([{ filename: 'a.lnk', content: buildLnk(), contentType: 'application/octet-stream' }])), false, env.deps({ av }));
+      const { result } = await analyse(
+        await forward(suspect([{ filename: 'a.lnk', content: buildLnk(), contentType: 'application/octet-stream' }])),
+        false,
+        env.deps({ av }),
+      );
       expect(result.kind).to.equal('retry');
       expect(named(result.summary, 'a.lnk').av).to.deep.include({ kind: 'not-scanned', transient: true });
     });

@@ -23,7 +23,10 @@ async function publishedOf(received: readonly string[]): Promise<{ values: strin
     options: { submitter: SUBMITTER },
   });
   const fromReceived = a.sanitized.indicators.filter((i) => i.origins.some((o) => o.field === 'received'));
-  return { values: fromReceived.filter((i) => i.warningLists.length === 0).map((i) => i.value), flagged: fromReceived.filter((i) => i.warningLists.length > 0).map((i) => i.value) };
+  return {
+    values: fromReceived.filter((i) => i.warningLists.length === 0).map((i) => i.value),
+    flagged: fromReceived.filter((i) => i.warningLists.length > 0).map((i) => i.value),
+  };
 }
 
 describe('Received chain of a mailbox at a hosted mail provider', function () {
@@ -33,12 +36,12 @@ describe('Received chain of a mailbox at a hosted mail provider', function () {
     expect(all).to.not.match(/outlook\.com|2603:10b6|10\.167\.242\.22/i);
   });
 
-  it('publishes the sending server and the attacker\'s client address below the provider\'s hops', async function () {
+  it("publishes the sending server and the attacker's client address below the provider's hops", async function () {
     const { values } = await publishedOf(M365_CHAIN);
     expect(values).to.include.members(['202.172.26.5', 'm4.lure-hosting.jp', '102.64.220.94']);
   });
 
-  it('publishes nothing of a relay below the cut whose reverse-DNS name is a mail provider\'s', async function () {
+  it("publishes nothing of a relay below the cut whose reverse-DNS name is a mail provider's", async function () {
     const chain = [
       ...M365_CHAIN.slice(0, 3),
       `from mail-sor-f41.google.com (mail-sor-f41.google.com [209.85.220.41]) by SJ1PEPF00001CE6.mail.protection.outlook.com (10.167.242.22) with Microsoft SMTP Server id 15.20.7918.13; ${D}`,
@@ -49,8 +52,11 @@ describe('Received chain of a mailbox at a hosted mail provider', function () {
     expect(values).to.include('41.203.77.5');
   });
 
-  it('does not take a sender that only claims a provider\'s name in HELO for the provider', async function () {
-    const chain = [...M365_CHAIN.slice(0, 3), `from outlook.com (45.33.12.7) by SJ1PEPF00001CE6.mail.protection.outlook.com (10.167.242.22) with Microsoft SMTP Server id 15.20.7918.13; ${D}`];
+  it("does not take a sender that only claims a provider's name in HELO for the provider", async function () {
+    const chain = [
+      ...M365_CHAIN.slice(0, 3),
+      `from outlook.com (45.33.12.7) by SJ1PEPF00001CE6.mail.protection.outlook.com (10.167.242.22) with Microsoft SMTP Server id 15.20.7918.13; ${D}`,
+    ];
     const { values, flagged } = await publishedOf(chain);
     expect([...values, ...flagged]).to.include('45.33.12.7');
   });

@@ -93,7 +93,10 @@ describe('sanitizer sweep over every fixture mail', function () {
     const n = needlesFor('x', 'taro@corp.example');
     for (const prefix of ['', 'a', 'ab', 'abc', '{"e":"']) {
       const encoded = Buffer.from(`${prefix}taro@corp.example","x":1}`).toString('base64');
-      expect(n.exact.some((e) => encoded.includes(e)), `prefix ${JSON.stringify(prefix)}`).to.equal(true);
+      expect(
+        n.exact.some((e) => encoded.includes(e)),
+        `prefix ${JSON.stringify(prefix)}`,
+      ).to.equal(true);
     }
   });
 });

@@ -34,7 +34,7 @@ describe('sanitizer: victims from the registry, not from attacker-written header
     expect(a.sanitized.subject).to.equal('RE: 2nd attempt for victim@example.invalid');
   });
 
-  it('replaces a victim address glued between a tracker\'s digits in a click URL', async function () {
+  it("replaces a victim address glued between a tracker's digits in a click URL", async function () {
     const a = await run(spec({ to: '[to]', html: `<a href="https://click.lure-tracker.xyz/click/300${VICTIM}42/go">pay</a>` }));
     expectNoVictim(a);
     expect(a.sanitized.indicators.map((i) => i.value)).to.include('https://click.lure-tracker.xyz/click/victim%40example.invalid/go');
@@ -45,7 +45,7 @@ describe('sanitizer: victims from the registry, not from attacker-written header
     expectNoVictim(a);
   });
 
-  it('drops an attacker address built around the victim\'s, and keeps the attacker\'s domain', async function () {
+  it("drops an attacker address built around the victim's, and keeps the attacker's domain", async function () {
     const a = await run(spec({ text: `Write to s40${VICTIM}0@bounce-lure.xyz now` }));
     expectNoVictim(a);
     expect(a.sanitized.indicators.map((i) => i.value)).to.include('bounce-lure.xyz');
@@ -68,13 +68,13 @@ describe('sanitizer: victims from the registry, not from attacker-written header
     });
   }
 
-  it('takes the display name written with a victim address in the body for the victim\'s', async function () {
+  it("takes the display name written with a victim address in the body for the victim's", async function () {
     const a = await run(spec({ text: `---\nTo: 山田 太郎 <${VICTIM}>\n---`, subject: '山田 太郎様 ご請求書' }));
     expect(a.context.victims).to.deep.include({ address: VICTIM, name: '山田 太郎' });
     expect(a.sanitized.subject).to.not.include('山田');
   });
 
-  it('never lets an attacker-written To display name remove the attacker\'s own domains', async function () {
+  it("never lets an attacker-written To display name remove the attacker's own domains", async function () {
     const a = await run(
       spec({
         from: 'Aviso <aviso@notificandoavisos24.com>',
@@ -89,8 +89,10 @@ describe('sanitizer: victims from the registry, not from attacker-written header
     expect(a.context.otherRecipients.map((r) => r.address)).to.include('aviso@notificandoavisos24.com');
   });
 
-  it('never lets a third party\'s local part in To remove a domain that contains it', async function () {
-    const a = await run(spec({ from: 'INSS <noreply@inss-beneficio.xyz>', to: 'inss@inss.gov.br', text: 'Veja https://inss.gov.br.consulta-beneficio.xyz/login' }));
+  it("never lets a third party's local part in To remove a domain that contains it", async function () {
+    const a = await run(
+      spec({ from: 'INSS <noreply@inss-beneficio.xyz>', to: 'inss@inss.gov.br', text: 'Veja https://inss.gov.br.consulta-beneficio.xyz/login' }),
+    );
     const values = a.sanitized.indicators.map((i) => i.value);
     expect(values).to.include('inss.gov.br.consulta-beneficio.xyz');
     expect(values).to.include('https://inss.gov.br.consulta-beneficio.xyz/login');

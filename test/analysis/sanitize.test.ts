@@ -28,8 +28,17 @@ const fixture = (name: string) => FIXTURES.find((f) => f.name === name)!;
 
 describe('sanitizer', function () {
   describe('values that are never indicators', function () {
-    it('drops victims, the submitter and the exchange\'s own addresses, and records why', function () {
-      const s = sanitize([cand('email-addr', 'T.Yamada@corp.example'), cand('email-addr', 'soc@corp.example'), cand('email-addr', 'report@c4tap.example'), cand('email-addr', 'attacker@evil-lure.xyz')], null, ctx());
+    it("drops victims, the submitter and the exchange's own addresses, and records why", function () {
+      const s = sanitize(
+        [
+          cand('email-addr', 'T.Yamada@corp.example'),
+          cand('email-addr', 'soc@corp.example'),
+          cand('email-addr', 'report@c4tap.example'),
+          cand('email-addr', 'attacker@evil-lure.xyz'),
+        ],
+        null,
+        ctx(),
+      );
       expect(values(s.indicators)).to.deep.equal(['attacker@evil-lure.xyz']);
       expect(s.redactions.map((r) => r.reason)).to.deep.equal([
         'victim address: never an indicator',
@@ -41,7 +50,14 @@ describe('sanitizer', function () {
 
     it('drops registered domains of any organisation and their subdomains, in addresses and URLs too', function () {
       const s = sanitize(
-        [cand('domain-name', 'mail.corp.example'), cand('domain-name', 'tokyo-rail.example'), cand('email-addr', 'ceo@corp-group.example'), cand('url', 'https://intranet.tokyo-rail.example/login'), cand('email-message-id-domain', 'corp.example'), cand('domain-name', 'notcorp.example')],
+        [
+          cand('domain-name', 'mail.corp.example'),
+          cand('domain-name', 'tokyo-rail.example'),
+          cand('email-addr', 'ceo@corp-group.example'),
+          cand('url', 'https://intranet.tokyo-rail.example/login'),
+          cand('email-message-id-domain', 'corp.example'),
+          cand('domain-name', 'notcorp.example'),
+        ],
         null,
         ctx(),
       );
@@ -50,12 +66,20 @@ describe('sanitizer', function () {
     });
 
     it('drops addresses in registered networks (IPv4 and IPv6) and URLs on them', function () {
-      const s = sanitize([cand('ipv4-addr', '198.51.100.77'), cand('ipv6-addr', '2001:db8:c0:1::9'), cand('url', 'http://192.0.2.200/x'), cand('ipv4-addr', '192.0.2.1')], null, ctx());
+      const s = sanitize(
+        [cand('ipv4-addr', '198.51.100.77'), cand('ipv6-addr', '2001:db8:c0:1::9'), cand('url', 'http://192.0.2.200/x'), cand('ipv4-addr', '192.0.2.1')],
+        null,
+        ctx(),
+      );
       expect(values(s.indicators)).to.deep.equal(['192.0.2.1']);
     });
 
     it('drops hosts and addresses of internal relays wherever else they appear', function () {
-      const s = sanitize([cand('domain-name', 'relay.outsourced-filter.xyz'), cand('ipv4-addr', '100.80.1.2')], null, ctx({ internalHops: { internalHosts: ['relay.outsourced-filter.xyz'], internalIps: ['100.80.1.2'] } }));
+      const s = sanitize(
+        [cand('domain-name', 'relay.outsourced-filter.xyz'), cand('ipv4-addr', '100.80.1.2')],
+        null,
+        ctx({ internalHops: { internalHosts: ['relay.outsourced-filter.xyz'], internalIps: ['100.80.1.2'] } }),
+      );
       expect(s.indicators).to.deep.equal([]);
       expect(s.redactions.map((r) => r.reason)).to.deep.equal(['internal relay host: never an indicator', 'internal relay address: never an indicator']);
     });
@@ -64,16 +88,37 @@ describe('sanitizer', function () {
   describe('the context of a submission', function () {
     it('protects the victims at registered domains and the submitter, but takes no attacker for a submitter when nothing was forwarded', async function () {
       const a = await analyse(fixture('mass mailing'));
-      const forwarded = buildSanitizeContext({ headers: a.item.headers, forward: a.unwrapped, organisations: ORGS, submitterOrgId: CORP.id, exchange: EXCHANGE, warningLists: WARNING_LISTS, rules: RULES });
+      const forwarded = buildSanitizeContext({
+        headers: a.item.headers,
+        forward: a.unwrapped,
+        organisations: ORGS,
+        submitterOrgId: CORP.id,
+        exchange: EXCHANGE,
+        warningLists: WARNING_LISTS,
+        rules: RULES,
+      });
       expect(forwarded.submitters.map((p) => p.address)).to.deep.equal(['soc@corp.example']);
       expect(forwarded.victims.map((p) => p.address)).to.deep.equal(['t.yamada@corp.example']);
-      const direct = buildSanitizeContext({ headers: a.item.headers, forward: { ...a.unwrapped, note: null }, envelope: { mailFrom: 'mta@corp.example' }, organisations: ORGS, submitterOrgId: CORP.id, exchange: EXCHANGE, warningLists: WARNING_LISTS, rules: RULES });
+      const direct = buildSanitizeContext({
+        headers: a.item.headers,
+        forward: { ...a.unwrapped, note: null },
+        envelope: { mailFrom: 'mta@corp.example' },
+        organisations: ORGS,
+        submitterOrgId: CORP.id,
+        exchange: EXCHANGE,
+        warningLists: WARNING_LISTS,
+        rules: RULES,
+      });
       expect(direct.submitters.map((p) => p.address)).to.deep.equal(['mta@corp.example']);
       expect(direct.victims.map((p) => p.address)).to.deep.equal(['t.yamada@corp.example']);
     });
 
     it('knows the exchange by its configured drop address and host name', function () {
-      expect(exchangeIdentity({ dropAddress: 'Report@C4TAP.example', hostname: 'mx.c4tap.example' })).to.deep.equal({ domains: ['c4tap.example', 'mx.c4tap.example'], addresses: ['report@c4tap.example'], networks: [] });
+      expect(exchangeIdentity({ dropAddress: 'Report@C4TAP.example', hostname: 'mx.c4tap.example' })).to.deep.equal({
+        domains: ['c4tap.example', 'mx.c4tap.example'],
+        addresses: ['report@c4tap.example'],
+        networks: [],
+      });
       expect(exchangeIdentity({ dropAddress: 'report@c4tap.example', hostname: 'localhost' }).domains).to.deep.equal(['c4tap.example']);
     });
   });
@@ -91,14 +136,26 @@ describe('sanitizer', function () {
         'https://news-lure-mailer.xyz/u/%5Bvictim%5D?c=spring',
       ]);
       const reasons = sanitized.redactions.filter((r) => r.field === 'indicator:url').map((r) => r.reason);
-      expect(reasons).to.include.members(['address at a registered domain (base64)', 'address at a registered domain (plain)', 'victim address (digest)', 'victim display name (plain)']);
+      expect(reasons).to.include.members([
+        'address at a registered domain (base64)',
+        'address at a registered domain (plain)',
+        'victim address (digest)',
+        'victim display name (plain)',
+      ]);
     });
 
     it('removes every fragment from published URLs and records it', function () {
       const s = sanitize([cand('url', 'https://lure.example.xyz/a#section-2'), cand('url', 'https://lure.example.xyz/a')], null, ctx());
       expect(values(s.indicators)).to.deep.equal(['https://lure.example.xyz/a']);
       expect(s.indicators[0]!.origins).to.have.length(1);
-      expect(s.redactions).to.deep.equal([{ field: 'indicator:url', before: 'https://lure.example.xyz/a#section-2', after: 'https://lure.example.xyz/a', reason: 'URL fragment: never published (client-side only, where victim ids hide)' }]);
+      expect(s.redactions).to.deep.equal([
+        {
+          field: 'indicator:url',
+          before: 'https://lure.example.xyz/a#section-2',
+          after: 'https://lure.example.xyz/a',
+          reason: 'URL fragment: never published (client-side only, where victim ids hide)',
+        },
+      ]);
     });
 
     it('finds the address upper-cased, in base64url without padding, double percent-encoded and as a SHA-256', function () {
@@ -123,7 +180,11 @@ describe('sanitizer', function () {
     });
 
     it('drops a URL whose host carries a victim identifier and keeps its registrable domain', function () {
-      const s = sanitize([cand('url', 'https://t-yamada.corp.example.login-check.xyz/'), cand('domain-name', 't-yamada.corp.example.login-check.xyz')], null, ctx());
+      const s = sanitize(
+        [cand('url', 'https://t-yamada.corp.example.login-check.xyz/'), cand('domain-name', 't-yamada.corp.example.login-check.xyz')],
+        null,
+        ctx(),
+      );
       expect(values(s.indicators)).to.deep.equal(['login-check.xyz']);
       expect(s.redactions.map((r) => r.after)).to.deep.equal(['', '']);
     });
@@ -137,25 +198,35 @@ describe('sanitizer', function () {
   });
 
   describe('subjects and text values', function () {
-    it('redacts the recipient\'s display name, local part, address and the organisation\'s name from the subject', function () {
+    it("redacts the recipient's display name, local part, address and the organisation's name from the subject", function () {
       const s = sanitize([], 'RE: Taro Yamada / t.yamada: Corp Example Inc. payroll for TARO YAMADA (t.yamada@corp.example)', ctx());
       expect(s.subject).to.equal('RE: [victim] / [victim]: [org] payroll for [victim] (victim@example.invalid)');
       expect(s.redactions).to.have.length(1);
       expect(s.redactions[0]).to.include({ field: 'subject', after: s.subject });
     });
 
-    it('redacts a Japanese organisation\'s core name and a full-width spelling of the name', function () {
+    it("redacts a Japanese organisation's core name and a full-width spelling of the name", function () {
       const s = sanitize([], '東京レール様 請求書 ｔａｒｏ　ｙａｍａｄａ', ctx({ submitterOrgId: RAIL.id }));
       expect(s.subject).to.equal('[org]様 請求書 [victim]');
     });
 
     it('matches short local parts only as whole words, and never a generic one on its own', function () {
-      const c = ctx({ victims: [{ name: '', address: 'ito@corp.example' }, { name: '', address: 'info@corp.example' }] });
+      const c = ctx({
+        victims: [
+          { name: '', address: 'ito@corp.example' },
+          { name: '', address: 'info@corp.example' },
+        ],
+      });
       expect(sanitize([], 'Deposito for ito様 from info desk', c).subject).to.equal('Deposito for [victim]様 from info desk');
     });
 
-    it('never takes the exchange\'s own drop addresses for a person to protect', function () {
-      const c = ctx({ victims: [{ name: 'C4TAP Amber', address: 'amber@c4tap.example' }, { name: '', address: 'report+green@c4tap.example' }] });
+    it("never takes the exchange's own drop addresses for a person to protect", function () {
+      const c = ctx({
+        victims: [
+          { name: 'C4TAP Amber', address: 'amber@c4tap.example' },
+          { name: '', address: 'report+green@c4tap.example' },
+        ],
+      });
       expect(sanitize([], '[TLP:AMBER] Amber alert: report green light', c).subject).to.equal('[TLP:AMBER] Amber alert: report green light');
     });
 
@@ -172,7 +243,11 @@ describe('sanitizer', function () {
 
   describe('flags', function () {
     it('flags warning-listed indicators and keeps them', function () {
-      const s = sanitize([cand('domain-name', 'gmail.com', 'mail'), cand('email-addr', 'lure.sender@gmail.com', 'mail'), cand('ipv4-addr', '10.1.2.3', 'mail')], null, ctx());
+      const s = sanitize(
+        [cand('domain-name', 'gmail.com', 'mail'), cand('email-addr', 'lure.sender@gmail.com', 'mail'), cand('ipv4-addr', '10.1.2.3', 'mail')],
+        null,
+        ctx(),
+      );
       expect(s.indicators.map((c) => [c.value, c.warningLists])).to.deep.equal([
         ['gmail.com', ['webmail-providers', 'misp/google', 'misp/tranco10k']],
         ['lure.sender@gmail.com', []],
@@ -181,7 +256,15 @@ describe('sanitizer', function () {
     });
 
     it('publishes a full URL with a path on a popular host with a warning, and withholds the bare host', function () {
-      const s = sanitize([cand('url', 'https://docs.google.com/forms/d/e/1FAIpQLSf-lure/viewform'), cand('url', 'https://www.microsoft.com/'), cand('domain-name', 'docs.google.com')], null, ctx());
+      const s = sanitize(
+        [
+          cand('url', 'https://docs.google.com/forms/d/e/1FAIpQLSf-lure/viewform'),
+          cand('url', 'https://www.microsoft.com/'),
+          cand('domain-name', 'docs.google.com'),
+        ],
+        null,
+        ctx(),
+      );
       const byValue = new Map(s.indicators.map((c) => [c.value, c]));
       const form = byValue.get('https://docs.google.com/forms/d/e/1FAIpQLSf-lure/viewform')!;
       expect(form.warningLists).to.deep.equal([]);
@@ -195,7 +278,7 @@ describe('sanitizer', function () {
       expect(s.indicators[0]!.warningLists).to.include('document-namespaces');
     });
 
-    it('flags look-alikes of the submitter\'s own domains, not of other organisations\', and reports all of them', function () {
+    it("flags look-alikes of the submitter's own domains, not of other organisations', and reports all of them", function () {
       const s = sanitize([cand('domain-name', 'xn--rp-emcl.xyz', 'network', 'соrp.xyz'), cand('domain-name', 'tokyo-rai1.xyz')], null, ctx());
       expect(s.indicators.map((c) => [c.value, c.warningLists])).to.deep.equal([
         ['xn--rp-emcl.xyz', [SUBMITTER_LOOKALIKE]],
@@ -210,7 +293,13 @@ describe('sanitizer', function () {
     it('reports an IDN look-alike of a participant domain found in a mail', async function () {
       const { sanitized } = await analyse(fixture('IDN look-alike'));
       const homoglyph = sanitized.lookAlikes.find((l) => l.domain === 'xn--rp-emcl.example');
-      expect(homoglyph).to.deep.equal({ domain: 'xn--rp-emcl.example', unicode: 'соrp.example', of: 'corp.example', orgId: CORP.id, techniques: ['homoglyph'] });
+      expect(homoglyph).to.deep.equal({
+        domain: 'xn--rp-emcl.example',
+        unicode: 'соrp.example',
+        of: 'corp.example',
+        orgId: CORP.id,
+        techniques: ['homoglyph'],
+      });
       const from = sanitized.indicators.find((c) => c.type === 'email-addr' && c.value === 'keiri@xn--rp-emcl.example');
       expect(from?.unicode).to.equal('keiri@соrp.example');
       expect(from?.warningLists).to.include(SUBMITTER_LOOKALIKE);

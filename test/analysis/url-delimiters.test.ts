@@ -5,7 +5,8 @@ import { canonicalUrl, findUrls } from '../../analysis/indicators/index.ts';
 
 describe('URLs: delimiters of mail text and RFC 3986 canonical form', function () {
   it('ends a URL at a `]` it did not open, a pipe, angle brackets and quotes, keeping IPv6 hosts and `a[]` queries', function () {
-    const text = 'see [http://evil.example/a] | http://evil.example/b|next <http://evil.example/c> "http://evil.example/d" \'http://evil.example/e\' http://[2001:db8::1]/x?a[]=1]';
+    const text =
+      'see [http://evil.example/a] | http://evil.example/b|next <http://evil.example/c> "http://evil.example/d" \'http://evil.example/e\' http://[2001:db8::1]/x?a[]=1]';
     expect(findUrls(text)).to.deep.equal([
       'http://evil.example/a',
       'http://evil.example/b',

@@ -4,7 +4,12 @@ import type { FileAnalysis, FileFlags, YaraMatch } from '../../analysis/types.ts
 import { analyse, fileAnalysisOf, FIXTURES } from './indicators-fixtures.ts';
 
 const facts = (over: Partial<VerdictFacts> = {}): VerdictFacts => ({ files: [], lookAlikes: [], from: ['billing@lure.xyz'], replyTo: [], ...over });
-const rule = (name: string, severity?: string | number): YaraMatch => ({ rule: name, namespace: 'default', tags: [], meta: severity === undefined ? {} : { severity } });
+const rule = (name: string, severity?: string | number): YaraMatch => ({
+  rule: name,
+  namespace: 'default',
+  tags: [],
+  meta: severity === undefined ? {} : { severity },
+});
 
 function file(name: string, over: Partial<Omit<FileAnalysis, 'facts'>> & { flags?: FileFlags } = {}): FileAnalysis {
   const base = fileAnalysisOf(name, Buffer.from(name));
@@ -75,36 +80,62 @@ describe('verdict suggestion', function () {
   }
 
   it('names a member stored under a zip-slip name and suspects the archive', function () {
-    const member = file('x', { file: { role: 'member', declaredName: '../../Startup/run.lnk', declaredType: null, path: ['a.zip', 'Startup/run.lnk'], parentSha256: 'ab' } });
+    const member = file('x', {
+      file: { role: 'member', declaredName: '../../Startup/run.lnk', declaredType: null, path: ['a.zip', 'Startup/run.lnk'], parentSha256: 'ab' },
+    });
     const v = suggestVerdict(facts({ files: [member] }));
-    expect(v.reasons).to.include('archive member stored under a name that climbs out of the archive (zip-slip): ../../Startup/run.lnk in a.zip > Startup/run.lnk');
+    expect(v.reasons).to.include(
+      'archive member stored under a name that climbs out of the archive (zip-slip): ../../Startup/run.lnk in a.zip > Startup/run.lnk',
+    );
     expect(v.verdict).to.equal('suspicious');
   });
 
   it('suspects an IDN look-alike of a participant domain and a Reply-To in another domain', async function () {
     const { sanitized, item } = await analyse(FIXTURES.find((f) => f.name === 'IDN look-alike')!);
-    const v = suggestVerdict({ files: [], lookAlikes: sanitized.lookAlikes, from: item.headers.from.map((a) => a.address), replyTo: item.headers.replyTo.map((a) => a.address) });
+    const v = suggestVerdict({
+      files: [],
+      lookAlikes: sanitized.lookAlikes,
+      from: item.headers.from.map((a) => a.address),
+      replyTo: item.headers.replyTo.map((a) => a.address),
+    });
     expect(v.verdict).to.equal('malicious');
     expect(v.reasons).to.include('look-alike of registered domain corp.example: соrp.example (xn--rp-emcl.example) [homoglyph]');
     expect(v.reasons).to.include('Reply-To (quick-pay-transfer.xyz) differs from From (xn--rp-emcl.example)');
   });
 
-  it('does not count a Reply-To in the sender\'s own registrable domain', function () {
+  it("does not count a Reply-To in the sender's own registrable domain", function () {
     const v = suggestVerdict(facts({ from: ['news@mail.shop.example.co.jp'], replyTo: ['support@shop.example.co.jp'] }));
     expect(v.reasons.some((r) => r.startsWith('Reply-To'))).to.equal(false);
   });
 
   it('never suggests benign, and lists files that were not scanned instead of counting them clean', function () {
-    const v = suggestVerdict(facts({ files: [file('a.pdf', { av: { kind: 'not-scanned', reason: 'clamd unreachable', transient: true }, yara: { kind: 'not-scanned', reason: 'too many matches' } })] }));
+    const v = suggestVerdict(
+      facts({
+        files: [
+          file('a.pdf', {
+            av: { kind: 'not-scanned', reason: 'clamd unreachable', transient: true },
+            yara: { kind: 'not-scanned', reason: 'too many matches' },
+          }),
+        ],
+      }),
+    );
     expect(v).to.deep.equal({
       verdict: 'unknown',
       score: 0,
-      reasons: ['not scanned by anti-virus: a.pdf (clamd unreachable)', 'not scanned by YARA: a.pdf (too many matches)', 'no detection: not evidence of a benign mail'],
+      reasons: [
+        'not scanned by anti-virus: a.pdf (clamd unreachable)',
+        'not scanned by YARA: a.pdf (too many matches)',
+        'no detection: not evidence of a benign mail',
+      ],
     });
   });
 
   it('caps the score at 100', function () {
-    const v = suggestVerdict(facts({ files: [file('x.doc', { av: { kind: 'infected', name: 'A' }, flags: { macros: true }, yara: { kind: 'scanned', matches: [rule('r', 'critical')] } })] }));
+    const v = suggestVerdict(
+      facts({
+        files: [file('x.doc', { av: { kind: 'infected', name: 'A' }, flags: { macros: true }, yara: { kind: 'scanned', matches: [rule('r', 'critical')] } })],
+      }),
+    );
     expect(v.score).to.equal(100);
     expect(v.reasons).to.have.length(3);
   });

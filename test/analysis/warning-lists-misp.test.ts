@@ -24,7 +24,7 @@ describe('MISP warning lists', function () {
       expect(classify('ipv6-addr', '2a00:1450:4001::5').withhold).not.to.include('misp/microsoft-office365-ip');
     });
 
-    it('string: withholds the empty file\'s SHA-256, SHA-1 and MD5 as file hashes only', function () {
+    it("string: withholds the empty file's SHA-256, SHA-1 and MD5 as file hashes only", function () {
       expect(classify('file-sha256', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855').withhold).to.include('misp/empty-hashes');
       expect(classify('file-sha256', 'E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855').withhold).to.include('misp/empty-hashes');
       expect(classify('file-sha1', 'da39a3ee5e6b4b0d3255bfef95601890afd80709').withhold).to.include('misp/empty-hashes');
@@ -33,12 +33,12 @@ describe('MISP warning lists', function () {
       expect(classify('file-sha256', '0'.repeat(64)).withhold).to.deep.equal([]);
     });
 
-    it('hostname: withholds a dynamic-DNS provider\'s subdomain, not a name merely ending in its letters', function () {
+    it("hostname: withholds a dynamic-DNS provider's subdomain, not a name merely ending in its letters", function () {
       expect(classify('domain-name', 'phish-portal.duckdns.org').withhold).to.include('misp/dynamic-dns');
       expect(classify('domain-name', 'notduckdns.org').withhold).not.to.include('misp/dynamic-dns');
     });
 
-    it('withholds a top site\'s host, but only advises on a full URL with a path on it', function () {
+    it("withholds a top site's host, but only advises on a full URL with a path on it", function () {
       expect(classify('domain-name', 'wikipedia.org').withhold).to.include('misp/tranco10k');
       expect(classify('url', 'https://www.wikipedia.org/').withhold).to.include('misp/tranco10k');
       expect(classify('url', 'https://www.wikipedia.org/some/path?x=1')).to.deep.equal({ withhold: [], advise: ['misp/tranco10k'] });
@@ -125,10 +125,21 @@ describe('MISP warning lists', function () {
       mkdirSync(path.dirname(path.join(dir, 'warninglists', 'misp', file)), { recursive: true });
       writeFileSync(path.join(dir, 'warninglists', 'misp', file), JSON.stringify(body));
     };
-    const misp = (over: Record<string, unknown>) => ({ name: 'Test list', version: 1, description: 'test', type: 'string', list: [], matching_attributes: ['domain'], ...over });
+    const misp = (over: Record<string, unknown>) => ({
+      name: 'Test list',
+      version: 1,
+      description: 'test',
+      type: 'string',
+      list: [],
+      matching_attributes: ['domain'],
+      ...over,
+    });
 
     it('regex: matches a pattern given as /pattern/flags or bare', function () {
-      write('lures.json', misp({ type: 'regex', list: ['/^login-[0-9]+\\.example\\.net$/i', 'portal\\.example\\.org$'], matching_attributes: ['domain', 'hostname'] }));
+      write(
+        'lures.json',
+        misp({ type: 'regex', list: ['/^login-[0-9]+\\.example\\.net$/i', 'portal\\.example\\.org$'], matching_attributes: ['domain', 'hostname'] }),
+      );
       const lists = loadWarningLists(dir);
       expect(classify('domain-name', 'LOGIN-42.example.net', lists).withhold).to.deep.equal(['misp/lures']);
       expect(classify('domain-name', 'x.portal.example.org', lists).withhold).to.deep.equal(['misp/lures']);
@@ -165,18 +176,26 @@ describe('MISP warning lists', function () {
 
     it('refuses a malformed MISP file, naming the file and the position', function () {
       write('bad-type.json', misp({ type: 'wildcard' }));
-      expect(() => loadWarningLists(dir)).to.throw(/bad-type\.json[\s\S]*type/).with.property('code', 'CONFIG_INVALID');
+      expect(() => loadWarningLists(dir))
+        .to.throw(/bad-type\.json[\s\S]*type/)
+        .with.property('code', 'CONFIG_INVALID');
       rmSync(path.join(dir, 'warninglists', 'misp', 'bad-type.json'));
       write('bad-cidr.json', misp({ type: 'cidr', list: ['10.0.0.0/8', '300.1.1.0/24'], matching_attributes: ['ip-src'] }));
-      expect(() => loadWarningLists(dir)).to.throw(/bad-cidr\.json[\s\S]*list\.1: not a cidr: 300\.1\.1\.0\/24/).with.property('code', 'CONFIG_INVALID');
+      expect(() => loadWarningLists(dir))
+        .to.throw(/bad-cidr\.json[\s\S]*list\.1: not a cidr: 300\.1\.1\.0\/24/)
+        .with.property('code', 'CONFIG_INVALID');
       rmSync(path.join(dir, 'warninglists', 'misp', 'bad-cidr.json'));
       write('no-list.json', { name: 'x', description: 'y', type: 'string' });
-      expect(() => loadWarningLists(dir)).to.throw(/no-list\.json[\s\S]*list/).with.property('code', 'CONFIG_INVALID');
+      expect(() => loadWarningLists(dir))
+        .to.throw(/no-list\.json[\s\S]*list/)
+        .with.property('code', 'CONFIG_INVALID');
     });
 
     it('refuses a regex list whose pattern does not compile', function () {
       write('bad-regex.json', misp({ type: 'regex', list: ['/ok/', '/(unclosed/'] }));
-      expect(() => loadWarningLists(dir)).to.throw(/bad-regex\.json[\s\S]*list\.1: not a regex/).with.property('code', 'CONFIG_INVALID');
+      expect(() => loadWarningLists(dir))
+        .to.throw(/bad-regex\.json[\s\S]*list\.1: not a regex/)
+        .with.property('code', 'CONFIG_INVALID');
     });
   });
 });

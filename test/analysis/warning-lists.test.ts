@@ -14,13 +14,22 @@ describe('warning lists', function () {
   describe('the shipped lists', function () {
     it('load, each with a unique name', function () {
       const names = WARNING_LISTS.map((l) => l.name);
-      expect(names).to.include.members(['webmail-providers', 'cloud-providers', 'url-shorteners', 'rfc-special-ranges', 'rfc-special-names', 'c4tap-exchange', 'well-known-sites']);
+      expect(names).to.include.members([
+        'webmail-providers',
+        'cloud-providers',
+        'url-shorteners',
+        'rfc-special-ranges',
+        'rfc-special-names',
+        'c4tap-exchange',
+        'well-known-sites',
+      ]);
       expect(new Set(names).size).to.equal(names.length);
       expect(WARNING_LISTS.filter((l) => l.format === 'misp')).to.have.length(41);
     });
 
     it('flag RFC 1918, 5737, 6598 and 3849 addresses and loopback, and leave public ones alone', function () {
-      for (const ip of ['10.1.2.3', '172.16.0.9', '192.168.1.1', '192.0.2.5', '198.51.100.5', '203.0.113.5', '100.64.1.1', '127.0.0.1']) expect(own('ipv4-addr', ip), ip).to.deep.equal(['rfc-special-ranges']);
+      for (const ip of ['10.1.2.3', '172.16.0.9', '192.168.1.1', '192.0.2.5', '198.51.100.5', '203.0.113.5', '100.64.1.1', '127.0.0.1'])
+        expect(own('ipv4-addr', ip), ip).to.deep.equal(['rfc-special-ranges']);
       for (const ip of ['2001:db8::1', 'fe80::1', 'fd00::5', '::1']) expect(own('ipv6-addr', ip), ip).to.deep.equal(['rfc-special-ranges']);
       expect(match('ipv4-addr', '9.9.9.9')).to.deep.equal([]);
       expect(match('ipv6-addr', '2a00:1450:4001::5')).to.deep.equal([]);
@@ -35,18 +44,18 @@ describe('warning lists', function () {
       expect(match('domain-name', 'example.com.evil-lure.xyz')).to.deep.equal([]);
     });
 
-    it('flag a webmail domain but not an attacker\'s own address there', function () {
+    it("flag a webmail domain but not an attacker's own address there", function () {
       expect(own('domain-name', 'gmail.com')).to.deep.equal(['webmail-providers']);
       expect(own('domain-name', 'docomo.ne.jp')).to.deep.equal(['webmail-providers']);
       expect(match('email-addr', 'ceo.private.mail@gmail.com')).to.deep.equal([]);
     });
 
-    it('flag a URL shortener\'s domain but keep one shortened link as a real indicator', function () {
+    it("flag a URL shortener's domain but keep one shortened link as a real indicator", function () {
       expect(own('domain-name', 'bit.ly')).to.deep.equal(['url-shorteners']);
       expect(match('url', 'https://bit.ly/3xYzAbc')).to.deep.equal([]);
     });
 
-    it('flag the exchange\'s own names in every form', function () {
+    it("flag the exchange's own names in every form", function () {
       expect(match('email-addr', 'report@c4tap.example')).to.include('c4tap-exchange');
       expect(match('url', 'https://console.c4tap.example/s/1')).to.include('c4tap-exchange');
     });
@@ -68,7 +77,14 @@ describe('warning lists', function () {
       rmSync(dir, { recursive: true, force: true });
     });
     const write = (file: string, body: unknown) => writeFileSync(path.join(dir, 'warninglists', file), JSON.stringify(body));
-    const list = (name: string, over: Partial<OwnWarningList> = {}) => ({ name, description: 'test', matching: 'domain', appliesTo: ['domain-name'], list: ['lure.example'], ...over });
+    const list = (name: string, over: Partial<OwnWarningList> = {}) => ({
+      name,
+      description: 'test',
+      matching: 'domain',
+      appliesTo: ['domain-name'],
+      list: ['lure.example'],
+      ...over,
+    });
 
     it('matches IDN entries in Unicode against punycode indicators', function () {
       write('idn.json', list('idn', { list: ['例え.jp'] }));
@@ -84,16 +100,22 @@ describe('warning lists', function () {
 
     it('refuses a list with a bad entry, naming the file and the entry', function () {
       write('bad.json', list('bad', { matching: 'cidr', appliesTo: ['ipv4-addr'], list: ['10.0.0.0/8', '300.1.1.0/24'] }));
-      expect(() => loadWarningLists(dir)).to.throw(/bad\.json[\s\S]*list\.1: not a cidr: 300\.1\.1\.0\/24/).with.property('code', 'CONFIG_INVALID');
+      expect(() => loadWarningLists(dir))
+        .to.throw(/bad\.json[\s\S]*list\.1: not a cidr: 300\.1\.1\.0\/24/)
+        .with.property('code', 'CONFIG_INVALID');
     });
 
     it('refuses two lists with the same name and an unknown indicator type', function () {
       write('a.json', list('dup'));
       write('b.json', list('dup'));
-      expect(() => loadWarningLists(dir)).to.throw(/used twice/).with.property('code', 'CONFIG_INVALID');
+      expect(() => loadWarningLists(dir))
+        .to.throw(/used twice/)
+        .with.property('code', 'CONFIG_INVALID');
       rmSync(path.join(dir, 'warninglists', 'b.json'));
       write('c.json', list('typo', { appliesTo: ['domain' as IndicatorType] }));
-      expect(() => loadWarningLists(dir)).to.throw(/c\.json[\s\S]*appliesTo/).with.property('code', 'CONFIG_INVALID');
+      expect(() => loadWarningLists(dir))
+        .to.throw(/c\.json[\s\S]*appliesTo/)
+        .with.property('code', 'CONFIG_INVALID');
     });
   });
 });

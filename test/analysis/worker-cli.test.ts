@@ -12,8 +12,23 @@ import { buildForward } from '../fixtures/mail-builder.ts';
 import { buildLnk, buildZip } from './helpers/file-builders.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
-const ORG = ['org', 'add', '--name', 'Example Rail', '--tier', 'participant', '--sector', 'rail', '--domain', 'rail.example',
-  '--contact', 'SOC;email=soc@rail.example;phone=+81-3-0000-0000', '--language', 'ja', '--rules-accepted'];
+const ORG = [
+  'org',
+  'add',
+  '--name',
+  'Example Rail',
+  '--tier',
+  'participant',
+  '--sector',
+  'rail',
+  '--domain',
+  'rail.example',
+  '--contact',
+  'SOC;email=soc@rail.example;phone=+81-3-0000-0000',
+  '--language',
+  'ja',
+  '--rules-accepted',
+];
 
 async function statusesIn(data: TempDataDir): Promise<string[]> {
   const config = loadConfig({ env: {}, overrides: { dataDir: data.dir } });
@@ -27,10 +42,14 @@ async function statusesIn(data: TempDataDir): Promise<string[]> {
 
 async function waitForTriage(data: TempDataDir, timeoutMs = 30_000): Promise<void> {
   let statuses: string[] = [];
-  await waitFor(() => `analysed submissions (now: ${statuses.join(', ')})`, async () => {
-    statuses = await statusesIn(data);
-    return statuses.length > 0 && statuses.every((s) => s === 'awaiting-triage');
-  }, { timeoutMs, intervalMs: 200 });
+  await waitFor(
+    () => `analysed submissions (now: ${statuses.join(', ')})`,
+    async () => {
+      statuses = await statusesIn(data);
+      return statuses.length > 0 && statuses.every((s) => s === 'awaiting-triage');
+    },
+    { timeoutMs, intervalMs: 200 },
+  );
 }
 
 describe('c4tap worker and serve --roles worker', function () {
@@ -39,11 +58,19 @@ describe('c4tap worker and serve --roles worker', function () {
   beforeEach(async () => {
     data = tempDataDir({ C4TAP_WORKER_POLL_MS: '50' });
     expect(runCli(ORG, data.env).status).to.equal(0);
-    expect(runCli(['principal', 'add', '--org', 'Example Rail', '--name', 'rail-soc', '--email', 'soc@rail.example', '--roles', 'submitter'], data.env).status).to.equal(0);
+    expect(
+      runCli(['principal', 'add', '--org', 'Example Rail', '--name', 'rail-soc', '--email', 'soc@rail.example', '--roles', 'submitter'], data.env).status,
+    ).to.equal(0);
     const zip = await buildZip([{ name: 'invoice.pdf.lnk', content: buildLnk() }]);
     const forward = await buildForward(
       'rfc822',
-      { from: 'billing@invoices-secure.example', to: 'taro@rail.example', subject: 'Invoice', text: 'see attached', attachments: [{ filename: 'invoice.zip', content: zip, contentType: 'application/zip' }] },
+      {
+        from: 'billing@invoices-secure.example',
+        to: 'taro@rail.example',
+        subject: 'Invoice',
+        text: 'see attached',
+        attachments: [{ filename: 'invoice.zip', content: zip, contentType: 'application/zip' }],
+      },
       { submitter: 'soc@rail.example', note: 'FYI' },
     );
     const file = path.join(data.dir, '..', 'forward.eml');
@@ -54,7 +81,11 @@ describe('c4tap worker and serve --roles worker', function () {
   afterEach(() => data.remove());
 
   it('c4tap worker analyses the imported submission and stops on SIGTERM', async () => {
-    const child = spawn(path.join(REPO, 'node_modules', '.bin', 'tsx'), [path.join(REPO, 'bin', 'c4tap.ts'), 'worker'], { env: data.env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(path.join(REPO, 'node_modules', '.bin', 'tsx'), [path.join(REPO, 'bin', 'c4tap.ts'), 'worker'], {
+      env: data.env,
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));

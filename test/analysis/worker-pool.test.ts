@@ -18,7 +18,13 @@ import { manyMembersZip } from './helpers/many-members-zip.ts';
 async function zipForward(subject: string, zip: Buffer, to = 'taro@rail.example'): Promise<Buffer> {
   return buildForward(
     'rfc822',
-    { from: 'billing@invoices-secure.example', to, subject, text: 'see attached', attachments: [{ filename: 'invoice.zip', content: zip, contentType: 'application/zip' }] },
+    {
+      from: 'billing@invoices-secure.example',
+      to,
+      subject,
+      text: 'see attached',
+      attachments: [{ filename: 'invoice.zip', content: zip, contentType: 'application/zip' }],
+    },
     { submitter: 'soc@rail.example', note: 'FYI' },
   );
 }
@@ -51,14 +57,28 @@ describe('analysis process pool', function () {
       clamd: { ...base.clamd, host: '127.0.0.1', port: clamd.port, timeoutMs: 3000 },
       worker: { ...base.worker, processes: 2, pollMs: 50, maxAttempts: 2, retryBaseMs: 0, retryMaxMs: 0 },
     };
-    pool = startWorkerPool({ script: WORKER_PROCESS_SCRIPT, config, store: env.ctx.store, clock: env.ctx.clock, log: createLogger({ level: 'silent' }), workerIdPrefix: 'test-pool' });
-    const busy = await waitFor('a child in the middle of the job', () => pool!.children().find((c) => c.jobId !== null) ?? null, { timeoutMs: 120_000, intervalMs: 50 });
+    pool = startWorkerPool({
+      script: WORKER_PROCESS_SCRIPT,
+      config,
+      store: env.ctx.store,
+      clock: env.ctx.clock,
+      log: createLogger({ level: 'silent' }),
+      workerIdPrefix: 'test-pool',
+    });
+    const busy = await waitFor('a child in the middle of the job', () => pool!.children().find((c) => c.jobId !== null) ?? null, {
+      timeoutMs: 120_000,
+      intervalMs: 50,
+    });
     process.kill(busy.pid!, 'SIGKILL');
 
-    const job = await waitFor('the job done', async () => {
-      const j = await env.ctx.store.getJobForSubmission(submission!.id, 'analyse');
-      return j?.status === 'done' ? j : null;
-    }, { timeoutMs: 120_000, intervalMs: 100 });
+    const job = await waitFor(
+      'the job done',
+      async () => {
+        const j = await env.ctx.store.getJobForSubmission(submission!.id, 'analyse');
+        return j?.status === 'done' ? j : null;
+      },
+      { timeoutMs: 120_000, intervalMs: 100 },
+    );
     expect(job.attempts).to.equal(2);
     expect(pool.replaced().exited).to.equal(1);
     await waitFor('two children again', () => pool!.children().length === 2, { timeoutMs: 60_000 });
@@ -75,8 +95,28 @@ describe('c4tap serve with a hostile archive', function () {
   let secret: string;
   beforeEach(() => {
     data = tempDataDir({ C4TAP_SMTP_GREETING_DELAY_MS: '0', C4TAP_SMTP_MIN_FREE_BYTES: '0', C4TAP_WORKER_POLL_MS: '100' });
-    expect(runCli(['org', 'add', '--name', 'Example Rail', '--tier', 'participant', '--sector', 'rail', '--domain', 'rail.example',
-      '--contact', 'SOC;email=soc@rail.example;phone=+81-3-0000-0000', '--language', 'ja', '--rules-accepted'], data.env).status).to.equal(0);
+    expect(
+      runCli(
+        [
+          'org',
+          'add',
+          '--name',
+          'Example Rail',
+          '--tier',
+          'participant',
+          '--sector',
+          'rail',
+          '--domain',
+          'rail.example',
+          '--contact',
+          'SOC;email=soc@rail.example;phone=+81-3-0000-0000',
+          '--language',
+          'ja',
+          '--rules-accepted',
+        ],
+        data.env,
+      ).status,
+    ).to.equal(0);
     const p = runCli(['principal', 'add', '--org', 'Example Rail', '--name', 'rail-soc', '--email', 'soc@rail.example', '--roles', 'submitter'], data.env);
     secret = /password (\S+)/.exec(p.stdout)![1]!;
   });
@@ -89,20 +129,34 @@ describe('c4tap serve with a hostile archive', function () {
       const [, url] = await serve.waitFor(/HTTP\s+(http:\/\/\S+)/);
       const [, port] = await serve.waitFor(/SMTP\s+127\.0\.0\.1:(\d+)/);
       // As a participant's mail server sends: STARTTLS + AUTH (the exchange's own certificate).
-      transport = nodemailer.createTransport({ host: '127.0.0.1', port: Number(port), secure: false, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user: 'rail-soc', pass: secret } });
-      const send = async (forward: Buffer) => (await transport!.sendMail({ envelope: { from: 'soc@rail.example', to: ['report@c4tap.example'] }, raw: forward })).response;
+      transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: Number(port),
+        secure: false,
+        requireTLS: true,
+        tls: { rejectUnauthorized: false },
+        auth: { user: 'rail-soc', pass: secret },
+      });
+      const send = async (forward: Buffer) =>
+        (await transport!.sendMail({ envelope: { from: 'soc@rail.example', to: ['report@c4tap.example'] }, raw: forward })).response;
       expect(await send(await zipForward('Many members', manyMembersZip(100_000)))).to.match(/^250 /);
       // While it is analysed: the API and SMTP answer.
       expect((await fetch(`${url}/api/v1/health`)).status).to.equal(200);
-      expect(await send(await zipForward('Invoice', await buildZip([{ name: 'invoice.pdf.lnk', content: buildLnk() }]), 'hanako@rail.example'))).to.match(/^250 /);
+      expect(await send(await zipForward('Invoice', await buildZip([{ name: 'invoice.pdf.lnk', content: buildLnk() }]), 'hanako@rail.example'))).to.match(
+        /^250 /,
+      );
       expect((await fetch(`${url}/api/v1/health`)).status).to.equal(200);
 
       const ctx = await openContext(loadConfig({ env: data.env }), { log: createLogger({ level: 'silent' }), defaultMetrics: false });
       try {
-        const analysed = await waitFor('both submissions analysed', async () => {
-          const subs = (await ctx.store.listSubmissions({}, { limit: 10 })).items;
-          return subs.length === 2 && subs.every((s) => s.status === 'awaiting-triage') ? subs : null;
-        }, { timeoutMs: 180_000, intervalMs: 250 });
+        const analysed = await waitFor(
+          'both submissions analysed',
+          async () => {
+            const subs = (await ctx.store.listSubmissions({}, { limit: 10 })).items;
+            return subs.length === 2 && subs.every((s) => s.status === 'awaiting-triage') ? subs : null;
+          },
+          { timeoutMs: 180_000, intervalMs: 250 },
+        );
         const many = analysed.find((s) => JSON.stringify(s.details).includes('too-many-members'));
         expect(many, 'the hostile submission').to.not.equal(undefined);
         const files = (many!.details.analysis as { files: { archive: unknown }[] }).files;

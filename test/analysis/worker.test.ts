@@ -25,7 +25,13 @@ async function lnkForward(subject: string): Promise<Buffer> {
   const zip = await buildZip([{ name: 'invoice.pdf.lnk', content: buildLnk() }]);
   return buildForward(
     'rfc822',
-    { from: 'Billing <billing@invoices-secure.example>', to: 'taro@rail.example', subject, text: 'See attachment.', attachments: [{ filename: 'invoice.zip', content: zip, contentType: 'application/zip' }] },
+    {
+      from: 'Billing <billing@invoices-secure.example>',
+      to: 'taro@rail.example',
+      subject,
+      text: 'See attachment.',
+      attachments: [{ filename: 'invoice.zip', content: zip, contentType: 'application/zip' }],
+    },
     { note: 'FYI', submitter: SENDER },
   );
 }
@@ -48,7 +54,11 @@ describe('analysis worker', function () {
     await env.close();
   });
 
-  function worker(workerId: string, deps: PipelineDeps = env.deps(), extra: { settings?: Partial<WorkerSettings>; metrics?: ReturnType<typeof createMetrics>; log?: ReturnType<typeof createLogger> } = {}): RunningWorker {
+  function worker(
+    workerId: string,
+    deps: PipelineDeps = env.deps(),
+    extra: { settings?: Partial<WorkerSettings>; metrics?: ReturnType<typeof createMetrics>; log?: ReturnType<typeof createLogger> } = {},
+  ): RunningWorker {
     const w = startWorker({
       store: deps.store,
       clock,
@@ -66,12 +76,16 @@ describe('analysis worker', function () {
     const [submission] = await env.accept(await lnkForward('Invoice 1'));
     const metrics = createMetrics({ defaultMetrics: false });
     worker('w1', env.deps(), { metrics });
-    const done = await waitFor('job done', async () => ((await jobOf(env.ctx.store, submission!)).status === 'done' ? jobOf(env.ctx.store, submission!) : null));
+    const done = await waitFor('job done', async () =>
+      (await jobOf(env.ctx.store, submission!)).status === 'done' ? jobOf(env.ctx.store, submission!) : null,
+    );
     expect(done).to.include({ attempts: 1, leaseOwner: null });
     const after = (await env.ctx.store.getSubmission(submission!.id))!;
     expect(after.status).to.equal('awaiting-triage');
     expect((after.details.analysis as { files: unknown[] }).files).to.have.length(2);
-    expect(await metrics.registry.getSingleMetricAsString('c4tap_analysis_duration_seconds')).to.match(/c4tap_analysis_duration_seconds_count\{outcome="done"\} 1/);
+    expect(await metrics.registry.getSingleMetricAsString('c4tap_analysis_duration_seconds')).to.match(
+      /c4tap_analysis_duration_seconds_count\{outcome="done"\} 1/,
+    );
   });
 
   it('leaves the job of a worker killed mid-job until its lease ends, then another worker finishes it exactly once', async function () {
@@ -139,7 +153,11 @@ describe('analysis worker', function () {
     const [submission] = await env.accept(await lnkForward('Invoice 6'));
     // Three workers claim the job and die (their leases end without completion).
     for (let i = 1; i <= SETTINGS.maxAttempts; i++) {
-      const claimed = await env.ctx.store.claimJob({ workerId: `dead-${i}`, now: clock().toISOString(), leaseUntil: new Date(clock().getTime() + 1000).toISOString() });
+      const claimed = await env.ctx.store.claimJob({
+        workerId: `dead-${i}`,
+        now: clock().toISOString(),
+        leaseUntil: new Date(clock().getTime() + 1000).toISOString(),
+      });
       expect(claimed?.attempts).to.equal(i);
       offsetMs += 2000;
     }
@@ -159,7 +177,10 @@ describe('analysis worker', function () {
   it('retries instead of completing when clamd cannot be reached, leaving the submission analysing', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'c4tap-noclamd-'));
     try {
-      const av = createAvScanner({ socket: path.join(dir, 'clamd.sock'), timeoutMs: 2000 } as Parameters<typeof createAvScanner>[0], createLogger({ level: 'silent' }));
+      const av = createAvScanner(
+        { socket: path.join(dir, 'clamd.sock'), timeoutMs: 2000 } as Parameters<typeof createAvScanner>[0],
+        createLogger({ level: 'silent' }),
+      );
       const [submission] = await env.accept(await lnkForward('Invoice 4'));
       worker('w1', env.deps({ av }));
       const retried = await waitFor('retry', async () => {

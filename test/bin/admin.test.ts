@@ -5,8 +5,23 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { runCli, tempDataDir, type TempDataDir } from '../helpers/cli.ts';
 
-const ORG = ['org', 'add', '--name', 'Tokai Rail', '--tier', 'participant', '--sector', 'rail', '--domain', 'TOKAI-RAIL.example.',
-  '--network', '203.0.113.0/24', '--contact', 'SOC;email=soc@tokai-rail.example;phone=+81-52-000-0000', '--rules-accepted'];
+const ORG = [
+  'org',
+  'add',
+  '--name',
+  'Tokai Rail',
+  '--tier',
+  'participant',
+  '--sector',
+  'rail',
+  '--domain',
+  'TOKAI-RAIL.example.',
+  '--network',
+  '203.0.113.0/24',
+  '--contact',
+  'SOC;email=soc@tokai-rail.example;phone=+81-52-000-0000',
+  '--rules-accepted',
+];
 
 describe('c4tap administration commands', function () {
   this.timeout(120_000);
@@ -76,7 +91,15 @@ describe('c4tap administration commands', function () {
   });
 
   it('prints help for every command', function () {
-    for (const args of [['--help'], ['org', '--help'], ['principal', 'add', '--help'], ['token', 'issue', '--help'], ['audit', 'verify', '--help'], ['retention', 'run', '--help'], ['keys', 'rotate', '--help']]) {
+    for (const args of [
+      ['--help'],
+      ['org', '--help'],
+      ['principal', 'add', '--help'],
+      ['token', 'issue', '--help'],
+      ['audit', 'verify', '--help'],
+      ['retention', 'run', '--help'],
+      ['keys', 'rotate', '--help'],
+    ]) {
       const r = cli(...args);
       expect(r.status, args.join(' ')).to.equal(0);
       expect(r.stdout).to.contain('Usage: c4tap');

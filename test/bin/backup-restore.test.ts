@@ -26,7 +26,10 @@ function ok(r: { status: number | null; stdout: string; stderr: string }): strin
 }
 
 async function api(url: string, token: string, init: RequestInit & { accept?: string } = {}): Promise<unknown> {
-  const res = await fetch(url, { ...init, headers: { authorization: `Bearer ${token}`, accept: init.accept ?? 'application/json', 'content-type': 'application/json' } });
+  const res = await fetch(url, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, accept: init.accept ?? 'application/json', 'content-type': 'application/json' },
+  });
   const text = await res.text();
   expect(res.status, `${url}: ${text}`).to.equal(200);
   return JSON.parse(text) as unknown;
@@ -72,8 +75,26 @@ describe('c4tap backup and restore (online backup while serve runs, SMTP via nod
     backupDir = path.join(data.dir, '..', 'backup');
     restoredDir = path.join(data.dir, '..', 'restored');
     ok(runCli(['init'], data.env));
-    ok(runCli(['org', 'add', '--name', 'Example Rail', '--tier', 'participant', '--sector', 'rail', '--domain', 'rail.example',
-      '--contact', 'SOC;email=soc@rail.example;phone=+81-3-0000-0000', '--rules-accepted'], data.env));
+    ok(
+      runCli(
+        [
+          'org',
+          'add',
+          '--name',
+          'Example Rail',
+          '--tier',
+          'participant',
+          '--sector',
+          'rail',
+          '--domain',
+          'rail.example',
+          '--contact',
+          'SOC;email=soc@rail.example;phone=+81-3-0000-0000',
+          '--rules-accepted',
+        ],
+        data.env,
+      ),
+    );
     const sub = ok(runCli(['principal', 'add', '--org', 'Example Rail', '--name', 'rail-soc', '--email', SENDER, '--roles', 'submitter,reader'], data.env));
     const secret = /password (\S+)/.exec(sub)![1]!;
     ok(runCli(['principal', 'add', '--org', 'C4TAP Secretariat', '--name', 'hanako', '--email', 'hanako@c4tap.example', '--roles', 'analyst'], data.env));
@@ -83,8 +104,18 @@ describe('c4tap backup and restore (online backup while serve runs, SMTP via nod
     const first = serve(data.env);
     const [, port] = await first.waitFor(/SMTP\s+127\.0\.0\.1:(\d+)/, 60_000);
     const [, base] = await first.waitFor(/HTTP\s+(http:\/\/\S+)/, 60_000);
-    const { forward } = await buildForward({ attachment: SAMPLE_ATTACHMENTS.docm, note: 'C4TAP-Class: network=GREEN\nPlease see http://invoices-secure.example/pay/4411 too.' });
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: Number(port), secure: false, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user: 'rail-soc', pass: secret } });
+    const { forward } = await buildForward({
+      attachment: SAMPLE_ATTACHMENTS.docm,
+      note: 'C4TAP-Class: network=GREEN\nPlease see http://invoices-secure.example/pay/4411 too.',
+    });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: Number(port),
+      secure: false,
+      requireTLS: true,
+      tls: { rejectUnauthorized: false },
+      auth: { user: 'rail-soc', pass: secret },
+    });
     try {
       const info = await transport.sendMail({ envelope: { from: SENDER, to: [DROP] }, raw: forward });
       expect(info.accepted).to.deep.equal([DROP]);

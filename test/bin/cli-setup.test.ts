@@ -9,8 +9,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { REPO, runCli, startServe, tempDataDir, type TempDataDir } from '../helpers/cli.ts';
 
-const ORG = ['org', 'add', '--name', 'Kanto Power', '--tier', 'participant', '--sector', 'electricity', '--domain', 'kanto-power.example',
-  '--contact', 'CSIRT;email=csirt@kanto-power.example;phone=+81-3-0000-0000', '--rules-accepted'];
+const ORG = [
+  'org',
+  'add',
+  '--name',
+  'Kanto Power',
+  '--tier',
+  'participant',
+  '--sector',
+  'electricity',
+  '--domain',
+  'kanto-power.example',
+  '--contact',
+  'CSIRT;email=csirt@kanto-power.example;phone=+81-3-0000-0000',
+  '--rules-accepted',
+];
 
 /** stderr as lines, without the blank end. */
 const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
@@ -22,7 +35,7 @@ function holdPort(): Promise<net.Server & { port: number }> {
   });
 }
 
-describe('c4tap from a newcomer\'s shell', function () {
+describe("c4tap from a newcomer's shell", function () {
   this.timeout(180_000);
   let data: TempDataDir;
   let elsewhere: string;
@@ -68,12 +81,17 @@ describe('c4tap from a newcomer\'s shell', function () {
       expect(r.stdout).to.contain('created organisation');
     });
 
-    it('npm run c4tap -- works from a sub-directory, reading paths relative to it and the config file\'s own directory', function () {
+    it("npm run c4tap -- works from a sub-directory, reading paths relative to it and the config file's own directory", function () {
       const sub = mkdtempSync(path.join(REPO, '.tmp-cli-'));
       try {
         writeFileSync(path.join(sub, 'c4tap.json'), JSON.stringify({ dataDir: 'data' }));
         const env = { ...data.env, C4TAP_DATA_DIR: '', npm_config_loglevel: 'silent' };
-        const r = spawnSync('npm', ['run', '--silent', 'c4tap', '--', '--config', 'c4tap.json', 'config', 'print'], { env, cwd: sub, encoding: 'utf8', timeout: 60_000 });
+        const r = spawnSync('npm', ['run', '--silent', 'c4tap', '--', '--config', 'c4tap.json', 'config', 'print'], {
+          env,
+          cwd: sub,
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
         expect(r.status, r.stderr).to.equal(0);
         expect(JSON.parse(r.stdout).dataDir).to.equal(path.join(sub, 'data'));
       } finally {
@@ -92,7 +110,9 @@ describe('c4tap from a newcomer\'s shell', function () {
     it('a mistyped C4TAP_ environment variable', function () {
       const r = runCli(['org', 'list'], { ...data.env, C4TAP_SMTP_PROT: '2600' });
       expect(r.status).to.equal(2);
-      expect(lines(r.stderr)).to.deep.equal(['error [CONFIG_INVALID]: invalid configuration: C4TAP_SMTP_PROT (environment): unknown setting, did you mean C4TAP_SMTP_PORT?']);
+      expect(lines(r.stderr)).to.deep.equal([
+        'error [CONFIG_INVALID]: invalid configuration: C4TAP_SMTP_PROT (environment): unknown setting, did you mean C4TAP_SMTP_PORT?',
+      ]);
     });
 
     it('a bad value in the config file, blamed on the file and not on an environment variable', function () {
@@ -125,10 +145,14 @@ describe('c4tap from a newcomer\'s shell', function () {
 
     it('an import file that does not exist', function () {
       expect(runCli(ORG, data.env).status).to.equal(0);
-      expect(runCli(['principal', 'add', '--org', 'Kanto Power', '--name', 'kp', '--email', 'csirt@kanto-power.example', '--roles', 'submitter'], data.env).status).to.equal(0);
+      expect(
+        runCli(['principal', 'add', '--org', 'Kanto Power', '--name', 'kp', '--email', 'csirt@kanto-power.example', '--roles', 'submitter'], data.env).status,
+      ).to.equal(0);
       const r = runCli(['import', '--principal', 'kp', 'old-reports/missing.eml'], data.env, { cwd: elsewhere });
       expect(r.status).to.equal(2);
-      expect(lines(r.stderr)).to.deep.equal([`error [VALIDATION_FAILED]: nothing imported: no such file or directory: ${path.join(elsewhere, 'old-reports/missing.eml')}`]);
+      expect(lines(r.stderr)).to.deep.equal([
+        `error [VALIDATION_FAILED]: nothing imported: no such file or directory: ${path.join(elsewhere, 'old-reports/missing.eml')}`,
+      ]);
     });
 
     it('a data directory the user cannot write', function () {

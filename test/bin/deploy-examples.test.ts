@@ -45,11 +45,14 @@ function parseUnit(text: string): Unit {
 
 function parseEnvFile(text: string): Record<string, string> {
   return Object.fromEntries(
-    text.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#')).map((l) => {
-      const m = /^([A-Z0-9_]+)=(.*)$/.exec(l.trim());
-      if (!m) throw new Error(`not NAME=value: ${l}`);
-      return [m[1]!, m[2]!];
-    }),
+    text
+      .split('\n')
+      .filter((l) => l.trim() && !l.trim().startsWith('#'))
+      .map((l) => {
+        const m = /^([A-Z0-9_]+)=(.*)$/.exec(l.trim());
+        if (!m) throw new Error(`not NAME=value: ${l}`);
+        return [m[1]!, m[2]!];
+      }),
   );
 }
 
@@ -92,7 +95,13 @@ describe('deploy/ examples: systemd units, environment file, nginx', function ()
       expect(`/var/lib/${one(u, 'Service', 'StateDirectory')}`, name).to.equal(env.C4TAP_DATA_DIR);
       expect(one(u, 'Service', 'StateDirectoryMode'), name).to.equal('0700');
       expect(one(u, 'Service', 'UMask'), name).to.equal('0077');
-      for (const [key, value] of [['NoNewPrivileges', 'yes'], ['ProtectSystem', 'strict'], ['PrivateTmp', 'yes'], ['ProtectHome', 'yes'], ['Restart', 'on-failure']]) {
+      for (const [key, value] of [
+        ['NoNewPrivileges', 'yes'],
+        ['ProtectSystem', 'strict'],
+        ['PrivateTmp', 'yes'],
+        ['ProtectHome', 'yes'],
+        ['Restart', 'on-failure'],
+      ]) {
         expect(one(u, 'Service', key!), `${name} ${key}`).to.equal(value);
       }
       expect(s['MemoryDenyWriteExecute'], `${name}: Node's JIT needs W+X memory`).to.equal(undefined);

@@ -61,7 +61,9 @@ describe('c4tap doctor: rules, warning lists, schema version, time skew', functi
     mkdirSync(path.join(policies, 'warninglists'));
     const r = doctor();
     expect(r.status).to.equal(1);
-    expect(r.stdout).to.match(/^FAIL +warning lists +no warning list entries in \S+warninglists: .* — fix: copy the installation's policies\/warninglists there$/m);
+    expect(r.stdout).to.match(
+      /^FAIL +warning lists +no warning list entries in \S+warninglists: .* — fix: copy the installation's policies\/warninglists there$/m,
+    );
   });
 
   it('fails a database written by a newer program and warns before the next serve migrates an older one', function () {
@@ -76,7 +78,9 @@ describe('c4tap doctor: rules, warning lists, schema version, time skew', functi
     const old = new Database(file);
     old.pragma('user_version = 1');
     old.close();
-    expect(doctor().stdout).to.match(/^warn +schema version +\S+c4tap\.db at version 1, this program's is \d+: the next serve migrates it — fix: take a backup first/m);
+    expect(doctor().stdout).to.match(
+      /^warn +schema version +\S+c4tap\.db at version 1, this program's is \d+: the next serve migrates it — fix: take a backup first/m,
+    );
   });
 
   it("fails a clock ten minutes off the relay's, and passes one that agrees", async function () {
@@ -85,7 +89,9 @@ describe('c4tap doctor: rules, warning lists, schema version, time skew', functi
     try {
       const skewed = doctor({ C4TAP_MAIL_RELAY_HOST: '127.0.0.1', C4TAP_MAIL_RELAY_PORT: String(off.port) });
       expect(skewed.status).to.equal(1);
-      expect(skewed.stdout).to.match(/^FAIL +time skew +ahead of the relay 127\.0\.0\.1 \(its greeting's date\) by (59\d|60\d) s — fix: synchronise the clock/m);
+      expect(skewed.stdout).to.match(
+        /^FAIL +time skew +ahead of the relay 127\.0\.0\.1 \(its greeting's date\) by (59\d|60\d) s — fix: synchronise the clock/m,
+      );
       const agreed = doctor({ C4TAP_MAIL_RELAY_HOST: '127.0.0.1', C4TAP_MAIL_RELAY_PORT: String(good.port) });
       expect(agreed.stdout).to.match(/^ok +time skew +(ahead of|behind) the relay 127\.0\.0\.1 \(its greeting's date\) by \d s$/m);
     } finally {

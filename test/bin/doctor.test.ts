@@ -53,7 +53,9 @@ describe('c4tap doctor', function () {
   });
 
   it('reports a stopped clamd as a failure, naming where it looked and how to fix it', function () {
-    expect(report.stdout).to.match(new RegExp(`^FAIL +clamd +127\\.0\\.0\\.1:${clamdPort}: .*ECONNREFUSED.* — fix: start clamd .*clamd\\.host \\(environment C4TAP_CLAMD_HOST\\)`, 'm'));
+    expect(report.stdout).to.match(
+      new RegExp(`^FAIL +clamd +127\\.0\\.0\\.1:${clamdPort}: .*ECONNREFUSED.* — fix: start clamd .*clamd\\.host \\(environment C4TAP_CLAMD_HOST\\)`, 'm'),
+    );
   });
 
   it('reports an expired TLS certificate as a failure', function () {

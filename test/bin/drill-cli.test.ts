@@ -7,8 +7,18 @@ import { runCli, startServe, tempDataDir, type ServeProcess, type TempDataDir } 
 import { swaks, requireSwaks } from '../ingest/helpers/swaks.ts';
 
 const org = (name: string, ...contacts: string[]) => [
-  'org', 'add', '--name', name, '--tier', 'participant', '--sector', 'gas', '--language', 'en',
-  ...contacts.flatMap((c) => ['--contact', c]), '--rules-accepted',
+  'org',
+  'add',
+  '--name',
+  name,
+  '--tier',
+  'participant',
+  '--sector',
+  'gas',
+  '--language',
+  'en',
+  ...contacts.flatMap((c) => ['--contact', c]),
+  '--rules-accepted',
 ];
 
 describe('c4tap drill', function () {
@@ -27,7 +37,9 @@ describe('c4tap drill', function () {
   const cli = (...args: string[]) => runCli(args, data.env);
 
   it('starts a drill for the organisations named, lists it and reports every notice, as a table and as CSV', function () {
-    expect(cli(...org('Gas Example', 'Aoki;email=aoki@gas.example;phone=+81-3-0000-0001', 'Baba;phone=+81-3-0000-0002;fax=+81-3-0000-0003')).status).to.equal(0);
+    expect(cli(...org('Gas Example', 'Aoki;email=aoki@gas.example;phone=+81-3-0000-0001', 'Baba;phone=+81-3-0000-0002;fax=+81-3-0000-0003')).status).to.equal(
+      0,
+    );
     expect(cli(...org('Rail Example', 'SOC;email=soc@rail.example;phone=+81-3-0000-0004')).status).to.equal(0);
 
     const started = cli('drill', 'start', '--title', 'CLI drill', '--org', 'Gas Example');
@@ -37,7 +49,9 @@ describe('c4tap drill', function () {
     expect(started.stdout).to.include('sent 1, failed 0, without an e-mail address 1');
     const mails = listOutbox(path.join(data.dir, 'outbox')).map((m) => m.raw.toString('utf8'));
     expect(mails).to.have.length(1);
-    expect(mails[0]).to.match(/^To: aoki@gas\.example/m).and.match(/^Reply-To: drill\+[0-9a-f]{32}@c4tap\.example/m);
+    expect(mails[0])
+      .to.match(/^To: aoki@gas\.example/m)
+      .and.match(/^Reply-To: drill\+[0-9a-f]{32}@c4tap\.example/m);
 
     const list = cli('drill', 'list');
     expect(list.stdout).to.match(new RegExp(`${id} .*CLI drill +2 +0 +1 +1`));
@@ -45,11 +59,16 @@ describe('c4tap drill', function () {
     const report = cli('drill', 'report', id!);
     expect(report.status, report.stderr).to.equal(0);
     expect(report.stdout).to.include('0 of 2 acknowledged, 1 missing, 1 not sent');
-    expect(report.stdout).to.match(/Aoki +aoki@gas\.example +missing/).and.match(/Baba +not-sent .*no e-mail address/);
+    expect(report.stdout)
+      .to.match(/Aoki +aoki@gas\.example +missing/)
+      .and.match(/Baba +not-sent .*no e-mail address/);
 
     const csv = cli('drill', 'report', id!, '--csv');
     const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
-    expect(rows.map((r) => [r.contact, r.status])).to.deep.equal([['Aoki', 'missing'], ['Baba', 'not-sent']]);
+    expect(rows.map((r) => [r.contact, r.status])).to.deep.equal([
+      ['Aoki', 'missing'],
+      ['Baba', 'not-sent'],
+    ]);
 
     const audit = cli('audit', 'list', '--limit', '100');
     expect(audit.stdout).to.match(new RegExp(`drill\\.started +${id}`));
@@ -74,7 +93,10 @@ describe('c4tap drill', function () {
     expect(reply.lastReply, reply.transcript).to.match(/^250 Drill acknowledgement recorded/);
 
     const rows = parse(cli('drill', 'report', id, '--csv').stdout, { columns: true }) as Record<string, string>[];
-    expect(rows.map((r) => [r.contact, r.status, r.via])).to.deep.equal([['Aoki', 'acknowledged', 'link'], ['Baba', 'acknowledged', 'reply']]);
+    expect(rows.map((r) => [r.contact, r.status, r.via])).to.deep.equal([
+      ['Aoki', 'acknowledged', 'link'],
+      ['Baba', 'acknowledged', 'reply'],
+    ]);
   });
 
   it('refuses an unknown drill or organisation with a clear message and exit code 2', function () {

@@ -14,14 +14,39 @@ import { openContext } from '../../bin/context.ts';
 import { createLogger } from '../../core/logger.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
-const ORG = ['org', 'add', '--name', 'Example Rail', '--tier', 'participant', '--sector', 'rail', '--domain', 'rail.example',
-  '--contact', 'SOC;email=soc@rail.example;phone=+81-3-0000-0000', '--language', 'ja', '--rules-accepted'];
+const ORG = [
+  'org',
+  'add',
+  '--name',
+  'Example Rail',
+  '--tier',
+  'participant',
+  '--sector',
+  'rail',
+  '--domain',
+  'rail.example',
+  '--contact',
+  'SOC;email=soc@rail.example;phone=+81-3-0000-0000',
+  '--language',
+  'ja',
+  '--rules-accepted',
+];
 
 function waitForFile(dir: string, timeoutMs = 15_000): Promise<string> {
-  return waitFor(`a message in ${dir}`, () => {
-    const files = (() => { try { return readdirSync(dir).filter((f) => f.endsWith('.eml')); } catch { return []; } })();
-    return files.length > 0 ? path.join(dir, files[0]!) : null;
-  }, { timeoutMs, intervalMs: 100 });
+  return waitFor(
+    `a message in ${dir}`,
+    () => {
+      const files = (() => {
+        try {
+          return readdirSync(dir).filter((f) => f.endsWith('.eml'));
+        } catch {
+          return [];
+        }
+      })();
+      return files.length > 0 ? path.join(dir, files[0]!) : null;
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
 }
 
 describe('embedded system end to end (swaks, c4tap serve, c4tap import)', function () {
@@ -43,10 +68,21 @@ describe('embedded system end to end (swaks, c4tap serve, c4tap import)', functi
     const serve = startServe(data.env);
     try {
       const [, port] = await serve.waitFor(/SMTP\s+127\.0\.0\.1:(\d+)/);
-      const { forward } = await buildForward({ attachment: SAMPLE_ATTACHMENTS.docm, note: 'C4TAP-Class: network=GREEN\nReceived by accounting.', to: 'report@c4tap.example' });
+      const { forward } = await buildForward({
+        attachment: SAMPLE_ATTACHMENTS.docm,
+        note: 'C4TAP-Class: network=GREEN\nReceived by accounting.',
+        to: 'report@c4tap.example',
+      });
       const file = path.join(data.dir, '..', 'forward.eml');
       writeFileSync(file, forward);
-      const run = await swaks({ port: Number(port), from: 'soc@rail.example', to: 'report@c4tap.example', dataFile: file, tls: true, auth: { user: 'rail-soc', password: secret } });
+      const run = await swaks({
+        port: Number(port),
+        from: 'soc@rail.example',
+        to: 'report@c4tap.example',
+        dataFile: file,
+        tls: true,
+        auth: { user: 'rail-soc', password: secret },
+      });
       expect(run.lastCode, run.transcript).to.equal(250);
       const id = submissionIdIn(run.lastReply)!;
       expect(id).to.match(/^sub_/);
@@ -68,13 +104,20 @@ describe('embedded system end to end (swaks, c4tap serve, c4tap import)', functi
     const b = (await buildForward({ originalMessageId: '<b@attacker.example>', originalSubject: 'Invoice B' })).forward;
     const c = await buildMail({ from: 'x@attacker.example', to: 'soc@rail.example', subject: 'direct', messageId: '<c@attacker.example>', text: 'no forward' });
     writeFileSync(path.join(dir, 'a.eml'), a);
-    writeFileSync(path.join(dir, 'h.mbox'), `From x Thu Jan  1 00:00:00 2026\n${b.toString('latin1')}\n\nFrom x Thu Jan  1 00:00:01 2026\n${c.toString('latin1')}\n\n`, 'latin1');
+    writeFileSync(
+      path.join(dir, 'h.mbox'),
+      `From x Thu Jan  1 00:00:00 2026\n${b.toString('latin1')}\n\nFrom x Thu Jan  1 00:00:01 2026\n${c.toString('latin1')}\n\n`,
+      'latin1',
+    );
     const first = runCli(['import', '--principal', 'rail-soc', path.join(dir, 'a.eml'), path.join(dir, 'h.mbox')], data.env);
     expect(first.status, first.stderr).to.equal(0);
     expect(first.stdout).to.contain('imported 3 message(s) for "rail-soc": 3 accepted, 0 duplicate(s), 0 refused');
 
     writeFileSync(path.join(dir, 'big.eml'), Buffer.alloc(2048, 'x'));
-    const again = runCli(['import', '--principal', 'rail-soc', path.join(dir, 'a.eml'), path.join(dir, 'big.eml')], { ...data.env, C4TAP_SMTP_MAX_MESSAGE_BYTES: '1024' });
+    const again = runCli(['import', '--principal', 'rail-soc', path.join(dir, 'a.eml'), path.join(dir, 'big.eml')], {
+      ...data.env,
+      C4TAP_SMTP_MAX_MESSAGE_BYTES: '1024',
+    });
     expect(again.status).to.equal(1);
     expect(again.stdout).to.match(/0 accepted, 1 duplicate\(s\), 1 refused/);
     expect(again.stdout).to.match(/refused .*big\.eml: MESSAGE_TOO_LARGE/);

@@ -15,10 +15,38 @@ import { loadOrCreateSecrets } from '../../core/secrets.ts';
 import { openContext, type AppContext } from '../../bin/context.ts';
 import { loginAndEnrol } from '../web/helpers/http-client.ts';
 
-const RAIL = ['org', 'add', '--name', 'Example Rail', '--tier', 'participant', '--sector', 'rail', '--domain', 'rail.example',
-  '--contact', 'SOC;email=soc@rail.example;phone=+81-3-0000-0000', '--language', 'en', '--rules-accepted'];
-const SECRETARIAT = ['org', 'add', '--name', 'C4TAP Secretariat', '--tier', 'participant', '--sector', 'secretariat',
-  '--contact', 'Desk;email=desk@c4tap.example;phone=+81-3-0000-0001', '--language', 'en', '--rules-accepted'];
+const RAIL = [
+  'org',
+  'add',
+  '--name',
+  'Example Rail',
+  '--tier',
+  'participant',
+  '--sector',
+  'rail',
+  '--domain',
+  'rail.example',
+  '--contact',
+  'SOC;email=soc@rail.example;phone=+81-3-0000-0000',
+  '--language',
+  'en',
+  '--rules-accepted',
+];
+const SECRETARIAT = [
+  'org',
+  'add',
+  '--name',
+  'C4TAP Secretariat',
+  '--tier',
+  'participant',
+  '--sector',
+  'secretariat',
+  '--contact',
+  'Desk;email=desk@c4tap.example;phone=+81-3-0000-0001',
+  '--language',
+  'en',
+  '--rules-accepted',
+];
 const ANALYST_PASSWORD = 'analyst-password-for-the-rotation-test';
 
 /** The store and vault headers as another process on the same data directory sees them. */
@@ -55,7 +83,10 @@ describe('vault key rotation while c4tap serve runs', function () {
     for (const org of [RAIL, SECRETARIAT]) expect(runCli(org, data.env).status).to.equal(0);
     const p = runCli(['principal', 'add', '--org', 'Example Rail', '--name', 'rail-soc', '--email', 'soc@rail.example', '--roles', 'submitter'], data.env);
     smtpSecret = /password (\S+)/.exec(p.stdout)![1]!;
-    expect(runCli(['principal', 'add', '--org', 'C4TAP Secretariat', '--name', 'analyst1', '--email', 'analyst1@c4tap.example', '--roles', 'analyst'], data.env).status).to.equal(0);
+    expect(
+      runCli(['principal', 'add', '--org', 'C4TAP Secretariat', '--name', 'analyst1', '--email', 'analyst1@c4tap.example', '--roles', 'analyst'], data.env)
+        .status,
+    ).to.equal(0);
     // The analyst has chosen a password already (the first-login change is the console's own test).
     await inspect(data.env, async (ctx) => {
       const analyst = (await ctx.store.listPrincipals({})).find((x) => x.name === 'analyst1')!;
@@ -69,10 +100,21 @@ describe('vault key rotation while c4tap serve runs', function () {
 
   /** Sends one forward over STARTTLS + AUTH and waits until the running server analysed it. */
   async function submit(port: number, subject: string): Promise<{ id: string; blobs: string[] }> {
-    const { forward } = await buildForward({ attachment: SAMPLE_ATTACHMENTS.docm, originalSubject: subject, originalMessageId: `<${subject.replace(/\W/g, '')}@invoices-secure.example>` });
+    const { forward } = await buildForward({
+      attachment: SAMPLE_ATTACHMENTS.docm,
+      originalSubject: subject,
+      originalMessageId: `<${subject.replace(/\W/g, '')}@invoices-secure.example>`,
+    });
     const file = path.join(data.dir, '..', `${subject.replace(/\W/g, '')}.eml`);
     writeFileSync(file, forward);
-    const run = await swaks({ port, from: 'soc@rail.example', to: 'report@c4tap.example', dataFile: file, tls: true, auth: { user: 'rail-soc', password: smtpSecret } });
+    const run = await swaks({
+      port,
+      from: 'soc@rail.example',
+      to: 'report@c4tap.example',
+      dataFile: file,
+      tls: true,
+      auth: { user: 'rail-soc', password: smtpSecret },
+    });
     expect(run.lastCode, run.transcript).to.equal(250);
     const id = submissionIdIn(run.lastReply)!;
     const until = Date.now() + 240_000;
@@ -101,7 +143,11 @@ describe('vault key rotation while c4tap serve runs', function () {
     const before = await submit(Number(smtpPort), 'Invoice before the rotation');
     expect(before.blobs.length).to.be.greaterThan(1);
     expect(await keyIdsOf(before.blobs)).to.deep.equal(before.blobs.map(() => oldKey));
-    const stored = await inspect(data.env, async (ctx) => { const ids: string[] = []; for await (const id of ctx.vault.list()) ids.push(id); return ids.sort(); });
+    const stored = await inspect(data.env, async (ctx) => {
+      const ids: string[] = [];
+      for await (const id of ctx.vault.list()) ids.push(id);
+      return ids.sort();
+    });
 
     const rotate = runCli(['keys', 'rotate', '--rewrap'], data.env);
     expect(rotate.status, rotate.stderr).to.equal(0);
@@ -149,7 +195,11 @@ describe('vault key rotation while c4tap serve runs', function () {
     const refused = runCli(['keys', 'remove', oldKey], data.env);
     expect(refused.status).to.equal(1);
     expect(refused.stderr.trim().split('\n')).to.have.length(1);
-    expect(refused.stderr).to.match(new RegExp(`^error \\[CONFLICT\\]: vault key ${oldKey} still seals \\d+ blobs? \\(e\\.g\\. [0-9a-f]{64}(, [0-9a-f]{64})*\\); run "c4tap keys rotate --rewrap" first`));
+    expect(refused.stderr).to.match(
+      new RegExp(
+        `^error \\[CONFLICT\\]: vault key ${oldKey} still seals \\d+ blobs? \\(e\\.g\\. [0-9a-f]{64}(, [0-9a-f]{64})*\\); run "c4tap keys rotate --rewrap" first`,
+      ),
+    );
     expect(loadOrCreateSecrets(data.dir).secrets.vaultKeys.map((k) => k.id)).to.include(oldKey);
     expect(runCli(['keys', 'list'], data.env).stdout).to.match(new RegExp(`${oldKey} .* [1-9]\\d* blobs\\n`));
 

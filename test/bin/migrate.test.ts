@@ -102,38 +102,87 @@ describe('c4tap migrate (needs MongoDB-wire server)', function () {
       const deps = { store, audit: env.ctx.audit, clock: env.ctx.clock };
       for (const sub of subs.slice(0, 4)) await publishSubmission(deps, sub.id, 'analyst-1');
       const [published] = await store.listPublications({ afterSeq: 0, limit: 1 });
-      await store.addSighting({ indicatorId: published!.indicatorId, orgId: env.data.submitter.org.id, class: 'AMBER', count: 2, seenAt: env.ctx.clock().toISOString(), idempotencyKey: 'k1' }, env.ctx.clock().toISOString());
+      await store.addSighting(
+        {
+          indicatorId: published!.indicatorId,
+          orgId: env.data.submitter.org.id,
+          class: 'AMBER',
+          count: 2,
+          seenAt: env.ctx.clock().toISOString(),
+          idempotencyKey: 'k1',
+        },
+        env.ctx.clock().toISOString(),
+      );
       // An exchange-level false positive: it must keep withholding its value after the move.
       const fp = (await store.listPublications({ afterSeq: 0, limit: 100 })).find((e) => e.indicatorId !== published!.indicatorId)!;
       await markFalsePositive(deps, fp.indicatorId, 'analyst-1', 'vendor update server');
       // A participant reader of the submitting organisation, with an API token (copied with the store).
-      const reader = await addPrincipal(env.ctx, 'test', { orgId: env.data.submitter.org.id, name: 'rail-reader', email: 'reader@rail.example', roles: ['reader', 'submitter'] });
+      const reader = await addPrincipal(env.ctx, 'test', {
+        orgId: env.data.submitter.org.id,
+        name: 'rail-reader',
+        email: 'reader@rail.example',
+        roles: ['reader', 'submitter'],
+      });
       readerToken = (await issueToken(store, TOKENS, reader.principal, 24 * 3600 * 1000, 'pull', env.ctx.clock())).token;
       ownSubmission = subs[1]!.id;
-      await store.createToken({ jti: 'tok-1', principalId: env.data.submitter.principal.id, label: 'feed', createdAt: '2025-01-01T00:00:00.000Z', expiresAt: '2026-01-01T00:00:00.000Z' });
+      await store.createToken({
+        jti: 'tok-1',
+        principalId: env.data.submitter.principal.id,
+        label: 'feed',
+        createdAt: '2025-01-01T00:00:00.000Z',
+        expiresAt: '2026-01-01T00:00:00.000Z',
+      });
       await store.revokeToken('tok-1', '2025-02-01T00:00:00.000Z');
       // The reader's daily digest from the log's start: submission 4 is published, one digest is
       // delivered (to the outbox) and the cursor moves past it.
       const now = () => env.ctx.clock().toISOString();
       const digests = digestDeps(env.ctx);
-      const daily = await subscribe({ ...digests, newId: env.ctx.newId }, { principalId: reader.principal.id, schedule: 'daily', attachments: 'zip', zipPassword: 'correct horse battery', fromSeq: 0 });
+      const daily = await subscribe(
+        { ...digests, newId: env.ctx.newId },
+        { principalId: reader.principal.id, schedule: 'daily', attachments: 'zip', zipPassword: 'correct horse battery', fromSeq: 0 },
+      );
       await publishSubmission(deps, subs[4]!.id, 'analyst-1');
       const outcomes = await runDigests(digests, { force: true });
       expect(outcomes.map((o) => o.kind)).to.deep.equal(['sent']);
       // Then a run holding the lease with the next range pending, as if it was under way at migration time …
       await publishSubmission(deps, subs[5]!.id, 'analyst-1');
       const logEnd = await store.lastPublicationSeq();
-      expect(await store.claimDigestRun({ subscriptionId: daily.subscription.id, owner: 'old-host:4242:dig-1', now: now(), leaseUntil: '2099-01-01T00:00:00.000Z', logEnd })).to.not.equal(null);
+      expect(
+        await store.claimDigestRun({
+          subscriptionId: daily.subscription.id,
+          owner: 'old-host:4242:dig-1',
+          now: now(),
+          leaseUntil: '2099-01-01T00:00:00.000Z',
+          logEnd,
+        }),
+      ).to.not.equal(null);
       // … and a weekly subscription whose last run failed, waiting for its retry time.
-      const weekly = await subscribe({ ...digests, newId: env.ctx.newId }, { principalId: reader.principal.id, schedule: 'weekly', attachments: 'link', fromSeq: 2 });
+      const weekly = await subscribe(
+        { ...digests, newId: env.ctx.newId },
+        { principalId: reader.principal.id, schedule: 'weekly', attachments: 'link', fromSeq: 2 },
+      );
       await store.claimDigestRun({ subscriptionId: weekly.subscription.id, owner: 'w1', now: now(), leaseUntil: '2099-01-01T00:00:00.000Z', logEnd });
-      await store.releaseDigestRun({ subscriptionId: weekly.subscription.id, owner: 'w1', now: now(), retryAt: '2099-01-02T00:00:00.000Z', clearPending: false, error: 'MAIL_RELAY_FAILED' });
+      await store.releaseDigestRun({
+        subscriptionId: weekly.subscription.id,
+        owner: 'w1',
+        now: now(),
+        retryAt: '2099-01-02T00:00:00.000Z',
+        clearPending: false,
+        error: 'MAIL_RELAY_FAILED',
+      });
       // A drill to three contacts: one acknowledges by reply, one does not, one has no e-mail address.
       const org = (await store.getOrganisation(env.data.submitter.org.id))!;
       await store.updateOrganisation(org.id, {
-        contacts: [...org.contacts, { name: 'CSIRT duty', means: [{ kind: 'email', value: 'csirt@rail.example' }] }, { name: 'Night desk', means: [{ kind: 'phone', value: '+81 3 1111 1111' }] }],
+        contacts: [
+          ...org.contacts,
+          { name: 'CSIRT duty', means: [{ kind: 'email', value: 'csirt@rail.example' }] },
+          { name: 'Night desk', means: [{ kind: 'phone', value: '+81 3 1111 1111' }] },
+        ],
       });
-      const drill = await startDrill({ ...env.ctx, tokenKey: drillTokenKey(env.ctx.secrets), exchange: env.ctx.config.exchange }, { actor: 'cli:test', title: 'Drill before the move' });
+      const drill = await startDrill(
+        { ...env.ctx, tokenKey: drillTokenKey(env.ctx.secrets), exchange: env.ctx.config.exchange },
+        { actor: 'cli:test', title: 'Drill before the move' },
+      );
       expect(await drill.sending).to.deep.equal({ sent: 2, failed: 0, withoutAddress: 1 });
       drillId = drill.drill.id;
       const soc = (await store.listDrillNotices(drillId)).find((n) => n.contactName === 'SOC')!;
@@ -222,11 +271,25 @@ describe('c4tap migrate (needs MongoDB-wire server)', function () {
     const [daily, weekly] = a.subscriptions;
     const [delivery] = a.deliveries[0]!;
     expect(delivery).to.include({ subscriptionId: daily!.id, fromSeq: 0 });
-    expect(daily).to.include({ schedule: 'daily', cursorSeq: delivery!.toSeq, pendingToSeq: a.lastSeq, leaseOwner: 'old-host:4242:dig-1', leaseUntil: '2099-01-01T00:00:00.000Z', lastError: null });
+    expect(daily).to.include({
+      schedule: 'daily',
+      cursorSeq: delivery!.toSeq,
+      pendingToSeq: a.lastSeq,
+      leaseOwner: 'old-host:4242:dig-1',
+      leaseUntil: '2099-01-01T00:00:00.000Z',
+      lastError: null,
+    });
     expect(daily!.cursorSeq).to.be.greaterThan(0).and.below(a.lastSeq);
     expect(daily!.zipPasswordSealed).to.be.a('string').that.does.not.include('correct horse');
     expect(daily!.lastSlotAt).to.be.a('string');
-    expect(weekly).to.include({ schedule: 'weekly', cursorSeq: 2, leaseOwner: null, leaseUntil: '2099-01-02T00:00:00.000Z', lastError: 'MAIL_RELAY_FAILED', zipPasswordSealed: null });
+    expect(weekly).to.include({
+      schedule: 'weekly',
+      cursorSeq: 2,
+      leaseOwner: null,
+      leaseUntil: '2099-01-02T00:00:00.000Z',
+      lastError: 'MAIL_RELAY_FAILED',
+      zipPasswordSealed: null,
+    });
     // The drill's evidence: who acknowledged when and how, who was sent and did not, who could not be sent.
     expect(a.notices.map((n) => [n.contactName, n.sentAt !== null, n.ackAt, n.ackVia, n.lastError])).to.deep.equal([
       ['CSIRT duty', true, null, null, null],
@@ -234,7 +297,11 @@ describe('c4tap migrate (needs MongoDB-wire server)', function () {
       ['SOC', true, '2099-01-01T00:05:00.000Z', 'reply', null],
     ]);
     // Operators read the same from the migrated store.
-    for (const args of [['digest', 'list'], ['drill', 'list'], ['drill', 'report', drillId, '--csv']]) {
+    for (const args of [
+      ['digest', 'list'],
+      ['drill', 'list'],
+      ['drill', 'report', drillId, '--csv'],
+    ]) {
       const fromSqlite = cliOn('sqlite', args);
       expect(cliOn('mongodb', args), args.join(' ')).to.equal(fromSqlite);
     }

@@ -9,8 +9,23 @@ import path from 'node:path';
 import { runCli, tempDataDir, type TempDataDir } from '../helpers/cli.ts';
 import { buildForward } from '../ingest/helpers/forwards.ts';
 
-const ORG = ['org', 'add', '--name', 'Tokai Rail', '--tier', 'participant', '--sector', 'rail', '--domain', 'tokai-rail.example',
-  '--network', '203.0.113.0/24', '--contact', 'SOC;email=soc@tokai-rail.example;phone=+81-52-000-0000', '--rules-accepted'];
+const ORG = [
+  'org',
+  'add',
+  '--name',
+  'Tokai Rail',
+  '--tier',
+  'participant',
+  '--sector',
+  'rail',
+  '--domain',
+  'tokai-rail.example',
+  '--network',
+  '203.0.113.0/24',
+  '--contact',
+  'SOC;email=soc@tokai-rail.example;phone=+81-52-000-0000',
+  '--rules-accepted',
+];
 
 interface OrgJson {
   id: string;
@@ -42,17 +57,53 @@ describe('c4tap org edit, disable and remove', function () {
 
   it('changes name, sector, domains, networks, language and contacts, and the audit log holds before and after', function () {
     expect(cli(...ORG).status).to.equal(0);
-    const r = cli('org', 'edit', 'Tokai Rail', '--name', 'Tokai Railway', '--sector', 'railway', '--add-domain', 'TR-Group.example.', '--remove-domain', 'tokai-rail.example',
-      '--add-network', '2001:db8::/32', '--language', 'en',
-      '--add-contact', 'CSIRT;email=csirt@tr-group.example;mobile=+81-90-0000-0000',
-      '--set-contact', 'SOC;email=soc@tr-group.example;phone=+81-52-111-1111;fax=+81-52-111-1112');
+    const r = cli(
+      'org',
+      'edit',
+      'Tokai Rail',
+      '--name',
+      'Tokai Railway',
+      '--sector',
+      'railway',
+      '--add-domain',
+      'TR-Group.example.',
+      '--remove-domain',
+      'tokai-rail.example',
+      '--add-network',
+      '2001:db8::/32',
+      '--language',
+      'en',
+      '--add-contact',
+      'CSIRT;email=csirt@tr-group.example;mobile=+81-90-0000-0000',
+      '--set-contact',
+      'SOC;email=soc@tr-group.example;phone=+81-52-111-1111;fax=+81-52-111-1112',
+    );
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/updated organisation org_\S+ "Tokai Railway"/);
     const [org] = orgs();
-    expect(org).to.deep.include({ name: 'Tokai Railway', sector: 'railway', language: 'en', domains: ['tr-group.example'], networks: ['203.0.113.0/24', '2001:db8::/32'] });
+    expect(org).to.deep.include({
+      name: 'Tokai Railway',
+      sector: 'railway',
+      language: 'en',
+      domains: ['tr-group.example'],
+      networks: ['203.0.113.0/24', '2001:db8::/32'],
+    });
     expect(org!.contacts).to.deep.equal([
-      { name: 'SOC', means: [{ kind: 'email', value: 'soc@tr-group.example' }, { kind: 'phone', value: '+81-52-111-1111' }, { kind: 'fax', value: '+81-52-111-1112' }] },
-      { name: 'CSIRT', means: [{ kind: 'email', value: 'csirt@tr-group.example' }, { kind: 'mobile', value: '+81-90-0000-0000' }] },
+      {
+        name: 'SOC',
+        means: [
+          { kind: 'email', value: 'soc@tr-group.example' },
+          { kind: 'phone', value: '+81-52-111-1111' },
+          { kind: 'fax', value: '+81-52-111-1112' },
+        ],
+      },
+      {
+        name: 'CSIRT',
+        means: [
+          { kind: 'email', value: 'csirt@tr-group.example' },
+          { kind: 'mobile', value: '+81-90-0000-0000' },
+        ],
+      },
     ]);
 
     const removed = cli('org', 'edit', org!.id, '--remove-contact', 'soc');
@@ -63,7 +114,24 @@ describe('c4tap org edit, disable and remove', function () {
     expect(db.status, db.stdout).to.equal(0);
     const updates = auditEvents('organisation.updated');
     expect(updates).to.have.length(2);
-    expect(updates[0]!.data).to.deep.include({ before: { name: 'Tokai Rail', sector: 'rail', language: 'ja', domains: ['tokai-rail.example'], networks: ['203.0.113.0/24'], contacts: [{ name: 'SOC', means: [{ kind: 'email', value: 'soc@tokai-rail.example' }, { kind: 'phone', value: '+81-52-000-0000' }] }] } });
+    expect(updates[0]!.data).to.deep.include({
+      before: {
+        name: 'Tokai Rail',
+        sector: 'rail',
+        language: 'ja',
+        domains: ['tokai-rail.example'],
+        networks: ['203.0.113.0/24'],
+        contacts: [
+          {
+            name: 'SOC',
+            means: [
+              { kind: 'email', value: 'soc@tokai-rail.example' },
+              { kind: 'phone', value: '+81-52-000-0000' },
+            ],
+          },
+        ],
+      },
+    });
     expect((updates[0]!.data.after as { name: string }).name).to.equal('Tokai Railway');
     expect((updates[1]!.data.after as { contacts: { name: string }[] }).contacts.map((c) => c.name)).to.deep.equal(['CSIRT']);
   });
@@ -92,7 +160,9 @@ describe('c4tap org edit, disable and remove', function () {
 
   it('refuses to remove an organisation with submissions and principals; disable turns off its principals and revokes their tokens', async function () {
     expect(cli(...ORG).status).to.equal(0);
-    expect(cli('principal', 'add', '--org', 'Tokai Rail', '--name', 'tr-soc', '--email', 'soc@tokai-rail.example', '--roles', 'submitter,reader').status).to.equal(0);
+    expect(
+      cli('principal', 'add', '--org', 'Tokai Rail', '--name', 'tr-soc', '--email', 'soc@tokai-rail.example', '--roles', 'submitter,reader').status,
+    ).to.equal(0);
     const t = cli('token', 'issue', '--principal', 'tr-soc');
     const jti = /issued token (\S+)/.exec(t.stdout)![1]!;
     const file = path.join(data.dir, '..', 'report.eml');
@@ -102,7 +172,9 @@ describe('c4tap org edit, disable and remove', function () {
 
     const refused = cli('org', 'remove', 'Tokai Rail');
     expect(refused.status).to.equal(1);
-    expect(refused.stderr).to.match(/^error \[CONFLICT\]: organisation "Tokai Rail" has submissions and is kept for provenance; deactivate it instead \(c4tap org disable "Tokai Rail"\)\n$/);
+    expect(refused.stderr).to.match(
+      /^error \[CONFLICT\]: organisation "Tokai Rail" has submissions and is kept for provenance; deactivate it instead \(c4tap org disable "Tokai Rail"\)\n$/,
+    );
     expect(orgs()).to.have.length(1);
 
     const disabled = cli('org', 'disable', 'Tokai Rail');
@@ -114,7 +186,9 @@ describe('c4tap org edit, disable and remove', function () {
 
   it('removes an organisation registered by mistake, audited, and says so for an unknown one', function () {
     expect(cli(...ORG).status).to.equal(0);
-    expect(cli('org', 'add', '--name', 'Typo Gas', '--tier', 'observer', '--sector', 'gas', '--contact', 'Desk;email=desk@gas.example;phone=+81-3-0000-0000').status).to.equal(0);
+    expect(
+      cli('org', 'add', '--name', 'Typo Gas', '--tier', 'observer', '--sector', 'gas', '--contact', 'Desk;email=desk@gas.example;phone=+81-3-0000-0000').status,
+    ).to.equal(0);
     const r = cli('org', 'remove', 'Typo Gas');
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/removed organisation org_\S+ "Typo Gas"/);

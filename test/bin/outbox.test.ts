@@ -33,7 +33,16 @@ describe('c4tap outbox', function () {
     const plain = createMailer(base);
     const signed = createMailer({ ...base, smime: loadSmimeSigner(exchange.cert, exchange.key) });
     files.push((await plain.send({ to: 'Taro <taro@corp.example>', subject: '[C4TAP] 受付通知 sub_1', text: '受け付けました。\n' })).via);
-    files.push((await signed.send({ to: 'desk@observer.example', subject: 'Digest GREEN', text: 'hxxps://lure[.]example/\n', attachments: [{ filename: 'indicators.csv', content: 'a,b\n' }] })).via);
+    files.push(
+      (
+        await signed.send({
+          to: 'desk@observer.example',
+          subject: 'Digest GREEN',
+          text: 'hxxps://lure[.]example/\n',
+          attachments: [{ filename: 'indicators.csv', content: 'a,b\n' }],
+        })
+      ).via,
+    );
     files.push((await signed.send({ to: 'desk@observer.example', subject: 'Digest AMBER', text: 'secret body\n', encryptTo: desk.cert })).via);
   });
   after(() => {

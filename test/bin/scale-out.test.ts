@@ -73,7 +73,24 @@ describe('scale-out: smtp and worker processes on one MongoDB (needs MongoDB-wir
     // Only `init` (or `serve`) creates a data directory: the administrator sets the first machine up.
     const init = runCli(['init'], ingest);
     expect(init.status, init.stderr).to.equal(0);
-    const org = runCli(['org', 'add', '--name', 'Example Rail', '--tier', 'participant', '--sector', 'rail', '--domain', 'rail.example', '--contact', 'SOC;email=soc@rail.example;phone=+81-3-0000-0000', '--rules-accepted'], ingest);
+    const org = runCli(
+      [
+        'org',
+        'add',
+        '--name',
+        'Example Rail',
+        '--tier',
+        'participant',
+        '--sector',
+        'rail',
+        '--domain',
+        'rail.example',
+        '--contact',
+        'SOC;email=soc@rail.example;phone=+81-3-0000-0000',
+        '--rules-accepted',
+      ],
+      ingest,
+    );
     expect(org.status, org.stderr).to.equal(0);
     const principal = runCli(['principal', 'add', '--org', 'Example Rail', '--name', 'rail-soc', '--email', SENDER, '--roles', 'submitter'], ingest);
     expect(principal.status, principal.stderr).to.equal(0);
@@ -109,7 +126,11 @@ describe('scale-out: smtp and worker processes on one MongoDB (needs MongoDB-wir
     try {
       await Promise.all(
         Array.from({ length: MESSAGES }, async (_, i) => {
-          const { forward } = await buildForward({ originalSubject: `Invoice ${i}`, originalMessageId: `<inv-${i}@invoices-secure.example>`, subject: `FW: Invoice ${i}` });
+          const { forward } = await buildForward({
+            originalSubject: `Invoice ${i}`,
+            originalMessageId: `<inv-${i}@invoices-secure.example>`,
+            subject: `FW: Invoice ${i}`,
+          });
           const info = await transport.sendMail({ envelope: { from: SENDER, to: [DROP] }, raw: forward });
           expect(info.accepted).to.deep.equal([DROP]);
         }),

@@ -82,7 +82,12 @@ describe('c4tap serve refuses a broken environment at start-up with one line', f
     loadOrCreateSecrets(dir);
     expect(spawnSync('mount', ['-o', 'remount,ro', dir]).status).to.equal(0);
     const r = runCli(['serve'], { ...data.env, C4TAP_DATA_DIR: dir });
-    refusedWithOneLine(r, new RegExp(`^error \\[CONFIG_INVALID\\]: data directory ${dir} is on a read-only file system \\(EROFS\\): dataDir \\(environment C4TAP_DATA_DIR\\); mount it read-write`));
+    refusedWithOneLine(
+      r,
+      new RegExp(
+        `^error \\[CONFIG_INVALID\\]: data directory ${dir} is on a read-only file system \\(EROFS\\): dataDir \\(environment C4TAP_DATA_DIR\\); mount it read-write`,
+      ),
+    );
   });
 
   it('names dataDir when the disk of the data directory is full', function () {
@@ -96,7 +101,12 @@ describe('c4tap serve refuses a broken environment at start-up with one line', f
     loadOrCreateSecrets(dir);
     fill(dir);
     const r = runCli(['serve'], { ...data.env, C4TAP_DATA_DIR: dir });
-    refusedWithOneLine(r, new RegExp(`^error \\[CONFIG_INVALID\\]: data directory ${dir} is full \\(no space left for a 4 KiB write\\) \\(ENOSPC\\): dataDir \\(environment C4TAP_DATA_DIR\\)`));
+    refusedWithOneLine(
+      r,
+      new RegExp(
+        `^error \\[CONFIG_INVALID\\]: data directory ${dir} is full \\(no space left for a 4 KiB write\\) \\(ENOSPC\\): dataDir \\(environment C4TAP_DATA_DIR\\)`,
+      ),
+    );
   });
 
   it('names policiesDir, its source and the file when a policy file is missing', () => {
@@ -105,6 +115,9 @@ describe('c4tap serve refuses a broken environment at start-up with one line', f
     const missing = path.join(policies, 'retention', 'retention.json');
     rmSync(missing);
     const r = runCli(['serve'], { ...data.env, C4TAP_POLICIES_DIR: policies });
-    refusedWithOneLine(r, new RegExp(`^error \\[CONFIG_INVALID\\]: cannot read retention policy ${missing}: ENOENT.*; policiesDir \\(environment C4TAP_POLICIES_DIR\\)$`));
+    refusedWithOneLine(
+      r,
+      new RegExp(`^error \\[CONFIG_INVALID\\]: cannot read retention policy ${missing}: ENOENT.*; policiesDir \\(environment C4TAP_POLICIES_DIR\\)$`),
+    );
   });
 });

@@ -45,7 +45,7 @@ export function clusterContract(store: StoreRef): void {
       expect(limited.map((f) => f.submissionId)).to.deep.equal([s3]);
     });
 
-    it('replaces a submission\'s features when they are put again', async function () {
+    it("replaces a submission's features when they are put again", async function () {
       await store().putClusterFeatures(s1, 'org1', at(100), [ip, host]);
       await store().putClusterFeatures(s1, 'org1', at(150), [host, host]);
       expect(await store().findClusterFeatures({ features: [ip], limitPerFeature: 10 })).to.deep.equal([]);
@@ -54,7 +54,12 @@ export function clusterContract(store: StoreRef): void {
     });
 
     it('refuses features of a submission that does not exist', async function () {
-      const err = await store().putClusterFeatures('missing', 'org1', at(100), [ip]).then(() => null, (e: unknown) => e);
+      const err = await store()
+        .putClusterFeatures('missing', 'org1', at(100), [ip])
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(err).to.have.property('code', 'NOT_FOUND');
     });
   });

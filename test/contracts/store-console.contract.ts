@@ -94,7 +94,9 @@ export function consoleContract(store: StoreRef): void {
         expect(await ids('invoice')).to.deep.equal(['jp1', 's3', 's1']);
         expect(await ids('請求')).to.deep.equal([]);
         await store().upsertIndicators('jp1', who.org.id, at(44), [{ type: 'yara-rule', value: 'JP_請求書_Macro', kind: 'file', class: 'RED' }]);
-        expect((await store().searchSubmissions({ indicators: [{ types: ['yara-rule'], contains: 'ｊｐ_請求書' }] }, { limit: 10 })).items.map((s) => s.id)).to.deep.equal(['jp1']);
+        expect(
+          (await store().searchSubmissions({ indicators: [{ types: ['yara-rule'], contains: 'ｊｐ_請求書' }] }, { limit: 10 })).items.map((s) => s.id),
+        ).to.deep.equal(['jp1']);
       });
 
       it('filters on organisations, verdicts and indicator names (YARA rule, AV signature)', async function () {
@@ -104,15 +106,38 @@ export function consoleContract(store: StoreRef): void {
         expect(await ids({ verdicts: ['malicious'] })).to.deep.equal(['s2']);
         expect(await ids({ indicators: [{ types: ['yara-rule', 'av-signature'], contains: 'emotet' }] })).to.deep.equal(['s3', 's2']);
         expect(await ids({ indicators: [{ types: ['yara-rule'], contains: 'emotet' }] })).to.deep.equal(['s3']);
-        expect(await ids({ indicators: [{ types: ['yara-rule'], contains: 'emotet' }, { types: ['av-signature'], contains: 'emotet' }] })).to.deep.equal([]);
+        expect(
+          await ids({
+            indicators: [
+              { types: ['yara-rule'], contains: 'emotet' },
+              { types: ['av-signature'], contains: 'emotet' },
+            ],
+          }),
+        ).to.deep.equal([]);
         expect(await ids({ classOf: { kind: 'mail', classes: ['AMBER'] }, orgIds: ['org1'] })).to.deep.equal(['s2']);
       });
 
       it('filters on the verdict analysis suggested and on the cluster label, not only on a verdict set by hand', async function () {
         const ids = async (search: Parameters<ReturnType<StoreRef>['searchSubmissions']>[0]) =>
           (await store().searchSubmissions(search, { limit: 10 })).items.map((s) => s.id);
-        await store().updateSubmission('s1', { detailsMerge: { analysis: { analysedAt: at(41), verdict: { verdict: 'malicious', score: 90, reasons: ['"verdict":{"verdict":"suspicious"'] }, cluster: { label: 'targeted', organisations: 1 } } } }, at(41));
-        await store().updateSubmission('s3', { detailsMerge: { analysis: { verdict: { verdict: 'suspicious', score: 30, reasons: [] }, cluster: { label: 'mass', organisations: 5 } } } }, at(41));
+        await store().updateSubmission(
+          's1',
+          {
+            detailsMerge: {
+              analysis: {
+                analysedAt: at(41),
+                verdict: { verdict: 'malicious', score: 90, reasons: ['"verdict":{"verdict":"suspicious"'] },
+                cluster: { label: 'targeted', organisations: 1 },
+              },
+            },
+          },
+          at(41),
+        );
+        await store().updateSubmission(
+          's3',
+          { detailsMerge: { analysis: { verdict: { verdict: 'suspicious', score: 30, reasons: [] }, cluster: { label: 'mass', organisations: 5 } } } },
+          at(41),
+        );
         expect(await ids({ suggestedVerdicts: ['malicious'] })).to.deep.equal(['s1']);
         expect(await ids({ suggestedVerdicts: ['suspicious'] })).to.deep.equal(['s3']);
         expect(await ids({ suggestedVerdicts: ['malicious', 'suspicious'] })).to.deep.equal(['s3', 's1']);

@@ -22,7 +22,16 @@ function subscription(id: string, principalId: string, overrides: Partial<NewDig
 }
 
 function delivery(subscriptionId: string, fromSeq: number, toSeq: number, overrides: Partial<DigestDelivery> = {}): DigestDelivery {
-  return { id: `${subscriptionId}:${fromSeq}-${toSeq}`, subscriptionId, fromSeq, toSeq, messageId: `<digest.${fromSeq}.${toSeq}@c4tap.example>`, sentAt: at(100), via: 'relay', ...overrides };
+  return {
+    id: `${subscriptionId}:${fromSeq}-${toSeq}`,
+    subscriptionId,
+    fromSeq,
+    toSeq,
+    messageId: `<digest.${fromSeq}.${toSeq}@c4tap.example>`,
+    sentAt: at(100),
+    via: 'relay',
+    ...overrides,
+  };
 }
 
 export function digestContract(store: StoreRef): void {
@@ -34,14 +43,36 @@ export function digestContract(store: StoreRef): void {
 
     it('keeps a subscription with its settings, lists it by principal and schedule, and updates its settings', async function () {
       const created = await store().createDigestSubscription(subscription('ds1', who.principal.id, { cursorSeq: 7 }));
-      expect(created).to.deep.include({ id: 'ds1', schedule: 'daily', attachments: 'zip', cursorSeq: 7, pendingToSeq: null, lastSlotAt: null, leaseOwner: null, lastError: null, updatedAt: at(0) });
+      expect(created).to.deep.include({
+        id: 'ds1',
+        schedule: 'daily',
+        attachments: 'zip',
+        cursorSeq: 7,
+        pendingToSeq: null,
+        lastSlotAt: null,
+        leaseOwner: null,
+        lastError: null,
+        updatedAt: at(0),
+      });
       await store().createDigestSubscription(subscription('ds2', who.principal.id, { schedule: 'weekly', createdAt: at(1) }));
       expect(await store().getDigestSubscription('ds1')).to.deep.equal(created);
       expect((await store().listDigestSubscriptions()).map((s) => s.id)).to.deep.equal(['ds1', 'ds2']);
       expect((await store().listDigestSubscriptions({ schedule: 'weekly' })).map((s) => s.id)).to.deep.equal(['ds2']);
       expect(await store().listDigestSubscriptions({ principalId: 'nobody' })).to.deep.equal([]);
-      const updated = await store().updateDigestSubscription('ds1', { attachments: 'link', zipPasswordSealed: null, amber: true, smimeCertificate: 'PEM' }, at(5));
-      expect(updated).to.deep.include({ attachments: 'link', zipPasswordSealed: null, amber: true, smimeCertificate: 'PEM', disabled: false, cursorSeq: 7, updatedAt: at(5) });
+      const updated = await store().updateDigestSubscription(
+        'ds1',
+        { attachments: 'link', zipPasswordSealed: null, amber: true, smimeCertificate: 'PEM' },
+        at(5),
+      );
+      expect(updated).to.deep.include({
+        attachments: 'link',
+        zipPasswordSealed: null,
+        amber: true,
+        smimeCertificate: 'PEM',
+        disabled: false,
+        cursorSeq: 7,
+        updatedAt: at(5),
+      });
       expect(await store().updateDigestSubscription('unknown', { disabled: true }, at(5))).to.equal(null);
       expect(await store().getDigestSubscription('unknown')).to.equal(null);
     });
@@ -102,7 +133,11 @@ export function digestContract(store: StoreRef): void {
 
     it('refuses an empty or reversed delivery range with VALIDATION_FAILED', async function () {
       await store().createDigestSubscription(subscription('ds1', who.principal.id, { cursorSeq: 5 }));
-      for (const [from, to] of [[5, 5], [6, 5], [-1, 2]] as const) {
+      for (const [from, to] of [
+        [5, 5],
+        [6, 5],
+        [-1, 2],
+      ] as const) {
         const err = await rejection(store().recordDigestDelivery(delivery('ds1', from, to)));
         expect(isC4Error(err, 'VALIDATION_FAILED'), `${from}..${to}`).to.equal(true);
       }
@@ -112,15 +147,35 @@ export function digestContract(store: StoreRef): void {
     it('ends a run only for the lease holder: keeps the latest slot, the retry time, the error and the pending range as asked', async function () {
       await store().createDigestSubscription(subscription('ds1', who.principal.id, { cursorSeq: 3 }));
       await store().claimDigestRun({ subscriptionId: 'ds1', owner: 'w1', now: at(10), leaseUntil: at(70), logEnd: 9 });
-      expect(await store().releaseDigestRun({ subscriptionId: 'ds1', owner: 'w2', now: at(11), retryAt: null, clearPending: true, error: null })).to.equal(false);
+      expect(await store().releaseDigestRun({ subscriptionId: 'ds1', owner: 'w2', now: at(11), retryAt: null, clearPending: true, error: null })).to.equal(
+        false,
+      );
       // A failed run: the range stays pending, no claim before the retry time.
-      expect(await store().releaseDigestRun({ subscriptionId: 'ds1', owner: 'w1', now: at(12), retryAt: at(600), clearPending: false, error: 'STORE_UNAVAILABLE' })).to.equal(true);
-      expect(await store().getDigestSubscription('ds1')).to.deep.include({ leaseOwner: null, leaseUntil: at(600), pendingToSeq: 9, lastError: 'STORE_UNAVAILABLE', lastSlotAt: null });
+      expect(
+        await store().releaseDigestRun({ subscriptionId: 'ds1', owner: 'w1', now: at(12), retryAt: at(600), clearPending: false, error: 'STORE_UNAVAILABLE' }),
+      ).to.equal(true);
+      expect(await store().getDigestSubscription('ds1')).to.deep.include({
+        leaseOwner: null,
+        leaseUntil: at(600),
+        pendingToSeq: 9,
+        lastError: 'STORE_UNAVAILABLE',
+        lastSlotAt: null,
+      });
       expect(await store().claimDigestRun({ subscriptionId: 'ds1', owner: 'w1', now: at(599), leaseUntil: at(700), logEnd: 9 })).to.equal(null);
-      expect(await store().claimDigestRun({ subscriptionId: 'ds1', owner: 'w1', now: at(600), leaseUntil: at(700), logEnd: 12 })).to.deep.include({ pendingToSeq: 9 });
+      expect(await store().claimDigestRun({ subscriptionId: 'ds1', owner: 'w1', now: at(600), leaseUntil: at(700), logEnd: 12 })).to.deep.include({
+        pendingToSeq: 9,
+      });
       // Nothing for this reader in the range: the range is forgotten, the slot counted as handled.
-      expect(await store().releaseDigestRun({ subscriptionId: 'ds1', owner: 'w1', now: at(601), slotAt: at(500), retryAt: null, clearPending: true, error: null })).to.equal(true);
-      expect(await store().getDigestSubscription('ds1')).to.deep.include({ pendingToSeq: null, lastSlotAt: at(500), lastError: null, cursorSeq: 3, leaseUntil: null });
+      expect(
+        await store().releaseDigestRun({ subscriptionId: 'ds1', owner: 'w1', now: at(601), slotAt: at(500), retryAt: null, clearPending: true, error: null }),
+      ).to.equal(true);
+      expect(await store().getDigestSubscription('ds1')).to.deep.include({
+        pendingToSeq: null,
+        lastSlotAt: at(500),
+        lastError: null,
+        cursorSeq: 3,
+        leaseUntil: null,
+      });
       // An older slot never moves lastSlotAt back.
       await store().claimDigestRun({ subscriptionId: 'ds1', owner: 'w1', now: at(602), leaseUntil: at(700), logEnd: 12 });
       await store().releaseDigestRun({ subscriptionId: 'ds1', owner: 'w1', now: at(603), slotAt: at(400), retryAt: null, clearPending: true, error: null });
@@ -140,10 +195,16 @@ export function digestContract(store: StoreRef): void {
     it('lists the deliveries of every subscription in id order, page by page (export)', async function () {
       await store().createDigestSubscription(subscription('ds1', who.principal.id, { cursorSeq: 0 }));
       await store().createDigestSubscription(subscription('ds2', who.principal.id, { schedule: 'weekly', cursorSeq: 2 }));
-      const recorded = [delivery('ds2', 2, 5), delivery('ds1', 0, 4), delivery('ds1', 4, 6, { via: 'outbox/x.eml' }), delivery('ds2', 5, 9), delivery('ds1', 6, 7)];
+      const recorded = [
+        delivery('ds2', 2, 5),
+        delivery('ds1', 0, 4),
+        delivery('ds1', 4, 6, { via: 'outbox/x.eml' }),
+        delivery('ds2', 5, 9),
+        delivery('ds1', 6, 7),
+      ];
       for (const d of recorded) await store().recordDigestDelivery(d);
       const seen: DigestDelivery[] = [];
-      for (let after: string | null = null; ; ) {
+      for (let after: string | null = null; ;) {
         const page: readonly DigestDelivery[] = await store().listDigestDeliveriesAfter(after, 2);
         if (page.length === 0) break;
         expect(page.length).to.be.at.most(2);

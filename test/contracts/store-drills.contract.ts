@@ -65,7 +65,7 @@ export function drillContract(store: StoreRef): void {
       await store().createDrill(drill('d3', at(5)), [notice('b')]);
       await store().createDrill(drill('d1', at(30)), [notice('c')]);
       const pages: Drill[][] = [];
-      for (let after: string | null = null; ; ) {
+      for (let after: string | null = null; ;) {
         const page: readonly Drill[] = await store().listDrillsAfter(after, 2);
         if (page.length === 0) break;
         pages.push([...page]);

@@ -33,7 +33,10 @@ export function exportContract(store: StoreRef): void {
       const who = await seedSubmitter(store());
       const s1 = await seedSubmission(store(), who, 's1');
       const s2 = await seedSubmission(store(), who, 's2');
-      await store().putClusterFeatures(s1, who.org.id, at(100), [{ type: 'url-host', value: 'lure.example' }, { type: 'sender-ip', value: '192.0.2.45' }]);
+      await store().putClusterFeatures(s1, who.org.id, at(100), [
+        { type: 'url-host', value: 'lure.example' },
+        { type: 'sender-ip', value: '192.0.2.45' },
+      ]);
       await store().putClusterFeatures(s2, who.org.id, at(200), [{ type: 'sender-ip', value: '192.0.2.45' }]);
       expect(await store().listClusterFeatures(s1)).to.deep.equal([
         { submissionId: s1, orgId: who.org.id, type: 'sender-ip', value: '192.0.2.45', seenAt: at(100) },

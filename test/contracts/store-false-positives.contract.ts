@@ -5,7 +5,15 @@ import type { StoreRef } from './store.contract.ts';
 import { at } from './store-fixtures.ts';
 
 function entry(indicatorId: string, overrides: Partial<FalsePositiveEntry> = {}): FalsePositiveEntry {
-  return { indicatorId, type: 'domain-name', value: `${indicatorId}.example`, markedBy: 'analyst1', markedAt: at(10), reason: 'vendor update server', ...overrides };
+  return {
+    indicatorId,
+    type: 'domain-name',
+    value: `${indicatorId}.example`,
+    markedBy: 'analyst1',
+    markedAt: at(10),
+    reason: 'vendor update server',
+    ...overrides,
+  };
 }
 
 export function falsePositiveContract(store: StoreRef): void {

@@ -22,7 +22,15 @@ export function orgInput(id: string, overrides: Partial<NewOrganisation> = {}): 
     sector: 'electricity',
     domains: [`${id}.example`],
     networks: ['192.0.2.0/24'],
-    contacts: [{ name: 'Duty desk', means: [{ kind: 'email', value: `soc@${id}.example` }, { kind: 'phone', value: '+81 3 0000 0000' }] }],
+    contacts: [
+      {
+        name: 'Duty desk',
+        means: [
+          { kind: 'email', value: `soc@${id}.example` },
+          { kind: 'phone', value: '+81 3 0000 0000' },
+        ],
+      },
+    ],
     language: 'ja',
     defaultClasses: { network: 'AMBER' },
     rulesAcceptedAt: at(0),

@@ -32,8 +32,26 @@ export function indicatorContract(store: StoreRef): void {
       const found = await store().getIndicator(a!.id);
       expect(found?.indicator).to.deep.equal(a);
       expect(found?.sources).to.have.deep.members([
-        { indicatorId: a!.id, submissionId: s1, orgId: 'org1', kind: 'network', class: 'AMBER', seenAt: at(100), falsePositive: false, context: { from: 'body' } },
-        { indicatorId: a!.id, submissionId: s2, orgId: 'org2', kind: 'network', class: 'WHITE', seenAt: at(200), falsePositive: false, context: { from: 'body' } },
+        {
+          indicatorId: a!.id,
+          submissionId: s1,
+          orgId: 'org1',
+          kind: 'network',
+          class: 'AMBER',
+          seenAt: at(100),
+          falsePositive: false,
+          context: { from: 'body' },
+        },
+        {
+          indicatorId: a!.id,
+          submissionId: s2,
+          orgId: 'org2',
+          kind: 'network',
+          class: 'WHITE',
+          seenAt: at(200),
+          falsePositive: false,
+          context: { from: 'body' },
+        },
       ]);
       expect((await store().counts()).indicators).to.equal(3);
       expect((await store().counts()).indicatorSources).to.equal(4);

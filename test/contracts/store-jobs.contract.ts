@@ -29,9 +29,7 @@ export function jobContract(store: StoreRef): void {
 
     it('never hands one job to two workers under concurrent claims', async function () {
       for (let i = 0; i < 8; i++) await seedSubmission(store(), who, `s${i}`, { receivedAt: at(i) });
-      const claims = await Promise.all(
-        Array.from({ length: 24 }, (_, i) => store().claimJob({ workerId: `w${i}`, now: at(100), leaseUntil: at(400) })),
-      );
+      const claims = await Promise.all(Array.from({ length: 24 }, (_, i) => store().claimJob({ workerId: `w${i}`, now: at(100), leaseUntil: at(400) })));
       const claimed = claims.filter((j): j is Job => j !== null);
       expect(claimed).to.have.length(8);
       expect(new Set(claimed.map((j) => j.id)).size).to.equal(8);

@@ -48,7 +48,10 @@ export function publicationContract(store: StoreRef): void {
     });
 
     it('reads entries after a seq, by class and by indicator, in seq order', async function () {
-      const all = await store().appendPublications(Array.from({ length: 25 }, (_, n) => entry(n)), at(5));
+      const all = await store().appendPublications(
+        Array.from({ length: 25 }, (_, n) => entry(n)),
+        at(5),
+      );
       const after = all[9]!.seq;
 
       const tail = await store().listPublications({ afterSeq: after, limit: 100 });

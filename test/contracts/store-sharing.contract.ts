@@ -42,7 +42,12 @@ export function sharingContract(store: StoreRef): void {
 
     it('gives the latest log entry of each indicator source', async function () {
       await store().appendPublications(
-        [pub('a', urlId, s1), pub('b', urlId, s2, { class: 'GREEN' }), pub('c', urlId, s1, { action: 'retract' }), pub('d', hashId, s1, { kind: 'file', class: 'RED' })],
+        [
+          pub('a', urlId, s1),
+          pub('b', urlId, s2, { class: 'GREEN' }),
+          pub('c', urlId, s1, { action: 'retract' }),
+          pub('d', hashId, s1, { kind: 'file', class: 'RED' }),
+        ],
         at(300),
       );
       const latest = await store().latestPublications([urlId]);
@@ -60,10 +65,17 @@ export function sharingContract(store: StoreRef): void {
       );
       const [later] = await store().appendPublications([pub('4', hashId, s2, { kind: 'file', class: 'WHITE' })], at(400));
       const seqs = (q: Parameters<ReturnType<StoreRef>['listPublicationFeed']>[0]) =>
-        store().listPublicationFeed(q).then((l) => l.map((e) => e.idempotencyKey));
+        store()
+          .listPublicationFeed(q)
+          .then((l) => l.map((e) => e.idempotencyKey));
 
       expect(await seqs({ afterSeq: 0, limit: 10, classes: ['AMBER', 'GREEN', 'WHITE'] })).to.deep.equal(['1', '3', '4']);
-      expect(await seqs({ afterSeq: 0, limit: 10, classes: ['GREEN', 'WHITE'], ownOrg: { orgId: 'org1', classes: ['RED', 'AMBER'] } })).to.deep.equal(['1', '2', '3', '4']);
+      expect(await seqs({ afterSeq: 0, limit: 10, classes: ['GREEN', 'WHITE'], ownOrg: { orgId: 'org1', classes: ['RED', 'AMBER'] } })).to.deep.equal([
+        '1',
+        '2',
+        '3',
+        '4',
+      ]);
       expect(await seqs({ afterSeq: 0, limit: 10, classes: ['GREEN', 'WHITE'], ownOrg: { orgId: 'org2', classes: ['RED'] } })).to.deep.equal(['3', '4']);
       expect(await seqs({ afterSeq: 0, limit: 10, classes: ['RED', 'AMBER', 'GREEN', 'WHITE'], types: ['file-sha256'] })).to.deep.equal(['2', '4']);
       expect(await seqs({ afterSeq: 0, limit: 10, classes: ['RED', 'AMBER', 'GREEN', 'WHITE'], publishedAfter: at(300) })).to.deep.equal(['4']);
@@ -73,7 +85,10 @@ export function sharingContract(store: StoreRef): void {
     });
 
     it('reads a feed page at once: the entries, and on the newest entry of each indicator its published sources with their decision and its sightings', async function () {
-      await store().appendPublications([pub('a', urlId, s1), pub('d', hashId, s1, { kind: 'file', class: 'RED' }), pub('c', urlId, s1, { action: 'retract' })], at(300));
+      await store().appendPublications(
+        [pub('a', urlId, s1), pub('d', hashId, s1, { kind: 'file', class: 'RED' }), pub('c', urlId, s1, { action: 'retract' })],
+        at(300),
+      );
       const seen = await store().addSighting({ indicatorId: urlId, orgId: 'org2', class: 'AMBER', count: 2, seenAt: at(310), idempotencyKey: null }, at(320));
       const query = { afterSeq: 0, limit: 10, classes: ['AMBER', 'GREEN', 'WHITE'] as const, ownOrg: { orgId: 'org1', classes: ['RED' as const] } };
       const page = await store().listFeedPage(query);
@@ -110,8 +125,14 @@ export function sharingContract(store: StoreRef): void {
       const a = await store().addSighting({ indicatorId: urlId, orgId: 'org2', class: 'AMBER', count: 3, seenAt: at(500), idempotencyKey: 'k1' }, at(510));
       const again = await store().addSighting({ indicatorId: urlId, orgId: 'org2', class: 'GREEN', count: 9, seenAt: at(501), idempotencyKey: 'k1' }, at(520));
       const other = await store().addSighting({ indicatorId: urlId, orgId: 'org1', class: 'RED', count: 1, seenAt: at(502), idempotencyKey: 'k1' }, at(530));
-      const keyless = await store().addSighting({ indicatorId: hashId, orgId: 'org2', class: 'AMBER', count: 1, seenAt: at(503), idempotencyKey: null }, at(540));
-      const keyless2 = await store().addSighting({ indicatorId: hashId, orgId: 'org2', class: 'AMBER', count: 1, seenAt: at(503), idempotencyKey: null }, at(540));
+      const keyless = await store().addSighting(
+        { indicatorId: hashId, orgId: 'org2', class: 'AMBER', count: 1, seenAt: at(503), idempotencyKey: null },
+        at(540),
+      );
+      const keyless2 = await store().addSighting(
+        { indicatorId: hashId, orgId: 'org2', class: 'AMBER', count: 1, seenAt: at(503), idempotencyKey: null },
+        at(540),
+      );
       expect(a.created).to.equal(true);
       expect(a.sighting).to.deep.include({ indicatorId: urlId, orgId: 'org2', class: 'AMBER', count: 3, seenAt: at(500), reportedAt: at(510) });
       expect(again).to.deep.equal({ sighting: a.sighting, created: false });

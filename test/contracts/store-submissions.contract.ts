@@ -147,7 +147,10 @@ export function submissionContract(store: StoreRef): void {
       ];
       for (const [title, filter, predicate] of cases) {
         it(`filters by ${title}, newest first`, async function () {
-          const expected = all.filter(predicate).sort(newestFirst).map((s) => s.id);
+          const expected = all
+            .filter(predicate)
+            .sort(newestFirst)
+            .map((s) => s.id);
           const page = await store().listSubmissions(filter, { limit: 100 });
           expect(page.items.map((s) => s.id)).to.deep.equal(expected);
           expect(page.nextCursor).to.equal(null);
@@ -156,7 +159,10 @@ export function submissionContract(store: StoreRef): void {
 
       it('pages a filtered list to the same result as one page', async function () {
         const filter: SubmissionFilter = { status: ['received', 'analysing', 'awaiting-triage'] };
-        const expected = all.filter((s) => filter.status!.includes(s.status)).sort(newestFirst).map((s) => s.id);
+        const expected = all
+          .filter((s) => filter.status!.includes(s.status))
+          .sort(newestFirst)
+          .map((s) => s.id);
         const seen: string[] = [];
         let cursor: string | null = null;
         do {
@@ -208,8 +214,14 @@ export function submissionContract(store: StoreRef): void {
       const ids = seen.map((s) => s.id);
       expect(new Set(ids).size, 'no submission repeated').to.equal(ids.length);
       expect(ids).to.include.members(original);
-      expect(ids.filter((id) => newer.includes(id)), 'newer than the first page').to.deep.equal([]);
-      expect([...seen].sort(newestFirst).map((s) => s.id), 'newest first').to.deep.equal(ids);
+      expect(
+        ids.filter((id) => newer.includes(id)),
+        'newer than the first page',
+      ).to.deep.equal([]);
+      expect(
+        [...seen].sort(newestFirst).map((s) => s.id),
+        'newest first',
+      ).to.deep.equal(ids);
       expect(ids.filter((id) => older.includes(id)).length, 'older arrivals still come').to.be.greaterThan(0);
     });
 

@@ -70,17 +70,36 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
       await seedSubmission(store(), who, 's2');
       await store().putSample(sampleInput(s1, 'c'.repeat(64)));
       await store().upsertIndicators(s1, who.org.id, at(1), [{ type: 'url', value: 'https://evil.example/x', kind: 'network', class: 'AMBER' }]);
-      await store().appendPublications([{ idempotencyKey: 'k', action: 'publish', indicatorId: 'i', submissionId: s1, kind: 'network', class: 'AMBER' }], at(2));
+      await store().appendPublications(
+        [{ idempotencyKey: 'k', action: 'publish', indicatorId: 'i', submissionId: s1, kind: 'network', class: 'AMBER' }],
+        at(2),
+      );
       await createAuditAppender(store(), () => new Date(at(3)), Buffer.alloc(32))({ actor: 'system', action: 'test' });
       const contact = { orgId: who.org.id, orgName: who.org.name, language: 'ja' as const, address: 'soc@org1.example', lastError: null };
       await store().createDrill({ id: 'd1', title: 'Drill', startedBy: 'cli:root', startedAt: at(4) }, [
         { ...contact, id: 'n1', contactName: 'SOC', tokenHash: 'h1' },
         { ...contact, id: 'n2', contactName: 'CSIRT', tokenHash: 'h2' },
       ]);
-      const digest = { principalId: who.principal.id, attachments: 'none', zipPasswordSealed: null, smimeCertificate: null, amber: false, disabled: false, cursorSeq: 0, createdAt: at(5) } as const;
+      const digest = {
+        principalId: who.principal.id,
+        attachments: 'none',
+        zipPasswordSealed: null,
+        smimeCertificate: null,
+        amber: false,
+        disabled: false,
+        cursorSeq: 0,
+        createdAt: at(5),
+      } as const;
       await store().createDigestSubscription({ ...digest, id: 'ds1', schedule: 'daily' });
       await store().recordDigestDelivery({ id: 'dd1', subscriptionId: 'ds1', fromSeq: 0, toSeq: 1, messageId: '<d@x>', sentAt: at(6), via: 'relay' });
-      await store().markFalsePositive({ indicatorId: 'i', type: 'url', value: 'https://evil.example/x', markedBy: who.principal.id, markedAt: at(7), reason: 'test' });
+      await store().markFalsePositive({
+        indicatorId: 'i',
+        type: 'url',
+        value: 'https://evil.example/x',
+        markedBy: who.principal.id,
+        markedAt: at(7),
+        reason: 'test',
+      });
       expect(await store().counts()).to.deep.equal({
         organisations: 1,
         principals: 2,

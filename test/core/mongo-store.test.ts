@@ -80,7 +80,10 @@ describe('MongoDB store (needs MongoDB-wire server)', function () {
         );
         // Each publisher sees its own seqs rise.
         for (const mine of results) for (let i = 1; i < mine.length; i++) expect(mine[i]!.seq).to.be.greaterThan(mine[i - 1]!.seq);
-        const all = results.flat().map((e) => e.seq).sort((a, b) => a - b);
+        const all = results
+          .flat()
+          .map((e) => e.seq)
+          .sort((a, b) => a - b);
         expect(new Set(all).size, 'no seq twice').to.equal(all.length);
         expect(all, 'gap-free from 1').to.deep.equal(Array.from({ length: all.length }, (_, i) => i + 1));
         const log = await store.listPublications({ afterSeq: 0, limit: 1000 });
@@ -104,14 +107,20 @@ describe('MongoDB store (needs MongoDB-wire server)', function () {
     });
 
     it('refuses a database whose schema is newer than the program with SCHEMA_TOO_NEW', async function () {
-      await test.conn.db.collection<{ _id: string; version: number }>(COLLECTIONS.meta).updateOne({ _id: 'schema' }, { $set: { version: MONGO_SCHEMA_VERSION + 1 } });
+      await test.conn.db
+        .collection<{ _id: string; version: number }>(COLLECTIONS.meta)
+        .updateOne({ _id: 'schema' }, { $set: { version: MONGO_SCHEMA_VERSION + 1 } });
       const err = await rejection(openMongoStore(test.conn));
       expect(isC4Error(err, 'SCHEMA_TOO_NEW'), String(err)).to.equal(true);
-      await test.conn.db.collection<{ _id: string; version: number }>(COLLECTIONS.meta).updateOne({ _id: 'schema' }, { $set: { version: MONGO_SCHEMA_VERSION } });
+      await test.conn.db
+        .collection<{ _id: string; version: number }>(COLLECTIONS.meta)
+        .updateOne({ _id: 'schema' }, { $set: { version: MONGO_SCHEMA_VERSION } });
     });
 
     it('records its schema version and creates its unique indexes at start-up', async function () {
-      expect((await test.conn.db.collection<{ _id: string; version: number }>(COLLECTIONS.meta).findOne({ _id: 'schema' }))?.version).to.equal(MONGO_SCHEMA_VERSION);
+      expect((await test.conn.db.collection<{ _id: string; version: number }>(COLLECTIONS.meta).findOne({ _id: 'schema' }))?.version).to.equal(
+        MONGO_SCHEMA_VERSION,
+      );
       const names = (await test.conn.db.collection(COLLECTIONS.submissions).listIndexes().toArray()).map((i) => i.name as string);
       expect(names).to.include('dedup_unique');
     });

@@ -142,7 +142,10 @@ describe('S/MIME on outgoing mail (verified with the openssl CLI)', function () 
       [outboxMailer(signer), ec.cert, /key type ec/],
       [outboxMailer(signer), 'not a certificate', /no PEM certificate/],
     ] as const) {
-      const err = await mailer.send({ ...MAIL, encryptTo: cert }).then(() => null, (e: unknown) => e);
+      const err = await mailer.send({ ...MAIL, encryptTo: cert }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(isC4Error(err, 'VALIDATION_FAILED'), String(err)).to.equal(true);
       expect((err as Error).message).to.match(why);
     }

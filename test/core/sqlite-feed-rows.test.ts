@@ -22,7 +22,13 @@ describe('SQLite feed rows', function () {
     const id = indicatorId(url.type, url.value);
     await store.upsertIndicators(s1, 'org1', at(100), [url]);
     const pub = { action: 'publish', indicatorId: id, submissionId: s1, kind: 'network', class: 'AMBER' } as const;
-    await store.appendPublications([{ ...pub, idempotencyKey: 'a' }, { ...pub, idempotencyKey: 'b', action: 'retract' }], at(200));
+    await store.appendPublications(
+      [
+        { ...pub, idempotencyKey: 'a' },
+        { ...pub, idempotencyKey: 'b', action: 'retract' },
+      ],
+      at(200),
+    );
     await store.addSighting({ indicatorId: id, orgId: 'org1', class: 'AMBER', count: 2, seenAt: at(300), idempotencyKey: null }, at(310));
     const query: PublicationFeedQuery = { afterSeq: 0, limit: 10, classes: ['AMBER', 'GREEN', 'WHITE'] };
     const before = await store.listFeedPage(query);

@@ -85,7 +85,9 @@ describe('SQLite store', function () {
 
   it('refuses a file that is not a database with STORE_CORRUPT', function () {
     writeFileSync(file, Buffer.alloc(8192, 0x5a));
-    expect(() => openSqliteStore(file)).to.throw().that.satisfies((e: unknown) => isC4Error(e, 'STORE_CORRUPT'));
+    expect(() => openSqliteStore(file))
+      .to.throw()
+      .that.satisfies((e: unknown) => isC4Error(e, 'STORE_CORRUPT'));
   });
 
   it('leaves the database in WAL mode', async function () {

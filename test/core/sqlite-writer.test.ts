@@ -49,7 +49,9 @@ describe('SQLite writer thread', function () {
     const err = (outcomes[1] as PromiseRejectedResult).reason;
     expect(isC4Error(err, 'CONFLICT'), String(err)).to.equal(true);
     expect(err.details).to.include({ operation: 'createOrganisation' });
-    expect((err as Error).cause).to.have.property('code').that.matches(/^SQLITE_CONSTRAINT/);
+    expect((err as Error).cause)
+      .to.have.property('code')
+      .that.matches(/^SQLITE_CONSTRAINT/);
     expect((await store.listOrganisations()).map((o) => o.id).sort()).to.deep.equal(['a', 'b', 'taken']);
     await store.close();
   });
@@ -90,9 +92,7 @@ describe('SQLite writer thread', function () {
     const second = openSqliteStore(file);
     const appendFirst = createAuditAppender(first, () => new Date(at(1)), key);
     const appendSecond = createAuditAppender(second, () => new Date(at(2)), key);
-    await Promise.all(
-      Array.from({ length: 30 }, (_, i) => (i % 2 ? appendFirst : appendSecond)({ actor: 'system', action: `a${i}` })),
-    );
+    await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? appendFirst : appendSecond)({ actor: 'system', action: `a${i}` })));
     const result = await verifyAudit(first, key);
     expect(result).to.deep.include({ ok: true, events: 30 });
     await Promise.all([first.close(), second.close()]);

@@ -24,7 +24,15 @@ describe('API tokens', function () {
       name: 'Water Works',
       tier: 'participant',
       sector: 'water',
-      contacts: [{ name: 'desk', means: [{ kind: 'email', value: 'soc@water.example' }, { kind: 'phone', value: '+81-3-1111-1111' }] }],
+      contacts: [
+        {
+          name: 'desk',
+          means: [
+            { kind: 'email', value: 'soc@water.example' },
+            { kind: 'phone', value: '+81-3-1111-1111' },
+          ],
+        },
+      ],
     });
     reader = (await addPrincipal(deps, 'test', { orgId: org.id, name: 'ww-reader', email: 'r@water.example', roles: ['reader'] })).principal;
   });

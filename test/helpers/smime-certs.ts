@@ -40,8 +40,25 @@ export function createTestPki(): TestPki {
     const keyFile = path.join(dir, `${name}.key`);
     return { certFile, keyFile, cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
   };
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=C4TAP Test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '30',
+    '-subj',
+    '/CN=C4TAP Test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   let serial = 1;
   return {
     dir,
@@ -51,7 +68,24 @@ export function createTestPki(): TestPki {
       openssl(['req', '-new', ...keyArgs, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`]);
       const usage = options.ec ? 'digitalSignature,keyAgreement' : 'digitalSignature,keyEncipherment';
       writeFileSync(path.join(dir, `${name}.ext`), `keyUsage=critical,${usage}\nextendedKeyUsage=emailProtection\nsubjectAltName=email:${email}\n`);
-      openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', String(++serial), '-days', '30', '-extfile', `${name}.ext`, '-out', `${name}.pem`]);
+      openssl([
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-set_serial',
+        String(++serial),
+        '-days',
+        '30',
+        '-extfile',
+        `${name}.ext`,
+        '-out',
+        `${name}.pem`,
+      ]);
       return read(name);
     },
     openssl,

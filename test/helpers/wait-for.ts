@@ -6,7 +6,11 @@ export interface WaitOptions {
   readonly intervalMs?: number;
 }
 
-export async function waitFor<T>(what: string | (() => string), probe: () => T | null | undefined | false | Promise<T | null | undefined | false>, options: WaitOptions = {}): Promise<T> {
+export async function waitFor<T>(
+  what: string | (() => string),
+  probe: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  options: WaitOptions = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   for (;;) {
     const value = await probe();

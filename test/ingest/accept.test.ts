@@ -64,10 +64,24 @@ describe('acceptMessage', function () {
     const { forward } = await buildForward({ original });
     const first = await acceptMessage(deps(), { principal: data.submitter.principal, envelope: ENVELOPE, raw: forward });
     const other = await ctx.store.createOrganisation(
-      { id: 'org_other', name: 'Example Gas', tier: 'participant', sector: 'gas', domains: ['gas.example'], networks: [], contacts: [], language: 'ja', defaultClasses: {}, rulesAcceptedAt: null },
+      {
+        id: 'org_other',
+        name: 'Example Gas',
+        tier: 'participant',
+        sector: 'gas',
+        domains: ['gas.example'],
+        networks: [],
+        contacts: [],
+        language: 'ja',
+        defaultClasses: {},
+        rulesAcceptedAt: null,
+      },
       new Date().toISOString(),
     );
-    const submitter = await ctx.store.createPrincipal({ ...data.submitter.principal, id: 'prn_other', name: 'gas-soc', orgId: other.id }, new Date().toISOString());
+    const submitter = await ctx.store.createPrincipal(
+      { ...data.submitter.principal, id: 'prn_other', name: 'gas-soc', orgId: other.id },
+      new Date().toISOString(),
+    );
     const second = await acceptMessage(deps(), { principal: submitter, envelope: ENVELOPE, raw: forward });
     expect(second.submissions[0]!.duplicate).to.equal(false);
     expect(second.submissions[0]!.id).to.not.equal(first.submissions[0]!.id);

@@ -191,7 +191,14 @@ describe('sharing class decisions', function () {
   });
 
   it('maps TLP 2.0 labels onto our classes', function () {
-    expect(['TLP:CLEAR', 'tlp:amber+strict', 'AMBER+STRICT', 'clear', 'TLP:RED', 'green'].map(classWord)).to.deep.equal(['WHITE', 'AMBER', 'AMBER', 'WHITE', 'RED', 'GREEN']);
+    expect(['TLP:CLEAR', 'tlp:amber+strict', 'AMBER+STRICT', 'clear', 'TLP:RED', 'green'].map(classWord)).to.deep.equal([
+      'WHITE',
+      'AMBER',
+      'AMBER',
+      'WHITE',
+      'RED',
+      'GREEN',
+    ]);
     expect(classWord('PURPLE')).to.equal(null);
   });
 });

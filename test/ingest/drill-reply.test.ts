@@ -25,7 +25,10 @@ describe('SMTP ingest: drill replies', function () {
 
   async function start(smtp: Record<string, number> = {}): Promise<void> {
     env = await startDrillEnv(smtp);
-    const org = await env.addOrg('Gas Example', 'ja', [{ name: 'Aoki', email: 'aoki@gas.example' }, { name: 'Baba', email: 'baba@gas.example' }]);
+    const org = await env.addOrg('Gas Example', 'ja', [
+      { name: 'Aoki', email: 'aoki@gas.example' },
+      { name: 'Baba', email: 'baba@gas.example' },
+    ]);
     const started = await startDrill(env.drillDeps(), { actor: 'cli:test', orgIds: [org.id] });
     await started.sending;
     replyTo = {};
@@ -79,13 +82,21 @@ describe('SMTP ingest: drill replies', function () {
     expect(await ackOf('aoki@gas.example')).to.include({ ackAt: new Date(DRILL_BASE + 5 * MINUTE).toISOString(), ackVia: 'reply' });
     expect((await ackOf('baba@gas.example')).ackAt).to.equal(null);
     const audited = (await env.ctx.store.listAudit(0, 100)).filter((e) => e.action === 'drill.acknowledged');
-    expect(audited.map((e) => [e.actor, e.data.first])).to.deep.equal([['system', true], ['system', false]]);
+    expect(audited.map((e) => [e.actor, e.data.first])).to.deep.equal([
+      ['system', true],
+      ['system', false],
+    ]);
     await expectNothingStored(env.ctx.store, env.ctx.vault);
   });
 
   it('does not count an automatic reply (Auto-Submitted, null sender) as an acknowledgement', async function () {
     await start();
-    const vacation = await swaks({ port: env.smtpPort, from: 'aoki@gas.example', to: replyTo['aoki@gas.example']!, extra: ['--header', 'Auto-Submitted: auto-replied'] });
+    const vacation = await swaks({
+      port: env.smtpPort,
+      from: 'aoki@gas.example',
+      to: replyTo['aoki@gas.example']!,
+      extra: ['--header', 'Auto-Submitted: auto-replied'],
+    });
     expect(vacation.lastReply, vacation.transcript).to.match(/^250 Automatic reply received/);
     const bounce = await swaks({ port: env.smtpPort, from: '<>', to: replyTo['aoki@gas.example']! });
     expect(bounce.lastReply, bounce.transcript).to.match(/^250 Automatic reply received/);
@@ -102,7 +113,13 @@ describe('SMTP ingest: drill replies', function () {
   it('records a drill reply sent by an authenticated submitter, creating no submission', async function () {
     await start();
     const { principal, secret } = env.submitter;
-    const run = await swaks({ port: env.smtpPort, from: SENDER, to: replyTo['baba@gas.example']!, tls: true, auth: { user: principal.name, password: secret } });
+    const run = await swaks({
+      port: env.smtpPort,
+      from: SENDER,
+      to: replyTo['baba@gas.example']!,
+      tls: true,
+      auth: { user: principal.name, password: secret },
+    });
     expect(run.lastReply, run.transcript).to.equal('250 Drill acknowledgement recorded, thank you');
     expect(await ackOf('baba@gas.example')).to.include({ ackVia: 'reply' });
     const audited = (await env.ctx.store.listAudit(0, 100)).filter((e) => e.action === 'drill.acknowledged');

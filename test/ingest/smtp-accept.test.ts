@@ -35,7 +35,14 @@ describe('SMTP ingest: accepting forwarded samples', function () {
     const body = forward.subarray(0, forward.length - (forward.subarray(-2).toString() === '\r\n' ? 2 : 0));
     await writeFile(file, body);
 
-    const run = await swaks({ port: env.port, from: SENDER, to: DROP, dataFile: file, tls: true, auth: { user: env.submitter.principal.name, password: env.submitter.secret } });
+    const run = await swaks({
+      port: env.port,
+      from: SENDER,
+      to: DROP,
+      dataFile: file,
+      tls: true,
+      auth: { user: env.submitter.principal.name, password: env.submitter.secret },
+    });
 
     expect(run.exitCode, run.transcript).to.equal(0);
     expect(run.lastCode).to.equal(250);
@@ -133,8 +140,28 @@ describe('SMTP ingest: accepting forwarded samples', function () {
     expect(subs.map((s) => s!.subject)).to.deep.equal(['Invoice 4411', 'Your parcel is held']);
     expect(subs[0]!.rawSha256).to.equal(subs[1]!.rawSha256);
     expect(subs.map((s) => s!.details)).to.deep.equal([
-      { ingest: { form: 'rfc822', path: ['rfc822'], rawSource: 'rfc822', item: 1, items: 2, warnings: [], originalMessageId: '<inv-4411@invoices-secure.example>' } },
-      { ingest: { form: 'rfc822', path: ['rfc822'], rawSource: 'rfc822', item: 2, items: 2, warnings: [], originalMessageId: '<parcel-77@delivery-notice.example>' } },
+      {
+        ingest: {
+          form: 'rfc822',
+          path: ['rfc822'],
+          rawSource: 'rfc822',
+          item: 1,
+          items: 2,
+          warnings: [],
+          originalMessageId: '<inv-4411@invoices-secure.example>',
+        },
+      },
+      {
+        ingest: {
+          form: 'rfc822',
+          path: ['rfc822'],
+          rawSource: 'rfc822',
+          item: 2,
+          items: 2,
+          warnings: [],
+          originalMessageId: '<parcel-77@delivery-notice.example>',
+        },
+      },
     ]);
     expect(await env.ctx.store.countJobs('pending')).to.equal(2);
   });

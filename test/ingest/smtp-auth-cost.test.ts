@@ -91,6 +91,6 @@ describe('SMTP AUTH cost', function () {
     expect(first.reused).to.equal(false);
     expect(first.ticket, 'the server sent a session ticket').to.be.instanceOf(Buffer);
     const second = await startTls(env.port, first.ticket!);
-    expect(second.reused, 'second connection resumed with the first one\'s ticket').to.equal(true);
+    expect(second.reused, "second connection resumed with the first one's ticket").to.equal(true);
   });
 });

@@ -31,7 +31,12 @@ describe('SMTP ingest: durability when the server process is killed', function (
     const accepted = new Map<string, Buffer>();
     let stop = false;
     const sender = async (n: number) => {
-      const t = nodemailer.createTransport({ host: '127.0.0.1', port: server.port, ignoreTLS: true, auth: { user: data.submitter.principal.name, pass: data.submitter.secret } });
+      const t = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: server.port,
+        ignoreTLS: true,
+        auth: { user: data.submitter.principal.name, pass: data.submitter.secret },
+      });
       for (let i = 0; !stop; i++) {
         const original = await buildOriginal(`Invoice ${n}-${i}`, `<inv-${n}-${i}@invoices-secure.example>`, SAMPLE_ATTACHMENTS.zip);
         const { forward } = await buildForward({ original });
@@ -81,7 +86,12 @@ describe('SMTP ingest: durability when the server process is killed', function (
     opened = null;
 
     const second = await startSmtpChild(data.dir, SETTINGS);
-    const t = nodemailer.createTransport({ host: '127.0.0.1', port: second.port, ignoreTLS: true, auth: { user: data.submitter.principal.name, pass: data.submitter.secret } });
+    const t = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: second.port,
+      ignoreTLS: true,
+      auth: { user: data.submitter.principal.name, pass: data.submitter.secret },
+    });
     const info = await t.sendMail({ envelope: { from: SENDER, to: [DROP] }, raw: forward });
     t.close();
     await second.kill();

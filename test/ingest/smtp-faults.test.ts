@@ -11,7 +11,6 @@ import { openDataTransaction } from './helpers/transaction.ts';
 import { buildForward, SAMPLE_ATTACHMENTS } from './helpers/forwards.ts';
 import { blobsIn, expectNothingStored } from './helpers/stored.ts';
 
-
 describe('SMTP ingest: store and vault failures', function () {
   this.timeout(30_000);
   let env: SmtpTestEnv;

@@ -7,11 +7,15 @@ describe('SMTP limits: cached free-space reads', () => {
     let t = 0;
     let reads = 0;
     let fail = false;
-    const read = cachedFor(1000, async () => {
-      reads++;
-      if (fail) throw new Error('statfs failed');
-      return reads;
-    }, () => t);
+    const read = cachedFor(
+      1000,
+      async () => {
+        reads++;
+        if (fail) throw new Error('statfs failed');
+        return reads;
+      },
+      () => t,
+    );
     expect(await Promise.all([read(), read()])).to.deep.equal([1, 1]);
     t = 999;
     expect(await read()).to.equal(1);

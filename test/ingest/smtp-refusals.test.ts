@@ -67,8 +67,16 @@ describe('SMTP ingest: refusals', function () {
 
   it('refuses nodemailer sending AUTH without TLS with 538', async () => {
     await start();
-    const t = nodemailer.createTransport({ host: '127.0.0.1', port: env.port, ignoreTLS: true, auth: { user: env.submitter.principal.name, pass: env.submitter.secret } });
-    const err = await t.sendMail({ from: SENDER, to: DROP, text: 'x' }).then(() => null, (e: { responseCode?: number }) => e);
+    const t = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: env.port,
+      ignoreTLS: true,
+      auth: { user: env.submitter.principal.name, pass: env.submitter.secret },
+    });
+    const err = await t.sendMail({ from: SENDER, to: DROP, text: 'x' }).then(
+      () => null,
+      (e: { responseCode?: number }) => e,
+    );
     t.close();
     expect(err?.responseCode).to.equal(538);
     await expectNothingStored(env.ctx.store, env.ctx.vault);
@@ -106,8 +114,17 @@ describe('SMTP ingest: refusals', function () {
     await start({ smtp: { maxMessageBytes: 4096, allowInsecureAuthOnLoopback: true } });
     const big = (await buildForward({ attachment: { filename: 'big.zip', content: Buffer.alloc(20_000, 7) } })).forward;
 
-    const t = nodemailer.createTransport({ host: '127.0.0.1', port: env.port, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user: env.submitter.principal.name, pass: env.submitter.secret } });
-    const err = await t.sendMail({ envelope: { from: SENDER, to: [DROP] }, raw: big }).then(() => null, (e: { responseCode?: number }) => e);
+    const t = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: env.port,
+      requireTLS: true,
+      tls: { rejectUnauthorized: false },
+      auth: { user: env.submitter.principal.name, pass: env.submitter.secret },
+    });
+    const err = await t.sendMail({ envelope: { from: SENDER, to: [DROP] }, raw: big }).then(
+      () => null,
+      (e: { responseCode?: number }) => e,
+    );
     t.close();
     expect(err?.responseCode).to.equal(552);
 

@@ -22,7 +22,9 @@ describe('SMTP ingest: a report sent again with another class', function () {
     receipts = [];
     // As `c4tap serve` wires it: the receipt goes out after the 250, through the outbound mailer.
     env = await startSmtpEnv({
-      deps: { onAccepted: (principal, result) => void receipts.push(sendReceipt({ ...env.ctx, baseUrl: 'https://c4tap.example' }, principal, result.submissions)) },
+      deps: {
+        onAccepted: (principal, result) => void receipts.push(sendReceipt({ ...env.ctx, baseUrl: 'https://c4tap.example' }, principal, result.submissions)),
+      },
     });
     original = await buildOriginal('Invoice 4411', '<inv-4411@invoices-secure.example>', SAMPLE_ATTACHMENTS.zip);
   });
@@ -53,7 +55,9 @@ describe('SMTP ingest: a report sent again with another class', function () {
     const [firstReceipt, receipt] = await receiptTexts();
     expect(firstReceipt).to.not.include('NOT applied');
     expect(receipt).to.include(`${id} (already received earlier`);
-    expect(receipt).to.include('This message asked for class GREEN. It was NOT applied: a report sent again keeps the class it was first received with, AMBER.');
+    expect(receipt).to.include(
+      'This message asked for class GREEN. It was NOT applied: a report sent again keeps the class it was first received with, AMBER.',
+    );
     expect(receipt).to.include('To widen (sample, mail, network, file): the secretariat first records your consent');
     expect(receipt).to.not.include('To narrow (');
     expect(receipt).to.include('区分 GREEN が指定されましたが、適用されていません').and.include('最初に受け付けた区分 AMBER のまま');
@@ -62,7 +66,9 @@ describe('SMTP ingest: a report sent again with another class', function () {
   it('keeps a per-kind class when the report is resent as RED, and tells how to narrow through the secretariat at once', async () => {
     const id = submissionIdIn(await send('C4TAP-Class: network=GREEN file=AMBER'))!;
     const second = await send('C4TAP-Class: RED');
-    expect(second).to.equal(`250 Already received as submission ${id} under class sample=RED mail=RED network=GREEN file=AMBER; class RED not applied, see receipt`);
+    expect(second).to.equal(
+      `250 Already received as submission ${id} under class sample=RED mail=RED network=GREEN file=AMBER; class RED not applied, see receipt`,
+    );
     expect((await env.ctx.store.getSubmission(id))!.classes).to.include({ network: 'GREEN', file: 'AMBER' });
     const receipt = (await receiptTexts())[1]!;
     expect(receipt).to.include('This message asked for class RED. It was NOT applied');

@@ -10,7 +10,9 @@ import { expectNothingStored } from './helpers/stored.ts';
 describe('SMTP ingest: slowloris (command deadline and minimum data rate)', function () {
   this.timeout(30_000);
   let env: SmtpTestEnv;
-  before(async () => (env = await startSmtpEnv({ smtp: { idleTimeoutMs: 60_000, dataTimeoutMs: 60_000, commandTimeoutMs: 2000, minDataRateBytesPerSecond: 200 } })));
+  before(
+    async () => (env = await startSmtpEnv({ smtp: { idleTimeoutMs: 60_000, dataTimeoutMs: 60_000, commandTimeoutMs: 2000, minDataRateBytesPerSecond: 200 } })),
+  );
   after(() => env.close());
 
   it('cuts a client that trickles a command one byte at a time with 421 within the command deadline', async () => {

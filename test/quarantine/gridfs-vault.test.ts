@@ -82,7 +82,10 @@ describe('GridFS vault (needs MongoDB-wire server)', function () {
       // A file whose pointer was never written (crash after the upload), an hour old and a young one.
       const staleFile = new ObjectId(Math.floor(longAgo / 1000));
       const youngFile = new ObjectId();
-      for (const [id, when] of [[staleFile, longAgo], [youngFile, Date.now()]] as const) {
+      for (const [id, when] of [
+        [staleFile, longAgo],
+        [youngFile, Date.now()],
+      ] as const) {
         await files.insertOne({ _id: id, length: 3, chunkSize: 261120, uploadDate: new Date(when), filename: 'x' });
         await chunks.insertOne({ files_id: id, n: 0, data: Buffer.from('abc') });
       }

@@ -44,16 +44,35 @@ describe('retention', () => {
     deps = { store, vault, audit: createAuditAppender(store, clock, auditKey), clock, log: createLogger({ level: 'silent' }), policy };
     await store.createOrganisation(
       {
-        id: 'org_1', name: 'Example Rail', tier: 'participant', sector: 'rail', domains: ['rail.example'], networks: [],
-        contacts: [], language: 'en', defaultClasses: {}, rulesAcceptedAt: daysAgo(1000),
+        id: 'org_1',
+        name: 'Example Rail',
+        tier: 'participant',
+        sector: 'rail',
+        domains: ['rail.example'],
+        networks: [],
+        contacts: [],
+        language: 'en',
+        defaultClasses: {},
+        rulesAcceptedAt: daysAgo(1000),
       },
       daysAgo(1000),
     );
     await store.createPrincipal(
       {
-        id: 'pri_1', orgId: 'org_1', name: 'soc', displayName: 'SOC', email: 'soc@rail.example', roles: ['submitter'],
-        status: 'active', passwordHash: null, mustChangePassword: false, smtpSecretHash: null, allowedSenders: [],
-        totpSecret: null, language: 'en', timeZone: 'UTC',
+        id: 'pri_1',
+        orgId: 'org_1',
+        name: 'soc',
+        displayName: 'SOC',
+        email: 'soc@rail.example',
+        roles: ['submitter'],
+        status: 'active',
+        passwordHash: null,
+        mustChangePassword: false,
+        smtpSecretHash: null,
+        allowedSenders: [],
+        totpSecret: null,
+        language: 'en',
+        timeZone: 'UTC',
       },
       daysAgo(1000),
     );
@@ -71,8 +90,16 @@ describe('retention', () => {
     const { sha256, size } = put ? await vault.put(content) : { sha256: hashBuffer(content).sha256, size: content.length };
     await store.createSubmission(
       {
-        id: submissionId, principalId: 'pri_1', orgId: 'org_1', receivedAt: at, rawSha256: sha256, rawSize: size,
-        messageId: null, dedupKey: submissionId, subject: null, classDecisions: [],
+        id: submissionId,
+        principalId: 'pri_1',
+        orgId: 'org_1',
+        receivedAt: at,
+        rawSha256: sha256,
+        rawSize: size,
+        messageId: null,
+        dedupKey: submissionId,
+        subject: null,
+        classDecisions: [],
         envelope: { mailFrom: 'soc@rail.example', rcptTo: ['report@c4tap.example'], remoteAddress: '127.0.0.1', heloName: 'mx', transport: 'smtp' },
         classes: { sample: cls, mail: cls, network: cls, file: cls },
       },
@@ -80,8 +107,18 @@ describe('retention', () => {
     );
     const { sha1, md5 } = hashBuffer(content);
     await store.putSample({
-      submissionId, sha256, sha1, md5, size, role: 'attachment', declaredName: 'invoice.doc', declaredType: null,
-      detectedType: null, class: cls, storedAt: at, details: {},
+      submissionId,
+      sha256,
+      sha1,
+      md5,
+      size,
+      role: 'attachment',
+      declaredName: 'invoice.doc',
+      declaredType: null,
+      detectedType: null,
+      class: cls,
+      storedAt: at,
+      details: {},
     });
     return { submissionId, sha256 };
   }
@@ -322,21 +359,33 @@ describe('retention policy file', () => {
   it('names every bad key of an invalid policy', async () => {
     const { WHITE: _white, ...rest } = valid.sampleDays;
     await write(JSON.stringify({ version: 1, sampleDays: { ...rest, RED: 0, BLUE: 5 } }));
-    const err = await rejectsWith(Promise.resolve().then(() => loadRetentionPolicy(tmp.dir)), 'CONFIG_INVALID');
+    const err = await rejectsWith(
+      Promise.resolve().then(() => loadRetentionPolicy(tmp.dir)),
+      'CONFIG_INVALID',
+    );
     expect(err.message).to.contain('sampleDays.RED').and.contain('sampleDays.WHITE').and.contain('BLUE');
   });
 
   it('refuses a run schedule that is not a cron pattern in a known time zone, naming it', async () => {
     await write(JSON.stringify({ ...valid, run: { cron: 'at night', timeZone: 'Mars/Olympus' } }));
-    const err = await rejectsWith(Promise.resolve().then(() => loadRetentionPolicy(tmp.dir)), 'CONFIG_INVALID');
+    const err = await rejectsWith(
+      Promise.resolve().then(() => loadRetentionPolicy(tmp.dir)),
+      'CONFIG_INVALID',
+    );
     expect(err.message).to.contain('run.cron').and.contain('run.timeZone');
   });
 
   it('says which file is not JSON, or missing', async () => {
     await write('{ "version": 1, ');
-    const bad = await rejectsWith(Promise.resolve().then(() => loadRetentionPolicy(tmp.dir)), 'CONFIG_INVALID');
+    const bad = await rejectsWith(
+      Promise.resolve().then(() => loadRetentionPolicy(tmp.dir)),
+      'CONFIG_INVALID',
+    );
     expect(bad.message).to.contain(path.join('retention', 'retention.json'));
-    const missing = await rejectsWith(Promise.resolve().then(() => loadRetentionPolicy(path.join(tmp.dir, 'none'))), 'CONFIG_INVALID');
+    const missing = await rejectsWith(
+      Promise.resolve().then(() => loadRetentionPolicy(path.join(tmp.dir, 'none'))),
+      'CONFIG_INVALID',
+    );
     expect(missing.message).to.contain('none');
   });
 });

@@ -21,7 +21,13 @@ describe('REST API: indicators', function () {
   /** A published submission of `org` with these indicators, all kinds at `cls`. */
   async function published(id: string, org: 'water' | 'rail' | 'secretariat', cls: IndicatorInput['class'], indicators: IndicatorInput[]): Promise<string> {
     const submitter = org === 'water' ? env.people.waterSubmitter : org === 'rail' ? env.people.railReader : env.people.analyst;
-    await env.w.addSubmission(id, env.orgs[org], submitter, allClasses(cls), indicators.map((i) => ({ ...i, class: cls })));
+    await env.w.addSubmission(
+      id,
+      env.orgs[org],
+      submitter,
+      allClasses(cls),
+      indicators.map((i) => ({ ...i, class: cls })),
+    );
     await env.publish(id);
     env.w.tick(60);
     return id;
@@ -66,7 +72,16 @@ describe('REST API: indicators', function () {
     const res = await env.get(env.people.railReader, `/indicators?since=${since}&limit=100`);
     const page = (await res.json()) as Page;
     expect(page.items).to.have.length(1);
-    expect(page.items[0]).to.deep.include({ id: idOf(lure), value: 'narrowed.example', action: 'retract', class: 'AMBER', submissions: 0, sightings: 0, sectors: [], false_positive: true });
+    expect(page.items[0]).to.deep.include({
+      id: idOf(lure),
+      value: 'narrowed.example',
+      action: 'retract',
+      class: 'AMBER',
+      submissions: 0,
+      sightings: 0,
+      sectors: [],
+      false_positive: true,
+    });
     expect((await env.get(env.people.railReader, `/indicators/${idOf(lure)}`)).status).to.equal(404);
     // The owner still sees it, now RED.
     const owner = await env.get(env.people.waterReader, `/indicators/${idOf(lure)}`);
@@ -76,7 +91,10 @@ describe('REST API: indicators', function () {
   it('never tells an AMBER reader that a RED submission shares an indicator with an AMBER one', async function () {
     const shared = net('shared.example');
     await published('s-red', 'water', 'RED', [shared]); // earlier, RED, water sector
-    await env.w.store.addSighting({ indicatorId: idOf(shared), orgId: 'water', class: 'RED', count: 7, seenAt: env.w.clock().toISOString(), idempotencyKey: null }, env.w.clock().toISOString());
+    await env.w.store.addSighting(
+      { indicatorId: idOf(shared), orgId: 'water', class: 'RED', count: 7, seenAt: env.w.clock().toISOString(), idempotencyKey: null },
+      env.w.clock().toISOString(),
+    );
     const amberAt = env.w.clock().toISOString();
     await published('s-amber', 'secretariat', 'AMBER', [shared]);
 
@@ -150,7 +168,9 @@ describe('REST API: indicators', function () {
       expect(res.status).to.equal(406);
       expect(await problem(res)).to.deep.include({ status: 406, code: 'NOT_ACCEPTABLE' });
     }
-    expect((await env.get(env.people.railReader, '/indicators', { accept: 'application/xml, text/csv;q=0.5' })).headers.get('content-type')).to.match(/^text\/csv/);
+    expect((await env.get(env.people.railReader, '/indicators', { accept: 'application/xml, text/csv;q=0.5' })).headers.get('content-type')).to.match(
+      /^text\/csv/,
+    );
   });
 
   it('serves a plugged-in formatter under its format name and media type (the STIX exporter’s seam)', async function () {
@@ -167,7 +187,9 @@ describe('REST API: indicators', function () {
       const res = await plugged.get(plugged.people.railReader, '/indicators', { accept: 'application/stix+json' });
       expect(res.headers.get('content-type')).to.match(/^application\/stix\+json/);
       expect(await res.json()).to.deep.equal({ ids: [idOf(net('x.example'))], for: plugged.people.railReader.id });
-      expect(await (await plugged.get(plugged.people.railReader, `/indicators/${idOf(net('x.example'))}?format=stix`)).json()).to.deep.equal({ id: idOf(net('x.example')) });
+      expect(await (await plugged.get(plugged.people.railReader, `/indicators/${idOf(net('x.example'))}?format=stix`)).json()).to.deep.equal({
+        id: idOf(net('x.example')),
+      });
     } finally {
       await plugged.close();
     }

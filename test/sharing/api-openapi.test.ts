@@ -52,7 +52,14 @@ describe('REST API: OpenAPI document', function () {
     const log = createLogger({ level: 'silent' });
     const router = createApiRouter({ store: w.store, audit: w.audit, clock: w.clock, log, tokenSettings: TOKEN_SETTINGS, limits });
     // The MISP feed lives below /api/v1 too and is documented in the same document (as mounted by serve).
-    const misp = createMispRouter({ store: w.store, audit: w.audit, clock: w.clock, tokenSettings: TOKEN_SETTINGS, exchange: { name: 'C4TAP' }, rateLimit: { points: 10, windowSeconds: 60 } });
+    const misp = createMispRouter({
+      store: w.store,
+      audit: w.audit,
+      clock: w.clock,
+      tokenSettings: TOKEN_SETTINGS,
+      exchange: { name: 'C4TAP' },
+      rateLimit: { points: 10, windowSeconds: 60 },
+    });
     const routers = [
       { path: MISP_MOUNT, router: misp },
       { path: API_MOUNT, router },

@@ -69,7 +69,12 @@ describe('REST API: sightings', function () {
   });
 
   it('refuses malformed reports with 400', async function () {
-    for (const body of [{}, { indicator_id: idOf(amberUrl), type: 'url', value: 'x' }, { indicator_id: idOf(amberUrl), count: 0 }, { indicator_id: idOf(amberUrl), who: 'me' }]) {
+    for (const body of [
+      {},
+      { indicator_id: idOf(amberUrl), type: 'url', value: 'x' },
+      { indicator_id: idOf(amberUrl), count: 0 },
+      { indicator_id: idOf(amberUrl), who: 'me' },
+    ]) {
       const res = await env.post(env.people.railReader, '/sightings', body);
       expect(res.status, JSON.stringify(body)).to.equal(400);
       expect(await problem(res)).to.deep.include({ code: 'VALIDATION_FAILED' });

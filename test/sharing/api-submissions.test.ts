@@ -40,7 +40,16 @@ describe('REST API: submissions', function () {
     expect(body.indicators.map((i) => i['seen_at'])).to.deep.equal([received, received, received]);
     expect(body.indicators.map(({ seen_at: _, ...rest }) => rest)).to.have.deep.members([
       { id: idOf(url), type: 'url', value: url.value, kind: 'network', class: 'AMBER', false_positive: false, warning_lists: [], publication: null },
-      { id: idOf(shortener), type: 'domain-name', value: 'bit.ly', kind: 'network', class: 'AMBER', false_positive: false, warning_lists: ['url-shorteners'], publication: null },
+      {
+        id: idOf(shortener),
+        type: 'domain-name',
+        value: 'bit.ly',
+        kind: 'network',
+        class: 'AMBER',
+        false_positive: false,
+        warning_lists: ['url-shorteners'],
+        publication: null,
+      },
       { id: idOf(sender), type: 'email-addr', value: sender.value, kind: 'mail', class: 'RED', false_positive: false, warning_lists: [], publication: null },
     ]);
     expect(JSON.stringify(body)).not.to.contain('s-rail');

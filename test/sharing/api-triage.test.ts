@@ -37,10 +37,22 @@ describe('REST API: triage (real HTTP, real pipeline, every surface)', function 
       sector: 'water',
       domains: ['water.example'],
       networks: ['203.0.113.0/24'],
-      contacts: [{ name: 'SOC', means: [{ kind: 'email', value: 'soc@water.example' }, { kind: 'phone', value: '+81 3 0000 0003' }] }],
+      contacts: [
+        {
+          name: 'SOC',
+          means: [
+            { kind: 'email', value: 'soc@water.example' },
+            { kind: 'phone', value: '+81 3 0000 0003' },
+          ],
+        },
+      ],
       rulesAccepted: true,
     });
-    people = { analyst: env.analyst.principal, submitter: env.submitter.principal, otherReader: (await env.addAccount('water-reader', ['reader'], water.id)).principal };
+    people = {
+      analyst: env.analyst.principal,
+      submitter: env.submitter.principal,
+      otherReader: (await env.addAccount('water-reader', ['reader'], water.id)).principal,
+    };
     const routers = sharingRouters({ ...env.ctx, limits: env.ctx.config.api, exchange: { name: 'C4TAP test exchange' } });
     server = await listen(createHttpApp({ log: env.ctx.log, registry: new Registry(), trustProxy: false, health: async () => ({}), routers }), '127.0.0.1', 0);
     const addr = server.address();
@@ -64,7 +76,11 @@ describe('REST API: triage (real HTTP, real pipeline, every surface)', function 
   async function call(p: Principal, method: 'GET' | 'POST', path: string, body?: unknown, accept?: string): Promise<Response> {
     let token = tokens.get(p.id);
     if (!token) tokens.set(p.id, (token = (await issueToken(env.ctx.store, env.ctx.tokenSettings, p, 3600_000, 'test', env.now())).token));
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...(accept ? { accept } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${token}`,
+      ...(accept ? { accept } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    };
     return fetch(origin + path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   }
   const step = (p: Principal, name: string, body?: unknown) => call(p, 'POST', `/api/v1/submissions/${sub.id}/${name}`, body);
@@ -72,7 +88,8 @@ describe('REST API: triage (real HTTP, real pipeline, every surface)', function 
     const type = res.headers.get('content-type') ?? '';
     return [res.status, type.startsWith('application/problem+json') ? ((await res.json()) as { code: string }).code : 'ok'];
   }
-  const auditOf = async (action: string): Promise<AuditEvent[]> => (await env.ctx.store.listAudit(0, 100_000)).filter((e) => e.action === action && e.target === sub.id);
+  const auditOf = async (action: string): Promise<AuditEvent[]> =>
+    (await env.ctx.store.listAudit(0, 100_000)).filter((e) => e.action === action && e.target === sub.id);
 
   it('answers 409 ILLEGAL_TRANSITION to approve after reject, and 200 once the submission is reopened', async function () {
     expect(await codeOf(await step(people.analyst, 'reject', { reason: 'looked like a drill' }))).to.deep.equal([200, 'ok']);
@@ -83,7 +100,9 @@ describe('REST API: triage (real HTTP, real pipeline, every surface)', function 
     expect(reopened.status).to.equal(200);
     expect(await reopened.json()).to.deep.include({ status: 'awaiting-triage', entries: [] });
     expect(await codeOf(await step(people.analyst, 'approve'))).to.deep.equal([200, 'ok']);
-    expect((await auditOf('submission.reopened')).map((e) => [e.actor, e.data['before'], e.data['after']])).to.deep.equal([[people.analyst.id, { status: 'rejected' }, { status: 'awaiting-triage' }]]);
+    expect((await auditOf('submission.reopened')).map((e) => [e.actor, e.data['before'], e.data['after']])).to.deep.equal([
+      [people.analyst.id, { status: 'rejected' }, { status: 'awaiting-triage' }],
+    ]);
   });
 
   it('refuses approve with 409 VICTIM_CHECK_REQUIRED while published text names the victim, until the victim check is acknowledged', async function () {
@@ -91,7 +110,11 @@ describe('REST API: triage (real HTTP, real pipeline, every surface)', function 
     const seq = await env.ctx.store.lastPublicationSeq();
     expect(await codeOf(await step(people.analyst, 'approve'))).to.deep.equal([409, 'VICTIM_CHECK_REQUIRED']);
     expect(await env.ctx.store.lastPublicationSeq(), 'nothing published').to.equal(seq);
-    const check = (await (await call(people.analyst, 'GET', `/api/v1/submissions/${sub.id}/victim-check`)).json()) as { findings: { field: string; value: string }[]; fingerprint: string; blocks_approval: boolean };
+    const check = (await (await call(people.analyst, 'GET', `/api/v1/submissions/${sub.id}/victim-check`)).json()) as {
+      findings: { field: string; value: string }[];
+      fingerprint: string;
+      blocks_approval: boolean;
+    };
     expect(check.blocks_approval).to.equal(true);
     expect(check.findings.map((f) => [f.field, f.value])).to.deep.equal([['campaign', 'Taro Yamada invoices']]);
     expect(await codeOf(await call(people.submitter, 'GET', `/api/v1/submissions/${sub.id}/victim-check`))).to.deep.equal([403, 'FORBIDDEN']);
@@ -108,7 +131,9 @@ describe('REST API: triage (real HTTP, real pipeline, every surface)', function 
   it('narrowing a published submission retracts at once for a reader of the wider class: REST indicators, TAXII objects, MISP feed', async function () {
     expect(await codeOf(await step(people.analyst, 'approve'))).to.deep.equal([200, 'ok']);
     const liveRest = async () => {
-      const body = (await (await call(people.otherReader, 'GET', '/api/v1/indicators?format=json&limit=1000')).json()) as { items: { value: string; false_positive: boolean }[] };
+      const body = (await (await call(people.otherReader, 'GET', '/api/v1/indicators?format=json&limit=1000')).json()) as {
+        items: { value: string; false_positive: boolean }[];
+      };
       return body.items.filter((i) => i.value === URL_IOC && !i.false_positive).length;
     };
     const liveTaxii = async () => {
@@ -149,7 +174,9 @@ describe('REST API: triage (real HTTP, real pipeline, every surface)', function 
     expect(await codeOf(await step(people.otherReader, 'classes', { network: 'RED' }))).to.deep.equal([404, 'NOT_FOUND']);
     expect(await codeOf(await step(people.otherReader, 'widening-proposals/network/consent'))).to.deep.equal([404, 'NOT_FOUND']);
     expect((await env.ctx.store.getSubmission(sub.id))!).to.deep.include({ status: 'awaiting-triage', campaign: null, classes: sub.classes });
-    expect(await codeOf(await step(people.analyst, 'widening-proposals', { kind: 'network', class: 'GREEN', note: 'affiliates run the same portal' }))).to.deep.equal([201, 'ok']);
+    expect(
+      await codeOf(await step(people.analyst, 'widening-proposals', { kind: 'network', class: 'GREEN', note: 'affiliates run the same portal' })),
+    ).to.deep.equal([201, 'ok']);
     const consent = await step(people.submitter, 'widening-proposals/network/consent');
     expect(consent.status).to.equal(200);
     expect(((await consent.json()) as { classes: Record<string, string> }).classes.network).to.equal('GREEN');

@@ -2,16 +2,7 @@
 // for another one, with and without accepted operating rules, against DESIGN.md §1 (test/sharing/helpers/oracle.ts).
 import { expect } from 'chai';
 import { CLASSES, KINDS, ROLES, TIERS, type ClassByKind, type SharingClass } from '../../core/types.ts';
-import {
-  audienceOf,
-  canSee,
-  canSeeKind,
-  mayReceiveSample,
-  narrow,
-  narrowClasses,
-  visibleKinds,
-  visibleScope,
-} from '../../sharing/class-policy.ts';
+import { audienceOf, canSee, canSeeKind, mayReceiveSample, narrow, narrowClasses, visibleKinds, visibleScope } from '../../sharing/class-policy.ts';
 import { classRank, narrowest, widest } from '../../core/class-order.ts';
 import type { Viewer } from '../../sharing/viewer.ts';
 import { oracleSees, org, viewer } from './helpers/oracle.ts';
@@ -87,7 +78,8 @@ describe('class policy: authorisation matrix (DESIGN.md §1)', function () {
 
   it('scopes store queries exactly as canSee decides, for every viewer', function () {
     const viewers: (Viewer | null)[] = [null];
-    for (const tier of TIERS) for (const role of ROLES) for (const own of [true, false]) for (const reg of REGISTRATIONS) viewers.push(makeViewer(tier, role, own, reg));
+    for (const tier of TIERS)
+      for (const role of ROLES) for (const own of [true, false]) for (const reg of REGISTRATIONS) viewers.push(makeViewer(tier, role, own, reg));
     for (const v of viewers) {
       const scope = visibleScope(v);
       for (const orgId of [SUBMITTER_ORG, 'org-other']) {

@@ -44,7 +44,9 @@ describe('AMBER digests: S/MIME-encrypted, opt-in only', function () {
     await env.subscribe(env.readers.participant, { amber: true, smimeCertificate: rail.cert }, amberByMail);
     await env.subscribe(env.readers.observer, {}, amberByMail);
     // Threshold 1, so the sectors show which sources the figures count (sharing.minOrgsPerSector, threaded to digests).
-    const outcomes = await runDigests(env.deps(sink.mailerSettings(env.outbox), { channels: amberByMail, viewRules: { minOrgsPerSector: 1 } }), { force: true });
+    const outcomes = await runDigests(env.deps(sink.mailerSettings(env.outbox), { channels: amberByMail, viewRules: { minOrgsPerSector: 1 } }), {
+      force: true,
+    });
     expect(outcomes.map((o) => o.kind)).to.deep.equal(['sent', 'sent']);
     const [toRail] = sink.messages.filter((m) => m.to.includes(env.readers.participant.email));
     const raw = toRail!.raw.toString('utf8');
@@ -69,7 +71,10 @@ describe('AMBER digests: S/MIME-encrypted, opt-in only', function () {
 
   it('refuses an AMBER opt-in without a certificate, or while the channel policy keeps AMBER off e-mail', async function () {
     const refused = async (p: Promise<unknown>) => {
-      const err = await p.then(() => null, (e: unknown) => e);
+      const err = await p.then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(isC4Error(err, 'VALIDATION_FAILED'), String(err)).to.equal(true);
       return (err as Error).message;
     };

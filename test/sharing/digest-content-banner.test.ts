@@ -31,15 +31,23 @@ describe('digest content: class banner', function () {
   it('opens the text with the banner in Japanese then English for a Japanese reader', async () => {
     const mail = await renderDigest(f.env.input({ language: 'ja' }));
     const [first, second] = textLines(mail.text);
-    expect(first).to.match(/^C⁴TAP:YELLOW — /).and.include(JA_RULE);
-    expect(second).to.match(/^C⁴TAP:YELLOW — /).and.include(EN_RULE);
+    expect(first)
+      .to.match(/^C⁴TAP:YELLOW — /)
+      .and.include(JA_RULE);
+    expect(second)
+      .to.match(/^C⁴TAP:YELLOW — /)
+      .and.include(EN_RULE);
   });
 
   it('opens the text with the banner in English then Japanese for an English reader', async () => {
     const mail = await renderDigest(f.env.input({ language: 'en' }));
     const [first, second] = textLines(mail.text);
-    expect(first).to.match(/^C⁴TAP:YELLOW — /).and.include(EN_RULE);
-    expect(second).to.match(/^C⁴TAP:YELLOW — /).and.include(JA_RULE);
+    expect(first)
+      .to.match(/^C⁴TAP:YELLOW — /)
+      .and.include(EN_RULE);
+    expect(second)
+      .to.match(/^C⁴TAP:YELLOW — /)
+      .and.include(JA_RULE);
   });
 
   it('puts the banner first in the HTML body, in the same language order', async () => {
@@ -47,7 +55,11 @@ describe('digest content: class banner', function () {
       const html = (await renderDigest(f.env.input({ language }))).html!;
       const body = html.slice(html.indexOf('<body'));
       const [a, b] = bannerLines('YELLOW', language);
-      const firstText = body.replace(/<[^>]+>/g, '\n').split('\n').map((s) => s.trim()).filter((s) => s !== '');
+      const firstText = body
+        .replace(/<[^>]+>/g, '\n')
+        .split('\n')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
       expect(firstText.slice(0, 2)).to.deep.equal([a, b]);
     }
   });
@@ -64,7 +76,9 @@ describe('digest content: class banner', function () {
     const mail = await renderDigest(f.env.input({ language: 'en' }, { entries: green }));
     expect(mail.subject).to.match(/^\[C4TAP:GREEN\] /);
     expect(mail.headers?.['C4TAP-Class']).to.equal('GREEN');
-    expect(textLines(mail.text)[0]).to.match(/^C⁴TAP:GREEN — /).and.include('affiliated parties');
+    expect(textLines(mail.text)[0])
+      .to.match(/^C⁴TAP:GREEN — /)
+      .and.include('affiliated parties');
     const yellow = textLines((await renderDigest(f.env.input({ language: 'en' }))).text)[0]!;
     expect(yellow).not.to.include('affiliated parties');
   });
@@ -95,7 +109,9 @@ describe('digest content: class banner', function () {
     const greenOnly: Partial<DigestInput> = { classes: ['GREEN', 'WHITE'] };
     const err = await rejection(renderDigest(f.env.input({}, greenOnly)));
     expect(isC4Error(err, 'DIGEST_CLASS_VIOLATION')).to.equal(true);
-    expect(() => digestFiles(f.env.input({}, greenOnly))).to.throw().that.satisfies((e: unknown) => isC4Error(e, 'DIGEST_CLASS_VIOLATION'));
+    expect(() => digestFiles(f.env.input({}, greenOnly)))
+      .to.throw()
+      .that.satisfies((e: unknown) => isC4Error(e, 'DIGEST_CLASS_VIOLATION'));
   });
 
   it('refuses an observer digest in which a view still holds an AMBER source', async () => {

@@ -54,7 +54,9 @@ describe('digest content: defanging', () => {
   });
 
   it('leaves no scheme, dot or at sign a client could link in generated network indicators', () => {
-    const network = generatedValues(25).filter((g) => ['url', 'domain-name', 'ipv4-addr', 'ipv6-addr', 'email-addr', 'email-message-id-domain'].includes(g.type));
+    const network = generatedValues(25).filter((g) =>
+      ['url', 'domain-name', 'ipv4-addr', 'ipv6-addr', 'email-addr', 'email-message-id-domain'].includes(g.type),
+    );
     expect(network.length).to.be.greaterThan(100);
     for (const { type, value } of network) {
       const shown = defang(type, value);

@@ -98,7 +98,9 @@ describe('digest content: files and attachments', function () {
   });
 
   it("attaches nothing in 'link' mode and carries the link, its token requirement and expiry", async () => {
-    const mail = await renderDigest(f.env.input({ language: 'en', attachments: 'link', attachmentLink: LINK, attachmentLinkExpiresAt: '2026-03-08T00:00:00.000Z' }));
+    const mail = await renderDigest(
+      f.env.input({ language: 'en', attachments: 'link', attachmentLink: LINK, attachmentLinkExpiresAt: '2026-03-08T00:00:00.000Z' }),
+    );
     expect(mail.attachments).to.deep.equal([]);
     expect(mail.text).to.include(`only with your C⁴TAP access token):\n${LINK}\nThe link expires at 2026-03-08 09:00 GMT+9.`);
     expect(mail.html).to.include(`<a href="${LINK.replace(/=/g, '&#61;')}">`);

@@ -82,8 +82,21 @@ async function seed(ctx: AppContext, data: TempDataDir, env: NodeJS.ProcessEnv):
   const org = (await store.getOrganisation('water'))!;
   for (let s = 0; s < 3; s++) {
     const id = `s-crash-${s}`;
-    await store.createSubmission({ ...submissionInput(id, { org, principal: submitter }), receivedAt: now(), classes: { sample: 'YELLOW', mail: 'YELLOW', network: 'YELLOW', file: 'YELLOW' }, classDecisions: [] }, { id: `job-${id}`, type: 'analyse', submissionId: id, runAfter: now() });
-    await store.upsertIndicators(id, 'water', now(), VALUES.slice(2 * s, 2 * s + 2).map((value) => ({ type: 'domain-name', value, kind: 'network', class: 'YELLOW' })));
+    await store.createSubmission(
+      {
+        ...submissionInput(id, { org, principal: submitter }),
+        receivedAt: now(),
+        classes: { sample: 'YELLOW', mail: 'YELLOW', network: 'YELLOW', file: 'YELLOW' },
+        classDecisions: [],
+      },
+      { id: `job-${id}`, type: 'analyse', submissionId: id, runAfter: now() },
+    );
+    await store.upsertIndicators(
+      id,
+      'water',
+      now(),
+      VALUES.slice(2 * s, 2 * s + 2).map((value) => ({ type: 'domain-name', value, kind: 'network', class: 'YELLOW' })),
+    );
     await store.updateSubmission(id, { status: 'awaiting-triage' }, now());
     await publishSubmission({ store, audit: ctx.audit, clock: ctx.clock }, id, sec.id);
   }
@@ -92,7 +105,23 @@ async function seed(ctx: AppContext, data: TempDataDir, env: NodeJS.ProcessEnv):
   const pwFile = path.join(data.dir, '..', 'zip-password');
   writeFileSync(pwFile, ZIP_PASSWORD + '\n');
   await ctx.close();
-  const cli = start([path.join(REPO, 'bin/c4tap.ts'), 'digest', 'subscribe', readers[0]!.name, '--schedule', 'daily', '--attachments', 'zip', '--zip-password-file', pwFile, '--from-seq', '0'], env);
+  const cli = start(
+    [
+      path.join(REPO, 'bin/c4tap.ts'),
+      'digest',
+      'subscribe',
+      readers[0]!.name,
+      '--schedule',
+      'daily',
+      '--attachments',
+      'zip',
+      '--zip-password-file',
+      pwFile,
+      '--from-seq',
+      '0',
+    ],
+    env,
+  );
   const r = await cli.exited;
   expect(r.code, r.stderr).to.equal(0);
   expect(cli.lines.join('\n')).to.match(/^subscribed dsub_/);

@@ -68,16 +68,27 @@ describe('digest delivery through an SMTP relay', function () {
         // water source: only water's own reader sees its sector named (sharing.minOrgsPerSector).
         const sectors = reader.id === f.env.readers.ownOrg.id ? 'water' : 'withheld';
         expect(shared, reader.name).to.deep.include({ class: 'YELLOW', submissions: '1', sectors });
-        expect(rows.find((r) => r.value === VALUES.yellowUrl), reader.name).to.deep.include({ sightings: '0' });
+        expect(
+          rows.find((r) => r.value === VALUES.yellowUrl),
+          reader.name,
+        ).to.deep.include({ sightings: '0' });
       }
-      expect(rows.find((r) => r.value === VALUES.green), reader.name).to.deep.include({ sightings: '3', class: 'GREEN' });
+      expect(
+        rows.find((r) => r.value === VALUES.green),
+        reader.name,
+      ).to.deep.include({ sightings: '3', class: 'GREEN' });
     }
     // The Message-ID is the delivery's, as recorded with the cursor.
     const sub = (await f.env.w.store.getDigestSubscription(subs.observer))!;
     const id = deliveryId(subs.observer, { fromSeq: 0, toSeq: sub.cursorSeq });
     const msg = messageTo(f.sink, f.env.readers.observer)[0]!;
     expect(msg.parsed.messageId).to.equal(digestMessageId(id, 'c4tap.test'));
-    expect(await f.env.w.store.getDigestDelivery(id)).to.deep.include({ fromSeq: 0, toSeq: await f.env.w.store.lastPublicationSeq(), messageId: msg.parsed.messageId, via: 'relay' });
+    expect(await f.env.w.store.getDigestDelivery(id)).to.deep.include({
+      fromSeq: 0,
+      toSeq: await f.env.w.store.lastPublicationSeq(),
+      messageId: msg.parsed.messageId,
+      via: 'relay',
+    });
   });
 
   it('attaches STIX that passes the OASIS validator (needs the Python tools)', async function () {
@@ -158,7 +169,10 @@ describe('digest delivery through an SMTP relay', function () {
 
   it('refuses to subscribe a principal without the reader role, an unknown schedule, or zip mode without a password', async function () {
     const expectRefusal = async (p: Promise<unknown>, code: string) => {
-      const err = await p.then(() => null, (e: unknown) => e);
+      const err = await p.then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(isC4Error(err) && err.code, String(err)).to.equal(code);
     };
     await expectRefusal(f.env.subscribe(f.env.secretariat), 'FORBIDDEN');

@@ -40,7 +40,11 @@ describe('digest files behind an authenticated link', function () {
       exchange: { name: deps.exchange.name, baseUrl: 'https://c4tap.test/' },
     });
     const log = createLogger({ level: 'silent' });
-    server = await listen(createHttpApp({ log, registry: new Registry(), trustProxy: false, health: async () => ({}), routers: [{ path: DIGEST_FILES_MOUNT, router }] }), '127.0.0.1', 0);
+    server = await listen(
+      createHttpApp({ log, registry: new Registry(), trustProxy: false, health: async () => ({}), routers: [{ path: DIGEST_FILES_MOUNT, router }] }),
+      '127.0.0.1',
+      0,
+    );
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   });
   afterEach(async function () {
@@ -54,7 +58,9 @@ describe('digest files behind an authenticated link', function () {
 
   async function sendLinked(reader: Principal, zipPassword: string | null): Promise<string> {
     await env.subscribe(reader, { attachments: 'link', zipPassword });
-    await runDigests(env.deps(sink.mailerSettings(env.outbox), { exchange: { name: 'C4TAP test exchange', hostname: 'c4tap.test', baseUrl: base } }), { force: true });
+    await runDigests(env.deps(sink.mailerSettings(env.outbox), { exchange: { name: 'C4TAP test exchange', hostname: 'c4tap.test', baseUrl: base } }), {
+      force: true,
+    });
     const [msg] = await sink.waitFor(1);
     expect(msg!.parsed.attachments).to.deep.equal([]);
     const link = (msg!.parsed.text ?? '').match(/http:\/\/127\.0\.0\.1:\d+\/digests\/files\/\S+/)?.[0];

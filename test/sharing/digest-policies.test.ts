@@ -43,14 +43,23 @@ describe('digest policies', function () {
     const cert = '-----BEGIN CERTIFICATE-----…';
 
     it('sends observers YELLOW and wider, affiliates GREEN and wider, participants YELLOW and wider, never RED or AMBER by default', function () {
-      expect(digestChannel(shipped, 'observer', { amber: false, smimeCertificate: null })).to.deep.equal({ classes: ['YELLOW', 'GREEN', 'WHITE'], encrypt: false });
+      expect(digestChannel(shipped, 'observer', { amber: false, smimeCertificate: null })).to.deep.equal({
+        classes: ['YELLOW', 'GREEN', 'WHITE'],
+        encrypt: false,
+      });
       expect(digestChannel(shipped, 'affiliate', { amber: false, smimeCertificate: null })).to.deep.equal({ classes: ['GREEN', 'WHITE'], encrypt: false });
-      expect(digestChannel(shipped, 'participant', { amber: true, smimeCertificate: cert })).to.deep.equal({ classes: ['YELLOW', 'GREEN', 'WHITE'], encrypt: false });
+      expect(digestChannel(shipped, 'participant', { amber: true, smimeCertificate: cert })).to.deep.equal({
+        classes: ['YELLOW', 'GREEN', 'WHITE'],
+        encrypt: false,
+      });
       expect(optInProblem(shipped, 'participant', { amber: true, smimeCertificate: cert })).to.match(/does not send AMBER/);
     });
 
     it('adds AMBER for an opted-in participant with a certificate only when the policy enables it, and then encrypts', function () {
-      expect(digestChannel(amberOn, 'participant', { amber: true, smimeCertificate: cert })).to.deep.equal({ classes: ['AMBER', 'YELLOW', 'GREEN', 'WHITE'], encrypt: true });
+      expect(digestChannel(amberOn, 'participant', { amber: true, smimeCertificate: cert })).to.deep.equal({
+        classes: ['AMBER', 'YELLOW', 'GREEN', 'WHITE'],
+        encrypt: true,
+      });
       expect(digestChannel(amberOn, 'participant', { amber: true, smimeCertificate: null }).classes).to.not.include('AMBER');
       expect(digestChannel(amberOn, 'participant', { amber: false, smimeCertificate: cert }).classes).to.not.include('AMBER');
       expect(digestChannel(amberOn, 'observer', { amber: true, smimeCertificate: cert }).classes).to.not.include('AMBER');
@@ -80,7 +89,11 @@ describe('digest policies', function () {
     it('names every bad schedule: cron pattern, time zone, unknown key', function () {
       write('schedules.json', {
         version: 1,
-        schedules: { daily: { cron: '61 9 * * *', timeZone: 'Asia/Tokyo' }, weekly: { cron: '0 9 * * MON', timeZone: 'Mars/Olympus' }, odd: { cron: '0 9 * * *', timeZone: 'UTC', every: 2 } },
+        schedules: {
+          daily: { cron: '61 9 * * *', timeZone: 'Asia/Tokyo' },
+          weekly: { cron: '0 9 * * MON', timeZone: 'Mars/Olympus' },
+          odd: { cron: '0 9 * * *', timeZone: 'UTC', every: 2 },
+        },
       });
       const message = problems(() => loadSchedules(dir));
       expect(message).to.include('schedules.json');

@@ -8,7 +8,21 @@ const drill: Drill = { id: 'drill_1', title: 'Unit drill', startedBy: 'cli:test'
 const t = (minutes: number) => new Date(Date.UTC(2025, 0, 6) + minutes * 60_000).toISOString();
 
 function notice(id: string, o: Partial<DrillNotice>): DrillNotice {
-  return { id, drillId: drill.id, orgId: 'org1', orgName: 'Org', language: 'ja', contactName: id, address: `${id}@org.example`, tokenHash: id, sentAt: t(0), ackAt: null, ackVia: null, lastError: null, ...o };
+  return {
+    id,
+    drillId: drill.id,
+    orgId: 'org1',
+    orgName: 'Org',
+    language: 'ja',
+    contactName: id,
+    address: `${id}@org.example`,
+    tokenHash: id,
+    sentAt: t(0),
+    ackAt: null,
+    ackVia: null,
+    lastError: null,
+    ...o,
+  };
 }
 
 describe('drill report', function () {
@@ -28,7 +42,9 @@ describe('drill report', function () {
       ['e', 'acknowledged', 0],
     ]);
     expect(r.summary).to.deep.equal({ notices: 5, sent: 4, acknowledged: 3, missing: 1, notSent: 1, medianMinutes: 2.3 });
-    expect(drillReport(drill, [notice('a', { ackAt: t(2), ackVia: 'reply' }), notice('b', { ackAt: t(5), ackVia: 'reply' })]).summary.medianMinutes).to.equal(3.5);
+    expect(drillReport(drill, [notice('a', { ackAt: t(2), ackVia: 'reply' }), notice('b', { ackAt: t(5), ackVia: 'reply' })]).summary.medianMinutes).to.equal(
+      3.5,
+    );
     expect(drillReport(drill, [notice('c', {})]).summary.medianMinutes).to.equal(null);
   });
 

@@ -37,7 +37,10 @@ describe('drill round trip: notices by relay, acknowledgements by reply and by l
   before(async function () {
     env = await startDrillEnv();
     sink = await startSmtpSink();
-    gas = await env.addOrg('Tokyo Gas Example', 'ja', [{ name: 'Aoki', email: 'aoki@gas.example' }, { name: 'Baba', email: 'baba@gas.example' }]);
+    gas = await env.addOrg('Tokyo Gas Example', 'ja', [
+      { name: 'Aoki', email: 'aoki@gas.example' },
+      { name: 'Baba', email: 'baba@gas.example' },
+    ]);
     water = await env.addOrg('Water Works Example', 'en', [{ name: 'Clark', email: 'clark@water.example' }]);
     city = await env.addOrg('City Example', 'ja', [{ name: 'Doi', email: 'doi@city.example' }, { name: 'Endo' }]);
   });
@@ -67,7 +70,13 @@ describe('drill round trip: notices by relay, acknowledgements by reply and by l
 
     // 7 minutes later Aoki's mail server delivers a reply over STARTTLS, without AUTH.
     env.advance(7 * MINUTE);
-    const mta = nodemailer.createTransport({ host: '127.0.0.1', port: env.smtpPort, secure: false, name: 'mx.gas.example', tls: { ca: [env.tls.cert], servername: 'localhost' } });
+    const mta = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: env.smtpPort,
+      secure: false,
+      name: 'mx.gas.example',
+      tls: { ca: [env.tls.cert], servername: 'localhost' },
+    });
     const info = await mta.sendMail({
       from: 'Aoki <aoki@gas.example>',
       to: replyToOf(aoki),
@@ -80,7 +89,12 @@ describe('drill round trip: notices by relay, acknowledgements by reply and by l
 
     // 12 minutes after the start Clark's server replies in plaintext (swaks, no TLS, no AUTH).
     env.advance(5 * MINUTE);
-    const run = await swaks({ port: env.smtpPort, from: 'clark@water.example', to: replyToOf(clark), extra: ['--header', 'Subject: Re: drill', '--body', 'Received, thanks.'] });
+    const run = await swaks({
+      port: env.smtpPort,
+      from: 'clark@water.example',
+      to: replyToOf(clark),
+      extra: ['--header', 'Subject: Re: drill', '--body', 'Received, thanks.'],
+    });
     expect(run.lastReply, run.transcript).to.match(/^250 .*Drill acknowledgement recorded/);
 
     // 30 minutes after the start Doi opens the link: the page alone records nothing, the button does.
@@ -89,9 +103,17 @@ describe('drill round trip: notices by relay, acknowledgements by reply and by l
     expect(link, 'link in the notice').to.be.a('string');
     const page = await fetch(link!);
     expect(page.status).to.equal(200);
-    expect(await page.text()).to.include('受信を確認しました').and.include('City Example').and.include('Q1 drill');
+    expect(await page.text())
+      .to.include('受信を確認しました')
+      .and.include('City Example')
+      .and.include('Q1 drill');
     const before = await env.ctx.store.listDrillNotices(started.drill.id);
-    expect(before.filter((n) => n.ackAt !== null).map((n) => n.contactName).sort()).to.deep.equal(['Aoki', 'Clark']);
+    expect(
+      before
+        .filter((n) => n.ackAt !== null)
+        .map((n) => n.contactName)
+        .sort(),
+    ).to.deep.equal(['Aoki', 'Clark']);
     const posted = await fetch(link!, { method: 'POST' });
     expect(posted.status).to.equal(200);
     expect(await posted.text()).to.include('data-testid="ack-done"');
@@ -100,13 +122,49 @@ describe('drill round trip: notices by relay, acknowledgements by reply and by l
     const csv = drillReportCsv(drillReport(started.drill, await env.ctx.store.listDrillNotices(started.drill.id)));
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
     const at = (minutes: number) => new Date(DRILL_BASE + minutes * MINUTE).toISOString();
-    const pick = (r: Record<string, string>) => ({ organisation: r.organisation, contact: r.contact, status: r.status, sent_at: r.sent_at, acknowledged_at: r.acknowledged_at, minutes: r.minutes, via: r.via, error: r.error });
+    const pick = (r: Record<string, string>) => ({
+      organisation: r.organisation,
+      contact: r.contact,
+      status: r.status,
+      sent_at: r.sent_at,
+      acknowledged_at: r.acknowledged_at,
+      minutes: r.minutes,
+      via: r.via,
+      error: r.error,
+    });
     expect(rows.map(pick)).to.deep.equal([
-      { organisation: 'City Example', contact: 'Doi', status: 'acknowledged', sent_at: at(0), acknowledged_at: at(30), minutes: '30.0', via: 'link', error: '' },
+      {
+        organisation: 'City Example',
+        contact: 'Doi',
+        status: 'acknowledged',
+        sent_at: at(0),
+        acknowledged_at: at(30),
+        minutes: '30.0',
+        via: 'link',
+        error: '',
+      },
       { organisation: 'City Example', contact: 'Endo', status: 'not-sent', sent_at: '', acknowledged_at: '', minutes: '', via: '', error: 'no e-mail address' },
-      { organisation: 'Tokyo Gas Example', contact: 'Aoki', status: 'acknowledged', sent_at: at(0), acknowledged_at: at(7), minutes: '7.0', via: 'reply', error: '' },
+      {
+        organisation: 'Tokyo Gas Example',
+        contact: 'Aoki',
+        status: 'acknowledged',
+        sent_at: at(0),
+        acknowledged_at: at(7),
+        minutes: '7.0',
+        via: 'reply',
+        error: '',
+      },
       { organisation: 'Tokyo Gas Example', contact: 'Baba', status: 'missing', sent_at: at(0), acknowledged_at: '', minutes: '', via: '', error: '' },
-      { organisation: 'Water Works Example', contact: 'Clark', status: 'acknowledged', sent_at: at(0), acknowledged_at: at(12), minutes: '12.0', via: 'reply', error: '' },
+      {
+        organisation: 'Water Works Example',
+        contact: 'Clark',
+        status: 'acknowledged',
+        sent_at: at(0),
+        acknowledged_at: at(12),
+        minutes: '12.0',
+        via: 'reply',
+        error: '',
+      },
     ]);
     expect(rows.every((r) => r.drill_id === started.drill.id && r.drill_title === 'Q1 drill')).to.equal(true);
 
@@ -123,7 +181,10 @@ describe('drill round trip: notices by relay, acknowledgements by reply and by l
       const started = await startDrill(env.drillDeps(createMailer(refusing.mailerSettings(outboxDir(env.dir)))), { actor: 'cli:secretary', orgIds: [gas.id] });
       expect(await started.sending).to.deep.equal({ sent: 1, failed: 1, withoutAddress: 0 });
       const report = drillReport(started.drill, await env.ctx.store.listDrillNotices(started.drill.id));
-      expect(report.rows.map((r) => [r.contact, r.status])).to.deep.equal([['Aoki', 'missing'], ['Baba', 'not-sent']]);
+      expect(report.rows.map((r) => [r.contact, r.status])).to.deep.equal([
+        ['Aoki', 'missing'],
+        ['Baba', 'not-sent'],
+      ]);
       expect(report.rows[1]!.error).to.match(/550/);
       expect(refusing.messages.map((m) => m.to)).to.deep.equal([['aoki@gas.example']]);
 
@@ -137,9 +198,15 @@ describe('drill round trip: notices by relay, acknowledgements by reply and by l
         const link = new RegExp(`${env.origin}/drill/ack/[0-9a-f]{32}`).exec(baba!.parsed.text!)?.[0];
         expect((await fetch(link!, { method: 'POST' })).status).to.equal(200);
         const after = drillReport(started.drill, await env.ctx.store.listDrillNotices(started.drill.id));
-        expect(after.rows.map((r) => [r.contact, r.status, r.via])).to.deep.equal([['Aoki', 'missing', null], ['Baba', 'acknowledged', 'link']]);
+        expect(after.rows.map((r) => [r.contact, r.status, r.via])).to.deep.equal([
+          ['Aoki', 'missing', null],
+          ['Baba', 'acknowledged', 'link'],
+        ]);
         // Nothing is left to resend: Aoki's notice was sent, Baba's acknowledged.
-        expect(await resendDrill(env.drillDeps(createMailer(accepting.mailerSettings(outboxDir(env.dir)))), started.drill.id, 'cli:secretary')).to.include({ sent: 0, failed: 0 });
+        expect(await resendDrill(env.drillDeps(createMailer(accepting.mailerSettings(outboxDir(env.dir)))), started.drill.id, 'cli:secretary')).to.include({
+          sent: 0,
+          failed: 0,
+        });
         expect(accepting.messages).to.have.length(1);
         const audit = await env.ctx.store.listAudit(0, 1000);
         expect(audit.filter((e) => e.action === 'drill.resent' && e.target === started.drill.id)).to.have.length(2);

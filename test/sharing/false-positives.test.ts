@@ -42,7 +42,14 @@ describe('REST API: exchange-level false positives', function () {
     if (format === 'json') return (await res.json()) as Page;
     const rows = parse(await res.text(), { columns: true, bom: true }) as Record<string, string>[];
     return {
-      items: rows.map((r) => ({ id: r['id']!, value: r['value']!, action: r['action']!, class: r['class']!, false_positive: r['false_positive'] === 'true', seq: Number(r['seq']) })),
+      items: rows.map((r) => ({
+        id: r['id']!,
+        value: r['value']!,
+        action: r['action']!,
+        class: r['class']!,
+        false_positive: r['false_positive'] === 'true',
+        seq: Number(r['seq']),
+      })),
       next_since: Number(res.headers.get('c4tap-next-since')),
     };
   }
@@ -76,7 +83,9 @@ describe('REST API: exchange-level false positives', function () {
     const one = (await (await env.get(gasReader, `/indicators/${ID}`)).json()) as Item;
     expect(one.false_positive).to.equal(true);
     // The submitter's own view of its submission says so too.
-    const own = (await (await env.get(env.people.waterSubmitter, '/submissions/s-water')).json()) as { indicators: { id: string; false_positive: boolean; publication: string }[] };
+    const own = (await (await env.get(env.people.waterSubmitter, '/submissions/s-water')).json()) as {
+      indicators: { id: string; false_positive: boolean; publication: string }[];
+    };
     expect(own.indicators.find((i) => i.id === ID)).to.deep.include({ false_positive: true, publication: 'retract' });
 
     const audit = (await env.w.store.listAudit(0, 1000)).filter((e) => e.action === 'false-positive.marked');
@@ -133,7 +142,14 @@ describe('REST API: exchange-level false positives', function () {
       appendPublications: {
         value: async (...args: Parameters<Store['appendPublications']>) => {
           if (!(await env.w.store.getFalsePositive(ID))) {
-            await env.w.store.markFalsePositive({ indicatorId: ID, type: 'domain-name', value: VALUE, markedBy: env.people.secretariat.id, markedAt: args[1], reason: 'race' });
+            await env.w.store.markFalsePositive({
+              indicatorId: ID,
+              type: 'domain-name',
+              value: VALUE,
+              markedBy: env.people.secretariat.id,
+              markedAt: args[1],
+              reason: 'race',
+            });
           }
           return env.w.store.appendPublications(...args);
         },
@@ -154,7 +170,19 @@ describe('REST API: exchange-level false positives', function () {
     expect(await env.w.store.getFalsePositive(ID)).to.equal(null);
     expect((await mark(env.people.analyst)).status).to.equal(201);
     const list = (await (await env.get(env.people.secretariat, '/false-positives')).json()) as { items: { indicator_id: string }[]; next_after: string | null };
-    expect(list).to.deep.equal({ items: [{ indicator_id: ID, type: 'domain-name', value: VALUE, marked_by: env.people.analyst.id, marked_at: env.w.clock().toISOString(), reason: 'the vendor’s own update server' }], next_after: null });
+    expect(list).to.deep.equal({
+      items: [
+        {
+          indicator_id: ID,
+          type: 'domain-name',
+          value: VALUE,
+          marked_by: env.people.analyst.id,
+          marked_at: env.w.clock().toISOString(),
+          reason: 'the vendor’s own update server',
+        },
+      ],
+      next_after: null,
+    });
     expect((await env.get(env.people.analyst, `/false-positives/${ID}`)).status).to.equal(200);
   });
 

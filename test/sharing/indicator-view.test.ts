@@ -22,11 +22,13 @@ const BASE = Date.UTC(2026, 0, 1);
 const INDICATOR = { id: 'ind_view', type: 'url' as const, value: 'https://evil.example/login' };
 
 const viewerArb: fc.Arbitrary<Viewer | null> = fc.option(
-  fc.record({
-    org: fc.constantFrom(...ORGS),
-    roles: fc.subarray([...ROLES], { minLength: 1 }),
-    status: fc.constantFrom('active' as const, 'disabled' as const),
-  }).map((r) => viewer(r.org, r.roles, r.status)),
+  fc
+    .record({
+      org: fc.constantFrom(...ORGS),
+      roles: fc.subarray([...ROLES], { minLength: 1 }),
+      status: fc.constantFrom('active' as const, 'disabled' as const),
+    })
+    .map((r) => viewer(r.org, r.roles, r.status)),
   { freq: 8 },
 );
 
@@ -64,7 +66,15 @@ function toSource(d: SourceDraft, submissionId: string): IndicatorSource {
 }
 
 function toSighting(d: { orgId: string; class: SharingClass; count: number }, id: number): Sighting {
-  return { id, indicatorId: INDICATOR.id, orgId: d.orgId, class: d.class, count: d.count, seenAt: new Date(BASE + id * 1000).toISOString(), reportedAt: new Date(BASE).toISOString() };
+  return {
+    id,
+    indicatorId: INDICATOR.id,
+    orgId: d.orgId,
+    class: d.class,
+    count: d.count,
+    seenAt: new Date(BASE + id * 1000).toISOString(),
+    reportedAt: new Date(BASE).toISOString(),
+  };
 }
 
 /**
@@ -145,7 +155,14 @@ describe('indicator views', function () {
     const withRed = viewOf(reader, item([red, amber]), { sectorOf, sightings: [redSighting, amberSighting], rules });
     const withoutRed = viewOf(reader, item([amber]), { sectorOf, sightings: [amberSighting], rules });
     expect(withRed).to.deep.equal(withoutRed);
-    expect(withRed).to.deep.include({ submissionCount: 1, firstSeen: amber.seenAt, lastSeen: amber.seenAt, sectors: ['telecom'], sightingCount: 1, redData: false });
+    expect(withRed).to.deep.include({
+      submissionCount: 1,
+      firstSeen: amber.seenAt,
+      lastSeen: amber.seenAt,
+      sectors: ['telecom'],
+      sightingCount: 1,
+      redData: false,
+    });
 
     const analyst = viewer(ORGS[4]!, ['analyst']);
     expect(viewOf(analyst, item([red, amber]), { sectorOf, sightings: [redSighting, amberSighting] })).to.deep.include({

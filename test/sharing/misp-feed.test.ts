@@ -15,7 +15,10 @@ import { EXCHANGE, openFeedsEnv, type FeedsEnv } from './helpers/feeds-env.ts';
 import { generatedValues, kindOf } from './helpers/stix-data.ts';
 import { ROOT, requirePythonTools, runPython } from './helpers/stix-python.ts';
 
-type Manifest = Record<string, { info: string; date: string; timestamp: number; analysis: number; threat_level_id: number; Orgc: { name: string }; Tag: { name: string }[] }>;
+type Manifest = Record<
+  string,
+  { info: string; date: string; timestamp: number; analysis: number; threat_level_id: number; Orgc: { name: string }; Tag: { name: string }[] }
+>;
 
 describe('MISP feed', function () {
   let env: FeedsEnv;
@@ -51,7 +54,11 @@ describe('MISP feed', function () {
     await env.publish('s-red', 'RED', [{ type: 'url', value: 'https://red.example/x', kind: 'network' }]);
     expect(Object.keys(await manifest(env.people.railReader))).to.have.members([eventUuid('s-mixed', 'GREEN'), eventUuid('s-mixed', 'AMBER')]);
     expect(Object.keys(await manifest(env.people.affiliateReader))).to.deep.equal([eventUuid('s-mixed', 'GREEN')]);
-    expect(Object.keys(await manifest(env.people.waterSubmitter))).to.have.members([eventUuid('s-mixed', 'GREEN'), eventUuid('s-mixed', 'AMBER'), eventUuid('s-red', 'RED')]);
+    expect(Object.keys(await manifest(env.people.waterSubmitter))).to.have.members([
+      eventUuid('s-mixed', 'GREEN'),
+      eventUuid('s-mixed', 'AMBER'),
+      eventUuid('s-red', 'RED'),
+    ]);
     expect((await event(env.people.railReader, 's-mixed', 'GREEN')).Attribute.map((a) => a.type)).to.have.members(['domain', 'ip-src']);
     expect((await event(env.people.railReader, 's-mixed', 'AMBER')).Attribute.map((a) => a.type)).to.deep.equal(['sha256']);
     expect((await event(env.people.affiliateReader, 's-mixed', 'GREEN')).Attribute.map((a) => a.value)).to.have.members(['evil.example', '203.0.113.9']);
@@ -93,7 +100,10 @@ describe('MISP feed', function () {
   it('names the exchange as creator and nothing of the submitter, and lists each attribute value once in hashes.csv', async function () {
     await mixed('s-mixed');
     // The same values again in other submissions: still one hashes.csv line per value.
-    await env.publish('s-again', 'AMBER', [{ type: 'domain-name', value: 'evil.example', kind: 'network' }, { type: 'file-sha256', value: 'b'.repeat(64), kind: 'file' }]);
+    await env.publish('s-again', 'AMBER', [
+      { type: 'domain-name', value: 'evil.example', kind: 'network' },
+      { type: 'file-sha256', value: 'b'.repeat(64), kind: 'file' },
+    ]);
     await env.publish('s-third', 'GREEN', [{ type: 'domain-name', value: 'evil.example', kind: 'network' }]);
     const m = await manifest(env.people.railReader);
     const e = await event(env.people.railReader, 's-mixed', 'GREEN');
@@ -105,18 +115,27 @@ describe('MISP feed', function () {
     }
     const csv = await (await get(env.people.railReader, 'hashes.csv')).text();
     const md5 = (v: string) => createHash('md5').update(v).digest('hex');
-    const lines = csv.trim().split('\n').map((l) => l.split(','));
+    const lines = csv
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
     const hashes = lines.map(([h]) => h);
     expect(hashes).to.have.length(new Set(hashes).size);
     expect(hashes).to.have.members(['evil.example', '203.0.113.9', 'b'.repeat(64)].map(md5));
     for (const [h, uuid] of lines) {
       const holder = await event(env.people.railReader, ...submissionAndClassOf(uuid!, ['s-mixed', 's-again', 's-third']));
-      expect(holder.Attribute.map((a) => md5(a.value)), `${h} is in event ${uuid}`).to.include(h);
+      expect(
+        holder.Attribute.map((a) => md5(a.value)),
+        `${h} is in event ${uuid}`,
+      ).to.include(h);
     }
   });
 
   it('soft-deletes a retracted attribute and moves the event timestamp on, at once despite the cache', async function () {
-    await env.publish('s1', 'AMBER', [{ type: 'domain-name', value: 'cdn.example', kind: 'network' }, { type: 'url', value: 'https://cdn.example/p', kind: 'network' }]);
+    await env.publish('s1', 'AMBER', [
+      { type: 'domain-name', value: 'cdn.example', kind: 'network' },
+      { type: 'url', value: 'https://cdn.example/p', kind: 'network' },
+    ]);
     const before = await event(env.people.railReader, 's1', 'AMBER');
     env.w.tick(120);
     await retract(deps(), { indicatorId: indicatorId('domain-name', 'cdn.example'), submissionId: 's1' }, env.people.secretariat.id, 'shared CDN');
@@ -133,7 +152,10 @@ describe('MISP feed', function () {
     await env.publish('s-red', 'RED', [{ type: 'url', value: 'https://red.example/x', kind: 'network' }]);
     await event(env.people.waterSubmitter, 's-red', 'RED');
     const reads = (await env.w.store.listAudit(0, 10_000)).filter((e) => e.action === 'red.read');
-    expect(reads[reads.length - 1]).to.deep.include({ actor: env.people.waterSubmitter.id, data: { surface: 'misp.event', indicators: [indicatorId('url', 'https://red.example/x')] } });
+    expect(reads[reads.length - 1]).to.deep.include({
+      actor: env.people.waterSubmitter.id,
+      data: { surface: 'misp.event', indicators: [indicatorId('url', 'https://red.example/x')] },
+    });
   });
 
   describe('loaded by PyMISP (needs .tmp/venv)', function () {
@@ -145,7 +167,11 @@ describe('MISP feed', function () {
       this.timeout(60_000);
       const values = generatedValues(3);
       for (const [i, cls] of (['AMBER', 'GREEN', 'WHITE'] as const).entries()) {
-        await env.publish(`s-${cls}`, cls, values.filter((_, n) => n % 3 === i).map((v) => ({ ...v, kind: kindOf(v.type) })));
+        await env.publish(
+          `s-${cls}`,
+          cls,
+          values.filter((_, n) => n % 3 === i).map((v) => ({ ...v, kind: kindOf(v.type) })),
+        );
       }
       await mixed('s-mixed');
       const dir = await mkdtemp(path.join(os.tmpdir(), 'c4tap-misp-'));
@@ -162,16 +188,38 @@ describe('MISP feed', function () {
         const out = JSON.parse(await runPython([`${ROOT}/test/sharing/helpers/misp_check.py`, dir])) as {
           manifest: Manifest;
           hashes: string[];
-          events: Record<string, { info: string; date: string; timestamp: number; analysis: number; threat_level_id: number; tags: string[]; attributes: unknown[]; hashes: string[]; schema_errors: string[]; round_trip: string[] }>;
+          events: Record<
+            string,
+            {
+              info: string;
+              date: string;
+              timestamp: number;
+              analysis: number;
+              threat_level_id: number;
+              tags: string[];
+              attributes: unknown[];
+              hashes: string[];
+              schema_errors: string[];
+              round_trip: string[];
+            }
+          >;
         };
         expect(Object.keys(out.events)).to.have.length(5);
         for (const [uuid, e] of Object.entries(out.events)) {
           expect(e.schema_errors, `${uuid} against PyMISP's schema.json`).to.deep.equal([]);
           expect(e.round_trip, `${uuid} through MISPEvent.load + to_feed`).to.deep.equal([]);
           // The manifest entry exactly as PyMISP computes it from the event (numbers as numbers).
-          expect(e, uuid).to.deep.include({ info: m[uuid]!.info, date: m[uuid]!.date, timestamp: m[uuid]!.timestamp, analysis: m[uuid]!.analysis, threat_level_id: m[uuid]!.threat_level_id });
+          expect(e, uuid).to.deep.include({
+            info: m[uuid]!.info,
+            date: m[uuid]!.date,
+            timestamp: m[uuid]!.timestamp,
+            analysis: m[uuid]!.analysis,
+            threat_level_id: m[uuid]!.threat_level_id,
+          });
           expect(e.tags).to.deep.equal(m[uuid]!.Tag.map((t) => t.name));
-          expect(e.attributes, `${uuid} as PyMISP reads it`).to.deep.equal(served.get(uuid)!.Attribute.map((a) => ({ type: a.type, category: a.category, value: a.value })));
+          expect(e.attributes, `${uuid} as PyMISP reads it`).to.deep.equal(
+            served.get(uuid)!.Attribute.map((a) => ({ type: a.type, category: a.category, value: a.value })),
+          );
         }
         expect(Object.values(out.events).flatMap((e) => e.attributes)).to.have.length(values.length + 3);
         // hashes.csv: each value once, every one PyMISP computes for the events, each naming an event that holds it.

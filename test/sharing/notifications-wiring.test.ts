@@ -45,7 +45,9 @@ describe('submitter notifications wired by the composition root', function () {
     const sec = await c.store.createOrganisation(orgInput('secretariat', { tier: 'participant' }), now);
     const submitter = await c.store.createPrincipal(principalInput('water-sub', water.id), now);
     const analyst = await c.store.createPrincipal(principalInput('analyst', sec.id, { roles: ['analyst'] }), now);
-    const id = await seedSubmission(c.store, { org: water, principal: submitter }, 'sub-wired', { classes: { sample: 'RED', mail: 'AMBER', network: 'GREEN', file: 'AMBER' } });
+    const id = await seedSubmission(c.store, { org: water, principal: submitter }, 'sub-wired', {
+      classes: { sample: 'RED', mail: 'AMBER', network: 'GREEN', file: 'AMBER' },
+    });
     await c.store.upsertIndicators(id, water.id, now, [{ type: 'domain-name', value: 'lure.example', kind: 'network', class: 'GREEN' }]);
     await c.store.updateSubmission(id, { status: 'awaiting-triage' }, now);
     return { id, submitter, analyst };

@@ -76,7 +76,13 @@ describe('submitter notifications', function () {
 
   it('tells the submitter, in Japanese, what was published at which class: grouped by class, defanged, nothing of other organisations', async () => {
     const n = notifierWith();
-    const mine = await w.addSubmission('s-water', water, waterSub, { ...allClasses('RED'), network: 'GREEN', mail: 'AMBER' }, [url, domain, sender, hash, shortener]);
+    const mine = await w.addSubmission('s-water', water, waterSub, { ...allClasses('RED'), network: 'GREEN', mail: 'AMBER' }, [
+      url,
+      domain,
+      sender,
+      hash,
+      shortener,
+    ]);
     const theirs = await w.addSubmission('s-rail', rail, railSub, allClasses('AMBER'), [{ ...domain, class: 'AMBER' }, railOnly]);
     await publishSubmission(pubDeps(n), theirs, 'analyst');
     w.tick();
@@ -84,7 +90,7 @@ describe('submitter notifications', function () {
     await n.idle();
 
     const mails = await outbox();
-    expect(mails.map((m) => m.to && !Array.isArray(m.to) ? m.to.value[0]?.address : null)).to.have.members([waterSub.email, railSub.email]);
+    expect(mails.map((m) => (m.to && !Array.isArray(m.to) ? m.to.value[0]?.address : null))).to.have.members([waterSub.email, railSub.email]);
     const notice = mails.find((m) => header(m, 'x-c4tap-submission') === mine)!;
     expect(notice.subject).to.equal(`[C4TAP] 指標公開のお知らせ — ${mine}`);
     expect(header(notice, 'x-c4tap-notification')).to.equal('published');
@@ -126,7 +132,15 @@ describe('submitter notifications', function () {
       return { kind: 'analysed' as const, summary: summary as never };
     };
     const start = (): RunningWorker =>
-      startWorker({ store: w.store, clock: w.clock, log: log(), settings: { leaseMs: 60_000, maxAttempts: 3, pollMs: 10, retryBaseMs: 0, retryMaxMs: 0 }, workerId: 'wrk-1', analyse, events: n.sink });
+      startWorker({
+        store: w.store,
+        clock: w.clock,
+        log: log(),
+        settings: { leaseMs: 60_000, maxAttempts: 3, pollMs: 10, retryBaseMs: 0, retryMaxMs: 0 },
+        workerId: 'wrk-1',
+        analyse,
+        events: n.sink,
+      });
     const worker = start();
     try {
       await waitFor('the analysis job to finish', async () => (await w.store.getJobForSubmission(id, 'analyse'))?.status === 'done');
@@ -262,8 +276,16 @@ describe('submitter notifications', function () {
     try {
       const desk = pki.issue('rail-desk', railSub.email);
       await w.store.createDigestSubscription({
-        id: 'dsub-rail', principalId: railSub.id, schedule: 'daily', cursorSeq: 0, createdAt: w.clock().toISOString(),
-        attachments: 'none', zipPasswordSealed: null, smimeCertificate: desk.cert, amber: true, disabled: false,
+        id: 'dsub-rail',
+        principalId: railSub.id,
+        schedule: 'daily',
+        cursorSeq: 0,
+        createdAt: w.clock().toISOString(),
+        attachments: 'none',
+        zipPasswordSealed: null,
+        smimeCertificate: desk.cert,
+        amber: true,
+        disabled: false,
       });
       // The certificate is valid now (the world's clock is earlier): the notifier checks it at send time.
       // A policy that lets AMBER travel encrypted: the encrypted notice then carries AMBER values.
@@ -281,4 +303,3 @@ describe('submitter notifications', function () {
     }
   });
 });
-

@@ -38,7 +38,11 @@ describe('public WHITE feed', function () {
   });
 
   it('pages with since and limit like the API and refuses unknown parameters with 400', async function () {
-    await env.publish('s1', 'WHITE', ['a', 'b', 'c', 'd', 'e'].map((x) => dom(`${x}.example`)));
+    await env.publish(
+      's1',
+      'WHITE',
+      ['a', 'b', 'c', 'd', 'e'].map((x) => dom(`${x}.example`)),
+    );
     const first = await json('?limit=2');
     const second = await json(`?limit=2&since=${first.next_since}`);
     const rest = await json(`?since=${second.next_since}`);
@@ -84,9 +88,16 @@ describe('public WHITE feed', function () {
     });
 
     it('accepts the public STIX bundle', async function () {
-      await env.publish('s-white', 'WHITE', [dom('white.example'), { type: 'email-subject', value: "Invoice 'urgent'", kind: 'mail' }, { type: 'file-md5', value: 'c'.repeat(32), kind: 'file' }]);
+      await env.publish('s-white', 'WHITE', [
+        dom('white.example'),
+        { type: 'email-subject', value: "Invoice 'urgent'", kind: 'mail' },
+        { type: 'file-md5', value: 'c'.repeat(32), kind: 'file' },
+      ]);
       const at = env.w.clock().toISOString();
-      await env.w.store.addSighting({ indicatorId: indicatorId('domain-name', 'white.example'), orgId: env.orgs.rail.id, class: 'WHITE', count: 1, seenAt: at, idempotencyKey: null }, at);
+      await env.w.store.addSighting(
+        { indicatorId: indicatorId('domain-name', 'white.example'), orgId: env.orgs.rail.id, class: 'WHITE', count: 1, seenAt: at, idempotencyKey: null },
+        at,
+      );
       await expectValidStix([await (await env.fetch(null, '/public/v1/indicators.stix')).json()]);
     });
   });

@@ -63,7 +63,10 @@ describe('publication', function () {
   });
 
   it('publishes at the submission’s narrowed class and narrows the stored source with it', async function () {
-    const sub = await w.addSubmission('s1', org, submitter, allClasses('GREEN'), [{ ...url, class: 'GREEN' }, { ...sender, class: 'GREEN' }]);
+    const sub = await w.addSubmission('s1', org, submitter, allClasses('GREEN'), [
+      { ...url, class: 'GREEN' },
+      { ...sender, class: 'GREEN' },
+    ]);
     await w.store.updateSubmission(sub, { classes: { ...allClasses('GREEN'), network: 'RED' } }, w.clock().toISOString());
     const result = await publishSubmission(deps(), sub, 'a1');
     expect(Object.fromEntries(result.appended.map((e) => [e.indicatorId, e.class]))).to.deep.equal({ [idOf(url)]: 'RED', [idOf(sender)]: 'GREEN' });
@@ -77,7 +80,10 @@ describe('publication', function () {
     w.tick();
     await w.store.updateSubmission(sub, { classes: { ...allClasses('AMBER'), network: 'RED' } }, w.clock().toISOString());
     const again = await publishSubmission(deps(), sub, 'a1');
-    expect(again.appended.map((e) => [e.action, e.class])).to.deep.equal([['retract', 'AMBER'], ['publish', 'RED']]);
+    expect(again.appended.map((e) => [e.action, e.class])).to.deep.equal([
+      ['retract', 'AMBER'],
+      ['publish', 'RED'],
+    ]);
     expect((await publishSubmission(deps(), sub, 'a1')).appended).to.deep.equal([]);
   });
 

@@ -92,7 +92,12 @@ describe('sector k-anonymity in shared views', function () {
         fc.array(fc.constantFrom(...orgs.map((o) => o.id)), { maxLength: 10 }),
         fc.integer({ min: 1, max: 5 }),
         (reader, sourceOrgs, k) => {
-          const sectors = visibleSectors(viewer(reader, ['reader']), sourceOrgs.map((orgId) => ({ orgId })), sectorOf, { minOrgsPerSector: k });
+          const sectors = visibleSectors(
+            viewer(reader, ['reader']),
+            sourceOrgs.map((orgId) => ({ orgId })),
+            sectorOf,
+            { minOrgsPerSector: k },
+          );
           for (const sector of ['electricity', 'rail']) {
             const others = new Set(sourceOrgs.filter((o) => o !== reader.id && sectorOf(o) === sector)).size;
             const own = sourceOrgs.includes(reader.id) && reader.sector === sector;

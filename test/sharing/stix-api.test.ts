@@ -25,7 +25,9 @@ describe('REST API: STIX 2.1 format', function () {
       expect(res.headers.get('c4tap-next-since')).to.match(/^\d+$/);
       const bundle = (await res.json()) as Bundle;
       expect(bundle.type).to.equal('bundle');
-      expect(bundle.objects.filter((o) => o.type === 'indicator').map((o) => o.id)).to.deep.equal([indicatorStixId(indicatorId('domain-name', 'evil.example'))]);
+      expect(bundle.objects.filter((o) => o.type === 'indicator').map((o) => o.id)).to.deep.equal([
+        indicatorStixId(indicatorId('domain-name', 'evil.example')),
+      ]);
     }
   });
 
@@ -59,11 +61,15 @@ describe('REST API: STIX 2.1 format', function () {
       this.timeout(120_000);
       const values = generatedValues(2, 7);
       for (const [i, cls] of (['RED', 'AMBER', 'YELLOW', 'GREEN', 'WHITE'] as const).entries()) {
-        await env.publish(`s-${cls}`, cls, values.filter((_, n) => n % 5 === i).map((v) => ({ ...v, kind: kindOf(v.type) })));
+        await env.publish(
+          `s-${cls}`,
+          cls,
+          values.filter((_, n) => n % 5 === i).map((v) => ({ ...v, kind: kindOf(v.type) })),
+        );
       }
       const bundles: unknown[] = [];
       for (const who of Object.values(env.people)) {
-        for (let since = 0, more = true; more; ) {
+        for (let since = 0, more = true; more;) {
           const res = await env.fetch(who, `/api/v1/indicators?format=stix&limit=7&since=${since}`);
           bundles.push(await res.json());
           since = Number(res.headers.get('c4tap-next-since'));

@@ -49,7 +49,13 @@ describe('STIX 2.1 export', function () {
   afterEach(() => w.cleanup());
 
   async function publish(id: string, cls: SharingClass, indicators: { type: (typeof INDICATOR_TYPES)[number]; value: string }[], org = water, by = waterSub) {
-    const sub = await w.addSubmission(id, org, by, allClasses(cls), indicators.map((i) => ({ ...i, kind: kindOf(i.type), class: cls })));
+    const sub = await w.addSubmission(
+      id,
+      org,
+      by,
+      allClasses(cls),
+      indicators.map((i) => ({ ...i, kind: kindOf(i.type), class: cls })),
+    );
     await publishSubmission(deps(), sub, 'analyst');
     w.tick(60);
     return sub;
@@ -71,13 +77,24 @@ describe('STIX 2.1 export', function () {
       const values = generatedValues(4);
       // Each class gets a share of every type; the same value also comes at a second class.
       for (const [n, cls] of CLASSES.entries()) {
-        await publish(`s-${cls}`, cls, values.filter((_, i) => i % CLASSES.length === n || i % 7 === n));
+        await publish(
+          `s-${cls}`,
+          cls,
+          values.filter((_, i) => i % CLASSES.length === n || i % 7 === n),
+        );
       }
       const first = values[0]!;
       await retract(deps(), { indicatorId: indicatorId(first.type, first.value), submissionId: 's-RED' }, 'analyst', 'benign');
       for (const [i, v] of values.slice(0, 10).entries()) {
         await w.store.addSighting(
-          { indicatorId: indicatorId(v.type, v.value), orgId: rail.id, class: CLASSES[i % CLASSES.length]!, count: i + 1, seenAt: w.clock().toISOString(), idempotencyKey: null },
+          {
+            indicatorId: indicatorId(v.type, v.value),
+            orgId: rail.id,
+            class: CLASSES[i % CLASSES.length]!,
+            count: i + 1,
+            seenAt: w.clock().toISOString(),
+            idempotencyKey: null,
+          },
           w.clock().toISOString(),
         );
       }
@@ -136,7 +153,10 @@ describe('STIX 2.1 export', function () {
   it('names the exchange as creator and never the submitting organisation, its principal or the sighting organisation', async function () {
     await publish('s1', 'AMBER', generatedValues(1));
     const v = generatedValues(1)[0]!;
-    await w.store.addSighting({ indicatorId: indicatorId(v.type, v.value), orgId: rail.id, class: 'AMBER', count: 3, seenAt: w.clock().toISOString(), idempotencyKey: null }, w.clock().toISOString());
+    await w.store.addSighting(
+      { indicatorId: indicatorId(v.type, v.value), orgId: rail.id, class: 'AMBER', count: 3, seenAt: w.clock().toISOString(), idempotencyKey: null },
+      w.clock().toISOString(),
+    );
     const bundle = await exportAll(w, await w.viewer('rail-reader'));
     const identity = exchangeIdentity(EXCHANGE);
     expect(byType(bundle, 'identity').map((o) => o.id)).to.deep.equal([identity.id]);
@@ -184,7 +204,7 @@ describe('STIX 2.1 export', function () {
     const ind = indicatorOf(after, 'ipv4-addr', '198.51.100.7')!;
     expect(before).to.not.have.property('revoked');
     expect(ind).to.include({ revoked: true, id: before.id });
-    expect(ind.modified as string > (before.modified as string)).to.equal(true);
+    expect((ind.modified as string) > (before.modified as string)).to.equal(true);
   });
 
   it('writes a STIX pattern for every indicator type, with the observable where STIX has one', async function () {

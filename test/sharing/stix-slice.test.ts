@@ -25,9 +25,35 @@ function world(raw: Of<typeof source>[], rawSightings: Of<typeof sighting>[]) {
   const unique = [...new Map(raw.map((s) => [s.submissionId, s])).values()];
   const sources: IndicatorSource[] = unique.map((s) => ({ ...s, indicatorId: 'ind_x', context: {} }));
   const latest = new Map<string, PublicationEntry>(
-    unique.map((s, i) => [pairKey('ind_x', s.submissionId), { seq: i + 1, idempotencyKey: `k${i}`, action: s.falsePositive ? 'retract' : 'publish', indicatorId: 'ind_x', submissionId: s.submissionId, kind: s.kind, class: s.class, publishedAt: s.publishedAt }]),
+    unique.map((s, i) => [
+      pairKey('ind_x', s.submissionId),
+      {
+        seq: i + 1,
+        idempotencyKey: `k${i}`,
+        action: s.falsePositive ? 'retract' : 'publish',
+        indicatorId: 'ind_x',
+        submissionId: s.submissionId,
+        kind: s.kind,
+        class: s.class,
+        publishedAt: s.publishedAt,
+      },
+    ]),
   );
-  const view = { id: 'ind_x', type: 'domain-name', value: 'evil.example', class: 'WHITE', kinds: KINDS, sources, submissionCount: sources.length, firstSeen: '', lastSeen: '', sectors: [], sightingCount: 0, falsePositive: false, redData: false } as IndicatorView;
+  const view = {
+    id: 'ind_x',
+    type: 'domain-name',
+    value: 'evil.example',
+    class: 'WHITE',
+    kinds: KINDS,
+    sources,
+    submissionCount: sources.length,
+    firstSeen: '',
+    lastSeen: '',
+    sectors: [],
+    sightingCount: 0,
+    falsePositive: false,
+    redData: false,
+  } as IndicatorView;
   const sightings: Sighting[] = rawSightings.map((s, i) => ({ ...s, id: i, indicatorId: 'ind_x', orgId: 'o1' }));
   return { view, latest, sightings, sources };
 }
@@ -35,29 +61,34 @@ function world(raw: Of<typeof source>[], rawSightings: Of<typeof sighting>[]) {
 describe('STIX slices', function () {
   it('builds the object of class C from class-C sources and sightings only', function () {
     fc.assert(
-      fc.property(fc.array(source, { minLength: 1, maxLength: 6 }), fc.array(sighting, { maxLength: 6 }), fc.constantFrom(...CLASSES), (raw, rawSightings, cls) => {
-        const { view, latest, sightings, sources } = world(raw, rawSightings);
-        const own = sources.filter((s) => s.class === cls);
-        const slice = sliceAt(view, cls, latest);
-        if (own.length === 0) {
-          expect(slice).to.equal(null);
-          return;
-        }
-        const indicator = indicatorObjects(slice!, 'identity--x')[0] as unknown as Record<string, unknown>;
-        expect(own.map((s) => s.seenAt)).to.include(indicator['valid_from']);
-        expect(own.every((s) => s.seenAt >= (indicator['created'] as string))).to.equal(true);
-        expect([indicator['created'], ...own.map((s) => latest.get(pairKey('ind_x', s.submissionId))!.publishedAt)]).to.include(indicator['modified']);
-        expect(slice!.kinds).to.have.members([...new Set(own.map((s) => s.kind))]);
-        expect(slice!.submissionCount).to.equal(own.length);
-        expect(indicator['revoked'] === true).to.equal(own.every((s) => s.falsePositive));
-        expect((indicator['object_marking_refs'] as string[]).at(-1)).to.equal(CLASS_MARKINGS[cls].id);
-        for (const s of sightingSlices('ind_x', sightings)) {
-          const o = sightingObject(s, 'identity--x');
-          const same = sightings.filter((x) => x.class === s.class);
-          expect(o.count).to.equal(same.reduce((n, x) => n + x.count, 0));
-          expect((o.object_marking_refs ?? []).at(-1)).to.equal(CLASS_MARKINGS[s.class].id);
-        }
-      }),
+      fc.property(
+        fc.array(source, { minLength: 1, maxLength: 6 }),
+        fc.array(sighting, { maxLength: 6 }),
+        fc.constantFrom(...CLASSES),
+        (raw, rawSightings, cls) => {
+          const { view, latest, sightings, sources } = world(raw, rawSightings);
+          const own = sources.filter((s) => s.class === cls);
+          const slice = sliceAt(view, cls, latest);
+          if (own.length === 0) {
+            expect(slice).to.equal(null);
+            return;
+          }
+          const indicator = indicatorObjects(slice!, 'identity--x')[0] as unknown as Record<string, unknown>;
+          expect(own.map((s) => s.seenAt)).to.include(indicator['valid_from']);
+          expect(own.every((s) => s.seenAt >= (indicator['created'] as string))).to.equal(true);
+          expect([indicator['created'], ...own.map((s) => latest.get(pairKey('ind_x', s.submissionId))!.publishedAt)]).to.include(indicator['modified']);
+          expect(slice!.kinds).to.have.members([...new Set(own.map((s) => s.kind))]);
+          expect(slice!.submissionCount).to.equal(own.length);
+          expect(indicator['revoked'] === true).to.equal(own.every((s) => s.falsePositive));
+          expect((indicator['object_marking_refs'] as string[]).at(-1)).to.equal(CLASS_MARKINGS[cls].id);
+          for (const s of sightingSlices('ind_x', sightings)) {
+            const o = sightingObject(s, 'identity--x');
+            const same = sightings.filter((x) => x.class === s.class);
+            expect(o.count).to.equal(same.reduce((n, x) => n + x.count, 0));
+            expect((o.object_marking_refs ?? []).at(-1)).to.equal(CLASS_MARKINGS[s.class].id);
+          }
+        },
+      ),
       { seed: 5, numRuns: 300 },
     );
   });

@@ -29,7 +29,9 @@ describe('TAXII 2.1 with the OASIS taxii2-client (needs .tmp/venv)', function ()
   after(() => env?.close());
 
   async function client(p: Principal, ...args: string[]): Promise<ClientReport> {
-    const out = await runPython([`${ROOT}/test/sharing/helpers/taxii_client.py`, `${env.origin}/taxii2/`, ...args], { env: { C4TAP_TOKEN: await env.token(p) } });
+    const out = await runPython([`${ROOT}/test/sharing/helpers/taxii_client.py`, `${env.origin}/taxii2/`, ...args], {
+      env: { C4TAP_TOKEN: await env.token(p) },
+    });
     return JSON.parse(out) as ClientReport;
   }
 
@@ -51,7 +53,11 @@ describe('TAXII 2.1 with the OASIS taxii2-client (needs .tmp/venv)', function ()
     const values = Array.from({ length: 5000 }, (_, i) => `host-${String(i).padStart(4, '0')}.evil.example`);
     // Five submissions of 1,000, all published at the same clock time: equal added dates everywhere.
     for (let s = 0; s < 5; s++) {
-      await env.publish(`bulk-${s}`, 'AMBER', values.slice(s * 1000, (s + 1) * 1000).map((value) => ({ type: 'domain-name' as const, value, kind: 'network' as const })));
+      await env.publish(
+        `bulk-${s}`,
+        'AMBER',
+        values.slice(s * 1000, (s + 1) * 1000).map((value) => ({ type: 'domain-name' as const, value, kind: 'network' as const })),
+      );
     }
     await env.publish('other-class', 'GREEN', [{ type: 'domain-name', value: 'green-only.example', kind: 'network' }]);
 

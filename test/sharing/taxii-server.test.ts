@@ -44,11 +44,15 @@ describe('TAXII 2.1 server', function () {
   it('accepts HTTP Basic with the API token as password (any user name), as TAXII clients are configured', async function () {
     const token = await env.token(env.people.observerReader);
     for (const user of ['obs-reader', 'opencti']) {
-      const res = await env.fetch(null, '/taxii2/c4tap/collections/', { headers: { accept: TAXII, authorization: `Basic ${Buffer.from(`${user}:${token}`).toString('base64')}` } });
+      const res = await env.fetch(null, '/taxii2/c4tap/collections/', {
+        headers: { accept: TAXII, authorization: `Basic ${Buffer.from(`${user}:${token}`).toString('base64')}` },
+      });
       const body = await taxii<{ collections: { title: string }[] }>(res);
       expect(body.collections.map((c) => c.title)).to.deep.equal(['C4TAP YELLOW', 'C4TAP GREEN', 'C4TAP WHITE']);
     }
-    const wrong = await env.fetch(null, '/taxii2/', { headers: { accept: TAXII, authorization: `Basic ${Buffer.from('obs-reader:secret').toString('base64')}` } });
+    const wrong = await env.fetch(null, '/taxii2/', {
+      headers: { accept: TAXII, authorization: `Basic ${Buffer.from('obs-reader:secret').toString('base64')}` },
+    });
     await taxii(wrong, 401);
     expect(wrong.headers.get('www-authenticate')).to.match(/Basic realm="c4tap"/);
   });
@@ -65,7 +69,11 @@ describe('TAXII 2.1 server', function () {
     await taxii(await get(env.people.railReader, coll('RED')), 404);
     await taxii(await get(env.people.railReader, '/taxii2/c4tap/collections/00000000-0000-4000-8000-000000000000/'), 404);
     const post = (p: Principal, cls: SharingClass) =>
-      env.fetch(p, `${coll(cls)}objects/`, { method: 'POST', headers: { accept: TAXII, 'content-type': 'application/taxii+json;version=2.1' }, body: '{"objects":[]}' });
+      env.fetch(p, `${coll(cls)}objects/`, {
+        method: 'POST',
+        headers: { accept: TAXII, 'content-type': 'application/taxii+json;version=2.1' },
+        body: '{"objects":[]}',
+      });
     await taxii(await post(env.people.railReader, 'AMBER'), 403);
     await taxii(await post(env.people.affiliateReader, 'AMBER'), 404);
     expect(await taxii(await get(env.people.affiliateReader, coll('GREEN')))).to.include({ id: collectionId('GREEN'), can_read: true, can_write: false });
@@ -98,7 +106,11 @@ describe('TAXII 2.1 server', function () {
   });
 
   it('reaches the end with a limit smaller than the identity and markings that open the collection', async function () {
-    await env.publish('s1', 'GREEN', ['a', 'b', 'c'].map((x) => dom(`${x}.example`)));
+    await env.publish(
+      's1',
+      'GREEN',
+      ['a', 'b', 'c'].map((x) => dom(`${x}.example`)),
+    );
     const seen: string[] = [];
     let query = '?limit=3';
     for (let guard = 0; guard < 20; guard++) {
@@ -122,7 +134,9 @@ describe('TAXII 2.1 server', function () {
     const indicators = await taxii<Envelope>(await get(env.people.railReader, `${coll('GREEN')}objects/?match[type]=indicator`));
     expect(indicators.objects!.map((o) => o.id)).to.have.members([indId('early.example'), indId('late.example')]);
     const twoTypes = await taxii<Envelope>(await get(env.people.railReader, `${coll('GREEN')}objects/?match[type]=identity,marking-definition`));
-    expect(twoTypes.objects!.map((o) => o.type)).to.include.members(['identity', 'marking-definition']).and.not.include('indicator');
+    expect(twoTypes.objects!.map((o) => o.type))
+      .to.include.members(['identity', 'marking-definition'])
+      .and.not.include('indicator');
     const byId = await taxii<Envelope>(await get(env.people.railReader, `${coll('GREEN')}objects/?match[id]=${indId('early.example')}`));
     expect(byId.objects!.map((o) => o.id)).to.deep.equal([indId('early.example')]);
 
@@ -156,8 +170,19 @@ describe('TAXII 2.1 server', function () {
     env.w.tick(3600);
     await env.publish('s-green', 'GREEN', [dom('both.example')]);
     const at = env.w.clock().toISOString();
-    await env.w.store.addSighting({ indicatorId: indicatorId('domain-name', 'both.example'), orgId: env.orgs.rail.id, class: 'AMBER', count: 5, seenAt: at, idempotencyKey: null }, at);
-    const objects = async (cls: SharingClass) => (await taxii<Envelope>(await get(env.people.railReader, `${coll(cls)}objects/?match[id]=${indId('both.example')},${sightingStixId(indicatorId('domain-name', 'both.example'), cls)}`))).objects ?? [];
+    await env.w.store.addSighting(
+      { indicatorId: indicatorId('domain-name', 'both.example'), orgId: env.orgs.rail.id, class: 'AMBER', count: 5, seenAt: at, idempotencyKey: null },
+      at,
+    );
+    const objects = async (cls: SharingClass) =>
+      (
+        await taxii<Envelope>(
+          await get(
+            env.people.railReader,
+            `${coll(cls)}objects/?match[id]=${indId('both.example')},${sightingStixId(indicatorId('domain-name', 'both.example'), cls)}`,
+          ),
+        )
+      ).objects ?? [];
     const [amber, green] = [await objects('AMBER'), await objects('GREEN')];
     const ind = (list: Obj[]) => list.find((o) => o.type === 'indicator')!;
     expect(ind(amber).object_marking_refs).to.deep.equal([TLP2_MARKINGS.AMBER!.id, CLASS_MARKINGS.AMBER.id]);
@@ -189,7 +214,8 @@ describe('TAXII 2.1 server', function () {
   it('gives an indicator a newer version in a collection when one of its sources leaves that class, once in a walk', async function () {
     await env.publish('s-a', 'AMBER', [dom('shared.example')]);
     await env.publish('s-b', 'AMBER', [dom('shared.example')]);
-    const read = async () => (await taxii<Envelope>(await get(env.people.railReader, `${coll('AMBER')}objects/?match[id]=${indId('shared.example')}`))).objects!;
+    const read = async () =>
+      (await taxii<Envelope>(await get(env.people.railReader, `${coll('AMBER')}objects/?match[id]=${indId('shared.example')}`))).objects!;
     const before = await read();
     expect(before).to.have.length(1);
     env.w.tick(600);
@@ -209,7 +235,10 @@ describe('TAXII 2.1 server', function () {
     expect(page.objects!.map((o) => o.id)).to.include(indId('red.example'));
     const reads = (await env.w.store.listAudit(0, 10_000)).filter((e) => e.action === 'red.read');
     expect(reads).to.have.length(before + 1);
-    expect(reads[reads.length - 1]).to.deep.include({ actor: env.people.secretariat.id, data: { surface: 'taxii', indicators: [indicatorId('domain-name', 'red.example')] } });
+    expect(reads[reads.length - 1]).to.deep.include({
+      actor: env.people.secretariat.id,
+      data: { surface: 'taxii', indicators: [indicatorId('domain-name', 'red.example')] },
+    });
   });
 
   describe('objects accepted by the OASIS STIX 2.1 validator (needs .tmp/venv)', function () {
@@ -219,12 +248,16 @@ describe('TAXII 2.1 server', function () {
 
     it('accepts every page of every collection, as bundles', async function () {
       const classes = ['RED', 'AMBER', 'YELLOW', 'GREEN', 'WHITE'] as const;
-      for (const cls of classes) await env.publish(`s-${cls}`, cls, [dom(`${cls.toLowerCase()}.example`), { type: 'file-sha256', value: 'a'.repeat(64), kind: 'file' }]);
+      for (const cls of classes)
+        await env.publish(`s-${cls}`, cls, [dom(`${cls.toLowerCase()}.example`), { type: 'file-sha256', value: 'a'.repeat(64), kind: 'file' }]);
       await env.publish('s-narrowed', 'AMBER', [dom('narrowed.example')]);
       env.w.tick(60);
       await env.narrow('s-narrowed', 'RED');
       const at = env.w.clock().toISOString();
-      await env.w.store.addSighting({ indicatorId: indicatorId('file-sha256', 'a'.repeat(64)), orgId: env.orgs.rail.id, class: 'GREEN', count: 2, seenAt: at, idempotencyKey: null }, at);
+      await env.w.store.addSighting(
+        { indicatorId: indicatorId('file-sha256', 'a'.repeat(64)), orgId: env.orgs.rail.id, class: 'GREEN', count: 2, seenAt: at, idempotencyKey: null },
+        at,
+      );
       const bundles = [];
       for (const cls of classes) {
         const page = await taxii<Envelope>(await get(env.people.secretariat, `${coll(cls)}objects/`));

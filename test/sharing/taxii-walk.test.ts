@@ -65,8 +65,14 @@ describe('TAXII 2.1 collections walked by the OASIS taxii2-client at every page 
     env.w.tick(60);
     await env.narrow('s1', 'RED');
     const at = env.w.clock().toISOString();
-    for (const [value, cls] of [['d1.walk.example', 'AMBER'], ['d75.walk.example', 'WHITE']] as const) {
-      await env.w.store.addSighting({ indicatorId: indicatorId('domain-name', value), orgId: env.orgs.rail.id, class: cls, count: 3, seenAt: at, idempotencyKey: null }, at);
+    for (const [value, cls] of [
+      ['d1.walk.example', 'AMBER'],
+      ['d75.walk.example', 'WHITE'],
+    ] as const) {
+      await env.w.store.addSighting(
+        { indicatorId: indicatorId('domain-name', value), orgId: env.orgs.rail.id, class: cls, count: 3, seenAt: at, idempotencyKey: null },
+        at,
+      );
     }
     const out = await runPython([`${ROOT}/test/sharing/helpers/taxii_walk.py`, `${env.origin}/taxii2/`, 'sec', ...LIMITS.map(String)], {
       env: { C4TAP_TOKEN: await env.token(env.people.secretariat) },
@@ -115,7 +121,10 @@ describe('TAXII 2.1 collections walked by the OASIS taxii2-client at every page 
           for (const [id, , version] of walk.next) if (version) expect(manifestVersion.get(id), id).to.equal(version);
           // Every page within the limit; every page but the last full (taxii2-client would shrink its limit otherwise).
           expect(walk.pages.every((p) => p.n <= limit)).to.equal(true);
-          expect(walk.pages.slice(0, -1).every((p) => p.more && p.n === limit), JSON.stringify(walk.pages.slice(0, 5))).to.equal(true);
+          expect(
+            walk.pages.slice(0, -1).every((p) => p.more && p.n === limit),
+            JSON.stringify(walk.pages.slice(0, 5)),
+          ).to.equal(true);
           expect(walk.pages[walk.pages.length - 1]!.more).to.equal(false);
           // date_added strictly increasing along the collection.
           const dates = walk.manifest.map((m) => m[2]);
@@ -125,7 +134,9 @@ describe('TAXII 2.1 collections walked by the OASIS taxii2-client at every page 
 
       it('gives the same objects as medallion (the OASIS reference server) loaded with them, walked the same way', function () {
         const theirs = medallion[`C4TAP ${cls}`]!;
-        const ours = of().limits['5000']!.next.map((r) => r[0]).sort();
+        const ours = of()
+          .limits['5000']!.next.map((r) => r[0])
+          .sort();
         for (const limit of MEDALLION_LIMITS) {
           const walk = theirs.limits[String(limit)]!;
           expect(walk.next.map((r) => r[0]).sort(), `medallion next, limit ${limit}`).to.deep.equal(ours);
@@ -141,7 +152,12 @@ describe('TAXII 2.1 collections walked by the OASIS taxii2-client at every page 
         const byType = of().by_type;
         expect(Object.values(byType).reduce((n, ids) => n + ids.length, 0)).to.equal(all.length);
         for (const [type, ids] of Object.entries(byType)) {
-          expect([...ids].sort()).to.deep.equal(all.filter((r) => r[1] === type).map((r) => r[0]).sort());
+          expect([...ids].sort()).to.deep.equal(
+            all
+              .filter((r) => r[1] === type)
+              .map((r) => r[0])
+              .sort(),
+          );
         }
       });
 
@@ -156,7 +172,11 @@ describe('TAXII 2.1 collections walked by the OASIS taxii2-client at every page 
 
       it('answers match[spec_version]=2.0 with an empty last page and 2.1 with everything', function () {
         expect(of().spec_version['2.0']).to.deep.equal({ n: 0, more: false });
-        expect([...of().spec_version['2.1']].sort()).to.deep.equal(of().limits['5000']!.next.map((r) => r[0]).sort());
+        expect([...of().spec_version['2.1']].sort()).to.deep.equal(
+          of()
+            .limits['5000']!.next.map((r) => r[0])
+            .sort(),
+        );
       });
     });
   }

@@ -30,9 +30,23 @@ describe('triage module over the real store', function () {
     await w.addPrincipal('rail-reader', 'rail', ['reader']);
     await w.addPrincipal('analyst', 'secretariat', ['analyst']);
     await w.addPrincipal('sec', 'secretariat', ['secretariat']);
-    people = { waterSubmitter: await w.viewer('water-sub'), railReader: await w.viewer('rail-reader'), analyst: await w.viewer('analyst'), secretariat: await w.viewer('sec') };
+    people = {
+      waterSubmitter: await w.viewer('water-sub'),
+      railReader: await w.viewer('rail-reader'),
+      analyst: await w.viewer('analyst'),
+      secretariat: await w.viewer('sec'),
+    };
     events = [];
-    deps = { store: w.store, audit: w.audit, clock: w.clock, events: (e) => void events.push(e), vault: null, dropAddress: 'report@c4tap.example', hostname: 'c4tap.example', rules: RULES };
+    deps = {
+      store: w.store,
+      audit: w.audit,
+      clock: w.clock,
+      events: (e) => void events.push(e),
+      vault: null,
+      dropAddress: 'report@c4tap.example',
+      hostname: 'c4tap.example',
+      rules: RULES,
+    };
     await w.addSubmission('s1', orgs.water, people.waterSubmitter.principal, allClasses('AMBER'), [LURE, SENDER]);
   });
   afterEach(() => w.cleanup());
@@ -74,7 +88,10 @@ describe('triage module over the real store', function () {
     const published = value(await triage.approve(deps, people.analyst, 's1'));
     expect(published.appended.map((e) => e.action)).to.deep.equal(['publish', 'publish']);
     const r = value(await triage.reopen(deps, people.secretariat, 's1', 'wrong classes'));
-    expect(r.retracted.map((e) => [e.action, e.class])).to.deep.equal([['retract', 'AMBER'], ['retract', 'AMBER']]);
+    expect(r.retracted.map((e) => [e.action, e.class])).to.deep.equal([
+      ['retract', 'AMBER'],
+      ['retract', 'AMBER'],
+    ]);
     expect(await status()).to.equal('awaiting-triage');
     const e = (await audit()).find((a) => a.action === 'submission.reopened')!;
     expect(e.actor).to.equal(people.secretariat.principal.id);
@@ -86,7 +103,11 @@ describe('triage module over the real store', function () {
     value(await triage.reject(deps, people.analyst, 's1', 'spam'));
     expect(codeOf(await triage.reject(deps, people.analyst, 's1', 'spam again'))).to.equal('ILLEGAL_TRANSITION');
     await w.store.updateSubmission('s1', { status: 'analysing' }, w.clock().toISOString());
-    for (const step of [triage.approve(deps, people.analyst, 's1'), triage.reject(deps, people.analyst, 's1', 'x'), triage.reopen(deps, people.analyst, 's1', 'x')]) {
+    for (const step of [
+      triage.approve(deps, people.analyst, 's1'),
+      triage.reject(deps, people.analyst, 's1', 'x'),
+      triage.reopen(deps, people.analyst, 's1', 'x'),
+    ]) {
       const o = await step;
       expect(o.ok ? null : o.refusal.reason).to.equal('not-triageable');
     }
@@ -147,7 +168,9 @@ describe('triage module over the real store', function () {
   });
 
   it('blocks approval while published text names the submitting organisation, until exactly those findings are acknowledged (audited)', async function () {
-    await w.store.upsertIndicators('s1', 'water', w.clock().toISOString(), [{ type: 'email-subject', value: 'Payment notice for Organisation water', kind: 'mail', class: 'AMBER' }]);
+    await w.store.upsertIndicators('s1', 'water', w.clock().toISOString(), [
+      { type: 'email-subject', value: 'Payment notice for Organisation water', kind: 'mail', class: 'AMBER' },
+    ]);
     const blocked = await triage.approve(deps, people.analyst, 's1');
     expect(codeOf(blocked)).to.equal('VICTIM_CHECK_REQUIRED');
     const check = value(await triage.victimCheckOf(deps, people.analyst, 's1'));

@@ -26,10 +26,22 @@ describe('console administration and dashboard', function () {
   it('edits an organisation’s registered domains and networks, refusing invalid ones, audited', async function () {
     const org = f.env.participantOrg;
     await s().get(`/console/admin/organisations/${org.id}`);
-    const bad = await s().post(`/console/admin/organisations/${org.id}`, { tier: 'participant', sector: 'rail', domains: 'rail.example\nnot a domain!', networks: '198.51.100.0/24', rulesAccepted: 'yes' });
+    const bad = await s().post(`/console/admin/organisations/${org.id}`, {
+      tier: 'participant',
+      sector: 'rail',
+      domains: 'rail.example\nnot a domain!',
+      networks: '198.51.100.0/24',
+      rulesAccepted: 'yes',
+    });
     expect(bad.status).to.equal(400);
     expect(bad.text).to.include('not');
-    const ok = await s().post(`/console/admin/organisations/${org.id}`, { tier: 'participant', sector: 'rail', domains: 'rail.example\nRAIL-group.example.', networks: '198.51.100.0/24 203.0.113.5', rulesAccepted: 'yes' });
+    const ok = await s().post(`/console/admin/organisations/${org.id}`, {
+      tier: 'participant',
+      sector: 'rail',
+      domains: 'rail.example\nRAIL-group.example.',
+      networks: '198.51.100.0/24 203.0.113.5',
+      rulesAccepted: 'yes',
+    });
     expect(ok.status).to.equal(303);
     const after = (await f.env.ctx.store.getOrganisation(org.id))!;
     expect(after.domains).to.deep.equal(['rail.example', 'rail-group.example']);
@@ -40,7 +52,13 @@ describe('console administration and dashboard', function () {
 
   it('creates an analyst whose one-time password must be changed, and resets a second factor', async function () {
     await s().get('/console/admin/principals');
-    const created = await s().post('/console/admin/principals', { orgId: f.env.secretariatOrg.id, name: 'new-analyst', email: 'new@c4tap.example', roles: 'analyst', language: 'en' });
+    const created = await s().post('/console/admin/principals', {
+      orgId: f.env.secretariatOrg.id,
+      name: 'new-analyst',
+      email: 'new@c4tap.example',
+      roles: 'analyst',
+      language: 'en',
+    });
     expect(created.status).to.equal(200);
     const password = /data-testid="secret">([^<]+)</g.exec(created.text.split('One-time console password')[1]!)![1]!;
     const fresh = await loginAndEnrol(f.env.origin, 'new-analyst', password, f.env.now);
@@ -91,10 +109,15 @@ describe('console administration and dashboard', function () {
   it('shows an outbox message decoded: RFC 2047 subject and quoted-printable body as text, no (U+000D)', async function () {
     const dir = outboxDir(f.env.config.dataDir);
     await mkdir(dir, { recursive: true });
-    const qp = Buffer.from('受付番号 42 を受け付けました。\r\n', 'utf8').toString('binary').replace(/[\x80-\xff=]/g, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    const qp = Buffer.from('受付番号 42 を受け付けました。\r\n', 'utf8')
+      .toString('binary')
+      .replace(/[\x80-\xff=]/g, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
     await writeFile(
       path.join(dir, '20250106-ja.eml'),
-      Buffer.from(`From: desk@c4tap.example\r\nTo: soc@rail.example\r\nSubject: =?UTF-8?B?${Buffer.from('受付のお知らせ').toString('base64')}?=\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${qp}`, 'binary'),
+      Buffer.from(
+        `From: desk@c4tap.example\r\nTo: soc@rail.example\r\nSubject: =?UTF-8?B?${Buffer.from('受付のお知らせ').toString('base64')}?=\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${qp}`,
+        'binary',
+      ),
     );
     const one = await s().get('/console/admin/outbox/20250106-ja.eml');
     const headers = /data-testid="outbox-headers">[\s\S]*?<\/table>/.exec(one.text)![0];
@@ -109,7 +132,8 @@ describe('console administration and dashboard', function () {
     const sub = await ingestAndAnalyse(f.env);
     f.env.advance(2 * 3600_000);
     // Two hours later every earlier session has idled out: a colleague signs in.
-    const c: ConsoleClient = (await loginAndEnrol(f.env.origin, 'analyst-dash', (await f.env.addAccount('analyst-dash', ['analyst'])).password, f.env.now)).client;
+    const c: ConsoleClient = (await loginAndEnrol(f.env.origin, 'analyst-dash', (await f.env.addAccount('analyst-dash', ['analyst'])).password, f.env.now))
+      .client;
     await c.get(`/console/submissions/${sub.id}`);
     const approved = await c.post(`/console/submissions/${sub.id}/approve`);
     expect(approved.status).to.equal(303);

@@ -10,7 +10,25 @@ import { startConsoleEnv, type ConsoleEnv } from './helpers/console-env.ts';
 import { loginAndEnrol, type ConsoleClient } from './helpers/http-client.ts';
 import { ingestAndAnalyse } from './helpers/submissions.ts';
 
-const CONTROLS = ['\u202E', '\u202A', '\u202D', '\u2066', '\u2067', '\u2068', '\u2069', '\u200B', '\u200C', '\u200D', '\u200E', '\u200F', '\u061C', '\u2028', '\uFEFF', '\u00AD', '\u{E0041}'];
+const CONTROLS = [
+  '\u202E',
+  '\u202A',
+  '\u202D',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\u200B',
+  '\u200C',
+  '\u200D',
+  '\u200E',
+  '\u200F',
+  '\u061C',
+  '\u2028',
+  '\uFEFF',
+  '\u00AD',
+  '\u{E0041}',
+];
 const RAW = /[\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\u{e0000}-\u{e007f}]/u;
 const CONSOLE_DIR = path.join(import.meta.dirname, '../../web/console');
 
@@ -60,7 +78,11 @@ describe('console: bidi and invisible controls are shown, never applied', functi
         note: 'C4TAP-Class: AMBER\nSee \u202Eattached\u202C file\u2066.',
         text: 'Pay at https://invoice-portal.top/pay\u200B?id=4411 now\u2068.\n',
         attachments: [
-          { filename: 'invoice\u202Efdp.exe', contentType: 'application/octet-stream', content: Buffer.from('MZ\u0090\u0000 This program cannot be run in DOS mode AutoOpen') },
+          {
+            filename: 'invoice\u202Efdp.exe',
+            contentType: 'application/octet-stream',
+            content: Buffer.from('MZ\u0090\u0000 This program cannot be run in DOS mode AutoOpen'),
+          },
           { filename: 'scan\u2066\u200D.pdf\u2069.js', contentType: 'application/javascript', content: Buffer.from('WScript.Shell; eval("x")') },
         ],
       });

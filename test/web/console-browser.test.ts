@@ -27,7 +27,9 @@ describe('console triage in a browser (needs Chromium)', function () {
 
   async function feedFor(principal: Principal): Promise<FeedItem[]> {
     const { token } = await issueToken(f.env.ctx.store, f.env.ctx.tokenSettings, principal, 3600_000, 'test', new Date());
-    const res = await fetch(`${f.env.origin}/api/v1/indicators?format=json&limit=1000`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    const res = await fetch(`${f.env.origin}/api/v1/indicators?format=json&limit=1000`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    });
     expect(res.status).to.equal(200);
     return ((await res.json()) as { items: FeedItem[] }).items;
   }
@@ -70,7 +72,15 @@ describe('console triage in a browser (needs Chromium)', function () {
       tier: 'participant',
       sector: 'gas',
       domains: ['gas.example'],
-      contacts: [{ name: 'SOC', means: [{ kind: 'email', value: 'soc@gas.example' }, { kind: 'phone', value: '+81 3 0000 0003' }] }],
+      contacts: [
+        {
+          name: 'SOC',
+          means: [
+            { kind: 'email', value: 'soc@gas.example' },
+            { kind: 'phone', value: '+81 3 0000 0003' },
+          ],
+        },
+      ],
       rulesAccepted: true,
     });
     const other = await f.env.addAccount('gas-reader', ['reader'], gas.id);

@@ -39,7 +39,11 @@ describe('console CSRF protection', function () {
   ];
 
   async function state() {
-    return { sub: await env.ctx.store.getSubmission(sub.id), audit: (await env.ctx.store.auditHead())?.seq, principal: await env.ctx.store.getPrincipal(env.analyst.principal.id) };
+    return {
+      sub: await env.ctx.store.getSubmission(sub.id),
+      audit: (await env.ctx.store.auditHead())?.seq,
+      principal: await env.ctx.store.getPrincipal(env.analyst.principal.id),
+    };
   }
 
   it('refuses every state change without a token, and changes nothing', async function () {
@@ -77,7 +81,9 @@ describe('console CSRF protection', function () {
   it('accepts the same requests with the session’s own token (header or form)', async function () {
     await victim.get(`/console/submissions/${sub.id}`);
     expect((await victim.post(`/console/submissions/${sub.id}/campaign`, { campaign: 'real' })).status).to.equal(303);
-    expect((await victim.request('POST', `/console/submissions/${sub.id}/verdict`, { verdict: 'suspicious' }, { 'x-csrf-token': victim.csrf })).status).to.equal(303);
+    expect(
+      (await victim.request('POST', `/console/submissions/${sub.id}/verdict`, { verdict: 'suspicious' }, { 'x-csrf-token': victim.csrf })).status,
+    ).to.equal(303);
     const after = (await env.ctx.store.getSubmission(sub.id))!;
     expect([after.campaign, after.verdict]).to.deep.equal(['real', 'suspicious']);
   });

@@ -21,7 +21,9 @@ describe('console diagnostics page (doctor checks)', function () {
     try {
       const page = await s().get('/console/admin/diagnostics');
       expect(page.status).to.equal(200);
-      expect(page.text).to.match(/<tr data-check="file mode" data-status="fail"><td>File mode<\/td><td class="error">Failed<\/td><td class="small">[^<]*secrets\.json is mode 0644: other users can read it<\/td><td class="small">chmod 600 [^<]*secrets\.json<\/td><\/tr>/);
+      expect(page.text).to.match(
+        /<tr data-check="file mode" data-status="fail"><td>File mode<\/td><td class="error">Failed<\/td><td class="small">[^<]*secrets\.json is mode 0644: other users can read it<\/td><td class="small">chmod 600 [^<]*secrets\.json<\/td><\/tr>/,
+      );
       for (const check of ['TLS certificate', 'disk', 'schema version', 'YARA rules', 'warning lists', 'clamd', 'mail relay', 'time skew']) {
         expect(page.text, check).to.match(new RegExp(`<tr data-check="${check}" data-status="(ok|warn|fail)">`));
       }

@@ -53,7 +53,8 @@ describe('console fast triage in a browser (needs Chromium)', function () {
   it('pivots from a URL to the 3 submissions that carry it', async () => {
     const url = 'https://pay-portal.top/inv?id=9001';
     const ids: string[] = [];
-    for (const subject of ['Invoice 9001', 'Reminder: invoice 9001', 'Final notice 9001']) ids.push((await ingestAndAnalyse(f.env, { subject, text: `Pay at ${url} today.\n` })).id);
+    for (const subject of ['Invoice 9001', 'Reminder: invoice 9001', 'Final notice 9001'])
+      ids.push((await ingestAndAnalyse(f.env, { subject, text: `Pay at ${url} today.\n` })).id);
     await ingestAndAnalyse(f.env, { subject: 'Unrelated', text: 'See https://other.top/x now.\n' });
     await page.goto(`${f.env.origin}/console/queue?status=all`);
     await page.keyboard.press('/'); // 1: search
@@ -64,5 +65,4 @@ describe('console fast triage in a browser (needs Chromium)', function () {
     expect([...shown].sort()).to.deep.equal([...ids].sort());
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-queue-url-pivot.png'), fullPage: false });
   });
-
 });

@@ -57,7 +57,10 @@ describe('hostile HTML in the console (needs Chromium)', function () {
     expect(planted, 'requests to planted URLs').to.deep.equal([]);
     const scripts = await page.$$eval('script', (list) => list.map((s) => (s as HTMLScriptElement).src));
     expect(scripts).to.deep.equal([`${f.env.origin}/console/static/console.js`]);
-    const live = await page.$$eval('main [onerror], main [onload], main [onclick], main iframe, main object, main embed, main img, main svg, base, meta[http-equiv]', (l) => l.length);
+    const live = await page.$$eval(
+      'main [onerror], main [onload], main [onclick], main iframe, main object, main embed, main img, main svg, base, meta[http-equiv]',
+      (l) => l.length,
+    );
     expect(live).to.equal(0);
     expect(await page.textContent('[data-testid="html-source"]')).to.include(`<script>alert('breakout')</script>`);
     expect(await page.textContent('[data-testid="text-body"]')).to.include(`<script>alert('text')</script>`);

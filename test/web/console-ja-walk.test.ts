@@ -15,15 +15,26 @@ import { loginAndEnrol, type ConsoleClient } from './helpers/http-client.ts';
 import { addParticipants, analyse, buildPhishForward, ingest, ingestAndAnalyse } from './helpers/submissions.ts';
 
 /** Elements whose content is mail or record data, not console text. */
-const DATA_ELEMENTS = /<(code|pre|script|style|svg)\b[\s\S]*?<\/\1>|<select name="sector">[\s\S]*?<\/select>|<span class="data">[^<]*<\/span>|<table class="headers"[\s\S]*?<\/table>|<ol class="received">[\s\S]*?<\/ol>|<span class="(?:mailtext|id|type|decoded|tag[^"]*)">[^<]*<\/span>|<span class="tag[^"]*">[\s\S]*?<\/span>/g;
+const DATA_ELEMENTS =
+  /<(code|pre|script|style|svg)\b[\s\S]*?<\/\1>|<select name="sector">[\s\S]*?<\/select>|<span class="data">[^<]*<\/span>|<table class="headers"[\s\S]*?<\/table>|<ol class="received">[\s\S]*?<\/ol>|<span class="(?:mailtext|id|type|decoded|tag[^"]*)">[^<]*<\/span>|<span class="tag[^"]*">[\s\S]*?<\/span>/g;
 
 /** The diagnostics page shows the doctor's details and fixes as the CLI prints them (issue 18). */
 const CLI_OUTPUT = /<td class="small">[^<]*<\/td>(?=<td class="small">|<\/tr>)/g;
 
 function visibleText(page: string, url = ''): string {
   const attrs = [...page.matchAll(/\s(?:placeholder|title|aria-label)="([^"]*)"/g)].map((m) => m[1]);
-  const body = page.replace(/^[\s\S]*?<body[^>]*>/, '').replace(url.endsWith('/admin/diagnostics') ? CLI_OUTPUT : /$^/, ' ').replace(DATA_ELEMENTS, ' ').replace(/<[^>]+>/g, ' ');
-  return [body, ...attrs].join('\n').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&quot;/g, '"');
+  const body = page
+    .replace(/^[\s\S]*?<body[^>]*>/, '')
+    .replace(url.endsWith('/admin/diagnostics') ? CLI_OUTPUT : /$^/, ' ')
+    .replace(DATA_ELEMENTS, ' ')
+    .replace(/<[^>]+>/g, ' ');
+  return [body, ...attrs]
+    .join('\n')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+    .replace(/&quot;/g, '"');
 }
 
 /** Phrases of the English catalogue that the Japanese one says differently (2+ words or a word of 5+ letters). */
@@ -65,10 +76,18 @@ async function walk(client: ConsoleClient, start: readonly string[], max: number
     for (const m of text.matchAll(KEY_PATTERN)) if (Object.hasOwn(EN, m[0])) findings.push({ page: url, what: `message key ${m[0]}` });
     for (const phrase of ENGLISH_PHRASES) {
       const at = new RegExp(`\\b${phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).exec(text);
-      if (at) findings.push({ page: url, what: `English "${phrase}" in "${text.slice(Math.max(0, at.index - 40), at.index + phrase.length + 40).replace(/\s+/g, ' ')}"` });
+      if (at)
+        findings.push({
+          page: url,
+          what: `English "${phrase}" in "${text.slice(Math.max(0, at.index - 40), at.index + phrase.length + 40).replace(/\s+/g, ' ')}"`,
+        });
     }
     for (const m of text.matchAll(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/g)) findings.push({ page: url, what: `raw UTC timestamp ${m[0]}` });
-    for (const m of text.matchAll(ENUM_WORDS)) findings.push({ page: url, what: `untranslated "${m[0]}" in "${text.slice(Math.max(0, m.index - 40), m.index + m[0].length + 40).replace(/\s+/g, ' ')}"` });
+    for (const m of text.matchAll(ENUM_WORDS))
+      findings.push({
+        page: url,
+        what: `untranslated "${m[0]}" in "${text.slice(Math.max(0, m.index - 40), m.index + m[0].length + 40).replace(/\s+/g, ' ')}"`,
+      });
     for (const m of r.text.matchAll(/href="(\/console\/[^"#]*)"/g)) {
       const link = m[1]!.replace(/&amp;/g, '&').replace(/&#61;/g, '=');
       if (/\/(logout|static)\b|\.csv|\.json|\/download|[?&](lang|cursor)=/.test(link)) continue;
@@ -121,7 +140,9 @@ describe('console in Japanese: every page, no English', function () {
       const start = ['/console/queue', '/console/queue?status=all', '/console/dashboard', '/console/settings'];
       const { pages, findings } = await walk(client, start, 80);
       expect(pages.length).to.be.greaterThan(who === 'admin' ? 15 : 8);
-      expect([...new Set(findings.map((f) => `${f.page.replace(/sub_[\\w-]+|org_[\\w-]+|prn_[\\w-]+/, ':id')}: ${f.what.replace(/sub_[\\w-]+/g, ':id')}`))]).to.deep.equal([]);
+      expect([
+        ...new Set(findings.map((f) => `${f.page.replace(/sub_[\\w-]+|org_[\\w-]+|prn_[\\w-]+/, ':id')}: ${f.what.replace(/sub_[\\w-]+/g, ':id')}`)),
+      ]).to.deep.equal([]);
     });
   }
 });

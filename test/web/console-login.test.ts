@@ -124,7 +124,11 @@ describe('console login', function () {
     await client.get('/console/login/change-password');
     const short = await client.post('/console/login/change-password', { current: admin.password, next: 'short', confirm: 'short' });
     expect(short.status).to.equal(400);
-    const ok = await client.post('/console/login/change-password', { current: admin.password, next: 'a much longer passphrase', confirm: 'a much longer passphrase' });
+    const ok = await client.post('/console/login/change-password', {
+      current: admin.password,
+      next: 'a much longer passphrase',
+      confirm: 'a much longer passphrase',
+    });
     expect(ok.status).to.equal(303);
     expect((await client.get('/console/queue')).status).to.equal(200);
     expect((await env.ctx.store.getPrincipal(admin.principal.id))!.mustChangePassword).to.equal(false);
@@ -167,7 +171,10 @@ describe('console login', function () {
       body: new URLSearchParams({ _csrf: client.csrf, name: 'analyst1', password: env.analyst.password }).toString(),
     });
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('c4tap_console='))!;
-    expect(cookie).to.match(/HttpOnly/i).and.match(/SameSite=Strict/i).and.match(/Path=\/console/);
+    expect(cookie)
+      .to.match(/HttpOnly/i)
+      .and.match(/SameSite=Strict/i)
+      .and.match(/Path=\/console/);
     const id = /^c4tap_console=([^;]+)/.exec(cookie)![1]!;
     const { createHash } = await import('node:crypto');
     expect(await env.ctx.store.getConsoleSession(id)).to.equal(null);
@@ -193,7 +200,9 @@ describe('console login', function () {
 
   it('shows the login page in Japanese by default and in English on request, in the user language after login', async function () {
     const ja = await fetch(`${env.origin}/console/login`);
-    expect(await ja.text()).to.include('分析コンソールへのログイン').and.include('lang="ja"');
+    expect(await ja.text())
+      .to.include('分析コンソールへのログイン')
+      .and.include('lang="ja"');
     const en = await fetch(`${env.origin}/console/login`, { headers: { 'accept-language': 'en-GB,en;q=0.9' } });
     expect(await en.text()).to.include('Sign in to the analyst console');
     const jaUser = await env.addAccount('analyst-ja', ['analyst'], env.secretariatOrg.id, { language: 'ja' });

@@ -9,14 +9,34 @@ describe('console: organisation contacts', function () {
   const f = staffSuite();
   const form = (contacts: [string, string][], extra: Record<string, string> = {}) => {
     const org = f.env.participantOrg;
-    const fields = { name: org.name, tier: 'participant', sector: 'rail', language: 'ja', domains: 'rail.example', networks: '198.51.100.0/24', rulesAccepted: 'yes', ...extra };
+    const fields = {
+      name: org.name,
+      tier: 'participant',
+      sector: 'rail',
+      language: 'ja',
+      domains: 'rail.example',
+      networks: '198.51.100.0/24',
+      rulesAccepted: 'yes',
+      ...extra,
+    };
     const body = new URLSearchParams([
       ['_csrf', f.secretariat.client.csrf],
       ...Object.entries(fields),
-      ...contacts.flatMap(([name, means]) => [['contactName', name], ['contactMeans', means]] as [string, string][]),
+      ...contacts.flatMap(
+        ([name, means]) =>
+          [
+            ['contactName', name],
+            ['contactMeans', means],
+          ] as [string, string][],
+      ),
     ]);
     const cookie = [...f.secretariat.client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    return fetch(`${f.env.origin}/console/admin/organisations/${org.id}`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() });
+    return fetch(`${f.env.origin}/console/admin/organisations/${org.id}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: body.toString(),
+    });
   };
 
   it('shows each point of contact with its means, and refuses one left with a single means, keeping what was typed', async function () {
@@ -24,7 +44,10 @@ describe('console: organisation contacts', function () {
     expect(page.status).to.equal(200);
     expect(page.text).to.include('name="contactName" value="SOC"');
     expect(page.text).to.include('email&#61;soc@rail.example\nphone&#61;+81 3 0000 0002</textarea>');
-    const bad = await form([['SOC', 'email=soc@rail.example'], ['', '']]);
+    const bad = await form([
+      ['SOC', 'email=soc@rail.example'],
+      ['', ''],
+    ]);
     expect(bad.status).to.equal(400);
     const text = await bad.text();
     expect(text).to.include('at least two contact means');
@@ -34,13 +57,31 @@ describe('console: organisation contacts', function () {
 
   it('replaces the unset phone of a contact, adds a night desk and renames the organisation, audited before and after', async function () {
     await f.secretariat.client.get(`/console/admin/organisations/${f.env.participantOrg.id}`);
-    const r = await form([['SOC', 'email=soc@rail.example\nphone=+81 3 1111 2222'], ['Night desk', 'mobile=+81 90 1111 2222\nemail=night@rail.example']], { name: 'Example Railway' });
+    const r = await form(
+      [
+        ['SOC', 'email=soc@rail.example\nphone=+81 3 1111 2222'],
+        ['Night desk', 'mobile=+81 90 1111 2222\nemail=night@rail.example'],
+      ],
+      { name: 'Example Railway' },
+    );
     expect(r.status, await r.text()).to.equal(303);
     const org = (await f.env.ctx.store.getOrganisation(f.env.participantOrg.id))!;
     expect(org.name).to.equal('Example Railway');
     expect(org.contacts).to.deep.equal([
-      { name: 'SOC', means: [{ kind: 'email', value: 'soc@rail.example' }, { kind: 'phone', value: '+81 3 1111 2222' }] },
-      { name: 'Night desk', means: [{ kind: 'mobile', value: '+81 90 1111 2222' }, { kind: 'email', value: 'night@rail.example' }] },
+      {
+        name: 'SOC',
+        means: [
+          { kind: 'email', value: 'soc@rail.example' },
+          { kind: 'phone', value: '+81 3 1111 2222' },
+        ],
+      },
+      {
+        name: 'Night desk',
+        means: [
+          { kind: 'mobile', value: '+81 90 1111 2222' },
+          { kind: 'email', value: 'night@rail.example' },
+        ],
+      },
     ]);
     const e = (await f.env.ctx.store.listAudit(0, 100_000)).filter((x) => x.action === 'organisation.updated').pop()!;
     expect(Object.keys(e.data.after as object).sort()).to.deep.equal(['contacts', 'name']);

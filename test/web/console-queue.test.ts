@@ -15,7 +15,9 @@ describe('console queue', function () {
     env = await startConsoleEnv({ console: { queueRefreshSeconds: 15 } });
     for (let i = 0; i < 55; i++) {
       env.advance(60_000);
-      ids.push(await ingest(env, await buildPhishForward({ subject: i % 5 === 0 ? `Payroll notice ${i}` : `Invoice ${i}`, messageId: `<q${i}@invoice-portal.top>` })));
+      ids.push(
+        await ingest(env, await buildPhishForward({ subject: i % 5 === 0 ? `Payroll notice ${i}` : `Invoice ${i}`, messageId: `<q${i}@invoice-portal.top>` })),
+      );
     }
     await env.ctx.store.updateSubmission(ids[3]!, { status: 'awaiting-triage' }, env.now().toISOString());
     client = (await loginAndEnrol(env.origin, 'analyst1', env.analyst.password, env.now)).client;
@@ -68,12 +70,15 @@ describe('console queue', function () {
     const page = await client.get('/console/queue?status=received&q=invoice');
     const since = /data-poll-since="([^"]+)"/.exec(page.text)![1]!;
     expect(page.text).to.include('data-poll-seconds="15"');
-    const before = (await (await client.get(`/console/queue.json?status=received&q=invoice&since=${since}`)).text);
+    const before = await (await client.get(`/console/queue.json?status=received&q=invoice&since=${since}`)).text;
     expect(JSON.parse(before)).to.deep.include({ newer: 0 });
     env.advance(60_000);
     await ingest(env, await buildPhishForward({ subject: 'Invoice late', messageId: '<late@invoice-portal.top>' }));
     await ingest(env, await buildPhishForward({ subject: 'Payroll late', messageId: '<late2@invoice-portal.top>' }));
-    const after = JSON.parse((await client.get(`/console/queue.json?status=received&q=invoice&since=${since}`)).text) as { newer: number; counts: Record<string, number> };
+    const after = JSON.parse((await client.get(`/console/queue.json?status=received&q=invoice&since=${since}`)).text) as {
+      newer: number;
+      counts: Record<string, number>;
+    };
     expect(after.newer).to.equal(1);
     expect(after.counts.received).to.equal(44);
   });

@@ -24,7 +24,13 @@ describe('console triage', function () {
   beforeEach(async () => {
     sub = await ingestAndAnalyse(env, {
       html: '<p>Pay now: <a href="https://invoice-portal.top/pay?id=4411">portal</a></p>',
-      attachments: [{ filename: 'invoice.docm', contentType: 'application/vnd.ms-word.document.macroEnabled.12', content: Buffer.from('PK\u0003\u0004 word/vbaProject.bin AutoOpen') }],
+      attachments: [
+        {
+          filename: 'invoice.docm',
+          contentType: 'application/vnd.ms-word.document.macroEnabled.12',
+          content: Buffer.from('PK\u0003\u0004 word/vbaProject.bin AutoOpen'),
+        },
+      ],
     });
     expect(sub.status).to.equal('awaiting-triage');
   });
@@ -90,7 +96,9 @@ describe('console triage', function () {
     const narrow = await act('classes', { sample: 'AMBER', mail: 'AMBER', network: 'RED', file: 'AMBER' });
     expect(narrow.status).to.equal(303);
     expect((await env.ctx.store.getSubmission(sub.id))!.classes.network).to.equal('RED');
-    const network = (await env.ctx.store.listIndicatorsForSubmission(sub.id)).flatMap((i) => i.sources).filter((s) => s.submissionId === sub.id && s.kind === 'network');
+    const network = (await env.ctx.store.listIndicatorsForSubmission(sub.id))
+      .flatMap((i) => i.sources)
+      .filter((s) => s.submissionId === sub.id && s.kind === 'network');
     expect(network).to.not.be.empty;
     expect(network.every((s) => s.class === 'RED')).to.equal(true);
     const e = await lastAudit('submission.classes-changed');
@@ -233,7 +241,11 @@ describe('console triage', function () {
     const [entry] = await zip.getEntries();
     expect(entry!.encrypted).to.equal(true);
     expect(entry!.filename).to.equal(`${attachment.sha256}.bin`);
-    const content = Buffer.from(await (entry as { getData: (w: Uint8ArrayWriter, o: { password: string }) => Promise<Uint8Array> }).getData(new Uint8ArrayWriter(), { password: 'infected' }));
+    const content = Buffer.from(
+      await (entry as { getData: (w: Uint8ArrayWriter, o: { password: string }) => Promise<Uint8Array> }).getData(new Uint8ArrayWriter(), {
+        password: 'infected',
+      }),
+    );
     expect(content.toString('latin1')).to.include('vbaProject.bin');
     await zip.close();
     expect((await lastAudit('sample.downloaded')).target).to.equal(attachment.sha256);

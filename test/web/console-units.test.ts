@@ -44,7 +44,12 @@ describe('console building blocks', function () {
   });
 
   it('checks hand-typed indicators against their type and puts them in normal form', function () {
-    expect(parseIndicatorInput('url', 'hxxps://EXAMPLE-evil[.]top/Path')).to.deep.equal({ ok: true, type: 'url', value: 'https://example-evil.top/Path', kind: 'network' });
+    expect(parseIndicatorInput('url', 'hxxps://EXAMPLE-evil[.]top/Path')).to.deep.equal({
+      ok: true,
+      type: 'url',
+      value: 'https://example-evil.top/Path',
+      kind: 'network',
+    });
     expect(parseIndicatorInput('email-addr', 'Billing@Invoice-Portal.TOP')).to.deep.include({ ok: true, value: 'billing@invoice-portal.top', kind: 'mail' });
     expect(parseIndicatorInput('ipv4-addr', '2001:db8::1')).to.deep.equal({ ok: false, problem: 'invalid-value' });
     expect(parseIndicatorInput('file-sha256', 'ABC')).to.deep.equal({ ok: false, problem: 'invalid-value' });
@@ -73,5 +78,4 @@ describe('console building blocks', function () {
       { op: 'same', text: ` ${long}` },
     ]);
   });
-
 });

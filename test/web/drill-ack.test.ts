@@ -14,7 +14,9 @@ describe('drill acknowledgement page', function () {
   before(async function () {
     env = await startDrillEnv();
     const org = await env.addOrg('Water Example', 'ja', [{ name: 'Clark', email: 'clark@water.example' }]);
-    await (await startDrill(env.drillDeps(), { actor: 'cli:test', title: 'Link drill', orgIds: [org.id] })).sending;
+    await (
+      await startDrill(env.drillDeps(), { actor: 'cli:test', title: 'Link drill', orgIds: [org.id] })
+    ).sending;
     const mail = listOutbox(outboxDir(env.dir))[0]!.raw.toString('utf8');
     link = new RegExp(`${env.origin}/drill/ack/[0-9a-f]{32}`).exec(mail)![0];
   });
@@ -50,10 +52,14 @@ describe('drill acknowledgement page', function () {
     env.advance(3 * 60_000);
     const first = await fetch(link, { method: 'POST' });
     expect(first.status).to.equal(200);
-    expect(await first.text()).to.include('受信確認を').and.include('2025/01/06 09:03:00');
+    expect(await first.text())
+      .to.include('受信確認を')
+      .and.include('2025/01/06 09:03:00');
     env.advance(60_000);
     const again = await fetch(link, { method: 'POST' });
-    expect(await again.text()).to.include('受信確認済み').and.include('2025/01/06 09:03:00');
+    expect(await again.text())
+      .to.include('受信確認済み')
+      .and.include('2025/01/06 09:03:00');
     expect(await notice()).to.include({ ackAt: new Date(DRILL_BASE + 3 * 60_000).toISOString(), ackVia: 'link' });
     expect((await acks()).map((e) => e.data.first)).to.deep.equal([true, false]);
     const page = await (await fetch(link)).text();

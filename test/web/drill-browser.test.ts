@@ -25,11 +25,18 @@ describe('console drill page in a browser (needs Chromium)', function () {
 
     let mail: string | undefined;
     for (let i = 0; i < 200 && !mail; i++) {
-      mail = listOutbox(outboxDir(f.env.config.dataDir)).map((m) => m.raw.toString('utf8')).find((t) => t.includes('soc@rail.example'));
+      mail = listOutbox(outboxDir(f.env.config.dataDir))
+        .map((m) => m.raw.toString('utf8'))
+        .find((t) => t.includes('soc@rail.example'));
       if (!mail) await new Promise((r) => setTimeout(r, 20));
     }
     const token = /\/drill\/ack\/([0-9a-f]{32})/.exec(mail ?? '')![1]!;
-    await acknowledgeDrill({ store: f.env.ctx.store, audit: f.env.ctx.audit, clock: f.env.now, tokenKey: drillTokenKey(f.env.ctx.secrets) }, token, 'reply', 'system');
+    await acknowledgeDrill(
+      { store: f.env.ctx.store, audit: f.env.ctx.audit, clock: f.env.now, tokenKey: drillTokenKey(f.env.ctx.secrets) },
+      token,
+      'reply',
+      'system',
+    );
 
     await page.reload();
     expect(await page.getAttribute('tr[data-notice]', 'data-status')).to.equal('acknowledged');

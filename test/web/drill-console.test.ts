@@ -50,10 +50,17 @@ describe('console drills', function () {
     expect(notices.map((n) => [n.orgName, n.address, n.sentAt])).to.deep.equal([[f.env.participantOrg.name, 'soc@rail.example', f.env.now().toISOString()]]);
 
     // The notice in the outbox carries the link; acknowledging through it 90 seconds later.
-    const mail = listOutbox(outboxDir(f.env.config.dataDir)).map((m) => m.raw.toString('utf8')).find((t) => t.includes('soc@rail.example'))!;
+    const mail = listOutbox(outboxDir(f.env.config.dataDir))
+      .map((m) => m.raw.toString('utf8'))
+      .find((t) => t.includes('soc@rail.example'))!;
     const token = /\/drill\/ack\/([0-9a-f]{32})/.exec(mail)![1]!;
     f.env.advance(90_000);
-    await acknowledgeDrill({ store: f.env.ctx.store, audit: f.env.ctx.audit, clock: f.env.now, tokenKey: drillTokenKey(f.env.ctx.secrets) }, token, 'link', 'system');
+    await acknowledgeDrill(
+      { store: f.env.ctx.store, audit: f.env.ctx.audit, clock: f.env.now, tokenKey: drillTokenKey(f.env.ctx.secrets) },
+      token,
+      'link',
+      'system',
+    );
 
     const page = await s().get(`/console/admin/drills/${drill!.id}`);
     expect(page.status).to.equal(200);
@@ -66,7 +73,9 @@ describe('console drills', function () {
     expect(csv.headers.get('content-type')).to.match(/^text\/csv/);
     expect(csv.headers.get('content-disposition')).to.include(`drill-${drill!.id}.csv`);
     const rows = parse(csv.text, { columns: true }) as Record<string, string>[];
-    expect(rows.map((r) => [r.organisation, r.contact, r.status, r.minutes, r.via])).to.deep.equal([[f.env.participantOrg.name, 'SOC', 'acknowledged', '1.5', 'link']]);
+    expect(rows.map((r) => [r.organisation, r.contact, r.status, r.minutes, r.via])).to.deep.equal([
+      [f.env.participantOrg.name, 'SOC', 'acknowledged', '1.5', 'link'],
+    ]);
 
     const listed = await s().get('/console/admin/drills');
     expect(listed.text).to.include(`data-drill="${drill!.id}"`).and.include('Console drill');
@@ -78,7 +87,16 @@ describe('console drills', function () {
     const at = f.env.now().toISOString();
     const drill: Drill = { id: 'drill_unsent', title: 'Relay was down', startedBy: 'cli:secretary', startedAt: at };
     await f.env.ctx.store.createDrill(drill, [
-      { id: 'dn_unsent', orgId: f.env.participantOrg.id, orgName: f.env.participantOrg.name, language: 'en', contactName: 'Night desk', address: 'night@rail.example', tokenHash: 'lost-with-the-relay', lastError: null },
+      {
+        id: 'dn_unsent',
+        orgId: f.env.participantOrg.id,
+        orgName: f.env.participantOrg.name,
+        language: 'en',
+        contactName: 'Night desk',
+        address: 'night@rail.example',
+        tokenHash: 'lost-with-the-relay',
+        lastError: null,
+      },
     ]);
     await f.env.ctx.store.markDrillNoticeSent('dn_unsent', { error: 'relay unreachable' });
     const page = await s().get(`/console/admin/drills/${drill.id}`);
@@ -93,7 +111,9 @@ describe('console drills', function () {
     }
     expect(notice).to.include({ sentAt: f.env.now().toISOString(), lastError: null });
     expect(notice!.tokenHash).to.not.equal('lost-with-the-relay');
-    const mail = listOutbox(outboxDir(f.env.config.dataDir)).map((m) => m.raw.toString('utf8')).find((t) => t.includes('night@rail.example'));
+    const mail = listOutbox(outboxDir(f.env.config.dataDir))
+      .map((m) => m.raw.toString('utf8'))
+      .find((t) => t.includes('night@rail.example'));
     expect(mail).to.match(/\/drill\/ack\/[0-9a-f]{32}/);
     expect((await s().get(`/console/admin/drills/${drill.id}`)).text).to.not.include('data-testid="drill-resend"');
   });

@@ -23,7 +23,9 @@ describe('html templates', function () {
 
   it('keeps nested templates and trusted fragments as markup, renders lists, drops null and false', function () {
     const inner = html`<b>${'<i>'}</b>`;
-    expect(toHtmlString(html`<p>${inner}${[1, '<', null, false, undefined]}${trustedHtml('<svg></svg>')}</p>`)).to.equal('<p><b>&lt;i&gt;</b>1&lt;<svg></svg></p>');
+    expect(toHtmlString(html`<p>${inner}${[1, '<', null, false, undefined]}${trustedHtml('<svg></svg>')}</p>`)).to.equal(
+      '<p><b>&lt;i&gt;</b>1&lt;<svg></svg></p>',
+    );
   });
 
   it('does not take a look-alike object for a trusted fragment', function () {

@@ -34,9 +34,23 @@ describe('HTTP: hostile bodies and floods', function () {
       log,
       tokenSettings: TOKEN_SETTINGS,
       exchange: { name: 'C4TAP test exchange' },
-      limits: { rateLimitPoints: 100_000, rateLimitWindowSeconds: 60, defaultPageSize: 1000, maxPageSize: 5000, publicRateLimitPoints: 50, publicRateLimitWindowSeconds: 60 },
+      limits: {
+        rateLimitPoints: 100_000,
+        rateLimitWindowSeconds: 60,
+        defaultPageSize: 1000,
+        maxPageSize: 5000,
+        publicRateLimitPoints: 50,
+        publicRateLimitWindowSeconds: 60,
+      },
     });
-    const app = createHttpApp({ log, registry: new Registry(), trustProxy: false, health: async () => ({}), routers, publicRateLimit: { points: 30, windowSeconds: 60 } });
+    const app = createHttpApp({
+      log,
+      registry: new Registry(),
+      trustProxy: false,
+      health: async () => ({}),
+      routers,
+      publicRateLimit: { points: 30, windowSeconds: 60 },
+    });
     server = await listen(app, '127.0.0.1', 0);
     const addr = server.address();
     origin = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -73,7 +87,10 @@ describe('HTTP: hostile bodies and floods', function () {
       expect(p.code).to.equal(status === 413 ? 'MESSAGE_TOO_LARGE' : 'VALIDATION_FAILED');
       expect(text).to.not.match(/at .*\.(ts|js):\d+|node_modules|SyntaxError|RangeError/);
       const lines = logs.slice(before);
-      expect(lines.filter((l) => l.level >= 50), 'error-level log lines').to.deep.equal([]);
+      expect(
+        lines.filter((l) => l.level >= 50),
+        'error-level log lines',
+      ).to.deep.equal([]);
       expect(JSON.stringify(lines)).to.not.include('"stack"');
     });
   }
@@ -83,7 +100,9 @@ describe('HTTP: hostile bodies and floods', function () {
     const port = Number(new URL(origin).port);
     const reply = await new Promise<string>((resolve) => {
       const s = net.connect(port, '127.0.0.1', () => {
-        s.write(`POST /api/v1/sightings HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":`);
+        s.write(
+          `POST /api/v1/sightings HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":`,
+        );
         setTimeout(() => s.end(), 100);
       });
       let out = '';
@@ -112,10 +131,12 @@ describe('HTTP: hostile bodies and floods', function () {
     expect((await fetch(`${origin}/public/v1/indicators.stix`)).status).to.equal(429);
     const http = await import('node:http');
     const other = await new Promise<number>((resolve, reject) => {
-      http.get(`${origin}/public/v1/indicators.json`, { localAddress: '127.0.0.2' }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      }).on('error', reject);
+      http
+        .get(`${origin}/public/v1/indicators.json`, { localAddress: '127.0.0.2' }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on('error', reject);
     });
     expect(other).to.equal(200);
   });
@@ -141,7 +162,8 @@ describe('HTTP: hostile form bodies to the console', function () {
   });
   after(() => env?.close());
 
-  const postForm = (body: string) => fetch(`${env.origin}/console/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const postForm = (body: string) =>
+    fetch(`${env.origin}/console/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
 
   it('answers 413 to a 10 MB login form and to one with 100,000 fields, never 500', async () => {
     for (const body of [`name=a&password=${'x'.repeat(10 * 1024 * 1024)}`, Array.from({ length: 100_000 }, (_, i) => `f${i}=1`).join('&')]) {

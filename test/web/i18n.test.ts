@@ -21,8 +21,12 @@ describe('console i18n', function () {
 
   it('shows a time in the user’s time zone (Asia/Tokyo by default, also for an unknown zone)', function () {
     const iso = '2025-01-06T15:30:00.000Z';
-    expect(formatDateTime(iso, 'ja', 'Asia/Tokyo')).to.include('2025/01/07').and.include('00:30:00');
-    expect(formatDateTime(iso, 'en', 'Europe/London')).to.include('06/01/2025').and.include('15:30:00');
+    expect(formatDateTime(iso, 'ja', 'Asia/Tokyo'))
+      .to.include('2025/01/07')
+      .and.include('00:30:00');
+    expect(formatDateTime(iso, 'en', 'Europe/London'))
+      .to.include('06/01/2025')
+      .and.include('15:30:00');
     expect(formatDateTime(iso, 'ja', 'Mars/Olympus')).to.equal(formatDateTime(iso, 'ja', 'Asia/Tokyo'));
   });
 

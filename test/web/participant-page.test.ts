@@ -34,7 +34,12 @@ async function signIn(env: ConsoleEnv, name: string, password: string, next?: st
 }
 
 /** The REST API's indicator: `false_positive` says every source the caller may see was retracted (withdrawn). */
-interface ApiIndicator { value: string; class: string; submissions: number; false_positive: boolean }
+interface ApiIndicator {
+  value: string;
+  class: string;
+  submissions: number;
+  false_positive: boolean;
+}
 
 /** What a reader pulls from the REST API: the values shared with it, and the ones withdrawn from it. */
 async function readerSees(env: ConsoleEnv, token: string): Promise<{ active: string[]; withdrawn: ApiIndicator[] }> {
@@ -61,8 +66,20 @@ describe('participant page', function () {
     expect(sub.classes.network).to.equal('GREEN');
     expect((await publishSubmission(env.ctx, sub.id, env.analyst.principal.id)).status).to.equal('published');
     const observerOrg = await addOrganisation(env.ctx, 'test', {
-      name: 'Observer Agency', tier: 'observer', sector: 'government', domains: ['observer.example'],
-      contacts: [{ name: 'Desk', means: [{ kind: 'email', value: 'desk@observer.example' }, { kind: 'phone', value: '+81 3 0000 0099' }] }], rulesAccepted: true,
+      name: 'Observer Agency',
+      tier: 'observer',
+      sector: 'government',
+      domains: ['observer.example'],
+      contacts: [
+        {
+          name: 'Desk',
+          means: [
+            { kind: 'email', value: 'desk@observer.example' },
+            { kind: 'phone', value: '+81 3 0000 0099' },
+          ],
+        },
+      ],
+      rulesAccepted: true,
     });
     const observer = await addPrincipal(env.ctx, 'test', { orgId: observerOrg.id, name: 'obs-reader', email: 'reader@observer.example', roles: ['reader'] });
     observerToken = (await issueToken(env.ctx.store, env.ctx.tokenSettings, observer.principal, 3600_000, 'test', env.now())).token;
@@ -71,7 +88,12 @@ describe('participant page', function () {
 
   it('the receipt links the report on the participant page, which shows it after password and TOTP sign-in', async function () {
     const org = (await env.ctx.store.getOrganisation(submitter.orgId))!;
-    const receipt = buildReceipt({ principal: submitter, org, baseUrl: env.origin, submissions: [{ submission: (await env.ctx.store.getSubmission(subId))!, duplicate: false }] });
+    const receipt = buildReceipt({
+      principal: submitter,
+      org,
+      baseUrl: env.origin,
+      submissions: [{ submission: (await env.ctx.store.getSubmission(subId))!, duplicate: false }],
+    });
     const link = new RegExp(`${env.origin}(/participant/reports/${subId})`).exec(receipt.text);
     expect(link, receipt.text).to.not.equal(null);
     const anonymous = new ConsoleClient(env.origin);
@@ -98,7 +120,10 @@ describe('participant page', function () {
     expect((await env.ctx.store.getSubmission(subId))!.classes.network).to.equal('AMBER');
     const after = await readerSees(env, observerToken);
     expect(after.active).to.not.include(URL_INDICATOR);
-    expect(after.withdrawn.find((i) => i.value === URL_INDICATOR), 'the reader learns it is withdrawn').to.deep.include({ submissions: 0, false_positive: true });
+    expect(
+      after.withdrawn.find((i) => i.value === URL_INDICATOR),
+      'the reader learns it is withdrawn',
+    ).to.deep.include({ submissions: 0, false_positive: true });
     const page = (await client.get(r.location!)).text;
     expect(page).to.match(/Class narrowed\. Publication entries withdrawn: [1-9]/);
     expect(page).to.match(/network \(URLs, domains, IPs\) — AMBER/);
@@ -144,8 +169,19 @@ describe('participant page', function () {
     const bad = await client.request('POST', '/participant/contacts', { _csrf: client.csrf, contactName: 'SOC', contactMeans: 'email=soc@rail.example' });
     expect(bad.status).to.equal(400);
     expect(bad.text).to.include('at least two contact means');
-    const body = new URLSearchParams([['_csrf', client.csrf], ['contactName', 'SOC'], ['contactMeans', 'email=soc@rail.example\nphone=+81 3 0000 0002'], ['contactName', 'Night desk'], ['contactMeans', 'mobile=+81 90 0000 0003\nemail=night@rail.example']]);
-    const ok = await fetch(`${env.origin}/participant/contacts`, { method: 'POST', redirect: 'manual', headers: { cookie: `c4tap_participant=${client.cookies.get('c4tap_participant')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() });
+    const body = new URLSearchParams([
+      ['_csrf', client.csrf],
+      ['contactName', 'SOC'],
+      ['contactMeans', 'email=soc@rail.example\nphone=+81 3 0000 0002'],
+      ['contactName', 'Night desk'],
+      ['contactMeans', 'mobile=+81 90 0000 0003\nemail=night@rail.example'],
+    ]);
+    const ok = await fetch(`${env.origin}/participant/contacts`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: `c4tap_participant=${client.cookies.get('c4tap_participant')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: body.toString(),
+    });
     expect(ok.status).to.equal(303);
     const org = (await env.ctx.store.getOrganisation(submitter.orgId))!;
     expect(org.contacts.map((c) => c.name)).to.deep.equal(['SOC', 'Night desk']);
@@ -156,7 +192,13 @@ describe('participant page', function () {
 
   it('walks in Chromium: sign in, open the report, narrow file to RED, the page says so (screenshot)', async function () {
     requireChromium(this);
-    const reader = await addPrincipal(env.ctx, 'test', { orgId: submitter.orgId, name: 'rail-reader', email: 'reader@rail.example', roles: ['reader'], language: 'ja' });
+    const reader = await addPrincipal(env.ctx, 'test', {
+      orgId: submitter.orgId,
+      name: 'rail-reader',
+      email: 'reader@rail.example',
+      roles: ['reader'],
+      language: 'ja',
+    });
     const { password } = await issuePassword(env.ctx, 'test', reader.principal.name);
     const browser = await launchChromium();
     try {

@@ -1,10 +1,36 @@
 // The queue's query string: parsed into a store search (and back into links), so filters, sort
 // and page survive every link and the auto-refresh. Unknown or malformed values are ignored.
-import { CLASSES, INDICATOR_TYPES, KINDS, SUBMISSION_STATUSES, VERDICTS, type InfoKind, type Organisation, type SharingClass, type SubmissionStatus } from '../../core/types.ts';
+import {
+  CLASSES,
+  INDICATOR_TYPES,
+  KINDS,
+  SUBMISSION_STATUSES,
+  VERDICTS,
+  type InfoKind,
+  type Organisation,
+  type SharingClass,
+  type SubmissionStatus,
+} from '../../core/types.ts';
 import type { SubmissionSearch } from '../../core/store/port.ts';
 import { startOfLocalDay } from './i18n/index.ts';
 
-export const QUEUE_PARAMS = ['status', 'kind', 'class', 'verdict', 'suggested', 'reach', 'sector', 'from', 'to', 'yara', 'av', 'ioc', 'q', 'order', 'sort'] as const;
+export const QUEUE_PARAMS = [
+  'status',
+  'kind',
+  'class',
+  'verdict',
+  'suggested',
+  'reach',
+  'sector',
+  'from',
+  'to',
+  'yara',
+  'av',
+  'ioc',
+  'q',
+  'order',
+  'sort',
+] as const;
 export type QueueParam = (typeof QUEUE_PARAMS)[number];
 export type QueueParams = Readonly<Partial<Record<QueueParam, string>>>;
 

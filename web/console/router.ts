@@ -117,7 +117,10 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
     if (!verifyCsrf(services.keys.csrf, res.locals.csrfBinding as string, token)) {
       const rc = res.locals.c4 as RequestContext;
       deps.log.warn({ event: 'console.csrf_refused', path: req.path, address: req.ip }, 'state change without a valid CSRF token');
-      res.status(403).type('html').send(errorPage(rc, rc.t('error.csrfTitle'), rc.t('error.csrf')));
+      res
+        .status(403)
+        .type('html')
+        .send(errorPage(rc, rc.t('error.csrfTitle'), rc.t('error.csrf')));
       return;
     }
     next();
@@ -145,17 +148,27 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
 
   router.use((_req, res) => {
     const rc = res.locals.c4 as RequestContext;
-    res.status(404).type('html').send(errorPage(rc, rc.t('error.notFoundTitle'), rc.t('error.notFound')));
+    res
+      .status(404)
+      .type('html')
+      .send(errorPage(rc, rc.t('error.notFoundTitle'), rc.t('error.notFound')));
   });
   // Express needs four parameters to see an error handler.
   router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = httpErrorOf(err);
     const status = ERROR_MAP[e.code].http;
     const rc = (res.locals.c4 as RequestContext | undefined) ?? fallbackContext(req);
-    if (status >= 500) deps.log.error({ event: 'console.error', requestId: res.locals.requestId as unknown, code: e.code, path: req.path, err: e.cause ?? e }, 'console request failed');
+    if (status >= 500)
+      deps.log.error(
+        { event: 'console.error', requestId: res.locals.requestId as unknown, code: e.code, path: req.path, err: e.cause ?? e },
+        'console request failed',
+      );
     else deps.log.info({ event: 'console.refused', code: e.code, path: req.path, message: e.message }, 'console request refused');
     const key = ERROR_KEYS[e.code] ?? 'error.internal';
-    res.status(status).type('html').send(errorPage(rc, rc.t('error.title'), rc.t(key)));
+    res
+      .status(status)
+      .type('html')
+      .send(errorPage(rc, rc.t('error.title'), rc.t(key)));
   });
   return router;
 }

@@ -79,7 +79,9 @@ function fields(req: Request, name: string): string[] {
 
 /** Where to go after sign-in: a page of this site under PARTICIPANT_PATH (the receipt's report link), else the report list. */
 function safeNext(v: unknown): string {
-  return typeof v === 'string' && v.length < 300 && v.startsWith(`${P}/`) && !v.includes('//') && !v.includes('\\') && !v.startsWith(`${P}/login`) ? v : `${P}/`;
+  return typeof v === 'string' && v.length < 300 && v.startsWith(`${P}/`) && !v.includes('//') && !v.includes('\\') && !v.startsWith(`${P}/login`)
+    ? v
+    : `${P}/`;
 }
 
 const NOTICES: readonly TextKey[] = ['notice.narrowed', 'notice.consented', 'notice.saved', 'notice.revoked'];
@@ -95,7 +97,12 @@ export function createParticipantRouter(deps: ParticipantDeps): Router {
   const cfg = deps.config.console;
   const keys = consoleKeys(deps.secrets);
   const limits = createLoginLimits(
-    { failuresPerUser: cfg.loginFailuresPerUser, failuresPerAddress: cfg.loginFailuresPerAddress, failuresPerUserFromElsewhere: cfg.loginFailuresPerUserFromElsewhere, windowSeconds: cfg.loginWindowSeconds },
+    {
+      failuresPerUser: cfg.loginFailuresPerUser,
+      failuresPerAddress: cfg.loginFailuresPerAddress,
+      failuresPerUserFromElsewhere: cfg.loginFailuresPerUserFromElsewhere,
+      windowSeconds: cfg.loginWindowSeconds,
+    },
     deps.store,
   );
   const sessions: SessionDeps = {
@@ -135,7 +142,13 @@ export function createParticipantRouter(deps: ParticipantDeps): Router {
     let binding: string;
     if (found.kind === 'ok' && sessionId) {
       binding = sessionId;
-      who = { principal: found.principal, viewer: await loadViewer(deps.store, found.principal), stage: found.session.stage, sessionId, session: found.session };
+      who = {
+        principal: found.principal,
+        viewer: await loadViewer(deps.store, found.principal),
+        stage: found.session.stage,
+        sessionId,
+        session: found.session,
+      };
     } else {
       binding = readCookie(req, PRELOGIN_COOKIE) ?? '';
       if (!binding) {
@@ -145,7 +158,13 @@ export function createParticipantRouter(deps: ParticipantDeps): Router {
     }
     const lang = who ? who.principal.language : pickLanguage(req.query.lang, req.headers['accept-language']);
     const ctx: Ctx = {
-      pc: { lang, timeZone: who?.principal.timeZone ?? DEFAULT_TIME_ZONE, t: texts(lang), csrf: csrfToken(keys.csrf, binding), signedInAs: who?.stage === 'active' ? who.principal.displayName : null },
+      pc: {
+        lang,
+        timeZone: who?.principal.timeZone ?? DEFAULT_TIME_ZONE,
+        t: texts(lang),
+        csrf: csrfToken(keys.csrf, binding),
+        signedInAs: who?.stage === 'active' ? who.principal.displayName : null,
+      },
       who,
       address: req.ip ?? 'unknown',
     };
@@ -154,7 +173,10 @@ export function createParticipantRouter(deps: ParticipantDeps): Router {
       const token = (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
       if (!verifyCsrf(keys.csrf, binding, token)) {
         deps.log.warn({ event: 'participant.csrf_refused', path: req.path, address: req.ip }, 'state change without a valid CSRF token');
-        return void res.status(403).type('html').send(pages.errorPage(ctx.pc, ctx.pc.t('error.csrf')));
+        return void res
+          .status(403)
+          .type('html')
+          .send(pages.errorPage(ctx.pc, ctx.pc.t('error.csrf')));
       }
     }
     next();
@@ -187,13 +209,24 @@ export function createParticipantRouter(deps: ParticipantDeps): Router {
     const name = field(req, 'name');
     const outcome = await checkPassword(loginDeps, name, field(req, 'password'), address);
     const next = safeNext(field(req, 'next'));
-    if (outcome.kind === 'locked') return void res.status(429).type('html').send(pages.loginPage(pc, { kind: 'error', text: locked(res, outcome.retryAfterMs) }, name, next));
-    if (outcome.kind === 'refused') return void res.status(401).type('html').send(pages.loginPage(pc, { kind: 'error', text: pc.t('login.refused') }, name, next));
+    if (outcome.kind === 'locked')
+      return void res
+        .status(429)
+        .type('html')
+        .send(pages.loginPage(pc, { kind: 'error', text: locked(res, outcome.retryAfterMs) }, name, next));
+    if (outcome.kind === 'refused')
+      return void res
+        .status(401)
+        .type('html')
+        .send(pages.loginPage(pc, { kind: 'error', text: pc.t('login.refused') }, name, next));
     const p = outcome.principal;
     const enrolling = p.totpSecret === null;
     if (who) await endSession(sessions, who.sessionId);
     await deps.store.deleteConsoleSessions({ lastSeenBefore: new Date(deps.clock().getTime() - Math.max(sessions.settings.idleMs, PENDING_MS)).toISOString() });
-    const started = await startSession(sessions, p.id, enrolling ? 'enrol' : 'second-factor', address, { next, ...(enrolling ? { pendingTotp: encryptTotpSecret(keys.totp, p.id, newTotpSecret()) } : {}) });
+    const started = await startSession(sessions, p.id, enrolling ? 'enrol' : 'second-factor', address, {
+      next,
+      ...(enrolling ? { pendingTotp: encryptTotpSecret(keys.totp, p.id, newTotpSecret()) } : {}),
+    });
     setCookie(req, res, SESSION_COOKIE, started.id, P);
     clearCookie(req, res, PRELOGIN_COOKIE, P);
     res.redirect(303, stagePath(started.session.stage));
@@ -206,8 +239,16 @@ export function createParticipantRouter(deps: ParticipantDeps): Router {
     if (!who) return;
     const { pc, address } = ctxOf(res);
     const outcome = await checkSecondFactor(loginDeps, who.principal, field(req, 'code'), address);
-    if (outcome.kind === 'locked') return void res.status(429).type('html').send(pages.secondFactorPage(pc, { kind: 'error', text: locked(res, outcome.retryAfterMs) }));
-    if (outcome.kind === 'refused') return void res.status(401).type('html').send(pages.secondFactorPage(pc, { kind: 'error', text: pc.t('factor.refused') }));
+    if (outcome.kind === 'locked')
+      return void res
+        .status(429)
+        .type('html')
+        .send(pages.secondFactorPage(pc, { kind: 'error', text: locked(res, outcome.retryAfterMs) }));
+    if (outcome.kind === 'refused')
+      return void res
+        .status(401)
+        .type('html')
+        .send(pages.secondFactorPage(pc, { kind: 'error', text: pc.t('factor.refused') }));
     await activate(req, res, who);
     res.redirect(303, safeNext(who.session.data.next));
   });
@@ -219,7 +260,10 @@ export function createParticipantRouter(deps: ParticipantDeps): Router {
   const showEnrol = async (res: Response, who: Who, status: number, notice: pages.Notice) => {
     const secret = pendingSecret(who);
     const qr = await qrDataUrl(totpUri(deps.config.exchange.name, who.principal.name, secret));
-    res.status(status).type('html').send(pages.enrolPage(ctxOf(res).pc, notice, secret, qr));
+    res
+      .status(status)
+      .type('html')
+      .send(pages.enrolPage(ctxOf(res).pc, notice, secret, qr));
   };
   router.get('/login/enrol', async (_req, res) => {
     const who = atStage(res, 'enrol');
@@ -263,7 +307,10 @@ export function createParticipantRouter(deps: ParticipantDeps): Router {
     const id = String(req.params['id'] ?? '');
     const view = await loadReport(deps.store, v, id);
     if (!view) throw new C4Error('NOT_FOUND', `no report ${id}`);
-    res.status(status).type('html').send(pages.reportPage(ctxOf(res).pc, view, notice));
+    res
+      .status(status)
+      .type('html')
+      .send(pages.reportPage(ctxOf(res).pc, view, notice));
     // The report page shows the organisation's own RED information (subject, classes): each view is audited.
     await deps.audit({ actor: v.principal.id, action: 'participant.report-viewed', target: id, data: { orgId: v.org.id } });
   }
@@ -273,7 +320,11 @@ export function createParticipantRouter(deps: ParticipantDeps): Router {
   /** A triage step's outcome: back to the report with a notice, or the report again with the reason. */
   async function afterStep(req: Request, res: Response, outcome: triage.Outcome<triage.ClassChange>, notice: TextKey): Promise<void> {
     const id = String(req.params['id'] ?? '');
-    if (!outcome.ok) return showReport(req, res, ERROR_MAP[triage.refusalError(outcome.refusal).code].http, { kind: 'error', text: ctxOf(res).pc.t('error.refused', { reason: triage.describeRefusal(outcome.refusal) }) });
+    if (!outcome.ok)
+      return showReport(req, res, ERROR_MAP[triage.refusalError(outcome.refusal).code].http, {
+        kind: 'error',
+        text: ctxOf(res).pc.t('error.refused', { reason: triage.describeRefusal(outcome.refusal) }),
+      });
     const n = outcome.value.appended.filter((e) => e.action === 'retract').length;
     res.redirect(303, `${P}/reports/${encodeURIComponent(id)}?notice=${notice}&n=${n}`);
   }
@@ -299,7 +350,10 @@ export function createParticipantRouter(deps: ParticipantDeps): Router {
   async function showTokens(res: Response, status: number, notice: pages.Notice, fresh: string | null = null): Promise<void> {
     const v = viewerOf(res);
     const tokens = await deps.store.listTokens(v.principal.id);
-    res.status(status).type('html').send(pages.tokensPage(ctxOf(res).pc, tokens, deps.clock().toISOString(), notice, fresh));
+    res
+      .status(status)
+      .type('html')
+      .send(pages.tokensPage(ctxOf(res).pc, tokens, deps.clock().toISOString(), notice, fresh));
   }
   router.get('/tokens', (req, res) => showTokens(res, 200, noticeOf(req, res)));
   router.post('/tokens', async (req, res) => {
@@ -330,28 +384,46 @@ export function createParticipantRouter(deps: ParticipantDeps): Router {
     const names = fields(req, 'contactName');
     const means = fields(req, 'contactMeans');
     try {
-      const contacts = contactsFromRows(names.map((name, i) => ({ name, means: means[i] ?? '' })), fields(req, 'removeContact'));
+      const contacts = contactsFromRows(
+        names.map((name, i) => ({ name, means: means[i] ?? '' })),
+        fields(req, 'removeContact'),
+      );
       await editOrganisation(deps, v.principal.id, v.org.id, { contacts });
     } catch (err) {
       if (!isC4Error(err) || !['VALIDATION_FAILED', 'CONFLICT', 'NOT_FOUND'].includes(err.code)) throw err;
-      return void res.status(400).type('html').send(pages.contactsPage(ctxOf(res).pc, v.org, { kind: 'error', text: ctxOf(res).pc.t('error.refused', { reason: err.message }) }));
+      return void res
+        .status(400)
+        .type('html')
+        .send(pages.contactsPage(ctxOf(res).pc, v.org, { kind: 'error', text: ctxOf(res).pc.t('error.refused', { reason: err.message }) }));
     }
     res.redirect(303, `${P}/contacts?notice=notice.saved`);
   });
 
   router.use((_req, res) => {
     const pc = ctxOf(res).pc;
-    res.status(404).type('html').send(pages.errorPage(pc, pc.t('error.notFound')));
+    res
+      .status(404)
+      .type('html')
+      .send(pages.errorPage(pc, pc.t('error.notFound')));
   });
   // Express needs four parameters to see an error handler.
   router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = httpErrorOf(err);
     const status = ERROR_MAP[e.code].http;
-    if (status >= 500) deps.log.error({ event: 'participant.error', requestId: res.locals.requestId as unknown, code: e.code, path: req.path, err: e.cause ?? e }, 'participant page request failed');
+    if (status >= 500)
+      deps.log.error(
+        { event: 'participant.error', requestId: res.locals.requestId as unknown, code: e.code, path: req.path, err: e.cause ?? e },
+        'participant page request failed',
+      );
     else deps.log.info({ event: 'participant.refused', code: e.code, path: req.path, message: e.message }, 'participant page request refused');
     const lang = pickLanguage(req.query.lang, req.headers['accept-language']);
     const pc = (res.locals.participant as Ctx | undefined)?.pc ?? { lang, timeZone: DEFAULT_TIME_ZONE, t: texts(lang), csrf: '', signedInAs: null };
-    res.status(status).type('html').send(pages.errorPage(pc, status === 404 ? pc.t('error.notFound') : status >= 500 ? pc.t('error.internal') : pc.t('error.refused', { reason: e.message })));
+    res
+      .status(status)
+      .type('html')
+      .send(
+        pages.errorPage(pc, status === 404 ? pc.t('error.notFound') : status >= 500 ? pc.t('error.internal') : pc.t('error.refused', { reason: e.message })),
+      );
   });
   return router;
 }

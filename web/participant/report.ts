@@ -26,7 +26,11 @@ export interface ReportView {
 }
 
 /** Active principals and their organisations able to read what `orgId` shared at `cls`. */
-export async function readersOf(store: Pick<Store, 'listPrincipals' | 'listOrganisations'>, orgId: string, cls: SharingClass): Promise<{ principals: number; orgs: number }> {
+export async function readersOf(
+  store: Pick<Store, 'listPrincipals' | 'listOrganisations'>,
+  orgId: string,
+  cls: SharingClass,
+): Promise<{ principals: number; orgs: number }> {
   const [principals, orgs] = await Promise.all([store.listPrincipals(), store.listOrganisations()]);
   const byId = new Map(orgs.map((o) => [o.id, o]));
   const readers = principals.filter((p) => {

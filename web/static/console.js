@@ -13,7 +13,9 @@
   function poll() {
     var target = url + (url.indexOf('?') < 0 ? '?' : '&') + 'since=' + encodeURIComponent(since);
     fetch(target, { credentials: 'same-origin', headers: { accept: 'application/json' } })
-      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (r) {
+        return r.ok ? r.json() : null;
+      })
       .then(function (data) {
         if (!data) return;
         var counts = data.counts || {};
@@ -31,7 +33,9 @@
           banner.hidden = false;
         }
       })
-      .catch(function () { /* offline for a moment: try again at the next tick */ });
+      .catch(function () {
+        /* offline for a moment: try again at the next tick */
+      });
   }
   setInterval(poll, seconds * 1000);
 })();
@@ -64,7 +68,10 @@
   // CSP's upgrade-insecure-requests on plain-http test set-ups); the landing page is read instead.
   function post(action, fields) {
     var body = fields instanceof URLSearchParams ? fields : new URLSearchParams();
-    if (!(fields instanceof URLSearchParams)) Object.keys(fields).forEach(function (k) { body.append(k, fields[k]); });
+    if (!(fields instanceof URLSearchParams))
+      Object.keys(fields).forEach(function (k) {
+        body.append(k, fields[k]);
+      });
     if (!body.has('_csrf')) body.append('_csrf', csrf());
     var opts = { credentials: 'same-origin', headers: { accept: 'text/html' } };
     return fetch(action, { method: 'POST', body: body, credentials: 'same-origin', redirect: 'manual', headers: { accept: 'text/html' } }).then(function (r) {
@@ -92,34 +99,54 @@
     if (/\/(download|logout)$|\/login/.test(form.action) || form.hasAttribute('data-no-fetch')) return;
     ev.preventDefault();
     var fields = new URLSearchParams();
-    new FormData(form, ev.submitter || undefined).forEach(function (v, k) { fields.append(k, String(v)); });
+    new FormData(form, ev.submitter || undefined).forEach(function (v, k) {
+      fields.append(k, String(v));
+    });
     var y = window.scrollY;
-    post(form.action, fields).then(function (res) {
-      var next = res.doc.querySelector('main');
-      if (!next) { window.location.href = res.url; return; }
-      main.replaceChildren.apply(main, Array.prototype.slice.call(next.childNodes).map(function (n) { return document.importNode(n, true); }));
-      if (res.ok && res.url) history.replaceState(null, '', res.url);
-      // The server's notice travels in the redirect, which is not read: say that it was done.
-      if (res.ok && !main.querySelector('.notice[role="status"]')) {
-        var done = document.createElement('p');
-        done.className = 'notice ok';
-        done.setAttribute('role', 'status');
-        done.textContent = document.body.getAttribute('data-done') || '✓';
-        main.insertBefore(done, main.firstChild);
-      }
-      window.scrollTo(0, y);
-    }).catch(function () { form.submit(); });
+    post(form.action, fields)
+      .then(function (res) {
+        var next = res.doc.querySelector('main');
+        if (!next) {
+          window.location.href = res.url;
+          return;
+        }
+        main.replaceChildren.apply(
+          main,
+          Array.prototype.slice.call(next.childNodes).map(function (n) {
+            return document.importNode(n, true);
+          }),
+        );
+        if (res.ok && res.url) history.replaceState(null, '', res.url);
+        // The server's notice travels in the redirect, which is not read: say that it was done.
+        if (res.ok && !main.querySelector('.notice[role="status"]')) {
+          var done = document.createElement('p');
+          done.className = 'notice ok';
+          done.setAttribute('role', 'status');
+          done.textContent = document.body.getAttribute('data-done') || '✓';
+          main.insertBefore(done, main.firstChild);
+        }
+        window.scrollTo(0, y);
+      })
+      .catch(function () {
+        form.submit();
+      });
   });
 
   // The queue: a current row moved with j/k, acted on with a/r.
-  function rows() { return Array.prototype.slice.call(document.querySelectorAll('tr[data-submission]')); }
-  function current() { return document.querySelector('tr[data-submission].current'); }
+  function rows() {
+    return Array.prototype.slice.call(document.querySelectorAll('tr[data-submission]'));
+  }
+  function current() {
+    return document.querySelector('tr[data-submission].current');
+  }
   function move(step) {
     var all = rows();
     if (all.length === 0) return;
     var i = all.indexOf(current());
     var next = all[Math.max(0, Math.min(all.length - 1, i < 0 ? 0 : i + step))];
-    all.forEach(function (r) { r.classList.remove('current'); });
+    all.forEach(function (r) {
+      r.classList.remove('current');
+    });
     next.classList.add('current');
     next.scrollIntoView({ block: 'nearest' });
   }
@@ -156,7 +183,10 @@
       if (link) window.location.href = link.href;
     } else if (ev.key === '/') {
       var search = document.getElementById('queue-search');
-      if (search) { ev.preventDefault(); search.focus(); }
+      if (search) {
+        ev.preventDefault();
+        search.focus();
+      }
     } else if (ev.key === 'a') {
       if (row) actOnRow(row, 'approve', {});
       else if (onSubmission) {
@@ -169,7 +199,10 @@
         if (reason) actOnRow(row, 'reject', { reason: reason });
       } else if (onSubmission) {
         var input = onSubmission.querySelector('form.reject input[name="reason"]');
-        if (input) { ev.preventDefault(); input.focus(); }
+        if (input) {
+          ev.preventDefault();
+          input.focus();
+        }
       }
     } else return;
     ev.preventDefault();

@@ -39,12 +39,7 @@ export function toOriginalAttachment(a: ParsedAttachment): OriginalAttachment {
   };
 }
 
-export function itemFromParsed(
-  parsed: ParsedMime,
-  raw: Buffer,
-  rawSource: RawSource,
-  path: readonly ForwardForm[],
-): OriginalItem {
+export function itemFromParsed(parsed: ParsedMime, raw: Buffer, rawSource: RawSource, path: readonly ForwardForm[]): OriginalItem {
   return {
     form: path[path.length - 1] ?? 'none',
     path,

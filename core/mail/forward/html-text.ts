@@ -54,8 +54,7 @@ const CONTAINERS = [
   /<div\b[^<>]*?\bid=["']?divRplyFwdMsg\b/i,
   /<div\b[^<>]*?\bstyle=["'][^<>"']*?border-top:\s*solid\s+#(?:E1E1E1|B5C4DF)/i,
 ];
-const SEPARATORS =
-  /(?<!-)-{2,}\s*(?:Original Message|Forwarded message|転送されたメッセージ|転送メッセージ|元のメッセージ)\s*-{2,}|(?<!_)_{10,}/i;
+const SEPARATORS = /(?<!-)-{2,}\s*(?:Original Message|Forwarded message|転送されたメッセージ|転送メッセージ|元のメッセージ)\s*-{2,}|(?<!_)_{10,}/i;
 
 /**
  * Split an HTML body where the forwarded message starts: `{ note, original }` as HTML fragments,

@@ -140,11 +140,7 @@ async function findForward(parsed: ParsedMime, path: readonly ForwardForm[], dep
  * `{ kind: 'failed', reason, message }`. Parsing is linear in the input; link detection and
  * HTML/text conversions are off.
  */
-export async function unwrapForward(
-  raw: Buffer,
-  limits: UnwrapLimits = DEFAULT_UNWRAP_LIMITS,
-  options: UnwrapOptions = {},
-): Promise<UnwrapResult> {
+export async function unwrapForward(raw: Buffer, limits: UnwrapLimits = DEFAULT_UNWRAP_LIMITS, options: UnwrapOptions = {}): Promise<UnwrapResult> {
   try {
     return await unwrap(raw, limits, options);
   } catch (err) {

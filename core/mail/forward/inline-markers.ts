@@ -125,7 +125,10 @@ function formFor(sep: Separator | null, block: Block): InlineForm {
 }
 
 function joinTrimmed(lines: readonly string[]): string {
-  return lines.join('\n').replace(/^(?:[ \t]*\n)+/, '').replace(/\s+$/, '');
+  return lines
+    .join('\n')
+    .replace(/^(?:[ \t]*\n)+/, '')
+    .replace(/\s+$/, '');
 }
 
 /**

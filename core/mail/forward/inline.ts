@@ -16,8 +16,7 @@ export interface InlineSplit {
 
 /** Find an inline forward in the plain text body, or in the HTML body when there is no text. */
 export function findInline(parsed: ParsedMime): InlineSplit | null {
-  const forward =
-    (parsed.text ? findInlineForward(parsed.text) : null) ?? (parsed.html ? findInlineForward(htmlToPlain(parsed.html)) : null);
+  const forward = (parsed.text ? findInlineForward(parsed.text) : null) ?? (parsed.html ? findInlineForward(htmlToPlain(parsed.html)) : null);
   if (!forward) return null;
   const cut = parsed.html ? splitHtmlAtForward(parsed.html) : null;
   return { forward, originalHtml: cut?.original ?? null, noteHtml: cut?.note ?? null };
@@ -51,9 +50,7 @@ function inlineHeaders(forward: InlineForward): OriginalHeaders {
 export async function inlineItem(parsed: ParsedMime, split: InlineSplit, path: readonly ForwardForm[]): Promise<OriginalItem> {
   const noteCids = split.noteHtml ? cidsIn(split.noteHtml) : new Set<string>();
   const originalCids = split.originalHtml ? cidsIn(split.originalHtml) : new Set<string>();
-  const attachments = parsed.attachments
-    .filter((a) => !(a.contentId && noteCids.has(a.contentId) && !originalCids.has(a.contentId)))
-    .map(toOriginalAttachment);
+  const attachments = parsed.attachments.filter((a) => !(a.contentId && noteCids.has(a.contentId) && !originalCids.has(a.contentId))).map(toOriginalAttachment);
   const headers = inlineHeaders(split.forward);
   const form = split.forward.form;
   const text = split.forward.body;

@@ -98,11 +98,7 @@ function attachmentsOf(reader: MsgReader, fields: FieldsData): OriginalAttachmen
 }
 
 /** The original inside an attached .msg file, or a reason it could not be read. */
-export async function msgItem(
-  content: Buffer,
-  path: readonly ForwardForm[],
-  limits: UnwrapLimits,
-): Promise<OriginalItem | { readonly error: string }> {
+export async function msgItem(content: Buffer, path: readonly ForwardForm[], limits: UnwrapLimits): Promise<OriginalItem | { readonly error: string }> {
   let reader: MsgReader;
   let fields: FieldsData;
   try {

@@ -52,7 +52,13 @@ function rawHeaderLines(lines: Array<{ key: string; line: string }> | undefined)
   return (lines ?? []).map(({ key, line }) => {
     const text = Buffer.from(line, 'binary').toString('utf8');
     const colon = text.indexOf(':');
-    return { name: key, value: text.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim() };
+    return {
+      name: key,
+      value: text
+        .slice(colon + 1)
+        .replace(/\r?\n[ \t]+/g, ' ')
+        .trim(),
+    };
   });
 }
 

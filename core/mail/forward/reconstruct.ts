@@ -4,8 +4,7 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { ForwardForm, MailAddress, OriginalAttachment, OriginalHeaders } from './types.ts';
 
-const withAddress = (list: readonly MailAddress[]) =>
-  list.filter((a) => a.address).map((a) => ({ name: a.name, address: a.address }));
+const withAddress = (list: readonly MailAddress[]) => list.filter((a) => a.address).map((a) => ({ name: a.name, address: a.address }));
 
 /** Remove top-level header fields (with their folded lines) by lower-case name. */
 function dropHeaderFields(message: Buffer, names: ReadonlySet<string>): Buffer {

@@ -2,16 +2,7 @@
 // Everything here is RED-level data: the note, recipients and wrapper are never published.
 
 /** How the original was found in the received message. */
-export const FORWARD_FORMS = [
-  'rfc822',
-  'eml',
-  'msg',
-  'inline-outlook',
-  'inline-gmail',
-  'inline-thunderbird',
-  'inline-ja',
-  'none',
-] as const;
+export const FORWARD_FORMS = ['rfc822', 'eml', 'msg', 'inline-outlook', 'inline-gmail', 'inline-thunderbird', 'inline-ja', 'none'] as const;
 export type ForwardForm = (typeof FORWARD_FORMS)[number];
 
 export interface MailAddress {

@@ -38,9 +38,11 @@ ${doc.sections.map(
   (s) => html`<h2 style="font-size:16px;${s.withdrawn ? 'color:#b00020' : ''}">${s.heading}</h2>
 ${s.campaigns.map(
   (c) => html`<h3 style="font-size:15px;margin-bottom:0">${c.heading}</h3>
-${c.items.map((t) => html`<h4 style="font-size:14px;margin:8px 0 0">${t.heading}</h4>
+${c.items.map(
+  (t) => html`<h4 style="font-size:14px;margin:8px 0 0">${t.heading}</h4>
 <ul style="margin-top:0">${t.items.map(lineHtml)}</ul>
-`)}`,
+`,
+)}`,
 )}`,
 )}
 <hr>

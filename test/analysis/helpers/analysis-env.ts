@@ -74,4 +74,3 @@ export async function startAnalysisEnv(options: { readonly clock?: Clock; readon
     },
   };
 }
-

@@ -31,7 +31,11 @@ function inTemp(members: readonly FixtureMember[], build: (dir: string, input: s
 const run = (cmd: string, args: readonly string[], cwd: string) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** 7-Zip writes 7z, zip, tar, xz, bzip2, wim (`type`: 7z | tar | wim …); `password` encrypts (7z: headers too with `encryptHeaders`). */
-export function build7zip(type: '7z' | 'tar' | 'wim', members: readonly FixtureMember[], options: { password?: string; encryptHeaders?: boolean } = {}): Buffer {
+export function build7zip(
+  type: '7z' | 'tar' | 'wim',
+  members: readonly FixtureMember[],
+  options: { password?: string; encryptHeaders?: boolean } = {},
+): Buffer {
   return inTemp(members, (dir, input) => {
     const out = join(dir, `out.${type}`);
     const args = ['a', '-bd', `-t${type}`, out, '.'];

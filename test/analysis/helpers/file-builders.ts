@@ -149,7 +149,10 @@ export function buildPdf(options: { readonly escapeNames?: boolean; readonly inO
   // `/#4FpenAction` is /OpenAction: the first letter of each name written as a #-hex escape.
   const n = (name: string) => (options.escapeNames ? '#' + name.charCodeAt(0).toString(16).toUpperCase() + name.slice(1) : name);
   if (options.benign) {
-    return Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
+    return Buffer.from(
+      '%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
+      'latin1',
+    );
   }
   const catalog = `<< /Type /Catalog /Pages 2 0 R /${n('OpenAction')} 3 0 R >>`;
   const action = `<< /S /${n('JavaScript')} /${n('JS')} (app.alert\\('x'\\);) >>`;
@@ -160,7 +163,10 @@ export function buildPdf(options: { readonly escapeNames?: boolean; readonly inO
   const packed = Buffer.from(objects, 'latin1');
   const data = deflateSync(packed);
   return Buffer.concat([
-    Buffer.from(`%PDF-1.7\n5 0 obj\n<< /Type /${options.escapeNames ? 'Obj#53tm' : 'ObjStm'} /N 2 /First 8 /Filter /FlateDecode /Length ${data.length} >>\nstream\n`, 'latin1'),
+    Buffer.from(
+      `%PDF-1.7\n5 0 obj\n<< /Type /${options.escapeNames ? 'Obj#53tm' : 'ObjStm'} /N 2 /First 8 /Filter /FlateDecode /Length ${data.length} >>\nstream\n`,
+      'latin1',
+    ),
     data,
     Buffer.from('\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1'),
   ]);

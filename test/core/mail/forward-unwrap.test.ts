@@ -98,7 +98,13 @@ describe('unwrapping forwarded mail', function () {
         transportHeaders:
           'Received: from mx.invoices-secure.example ([203.0.113.7]) by mail.corp.example\r\nMessage-ID: <t-1@invoices-secure.example>\r\nX-Mailer: PHPMailer 6.1\r\nDate: Mon, 1 Apr 2024 10:15:00 +0900\r\n',
       });
-      const raw = await buildMail({ from: 'soc@corp.example', to: 'report@c4tap.example', subject: 'FW: Invoice', text: 'fyi', attachments: [{ filename: 'Invoice.msg', content: msg }] });
+      const raw = await buildMail({
+        from: 'soc@corp.example',
+        to: 'report@c4tap.example',
+        subject: 'FW: Invoice',
+        text: 'fyi',
+        attachments: [{ filename: 'Invoice.msg', content: msg }],
+      });
       const item = ok(await unwrapForward(raw)).items[0]!;
       expect(item.headers.received).to.have.length(1);
       expect(item.headers.received[0]).to.contain('203.0.113.7');
@@ -117,7 +123,13 @@ describe('unwrapping forwarded mail', function () {
         attachments: [{ filename: '請求書㈱.xlsm', content: XLSM }],
         ansi932: true,
       });
-      const raw = await buildMail({ from: 'soc@corp.example', to: 'report@c4tap.example', subject: 'FW', text: '', attachments: [{ filename: 'mail.msg', content: msg }] });
+      const raw = await buildMail({
+        from: 'soc@corp.example',
+        to: 'report@c4tap.example',
+        subject: 'FW',
+        text: '',
+        attachments: [{ filename: 'mail.msg', content: msg }],
+      });
       const item = ok(await unwrapForward(raw)).items[0]!;
       expect(item.headers.subject).to.equal('【重要】請求書のご確認①');
       expect(item.headers.from[0]!.name).to.equal('経理部');
@@ -126,7 +138,13 @@ describe('unwrapping forwarded mail', function () {
     });
 
     it('treats a .msg attachment that is not an Outlook file as no forward, with a warning', async function () {
-      const raw = await buildMail({ from: 'soc@corp.example', to: 'report@c4tap.example', subject: 'x', text: 'hello', attachments: [{ filename: 'fake.msg', content: Buffer.from('not a compound file') }] });
+      const raw = await buildMail({
+        from: 'soc@corp.example',
+        to: 'report@c4tap.example',
+        subject: 'x',
+        text: 'hello',
+        attachments: [{ filename: 'fake.msg', content: Buffer.from('not a compound file') }],
+      });
       const u = ok(await unwrapForward(raw));
       expect(u.form).to.equal('none');
       expect(u.warnings.join('\n')).to.contain('fake.msg');
@@ -135,7 +153,13 @@ describe('unwrapping forwarded mail', function () {
 
   describe('inline forwards', function () {
     const expectedForm = (style: string) =>
-      style.startsWith('inline-ja') ? 'inline-ja' : style.startsWith('inline-outlook') ? 'inline-outlook' : style.startsWith('inline-gmail') ? 'inline-gmail' : 'inline-thunderbird';
+      style.startsWith('inline-ja')
+        ? 'inline-ja'
+        : style.startsWith('inline-outlook')
+          ? 'inline-outlook'
+          : style.startsWith('inline-gmail')
+            ? 'inline-gmail'
+            : 'inline-thunderbird';
 
     for (const style of INLINE_STYLES) {
       for (const body of ['text', 'alternative', 'html'] as const) {

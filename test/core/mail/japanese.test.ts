@@ -98,7 +98,10 @@ describe('Japanese mail decoding', function () {
     });
 
     it('decodes a Japanese Outlook inline forward sent in ISO-2022-JP', async function () {
-      const raw = await buildForward('inline-ja-outlook', spec('iso-2022-jp'), { note: '確認をお願いします。\nC4TAP-Class: sample=RED network=GREEN', charset: 'iso-2022-jp' });
+      const raw = await buildForward('inline-ja-outlook', spec('iso-2022-jp'), {
+        note: '確認をお願いします。\nC4TAP-Class: sample=RED network=GREEN',
+        charset: 'iso-2022-jp',
+      });
       const result = await unwrapForward(raw);
       if (result.kind === 'failed') throw new Error(result.message);
       expect(result.form).to.equal('inline-ja');
@@ -130,7 +133,12 @@ describe('Japanese mail decoding', function () {
 
     it('rewrites only header lines, never body bytes', function () {
       const body = encodeText('本文①\r\n', 'cp932');
-      const raw = Buffer.concat([Buffer.from('Subject: '), encodeText(SUBJECT, 'cp932'), Buffer.from('\r\nContent-Type: text/plain; charset=Shift_JIS\r\n\r\n'), body]);
+      const raw = Buffer.concat([
+        Buffer.from('Subject: '),
+        encodeText(SUBJECT, 'cp932'),
+        Buffer.from('\r\nContent-Type: text/plain; charset=Shift_JIS\r\n\r\n'),
+        body,
+      ]);
       const normalised = normaliseJapaneseMime(raw);
       expect(normalised.fixes).to.deep.equal(['raw-header-bytes']);
       expect(normalised.bytes.subarray(normalised.bytes.length - body.length).equals(body)).to.equal(true);

@@ -34,7 +34,9 @@ export async function buildOriginal(subject: string, messageId: string, attachme
 }
 
 export async function buildForward(spec: ForwardSpec = {}): Promise<BuiltForward> {
-  const original = spec.original ?? (await buildOriginal(spec.originalSubject ?? 'Invoice 4411', spec.originalMessageId ?? '<inv-4411@invoices-secure.example>', spec.attachment));
+  const original =
+    spec.original ??
+    (await buildOriginal(spec.originalSubject ?? 'Invoice 4411', spec.originalMessageId ?? '<inv-4411@invoices-secure.example>', spec.attachment));
   const originals = [original, ...(spec.extraOriginals ?? [])];
   const forward = await buildMail({
     from: SENDER,

@@ -70,7 +70,15 @@ export async function addSubmitter(ctx: AppContext, name: string, orgDefaults: O
       tier: 'participant',
       sector: 'rail',
       domains: [ORG_DOMAIN],
-      contacts: [{ name: 'SOC', means: [{ kind: 'email', value: SENDER }, { kind: 'phone', value: '+81 3 0000 0000' }] }],
+      contacts: [
+        {
+          name: 'SOC',
+          means: [
+            { kind: 'email', value: SENDER },
+            { kind: 'phone', value: '+81 3 0000 0000' },
+          ],
+        },
+      ],
       defaultClasses: orgDefaults,
       rulesAccepted: true,
     }));

@@ -51,7 +51,7 @@ function swaksOnce(o: SwaksOptions): Promise<SwaksRun> {
         .map((l) => l.trimEnd());
       const finals = replies.filter((r) => /^\d{3} /.test(r) && !r.startsWith('221 '));
       const last = finals[finals.length - 1] ?? null;
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       resolve({ exitCode: code, transcript, replies, lastCode: last ? Number(last.slice(0, 3)) : null, lastReply: last });
     });
   });
@@ -71,7 +71,8 @@ export function requireSwaks(ctx: Mocha.Context): void {
     const out = commandOutput('swaks', ['--support']);
     if (out === null) return { why: 'swaks is not installed', fix: 'apt-get install swaks libnet-ssleay-perl libio-socket-ssl-perl' };
     const tls = out.split('\n').find((l) => /\bTLS\b/.test(l)) ?? 'no TLS line in swaks --support';
-    if (!/^=== TLS supported/.test(tls)) return { why: `swaks cannot do STARTTLS (${tls.replace(/^[=*]+\s*/, '')})`, fix: 'apt-get install libnet-ssleay-perl libio-socket-ssl-perl' };
+    if (!/^=== TLS supported/.test(tls))
+      return { why: `swaks cannot do STARTTLS (${tls.replace(/^[=*]+\s*/, '')})`, fix: 'apt-get install libnet-ssleay-perl libio-socket-ssl-perl' };
     return null;
   })();
   requireTool(ctx, support);

@@ -83,7 +83,13 @@ export async function openDigestEnv(): Promise<DigestEnv> {
   await w.addPrincipal('obs-1', council.observer.id, ['reader']);
   const deps = { store: w.store, audit: w.audit, clock: w.clock };
   const submit = async (id: string, cls: SharingClass, indicators: readonly Omit<IndicatorInput, 'class'>[]) => {
-    await w.addSubmission(id, org, submitter, allClasses(cls), indicators.map((i) => ({ ...i, class: cls })));
+    await w.addSubmission(
+      id,
+      org,
+      submitter,
+      allClasses(cls),
+      indicators.map((i) => ({ ...i, class: cls })),
+    );
     await w.store.updateSubmission(id, { subject: SUBMITTER.subject }, now());
     await publishSubmission(deps, id, secretariat.id);
     w.tick(60);
@@ -98,10 +104,17 @@ export async function openDigestEnv(): Promise<DigestEnv> {
     ind('email-subject', LIVE.subject, 'mail'),
     ind('file-sha256', LIVE.sha256, 'file'),
   ]);
-  await submit(S.green, 'GREEN', [ind('url', LIVE.greenUrl, 'network'), ind('file-md5', LIVE.greenMd5, 'file'), ind('domain-name', LIVE.withdrawnDomain, 'network')]);
+  await submit(S.green, 'GREEN', [
+    ind('url', LIVE.greenUrl, 'network'),
+    ind('file-md5', LIVE.greenMd5, 'file'),
+    ind('domain-name', LIVE.withdrawnDomain, 'network'),
+  ]);
   await submit(S.amber, 'AMBER', [ind('domain-name', LIVE.amberDomain, 'network'), ind('domain-name', LIVE.domain, 'network')]);
   await retract(deps, { indicatorId: idOf('domain-name', LIVE.withdrawnDomain), submissionId: S.green }, secretariat.id, 'shared CDN');
-  await w.store.addSighting({ indicatorId: idOf('ipv4-addr', LIVE.ipv4), orgId: council.rail.id, class: 'GREEN', count: 3, seenAt: now(), idempotencyKey: null }, now());
+  await w.store.addSighting(
+    { indicatorId: idOf('ipv4-addr', LIVE.ipv4), orgId: council.rail.id, class: 'GREEN', count: 3, seenAt: now(), idempotencyKey: null },
+    now(),
+  );
 
   const observer = await w.viewer('obs-1');
   const page = await readFeed(w.store, observer, { since: 0, limit: 1000, classes: OBSERVER_CLASSES });
@@ -110,7 +123,11 @@ export async function openDigestEnv(): Promise<DigestEnv> {
     ...item,
     campaigns: [...new Set(item.view.sources.flatMap((s) => (campaignOf[s.submissionId] ? [campaignOf[s.submissionId]!] : [])))],
   }));
-  const stixContext = await exportContext(w.store, observer, entries.map((e) => e.view.id));
+  const stixContext = await exportContext(
+    w.store,
+    observer,
+    entries.map((e) => e.view.id),
+  );
   return {
     w,
     observer,

@@ -95,27 +95,60 @@ export async function openDeliveryEnv(start = Date.UTC(2026, 2, 2, 1, 0, 0)): Pr
     ownOrg: await w.addPrincipal('water-r', council.water.id, ['reader']),
   };
   const pubDeps = { store: w.store, audit: w.audit, clock: w.clock };
-  const submit = async (id: string, org: typeof gas, who: Principal, cls: SharingClass, indicators: readonly Omit<IndicatorInput, 'class'>[], campaign?: string) => {
-    await w.addSubmission(id, org, who, allClasses(cls), indicators.map((i) => ({ ...i, class: cls })));
+  const submit = async (
+    id: string,
+    org: typeof gas,
+    who: Principal,
+    cls: SharingClass,
+    indicators: readonly Omit<IndicatorInput, 'class'>[],
+    campaign?: string,
+  ) => {
+    await w.addSubmission(
+      id,
+      org,
+      who,
+      allClasses(cls),
+      indicators.map((i) => ({ ...i, class: cls })),
+    );
     if (campaign) await w.store.updateSubmission(id, { campaign }, w.clock().toISOString());
     await publishSubmission(pubDeps, id, secretariat.id);
     w.tick(60);
   };
   await submit('s-red', council.water, waterSubmitter, 'RED', [{ type: 'domain-name', value: VALUES.red, kind: 'network' }], 'Red Campaign');
-  await submit('s-yellow', council.water, waterSubmitter, 'YELLOW', [
-    { type: 'url', value: VALUES.yellowUrl, kind: 'network' },
-    { type: 'domain-name', value: VALUES.shared, kind: 'network' },
-  ], YELLOW_CAMPAIGN);
-  await submit('s-amber', gas, gasSubmitter, 'AMBER', [
-    { type: 'domain-name', value: VALUES.amber, kind: 'network' },
-    { type: 'domain-name', value: VALUES.shared, kind: 'network' },
-  ], 'Amber Campaign Zeta');
+  await submit(
+    's-yellow',
+    council.water,
+    waterSubmitter,
+    'YELLOW',
+    [
+      { type: 'url', value: VALUES.yellowUrl, kind: 'network' },
+      { type: 'domain-name', value: VALUES.shared, kind: 'network' },
+    ],
+    YELLOW_CAMPAIGN,
+  );
+  await submit(
+    's-amber',
+    gas,
+    gasSubmitter,
+    'AMBER',
+    [
+      { type: 'domain-name', value: VALUES.amber, kind: 'network' },
+      { type: 'domain-name', value: VALUES.shared, kind: 'network' },
+    ],
+    'Amber Campaign Zeta',
+  );
   await submit('s-green', council.water, waterSubmitter, 'GREEN', [{ type: 'ipv4-addr', value: VALUES.green, kind: 'network' }]);
   await submit('s-white', council.water, waterSubmitter, 'WHITE', [{ type: 'file-sha256', value: VALUES.white, kind: 'file' }]);
   const at = w.clock().toISOString();
   // Sightings: an AMBER one (no e-mail digest may count it) and a GREEN one.
-  await w.store.addSighting({ indicatorId: indicatorId('url', VALUES.yellowUrl), orgId: council.rail.id, class: 'AMBER', count: 5, seenAt: at, idempotencyKey: null }, at);
-  await w.store.addSighting({ indicatorId: indicatorId('ipv4-addr', VALUES.green), orgId: council.rail.id, class: 'GREEN', count: 3, seenAt: at, idempotencyKey: null }, at);
+  await w.store.addSighting(
+    { indicatorId: indicatorId('url', VALUES.yellowUrl), orgId: council.rail.id, class: 'AMBER', count: 5, seenAt: at, idempotencyKey: null },
+    at,
+  );
+  await w.store.addSighting(
+    { indicatorId: indicatorId('ipv4-addr', VALUES.green), orgId: council.rail.id, class: 'GREEN', count: 3, seenAt: at, idempotencyKey: null },
+    at,
+  );
 
   const outbox = mkdtempSync(path.join(os.tmpdir(), 'c4tap-digest-outbox-'));
   const schedules = loadSchedules(path.join(REPO, 'policies'));

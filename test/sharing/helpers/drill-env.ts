@@ -56,7 +56,13 @@ export async function startDrillEnv(smtp: Record<string, string | number | boole
     const submitter = await addSubmitter(ctx, 'rail-soc');
     const tls = await loadOrCreateTls(dir, 'localhost');
     smtpServer = await startSmtpServer({ ...ctx, tls, closeGraceMs: 500 });
-    const app = createHttpApp({ log, registry: new Registry(), trustProxy: false, health: async () => ({}), routers: [{ path: DRILL_ACK_PATH, router: createDrillAckRouter(ctx) }] });
+    const app = createHttpApp({
+      log,
+      registry: new Registry(),
+      trustProxy: false,
+      health: async () => ({}),
+      routers: [{ path: DRILL_ACK_PATH, router: createDrillAckRouter(ctx) }],
+    });
     http = await listen(app, '127.0.0.1', 0);
     const addr = http.address();
     const origin = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -80,11 +86,19 @@ export async function startDrillEnv(smtp: Record<string, string | number | boole
           language,
           contacts: contacts.map((c) => ({
             name: c.name,
-            means: [c.email ? { kind: 'email' as const, value: c.email } : { kind: 'fax' as const, value: '+81 3 0000 9999' }, { kind: 'phone' as const, value: '+81 3 0000 0000' }],
+            means: [
+              c.email ? { kind: 'email' as const, value: c.email } : { kind: 'fax' as const, value: '+81 3 0000 9999' },
+              { kind: 'phone' as const, value: '+81 3 0000 0000' },
+            ],
           })),
           rulesAccepted: true,
         }),
-      drillDeps: (mailer = outbox) => ({ ...ctx, mailer, tokenKey: drillTokenKey(ctx.secrets), exchange: { name: 'C4TAP', dropAddress: DROP, baseUrl: origin } }),
+      drillDeps: (mailer = outbox) => ({
+        ...ctx,
+        mailer,
+        tokenKey: drillTokenKey(ctx.secrets),
+        exchange: { name: 'C4TAP', dropAddress: DROP, baseUrl: origin },
+      }),
       async close() {
         await running.smtp.close();
         await new Promise<void>((resolve) => {

@@ -77,9 +77,18 @@ export async function openFeedsEnv(opts: FeedsEnvOptions = {}): Promise<FeedsEnv
     people,
     token,
     fetch: async (p, path, init = {}) =>
-      fetch(origin + path, { ...init, headers: { ...(p ? { authorization: `Bearer ${await token(p)}` } : {}), ...(init.headers as Record<string, string> | undefined) } }),
+      fetch(origin + path, {
+        ...init,
+        headers: { ...(p ? { authorization: `Bearer ${await token(p)}` } : {}), ...(init.headers as Record<string, string> | undefined) },
+      }),
     async publish(id, cls, indicators) {
-      await w.addSubmission(id, orgs.water, people.waterSubmitter, allClasses(cls), indicators.map((i) => ({ ...i, class: cls })));
+      await w.addSubmission(
+        id,
+        orgs.water,
+        people.waterSubmitter,
+        allClasses(cls),
+        indicators.map((i) => ({ ...i, class: cls })),
+      );
       await publishSubmission({ store: w.store, audit: w.audit, clock: w.clock }, id, people.secretariat.id);
       return id;
     },

@@ -16,7 +16,11 @@ const VALUES: Readonly<Record<IndicatorType, fc.Arbitrary<string>>> = {
   'domain-name': domain,
   // In the normal form the analysis stores (IPv6 compressed; an IPv4-mapped one becomes IPv4).
   'ipv4-addr': fc.ipV4().map((ip) => normalizeIp(ip)!.value),
-  'ipv6-addr': fc.ipV6().map((ip) => normalizeIp(ip)!).filter((ip) => ip.kind === 'ipv6').map((ip) => ip.value),
+  'ipv6-addr': fc
+    .ipV6()
+    .map((ip) => normalizeIp(ip)!)
+    .filter((ip) => ip.kind === 'ipv6')
+    .map((ip) => ip.value),
   url: fc.webUrl({ withQueryParameters: true, withFragments: true }),
   'email-subject': text.filter((s) => s.trim() !== ''),
   'email-message-id-domain': domain,

@@ -12,7 +12,16 @@ import { requireTool } from '../../helpers/require-tool.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Call in `before`: skips the suite without Chromium, or fails it in CI. */
 export function requireChromium(ctx: Mocha.Context): void {
@@ -26,7 +35,13 @@ export interface Browser {
 
 export async function launchChromium(): Promise<Browser> {
   const profile = await mkdtemp(path.join(tmpdir(), 'c4tap-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, locale: 'en-GB', timezoneId: 'Asia/Tokyo' });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    locale: 'en-GB',
+    timezoneId: 'Asia/Tokyo',
+  });
   return {
     context,
     async close() {

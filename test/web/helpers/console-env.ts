@@ -74,7 +74,15 @@ export async function startConsoleEnv(options: ConsoleEnvOptions = {}): Promise<
     name: 'C4TAP Secretariat',
     tier: 'participant',
     sector: 'secretariat',
-    contacts: [{ name: 'Desk', means: [{ kind: 'email', value: 'desk@c4tap.example' }, { kind: 'phone', value: '+81 3 0000 0001' }] }],
+    contacts: [
+      {
+        name: 'Desk',
+        means: [
+          { kind: 'email', value: 'desk@c4tap.example' },
+          { kind: 'phone', value: '+81 3 0000 0001' },
+        ],
+      },
+    ],
     rulesAccepted: true,
   });
   const participantOrg = await addOrganisation(ctx, 'test', {
@@ -83,7 +91,15 @@ export async function startConsoleEnv(options: ConsoleEnvOptions = {}): Promise<
     sector: 'rail',
     domains: [PARTICIPANT_DOMAIN],
     networks: ['198.51.100.0/24'],
-    contacts: [{ name: 'SOC', means: [{ kind: 'email', value: `soc@${PARTICIPANT_DOMAIN}` }, { kind: 'phone', value: '+81 3 0000 0002' }] }],
+    contacts: [
+      {
+        name: 'SOC',
+        means: [
+          { kind: 'email', value: `soc@${PARTICIPANT_DOMAIN}` },
+          { kind: 'phone', value: '+81 3 0000 0002' },
+        ],
+      },
+    ],
     rulesAccepted: true,
   });
   const addAccount = async (name: string, roles: Role[], orgId = secretariatOrg.id, extra: Partial<Principal> = {}): Promise<Account> => {
@@ -93,8 +109,19 @@ export async function startConsoleEnv(options: ConsoleEnvOptions = {}): Promise<
     return { principal, password };
   };
   const analyst = await addAccount('analyst1', ['analyst']);
-  const sub = await addPrincipal(ctx, 'test', { orgId: participantOrg.id, name: 'rail-soc', email: `soc@${PARTICIPANT_DOMAIN}`, roles: ['submitter'], language: 'en' });
-  const routers = [{ path: CONSOLE_PATH, router: createConsoleRouter({ ...ctx, outboxDir: outboxDir(dir), diagnostics: () => runChecks({ config, file: null, sources: new Map() }) }) }];
+  const sub = await addPrincipal(ctx, 'test', {
+    orgId: participantOrg.id,
+    name: 'rail-soc',
+    email: `soc@${PARTICIPANT_DOMAIN}`,
+    roles: ['submitter'],
+    language: 'en',
+  });
+  const routers = [
+    {
+      path: CONSOLE_PATH,
+      router: createConsoleRouter({ ...ctx, outboxDir: outboxDir(dir), diagnostics: () => runChecks({ config, file: null, sources: new Map() }) }),
+    },
+  ];
   if (options.api) routers.push({ path: API_MOUNT, router: createApiRouter({ ...ctx, limits: ctx.config.api }) });
   if (options.participant) routers.push({ path: PARTICIPANT_PATH, router: createParticipantRouter({ ...ctx, outboxDir: outboxDir(dir) }) });
   const app = createHttpApp({ log: ctx.log, registry: new Registry(), trustProxy: false, health: async () => ({}), routers });

@@ -51,7 +51,11 @@ export async function buildPhishForward(spec: PhishSpec = {}): Promise<Buffer> {
 export async function ingest(env: ConsoleEnv, raw: Buffer, principal: Principal = env.submitter.principal): Promise<string> {
   const result = await acceptMessage(
     { store: env.ctx.store, vault: env.ctx.vault, clock: env.ctx.clock, newId: env.ctx.newId, log: env.ctx.log, dropAddress: DROP },
-    { principal, envelope: { mailFrom: principal.email, rcptTo: [DROP], remoteAddress: '198.51.100.10', heloName: `mx.${PARTICIPANT_DOMAIN}`, transport: 'smtp' }, raw },
+    {
+      principal,
+      envelope: { mailFrom: principal.email, rcptTo: [DROP], remoteAddress: '198.51.100.10', heloName: `mx.${PARTICIPANT_DOMAIN}`, transport: 'smtp' },
+      raw,
+    },
   );
   return result.submissions[0]!.id;
 }
@@ -66,7 +70,15 @@ export async function addParticipants(env: ConsoleEnv, sectors: readonly string[
       tier: 'participant',
       sector,
       domains: [domain],
-      contacts: [{ name: 'SOC', means: [{ kind: 'email', value: `soc@${domain}` }, { kind: 'phone', value: `+81 3 0000 10${i}0` }] }],
+      contacts: [
+        {
+          name: 'SOC',
+          means: [
+            { kind: 'email', value: `soc@${domain}` },
+            { kind: 'phone', value: `+81 3 0000 10${i}0` },
+          ],
+        },
+      ],
       rulesAccepted: true,
     });
     const added = await addPrincipal(env.ctx, 'test', { orgId: org.id, name: `soc-${i}`, email: `soc@${domain}`, roles: ['submitter'], language: 'ja' });

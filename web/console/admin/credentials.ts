@@ -27,7 +27,12 @@ export async function setStatus(deps: AdminDeps, actor: Principal, id: string, s
   const p = await principal(deps, id);
   await deps.store.updatePrincipal(p.id, { status });
   if (status === 'disabled') await deps.store.deleteConsoleSessions({ principalId: p.id });
-  await deps.audit({ actor: actor.id, action: status === 'disabled' ? 'principal.disabled' : 'principal.enabled', target: p.id, data: { before: { status: p.status }, after: { status } } });
+  await deps.audit({
+    actor: actor.id,
+    action: status === 'disabled' ? 'principal.disabled' : 'principal.enabled',
+    target: p.id,
+    data: { before: { status: p.status }, after: { status } },
+  });
 }
 
 /** Removes the TOTP secret and recovery codes: the principal enrols again at next login. */
@@ -36,7 +41,12 @@ export async function resetSecondFactor(deps: AdminDeps, actor: Principal, id: s
   await deps.store.updatePrincipal(p.id, { totpSecret: null });
   await deps.store.deleteSecondFactor(p.id);
   await deps.store.deleteConsoleSessions({ principalId: p.id });
-  await deps.audit({ actor: actor.id, action: 'principal.second-factor-reset', target: p.id, data: { before: { enrolled: p.totpSecret !== null }, after: { enrolled: false } } });
+  await deps.audit({
+    actor: actor.id,
+    action: 'principal.second-factor-reset',
+    target: p.id,
+    data: { before: { enrolled: p.totpSecret !== null }, after: { enrolled: false } },
+  });
 }
 
 /** A one-time console password (to be changed at next login), for secretariat and analysts only. */
@@ -46,7 +56,12 @@ export async function resetPassword(deps: AdminDeps, actor: Principal, id: strin
   const password = generateSecret();
   await deps.store.updatePrincipal(p.id, { passwordHash: await hashSecret(password), mustChangePassword: true });
   await deps.store.deleteConsoleSessions({ principalId: p.id });
-  await deps.audit({ actor: actor.id, action: 'principal.password-reset', target: p.id, data: { before: { mustChangePassword: p.mustChangePassword }, after: { mustChangePassword: true } } });
+  await deps.audit({
+    actor: actor.id,
+    action: 'principal.password-reset',
+    target: p.id,
+    data: { before: { mustChangePassword: p.mustChangePassword }, after: { mustChangePassword: true } },
+  });
   return password;
 }
 
@@ -56,11 +71,22 @@ export async function newSmtpSecret(deps: AdminDeps, actor: Principal, id: strin
   if (!p.roles.includes('submitter')) throw new C4Error('VALIDATION_FAILED', 'only submitters have SMTP secrets');
   const secret = generateSecret();
   await deps.store.updatePrincipal(p.id, { smtpSecretHash: await hashSecret(secret) });
-  await deps.audit({ actor: actor.id, action: 'principal.smtp-secret-renewed', target: p.id, data: { before: { hadSecret: p.smtpSecretHash !== null }, after: { hadSecret: true } } });
+  await deps.audit({
+    actor: actor.id,
+    action: 'principal.smtp-secret-renewed',
+    target: p.id,
+    data: { before: { hadSecret: p.smtpSecretHash !== null }, after: { hadSecret: true } },
+  });
   return secret;
 }
 
-export async function issueApiToken(deps: AdminDeps & { readonly tokenSettings: TokenSettings }, actor: Principal, id: string, label: string, days: number): Promise<string> {
+export async function issueApiToken(
+  deps: AdminDeps & { readonly tokenSettings: TokenSettings },
+  actor: Principal,
+  id: string,
+  label: string,
+  days: number,
+): Promise<string> {
   const p = await principal(deps, id);
   if (!Number.isInteger(days) || days < 1) throw new C4Error('VALIDATION_FAILED', 'token lifetime must be a whole number of days');
   return (await issueAuditedToken(deps, deps.tokenSettings, actor.id, p, days * 24 * 3600_000, label.trim() || 'console')).token;

@@ -18,7 +18,14 @@ export async function readOutboxMessage(raw: Buffer): Promise<OutboxMessage | nu
     for (const line of mail.headerLines) {
       if (!SHOWN.includes(line.key)) continue;
       const v = mail.headers.get(line.key);
-      const text = typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : v && typeof v === 'object' && 'text' in v ? String((v as { text: unknown }).text) : line.line.slice(line.line.indexOf(':') + 1).trim();
+      const text =
+        typeof v === 'string'
+          ? v
+          : v instanceof Date
+            ? v.toISOString()
+            : v && typeof v === 'object' && 'text' in v
+              ? String((v as { text: unknown }).text)
+              : line.line.slice(line.line.indexOf(':') + 1).trim();
       headers.push([line.key, text]);
     }
     return { headers, text: (mail.text ?? '').replace(/\r\n?/g, '\n'), attachments: mail.attachments.map((a) => a.filename ?? a.contentType) };

@@ -30,7 +30,11 @@ export type HomeStore = Pick<Store, 'getPrincipalByName' | 'getOrganisation'>;
 export function createLoginLimits(settings: LoginLimitSettings, store: HomeStore): LoginLimits {
   const byUser = new RateLimiterMemory({ keyPrefix: 'console-user-net', points: settings.failuresPerUser, duration: settings.windowSeconds });
   const byAddress = new RateLimiterMemory({ keyPrefix: 'console-addr', points: settings.failuresPerAddress, duration: settings.windowSeconds });
-  const byUserElsewhere = new RateLimiterMemory({ keyPrefix: 'console-user-elsewhere', points: settings.failuresPerUserFromElsewhere, duration: settings.windowSeconds });
+  const byUserElsewhere = new RateLimiterMemory({
+    keyPrefix: 'console-user-elsewhere',
+    points: settings.failuresPerUserFromElsewhere,
+    duration: settings.windowSeconds,
+  });
   const key = (user: string) => user.trim().toLowerCase().slice(0, 64);
   const netKey = (user: string, address: string) => `${key(user)}|${networkOf(address)}`;
   async function wait(limiter: RateLimiterMemory, k: string, points: number): Promise<number | null> {

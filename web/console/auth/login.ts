@@ -29,10 +29,7 @@ export interface LoginDeps {
   readonly mayUse?: (p: Principal) => boolean;
 }
 
-export type StepOutcome<T> =
-  | ({ readonly kind: 'ok' } & T)
-  | { readonly kind: 'refused' }
-  | { readonly kind: 'locked'; readonly retryAfterMs: number };
+export type StepOutcome<T> = ({ readonly kind: 'ok' } & T) | { readonly kind: 'refused' } | { readonly kind: 'locked'; readonly retryAfterMs: number };
 
 /** Verified against when there is no real hash, so every refusal costs the same work. */
 const dummyHash = hashSecret(randomBytes(18).toString('base64url'));
@@ -48,14 +45,20 @@ export async function checkPassword(deps: LoginDeps, name: string, password: str
     await deps.limits.failed(user, address);
     const reason = !principal ? 'unknown-user' : !usable ? 'not-allowed' : 'wrong-password';
     deps.log.warn({ event: 'console.login_refused', reason, address }, 'console login refused');
-    if (principal) await deps.audit({ actor: principal.id, action: 'console.login-refused', target: principal.id, data: { reason, address, step: 'password' } });
+    if (principal)
+      await deps.audit({ actor: principal.id, action: 'console.login-refused', target: principal.id, data: { reason, address, step: 'password' } });
     return { kind: 'refused' };
   }
   return { kind: 'ok', principal };
 }
 
 /** Checks a TOTP code (once per time step) or a recovery code (once each). */
-export async function checkSecondFactor(deps: LoginDeps, principal: Principal, input: string, address: string): Promise<StepOutcome<{ method: 'totp' | 'recovery-code' }>> {
+export async function checkSecondFactor(
+  deps: LoginDeps,
+  principal: Principal,
+  input: string,
+  address: string,
+): Promise<StepOutcome<{ method: 'totp' | 'recovery-code' }>> {
   const wait = await deps.limits.blockedFor(principal.name, address);
   if (wait !== null) return { kind: 'locked', retryAfterMs: wait };
   const now = deps.clock();
@@ -69,7 +72,12 @@ export async function checkSecondFactor(deps: LoginDeps, principal: Principal, i
   }
   if (!method) {
     await deps.limits.failed(principal.name, address);
-    await deps.audit({ actor: principal.id, action: 'console.login-refused', target: principal.id, data: { reason: 'wrong-second-factor', address, step: 'second-factor' } });
+    await deps.audit({
+      actor: principal.id,
+      action: 'console.login-refused',
+      target: principal.id,
+      data: { reason: 'wrong-second-factor', address, step: 'second-factor' },
+    });
     return { kind: 'refused' };
   }
   if (method === 'recovery-code') {

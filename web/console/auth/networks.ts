@@ -6,7 +6,9 @@ export type AddressCheck = (address: string | undefined) => boolean;
 
 export function networkAllowList(cidrs: readonly string[]): AddressCheck {
   if (cidrs.length === 0) return () => true;
-  const ranges = cidrs.map((c) => (c.includes('/') ? ipaddr.parseCIDR(c) : ([ipaddr.parse(c), ipaddr.parse(c).kind() === 'ipv4' ? 32 : 128] as [ipaddr.IPv4 | ipaddr.IPv6, number])));
+  const ranges = cidrs.map((c) =>
+    c.includes('/') ? ipaddr.parseCIDR(c) : ([ipaddr.parse(c), ipaddr.parse(c).kind() === 'ipv4' ? 32 : 128] as [ipaddr.IPv4 | ipaddr.IPv6, number]),
+  );
   return (address) => {
     if (!address || !ipaddr.isValid(address)) return false;
     let ip = ipaddr.parse(address);

@@ -92,9 +92,7 @@ export async function advanceSession(
 }
 
 export type SessionLookup =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'expired' }
-  | { readonly kind: 'ok'; readonly session: ConsoleSession; readonly principal: Principal };
+  { readonly kind: 'none' } | { readonly kind: 'expired' } | { readonly kind: 'ok'; readonly session: ConsoleSession; readonly principal: Principal };
 
 function expired(s: ConsoleSession, settings: SessionSettings, now: number): boolean {
   const created = Date.parse(s.createdAt);

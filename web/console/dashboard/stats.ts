@@ -37,7 +37,11 @@ export function submissionClass(sub: Submission): SharingClass {
   return widest(KINDS.map((k) => sub.classes[k])) ?? 'RED';
 }
 
-export function dashboardStats(subs: readonly Submission[], orgs: ReadonlyMap<string, Organisation>, firstPublished: ReadonlyMap<string, string>): DashboardStats {
+export function dashboardStats(
+  subs: readonly Submission[],
+  orgs: ReadonlyMap<string, Organisation>,
+  firstPublished: ReadonlyMap<string, string>,
+): DashboardStats {
   const sectors = new Map<string, Record<SharingClass, number>>();
   const reach = { mass: 0, targeted: 0, undetermined: 0, unknown: 0 };
   const campaigns = new Map<string, number>();
@@ -60,6 +64,9 @@ export function dashboardStats(subs: readonly Submission[], orgs: ReadonlyMap<st
       .sort((a, b) => b.total - a.total || a.sector.localeCompare(b.sector)),
     latency: latencies.length ? { count: latencies.length, medianMs: quantile(latencies, 0.5), p90Ms: quantile(latencies, 0.9) } : null,
     reach,
-    campaigns: [...campaigns.entries()].map(([campaign, count]) => ({ campaign, count })).sort((a, b) => b.count - a.count || a.campaign.localeCompare(b.campaign)).slice(0, 10),
+    campaigns: [...campaigns.entries()]
+      .map(([campaign, count]) => ({ campaign, count }))
+      .sort((a, b) => b.count - a.count || a.campaign.localeCompare(b.campaign))
+      .slice(0, 10),
   };
 }

@@ -16,7 +16,8 @@ export const EN_DRILLS = {
   'drill.missing': 'Missing',
   'drill.notSent': 'Not sent',
   'drill.start': 'Start a drill',
-  'drill.startExplain': 'Sends a test notice to every point of contact of the chosen organisations (all of them when none is chosen). Each contact acknowledges by replying or by the link in the notice.',
+  'drill.startExplain':
+    'Sends a test notice to every point of contact of the chosen organisations (all of them when none is chosen). Each contact acknowledges by replying or by the link in the notice.',
   'drill.titlePlaceholder': 'e.g. Quarterly drill 2025 Q1',
   'drill.organisations': 'Organisations (none chosen: all)',
   'drill.startButton': 'Send the drill notices',

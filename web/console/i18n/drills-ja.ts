@@ -17,7 +17,8 @@ export const JA_DRILLS: Readonly<Record<keyof typeof EN_DRILLS, string>> = {
   'drill.missing': '未確認',
   'drill.notSent': '未送信',
   'drill.start': '訓練を開始',
-  'drill.startExplain': '選択した組織（未選択の場合はすべての組織）の連絡先担当者全員に訓練通知を送ります。各担当者は返信または通知内のリンクで受信を確認します。',
+  'drill.startExplain':
+    '選択した組織（未選択の場合はすべての組織）の連絡先担当者全員に訓練通知を送ります。各担当者は返信または通知内のリンクで受信を確認します。',
   'drill.titlePlaceholder': '例：2025年度第1四半期 訓練',
   'drill.organisations': '対象組織（未選択の場合はすべて）',
   'drill.startButton': '訓練通知を送信',

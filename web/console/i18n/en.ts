@@ -179,7 +179,8 @@ export const EN = {
   'sub.notAnalysed': 'Not analysed yet.',
   'sub.victimClear': 'Victim-name check: nothing that would be published names the recipient or their organisation.',
   'sub.victimTitle': 'Check before approval: the victim may be named',
-  'sub.victimExplain': 'These values would be published and contain something that identifies a recipient or the submitting organisation. Edit or remove them, or acknowledge that they are safe.',
+  'sub.victimExplain':
+    'These values would be published and contain something that identifies a recipient or the submitting organisation. Edit or remove them, or acknowledge that they are safe.',
   'sub.victimAcknowledge': 'I checked these values: they may be published',
   'sub.victimAcknowledged': 'Acknowledged ({at}).',
   'sub.previewTitle': 'What would be published',
@@ -358,7 +359,8 @@ export const EN = {
   'admin.contactEmail': 'Contact e-mail',
   'admin.contactPhone': 'Contact phone',
   'admin.contactMeans': 'Contact means, one "kind=value" per line',
-  'admin.contactsHelp': 'Each point of contact needs at least two contact means (kinds: email, phone, mobile, fax, postal). Fill in the blank row to add a contact.',
+  'admin.contactsHelp':
+    'Each point of contact needs at least two contact means (kinds: email, phone, mobile, fax, postal). Fill in the blank row to add a contact.',
   'admin.addContact': 'New point of contact',
   'admin.removeContact': 'Remove this point of contact',
   'admin.language': 'Language of receipts and digests',

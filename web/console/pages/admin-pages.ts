@@ -24,7 +24,9 @@ export function organisationsPage(rc: RequestContext, orgs: readonly Organisatio
     body: html`<h1>${t('admin.orgsTitle')}</h1>
       <table><thead><tr><th>${t('admin.name')}</th><th>${t('admin.tier')}</th><th>${t('queue.sector')}</th><th>${t('admin.domains')}</th><th>${t('admin.networks')}</th><th>${t('admin.contacts')}</th><th>${t('admin.rules')}</th><th></th></tr></thead>
       <tbody>${orgs.map(
-        (o) => html`<tr data-org="${o.id}"><td>${o.name}</td><td>${tierName(rc, o.tier)}</td><td>${dataText(o.sector)}</td><td>${o.domains.join(', ')}</td><td>${o.networks.join(', ')}</td>
+        (
+          o,
+        ) => html`<tr data-org="${o.id}"><td>${o.name}</td><td>${tierName(rc, o.tier)}</td><td>${dataText(o.sector)}</td><td>${o.domains.join(', ')}</td><td>${o.networks.join(', ')}</td>
           <td class="small">${o.contacts.map((c) => html`${c.name}: ${c.means.map((m) => `${m.kind} ${m.value}`).join(', ')}<br>`)}</td>
           <td>${o.rulesAcceptedAt ? when(rc, o.rulesAcceptedAt) : html`<span class="warning">${t('admin.rulesNotAccepted')}</span>`}</td>
           <td><a href="${A}/organisations/${encodeURIComponent(o.id)}">${t('admin.edit')}</a></td></tr>`,
@@ -62,7 +64,13 @@ export function organisationEditPage(rc: RequestContext, o: Organisation, notice
   });
 }
 
-export function principalsPage(rc: RequestContext, principals: readonly Principal[], orgs: ReadonlyMap<string, Organisation>, tokens: readonly ApiToken[], notice: Notice): string {
+export function principalsPage(
+  rc: RequestContext,
+  principals: readonly Principal[],
+  orgs: ReadonlyMap<string, Organisation>,
+  tokens: readonly ApiToken[],
+  notice: Notice,
+): string {
   const t = rc.t;
   const tokenCount = (id: string) => tokens.filter((k) => k.principalId === id && !k.revokedAt).length;
   return renderPage(rc, {
@@ -71,7 +79,9 @@ export function principalsPage(rc: RequestContext, principals: readonly Principa
     body: html`<h1>${t('admin.principalsTitle')}</h1>
       <table><thead><tr><th>${t('login.name')}</th><th>${t('queue.org')}</th><th>${t('admin.roles')}</th><th>${t('queue.status')}</th><th>${t('admin.secondFactor')}</th><th>${t('admin.tokens')}</th><th></th></tr></thead>
       <tbody>${principals.map(
-        (p) => html`<tr data-principal="${p.name}"><td><a href="${A}/principals/${encodeURIComponent(p.id)}">${p.name}</a><br><span class="muted">${p.displayName} &lt;${p.email}&gt;</span></td>
+        (
+          p,
+        ) => html`<tr data-principal="${p.name}"><td><a href="${A}/principals/${encodeURIComponent(p.id)}">${p.name}</a><br><span class="muted">${p.displayName} &lt;${p.email}&gt;</span></td>
           <td>${orgs.get(p.orgId)?.name ?? p.orgId}</td><td>${rolesText(rc, p.roles)}</td>
           <td>${rc.t(`principalStatus.${p.status}` as MessageKey)}${p.mustChangePassword ? html`<br><span class="muted">${t('admin.mustChange')}</span>` : null}</td>
           <td>${p.totpSecret ? t('admin.enrolled') : '—'}</td><td>${tokenCount(p.id)}</td>
@@ -104,7 +114,9 @@ export function principalPage(rc: RequestContext, p: Principal, org: Organisatio
       <h2>${t('admin.tokens')}</h2>
       <table><thead><tr><th>jti</th><th>${t('admin.label')}</th><th>${t('admin.created')}</th><th>${t('admin.expires')}</th><th>${t('admin.revoked')}</th><th></th></tr></thead>
       <tbody>${tokens.map(
-        (k) => html`<tr><td><code>${k.jti}</code></td><td>${k.label}</td><td>${when(rc, k.createdAt)}</td><td>${when(rc, k.expiresAt)}</td><td>${k.revokedAt ? when(rc, k.revokedAt) : '—'}</td>
+        (
+          k,
+        ) => html`<tr><td><code>${k.jti}</code></td><td>${k.label}</td><td>${when(rc, k.createdAt)}</td><td>${when(rc, k.expiresAt)}</td><td>${k.revokedAt ? when(rc, k.revokedAt) : '—'}</td>
           <td>${k.revokedAt ? null : post(rc, `${A}/tokens/${encodeURIComponent(k.jti)}/revoke`, t('admin.revoke'))}</td></tr>`,
       )}</tbody></table>
       <form method="post" action="${base}/tokens">${csrfField(rc)}
@@ -125,7 +137,13 @@ export function secretOncePage(rc: RequestContext, what: string, lines: readonly
   });
 }
 
-export function auditPage(rc: RequestContext, verification: AuditVerification, events: readonly AuditEvent[], names: ReadonlyMap<string, string>, older: number | null): string {
+export function auditPage(
+  rc: RequestContext,
+  verification: AuditVerification,
+  events: readonly AuditEvent[],
+  names: ReadonlyMap<string, string>,
+  older: number | null,
+): string {
   const t = rc.t;
   return renderPage(rc, {
     title: t('admin.auditTitle'),
@@ -134,7 +152,9 @@ export function auditPage(rc: RequestContext, verification: AuditVerification, e
       ${verification.ok ? null : html`<ul>${verification.problems.map((p) => html`<li><code>${JSON.stringify(p)}</code></li>`)}</ul>`}
       <table><thead><tr><th>#</th><th>${t('admin.at')}</th><th>${t('admin.actor')}</th><th>${t('admin.action')}</th><th>${t('admin.target')}</th><th>${t('admin.data')}</th></tr></thead>
       <tbody>${events.map(
-        (e) => html`<tr><td>${e.seq}</td><td>${when(rc, e.at)}</td><td>${names.get(e.actor) ?? e.actor}</td><td>${auditAction(rc, e.action)}</td><td><code>${e.target ?? ''}</code></td>
+        (
+          e,
+        ) => html`<tr><td>${e.seq}</td><td>${when(rc, e.at)}</td><td>${names.get(e.actor) ?? e.actor}</td><td>${auditAction(rc, e.action)}</td><td><code>${e.target ?? ''}</code></td>
           <td class="small"><code>${visibleText(truncate(JSON.stringify(e.data), 400))}</code></td></tr>`,
       )}</tbody></table>
       ${older !== null ? html`<p class="paging"><a href="${A}/audit?before=${older}">${t('queue.nextPage')}</a></p>` : null}`,
@@ -145,7 +165,11 @@ function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n)}…` : s;
 }
 
-export function outboxPage(rc: RequestContext, files: readonly { readonly name: string; readonly size: number; readonly mtime: string }[], configured: boolean): string {
+export function outboxPage(
+  rc: RequestContext,
+  files: readonly { readonly name: string; readonly size: number; readonly mtime: string }[],
+  configured: boolean,
+): string {
   const t = rc.t;
   return renderPage(rc, {
     title: t('admin.outboxTitle'),
@@ -159,12 +183,14 @@ export function outboxMessagePage(rc: RequestContext, name: string, text: string
   return renderPage(rc, {
     title: name,
     body: html`<h1>${name}</h1>
-      ${message
-        ? html`<table class="headers" data-testid="outbox-headers">${message.headers.map(([k, v]) => html`<tr><th>${k}</th><td>${visibleText(v)}</td></tr>`)}</table>
+      ${
+        message
+          ? html`<table class="headers" data-testid="outbox-headers">${message.headers.map(([k, v]) => html`<tr><th>${k}</th><td>${visibleText(v)}</td></tr>`)}</table>
           <pre class="mail" data-testid="outbox-text">${visibleText(message.text)}</pre>
           ${message.attachments.length ? html`<p>${message.attachments.map((a) => html`<span class="tag">${a}</span> `)}</p>` : null}
           <details><summary>${rc.t('admin.outboxSource')}</summary><pre class="mail source">${visibleText(text)}</pre></details>`
-        : html`<pre class="mail">${visibleText(text)}</pre>`}
+          : html`<pre class="mail">${visibleText(text)}</pre>`
+      }
       <p><a href="${A}/outbox">${rc.t('error.back')}</a></p>`,
   });
 }

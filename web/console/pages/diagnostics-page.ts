@@ -19,12 +19,15 @@ export function diagnosticsPage(rc: RequestContext, lines: readonly DiagnosticLi
     notice: lines === null ? { kind: 'warn', text: t('diag.unavailable') } : null,
     body: html`<h1>${t('diag.title')}</h1>
       <p>${t('diag.intro')}</p>
-      ${lines === null
-        ? null
-        : html`<p class="notice ${failed ? 'error' : 'ok'}" data-testid="diag-summary">${failed ? t('diag.summaryFailed', { failed, n: lines.length }) : t('diag.summaryOk', { n: lines.length })}</p>
+      ${
+        lines === null
+          ? null
+          : html`<p class="notice ${failed ? 'error' : 'ok'}" data-testid="diag-summary">${failed ? t('diag.summaryFailed', { failed, n: lines.length }) : t('diag.summaryOk', { n: lines.length })}</p>
       <table><thead><tr><th>${t('diag.check')}</th><th>${t('diag.status')}</th><th>${t('diag.detail')}</th><th>${t('diag.fix')}</th></tr></thead>
       <tbody>${lines.map(
-        (l) => html`<tr data-check="${l.name}" data-status="${l.status}"><td>${name(l.name)}</td><td class="${STATUS_CLASS[l.status]}">${t(`diag.status.${l.status}`)}</td><td class="small">${l.detail}</td><td class="small">${l.fix ?? ''}</td></tr>`,
-      )}</tbody></table>`}`,
+        (l) =>
+          html`<tr data-check="${l.name}" data-status="${l.status}"><td>${name(l.name)}</td><td class="${STATUS_CLASS[l.status]}">${t(`diag.status.${l.status}`)}</td><td class="small">${l.detail}</td><td class="small">${l.fix ?? ''}</td></tr>`,
+      )}</tbody></table>`
+      }`,
   });
 }

@@ -32,7 +32,11 @@ export function drillsPage(rc: RequestContext, items: readonly DrillListItem[], 
       ${items.length === 0 ? html`<p class="muted">${t('drill.none')}</p>` : null}
       <table><thead><tr><th>${t('drill.title')}</th><th>${t('drill.started')}</th><th>${t('drill.startedBy')}</th><th>${t('drill.notices')}</th><th>${t('drill.acknowledged')}</th><th>${t('drill.missing')}</th><th>${t('drill.notSent')}</th></tr></thead>
       <tbody>${items.map(
-        ({ drill, summary, startedBy }) => html`<tr data-drill="${drill.id}"><td><a href="${DRILLS_PATH}/${encodeURIComponent(drill.id)}">${drill.title}</a></td>
+        ({
+          drill,
+          summary,
+          startedBy,
+        }) => html`<tr data-drill="${drill.id}"><td><a href="${DRILLS_PATH}/${encodeURIComponent(drill.id)}">${drill.title}</a></td>
           <td>${when(rc, drill.startedAt)}</td><td>${startedBy}</td><td>${summary.notices}</td><td>${summary.acknowledged}</td><td>${summary.missing}</td><td>${summary.notSent}</td></tr>`,
       )}</tbody></table>
       <form method="post" action="${DRILLS_PATH}" class="settings" data-testid="drill-start">${csrfField(rc)}
@@ -55,10 +59,12 @@ export function drillPage(rc: RequestContext, report: DrillReport, startedBy: st
       <p>${t('drill.started')}: ${when(rc, drill.startedAt)} — ${t('drill.startedBy')}: ${startedBy} — <span class="id">${drill.id}</span></p>
       ${summaryLine(rc, report.summary)}
       <p><a href="${DRILLS_PATH}/${encodeURIComponent(drill.id)}/report.csv" data-testid="drill-csv">${t('drill.csv')}</a></p>
-      ${report.rows.some((r) => r.status === 'not-sent' && r.address)
-        ? html`<form method="post" action="${DRILLS_PATH}/${encodeURIComponent(drill.id)}/resend" data-testid="drill-resend">${csrfField(rc)}
+      ${
+        report.rows.some((r) => r.status === 'not-sent' && r.address)
+          ? html`<form method="post" action="${DRILLS_PATH}/${encodeURIComponent(drill.id)}/resend" data-testid="drill-resend">${csrfField(rc)}
             <button type="submit">${t('drill.resendButton')}</button></form>`
-        : null}
+          : null
+      }
       <table data-testid="drill-notices"><thead><tr><th>${t('drill.organisation')}</th><th>${t('drill.contact')}</th><th>${t('drill.address')}</th><th>${t('drill.status')}</th><th>${t('drill.sentAt')}</th><th>${t('drill.ackAt')}</th><th>${t('drill.minutes')}</th><th>${t('drill.via')}</th><th>${t('drill.problem')}</th></tr></thead>
       <tbody>${report.rows.map(
         (r) => html`<tr data-notice="${r.noticeId}" data-status="${r.status}"><td>${r.organisation}</td><td>${r.contact}</td><td>${r.address}</td>
@@ -81,7 +87,11 @@ export function ackPage(rc: RequestContext, state: AckPageState, action: string)
   const other = rc.lang === 'ja' ? 'en' : 'ja';
   const switcher = html`<p class="small"><a href="${action}?lang=${other}">${t('ack.otherLanguage')}</a></p>`;
   if (state.kind === 'unknown') {
-    return renderPage(rc, { title: t('ack.unknownTitle'), bare: true, body: html`<div class="login"><h1>${t('ack.unknownTitle')}</h1><p>${t('ack.unknown')}</p></div>` });
+    return renderPage(rc, {
+      title: t('ack.unknownTitle'),
+      bare: true,
+      body: html`<div class="login"><h1>${t('ack.unknownTitle')}</h1><p>${t('ack.unknown')}</p></div>`,
+    });
   }
   if (state.kind === 'done') {
     const at = formatDateTime(state.notice.ackAt, rc.lang, rc.timeZone);
@@ -92,7 +102,9 @@ export function ackPage(rc: RequestContext, state: AckPageState, action: string)
     });
   }
   const n = state.notice;
-  const done = n.ackAt ? html`<p class="notice ok" data-testid="ack-done">${t('ack.already', { at: formatDateTime(n.ackAt, rc.lang, rc.timeZone) })}</p>` : null;
+  const done = n.ackAt
+    ? html`<p class="notice ok" data-testid="ack-done">${t('ack.already', { at: formatDateTime(n.ackAt, rc.lang, rc.timeZone) })}</p>`
+    : null;
   return renderPage(rc, {
     title: t('ack.title'),
     bare: true,

@@ -87,7 +87,11 @@ export function changePasswordPage(rc: RequestContext, problem: PasswordProblem 
   return renderPage(rc, {
     title: rc.t('password.title'),
     bare: forced,
-    notice: problem ? { kind: 'error', text: rc.t(PROBLEM_KEYS[problem], { min: MIN_PASSWORD_LENGTH }) } : forced ? { kind: 'warn', text: rc.t('password.forced') } : null,
+    notice: problem
+      ? { kind: 'error', text: rc.t(PROBLEM_KEYS[problem], { min: MIN_PASSWORD_LENGTH }) }
+      : forced
+        ? { kind: 'warn', text: rc.t('password.forced') }
+        : null,
     body: html`<section class="login">
       <h1>${rc.t('password.title')}</h1>
       <form method="post" action="${CONSOLE_PATH}/login/change-password">

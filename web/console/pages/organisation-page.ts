@@ -53,10 +53,12 @@ export function organisationEditPage(rc: RequestContext, o: Organisation, notice
         <p><label>${t('admin.networksHelp')}<br><textarea name="networks" rows="4" cols="50">${form.networks}</textarea></label></p>
         <p><label><input type="checkbox" name="rulesAccepted" value="yes"${form.rulesAccepted ? html` checked` : null}> ${t('admin.rules')}</label></p>
         <h2>${t('admin.contacts')}</h2><p class="muted">${t('admin.contactsHelp')}</p>
-        ${rows.map((r, i) => html`<fieldset data-contact="${i}"><legend>${r.name || t('admin.addContact')}</legend>
+        ${rows.map(
+          (r, i) => html`<fieldset data-contact="${i}"><legend>${r.name || t('admin.addContact')}</legend>
           <label>${t('admin.contactName')} <input name="contactName" value="${r.name}" maxlength="200"></label>
           <label>${t('admin.contactMeans')}<br><textarea name="contactMeans" rows="3" cols="50">${r.means}</textarea></label>
-          ${r.name ? html`<label><input type="checkbox" name="removeContact" value="${r.name}"> ${t('admin.removeContact')}</label>` : null}</fieldset>`)}
+          ${r.name ? html`<label><input type="checkbox" name="removeContact" value="${r.name}"> ${t('admin.removeContact')}</label>` : null}</fieldset>`,
+        )}
         <button type="submit">${t('settings.save')}</button>
       </form>`,
   });

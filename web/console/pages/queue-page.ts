@@ -43,19 +43,62 @@ function filters(rc: RequestContext, v: QueueView) {
   return html`<form class="filters" method="get" action="${CONSOLE_PATH}/queue">
     <input type="hidden" name="status" value="${v.query.status ?? 'all'}">
     <label>${rc.t('queue.text')} <input name="q" value="${p.q ?? ''}" placeholder="${rc.t('queue.textHint')}"></label>
-    <label>${rc.t('queue.class')} ${select('kind', p.kind ?? 'network', KINDS.map((k) => [k, rc.t(`kind.${k}` as MessageKey)] as const), null)}
-      ${select('class', p.class, CLASSES.map((c) => [c, c] as const), any)}</label>
-    <label>${rc.t('queue.suggested')} ${select('suggested', p.suggested, VERDICTS.filter((x) => x !== 'benign').map((x) => [x, rc.t(`verdict.${x}` as MessageKey)] as const), any)}</label>
-    <label>${rc.t('queue.reach')} ${select('reach', p.reach, REACHES.map((x) => [x, rc.t(`reach.${x}` as MessageKey)] as const), any)}</label>
-    <label>${rc.t('queue.verdict')} ${select('verdict', p.verdict, VERDICTS.map((x) => [x, rc.t(`verdict.${x}` as MessageKey)] as const), any)}</label>
-    <label>${rc.t('queue.sector')} ${select('sector', p.sector, v.sectors.map((s) => [s, s] as const), any)}</label>
+    <label>${rc.t('queue.class')} ${select(
+      'kind',
+      p.kind ?? 'network',
+      KINDS.map((k) => [k, rc.t(`kind.${k}` as MessageKey)] as const),
+      null,
+    )}
+      ${select(
+        'class',
+        p.class,
+        CLASSES.map((c) => [c, c] as const),
+        any,
+      )}</label>
+    <label>${rc.t('queue.suggested')} ${select(
+      'suggested',
+      p.suggested,
+      VERDICTS.filter((x) => x !== 'benign').map((x) => [x, rc.t(`verdict.${x}` as MessageKey)] as const),
+      any,
+    )}</label>
+    <label>${rc.t('queue.reach')} ${select(
+      'reach',
+      p.reach,
+      REACHES.map((x) => [x, rc.t(`reach.${x}` as MessageKey)] as const),
+      any,
+    )}</label>
+    <label>${rc.t('queue.verdict')} ${select(
+      'verdict',
+      p.verdict,
+      VERDICTS.map((x) => [x, rc.t(`verdict.${x}` as MessageKey)] as const),
+      any,
+    )}</label>
+    <label>${rc.t('queue.sector')} ${select(
+      'sector',
+      p.sector,
+      v.sectors.map((s) => [s, s] as const),
+      any,
+    )}</label>
     <label>${rc.t('queue.from')} <input type="date" name="from" value="${p.from ?? ''}"></label>
     <label>${rc.t('queue.to')} <input type="date" name="to" value="${p.to ?? ''}"></label>
     <label>${rc.t('queue.yara')} <input name="yara" value="${p.yara ?? ''}"></label>
     <label>${rc.t('queue.av')} <input name="av" value="${p.av ?? ''}"></label>
     <label>${rc.t('queue.ioc')} <input name="ioc" id="queue-search" value="${p.ioc ?? ''}" placeholder="${rc.t('queue.iocHint')}"></label>
-    <label>${rc.t('queue.order')} ${select('order', p.order ?? 'newest', [['newest', rc.t('queue.newest')], ['oldest', rc.t('queue.oldest')]], null)}</label>
-    <label>${rc.t('queue.sort')} ${select('sort', p.sort, SORTS.map((x) => [x, rc.t(`sort.${x}` as MessageKey)] as const), rc.t('sort.none'))}</label>
+    <label>${rc.t('queue.order')} ${select(
+      'order',
+      p.order ?? 'newest',
+      [
+        ['newest', rc.t('queue.newest')],
+        ['oldest', rc.t('queue.oldest')],
+      ],
+      null,
+    )}</label>
+    <label>${rc.t('queue.sort')} ${select(
+      'sort',
+      p.sort,
+      SORTS.map((x) => [x, rc.t(`sort.${x}` as MessageKey)] as const),
+      rc.t('sort.none'),
+    )}</label>
     <button type="submit">${rc.t('queue.apply')}</button>
     <a href="${consoleUrl(`${CONSOLE_PATH}/queue`, { status: v.query.status ?? 'all' })}">${rc.t('queue.reset')}</a>
   </form>`;
@@ -117,7 +160,10 @@ export function queueRows(items: readonly Submission[], sort: QueueSort | null):
   const rows = items.map((sub) => ({ sub, signals: queueSignals(sub.details) }));
   if (!sort) return rows;
   const key = SORT_KEY[sort];
-  return rows.map((r, i) => ({ r, i, k: key(r) })).sort((a, b) => b.k - a.k || a.i - b.i).map((x) => x.r);
+  return rows
+    .map((r, i) => ({ r, i, k: key(r) }))
+    .sort((a, b) => b.k - a.k || a.i - b.i)
+    .map((x) => x.r);
 }
 
 /** One decision for every submission on this page (ids carried as hidden fields). */
@@ -143,19 +189,24 @@ export function queuePage(rc: RequestContext, v: QueueView): string {
   return renderPage(rc, {
     title: rc.t('queue.title'),
     notice: v.notice ? { kind: 'ok', text: v.notice } : null,
-    data: { 'reject-prompt': rc.t('sub.rejectReason'), ...(v.refreshSeconds > 0 ? { 'poll-url': pollQuery, 'poll-since': newest, 'poll-seconds': String(v.refreshSeconds) } : {}) },
+    data: {
+      'reject-prompt': rc.t('sub.rejectReason'),
+      ...(v.refreshSeconds > 0 ? { 'poll-url': pollQuery, 'poll-since': newest, 'poll-seconds': String(v.refreshSeconds) } : {}),
+    },
     body: html`<h1>${rc.t('queue.title')}</h1>
       ${tabs(rc, v)}
       ${filters(rc, v)}
       <p id="queue-action" class="notice" role="status" hidden></p>
       <p class="small muted keys">${rc.t('queue.keys')}</p>
       <p id="queue-new" class="notice ok" hidden data-template="${rc.t('queue.newArrived')}"><a href="${consoleUrl(`${CONSOLE_PATH}/queue`, withParams(p, {}))}"></a></p>
-      ${v.items.length === 0
-        ? html`<p class="muted">${rc.t('queue.empty')}</p>`
-        : html`<table class="queue"><thead><tr>
+      ${
+        v.items.length === 0
+          ? html`<p class="muted">${rc.t('queue.empty')}</p>`
+          : html`<table class="queue"><thead><tr>
             <th>${rc.t('queue.received')}</th><th>${rc.t('queue.subject')}</th><th>${rc.t('queue.suggested')}</th><th>${rc.t('queue.hits')}</th>
             <th>${rc.t('queue.attachments')}</th><th>${rc.t('queue.reach')}</th><th>${rc.t('queue.classes')}</th><th>${rc.t('queue.status')}</th>
-          </tr></thead><tbody>${queueRows(v.items, v.query.sort).map((r) => row(rc, r, v.orgs, Date.parse(v.now)))}</tbody></table>`}
+          </tr></thead><tbody>${queueRows(v.items, v.query.sort).map((r) => row(rc, r, v.orgs, Date.parse(v.now)))}</tbody></table>`
+      }
       ${v.items.length > 0 && v.bulk ? bulkForm(rc, v) : null}
       <p class="paging">
         ${v.query.cursor ? html`<a href="${consoleUrl(`${CONSOLE_PATH}/queue`, withParams(p, { status: v.query.status ?? 'all' }))}">${rc.t('queue.firstPage')}</a>` : null}

@@ -12,7 +12,18 @@ import { consentCeiling } from '../submission/triage-state.ts';
 import { offeredSteps } from '../../../sharing/triage/index.ts';
 import { csrfField, renderPage } from './layout.ts';
 import { classBadge, classesBadges, dataText, definitionList, jobStatusName, mailText, statusName, tierName, when } from './parts.ts';
-import { attachmentsSection, clusterSection, diffSection, notesSection, originalSection, previewSection, relatedSection, unstoredFilesSection, verdictSection, withheldReason } from './submission-sections.ts';
+import {
+  attachmentsSection,
+  clusterSection,
+  diffSection,
+  notesSection,
+  originalSection,
+  previewSection,
+  relatedSection,
+  unstoredFilesSection,
+  verdictSection,
+  withheldReason,
+} from './submission-sections.ts';
 
 function action(v: SubmissionView, name: string): string {
   return `${CONSOLE_PATH}/submissions/${encodeURIComponent(v.submission.id)}/${name}`;
@@ -26,10 +37,16 @@ function header(rc: RequestContext, v: SubmissionView): SafeHtml {
       [rc.t('sub.id'), html`<code>${s.id}</code>`],
       [rc.t('queue.status'), html`<span data-testid="status">${statusName(rc, s.status)}</span>`],
       [rc.t('queue.received'), when(rc, s.receivedAt)],
-      [rc.t('queue.org'), html`${v.org?.name ?? s.orgId} ${v.org ? html`<span class="muted">${dataText(v.org.sector)}, ${tierName(rc, v.org.tier)}</span>` : null}`],
+      [
+        rc.t('queue.org'),
+        html`${v.org?.name ?? s.orgId} ${v.org ? html`<span class="muted">${dataText(v.org.sector)}, ${tierName(rc, v.org.tier)}</span>` : null}`,
+      ],
       [rc.t('sub.submitter'), v.submitter ? `${v.submitter.displayName} <${v.submitter.email}>` : s.principalId],
       [rc.t('queue.classes'), classesBadges(rc, s.classes)],
-      [rc.t('sub.classSources'), html`${s.classDecisions.map((d) => html`${rc.t(`kind.${d.kind}` as MessageKey)}: ${d.class} (${rc.t(`classSource.${d.source}` as MessageKey)}) `)}`],
+      [
+        rc.t('sub.classSources'),
+        html`${s.classDecisions.map((d) => html`${rc.t(`kind.${d.kind}` as MessageKey)}: ${d.class} (${rc.t(`classSource.${d.source}` as MessageKey)}) `)}`,
+      ],
       [rc.t('queue.verdict'), s.verdict ? rc.t(`verdict.${s.verdict}` as MessageKey) : '—'],
       [rc.t('queue.campaign'), s.campaign ?? '—'],
       [rc.t('sub.job'), v.job ? rc.t('sub.jobState', { status: jobStatusName(rc, v.job.status), n: v.job.attempts }) : '—'],
@@ -44,10 +61,12 @@ function victimWarning(rc: RequestContext, v: SubmissionView): SafeHtml | null {
     <h2>${rc.t('sub.victimTitle')}</h2>
     <p>${rc.t('sub.victimExplain')}</p>
     <ul>${v.victim.findings.map((f) => html`<li><span class="type">${f.field}</span> <code>${visibleText(f.value)}</code> — ${f.reasons.join(', ')}</li>`)}</ul>
-    ${blocked
-      ? html`<form method="post" action="${action(v, 'acknowledge')}">${csrfField(rc)}<input type="hidden" name="fingerprint" value="${v.victim.fingerprint}">
+    ${
+      blocked
+        ? html`<form method="post" action="${action(v, 'acknowledge')}">${csrfField(rc)}<input type="hidden" name="fingerprint" value="${v.victim.fingerprint}">
           <button type="submit">${rc.t('sub.victimAcknowledge')}</button></form>`
-      : html`<p>${rc.t('sub.victimAcknowledged', { at: formatDateTime(v.triage.victimAck?.at, rc.lang, rc.timeZone) })}</p>`}
+        : html`<p>${rc.t('sub.victimAcknowledged', { at: formatDateTime(v.triage.victimAck?.at, rc.lang, rc.timeZone) })}</p>`
+    }
   </section>`;
 }
 
@@ -64,39 +83,49 @@ function triageActions(rc: RequestContext, v: SubmissionView): SafeHtml {
   const isSecretariat = rc.who?.principal.roles.includes('secretariat') ?? false;
   return html`<section id="triage"><h2>${rc.t('sub.triageTitle')}</h2>
     <div class="actions">
-      ${steps.includes('approve')
-        ? html`<form method="post" action="${action(v, 'approve')}" class="approve">${csrfField(rc)}
+      ${
+        steps.includes('approve')
+          ? html`<form method="post" action="${action(v, 'approve')}" class="approve">${csrfField(rc)}
         <button type="submit" data-testid="approve"${blocked ? html` disabled` : null}>${rc.t('sub.approve')}</button>
         ${blocked ? html`<span class="warning">${rc.t('sub.approveBlocked')}</span>` : null}
       </form>`
-        : null}
-      ${steps.includes('reject')
-        ? html`<form method="post" action="${action(v, 'reject')}" class="reject">${csrfField(rc)}
+          : null
+      }
+      ${
+        steps.includes('reject')
+          ? html`<form method="post" action="${action(v, 'reject')}" class="reject">${csrfField(rc)}
         <label>${rc.t('sub.rejectReason')} <input name="reason" required maxlength="2000"></label>
         <button type="submit">${rc.t('sub.reject')}</button>
       </form>`
-        : null}
-      ${steps.includes('reopen')
-        ? html`<form method="post" action="${action(v, 'reopen')}" class="reopen">${csrfField(rc)}
+          : null
+      }
+      ${
+        steps.includes('reopen')
+          ? html`<form method="post" action="${action(v, 'reopen')}" class="reopen">${csrfField(rc)}
         <label>${rc.t('sub.reopenReason')} <input name="reason" required maxlength="2000"></label>
         <button type="submit" data-testid="reopen">${rc.t('sub.reopen')}</button>
       </form>`
-        : null}
+          : null
+      }
       <form method="post" action="${action(v, 'classes')}" class="classes" data-testid="classes-form">${csrfField(rc)}
         <fieldset><legend>${rc.t('sub.classesLegend')}</legend>
-        ${KINDS.map((k) => html`<label>${rc.t(`kind.${k}` as MessageKey)} <select name="${k}" data-testid="class-${k}">${classOptions(s.classes[k])}</select>
-          <span class="muted small">${rc.t('sub.ceiling')} ${ceiling[k] ?? s.classes[k]}</span></label>`)}
+        ${KINDS.map(
+          (k) => html`<label>${rc.t(`kind.${k}` as MessageKey)} <select name="${k}" data-testid="class-${k}">${classOptions(s.classes[k])}</select>
+          <span class="muted small">${rc.t('sub.ceiling')} ${ceiling[k] ?? s.classes[k]}</span></label>`,
+        )}
         <button type="submit">${rc.t('sub.applyClasses')}</button></fieldset>
       </form>
-      ${isSecretariat
-        ? html`<form method="post" action="${action(v, 'consent')}" class="consent">${csrfField(rc)}
+      ${
+        isSecretariat
+          ? html`<form method="post" action="${action(v, 'consent')}" class="consent">${csrfField(rc)}
             <fieldset><legend>${rc.t('sub.consentLegend')}</legend>
             <label>${rc.t('sub.kind')} <select name="kind">${KINDS.map((k) => html`<option value="${k}">${rc.t(`kind.${k}` as MessageKey)}</option>`)}</select></label>
             <label>${rc.t('queue.class')} <select name="class">${classOptions('AMBER')}</select></label>
             <label>${rc.t('sub.consentNote')} <input name="note" required maxlength="500"></label>
             <button type="submit">${rc.t('sub.recordConsent')}</button></fieldset>
           </form>`
-        : null}
+          : null
+      }
       <form method="post" action="${action(v, 'campaign')}">${csrfField(rc)}
         <label>${rc.t('queue.campaign')} <input name="campaign" value="${s.campaign ?? ''}" maxlength="100"></label>
         <button type="submit">${rc.t('sub.setCampaign')}</button>
@@ -114,7 +143,11 @@ function origins(row: IndicatorRow): string {
   const o = row.source.context.origins;
   if (!Array.isArray(o)) return '';
   return o
-    .map((x) => (typeof x === 'object' && x !== null ? [String((x as Record<string, unknown>).field ?? ''), (x as Record<string, unknown>).detail].filter(Boolean).join(': ') : ''))
+    .map((x) =>
+      typeof x === 'object' && x !== null
+        ? [String((x as Record<string, unknown>).field ?? ''), (x as Record<string, unknown>).detail].filter(Boolean).join(': ')
+        : '',
+    )
     .filter(Boolean)
     .slice(0, 5)
     .join('; ');
@@ -147,12 +180,14 @@ function indicatorRow(rc: RequestContext, v: SubmissionView, r: IndicatorRow): S
 
 function indicatorsSection(rc: RequestContext, v: SubmissionView): SafeHtml {
   return html`<section id="indicators"><h2>${rc.t('sub.indicatorsTitle', { n: v.rows.length })}</h2>
-    ${v.rows.length === 0
-      ? html`<p class="muted">${rc.t('sub.noIndicators')}</p>`
-      : html`<table class="indicators"><thead><tr>
+    ${
+      v.rows.length === 0
+        ? html`<p class="muted">${rc.t('sub.noIndicators')}</p>`
+        : html`<table class="indicators"><thead><tr>
           <th>${rc.t('sub.type')}</th><th>${rc.t('sub.value')}</th><th>${rc.t('sub.kind')}</th><th>${rc.t('sub.sourceClass')}</th>
           <th>${rc.t('sub.wouldPublish')}</th><th>${rc.t('sub.logState')}</th><th>${rc.t('sub.origins')}</th><th>${rc.t('sub.others')}</th><th></th>
-        </tr></thead><tbody>${v.rows.map((r) => indicatorRow(rc, v, r))}</tbody></table>`}
+        </tr></thead><tbody>${v.rows.map((r) => indicatorRow(rc, v, r))}</tbody></table>`
+    }
     <form method="post" action="${action(v, 'indicators/add')}" class="add-indicator">${csrfField(rc)}
       <fieldset><legend>${rc.t('sub.addIndicator')}</legend>
       <label>${rc.t('sub.type')} <select name="type">${INDICATOR_TYPES.map((t) => html`<option value="${t}">${t}</option>`)}</select></label>

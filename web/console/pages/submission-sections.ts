@@ -20,7 +20,10 @@ const BODY_MAX = 200_000;
 
 /** An HTML body as the text a reader would see (script and style dropped), blank runs squeezed. */
 function htmlAsText(source: string): string {
-  return readHtml(source).text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  return readHtml(source)
+    .text.replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 function clip(text: string): string {
@@ -50,30 +53,35 @@ export function previewSection(rc: RequestContext, v: SubmissionView): SafeHtml 
 export function diffSection(rc: RequestContext, v: SubmissionView): SafeHtml {
   const reds = v.analysis.redactions;
   return html`<section id="redactions"><h2>${rc.t('sub.diffTitle')}</h2>
-    ${reds === null
-      ? notAnalysed(rc)
-      : reds.length === 0
-        ? html`<p class="muted">${rc.t('sub.noRedactions')}</p>`
-        : html`<table class="diff"><thead><tr><th>${rc.t('sub.field')}</th><th>${rc.t('sub.change')}</th><th>${rc.t('sub.reason')}</th></tr></thead><tbody>
+    ${
+      reds === null
+        ? notAnalysed(rc)
+        : reds.length === 0
+          ? html`<p class="muted">${rc.t('sub.noRedactions')}</p>`
+          : html`<table class="diff"><thead><tr><th>${rc.t('sub.field')}</th><th>${rc.t('sub.change')}</th><th>${rc.t('sub.reason')}</th></tr></thead><tbody>
           ${reds.map(
-            (r) => html`<tr><td class="nowrap">${r.field}</td><td class="diffcell">${diffText(r.before, r.after).map((p) =>
-              p.op === 'same'
-                ? html`<span>${visibleText(p.text)}</span>`
-                : p.op === 'del'
-                  ? html`<del class="redacted" title="${rc.t('sub.redactedOriginal')}">${visibleText(p.text)}</del>`
-                  : html`<ins class="placeholder" title="${rc.t('sub.redactedPublished')}">${visibleText(p.text)}</ins>`,
-            )}</td><td>${analysisText(rc.lang, r.reason)}</td></tr>`,
-          )}</tbody></table>`}
+            (r) =>
+              html`<tr><td class="nowrap">${r.field}</td><td class="diffcell">${diffText(r.before, r.after).map((p) =>
+                p.op === 'same'
+                  ? html`<span>${visibleText(p.text)}</span>`
+                  : p.op === 'del'
+                    ? html`<del class="redacted" title="${rc.t('sub.redactedOriginal')}">${visibleText(p.text)}</del>`
+                    : html`<ins class="placeholder" title="${rc.t('sub.redactedPublished')}">${visibleText(p.text)}</ins>`,
+              )}</td><td>${analysisText(rc.lang, r.reason)}</td></tr>`,
+          )}</tbody></table>`
+    }
   </section>`;
 }
 
 export function verdictSection(rc: RequestContext, v: SubmissionView): SafeHtml {
   const s = v.analysis.verdict;
   return html`<section id="verdict"><h2>${rc.t('sub.verdictTitle')}</h2>
-    ${s === null
-      ? notAnalysed(rc)
-      : html`<p><strong>${rc.t(`verdict.${s.verdict}` as MessageKey)}</strong> (${rc.t('sub.score')}: ${s.score})</p>
-        <ul>${s.reasons.map((r) => html`<li>${analysisText(rc.lang, r)}</li>`)}</ul>`}
+    ${
+      s === null
+        ? notAnalysed(rc)
+        : html`<p><strong>${rc.t(`verdict.${s.verdict}` as MessageKey)}</strong> (${rc.t('sub.score')}: ${s.score})</p>
+        <ul>${s.reasons.map((r) => html`<li>${analysisText(rc.lang, r)}</li>`)}</ul>`
+    }
   </section>`;
 }
 
@@ -82,10 +90,7 @@ function receivedChain(rc: RequestContext, v: SubmissionView, received: readonly
   const cut = v.analysis.received;
   const items = received.map((field, i) => {
     const side = cut ? (cut.entry !== null && i <= cut.entry ? 'internal' : 'attacker') : 'unknown';
-    const marker =
-      cut && cut.entry === i
-        ? html`<li class="cut">${rc.t('sub.receivedCut', { matched: cut.entryMatched ?? '' })}</li>`
-        : null;
+    const marker = cut && cut.entry === i ? html`<li class="cut">${rc.t('sub.receivedCut', { matched: cut.entryMatched ?? '' })}</li>` : null;
     return html`<li class="hop ${side}"><span class="idx">${i}</span> <code>${visibleText(field)}</code></li>${marker}`;
   });
   return html`${cut ? (cut.entry === null ? html`<p class="warning">${rc.t('sub.receivedNotCut')}</p>` : null) : html`<p class="muted">${rc.t('sub.receivedCutUnknown')}</p>`}
@@ -95,14 +100,15 @@ function receivedChain(rc: RequestContext, v: SubmissionView, received: readonly
 /** A header field decoded (RFC 2047, Japanese charsets); the encoded form below when it differs. */
 function headerRow(rc: RequestContext, name: string, value: string): SafeHtml {
   const decoded = name.toLowerCase() === 'received' ? value : decodeHeaderValue(value);
-  return html`<tr><th>${name}</th><td><span class="decoded">${visibleText(decoded)}</span>${decoded !== value
-    ? html`<br><span class="small muted">${rc.t('sub.encodedAs')} <code>${visibleText(value)}</code></span>`
-    : null}</td></tr>`;
+  return html`<tr><th>${name}</th><td><span class="decoded">${visibleText(decoded)}</span>${
+    decoded !== value ? html`<br><span class="small muted">${rc.t('sub.encodedAs')} <code>${visibleText(value)}</code></span>` : null
+  }</td></tr>`;
 }
 
 export function originalSection(rc: RequestContext, v: SubmissionView): SafeHtml {
   const o = v.original;
-  if (o.kind === 'unavailable') return html`<section id="original"><h2>${rc.t('sub.originalTitle')}</h2><p class="warning">${rc.t('sub.originalUnavailable', { code: o.code })}</p></section>`;
+  if (o.kind === 'unavailable')
+    return html`<section id="original"><h2>${rc.t('sub.originalTitle')}</h2><p class="warning">${rc.t('sub.originalUnavailable', { code: o.code })}</p></section>`;
   if (o.kind === 'unwrap-failed') {
     return html`<section id="original"><h2>${rc.t('sub.originalTitle')}</h2>
       <p class="warning">${rc.t('sub.unwrapFailed', { reason: o.reason })}</p>
@@ -119,29 +125,33 @@ export function originalSection(rc: RequestContext, v: SubmissionView): SafeHtml
     <h3>${rc.t('sub.textBody')}</h3>
     ${item.text !== null ? html`<pre class="mail" data-testid="text-body">${visibleText(clip(item.text))}</pre>` : html`<p class="muted">${rc.t('sub.none')}</p>`}
     <h3>${rc.t('sub.htmlBody')}</h3>
-    ${item.html !== null
-      ? html`<p class="small">${rc.t('sub.htmlExplain')}</p>
+    ${
+      item.html !== null
+        ? html`<p class="small">${rc.t('sub.htmlExplain')}</p>
         <pre class="mail" data-testid="html-as-text">${visibleText(clip(htmlAsText(item.html)))}</pre>
         <details><summary>${rc.t('sub.htmlSource')}</summary><pre class="mail source" data-testid="html-source">${visibleText(clip(item.html))}</pre></details>`
-      : html`<p class="muted">${rc.t('sub.none')}</p>`}
+        : html`<p class="muted">${rc.t('sub.none')}</p>`
+    }
   </section>`;
 }
 
 function scanResult(rc: RequestContext, f: FileAnalysis): SafeHtml {
   // An archive whose contents were not examined is never shown as clean or without matches.
   const whyNot = archiveNotExamined(f.archive);
-  const notExamined = whyNot ? html`<span class="warning" data-testid="not-examined">${rc.t('sub.notExamined', { reason: analysisText(rc.lang, whyNot) })}</span>` : null;
+  const notExamined = whyNot
+    ? html`<span class="warning" data-testid="not-examined">${rc.t('sub.notExamined', { reason: analysisText(rc.lang, whyNot) })}</span>`
+    : null;
   const yara =
     f.yara.kind === 'scanned'
       ? f.yara.matches.length === 0
-        ? notExamined ?? html`<span class="muted">${rc.t('sub.yaraNone')}</span>`
+        ? (notExamined ?? html`<span class="muted">${rc.t('sub.yaraNone')}</span>`)
         : html`${f.yara.matches.map((m) => html`<span class="tag yara">${m.rule}</span> `)}`
       : html`<span class="warning">${rc.t('sub.notScanned', { reason: analysisText(rc.lang, f.yara.reason) })}</span>`;
   const av =
     f.av.kind === 'infected'
       ? html`<span class="tag av">${f.av.name}</span>`
       : f.av.kind === 'clean'
-        ? notExamined ?? html`${rc.t('sub.avClean')}`
+        ? (notExamined ?? html`${rc.t('sub.avClean')}`)
         : f.av.kind === 'not-configured'
           ? html`<span class="muted">${rc.t('sub.avNotConfigured')}</span>`
           : html`<span class="warning">${rc.t('sub.notScanned', { reason: analysisText(rc.lang, f.av.reason) })}</span>`;
@@ -173,13 +183,15 @@ function sampleRow(rc: RequestContext, v: SubmissionView, s: Sample, analyses: R
       [rc.t('sub.stored'), when(rc, s.storedAt)],
     ])}
     ${f ? scanResult(rc, f) : s.role === 'attachment' || s.role === 'member' ? notAnalysed(rc) : null}
-    ${s.purgedAt
-      ? html`<p class="muted">${rc.t('sub.purged')} ${when(rc, s.purgedAt)}</p>`
-      : html`<form method="post" action="${CONSOLE_PATH}/submissions/${encodeURIComponent(v.submission.id)}/samples/${s.sha256}/download" class="download">
+    ${
+      s.purgedAt
+        ? html`<p class="muted">${rc.t('sub.purged')} ${when(rc, s.purgedAt)}</p>`
+        : html`<form method="post" action="${CONSOLE_PATH}/submissions/${encodeURIComponent(v.submission.id)}/samples/${s.sha256}/download" class="download">
           ${csrfField(rc)}
           <label class="warning"><input type="checkbox" name="confirm" value="yes" required> ${rc.t('sub.downloadWarning')}</label>
           <button type="submit">${rc.t('sub.download')}</button>
-        </form>`}
+        </form>`
+    }
   </article>`;
 }
 
@@ -196,12 +208,16 @@ export function attachmentsSection(rc: RequestContext, v: SubmissionView): SafeH
 
 export function relatedSection(rc: RequestContext, v: SubmissionView): SafeHtml {
   return html`<section id="related"><h2>${rc.t('sub.relatedTitle')}</h2>
-    ${v.related.length === 0
-      ? html`<p class="muted">${rc.t('sub.noRelated')}</p>`
-      : html`<ul>${v.related.map(
-          (r) => html`<li><a href="${CONSOLE_PATH}/submissions/${encodeURIComponent(r.submissionId)}">${r.submission ? mailText(r.submission.subject, 100) : r.submissionId}</a>
+    ${
+      v.related.length === 0
+        ? html`<p class="muted">${rc.t('sub.noRelated')}</p>`
+        : html`<ul>${v.related.map(
+            (
+              r,
+            ) => html`<li><a href="${CONSOLE_PATH}/submissions/${encodeURIComponent(r.submissionId)}">${r.submission ? mailText(r.submission.subject, 100) : r.submissionId}</a>
             — ${rc.t('sub.sharedIndicators', { n: r.shared })}${r.submission ? html`, ${statusName(rc, r.submission.status)}, ${when(rc, r.submission.receivedAt)}` : null}</li>`,
-        )}</ul>`}
+          )}</ul>`
+    }
   </section>`;
 }
 
@@ -219,17 +235,27 @@ export function notesSection(rc: RequestContext, v: SubmissionView): SafeHtml | 
 export function clusterSection(rc: RequestContext, v: SubmissionView): SafeHtml {
   const c = v.analysis.cluster;
   return html`<section id="cluster"><h2>${rc.t('sub.clusterTitle')}</h2>
-    ${c === null
-      ? v.analysis.analysedAt ? html`<p class="muted">${rc.t('sub.noCluster')}</p>` : notAnalysed(rc)
-      : html`<p><span class="reach reach-${c.label}" data-testid="cluster-label">${rc.t(`reach.${c.label}` as MessageKey)}</span>
+    ${
+      c === null
+        ? v.analysis.analysedAt
+          ? html`<p class="muted">${rc.t('sub.noCluster')}</p>`
+          : notAnalysed(rc)
+        : html`<p><span class="reach reach-${c.label}" data-testid="cluster-label">${rc.t(`reach.${c.label}` as MessageKey)}</span>
           — ${rc.t('queue.orgsSectors', { orgs: c.organisations, sectors: c.sectors.length })}${c.sectors.length ? html` (${dataText(c.sectors.join(', '))})` : null}</p>
         <ul class="evidence">${c.evidence.map((e) => html`<li>${analysisText(rc.lang, e)}</li>`)}</ul>
-        ${c.members.length
-          ? html`<details${c.members.length <= 10 ? html` open` : null}><summary>${rc.t('sub.clusterMembers', { n: c.members.length })}</summary><ul>${c.members.slice(0, 200).map(
-              (m) => html`<li><a href="${CONSOLE_PATH}/submissions/${encodeURIComponent(m.submissionId)}">${m.submissionId}</a> <span class="muted">${dataText(m.sector ?? '')}</span>
+        ${
+          c.members.length
+            ? html`<details${c.members.length <= 10 ? html` open` : null}><summary>${rc.t('sub.clusterMembers', { n: c.members.length })}</summary><ul>${c.members
+                .slice(0, 200)
+                .map(
+                  (
+                    m,
+                  ) => html`<li><a href="${CONSOLE_PATH}/submissions/${encodeURIComponent(m.submissionId)}">${m.submissionId}</a> <span class="muted">${dataText(m.sector ?? '')}</span>
                 ${m.shared.slice(0, 5).map((f) => html`<span class="tag"><span class="type">${f.type}</span> ${visibleText(f.value)}</span> `)}</li>`,
-            )}</ul></details>`
-          : null}`}
+                )}</ul></details>`
+            : null
+        }`
+    }
   </section>`;
 }
 

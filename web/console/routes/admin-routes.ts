@@ -49,7 +49,10 @@ export function adminRoutes({ deps }: ConsoleServices): Router {
   }
 
   async function showOrgs(res: Response, status: number, notice: Parameters<typeof organisationsPage>[2]) {
-    res.status(status).type('html').send(organisationsPage(requestContext(res), await deps.store.listOrganisations(), notice));
+    res
+      .status(status)
+      .type('html')
+      .send(organisationsPage(requestContext(res), await deps.store.listOrganisations(), notice));
   }
 
   router.get('/organisations', async (req, res) => showOrgs(res, 200, noticeText(req, res)));
@@ -62,9 +65,21 @@ export function adminRoutes({ deps }: ConsoleServices): Router {
         name: field(req, 'name'),
         tier: field(req, 'tier') as 'participant',
         sector: field(req, 'sector'),
-        domains: field(req, 'domains').split(/[\s,]+/).filter(Boolean),
-        networks: field(req, 'networks').split(/[\s,]+/).filter(Boolean),
-        contacts: [{ name: field(req, 'contactName'), means: [{ kind: 'email', value: field(req, 'contactEmail') }, { kind: 'phone', value: field(req, 'contactPhone') }] }],
+        domains: field(req, 'domains')
+          .split(/[\s,]+/)
+          .filter(Boolean),
+        networks: field(req, 'networks')
+          .split(/[\s,]+/)
+          .filter(Boolean),
+        contacts: [
+          {
+            name: field(req, 'contactName'),
+            means: [
+              { kind: 'email', value: field(req, 'contactEmail') },
+              { kind: 'phone', value: field(req, 'contactPhone') },
+            ],
+          },
+        ],
         rulesAccepted: field(req, 'rulesAccepted') === 'yes',
       });
     } catch (err) {
@@ -104,14 +119,20 @@ export function adminRoutes({ deps }: ConsoleServices): Router {
         ...(form.contacts.length > 0 ? { contacts: contactsFromRows(form.contacts, list(req, 'removeContact')) } : {}),
       });
     } catch (err) {
-      return void res.status(400).type('html').send(organisationEditPage(requestContext(res), org, { kind: 'error', text: problem(res, err) }, form));
+      return void res
+        .status(400)
+        .type('html')
+        .send(organisationEditPage(requestContext(res), org, { kind: 'error', text: problem(res, err) }, form));
     }
     res.redirect(303, `${A}/organisations/${encodeURIComponent(org.id)}?notice=notice.saved`);
   });
 
   async function showPrincipals(res: Response, status: number, notice: Parameters<typeof principalsPage>[4]) {
     const [principals, orgs, tokens] = await Promise.all([deps.store.listPrincipals(), deps.store.listOrganisations(), deps.store.listTokens()]);
-    res.status(status).type('html').send(principalsPage(requestContext(res), principals, new Map(orgs.map((o) => [o.id, o])), tokens, notice));
+    res
+      .status(status)
+      .type('html')
+      .send(principalsPage(requestContext(res), principals, new Map(orgs.map((o) => [o.id, o])), tokens, notice));
   }
 
   router.get('/principals', async (req, res) => showPrincipals(res, 200, noticeText(req, res)));
@@ -158,13 +179,18 @@ export function adminRoutes({ deps }: ConsoleServices): Router {
         const p = await deps.store.getPrincipal(id(req));
         if (!p) throw err;
         const text = problem(res, err);
-        return void res.status(400).type('html').send(principalPage(rc, p, await deps.store.getOrganisation(p.orgId), await deps.store.listTokens(p.id), { kind: 'error', text }));
+        return void res
+          .status(400)
+          .type('html')
+          .send(principalPage(rc, p, await deps.store.getOrganisation(p.orgId), await deps.store.listTokens(p.id), { kind: 'error', text }));
       }
       res.type('html').send(secretOncePage(rc, rc.t(what), [[rc.t(what), secret]], `${A}/principals/${encodeURIComponent(id(req))}`));
     });
   once('/principals/:id/reset-password', 'admin.oneTimePassword', (req, res) => admin.resetPassword(adminDeps, signedIn(res).principal, id(req)));
   once('/principals/:id/smtp-secret', 'admin.smtpSecret', (req, res) => admin.newSmtpSecret(adminDeps, signedIn(res).principal, id(req)));
-  once('/principals/:id/tokens', 'admin.apiToken', (req, res) => admin.issueApiToken(adminDeps, signedIn(res).principal, id(req), field(req, 'label'), Number(field(req, 'days'))));
+  once('/principals/:id/tokens', 'admin.apiToken', (req, res) =>
+    admin.issueApiToken(adminDeps, signedIn(res).principal, id(req), field(req, 'label'), Number(field(req, 'days'))),
+  );
   router.post('/tokens/:jti/revoke', async (req, res) => {
     const jti = String(req.params['jti'] ?? '');
     const token = await deps.store.getToken(jti);
@@ -176,7 +202,11 @@ export function adminRoutes({ deps }: ConsoleServices): Router {
     const head = (await deps.store.auditHead())?.seq ?? 0;
     const before = Math.min(head + 1, Math.max(1, Number.parseInt(String(req.query.before ?? head + 1), 10) || head + 1));
     const from = Math.max(0, before - 1 - AUDIT_PAGE);
-    const [verification, events, principals] = await Promise.all([verifyAudit(deps.store, deps.auditKey), deps.store.listAudit(from, before - 1 - from), deps.store.listPrincipals()]);
+    const [verification, events, principals] = await Promise.all([
+      verifyAudit(deps.store, deps.auditKey),
+      deps.store.listAudit(from, before - 1 - from),
+      deps.store.listPrincipals(),
+    ]);
     const names = new Map(principals.map((p) => [p.id, p.name]));
     res.type('html').send(auditPage(requestContext(res), verification, [...events].reverse(), names, from > 0 ? from + 1 : null));
   });
@@ -186,10 +216,14 @@ export function adminRoutes({ deps }: ConsoleServices): Router {
     let files: { name: string; size: number; mtime: string }[] = [];
     if (dir) {
       const names = await readdir(dir).catch(() => [] as string[]);
-      files = await Promise.all(names.filter((n) => n.endsWith('.eml')).map(async (name) => {
-        const s = await stat(path.join(dir, name));
-        return { name, size: s.size, mtime: s.mtime.toISOString() };
-      }));
+      files = await Promise.all(
+        names
+          .filter((n) => n.endsWith('.eml'))
+          .map(async (name) => {
+            const s = await stat(path.join(dir, name));
+            return { name, size: s.size, mtime: s.mtime.toISOString() };
+          }),
+      );
       files.sort((a, b) => b.mtime.localeCompare(a.mtime) || a.name.localeCompare(b.name));
     }
     res.type('html').send(outboxPage(requestContext(res), files.slice(0, 500), Boolean(dir)));

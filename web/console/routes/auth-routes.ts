@@ -73,8 +73,16 @@ export function authRoutes(services: ConsoleServices): Router {
     const rc = requestContext(res);
     const name = field(req, 'name');
     const outcome = await checkPassword(loginDeps, name, field(req, 'password'), rc.clientAddress);
-    if (outcome.kind === 'locked') return void res.status(429).type('html').send(loginPage(rc, { kind: 'error', text: lockedText(rc, outcome.retryAfterMs) }, name));
-    if (outcome.kind === 'refused') return void res.status(401).type('html').send(loginPage(rc, { kind: 'error', text: rc.t('login.refused') }, name));
+    if (outcome.kind === 'locked')
+      return void res
+        .status(429)
+        .type('html')
+        .send(loginPage(rc, { kind: 'error', text: lockedText(rc, outcome.retryAfterMs) }, name));
+    if (outcome.kind === 'refused')
+      return void res
+        .status(401)
+        .type('html')
+        .send(loginPage(rc, { kind: 'error', text: rc.t('login.refused') }, name));
     const p = outcome.principal;
     const enrolling = p.totpSecret === null;
     const data = enrolling ? { pendingTotp: encryptTotpSecret(keys.totp, p.id, newTotpSecret()) } : {};
@@ -98,8 +106,16 @@ export function authRoutes(services: ConsoleServices): Router {
     if (!who) return;
     const rc = requestContext(res);
     const outcome = await checkSecondFactor(loginDeps, who.principal, field(req, 'code'), rc.clientAddress);
-    if (outcome.kind === 'locked') return void res.status(429).type('html').send(secondFactorPage(rc, { kind: 'error', text: lockedText(rc, outcome.retryAfterMs) }));
-    if (outcome.kind === 'refused') return void res.status(401).type('html').send(secondFactorPage(rc, { kind: 'error', text: rc.t('factor.refused') }));
+    if (outcome.kind === 'locked')
+      return void res
+        .status(429)
+        .type('html')
+        .send(secondFactorPage(rc, { kind: 'error', text: lockedText(rc, outcome.retryAfterMs) }));
+    if (outcome.kind === 'refused')
+      return void res
+        .status(401)
+        .type('html')
+        .send(secondFactorPage(rc, { kind: 'error', text: rc.t('factor.refused') }));
     res.redirect(303, await nextStep(req, res, who.principal, afterSecondFactor(who.principal)));
   });
 
@@ -108,7 +124,10 @@ export function authRoutes(services: ConsoleServices): Router {
     const secret = decryptTotpSecret(keys.totp, who.principal.id, (who.session.data.pendingTotp as string | undefined) ?? null);
     if (!secret) throw new Error('enrolment session without a pending secret');
     const qr = await qrDataUrl(totpUri(deps.config.exchange.name, who.principal.name, secret));
-    res.status(status).type('html').send(enrolPage(requestContext(res), notice, secret, qr));
+    res
+      .status(status)
+      .type('html')
+      .send(enrolPage(requestContext(res), notice, secret, qr));
   }
 
   router.get('/login/enrol', async (_req, res) => {
@@ -140,8 +159,16 @@ export function authRoutes(services: ConsoleServices): Router {
     if (!who) return;
     const rc = requestContext(res);
     const forced = who.session.stage !== 'active';
-    const outcome = await changePassword(loginDeps, who.principal, { current: field(req, 'current'), next: field(req, 'next'), confirm: field(req, 'confirm') });
-    if (outcome.kind === 'invalid') return void res.status(400).type('html').send(changePasswordPage(rc, outcome.problem, forced));
+    const outcome = await changePassword(loginDeps, who.principal, {
+      current: field(req, 'current'),
+      next: field(req, 'next'),
+      confirm: field(req, 'confirm'),
+    });
+    if (outcome.kind === 'invalid')
+      return void res
+        .status(400)
+        .type('html')
+        .send(changePasswordPage(rc, outcome.problem, forced));
     // Every session of the principal ended with the change; this browser continues in a new one.
     const started = await startSession(sessions, who.principal.id, 'active', rc.clientAddress, {}, forced ? who.session.createdAt : undefined);
     setCookie(req, res, SESSION_COOKIE, started.id);
@@ -164,4 +191,3 @@ export function authRoutes(services: ConsoleServices): Router {
 
   return router;
 }
-

@@ -30,7 +30,7 @@ async function submissionsSince(store: Store, from: string): Promise<Submission[
 async function firstPublications(store: Store): Promise<Map<string, string>> {
   const first = new Map<string, string>();
   let after = 0;
-  for (let read = 0; read < MAX_LOG_ENTRIES; ) {
+  for (let read = 0; read < MAX_LOG_ENTRIES;) {
     const page = await store.listPublications({ afterSeq: after, limit: 5000 });
     if (page.length === 0) break;
     for (const e of page) if (e.action === 'publish' && !first.has(e.submissionId)) first.set(e.submissionId, e.publishedAt);
@@ -52,21 +52,33 @@ function dashboardPage(rc: RequestContext, days: number, s: DashboardStats): str
       <p>${PERIODS.map((d) => (d === days ? html`<strong>${t('dash.days', { n: d })}</strong> ` : html`<a href="${CONSOLE_PATH}/dashboard?days=${d}">${t('dash.days', { n: d })}</a> `))}</p>
       <p>${t('dash.total', { n: s.total })}</p>
       <div class="charts">
-        ${barChart(t('dash.bySector'), s.bySector.map((r) => ({ label: r.sector, value: r.total, parts: CLASSES.map((c) => ({ key: c, value: r.byClass[c] })) })))}
+        ${barChart(
+          t('dash.bySector'),
+          s.bySector.map((r) => ({ label: r.sector, value: r.total, parts: CLASSES.map((c) => ({ key: c, value: r.byClass[c] })) })),
+        )}
         ${barChart(t('dash.reach'), [
           { label: t('dash.targeted'), value: s.reach.targeted, parts: [{ key: 'targeted', value: s.reach.targeted, label: t('dash.targeted') }] },
           { label: t('dash.mass'), value: s.reach.mass, parts: [{ key: 'mass', value: s.reach.mass, label: t('dash.mass') }] },
-          { label: t('reach.undetermined'), value: s.reach.undetermined, parts: [{ key: 'undetermined', value: s.reach.undetermined, label: t('reach.undetermined') }] },
+          {
+            label: t('reach.undetermined'),
+            value: s.reach.undetermined,
+            parts: [{ key: 'undetermined', value: s.reach.undetermined, label: t('reach.undetermined') }],
+          },
           { label: t('dash.unknown'), value: s.reach.unknown, parts: [{ key: 'unknown', value: s.reach.unknown, label: t('dash.unknown') }] },
         ])}
-        ${barChart(t('dash.campaigns'), s.campaigns.map((c) => ({ label: c.campaign, value: c.count })))}
+        ${barChart(
+          t('dash.campaigns'),
+          s.campaigns.map((c) => ({ label: c.campaign, value: c.count })),
+        )}
       </div>
       <h2>${t('dash.latency')}</h2>
-      ${s.latency
-        ? html`<table class="stats"><tr><th>${t('dash.published')}</th><td>${s.latency.count}</td></tr>
+      ${
+        s.latency
+          ? html`<table class="stats"><tr><th>${t('dash.published')}</th><td>${s.latency.count}</td></tr>
             <tr><th>${t('dash.median')}</th><td data-testid="median">${t('dash.hours', { n: hours(s.latency.medianMs) })}</td></tr>
             <tr><th>${t('dash.p90')}</th><td data-testid="p90">${t('dash.hours', { n: hours(s.latency.p90Ms) })}</td></tr></table>`
-        : html`<p class="muted">${t('dash.noneYet')}</p>`}
+          : html`<p class="muted">${t('dash.noneYet')}</p>`
+      }
       <h2>${t('dash.pulls')}</h2>
       <p class="muted">${t('dash.pullsNotRecorded')}</p>`,
   });

@@ -44,7 +44,10 @@ export function createDrillAckRouter(deps: DrillAckRouterDeps): Router {
 
   function send(req: Request, res: Response, status: number, state: AckPageState, lang: Language): void {
     const action = `${DRILL_ACK_PATH}/${encodeURIComponent(String(req.params['token'] ?? ''))}`;
-    res.status(status).type('html').send(ackPage(pageContext(req, lang), state, action));
+    res
+      .status(status)
+      .type('html')
+      .send(ackPage(pageContext(req, lang), state, action));
   }
 
   router.get('/:token', async (req, res) => {

@@ -50,7 +50,10 @@ export function drillRoutes({ deps }: ConsoleServices): Router {
         startedBy: await nameOf(deps.store, drill.startedBy),
       })),
     );
-    res.status(status).type('html').send(drillsPage(requestContext(res), items, orgs, notice));
+    res
+      .status(status)
+      .type('html')
+      .send(drillsPage(requestContext(res), items, orgs, notice));
   }
 
   router.get('/', async (req, res) => {
@@ -81,10 +84,7 @@ export function drillRoutes({ deps }: ConsoleServices): Router {
 
   router.get('/:id/report.csv', async (req, res) => {
     const report = await reportOf(req);
-    res
-      .type('text/csv; charset=utf-8; header=present')
-      .attachment(`drill-${report.drill.id}.csv`)
-      .send(drillReportCsv(report));
+    res.type('text/csv; charset=utf-8; header=present').attachment(`drill-${report.drill.id}.csv`).send(drillReportCsv(report));
   });
 
   router.post('/:id/resend', async (req, res) => {

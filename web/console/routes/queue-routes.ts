@@ -53,7 +53,9 @@ export function queueRoutes({ deps }: ConsoleServices): Router {
   // each goes through the same triage functions as a single approve or reject, victim gate included.
   router.post('/queue/bulk', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const ids = (Array.isArray(body.ids) ? body.ids : typeof body.ids === 'string' ? [body.ids] : []).filter((x): x is string => typeof x === 'string').slice(0, BULK_MAX);
+    const ids = (Array.isArray(body.ids) ? body.ids : typeof body.ids === 'string' ? [body.ids] : [])
+      .filter((x): x is string => typeof x === 'string')
+      .slice(0, BULK_MAX);
     const action = body.action === 'reject' ? 'reject' : 'approve';
     const reason = typeof body.reason === 'string' ? body.reason.slice(0, 2000) : '';
     const actor = signedIn(res).principal;
@@ -69,7 +71,15 @@ export function queueRoutes({ deps }: ConsoleServices): Router {
     const back = typeof body.back === 'string' && body.back.startsWith(`${CONSOLE_PATH}/queue`) ? body.back : `${CONSOLE_PATH}/queue`;
     const [path, query] = back.split('?');
     const params = Object.fromEntries(new URLSearchParams(query ?? ''));
-    res.redirect(303, consoleUrl(path!, { ...params, notice: action === 'approve' ? 'notice.bulkApproved' : 'notice.bulkRejected', 'p.done': String(done), 'p.refused': String(refused) }));
+    res.redirect(
+      303,
+      consoleUrl(path!, {
+        ...params,
+        notice: action === 'approve' ? 'notice.bulkApproved' : 'notice.bulkRejected',
+        'p.done': String(done),
+        'p.refused': String(refused),
+      }),
+    );
   });
 
   router.get('/queue.json', async (req, res) => {

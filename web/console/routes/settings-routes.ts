@@ -40,10 +40,19 @@ export function settingsRoutes({ deps }: ConsoleServices): Router {
     const body = req.body as Record<string, unknown>;
     const language = LANGUAGES.includes(body.language as Language) ? (body.language as Language) : null;
     const timeZone = typeof body.timeZone === 'string' ? body.timeZone.trim() : '';
-    if (!language || !isTimeZone(timeZone)) return void res.status(400).type('html').send(page(rc, rc.t('settings.invalid'), null));
+    if (!language || !isTimeZone(timeZone))
+      return void res
+        .status(400)
+        .type('html')
+        .send(page(rc, rc.t('settings.invalid'), null));
     const before = { language: who.principal.language, timeZone: who.principal.timeZone };
     await deps.store.updatePrincipal(who.principal.id, { language, timeZone });
-    await deps.audit({ actor: who.principal.id, action: 'principal.settings-changed', target: who.principal.id, data: { before, after: { language, timeZone } } });
+    await deps.audit({
+      actor: who.principal.id,
+      action: 'principal.settings-changed',
+      target: who.principal.id,
+      data: { before, after: { language, timeZone } },
+    });
     res.redirect(303, `${CONSOLE_PATH}/settings?notice=notice.settingsSaved`);
   });
 

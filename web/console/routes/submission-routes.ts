@@ -48,16 +48,26 @@ export function submissionRoutes({ deps }: ConsoleServices): Router {
     const rc = requestContext(res);
     const view = await loadSubmissionView(triageDeps, param(req, 'id'));
     if (!view) throw new C4Error('NOT_FOUND', `no submission ${param(req, 'id')}`);
-    res.status(status).type('html').send(submissionPage(rc, view, notice));
+    res
+      .status(status)
+      .type('html')
+      .send(submissionPage(rc, view, notice));
   }
 
   router.get('/submissions/:id', async (req, res) => {
     const rc = requestContext(res);
     const key = req.query.notice;
-    const notice = typeof key === 'string' && key.startsWith('notice.') && isMessageKey(key) ? { kind: 'ok' as const, text: rc.t(key, noticeParams(req.query)) } : null;
+    const notice =
+      typeof key === 'string' && key.startsWith('notice.') && isMessageKey(key) ? { kind: 'ok' as const, text: rc.t(key, noticeParams(req.query)) } : null;
     // The page shows the original message and every source at RED level: each view is a RED read (SECURITY.md).
     const sub = await deps.store.getSubmission(param(req, 'id'));
-    if (sub) await deps.audit({ actor: signedIn(res).principal.id, action: 'red.read', target: sub.id, data: { surface: 'console.submission', classes: sub.classes } });
+    if (sub)
+      await deps.audit({
+        actor: signedIn(res).principal.id,
+        action: 'red.read',
+        target: sub.id,
+        data: { surface: 'console.submission', classes: sub.classes },
+      });
     await show(req, res, 200, notice);
   });
 
@@ -76,16 +86,22 @@ export function submissionRoutes({ deps }: ConsoleServices): Router {
   post('approve', (_req, actor, id) => actions.approve(triageDeps, actor, id));
   post('reject', (req, actor, id) => actions.reject(triageDeps, actor, id, field(req, 'reason')));
   post('reopen', (req, actor, id) => actions.reopen(triageDeps, actor, id, field(req, 'reason')));
-  post('propose', (req, actor, id) => actions.proposeWidening(triageDeps, actor, id, { kind: field(req, 'kind'), class: field(req, 'class'), note: field(req, 'note') }));
+  post('propose', (req, actor, id) =>
+    actions.proposeWidening(triageDeps, actor, id, { kind: field(req, 'kind'), class: field(req, 'class'), note: field(req, 'note') }),
+  );
   post('classes', (req, actor, id) => actions.changeClasses(triageDeps, actor, id, req.body as Record<string, unknown>));
-  post('consent', (req, actor, id) => actions.recordConsent(triageDeps, actor, id, { kind: field(req, 'kind'), class: field(req, 'class'), note: field(req, 'note') }));
+  post('consent', (req, actor, id) =>
+    actions.recordConsent(triageDeps, actor, id, { kind: field(req, 'kind'), class: field(req, 'class'), note: field(req, 'note') }),
+  );
   post('campaign', (req, actor, id) => actions.setCampaign(triageDeps, actor, id, field(req, 'campaign')));
   post('verdict', (req, actor, id) => actions.setVerdict(triageDeps, actor, id, field(req, 'verdict')));
   post('acknowledge', (req, actor, id) => actions.acknowledgeVictimCheck(triageDeps, actor, id, field(req, 'fingerprint')));
   post('rerun', (_req, actor, id) => actions.rerunAnalysis(triageDeps, actor, id));
   post('indicators/remove', (req, actor, id) => actions.removeIndicator(triageDeps, actor, id, field(req, 'indicator')));
   post('indicators/false-positive', (req, actor, id) => actions.setFalsePositive(triageDeps, actor, id, field(req, 'indicator'), field(req, 'value') !== 'no'));
-  post('indicators/add', (req, actor, id) => actions.addIndicator(triageDeps, actor, id, { type: field(req, 'type'), value: field(req, 'value'), kind: field(req, 'kind') }));
+  post('indicators/add', (req, actor, id) =>
+    actions.addIndicator(triageDeps, actor, id, { type: field(req, 'type'), value: field(req, 'value'), kind: field(req, 'kind') }),
+  );
 
   router.post('/submissions/:id/samples/:sha256/download', async (req, res) => {
     const rc = requestContext(res);

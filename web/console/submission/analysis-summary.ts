@@ -8,7 +8,14 @@ import type { FileAnalysis, Redaction, VerdictSuggestion } from '../../../analys
 const yaraSchema = z.union([
   z.object({
     kind: z.literal('scanned'),
-    matches: z.array(z.object({ rule: z.string(), namespace: z.string().default(''), tags: z.array(z.string()).default([]), meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}) })),
+    matches: z.array(
+      z.object({
+        rule: z.string(),
+        namespace: z.string().default(''),
+        tags: z.array(z.string()).default([]),
+        meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+      }),
+    ),
   }),
   z.object({ kind: z.literal('not-scanned'), reason: z.string() }),
 ]);
@@ -84,7 +91,16 @@ const receivedSchema = z.object({
 
 const clusterSchema = z.object({
   label: z.enum(['mass', 'targeted', 'undetermined']),
-  members: z.array(z.object({ submissionId: z.string(), orgId: z.string(), sector: z.string().nullable(), shared: z.array(z.object({ type: z.string(), value: z.string() })).default([]) })).default([]),
+  members: z
+    .array(
+      z.object({
+        submissionId: z.string(),
+        orgId: z.string(),
+        sector: z.string().nullable(),
+        shared: z.array(z.object({ type: z.string(), value: z.string() })).default([]),
+      }),
+    )
+    .default([]),
   organisations: z.number(),
   sectors: z.array(z.string()).default([]),
   evidence: z.array(z.string()).default([]),

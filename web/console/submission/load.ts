@@ -8,7 +8,16 @@ import type { SanitizationRules } from '../../../analysis/sanitize/index.ts';
 import type { Vault } from '../../../quarantine/vault-port.ts';
 import { readAnalysis, type AnalysisView } from './analysis-summary.ts';
 import { indicatorRows, publicationPreview, relatedSubmissions, type IndicatorRow, type KindPreview } from './preview.ts';
-import { checkVictimNames, publishedTexts, readOriginal, triageState, victimCheckBlocks as triageBlocks, type OriginalView, type TriageState, type VictimCheck } from '../../../sharing/triage/index.ts';
+import {
+  checkVictimNames,
+  publishedTexts,
+  readOriginal,
+  triageState,
+  victimCheckBlocks as triageBlocks,
+  type OriginalView,
+  type TriageState,
+  type VictimCheck,
+} from '../../../sharing/triage/index.ts';
 
 export interface SubmissionLoadDeps {
   readonly store: Store;

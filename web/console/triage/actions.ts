@@ -93,12 +93,23 @@ export async function removeIndicator(deps: TriageDeps, actor: Principal, submis
   return outcome(await triage.removeIndicator(sharingDeps(deps), await actorOf(deps, actor), submissionId, indicatorId), () => done('notice.indicatorRemoved'));
 }
 
-export async function setFalsePositive(deps: TriageDeps, actor: Principal, submissionId: string, indicatorId: string, falsePositive: boolean): Promise<ActionOutcome> {
+export async function setFalsePositive(
+  deps: TriageDeps,
+  actor: Principal,
+  submissionId: string,
+  indicatorId: string,
+  falsePositive: boolean,
+): Promise<ActionOutcome> {
   const r = await triage.setFalsePositive(sharingDeps(deps), await actorOf(deps, actor), submissionId, indicatorId, falsePositive);
   return outcome(r, (v) => done(v === 'marked' ? 'notice.falsePositiveMarked' : 'notice.falsePositiveCleared'));
 }
 
-export async function addIndicator(deps: TriageDeps, actor: Principal, submissionId: string, input: { type: string; value: string; kind: string }): Promise<ActionOutcome> {
+export async function addIndicator(
+  deps: TriageDeps,
+  actor: Principal,
+  submissionId: string,
+  input: { type: string; value: string; kind: string },
+): Promise<ActionOutcome> {
   return outcome(await triage.addIndicator(sharingDeps(deps), await actorOf(deps, actor), submissionId, input), () => done('notice.indicatorAdded'), input);
 }
 
@@ -107,30 +118,55 @@ function parseClass(v: unknown): SharingClass | null {
 }
 
 /** The class form: one select per kind. Narrowing retracts at once; widening up to the consent ceiling. */
-export async function changeClasses(deps: TriageDeps, actor: Principal, submissionId: string, input: Readonly<Record<string, unknown>>): Promise<ActionOutcome> {
+export async function changeClasses(
+  deps: TriageDeps,
+  actor: Principal,
+  submissionId: string,
+  input: Readonly<Record<string, unknown>>,
+): Promise<ActionOutcome> {
   const requested: Partial<Record<InfoKind, SharingClass>> = {};
   for (const kind of KINDS) {
     const c = parseClass(input[kind]);
     if (c) requested[kind] = c;
   }
   const r = await triage.changeClasses(sharingDeps(deps), await actorOf(deps, actor), submissionId, requested);
-  return outcome(r, (v) => (v.changed.length === 0 ? done('notice.nothingChanged') : v.appended.length > 0 ? done('notice.classesChangedRetracted', { entries: v.appended.length }) : done('notice.classesChanged')));
+  return outcome(r, (v) =>
+    v.changed.length === 0
+      ? done('notice.nothingChanged')
+      : v.appended.length > 0
+        ? done('notice.classesChangedRetracted', { entries: v.appended.length })
+        : done('notice.classesChanged'),
+  );
 }
 
 /** Records the submitter's consent to a wider class for one kind (secretariat only). */
-export async function recordConsent(deps: TriageDeps, actor: Principal, submissionId: string, input: { kind: string; class: string; note: string }): Promise<ActionOutcome> {
+export async function recordConsent(
+  deps: TriageDeps,
+  actor: Principal,
+  submissionId: string,
+  input: { kind: string; class: string; note: string },
+): Promise<ActionOutcome> {
   const kind = triage.parseKind(input.kind);
   const cls = parseClass(input.class);
   if (!kind || !cls) return refused('triage.consentIncomplete');
-  return outcome(await triage.recordConsent(sharingDeps(deps), await actorOf(deps, actor), submissionId, kind, cls, input.note), () => done('notice.consentRecorded'));
+  return outcome(await triage.recordConsent(sharingDeps(deps), await actorOf(deps, actor), submissionId, kind, cls, input.note), () =>
+    done('notice.consentRecorded'),
+  );
 }
 
 /** Proposes a wider class for one kind; the submitting organisation consents on its participant page. */
-export async function proposeWidening(deps: TriageDeps, actor: Principal, submissionId: string, input: { kind: string; class: string; note: string }): Promise<ActionOutcome> {
+export async function proposeWidening(
+  deps: TriageDeps,
+  actor: Principal,
+  submissionId: string,
+  input: { kind: string; class: string; note: string },
+): Promise<ActionOutcome> {
   const kind = triage.parseKind(input.kind);
   const cls = parseClass(input.class);
   if (!kind || !cls) return refused('triage.consentIncomplete');
-  return outcome(await triage.proposeWidening(sharingDeps(deps), await actorOf(deps, actor), submissionId, kind, cls, input.note), () => done('notice.wideningProposed'));
+  return outcome(await triage.proposeWidening(sharingDeps(deps), await actorOf(deps, actor), submissionId, kind, cls, input.note), () =>
+    done('notice.wideningProposed'),
+  );
 }
 
 export async function setCampaign(deps: TriageDeps, actor: Principal, submissionId: string, text: string): Promise<ActionOutcome> {
@@ -149,7 +185,9 @@ export async function setVerdict(deps: TriageDeps, actor: Principal, submissionI
 
 /** Acknowledges the victim-name findings shown on the page (exactly that set: `fingerprint`). */
 export async function acknowledgeVictimCheck(deps: TriageDeps, actor: Principal, submissionId: string, fingerprint: string): Promise<ActionOutcome> {
-  return outcome(await triage.acknowledgeVictimCheck(sharingDeps(deps), await actorOf(deps, actor), submissionId, fingerprint), () => done('notice.victimAcknowledged'));
+  return outcome(await triage.acknowledgeVictimCheck(sharingDeps(deps), await actorOf(deps, actor), submissionId, fingerprint), () =>
+    done('notice.victimAcknowledged'),
+  );
 }
 
 /** Approves and publishes, unless rejected (reopen first) or the victim-name check blocks it. */
@@ -164,7 +202,9 @@ export async function reject(deps: TriageDeps, actor: Principal, submissionId: s
 
 /** Reopens a rejected or published submission for triage, retracting what was published. */
 export async function reopen(deps: TriageDeps, actor: Principal, submissionId: string, reasonText: string): Promise<ActionOutcome> {
-  return outcome(await triage.reopen(sharingDeps(deps), await actorOf(deps, actor), submissionId, reasonText), (v) => done('notice.reopened', { retracted: v.retracted.length }));
+  return outcome(await triage.reopen(sharingDeps(deps), await actorOf(deps, actor), submissionId, reasonText), (v) =>
+    done('notice.reopened', { retracted: v.retracted.length }),
+  );
 }
 
 /** Puts the analysis job back in the queue (store.requeueJob); the worker takes it from there. */
@@ -177,6 +217,11 @@ export async function rerunAnalysis(deps: TriageDeps, actor: Principal, submissi
   const at = deps.clock().toISOString();
   const queued = await deps.store.requeueJob({ id: job?.id ?? deps.newId('job'), type: 'analyse', submissionId: sub.id, runAfter: at }, at);
   await deps.store.updateSubmission(sub.id, { status: 'received' }, at);
-  await deps.audit({ actor: actor.id, action: 'submission.reanalysis-requested', target: sub.id, data: { jobId: queued.id, before: { status: sub.status, job: job?.status ?? null }, after: { status: 'received', job: queued.status } } });
+  await deps.audit({
+    actor: actor.id,
+    action: 'submission.reanalysis-requested',
+    target: sub.id,
+    data: { jobId: queued.id, before: { status: sub.status, job: job?.status ?? null }, after: { status: 'received', job: queued.status } },
+  });
   return done('notice.requeued');
 }

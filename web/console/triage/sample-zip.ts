@@ -27,7 +27,12 @@ export interface SampleDeps {
  * a `.bin` suffix (never the sender's file name, which may carry tricks). Refuses viewers outside
  * the submission's RED audience (sharing/class-policy mayReceiveSample).
  */
-export async function sampleZip(deps: SampleDeps, viewer: { principal: Principal; org: Organisation }, submissionId: string, sha256: string): Promise<SampleZip> {
+export async function sampleZip(
+  deps: SampleDeps,
+  viewer: { principal: Principal; org: Organisation },
+  submissionId: string,
+  sha256: string,
+): Promise<SampleZip> {
   const sub = await deps.store.getSubmission(submissionId);
   if (!sub) throw new C4Error('NOT_FOUND', `no submission ${submissionId}`);
   if (!mayReceiveSample(viewer, sub.orgId)) {
@@ -38,6 +43,11 @@ export async function sampleZip(deps: SampleDeps, viewer: { principal: Principal
   if (!/^[0-9a-f]{64}$/.test(sha256) || !isOwn) throw new C4Error('NOT_FOUND', `submission ${submissionId} has no sample ${sha256}`);
   const content = await deps.vault.get(sha256);
   const zip = await encryptedZip([{ name: `${sha256}.bin`, content, level: 0 }], SAMPLE_ZIP_PASSWORD);
-  await deps.audit({ actor: viewer.principal.id, action: 'sample.downloaded', target: sha256, data: { submissionId, size: content.length, format: 'zip-aes256' } });
+  await deps.audit({
+    actor: viewer.principal.id,
+    action: 'sample.downloaded',
+    target: sha256,
+    data: { submissionId, size: content.length, format: 'zip-aes256' },
+  });
   return { fileName: `${sha256.slice(0, 16)}.zip`, content: zip };
 }
