@@ -2,7 +2,6 @@
 // actions) and the sample download. A finished action redirects back with a notice key (so a
 // reload does not repeat it); a refused one shows the page again with the reason.
 import express, { type Request, type Response, type Router } from 'express';
-import { loadSanitizationRules } from '../../../analysis/sanitize/index.ts';
 import { C4Error } from '../../../core/errors.ts';
 import { CONSOLE_PATH, requestContext, signedIn } from '../context.ts';
 import { consoleUrl } from '../html.ts';
@@ -32,17 +31,7 @@ function noticeParams(query: Request['query']): MessageParams {
 
 export function submissionRoutes({ deps }: ConsoleServices): Router {
   const router = express.Router();
-  const triageDeps: actions.TriageDeps = {
-    store: deps.store,
-    vault: deps.vault,
-    audit: deps.audit,
-    clock: deps.clock,
-    newId: deps.newId,
-    dropAddress: deps.config.exchange.dropAddress,
-    hostname: deps.config.exchange.hostname,
-    rules: loadSanitizationRules(deps.config.policiesDir),
-    events: deps.events,
-  };
+  const triageDeps = actions.consoleTriageDeps(deps);
 
   async function show(req: Request, res: Response, status: number, notice: Parameters<typeof submissionPage>[2]): Promise<void> {
     const rc = requestContext(res);
