@@ -306,7 +306,6 @@ export const EN = {
   'notice.indicatorAdded': 'The indicator was added.',
   'notice.nothingChanged': 'Nothing changed.',
   'notice.classesChanged': 'Classes changed.',
-  'notice.classesChangedRepublish': 'Classes changed. The submission is published: approve again to apply them.',
   'notice.consentRecorded': 'Consent recorded.',
   'notice.campaignSet': 'Campaign tag saved.',
   'notice.verdictSet': 'Verdict saved.',

@@ -306,7 +306,6 @@ export const JA: Readonly<Record<MessageKey, string>> = {
   'notice.indicatorAdded': '指標を追加しました。',
   'notice.nothingChanged': '変更はありません。',
   'notice.classesChanged': '区分を変更しました。',
-  'notice.classesChangedRepublish': '区分を変更しました。公開済みのため、反映するには再度承認してください。',
   'notice.consentRecorded': '同意を記録しました。',
   'notice.campaignSet': 'キャンペーンを保存しました。',
   'notice.verdictSet': '判定を保存しました。',

@@ -47,23 +47,6 @@ export function organisationsPage(rc: RequestContext, orgs: readonly Organisatio
   });
 }
 
-export function organisationEditPage(rc: RequestContext, o: Organisation, notice: Notice): string {
-  const t = rc.t;
-  return renderPage(rc, {
-    title: o.name,
-    notice,
-    body: html`<h1>${o.name}</h1>
-      <form method="post" action="${A}/organisations/${encodeURIComponent(o.id)}">${csrfField(rc)}
-        <p><label>${t('admin.tier')} <select name="tier">${TIERS.map((x) => html`<option value="${x}"${x === o.tier ? html` selected` : null}>${tierName(rc, x)}</option>`)}</select></label>
-        <label>${t('queue.sector')} <input name="sector" value="${o.sector}" required></label></p>
-        <p><label>${t('admin.domainsHelp')}<br><textarea name="domains" rows="4" cols="50">${o.domains.join('\n')}</textarea></label></p>
-        <p><label>${t('admin.networksHelp')}<br><textarea name="networks" rows="4" cols="50">${o.networks.join('\n')}</textarea></label></p>
-        <p><label><input type="checkbox" name="rulesAccepted" value="yes"${o.rulesAcceptedAt ? html` checked` : null}> ${t('admin.rules')}</label></p>
-        <button type="submit">${t('settings.save')}</button>
-      </form>`,
-  });
-}
-
 export function principalsPage(
   rc: RequestContext,
   principals: readonly Principal[],
