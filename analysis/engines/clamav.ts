@@ -8,7 +8,9 @@
 //   client replaced failed intermittently with EPIPE/ECONNRESET on them): not-scanned, not
 //   transient, so the job is not retried for it.
 // - Input over clamd.maxStreamBytes (set below clamd's StreamMaxLength) is not sent; if clamd
-//   still refuses the stream as too large: not-scanned, not transient, CLAMAV_STREAM_TOO_LARGE.
+//   still refuses the stream as too large: not-scanned, not transient, CLAMAV_STREAM_TOO_LARGE —
+//   also when the refusal was lost to the reset of the closing connection (asked again with the
+//   length alone, probeStreamLimit).
 // - Any transport error, an unexpected reply or the deadline: not-scanned, transient,
 //   CLAMAV_UNAVAILABLE, so the caller retries the job. A kept-open session that fails before its
 //   reply (clamd dropped it while idle) is retried once on a fresh connection first.
@@ -20,7 +22,7 @@ import type { Logger } from '../../core/logger.ts';
 import type { AvOutcome, AvScanner } from '../types.ts';
 import { settleWithin } from './deadline.ts';
 import { avOutcomeFromClamd, isVerdict } from './clamd-reply.ts';
-import { createSessionPool, type ClamdSession, type ClamdTarget } from './clamd-session.ts';
+import { createSessionPool, probeStreamLimit, type ClamdSession, type ClamdTarget } from './clamd-session.ts';
 
 export const CLAMD_DEFAULT_PORT = 3310;
 
@@ -48,7 +50,14 @@ export function createAvScanner(cfg: Config['clamd'], log: Logger): AvScanner | 
         return reply;
       } catch (err) {
         session.destroy();
-        if (!session.reused || inUse.gaveUp) throw err;
+        if (inUse.gaveUp) throw err;
+        if (!session.reused) {
+          // Over clamd's StreamMaxLength clamd refuses and closes mid-stream; the reset can beat its
+          // refusal to us. Ask again with the length alone, which clamd answers at once.
+          const refusal = await probeStreamLimit(target, content.length);
+          if (refusal) return refusal;
+          throw err;
+        }
         log.debug(
           { event: 'clamd.session_dropped', clamd: where, err: (err as Error).message },
           'kept-open clamd session was dropped; retrying on a new connection',

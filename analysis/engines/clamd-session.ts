@@ -126,6 +126,40 @@ function writeInstream(conn: net.Socket, content: Buffer): void {
   conn.uncork();
 }
 
+/** How long the size probe waits for clamd's refusal before saying it has none. */
+const PROBE_MS = 1000;
+
+/**
+ * Whether clamd refuses a stream of `length` bytes, asked on a connection of its own: clamd checks
+ * each chunk's declared length against StreamMaxLength before reading the chunk, so a lone length
+ * header is answered "INSTREAM size limit exceeded" at once when it is over. Resolves to that reply,
+ * or null when clamd does not refuse (it waits for data that never comes) or cannot be reached.
+ * Used after a stream failed mid-way: clamd closes over its limit while the client still writes,
+ * and the reset can reach the client before the refusal is read.
+ */
+export function probeStreamLimit(target: ClamdTarget, length: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const conn = 'socket' in target ? net.createConnection(target.socket) : net.createConnection(target.port, target.host);
+    let received = '';
+    const done = (reply: string | null): void => {
+      clearTimeout(timer);
+      conn.destroy();
+      resolve(reply);
+    };
+    const timer = setTimeout(() => done(null), PROBE_MS);
+    conn.on('error', () => done(null));
+    conn.on('close', () => done(null));
+    conn.on('data', (data: Buffer) => {
+      received += data.toString('latin1');
+      const end = received.indexOf('\0');
+      if (end >= 0) done(/size limit exceeded/i.test(received.slice(0, end)) ? received.slice(0, end) : null);
+    });
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(Math.min(length, 0xffffffff));
+    conn.write(Buffer.concat([Buffer.from('zINSTREAM\0'), header]));
+  });
+}
+
 export interface SessionPool {
   /** An idle session, or a new one. */
   acquire(): ClamdSession;

@@ -115,6 +115,12 @@ describe('ClamAV client (analysis/engines/clamav.ts)', () => {
     expect(outcome).to.deep.include({ kind: 'not-scanned', transient: true, code: 'CLAMAV_UNAVAILABLE' });
   });
 
+  it("reads clamd's size-limit refusal as CLAMAV_STREAM_TOO_LARGE even when the connection's reset overtook it", async () => {
+    fake = await startFakeClamd({ kind: 'stream-limit-reply-lost', bytes: 1024 * 1024 });
+    const av = scanner({ host: '127.0.0.1', port: fake.port, timeoutMs: 5000, maxStreamBytes: 8 * 1024 * 1024 });
+    expect(await av.scan(Buffer.alloc(3 * 1024 * 1024, 7))).to.deep.include({ kind: 'not-scanned', transient: false, code: 'CLAMAV_STREAM_TOO_LARGE' });
+  });
+
   it('is not-scanned and transient when the reply is not a verdict', async () => {
     fake = await startFakeClamd({ kind: 'reply', text: 'hello there' });
     expect(await scanner({ host: '127.0.0.1', port: fake.port }).scan(MARKER)).to.deep.equal({

@@ -117,7 +117,13 @@ export type FakeBehaviour =
   | { readonly kind: 'reply'; readonly text: string; /** end the connection after each reply, even in a session */ readonly closeAfterReply?: boolean }
   | { readonly kind: 'silent' }
   | { readonly kind: 'reset-after-bytes'; readonly bytes: number }
-  | { readonly kind: 'reset-after-ms'; readonly ms: number };
+  | { readonly kind: 'reset-after-ms'; readonly ms: number }
+  /**
+   * A StreamMaxLength of `bytes`, and the refusal lost as it is on a loaded machine: a session
+   * streaming past it is reset without a reply; a request without a session that declares a chunk
+   * past it (the client's size probe) is refused as clamd refuses it.
+   */
+  | { readonly kind: 'stream-limit-reply-lost'; readonly bytes: number };
 
 export interface FakeClamd {
   readonly port: number;
@@ -152,6 +158,17 @@ export async function startFakeClamd(behaviour: FakeBehaviour): Promise<FakeClam
         return;
       }
       buf = Buffer.concat([buf, d]);
+      if (behaviour.kind === 'stream-limit-reply-lost' && startsWith(buf, session ? '' : 'zINSTREAM\0')) {
+        const firstChunk = session ? null : buf.length >= 14 ? buf.readUInt32BE(10) : null;
+        if (!session && firstChunk !== null && firstChunk > behaviour.bytes) {
+          conn.end('INSTREAM size limit exceeded. ERROR\0');
+          return;
+        }
+        if (session && received > behaviour.bytes) {
+          conn.resetAndDestroy();
+          return;
+        }
+      }
       for (;;) {
         if (startsWith(buf, 'zIDSESSION\0')) {
           session = true;
