@@ -92,11 +92,14 @@
     return n ? { text: n.textContent || '', kind: n.classList.contains('error') ? 'error' : 'ok' } : null;
   }
 
-  // Forms of the page post in place (not downloads, not logout, not GET filters).
+  // Triage forms (the submission page, the queue's bulk decision) post in place: their landing page
+  // is known. Every other form (drills, administration, settings) posts as a plain form and follows
+  // the server's redirect, which fetch cannot read.
   document.addEventListener('submit', function (ev) {
     var form = ev.target;
     if (!(form instanceof HTMLFormElement) || (form.method || '').toLowerCase() !== 'post') return;
     if (/\/(download|logout)$|\/login/.test(form.action) || form.hasAttribute('data-no-fetch')) return;
+    if (!/\/console\/(submissions|queue)(\/|$)/.test(new URL(form.action, window.location.href).pathname)) return;
     ev.preventDefault();
     var fields = new URLSearchParams();
     new FormData(form, ev.submitter || undefined).forEach(function (v, k) {
