@@ -7,28 +7,10 @@ import path from 'node:path';
 import { loadConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
 import { openContext } from '../../bin/context.ts';
-import { REPO, runCli, startServe, tempDataDir, type TempDataDir } from '../helpers/cli.ts';
+import { RAIL_ORG_ADD, REPO, runCli, startServe, tempDataDir, type TempDataDir } from '../helpers/cli.ts';
 import { buildForward } from '../fixtures/mail-builder.ts';
 import { buildLnk, buildZip } from './helpers/file-builders.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-
-const ORG = [
-  'org',
-  'add',
-  '--name',
-  'Example Rail',
-  '--tier',
-  'participant',
-  '--sector',
-  'rail',
-  '--domain',
-  'rail.example',
-  '--contact',
-  'SOC;email=soc@rail.example;phone=+81-3-0000-0000',
-  '--language',
-  'ja',
-  '--rules-accepted',
-];
 
 async function statusesIn(data: TempDataDir): Promise<string[]> {
   const config = loadConfig({ env: {}, overrides: { dataDir: data.dir } });
@@ -57,7 +39,7 @@ describe('c4tap worker and serve --roles worker', function () {
   let data: TempDataDir;
   beforeEach(async () => {
     data = tempDataDir({ C4TAP_WORKER_POLL_MS: '50' });
-    expect(runCli(ORG, data.env).status).to.equal(0);
+    expect(runCli(RAIL_ORG_ADD, data.env).status).to.equal(0);
     expect(
       runCli(['principal', 'add', '--org', 'Example Rail', '--name', 'rail-soc', '--email', 'soc@rail.example', '--roles', 'submitter'], data.env).status,
     ).to.equal(0);

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { runCli, startServe, tempDataDir, type TempDataDir } from '../helpers/cli.ts';
+import { RAIL_ORG_ADD, runCli, startServe, tempDataDir, type TempDataDir } from '../helpers/cli.ts';
 import { swaks, submissionIdIn, requireSwaks } from '../ingest/helpers/swaks.ts';
 import { buildForward, SAMPLE_ATTACHMENTS } from '../ingest/helpers/forwards.ts';
 import { buildMail } from '../fixtures/mail-builder.ts';
@@ -13,24 +13,6 @@ import { loadConfig } from '../../core/config.ts';
 import { openContext } from '../../bin/context.ts';
 import { createLogger } from '../../core/logger.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-
-const ORG = [
-  'org',
-  'add',
-  '--name',
-  'Example Rail',
-  '--tier',
-  'participant',
-  '--sector',
-  'rail',
-  '--domain',
-  'rail.example',
-  '--contact',
-  'SOC;email=soc@rail.example;phone=+81-3-0000-0000',
-  '--language',
-  'ja',
-  '--rules-accepted',
-];
 
 function waitForFile(dir: string, timeoutMs = 15_000): Promise<string> {
   return waitFor(
@@ -58,7 +40,7 @@ describe('embedded system end to end (swaks, c4tap serve, c4tap import)', functi
   let secret: string;
   beforeEach(function () {
     data = tempDataDir({ C4TAP_SMTP_GREETING_DELAY_MS: '0', C4TAP_SMTP_MIN_FREE_BYTES: '0' });
-    expect(runCli(ORG, data.env).status).to.equal(0);
+    expect(runCli(RAIL_ORG_ADD, data.env).status).to.equal(0);
     const p = runCli(['principal', 'add', '--org', 'Example Rail', '--name', 'rail-soc', '--email', 'soc@rail.example', '--roles', 'submitter'], data.env);
     secret = /password (\S+)/.exec(p.stdout)![1]!;
   });

@@ -103,3 +103,22 @@ export function startServe(env: NodeJS.ProcessEnv, args: readonly string[] = [])
     exited: () => exit,
   };
 }
+
+/** `c4tap org add` arguments registering the participant the CLI suites forward from (Example Rail, rail.example). */
+export const RAIL_ORG_ADD = [
+  'org',
+  'add',
+  '--name',
+  'Example Rail',
+  '--tier',
+  'participant',
+  '--sector',
+  'rail',
+  '--domain',
+  'rail.example',
+  '--contact',
+  'SOC;email=soc@rail.example;phone=+81-3-0000-0000',
+  '--language',
+  'ja',
+  '--rules-accepted',
+];
