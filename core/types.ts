@@ -127,8 +127,27 @@ export interface Submission {
   /** The analyst's verdict (analysis suggests one in details.analysis.verdict). */
   readonly verdict: Verdict | null;
   readonly campaign: string | null;
+  /** The analyst working on it ("mine" in the queue), or null (sharing/triage/assignment.ts). */
+  readonly assignee: SubmissionAssignment | null;
   /** Free-form analysis/triage results as JSON, owned by later stages. */
   readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** Who took a submission, when, and who assigned it (the same principal when they took it themselves). */
+export interface SubmissionAssignment {
+  readonly principalId: string;
+  readonly assignedAt: string;
+  readonly assignedBy: string;
+}
+
+/** An analyst's internal note on a submission: never published, exported or shown to participants. */
+export interface SubmissionNote {
+  readonly id: string;
+  readonly submissionId: string;
+  readonly authorId: string;
+  readonly createdAt: string;
+  /** Plain text (rendered escaped). */
+  readonly text: string;
 }
 
 /** Role of a stored blob in a submission. */

@@ -83,6 +83,7 @@ export function mongoConsole(db: Db): ConsoleMethods {
     // details travel as JSON text: a key path is matched in its serialized form (a quote inside a
     // string value is escaped there, so mail text cannot imitate it).
     if (search.suggestedVerdicts) conditions.push({ $or: search.suggestedVerdicts.map((v) => ({ details: jsonKeyPattern('verdict', 'verdict', v) })) });
+    if (search.assignee !== undefined) conditions.push(search.assignee === null ? { assignee: null } : { 'assignee.principalId': search.assignee });
     if (search.clusterLabels) conditions.push({ $or: search.clusterLabels.map((v) => ({ details: jsonKeyPattern('cluster', 'label', v) })) });
     if (search.text) {
       const pattern = containsPattern(search.text);

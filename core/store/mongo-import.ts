@@ -19,6 +19,7 @@ import { sampleToDoc } from './mongo-samples.ts';
 import { COLLECTIONS, type CollectionName } from './mongo-schema.ts';
 import { sightingToDoc } from './mongo-sharing.ts';
 import { submissionToDoc, type SubmissionDoc } from './mongo-submissions.ts';
+import { submissionNoteToDoc } from './mongo-triage-work.ts';
 import type { StoreRecord } from './store-export.ts';
 
 export interface MongoImporter {
@@ -94,6 +95,8 @@ export function createMongoImporter(db: Db): MongoImporter {
           return buffer(COLLECTIONS.tokens, tokenToDoc(r.value));
         case 'submission':
           return buffer(COLLECTIONS.submissions, submissionToDoc(r.value));
+        case 'submission-note':
+          return buffer(COLLECTIONS.submissionNotes, submissionNoteToDoc(r.value));
         case 'job':
           return buffer(COLLECTIONS.jobs, jobToDoc(r.value));
         case 'sample':

@@ -31,6 +31,7 @@ export const COLLECTIONS = {
   digestSubscriptions: 'digest_subscriptions',
   digestDeliveries: 'digest_deliveries',
   falsePositives: 'false_positives',
+  submissionNotes: 'submission_notes',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -54,7 +55,9 @@ export const INDEXES: Readonly<Partial<Record<CollectionName, readonly IndexSpec
     { name: 'newest', key: { receivedAt: -1, _id: -1 } },
     { name: 'status', key: { status: 1, receivedAt: -1 } },
     { name: 'principal', key: { principalId: 1, receivedAt: -1 } },
+    { name: 'assignee', key: { 'assignee.principalId': 1, receivedAt: -1 } },
   ],
+  submission_notes: [{ name: 'submission', key: { submissionId: 1, createdAt: -1 } }],
   samples: [
     { name: 'ref_unique', key: { sha256: 1, submissionId: 1 }, unique: true },
     { name: 'submission', key: { submissionId: 1 } },

@@ -31,6 +31,7 @@ import { mongoSampleWriter, mongoSamples } from './mongo-samples.ts';
 import { COLLECTIONS, ensureSchema } from './mongo-schema.ts';
 import { mongoSharing } from './mongo-sharing.ts';
 import { mongoSubmissions } from './mongo-submissions.ts';
+import { mongoTriageWork } from './mongo-triage-work.ts';
 
 export { connectMongo, type MongoConnectOptions, type MongoConnection } from './mongo-db.ts';
 
@@ -50,6 +51,7 @@ const COUNTED: Readonly<Record<keyof StoreCounts, string>> = {
   digestSubscriptions: COLLECTIONS.digestSubscriptions,
   digestDeliveries: COLLECTIONS.digestDeliveries,
   falsePositives: COLLECTIONS.falsePositives,
+  submissionNotes: COLLECTIONS.submissionNotes,
 };
 
 function mongoCounts(db: Db): () => Promise<StoreCounts> {
@@ -95,6 +97,7 @@ export async function openMongoStore(target: MongoConnection | MongoConnectOptio
       ...mongoDrills(db),
       ...mongoDigests(db),
       ...mongoFalsePositives(db),
+      ...mongoTriageWork(db),
       counts: mongoCounts(db),
     },
     async () => {

@@ -24,7 +24,8 @@ import type { SampleWriter } from './mongo-samples.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
 import { checkLimit, definedOnly, mergeDetails } from './store-values.ts';
 
-export type SubmissionDoc = Omit<Submission, 'id' | 'details'> & { _id: string; details: string };
+/** Documents written before assignment existed have no `assignee`: read as null. */
+export type SubmissionDoc = Omit<Submission, 'id' | 'details' | 'assignee'> & { _id: string; details: string; assignee?: Submission['assignee'] };
 
 export function submissionToDoc({ id, details, ...rest }: Submission): SubmissionDoc {
   return { _id: id, ...rest, details: toJson(details) };
@@ -48,6 +49,7 @@ export function docToSubmission(d: SubmissionDoc): Submission {
     subject: d.subject,
     verdict: d.verdict,
     campaign: d.campaign,
+    assignee: d.assignee ?? null,
     details: fromJson(d.details),
   };
 }
@@ -145,7 +147,15 @@ export function mongoSubmissions(db: Db, jobs: JobQueries, samples: SampleWriter
           jobSubmissionId: job.submissionId,
         });
       }
-      const submission: Submission = { ...sub, status: 'received', updatedAt: sub.receivedAt, verdict: null, campaign: null, details: sub.details ?? {} };
+      const submission: Submission = {
+        ...sub,
+        status: 'received',
+        updatedAt: sub.receivedAt,
+        verdict: null,
+        campaign: null,
+        assignee: null,
+        details: sub.details ?? {},
+      };
       try {
         // The unique dedup index answers "is it new?" in the same step as writing it.
         await submissions.insertOne(submissionToDoc(submission));

@@ -73,6 +73,10 @@ function searchSql(search: Omit<SubmissionSearch, 'order'>): { where: string; pa
     conditions.push("json_extract(details, '$.analysis.cluster.label') IN (SELECT value FROM json_each(@searchClusterLabels))");
     params.searchClusterLabels = toJson(search.clusterLabels);
   }
+  if (search.assignee !== undefined) {
+    conditions.push(search.assignee === null ? 'assignee IS NULL' : 'assignee = @searchAssignee');
+    if (search.assignee !== null) params.searchAssignee = search.assignee;
+  }
   if (search.text) {
     conditions.push(
       `(c4_contains(@searchText, subject) OR c4_contains(@searchText, id)

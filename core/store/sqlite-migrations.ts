@@ -424,6 +424,26 @@ ${FEED_ROW_TRIGGERS}
           FROM publications p;
     `,
   },
+  {
+    version: 10,
+    description: 'assignment and internal notes of submissions',
+    sql: `
+      -- Who works on a submission (sqlite-triage-work.ts: changed by compare-and-set on assignee),
+      -- and the analysts' internal notes, never published nor shown to participants.
+      ALTER TABLE submissions ADD COLUMN assignee TEXT;
+      ALTER TABLE submissions ADD COLUMN assigned_at TEXT;
+      ALTER TABLE submissions ADD COLUMN assigned_by TEXT;
+      CREATE INDEX submissions_assignee ON submissions(assignee, received_at DESC, id DESC);
+      CREATE TABLE submission_notes (
+        id            TEXT PRIMARY KEY,
+        submission_id TEXT NOT NULL REFERENCES submissions(id),
+        author_id     TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        text          TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX submission_notes_submission ON submission_notes(submission_id, created_at DESC, id DESC);
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

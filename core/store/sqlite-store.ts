@@ -18,6 +18,7 @@ import { sqlitePublications } from './sqlite-publications.ts';
 import { sqliteSharing } from './sqlite-sharing.ts';
 import { sqliteSampleQueries, sqliteSamples } from './sqlite-samples.ts';
 import { sqliteSubmissions } from './sqlite-submissions.ts';
+import { sqliteTriageWork } from './sqlite-triage-work.ts';
 import { openThreadedSqliteStore, type ThreadedSqliteStore } from './sqlite-thread-store.ts';
 
 export type { SqliteStoreOptions } from './sqlite-db.ts';
@@ -37,7 +38,8 @@ function sqliteCounts(db: Db): () => StoreCounts {
            (SELECT COUNT(*) FROM drill_notices)     AS drillNotices,
            (SELECT COUNT(*) FROM digest_subscriptions) AS digestSubscriptions,
            (SELECT COUNT(*) FROM digest_deliveries) AS digestDeliveries,
-           (SELECT COUNT(*) FROM false_positives)   AS falsePositives`);
+           (SELECT COUNT(*) FROM false_positives)   AS falsePositives,
+           (SELECT COUNT(*) FROM submission_notes)  AS submissionNotes`);
   return () => count.get()!;
 }
 
@@ -60,6 +62,7 @@ export function sqliteMethods(db: Db): SyncStore {
     ...sqliteDrills(db),
     ...sqliteDigests(db),
     ...sqliteFalsePositives(db),
+    ...sqliteTriageWork(db),
     counts: sqliteCounts(db),
   };
 }

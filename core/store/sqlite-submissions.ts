@@ -27,6 +27,9 @@ export interface SubmissionRow {
   verdict: Verdict | null;
   campaign: string | null;
   details: string;
+  assignee: string | null;
+  assigned_at: string | null;
+  assigned_by: string | null;
 }
 
 function submissionToRow(s: Submission): SubmissionRow {
@@ -48,6 +51,9 @@ function submissionToRow(s: Submission): SubmissionRow {
     verdict: s.verdict,
     campaign: s.campaign,
     details: toJson(s.details),
+    assignee: s.assignee?.principalId ?? null,
+    assigned_at: s.assignee?.assignedAt ?? null,
+    assigned_by: s.assignee?.assignedBy ?? null,
   };
 }
 
@@ -69,6 +75,7 @@ export function rowToSubmission(r: SubmissionRow): Submission {
     subject: r.subject,
     verdict: r.verdict,
     campaign: r.campaign,
+    assignee: r.assignee === null ? null : { principalId: r.assignee, assignedAt: r.assigned_at ?? '', assignedBy: r.assigned_by ?? r.assignee },
     details: fromJson(r.details),
   };
 }
@@ -114,10 +121,10 @@ export function sqliteSubmissions(db: Db, jobs: JobQueries, samples: SampleQueri
   const insert = db.prepare<SubmissionRow>(`
     INSERT INTO submissions (id, principal_id, org_id, status, received_at, updated_at, raw_sha256,
                              raw_size, message_id, dedup_key, envelope, classes, class_decisions,
-                             subject, verdict, campaign, details)
+                             subject, verdict, campaign, details, assignee, assigned_at, assigned_by)
     VALUES (@id, @principal_id, @org_id, @status, @received_at, @updated_at, @raw_sha256,
             @raw_size, @message_id, @dedup_key, @envelope, @classes, @class_decisions,
-            @subject, @verdict, @campaign, @details)`);
+            @subject, @verdict, @campaign, @details, @assignee, @assigned_at, @assigned_by)`);
   const update = db.prepare<SubmissionRow>(`
     UPDATE submissions
        SET status = @status, classes = @classes, class_decisions = @class_decisions, subject = @subject,
@@ -157,6 +164,7 @@ export function sqliteSubmissions(db: Db, jobs: JobQueries, samples: SampleQueri
           updatedAt: sub.receivedAt,
           verdict: null,
           campaign: null,
+          assignee: null,
           details: sub.details ?? {},
         };
         insert.run(submissionToRow(submission));

@@ -17,6 +17,7 @@ import type {
   Sighting,
   Submission,
   SubmissionFeature,
+  SubmissionNote,
 } from '../types.ts';
 import type { DigestDelivery, DigestSubscription, Drill, DrillNotice, SecondFactor, Store } from './port.ts';
 
@@ -26,6 +27,7 @@ export type StoreRecord =
   | { readonly kind: 'second-factor'; readonly value: SecondFactor }
   | { readonly kind: 'token'; readonly value: ApiToken }
   | { readonly kind: 'submission'; readonly value: Submission }
+  | { readonly kind: 'submission-note'; readonly value: SubmissionNote }
   | { readonly kind: 'job'; readonly value: Job }
   | { readonly kind: 'sample'; readonly value: Sample }
   | { readonly kind: 'cluster-feature'; readonly value: SubmissionFeature }
@@ -50,7 +52,7 @@ const JOB_TYPES = ['analyse'] as const;
 
 /**
  * Yields every record: the directory (with second factors), submissions newest first each followed
- * by its jobs, samples (with tombstones) and clustering features, then indicators in id order each
+ * by its analysts' notes (newest first), its jobs, samples (with tombstones) and clustering features, then indicators in id order each
  * with its sources, the publication log in seq order, sightings, exchange-level false positives in
  * indicator id order, digest subscriptions (cursor,
  * pending range and run lease as they are) in createdAt order and their deliveries in id order,
@@ -72,6 +74,7 @@ export async function* exportStore(store: Store): AsyncGenerator<StoreRecord> {
     const page = await store.listSubmissions({}, { limit: PAGE, cursor });
     for (const value of page.items) {
       yield { kind: 'submission', value };
+      for (const note of await store.listSubmissionNotes(value.id)) yield { kind: 'submission-note', value: note };
       for (const type of JOB_TYPES) {
         const job = await store.getJobForSubmission(value.id, type);
         if (job) yield { kind: 'job', value: job };

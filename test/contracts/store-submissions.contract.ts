@@ -41,6 +41,7 @@ export function submissionContract(store: StoreRef): void {
         updatedAt: input.receivedAt,
         verdict: null,
         campaign: null,
+        assignee: null,
       });
       expect(await store().getSubmission('s1')).to.deep.equal(result.submission);
       expect(result.job).to.include({ id: 'j1', type: 'analyse', submissionId: 's1', status: 'pending', attempts: 0, runAfter: at(61) });

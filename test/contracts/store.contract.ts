@@ -18,6 +18,7 @@ import { publicationContract } from './store-publications.contract.ts';
 import { sampleContract } from './store-samples.contract.ts';
 import { sharingContract } from './store-sharing.contract.ts';
 import { submissionContract } from './store-submissions.contract.ts';
+import { triageWorkContract } from './store-triage-work.contract.ts';
 import { at, principalInput, sampleInput, seedSubmission, seedSubmitter } from './store-fixtures.ts';
 
 export interface OpenedStore {
@@ -62,6 +63,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
     exportContract(store);
     drillContract(store);
     falsePositiveContract(store);
+    triageWorkContract(store);
 
     it('counts every kind of record', async function () {
       const who = await seedSubmitter(store());
@@ -100,6 +102,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         markedAt: at(7),
         reason: 'test',
       });
+      await store().addSubmissionNote({ id: 'note1', submissionId: s1, authorId: who.principal.id, createdAt: at(8), text: 'internal' });
       expect(await store().counts()).to.deep.equal({
         organisations: 1,
         principals: 2,
@@ -115,6 +118,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         digestSubscriptions: 1,
         digestDeliveries: 1,
         falsePositives: 1,
+        submissionNotes: 1,
       });
     });
   });

@@ -37,6 +37,7 @@ function submission(id: string): Submission {
     subject: '【至急】請求書の確認',
     verdict: null,
     campaign: null,
+    assignee: null,
     details: {},
   };
 }
