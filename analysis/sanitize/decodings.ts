@@ -3,20 +3,39 @@
 // encodings the same way. Each decoder is linear in its input and never throws.
 import { decodeHTML } from 'entities';
 
-/** %XX escapes decoded as UTF-8; other characters kept as they are. */
+const isHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+
+/** Lone surrogates as U+FFFD, as a UTF-8 round trip writes them. */
+function wellFormed(s: string): string {
+  return /[\uD800-\uDFFF]/.test(s) ? Buffer.from(s, 'utf8').toString('utf8') : s;
+}
+
+/**
+ * %XX escapes decoded as UTF-8; other characters kept as they are. Linear: the text between
+ * escapes is copied as one slice, each run of escapes decoded as one buffer (a run cut by a
+ * literal character decodes as it would in one buffer, since a literal never continues a sequence).
+ */
 export function percentDecode(s: string): string {
-  const bytes: number[] = [];
-  for (let i = 0; i < s.length;) {
-    if (s[i] === '%' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
-      i += 3;
-    } else {
-      const ch = String.fromCodePoint(s.codePointAt(i)!);
-      bytes.push(...Buffer.from(ch, 'utf8'));
-      i += ch.length;
+  let pct = s.indexOf('%');
+  if (pct < 0) return wellFormed(s);
+  let out = '';
+  let from = 0;
+  while (pct >= 0) {
+    const bytes: number[] = [];
+    let j = pct;
+    while (j + 2 < s.length && s.charCodeAt(j) === 37 && isHex(s.charCodeAt(j + 1)) && isHex(s.charCodeAt(j + 2))) {
+      bytes.push(parseInt(s.slice(j + 1, j + 3), 16));
+      j += 3;
     }
+    if (bytes.length === 0) {
+      pct = s.indexOf('%', pct + 1);
+      continue;
+    }
+    out += s.slice(from, pct) + Buffer.from(bytes).toString('utf8');
+    from = j;
+    pct = s.indexOf('%', j);
   }
-  return Buffer.from(bytes).toString('utf8');
+  return wellFormed(out + s.slice(from));
 }
 
 /** Quoted-printable (`=40`, soft line breaks) decoded as UTF-8. */
