@@ -14,10 +14,11 @@ import type { Db } from 'mongodb';
 import { GENESIS_HASH } from '../audit.ts';
 import { C4Error } from '../errors.ts';
 import type { AuditEvent } from '../types.ts';
-import { fromJson, isDuplicateKey, toJson, type MongoMethods } from './mongo-db.ts';
+import { fromJson, isDuplicateKey, toJson } from './mongo-db.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
 import { insertNumbered } from './mongo-sequence.ts';
 import { checkLimit } from './store-values.ts';
+import type { AuditStore } from './ports/audit.ts';
 
 export type AuditDoc = Omit<AuditEvent, 'seq' | 'data'> & { _id: number; data: string };
 
@@ -64,9 +65,7 @@ function broken(message: string, details: Record<string, unknown>): C4Error {
   return new C4Error('AUDIT_CHAIN_BROKEN', message, details);
 }
 
-type AuditMethods = Pick<MongoMethods, 'appendAudit' | 'listAudit' | 'auditHead'>;
-
-export function mongoAudit(db: Db): AuditMethods {
+export function mongoAudit(db: Db): AuditStore {
   const events = db.collection<AuditDoc>(COLLECTIONS.audit);
   const meta = db.collection<HeadDoc>(COLLECTIONS.meta);
 

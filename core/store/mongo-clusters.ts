@@ -6,10 +6,10 @@ import type { Db } from 'mongodb';
 import type { SubmissionFeature } from '../types.ts';
 import type { ClusterFeatureQuery } from './port.ts';
 import { C4Error } from '../errors.ts';
-import type { MongoMethods } from './mongo-db.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
 import type { SubmissionDoc } from './mongo-submissions.ts';
 import { checkLimit } from './store-values.ts';
+import type { ClusterStore } from './ports/clusters.ts';
 
 export type FeatureDoc = SubmissionFeature & { _id: string };
 
@@ -21,7 +21,7 @@ export function docToFeature(d: FeatureDoc): SubmissionFeature {
   return { submissionId: d.submissionId, orgId: d.orgId, type: d.type, value: d.value, seenAt: d.seenAt };
 }
 
-export function mongoClusters(db: Db): Pick<MongoMethods, 'putClusterFeatures' | 'findClusterFeatures'> {
+export function mongoClusters(db: Db): ClusterStore {
   const features = db.collection<FeatureDoc>(COLLECTIONS.clusterFeatures);
   return {
     async putClusterFeatures(submissionId, orgId, seenAt, list) {
@@ -54,6 +54,9 @@ export function mongoClusters(db: Db): Pick<MongoMethods, 'putClusterFeatures' |
         out.push(...docs.map(docToFeature));
       }
       return out;
+    },
+    async listClusterFeatures(submissionId) {
+      return (await features.find({ submissionId }).sort({ type: 1, value: 1 }).toArray()).map(docToFeature);
     },
   };
 }

@@ -4,12 +4,13 @@
 // requests race.
 import type { Db, Filter } from 'mongodb';
 import type { ConsoleSession, SecondFactor, SubmissionSearch } from './port.ts';
-import { fromJson, isDuplicateKey, toJson, type MongoMethods } from './mongo-db.ts';
+import { fromJson, isDuplicateKey, toJson } from './mongo-db.ts';
 import type { IndicatorDoc, SourceDoc } from './mongo-indicators.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
 import { countByStatus, pageSubmissions, submissionFilter, type SubmissionDoc } from './mongo-submissions.ts';
 import { definedOnly } from './store-values.ts';
 import { containsPatternSource } from './search-pattern.ts';
+import type { ConsoleStore } from './ports/console.ts';
 
 export type SessionDoc = Omit<ConsoleSession, 'idHash' | 'data'> & { _id: string; data: string };
 export type FactorDoc = Omit<SecondFactor, 'principalId'> & { _id: string };
@@ -52,23 +53,7 @@ function jsonKeyPattern(parent: string, key: string, value: string): RegExp {
   return new RegExp(`"${parent}":\\{"${key}":${JSON.stringify(value).replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')}`);
 }
 
-type ConsoleMethods = Pick<
-  MongoMethods,
-  | 'createConsoleSession'
-  | 'getConsoleSession'
-  | 'updateConsoleSession'
-  | 'deleteConsoleSession'
-  | 'deleteConsoleSessions'
-  | 'getSecondFactor'
-  | 'putSecondFactor'
-  | 'deleteSecondFactor'
-  | 'consumeRecoveryCode'
-  | 'acceptTotpStep'
-  | 'searchSubmissions'
-  | 'countSubmissionSearch'
->;
-
-export function mongoConsole(db: Db): ConsoleMethods {
+export function mongoConsole(db: Db): ConsoleStore {
   const sessions = db.collection<SessionDoc>(COLLECTIONS.sessions);
   const factors = db.collection<FactorDoc>(COLLECTIONS.secondFactors);
   const submissions = db.collection<SubmissionDoc>(COLLECTIONS.submissions);

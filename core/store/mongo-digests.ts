@@ -6,9 +6,10 @@
 // delivery of that range and completes the cursor without sending again (sharing/digests/run.ts).
 import type { Db, Filter } from 'mongodb';
 import type { DigestDelivery, DigestSubscription } from './port.ts';
-import { isDuplicateKey, type MongoMethods } from './mongo-db.ts';
+import { isDuplicateKey } from './mongo-db.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
 import { checkDeliveryRange, checkLimit, definedOnly } from './store-values.ts';
+import type { DigestStore } from './ports/digests.ts';
 
 export type DigestSubscriptionDoc = Omit<DigestSubscription, 'id'> & { _id: string };
 export type DigestDeliveryDoc = Omit<DigestDelivery, 'id'> & { _id: string };
@@ -54,21 +55,7 @@ function docToDelivery({ _id, ...rest }: DigestDeliveryDoc): DigestDelivery {
   };
 }
 
-type DigestMethods = Pick<
-  MongoMethods,
-  | 'createDigestSubscription'
-  | 'getDigestSubscription'
-  | 'listDigestSubscriptions'
-  | 'updateDigestSubscription'
-  | 'claimDigestRun'
-  | 'recordDigestDelivery'
-  | 'releaseDigestRun'
-  | 'getDigestDelivery'
-  | 'listDigestDeliveries'
-  | 'listDigestDeliveriesAfter'
->;
-
-export function mongoDigests(db: Db): DigestMethods {
+export function mongoDigests(db: Db): DigestStore {
   const subs = db.collection<DigestSubscriptionDoc>(COLLECTIONS.digestSubscriptions);
   const deliveries = db.collection<DigestDeliveryDoc>(COLLECTIONS.digestDeliveries);
 

@@ -3,9 +3,9 @@
 import type { Db } from 'mongodb';
 import type { ApiToken, Organisation, Principal } from '../types.ts';
 import type { NewOrganisation, NewPrincipal, OrganisationPatch, PrincipalPatch } from './port.ts';
-import type { MongoMethods } from './mongo-db.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
 import { definedOnly } from './store-values.ts';
+import type { DirectoryStore } from './ports/directory.ts';
 
 export type OrganisationDoc = Omit<Organisation, 'id'> & { _id: string };
 export type PrincipalDoc = Omit<Principal, 'id'> & { _id: string };
@@ -83,26 +83,7 @@ function pick<T extends object>(patch: T, keys: readonly (keyof T)[]): Partial<T
   return Object.fromEntries(keys.filter((k) => k in defined).map((k) => [k, defined[k]])) as Partial<T>;
 }
 
-type DirectoryMethods = Pick<
-  MongoMethods,
-  | 'createOrganisation'
-  | 'getOrganisation'
-  | 'getOrganisationByName'
-  | 'listOrganisations'
-  | 'updateOrganisation'
-  | 'deleteOrganisation'
-  | 'createPrincipal'
-  | 'getPrincipal'
-  | 'getPrincipalByName'
-  | 'listPrincipals'
-  | 'updatePrincipal'
-  | 'createToken'
-  | 'getToken'
-  | 'listTokens'
-  | 'revokeToken'
->;
-
-export function mongoDirectory(db: Db): DirectoryMethods {
+export function mongoDirectory(db: Db): DirectoryStore {
   const orgs = db.collection<OrganisationDoc>(COLLECTIONS.organisations);
   const principals = db.collection<PrincipalDoc>(COLLECTIONS.principals);
   const tokens = db.collection<TokenDoc>(COLLECTIONS.tokens);

@@ -7,9 +7,9 @@
 // acknowledgement is kept by a conditional single-document update.
 import { MongoBulkWriteError, type Db } from 'mongodb';
 import type { Drill, DrillNotice } from './port.ts';
-import type { MongoMethods } from './mongo-db.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
 import { checkLimit } from './store-values.ts';
+import type { DrillStore } from './ports/drills.ts';
 
 export type DrillDoc = Omit<Drill, 'id'> & { _id: string };
 export type DrillNoticeDoc = Omit<DrillNotice, 'id'> & { _id: string };
@@ -43,20 +43,7 @@ function docToNotice(d: DrillNoticeDoc): DrillNotice {
   };
 }
 
-type DrillMethods = Pick<
-  MongoMethods,
-  | 'createDrill'
-  | 'getDrill'
-  | 'listDrills'
-  | 'listDrillNotices'
-  | 'listDrillsAfter'
-  | 'getDrillNoticeByTokenHash'
-  | 'markDrillNoticeSent'
-  | 'reissueDrillNotice'
-  | 'acknowledgeDrillNotice'
->;
-
-export function mongoDrills(db: Db): DrillMethods {
+export function mongoDrills(db: Db): DrillStore {
   const drills = db.collection<DrillDoc>(COLLECTIONS.drills);
   const notices = db.collection<DrillNoticeDoc>(COLLECTIONS.drillNotices);
 

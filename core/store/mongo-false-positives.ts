@@ -3,9 +3,10 @@
 // first entry stays"; unmarking reports the entry only to the caller whose delete removed it.
 import type { Db } from 'mongodb';
 import type { FalsePositiveEntry } from '../types.ts';
-import { isDuplicateKey, type MongoMethods } from './mongo-db.ts';
+import { isDuplicateKey } from './mongo-db.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
 import { checkLimit } from './store-values.ts';
+import type { FalsePositiveStore } from './ports/false-positives.ts';
 
 export type FalsePositiveDoc = Omit<FalsePositiveEntry, 'indicatorId'> & { _id: string };
 
@@ -17,12 +18,7 @@ function docToEntry(d: FalsePositiveDoc): FalsePositiveEntry {
   return { indicatorId: d._id, type: d.type, value: d.value, markedBy: d.markedBy, markedAt: d.markedAt, reason: d.reason };
 }
 
-type FalsePositiveMethods = Pick<
-  MongoMethods,
-  'markFalsePositive' | 'unmarkFalsePositive' | 'getFalsePositive' | 'markedFalsePositives' | 'listFalsePositives'
->;
-
-export function mongoFalsePositives(db: Db): FalsePositiveMethods {
+export function mongoFalsePositives(db: Db): FalsePositiveStore {
   const coll = db.collection<FalsePositiveDoc>(COLLECTIONS.falsePositives);
   const get = async (id: string) => {
     const d = await coll.findOne({ _id: id });

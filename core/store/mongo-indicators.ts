@@ -5,8 +5,10 @@ import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type 
 import { indicatorId } from '../ids.ts';
 import type { Indicator, IndicatorSource } from '../types.ts';
 import type { IndicatorInput, IndicatorWithSources } from './port.ts';
-import { fromJson, isDuplicateKey, toJson, type MongoMethods } from './mongo-db.ts';
+import { fromJson, isDuplicateKey, toJson } from './mongo-db.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
+import { checkLimit } from './store-values.ts';
+import type { IndicatorStore } from './ports/indicators.ts';
 
 export type IndicatorDoc = Omit<Indicator, 'id'> & { _id: string };
 export type SourceDoc = Omit<IndicatorSource, 'context'> & { _id: string; context: string };
@@ -71,12 +73,7 @@ export function mongoIndicatorReads(db: Db): IndicatorReads {
   };
 }
 
-type IndicatorMethods = Pick<
-  MongoMethods,
-  'upsertIndicators' | 'getIndicator' | 'listIndicatorsForSubmission' | 'setSourceFalsePositive' | 'removeIndicatorSource'
->;
-
-export function mongoIndicators(db: Db, reads: IndicatorReads): IndicatorMethods {
+export function mongoIndicators(db: Db, reads: IndicatorReads): IndicatorStore {
   const indicators = db.collection<IndicatorDoc>(COLLECTIONS.indicators);
   const sources = db.collection<SourceDoc>(COLLECTIONS.sources);
 
@@ -139,6 +136,14 @@ export function mongoIndicators(db: Db, reads: IndicatorReads): IndicatorMethods
     },
     async removeIndicatorSource(indicatorId, submissionId) {
       return (await sources.deleteOne({ _id: sourceKey(indicatorId, submissionId) })).deletedCount === 1;
+    },
+    async listIndicators(afterId, limit) {
+      const docs = await indicators
+        .find({ _id: { $gt: afterId ?? '' } })
+        .sort({ _id: 1 })
+        .limit(checkLimit(limit))
+        .toArray();
+      return docs.map(docToIndicator);
     },
   };
 }

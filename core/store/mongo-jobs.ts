@@ -6,9 +6,10 @@
 import type { Db, Filter } from 'mongodb';
 import type { Job, JobType } from '../types.ts';
 import type { ClaimRequest, JobFailure, NewJob } from './port.ts';
-import { isDuplicateKey, type MongoMethods } from './mongo-db.ts';
+import { isDuplicateKey } from './mongo-db.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
 import { pendingJob } from './store-values.ts';
+import type { JobStore } from './ports/jobs.ts';
 
 export type JobDoc = Omit<Job, 'id'> & { _id: string };
 
@@ -76,9 +77,7 @@ export function mongoJobQueries(db: Db): JobQueries {
   return queries;
 }
 
-type JobMethods = Pick<MongoMethods, 'getJob' | 'getJobForSubmission' | 'claimJob' | 'renewLease' | 'completeJob' | 'failJob' | 'requeueJob' | 'countJobs'>;
-
-export function mongoJobs(db: Db, queries: JobQueries): JobMethods {
+export function mongoJobs(db: Db, queries: JobQueries): JobStore {
   const jobs = db.collection<JobDoc>(COLLECTIONS.jobs);
   const held = (id: string, workerId: string): Filter<JobDoc> => ({ _id: id, status: 'running', leaseOwner: workerId });
 

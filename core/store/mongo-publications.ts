@@ -11,12 +11,12 @@
 import type { Db, Filter } from 'mongodb';
 import type { IndicatorType, PublicationEntry } from '../types.ts';
 import type { NewPublication, PublicationQuery } from './port.ts';
-import type { MongoMethods } from './mongo-db.ts';
 import type { IndicatorDoc } from './mongo-indicators.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
 import { numberedLog } from './mongo-sequence.ts';
 import type { SubmissionDoc } from './mongo-submissions.ts';
 import { checkLimit } from './store-values.ts';
+import type { PublicationLogStore } from './ports/publications.ts';
 
 export interface PublicationDoc {
   _id: number;
@@ -87,9 +87,7 @@ export function publicationContexts(db: Db): (submissionId: string, indicatorId:
   };
 }
 
-type PublicationMethods = Pick<MongoMethods, 'appendPublications' | 'listPublications' | 'lastPublicationSeq'>;
-
-export function mongoPublications(db: Db): PublicationMethods {
+export function mongoPublications(db: Db): PublicationLogStore {
   const publications = db.collection<PublicationDoc>(COLLECTIONS.publications);
   const byKey = async (key: string) => {
     const d = await publications.findOne({ key });

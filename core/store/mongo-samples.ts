@@ -4,9 +4,10 @@
 import type { Db, Filter } from 'mongodb';
 import type { Sample } from '../types.ts';
 import type { NewSample, SampleRefQuery } from './port.ts';
-import { fromJson, toJson, type MongoMethods } from './mongo-db.ts';
+import { fromJson, toJson } from './mongo-db.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
 import { checkLimit } from './store-values.ts';
+import type { SampleStore } from './ports/samples.ts';
 
 export type SampleDoc = Omit<Sample, 'details'> & { _id: string; details: string };
 
@@ -54,9 +55,7 @@ export function mongoSampleWriter(db: Db): SampleWriter {
   };
 }
 
-type SampleMethods = Pick<MongoMethods, 'putSample' | 'listSamples' | 'listSampleRefs' | 'markBlobPurged'>;
-
-export function mongoSamples(db: Db, writer: SampleWriter): SampleMethods {
+export function mongoSamples(db: Db, writer: SampleWriter): SampleStore {
   const samples = db.collection<SampleDoc>(COLLECTIONS.samples);
   return {
     putSample: (s) => writer.put(s),

@@ -5,12 +5,12 @@
 import type { Db, Filter } from 'mongodb';
 import type { PublicationEntry, Sighting } from '../types.ts';
 import type { FeedPageEntry, NewSighting, PublicationFeedQuery } from './port.ts';
-import type { MongoMethods } from './mongo-db.ts';
 import type { IndicatorReads } from './mongo-indicators.ts';
 import { docToEntry, type PublicationDoc } from './mongo-publications.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
 import { numberedLog } from './mongo-sequence.ts';
 import { checkLimit } from './store-values.ts';
+import type { SharingReadStore } from './ports/sharing.ts';
 
 export interface SightingDoc extends Omit<Sighting, 'id'> {
   _id: number;
@@ -34,14 +34,12 @@ export function sightingKey(d: SightingDoc): string | null {
   return d.dedup.startsWith('k:') ? d.dedup.slice(2) : null;
 }
 
-type SharingMethods = Pick<MongoMethods, 'getIndicators' | 'latestPublications' | 'listPublicationFeed' | 'listFeedPage' | 'addSighting' | 'listSightings'>;
-
-export function mongoSharing(db: Db, reads: IndicatorReads): SharingMethods {
+export function mongoSharing(db: Db, reads: IndicatorReads): SharingReadStore {
   const publications = db.collection<PublicationDoc>(COLLECTIONS.publications);
   const sightings = db.collection<SightingDoc>(COLLECTIONS.sightings);
   const log = numberedLog(sightings);
 
-  const methods: SharingMethods = {
+  const methods: SharingReadStore = {
     getIndicators: (ids) => reads.withSources(ids),
     async latestPublications(ids) {
       if (ids.length === 0) return [];

@@ -22,7 +22,6 @@ import { mongoConsole } from './mongo-console.ts';
 import { mongoDigests } from './mongo-digests.ts';
 import { mongoDirectory } from './mongo-directory.ts';
 import { mongoDrills } from './mongo-drills.ts';
-import { mongoExport } from './mongo-export.ts';
 import { mongoFalsePositives } from './mongo-false-positives.ts';
 import { mongoIndicatorReads, mongoIndicators } from './mongo-indicators.ts';
 import { mongoJobQueries, mongoJobs } from './mongo-jobs.ts';
@@ -93,7 +92,6 @@ export async function openMongoStore(target: MongoConnection | MongoConnectOptio
       ...mongoAudit(db),
       ...mongoClusters(db),
       ...mongoConsole(db),
-      ...mongoExport(db),
       ...mongoDrills(db),
       ...mongoDigests(db),
       ...mongoFalsePositives(db),

@@ -18,11 +18,12 @@ import { C4Error } from '../errors.ts';
 import { SUBMISSION_STATUSES, type Submission, type SubmissionStatus } from '../types.ts';
 import type { CreatedSubmission, NewJob, NewSubmission, Page, PageRequest, SubmissionFilter, SubmissionPatch, SubmissionSample } from './port.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
-import { fromJson, isDuplicateKey, toJson, type MongoMethods } from './mongo-db.ts';
+import { fromJson, isDuplicateKey, toJson } from './mongo-db.ts';
 import type { JobQueries } from './mongo-jobs.ts';
 import type { SampleWriter } from './mongo-samples.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
 import { checkLimit, definedOnly, mergeDetails } from './store-values.ts';
+import type { SubmissionStore } from './ports/submissions.ts';
 
 /** Documents written before assignment existed have no `assignee`: read as null. */
 export type SubmissionDoc = Omit<Submission, 'id' | 'details' | 'assignee'> & { _id: string; details: string; assignee?: Submission['assignee'] };
@@ -108,12 +109,7 @@ const MERGE_ATTEMPTS = 20;
 
 const PATCH_KEYS = ['status', 'classes', 'classDecisions', 'subject', 'verdict', 'campaign', 'details'] as const satisfies readonly (keyof SubmissionPatch)[];
 
-type SubmissionMethods = Pick<
-  MongoMethods,
-  'createSubmission' | 'getSubmission' | 'findSubmissionByDedupKey' | 'listSubmissions' | 'countSubmissionsByStatus' | 'updateSubmission'
->;
-
-export function mongoSubmissions(db: Db, jobs: JobQueries, samples: SampleWriter): SubmissionMethods {
+export function mongoSubmissions(db: Db, jobs: JobQueries, samples: SampleWriter): SubmissionStore {
   const submissions = db.collection<SubmissionDoc>(COLLECTIONS.submissions);
 
   const getSubmission = async (id: string) => {

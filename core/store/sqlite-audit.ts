@@ -3,7 +3,8 @@
 // transaction as the event, so a removed tail shows as a head mismatch.
 import { C4Error } from '../errors.ts';
 import type { AuditEvent } from '../types.ts';
-import { checkLimit, fromJson, inWriteTransaction, toJson, type Db, type SyncStore } from './sqlite-db.ts';
+import { checkLimit, fromJson, inWriteTransaction, toJson, type Db, type SyncRole } from './sqlite-db.ts';
+import type { AuditStore } from './ports/audit.ts';
 
 interface AuditRow {
   seq: number;
@@ -36,9 +37,7 @@ function rowToEvent(r: AuditRow): AuditEvent {
   };
 }
 
-type AuditMethods = Pick<SyncStore, 'appendAudit' | 'listAudit' | 'auditHead'>;
-
-export function sqliteAudit(db: Db): AuditMethods {
+export function sqliteAudit(db: Db): SyncRole<AuditStore> {
   const lastEvent = db.prepare<[], AuditRow>('SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1');
   const insert = db.prepare<AuditRow>(`
     INSERT INTO audit_events (seq, at, actor, action, target, data, prev_hash, hash)

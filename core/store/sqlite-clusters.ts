@@ -3,7 +3,8 @@
 // a subject template, a URL host or an attachment.
 import type { ClusterFeatureType, SubmissionFeature } from '../types.ts';
 import type { ClusterFeatureQuery } from './port.ts';
-import { checkLimit, inWriteTransaction, type Db, type SyncStore } from './sqlite-db.ts';
+import { checkLimit, inWriteTransaction, type Db, type SyncRole } from './sqlite-db.ts';
+import type { ClusterStore } from './ports/clusters.ts';
 
 interface FeatureRow {
   submission_id: string;
@@ -17,7 +18,7 @@ function rowToFeature(r: FeatureRow): SubmissionFeature {
   return { submissionId: r.submission_id, orgId: r.org_id, type: r.type as ClusterFeatureType, value: r.value, seenAt: r.seen_at };
 }
 
-export function sqliteClusters(db: Db): Pick<SyncStore, 'putClusterFeatures' | 'findClusterFeatures'> {
+export function sqliteClusters(db: Db): SyncRole<ClusterStore> {
   const remove = db.prepare<[string]>('DELETE FROM cluster_features WHERE submission_id = ?');
   const insert = db.prepare<FeatureRow>(`
     INSERT INTO cluster_features (submission_id, org_id, type, value, seen_at)
@@ -28,6 +29,7 @@ export function sqliteClusters(db: Db): Pick<SyncStore, 'putClusterFeatures' | '
      WHERE type = ? AND value = ? AND submission_id <> ? AND seen_at >= ?
      ORDER BY seen_at DESC, submission_id DESC
      LIMIT ?`);
+  const ofSubmission = db.prepare<[string], FeatureRow>('SELECT * FROM cluster_features WHERE submission_id = ? ORDER BY type, value');
   return {
     putClusterFeatures(submissionId, orgId, seenAt, features) {
       inWriteTransaction(db, () => {
@@ -47,5 +49,6 @@ export function sqliteClusters(db: Db): Pick<SyncStore, 'putClusterFeatures' | '
       }
       return out;
     },
+    listClusterFeatures: (submissionId) => ofSubmission.all(submissionId).map(rowToFeature),
   };
 }

@@ -3,9 +3,10 @@
 import { SUBMISSION_STATUSES, type SubmissionStatus } from '../types.ts';
 import type { ConsoleSession, ConsoleSessionStage, SecondFactor, SubmissionSearch } from './port.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
-import { checkLimit, definedOnly, fromJson, inWriteTransaction, toJson, type Db, type SyncStore } from './sqlite-db.ts';
+import { checkLimit, definedOnly, fromJson, inWriteTransaction, toJson, type Db, type SyncRole } from './sqlite-db.ts';
 import { filterSql, rowToSubmission, type SubmissionRow } from './sqlite-submissions.ts';
 import { containsPatternSource, patternMatcher } from './search-pattern.ts';
+import type { ConsoleStore } from './ports/console.ts';
 
 interface SessionRow {
   id_hash: string;
@@ -95,23 +96,7 @@ function searchSql(search: Omit<SubmissionSearch, 'order'>): { where: string; pa
   return { where: conditions.join(' AND '), params };
 }
 
-type ConsoleMethods = Pick<
-  SyncStore,
-  | 'createConsoleSession'
-  | 'getConsoleSession'
-  | 'updateConsoleSession'
-  | 'deleteConsoleSession'
-  | 'deleteConsoleSessions'
-  | 'getSecondFactor'
-  | 'putSecondFactor'
-  | 'deleteSecondFactor'
-  | 'consumeRecoveryCode'
-  | 'acceptTotpStep'
-  | 'searchSubmissions'
-  | 'countSubmissionSearch'
->;
-
-export function sqliteConsole(db: Db): ConsoleMethods {
+export function sqliteConsole(db: Db): SyncRole<ConsoleStore> {
   // The queue search's matcher (core/store/search-pattern.ts), the same pattern the MongoDB adapter sends.
   const matches = patternMatcher();
   db.function('c4_contains', { deterministic: true }, (source: unknown, value: unknown) =>

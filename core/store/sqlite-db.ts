@@ -76,8 +76,11 @@ export function toStoreError(err: unknown, operation: string): unknown {
 
 type Sync<F> = F extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never;
 
+/** A role port's methods as the synchronous functions its table module implements (sqlite-directory.ts: `SyncRole<DirectoryStore>`). */
+export type SyncRole<R> = { [K in keyof R]: Sync<R[K]> };
+
 /** The store's methods as the synchronous functions the table modules implement. */
-export type SyncStore = { [K in Exclude<keyof Store, 'backend' | 'close'>]: Sync<Store[K]> };
+export type SyncStore = SyncRole<Omit<Store, 'backend' | 'close'>>;
 
 /** Runs one synchronous method for the async port: STORE_UNAVAILABLE once `db` is closed, SQLite errors mapped with the method name. */
 export function runMethod(db: Db, name: string, fn: (...args: unknown[]) => unknown, args: unknown[]): unknown {

@@ -2,8 +2,9 @@
 // cursor lives on the subscription row: moving it is one conditional UPDATE (compare-and-set on
 // the old seq) in the same transaction as the delivery record.
 import type { DigestAttachmentMode, DigestDelivery, DigestSubscription, DigestSubscriptionPatch, NewDigestSubscription } from './port.ts';
-import { checkLimit, definedOnly, inWriteTransaction, toFlag, type Db, type SyncStore } from './sqlite-db.ts';
+import { checkLimit, definedOnly, inWriteTransaction, toFlag, type Db, type SyncRole } from './sqlite-db.ts';
 import { checkDeliveryRange } from './store-values.ts';
+import type { DigestStore } from './ports/digests.ts';
 
 interface SubscriptionRow {
   id: string;
@@ -59,20 +60,6 @@ function rowToDelivery(r: DeliveryRow): DigestDelivery {
   return { id: r.id, subscriptionId: r.subscription_id, fromSeq: r.from_seq, toSeq: r.to_seq, messageId: r.message_id, sentAt: r.sent_at, via: r.via };
 }
 
-type DigestMethods = Pick<
-  SyncStore,
-  | 'createDigestSubscription'
-  | 'getDigestSubscription'
-  | 'listDigestSubscriptions'
-  | 'updateDigestSubscription'
-  | 'claimDigestRun'
-  | 'recordDigestDelivery'
-  | 'releaseDigestRun'
-  | 'getDigestDelivery'
-  | 'listDigestDeliveries'
-  | 'listDigestDeliveriesAfter'
->;
-
 const SETTING_COLUMNS = {
   attachments: 'attachments',
   zipPasswordSealed: 'zip_password_sealed',
@@ -81,7 +68,7 @@ const SETTING_COLUMNS = {
   disabled: 'disabled',
 } as const satisfies Record<keyof DigestSubscriptionPatch, string>;
 
-export function sqliteDigests(db: Db): DigestMethods {
+export function sqliteDigests(db: Db): SyncRole<DigestStore> {
   const insert = db.prepare<SubscriptionRow>(`
     INSERT INTO digest_subscriptions (id, principal_id, schedule, attachments, zip_password_sealed, smime_certificate, amber, disabled,
                                       cursor_seq, pending_to_seq, last_slot_at, lease_owner, lease_until, last_error, created_at, updated_at)

@@ -1,7 +1,8 @@
 // Organisations, principals and API tokens in SQLite.
 import type { ApiToken, Organisation, Principal } from '../types.ts';
 import type { NewOrganisation, NewPrincipal, OrganisationPatch, PrincipalPatch } from './port.ts';
-import { definedOnly, fromJson, inWriteTransaction, toFlag, toJson, type Db, type SyncStore } from './sqlite-db.ts';
+import { definedOnly, fromJson, inWriteTransaction, toFlag, toJson, type Db, type SyncRole } from './sqlite-db.ts';
+import type { DirectoryStore } from './ports/directory.ts';
 
 interface OrganisationRow {
   id: string;
@@ -127,26 +128,7 @@ function rowToToken(r: TokenRow): ApiToken {
   };
 }
 
-type DirectoryMethods = Pick<
-  SyncStore,
-  | 'createOrganisation'
-  | 'getOrganisation'
-  | 'getOrganisationByName'
-  | 'listOrganisations'
-  | 'updateOrganisation'
-  | 'deleteOrganisation'
-  | 'createPrincipal'
-  | 'getPrincipal'
-  | 'getPrincipalByName'
-  | 'listPrincipals'
-  | 'updatePrincipal'
-  | 'createToken'
-  | 'getToken'
-  | 'listTokens'
-  | 'revokeToken'
->;
-
-export function sqliteDirectory(db: Db): DirectoryMethods {
+export function sqliteDirectory(db: Db): SyncRole<DirectoryStore> {
   const org = {
     insert: db.prepare<OrganisationRow>(`
       INSERT INTO organisations (id, name, tier, sector, domains, networks, contacts, language,

@@ -2,7 +2,8 @@
 // hash of its acknowledgement token; the first acknowledgement is kept by a conditional UPDATE.
 import type { Language } from '../types.ts';
 import type { Drill, DrillAckVia, DrillNotice } from './port.ts';
-import { checkLimit, inWriteTransaction, type Db, type SyncStore } from './sqlite-db.ts';
+import { checkLimit, inWriteTransaction, type Db, type SyncRole } from './sqlite-db.ts';
+import type { DrillStore } from './ports/drills.ts';
 
 interface DrillRow {
   id: string;
@@ -47,18 +48,7 @@ function rowToNotice(r: NoticeRow): DrillNotice {
   };
 }
 
-type DrillMethods =
-  | 'createDrill'
-  | 'getDrill'
-  | 'listDrills'
-  | 'listDrillNotices'
-  | 'listDrillsAfter'
-  | 'getDrillNoticeByTokenHash'
-  | 'markDrillNoticeSent'
-  | 'reissueDrillNotice'
-  | 'acknowledgeDrillNotice';
-
-export function sqliteDrills(db: Db): Pick<SyncStore, DrillMethods> {
+export function sqliteDrills(db: Db): SyncRole<DrillStore> {
   const insertDrill = db.prepare<DrillRow>('INSERT INTO drills (id, title, started_by, started_at) VALUES (@id, @title, @started_by, @started_at)');
   const insertNotice = db.prepare<NoticeRow>(`
     INSERT INTO drill_notices (id, drill_id, org_id, org_name, language, contact_name, address, token_hash, sent_at, ack_at, ack_via, last_error)

@@ -1,7 +1,8 @@
 // Exchange-level false positives in SQLite: one row per indicator (FalsePositiveStore). Marking
 // twice keeps the first row (INSERT … ON CONFLICT DO NOTHING), so concurrent marks agree.
 import type { FalsePositiveEntry, IndicatorType } from '../types.ts';
-import { checkLimit, inWriteTransaction, toJson, type Db, type SyncStore } from './sqlite-db.ts';
+import { checkLimit, inWriteTransaction, toJson, type Db, type SyncRole } from './sqlite-db.ts';
+import type { FalsePositiveStore } from './ports/false-positives.ts';
 
 interface FalsePositiveRow {
   indicator_id: string;
@@ -16,9 +17,7 @@ function rowToEntry(r: FalsePositiveRow): FalsePositiveEntry {
   return { indicatorId: r.indicator_id, type: r.type as IndicatorType, value: r.value, markedBy: r.marked_by, markedAt: r.marked_at, reason: r.reason };
 }
 
-type FalsePositiveMethods = Pick<SyncStore, 'markFalsePositive' | 'unmarkFalsePositive' | 'getFalsePositive' | 'markedFalsePositives' | 'listFalsePositives'>;
-
-export function sqliteFalsePositives(db: Db): FalsePositiveMethods {
+export function sqliteFalsePositives(db: Db): SyncRole<FalsePositiveStore> {
   const insert = db.prepare<FalsePositiveRow, FalsePositiveRow>(`
     INSERT INTO false_positives (indicator_id, type, value, marked_by, marked_at, reason)
     VALUES (@indicator_id, @type, @value, @marked_by, @marked_at, @reason)

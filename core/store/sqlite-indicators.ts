@@ -4,7 +4,8 @@
 import { indicatorId } from '../ids.ts';
 import type { Indicator, IndicatorSource, IndicatorType, InfoKind, SharingClass } from '../types.ts';
 import type { IndicatorInput, IndicatorWithSources } from './port.ts';
-import { fromJson, inWriteTransaction, toFlag, toJson, type Db, type SyncStore } from './sqlite-db.ts';
+import { checkLimit, fromJson, inWriteTransaction, toFlag, toJson, type Db, type SyncRole } from './sqlite-db.ts';
+import type { IndicatorStore } from './ports/indicators.ts';
 
 export interface IndicatorRow {
   id: string;
@@ -41,12 +42,7 @@ export function rowToSource(r: SourceRow): IndicatorSource {
   };
 }
 
-type IndicatorMethods = Pick<
-  SyncStore,
-  'upsertIndicators' | 'getIndicator' | 'listIndicatorsForSubmission' | 'setSourceFalsePositive' | 'removeIndicatorSource'
->;
-
-export function sqliteIndicators(db: Db): IndicatorMethods {
+export function sqliteIndicators(db: Db): SyncRole<IndicatorStore> {
   const insertIndicator = db.prepare<IndicatorRow>(`
     INSERT INTO indicators (id, type, value, created_at) VALUES (@id, @type, @value, @created_at)
     ON CONFLICT (id) DO NOTHING`);
@@ -69,6 +65,7 @@ export function sqliteIndicators(db: Db): IndicatorMethods {
      ORDER BY seen_at, submission_id`);
   const setFalsePositive = db.prepare<[number, string, string]>('UPDATE indicator_sources SET false_positive = ? WHERE indicator_id = ? AND submission_id = ?');
   const removeSource = db.prepare<[string, string]>('DELETE FROM indicator_sources WHERE indicator_id = ? AND submission_id = ?');
+  const after = db.prepare<[string, number], IndicatorRow>('SELECT * FROM indicators WHERE id > ? ORDER BY id LIMIT ?');
 
   return {
     upsertIndicators(submissionId: string, orgId: string, seenAt: string, inputs: readonly IndicatorInput[]) {
@@ -107,5 +104,6 @@ export function sqliteIndicators(db: Db): IndicatorMethods {
     },
     setSourceFalsePositive: (indicatorId, submissionId, falsePositive) => setFalsePositive.run(toFlag(falsePositive), indicatorId, submissionId).changes === 1,
     removeIndicatorSource: (indicatorId, submissionId) => removeSource.run(indicatorId, submissionId).changes === 1,
+    listIndicators: (afterId, limit) => after.all(afterId ?? '', checkLimit(limit)).map(rowToIndicator),
   };
 }

@@ -3,8 +3,9 @@
 // caller still owns the lease.
 import type { Job, JobType } from '../types.ts';
 import type { ClaimRequest, JobFailure, NewJob } from './port.ts';
-import { inWriteTransaction, toJson, type Db, type SyncStore } from './sqlite-db.ts';
+import { inWriteTransaction, toJson, type Db, type SyncRole } from './sqlite-db.ts';
 import { pendingJob } from './store-values.ts';
+import type { JobStore } from './ports/jobs.ts';
 
 interface JobRow {
   id: string;
@@ -60,9 +61,7 @@ export function sqliteJobQueries(db: Db): JobQueries {
   };
 }
 
-type JobMethods = Pick<SyncStore, 'getJob' | 'getJobForSubmission' | 'claimJob' | 'renewLease' | 'completeJob' | 'failJob' | 'requeueJob' | 'countJobs'>;
-
-export function sqliteJobs(db: Db, jobs: JobQueries): JobMethods {
+export function sqliteJobs(db: Db, jobs: JobQueries): SyncRole<JobStore> {
   const byId = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?');
   // A due job: pending and its time has come, or running under a lease that ended.
   // `types` is a JSON array of job types, or NULL for any type.

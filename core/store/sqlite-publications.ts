@@ -5,7 +5,8 @@
 // into `feed_rows`, which feed pages read.
 import type { InfoKind, PublicationAction, PublicationEntry, SharingClass } from '../types.ts';
 import type { NewPublication, PublicationQuery } from './port.ts';
-import { checkLimit, inWriteTransaction, toJson, type Db, type SyncStore } from './sqlite-db.ts';
+import { checkLimit, inWriteTransaction, toJson, type Db, type SyncRole } from './sqlite-db.ts';
+import type { PublicationLogStore } from './ports/publications.ts';
 
 export interface PublicationRow {
   seq: number;
@@ -31,9 +32,7 @@ export function rowToEntry(r: PublicationRow): PublicationEntry {
   };
 }
 
-type PublicationMethods = Pick<SyncStore, 'appendPublications' | 'listPublications' | 'lastPublicationSeq'>;
-
-export function sqlitePublications(db: Db): PublicationMethods {
+export function sqlitePublications(db: Db): SyncRole<PublicationLogStore> {
   const byKey = db.prepare<[string], PublicationRow>('SELECT * FROM publications WHERE idempotency_key = ?');
   const insert = db.prepare<Omit<PublicationRow, 'seq'>, PublicationRow>(`
     INSERT INTO publications (idempotency_key, action, indicator_id, submission_id, kind, class, published_at)

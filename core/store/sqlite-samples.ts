@@ -2,7 +2,8 @@
 // tombstone with its hashes, so the history still says what was received.
 import type { Sample, SampleRole, SharingClass } from '../types.ts';
 import type { NewSample, SampleRefQuery } from './port.ts';
-import { checkLimit, fromJson, inWriteTransaction, toFlag, toJson, type Db, type SyncStore } from './sqlite-db.ts';
+import { checkLimit, fromJson, inWriteTransaction, toFlag, toJson, type Db, type SyncRole } from './sqlite-db.ts';
+import type { SampleStore } from './ports/samples.ts';
 
 interface SampleRow {
   sha256: string;
@@ -37,8 +38,6 @@ function rowToSample(r: SampleRow): Sample {
     details: fromJson(r.details),
   };
 }
-
-type SampleMethods = Pick<SyncStore, 'putSample' | 'listSamples' | 'listSampleRefs' | 'markBlobPurged'>;
 
 /** The sample write the submissions module shares (a submission's first samples are written with it). */
 export interface SampleQueries {
@@ -80,7 +79,7 @@ export function sqliteSampleQueries(db: Db): SampleQueries {
   };
 }
 
-export function sqliteSamples(db: Db, samples: SampleQueries): SampleMethods {
+export function sqliteSamples(db: Db, samples: SampleQueries): SyncRole<SampleStore> {
   const ofSubmission = db.prepare<[string], SampleRow>('SELECT * FROM samples WHERE submission_id = ? ORDER BY stored_at, sha256');
   const refs = db.prepare<
     { unpurged_only: number; stored_before: string | null; after_sha256: string | null; after_submission: string | null; limit: number },

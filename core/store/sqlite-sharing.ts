@@ -6,9 +6,10 @@
 // returned by SQLite as one JSON text for the page.
 import type { IndicatorSource, IndicatorType, InfoKind, PublicationAction, SharingClass, Sighting } from '../types.ts';
 import type { FeedPageEntry, IndicatorWithSources, NewSighting, PublicationFeedQuery, PublishedSource } from './port.ts';
-import { checkLimit, inWriteTransaction, toJson, type Db, type SyncStore } from './sqlite-db.ts';
+import { checkLimit, inWriteTransaction, toJson, type Db, type SyncRole } from './sqlite-db.ts';
 import { rowToIndicator, rowToSource, type IndicatorRow, type SourceRow } from './sqlite-indicators.ts';
 import { rowToEntry, type PublicationRow } from './sqlite-publications.ts';
+import type { SharingReadStore } from './ports/sharing.ts';
 
 interface SightingRow {
   id: number;
@@ -42,8 +43,6 @@ interface FeedParams {
   after_time: string | null;
   limit: number;
 }
-
-type SharingMethods = Pick<SyncStore, 'getIndicators' | 'latestPublications' | 'listPublicationFeed' | 'listFeedPage' | 'addSighting' | 'listSightings'>;
 
 /** The feed rows (migration 9) a feed query matches (FeedParams), aliased f, in a range of seq. */
 const FEED_MATCH = `
@@ -104,7 +103,7 @@ function feedParams(q: PublicationFeedQuery): FeedParams {
   };
 }
 
-export function sqliteSharing(db: Db): SharingMethods {
+export function sqliteSharing(db: Db): SyncRole<SharingReadStore> {
   const indicatorsIn = db.prepare<[string], IndicatorRow>('SELECT * FROM indicators WHERE id IN (SELECT value FROM json_each(?))');
   const sourcesIn = db.prepare<[string], SourceRow>(
     'SELECT * FROM indicator_sources WHERE indicator_id IN (SELECT value FROM json_each(?)) ORDER BY seen_at, submission_id',

@@ -10,7 +10,6 @@ import { sqliteConsole } from './sqlite-console.ts';
 import { sqliteDigests } from './sqlite-digests.ts';
 import { sqliteDirectory } from './sqlite-directory.ts';
 import { sqliteDrills } from './sqlite-drills.ts';
-import { sqliteExport } from './sqlite-export.ts';
 import { sqliteFalsePositives } from './sqlite-false-positives.ts';
 import { sqliteIndicators } from './sqlite-indicators.ts';
 import { sqliteJobQueries, sqliteJobs } from './sqlite-jobs.ts';
@@ -58,7 +57,6 @@ export function sqliteMethods(db: Db): SyncStore {
     ...sqliteAudit(db),
     ...sqliteClusters(db),
     ...sqliteConsole(db),
-    ...sqliteExport(db),
     ...sqliteDrills(db),
     ...sqliteDigests(db),
     ...sqliteFalsePositives(db),

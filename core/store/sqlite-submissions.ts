@@ -4,10 +4,11 @@ import { C4Error } from '../errors.ts';
 import { SUBMISSION_STATUSES, type Submission, type SubmissionStatus, type Verdict } from '../types.ts';
 import type { NewJob, NewSubmission, Page, PageRequest, SubmissionFilter, SubmissionPatch, SubmissionSample } from './port.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
-import { checkLimit, definedOnly, fromJson, inWriteTransaction, toJson, type Db, type SyncStore } from './sqlite-db.ts';
+import { checkLimit, definedOnly, fromJson, inWriteTransaction, toJson, type Db, type SyncRole } from './sqlite-db.ts';
 import { mergeDetails } from './store-values.ts';
 import type { JobQueries } from './sqlite-jobs.ts';
 import type { SampleQueries } from './sqlite-samples.ts';
+import type { SubmissionStore } from './ports/submissions.ts';
 
 export interface SubmissionRow {
   id: string;
@@ -112,12 +113,7 @@ export function filterSql(filter: SubmissionFilter): { where: string; params: Re
   return { where: conditions.length ? conditions.join(' AND ') : '1 = 1', params };
 }
 
-type SubmissionMethods = Pick<
-  SyncStore,
-  'createSubmission' | 'getSubmission' | 'findSubmissionByDedupKey' | 'listSubmissions' | 'countSubmissionsByStatus' | 'updateSubmission'
->;
-
-export function sqliteSubmissions(db: Db, jobs: JobQueries, samples: SampleQueries): SubmissionMethods {
+export function sqliteSubmissions(db: Db, jobs: JobQueries, samples: SampleQueries): SyncRole<SubmissionStore> {
   const insert = db.prepare<SubmissionRow>(`
     INSERT INTO submissions (id, principal_id, org_id, status, received_at, updated_at, raw_sha256,
                              raw_size, message_id, dedup_key, envelope, classes, class_decisions,
