@@ -5,6 +5,7 @@ import type { ApiLimits } from './deps.ts';
 import { MISP_OPENAPI_PATHS } from '../misp/openapi.ts';
 import { FALSE_POSITIVE_OPENAPI_PATHS, FALSE_POSITIVE_SCHEMAS } from './openapi-false-positives.ts';
 import { TRIAGE_OPENAPI_PATHS, TRIAGE_SCHEMAS } from './openapi-triage.ts';
+import { CAMPAIGN_OPENAPI_PATHS, CAMPAIGN_SCHEMAS } from './openapi-campaigns.ts';
 
 const problem = { $ref: '#/components/responses/Problem' };
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), problem]));
@@ -139,6 +140,7 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
         },
       },
       ...TRIAGE_OPENAPI_PATHS,
+      ...CAMPAIGN_OPENAPI_PATHS,
       '/sightings': {
         post: {
           operationId: 'reportSighting',
@@ -314,6 +316,7 @@ export function openApiDocument(limits: Pick<ApiLimits, 'defaultPageSize' | 'max
         },
         ...FALSE_POSITIVE_SCHEMAS,
         ...TRIAGE_SCHEMAS,
+        ...CAMPAIGN_SCHEMAS,
       },
     },
   };

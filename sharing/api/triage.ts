@@ -41,7 +41,7 @@ const classChangeJson = (c: triage.ClassChange) => ({
 });
 
 /** The triage deps of the API, or null when the composition root gave no config (the victim check needs its exchange settings). */
-function triageDepsOf(deps: ApiDeps): triage.TriageDeps | null {
+export function triageDepsOf(deps: ApiDeps): triage.TriageDeps | null {
   if (!deps.config) return null;
   const settings = {
     dropAddress: deps.config.exchange.dropAddress,

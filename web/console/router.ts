@@ -23,6 +23,7 @@ import { settingsRoutes } from './routes/settings-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { drillRoutes } from './routes/drill-routes.ts';
+import { campaignRoutes } from './routes/campaign-routes.ts';
 
 const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url));
 
@@ -141,6 +142,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   router.get('/', (_req, res) => res.redirect(303, `${CONSOLE_PATH}/queue`));
   router.use(queueRoutes(services));
   router.use(submissionRoutes(services));
+  router.use(campaignRoutes(services));
   router.use(settingsRoutes(services));
   router.use(dashboardRoutes(services));
   router.use('/admin/drills', drillRoutes(services));

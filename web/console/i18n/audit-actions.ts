@@ -4,6 +4,7 @@
 import type { Language } from '../../../core/types.ts';
 
 const JA: Readonly<Record<string, string>> = {
+  'campaign.decided': 'キャンペーンを一括判断',
   'console.login': 'コンソールにログイン',
   'console.login-refused': 'ログイン拒否',
   'console.logout': 'ログアウト',

@@ -1,5 +1,6 @@
 // English messages of the console. This catalogue defines the keys: ja.ts must have every one.
 import { EN_DRILLS } from './drills-en.ts';
+import { EN_CAMPAIGNS } from './campaigns-en.ts';
 import { EN_DIAGNOSTICS } from './diagnostics-en.ts';
 
 export const EN = {
@@ -408,6 +409,7 @@ export const EN = {
   'admin.outboxEmpty': 'The outbox is empty.',
   'admin.outboxSource': 'Source as written',
   ...EN_DRILLS,
+  ...EN_CAMPAIGNS,
   ...EN_DIAGNOSTICS,
 } as const;
 

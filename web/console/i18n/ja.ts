@@ -1,6 +1,7 @@
 // 日本語のメッセージ。キーは en.ts と同じで、一つでも欠けるとコンパイルが通らない。
 import type { MessageKey } from './en.ts';
 import { JA_DRILLS } from './drills-ja.ts';
+import { JA_CAMPAIGNS } from './campaigns-ja.ts';
 import { JA_DIAGNOSTICS } from './diagnostics-ja.ts';
 
 export const JA: Readonly<Record<MessageKey, string>> = {
@@ -407,5 +408,6 @@ export const JA: Readonly<Record<MessageKey, string>> = {
   'admin.outboxEmpty': '送信箱は空です。',
   'admin.outboxSource': '送信されたままのソース',
   ...JA_DRILLS,
+  ...JA_CAMPAIGNS,
   ...JA_DIAGNOSTICS,
 };

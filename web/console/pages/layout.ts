@@ -26,7 +26,7 @@ function nav(rc: RequestContext): SafeHtml {
   const isSecretariat = who.principal.roles.includes('secretariat');
   return html`<nav class="top">
     <span class="brand">C⁴TAP</span>
-    ${link('/queue', 'nav.queue')} ${link('/dashboard', 'nav.dashboard')}
+    ${link('/queue', 'nav.queue')} ${link('/campaigns', 'nav.campaigns')} ${link('/dashboard', 'nav.dashboard')}
     ${isSecretariat ? html`${link('/admin/organisations', 'nav.organisations')} ${link('/admin/principals', 'nav.principals')} ${link('/admin/audit', 'nav.audit')} ${link('/admin/outbox', 'nav.outbox')} ${link('/admin/drills', 'nav.drills')} ${link('/admin/diagnostics', 'nav.diagnostics')}` : null}
     <span class="spacer"></span>
     ${link('/settings', 'nav.settings')}

@@ -121,10 +121,11 @@ function hitsCell(rc: RequestContext, sig: QueueSignals) {
   return html`${tags.length ? tags : html`<span class="muted">—</span>`}${sig.notExamined ? html`<br><span class="warning small">${rc.t('queue.notExamined', { n: sig.notExamined })}</span>` : null}`;
 }
 
-function reachCell(rc: RequestContext, sig: QueueSignals) {
+function reachCell(rc: RequestContext, sig: QueueSignals, id: string) {
   if (!sig.cluster) return html`<span class="muted">—</span>`;
   return html`<span class="reach reach-${sig.cluster.label}" data-testid="reach">${rc.t(`reach.${sig.cluster.label}` as MessageKey)}</span><br>
-    <span class="small">${rc.t('queue.orgsSectors', { orgs: sig.cluster.organisations, sectors: sig.cluster.sectors })}</span>`;
+    <span class="small">${rc.t('queue.orgsSectors', { orgs: sig.cluster.organisations, sectors: sig.cluster.sectors })}</span><br>
+    <a class="small" href="${CONSOLE_PATH}/campaigns/${encodeURIComponent(id)}" data-testid="campaign-link">${rc.t('campaign.link')}</a>`;
 }
 
 function row(rc: RequestContext, r: Row, orgs: ReadonlyMap<string, Organisation>, now: number) {
@@ -139,7 +140,7 @@ function row(rc: RequestContext, r: Row, orgs: ReadonlyMap<string, Organisation>
     <td class="signal">${suggestedCell(rc, sig)}</td>
     <td>${hitsCell(rc, sig)}</td>
     <td class="nowrap">${sig.attachments > 0 ? html`<span data-testid="attachments">${rc.t('queue.files', { n: sig.attachments })}</span><br><span class="small">${sig.types.join(', ')}</span>` : html`<span class="muted">${rc.t('queue.noFiles')}</span>`}</td>
-    <td class="nowrap">${reachCell(rc, sig)}</td>
+    <td class="nowrap">${reachCell(rc, sig, s.id)}</td>
     <td class="nowrap">${classesBadges(rc, s.classes)}</td>
     <td class="nowrap"><span data-cell="status">${statusName(rc, s.status)}</span>${toPublish !== null ? html`<br><span class="small muted">${rc.t('queue.toPublish', { d: duration(rc, toPublish) })}</span>` : null}
       ${s.verdict ? html`<br><span class="small">${rc.t('queue.handVerdict')}: ${rc.t(`verdict.${s.verdict}` as MessageKey)}</span>` : null}

@@ -1,0 +1,102 @@
+// Campaigns derived from the store, never stored: the clustering features analysis records per
+// submission (store cluster_features) are the one truth, so a campaign cannot drift from them —
+// a re-analysis, a new report or a removed submission changes the campaign the next time it is
+// read. A campaign is named by its earliest member's submission id; any member's id finds it
+// (campaignOf), so a link from the queue never goes stale when two campaigns merge.
+//
+// Reading follows the links to closure: the features of the submissions known so far, the store's
+// submissions sharing one of their binding features (findClusterFeatures, within the window), the
+// features of those, until nothing new turns up or the bound is reached (then `truncated`).
+import type { Store } from '../../core/store/port.ts';
+import type { ClusterFeature, Organisation, Submission } from '../../core/types.ts';
+import { groupByBinding, searchFeatures } from './binding.ts';
+import { summarise, type Campaign } from './summary.ts';
+
+export interface CampaignLimits {
+  /** Only features recorded in this many days before now link submissions (analysis/correlate uses 90). */
+  readonly windowDays: number;
+  /** Submissions read per closure at most (a campaign list or one campaign). */
+  readonly maxSubmissions: number;
+  /** Matches read per feature at most. */
+  readonly matchesPerFeature: number;
+  /** The list starts from at most this many submissions received in the window, newest first. */
+  readonly listScan: number;
+}
+
+export const DEFAULT_CAMPAIGN_LIMITS: CampaignLimits = Object.freeze({ windowDays: 90, maxSubmissions: 3000, matchesPerFeature: 1000, listScan: 2000 });
+
+const DAY_MS = 24 * 3600_000;
+const featureKey = (f: ClusterFeature) => `${f.type}\u0000${f.value}`;
+
+interface Closure {
+  readonly features: Map<string, readonly ClusterFeature[]>;
+  readonly truncated: boolean;
+}
+
+async function closure(store: Store, seeds: readonly string[], seenFrom: string, limits: CampaignLimits): Promise<Closure> {
+  const features = new Map<string, readonly ClusterFeature[]>();
+  const searched = new Set<string>();
+  let pending = [...new Set(seeds)].slice(0, limits.maxSubmissions);
+  let truncated = seeds.length > limits.maxSubmissions;
+  while (pending.length > 0) {
+    for (const id of pending) features.set(id, await store.listClusterFeatures(id));
+    const wanted: ClusterFeature[] = [];
+    for (const id of pending)
+      for (const f of searchFeatures(features.get(id) ?? [])) {
+        if (searched.has(featureKey(f))) continue;
+        searched.add(featureKey(f));
+        wanted.push({ type: f.type, value: f.value });
+      }
+    if (wanted.length === 0) break;
+    const found = await store.findClusterFeatures({ features: wanted, seenFrom, limitPerFeature: limits.matchesPerFeature });
+    const perFeature = new Map<string, number>();
+    for (const m of found) perFeature.set(featureKey(m), (perFeature.get(featureKey(m)) ?? 0) + 1);
+    if ([...perFeature.values()].some((n) => n >= limits.matchesPerFeature)) truncated = true;
+    const next = [...new Set(found.map((m) => m.submissionId))].filter((id) => !features.has(id));
+    const room = limits.maxSubmissions - features.size;
+    if (next.length > room) truncated = true;
+    pending = next.slice(0, Math.max(0, room));
+  }
+  return { features, truncated };
+}
+
+async function campaignsOf(store: Store, c: Closure, known: ReadonlyMap<string, Submission>): Promise<Campaign[]> {
+  const orgs = new Map<string, Organisation>((await store.listOrganisations()).map((o) => [o.id, o]));
+  const out: Campaign[] = [];
+  for (const group of groupByBinding(c.features)) {
+    const members: Submission[] = [];
+    for (const id of group.members) {
+      const sub = known.get(id) ?? (await store.getSubmission(id));
+      if (sub) members.push(sub);
+    }
+    if (members.length > 1) out.push(summarise(members, [...group.keys.values()], orgs, c.truncated));
+  }
+  return out;
+}
+
+const windowStart = (now: Date, limits: CampaignLimits) => new Date(now.getTime() - limits.windowDays * DAY_MS).toISOString();
+
+/** Every campaign with a member received in the window (up to `listScan` newest submissions as starting points). */
+export async function listCampaigns(store: Store, now: Date, limits: CampaignLimits = DEFAULT_CAMPAIGN_LIMITS): Promise<Campaign[]> {
+  const seenFrom = windowStart(now, limits);
+  const seeds: Submission[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await store.searchSubmissions({ receivedFrom: seenFrom }, { limit: Math.min(500, limits.listScan - seeds.length), cursor });
+    seeds.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && seeds.length < limits.listScan);
+  const c = await closure(
+    store,
+    seeds.map((s) => s.id),
+    seenFrom,
+    limits,
+  );
+  return campaignsOf(store, { ...c, truncated: c.truncated || cursor !== null }, new Map(seeds.map((s) => [s.id, s])));
+}
+
+/** The campaign a submission belongs to (null: it shares no binding feature with another submission in the window). */
+export async function campaignOf(store: Store, submissionId: string, now: Date, limits: CampaignLimits = DEFAULT_CAMPAIGN_LIMITS): Promise<Campaign | null> {
+  const c = await closure(store, [submissionId], windowStart(now, limits), limits);
+  return (await campaignsOf(store, c, new Map())).find((k) => k.members.some((m) => m.id === submissionId)) ?? null;
+}
