@@ -5,11 +5,19 @@
 // its outline is uncertain, when it has a global rule (global rules bind their namespace only),
 // or when a rule name clashes with a file already in the set.
 //
-// This runs in a thread of its own (yara-compile-thread.ts): compiling a community-size rule set
-// takes seconds to tens of seconds. What it gives back is plain data (sources, outlines, which
-// file each rule came from): the binding (0.3.0) cannot serialize compiled rules, so each scan
-// thread compiles the group sources itself, once, off the event loop (yara-pool.ts).
-import { compile } from '@litko/yara-x';
+// Files and groups are checked with the binding's validate(): YARA-X's parser and code emitter,
+// which report every error and warning compile() would, without building the scanner (the
+// wasmtime code generation and pattern automata, about 4/5 of compile()'s time on the community
+// rule set). Only a scan thread builds the rules it scans with.
+//
+// This runs in a thread of its own (yara-compile-thread.ts): checking a community-size rule set
+// takes seconds. What it gives back is data: per file its outline and warnings (no source), per
+// group its source as UTF-8 bytes in a SharedArrayBuffer, which reaches the event loop and every
+// scan thread as a reference, never as a copy (structured-cloning the 6 MB of sources of the
+// community set, and again for each scan thread, blocked the loop for 250 ms). The binding (0.3.0)
+// cannot serialize compiled rules, so each scan thread compiles the group source itself, once,
+// off the event loop (yara-pool.ts).
+import { compile, validate } from '@litko/yara-x';
 import type { CompilerWarning, RuleMatch } from '@litko/yara-x';
 import { outlineRules, type RuleFileOutline } from './yara-outline.ts';
 
@@ -28,16 +36,18 @@ export type FileCompilation =
       readonly ok: true;
       readonly file: string;
       readonly namespace: string;
-      readonly source: string;
       readonly outline: RuleFileOutline | null;
       readonly warnings: readonly string[];
     }
   | { readonly ok: false; readonly file: string; readonly error: string };
 
+/** A rule file that compiled, with its source (kept on the compile thread only). */
+export type CompiledFile = Extract<FileCompilation, { ok: true }> & { readonly source: string };
+
 /** A rule set that compiles (one scan pass) as plain data, as the compile thread sends it. */
 export interface RuleGroupPlan {
-  /** The source of the set (a scan thread compiles its own copy from it). */
-  readonly source: string;
+  /** The source of the set as UTF-8 (a scan thread compiles its own copy from it); shared, never copied. */
+  readonly source: SharedArrayBuffer;
   readonly files: readonly string[];
   /** Rule → namespace (its file), when the set has several files. */
   readonly namespaces: readonly (readonly [string, string])[];
@@ -47,7 +57,7 @@ export interface RuleGroupPlan {
 
 /** A rule set and, for each of its rules, the namespace (rule file) it came from. */
 export interface RuleGroup {
-  readonly source: string;
+  readonly source: SharedArrayBuffer;
   readonly files: readonly string[];
   namespaceOf(rule: string): string;
 }
@@ -62,7 +72,7 @@ const compiledGroups = new WeakMap<RuleGroup, CompiledRules>();
 export function compiledRulesOf(group: RuleGroup, maxMatchesPerPattern: number): CompiledRules {
   let rules = compiledGroups.get(group);
   if (!rules) {
-    rules = compile(group.source, COMPILER_OPTIONS) as CompiledRules;
+    rules = compile(sourceText(group.source), COMPILER_OPTIONS) as CompiledRules;
     rules.setMaxMatchesPerPattern(maxMatchesPerPattern);
     compiledGroups.set(group, rules);
   }
@@ -74,10 +84,27 @@ export function namespaceOf(file: string): string {
   return file.replace(/\.yara?$/i, '');
 }
 
+/** A group's source text from its shared UTF-8 bytes (a scan thread decodes its own copy). */
+export function sourceText(bytes: SharedArrayBuffer): string {
+  return Buffer.from(bytes).toString('utf8');
+}
+
+function sharedSource(source: string): SharedArrayBuffer {
+  const shared = new SharedArrayBuffer(Buffer.byteLength(source, 'utf8'));
+  Buffer.from(shared).write(source, 'utf8');
+  return shared;
+}
+
+/** The first error of YARA-X's check of a source, or null when it compiles. */
+function firstError(source: string): string | null {
+  const { errors } = validate(source, COMPILER_OPTIONS);
+  return errors.length > 0 ? errors[0]!.message : null;
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Compile one rule file on its own. `bytes` are the file's content. */
-export function compileFile(file: string, bytes: Uint8Array): FileCompilation {
+/** Check one rule file on its own. `bytes` are the file's content. */
+export function compileFile(file: string, bytes: Uint8Array): CompiledFile | Extract<FileCompilation, { ok: false }> {
   let source: string;
   try {
     source = utf8.decode(bytes);
@@ -85,16 +112,16 @@ export function compileFile(file: string, bytes: Uint8Array): FileCompilation {
     return { ok: false, file, error: 'rule file is not valid UTF-8 (write non-ASCII bytes as hex strings)' };
   }
   try {
-    const rules = compile(source, COMPILER_OPTIONS) as CompiledRules;
-    const warnings = rules.getWarnings().map((w) => w.message);
-    return { ok: true, file, namespace: namespaceOf(file), source, outline: outlineRules(source), warnings };
+    const { errors, warnings } = validate(source, COMPILER_OPTIONS);
+    if (errors.length > 0) return { ok: false, file, error: errors[0]!.message };
+    return { ok: true, file, namespace: namespaceOf(file), source, outline: outlineRules(source), warnings: warnings.map((w) => w.message) };
   } catch (err) {
     return { ok: false, file, error: err instanceof Error ? err.message : String(err) };
   }
 }
 
 /** Share compiled files out into rule groups (see the header); input order is kept. */
-export function groupRuleFiles(files: readonly Extract<FileCompilation, { ok: true }>[]): RuleGroupPlan[] {
+export function groupRuleFiles(files: readonly CompiledFile[]): RuleGroupPlan[] {
   const shared: { members: (typeof files)[number][]; names: Set<string> }[] = [];
   const alone: (typeof files)[number][] = [];
   for (const f of files) {
@@ -124,20 +151,21 @@ export function groupRuleFiles(files: readonly Extract<FileCompilation, { ok: tr
   return groups;
 }
 
-function single(f: Extract<FileCompilation, { ok: true }>): RuleGroupPlan {
-  return { source: f.source, files: [f.file], namespaces: [], fallback: f.namespace };
+function single(f: CompiledFile): RuleGroupPlan {
+  return { source: sharedSource(f.source), files: [f.file], namespaces: [], fallback: f.namespace };
 }
 
 /** One rule set from several files whose outlines are known, or null if it does not compile. */
-function compileGroup(members: readonly Extract<FileCompilation, { ok: true }>[]): RuleGroupPlan | null {
+function compileGroup(members: readonly CompiledFile[]): RuleGroupPlan | null {
   const namespaces: [string, string][] = [];
   for (const m of members) for (const r of m.outline!.rules) namespaces.push([r, m.namespace]);
-  const source = members.map((m) => m.source).join('\n');
+  const text = members.map((m) => m.source).join('\n');
   try {
-    compile(source, COMPILER_OPTIONS);
+    if (firstError(text) !== null) return null;
   } catch {
     return null;
   }
+  const source = sharedSource(text);
   // Only reachable if the outline missed a rule YARA-X saw: say truthfully "one of these files".
   const fallback = members.map((m) => m.namespace).join('|');
   return { source, files: members.map((m) => m.file), namespaces, fallback };

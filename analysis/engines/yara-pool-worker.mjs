@@ -5,11 +5,13 @@
 // every thread costs ~200 ms per start. This file stays a dumb loop; what the matches mean is
 // decided on the main thread (yara.ts), by the same code as for in-process scans.
 //
-// Messages in:  { type: 'rules', sources: string[], compilerOptions, maxMatchesPerPattern }
+// Messages in:  { type: 'rules', sources: SharedArrayBuffer[] (UTF-8, shared with the pool, never
+//                 copied), compilerOptions, maxMatchesPerPattern }
 //               { type: 'scan', id, length, staging? }  the first `length` bytes of the staging
 //                 buffer (a SharedArrayBuffer, sent again only when the pool replaced it)
 //               { type: 'scan', id, bytes: Uint8Array }  a large input, transferred
-// Messages out: { type: 'done', id, hits: RuleMatch[][] }  (one list per rule source, in order)
+// Messages out: { type: 'rules' }  once per rules message, compiled or not (a scan says why not)
+//               { type: 'done', id, hits: RuleMatch[][] }  (one list per rule source, in order)
 //               { type: 'failed', id, error: string }
 import { parentPort } from 'node:worker_threads';
 import { compile } from '@litko/yara-x';
@@ -22,12 +24,13 @@ let staging = null;
 parentPort.on('message', (msg) => {
   if (msg.type === 'rules') {
     try {
-      const rules = msg.sources.map((source) => compile(source, msg.compilerOptions));
+      const rules = msg.sources.map((source) => compile(Buffer.from(source).toString('utf8'), msg.compilerOptions));
       for (const r of rules) r.setMaxMatchesPerPattern(msg.maxMatchesPerPattern);
       loaded = { ok: true, rules };
     } catch (err) {
       loaded = { ok: false, error: `rules do not compile in the scan thread: ${err instanceof Error ? err.message : String(err)}` };
     }
+    parentPort.postMessage({ type: 'rules' });
     return;
   }
   if (msg.type === 'scan') {

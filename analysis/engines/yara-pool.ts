@@ -7,8 +7,11 @@
 // per call). YARA-X rules cannot be shared between threads through the binding, so each thread
 // compiles the sources itself: once at its start, again only when the rules were reloaded.
 //
-// - Threads start on demand (the first scans), up to `threads`; jobs wait in one queue and go to
-//   whichever thread is free, so a slow scan does not hold up the others.
+// - prepare(groups) starts every thread and has it compile the groups before the first scan
+//   (createYaraScanner awaits it): a community rule set takes seconds to compile per thread, time
+//   the first scans' deadlines would otherwise spend waiting. Otherwise threads start on demand,
+//   up to `threads`; jobs wait in one queue and go to whichever thread is free, so a slow scan
+//   does not hold up the others.
 // - A job carries the rule groups it was asked with; a thread that holds other groups (a reload
 //   happened) gets the new sources first, so matches are always mapped with the rules that ran.
 // - The bytes are copied once, into the thread's staging buffer (a SharedArrayBuffer kept per
@@ -34,6 +37,8 @@ const STAGING_MAX = 16 * 1024 * 1024;
 const STAGING_MIN = 1024 * 1024;
 
 export interface ScanPool {
+  /** Starts every thread and has each compile `groups`; resolves when all have (or failed to: their scans then say why). */
+  prepare(groups: readonly RuleGroup[]): Promise<void>;
   /** Hits per group, in the order of `groups`; rejects when the scan thread failed or the pool is closed. */
   scan(groups: readonly RuleGroup[], content: Buffer, signal: AbortSignal): Promise<RuleMatch[][]>;
   close(): Promise<void>;
@@ -62,9 +67,11 @@ interface Thread {
   failure: string | null;
   /** Staging buffer shared with the thread (it holds the same one once sent). */
   staging: SharedArrayBuffer | null;
+  /** Waiting for the thread's answer to the rules sent by prepare(), in the order sent. */
+  readonly rulesLoaded: (() => void)[];
 }
 
-type FromThread = { type: 'done'; id: number; hits: RuleMatch[][] } | { type: 'failed'; id: number; error: string };
+type FromThread = { type: 'done'; id: number; hits: RuleMatch[][] } | { type: 'failed'; id: number; error: string } | { type: 'rules'; id?: never };
 
 export function createScanPool(options: ScanPoolOptions): ScanPool {
   const { log, maxMatchesPerPattern } = options;
@@ -78,8 +85,12 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
     // execArgv []: not the parent's (tsx's loader would cost ~200 ms per thread start, unused here).
     const worker = new Worker(WORKER_URL, { execArgv: [] });
     worker.unref();
-    const t: Thread = { worker, groups: null, job: null, jobId: 0, failure: null, staging: null };
+    const t: Thread = { worker, groups: null, job: null, jobId: 0, failure: null, staging: null, rulesLoaded: [] };
     worker.on('message', (msg: FromThread) => {
+      if (msg.type === 'rules') {
+        t.rulesLoaded.shift()?.();
+        return;
+      }
       const job = t.job;
       if (!job || msg.id !== t.jobId) return;
       t.job = null;
@@ -96,19 +107,23 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
       if (!closed) log.error({ event: 'yara.scan_thread_exited', code, err: t.failure }, 'YARA scan thread exited; it is replaced on demand');
       t.job?.reject(new Error(`YARA scan thread exited (code ${code})${t.failure ? `: ${t.failure}` : ''}`));
       t.job = null;
+      for (const loaded of t.rulesLoaded.splice(0)) loaded();
       pump();
     });
     threads.push(t);
     return t;
   }
 
+  /** The groups' sources go as SharedArrayBuffers: a reference, not a copy of megabytes of text. */
+  function sendRules(t: Thread, groups: readonly RuleGroup[]): void {
+    t.worker.postMessage({ type: 'rules', sources: groups.map((g) => g.source), compilerOptions: COMPILER_OPTIONS, maxMatchesPerPattern });
+    t.groups = groups;
+  }
+
   function dispatch(t: Thread, job: Job): void {
     t.job = job;
     t.jobId = ++lastId;
-    if (t.groups !== job.groups) {
-      t.worker.postMessage({ type: 'rules', sources: job.groups.map((g) => g.source), compilerOptions: COMPILER_OPTIONS, maxMatchesPerPattern });
-      t.groups = job.groups;
-    }
+    if (t.groups !== job.groups) sendRules(t, job.groups);
     const length = job.content.length;
     if (length > STAGING_MAX) {
       const bytes = new Uint8Array(job.content);
@@ -136,6 +151,21 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
   }
 
   return {
+    async prepare(groups) {
+      if (closed) return;
+      while (threads.length < size) spawn();
+      await Promise.all(
+        threads
+          .filter((t) => t.job === null && t.groups !== groups)
+          .map(
+            (t) =>
+              new Promise<void>((resolve) => {
+                t.rulesLoaded.push(resolve);
+                sendRules(t, groups);
+              }),
+          ),
+      );
+    },
     scan(groups, content, signal) {
       if (closed) return Promise.reject(new Error('YARA scan pool is closed'));
       return new Promise<RuleMatch[][]>((resolve, reject) => {

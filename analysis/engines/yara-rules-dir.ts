@@ -9,7 +9,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { compileFile, groupOf, groupRuleFiles, type FileCompilation, type RuleGroup, type RuleGroupPlan } from './yara-compile.ts';
+import { compileFile, groupOf, groupRuleFiles, type CompiledFile, type FileCompilation, type RuleGroup, type RuleGroupPlan } from './yara-compile.ts';
 
 export const RULE_FILE = /\.yara?$/i;
 
@@ -49,28 +49,39 @@ export function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
 export type FileResults = ReadonlyMap<string, { readonly fingerprint: string; readonly result: FileCompilation }>;
 
 /**
- * Compile the snapshot's files, reusing `previous` results for unchanged files, and share them
- * out into rule groups. Blocking for seconds on a large rule set: run it on the compile thread
- * (yara-compile-thread.ts), never on the event loop.
+ * Check the snapshot's files, reusing `previous` results for unchanged files (their sources are
+ * read again: results carry no source, so they cross threads cheaply), and share them out into
+ * rule groups. Blocking for seconds on a large rule set: run it on the compile thread
+ * (yara-compile-thread.ts), never on the event loop. A file changed between the snapshot and the
+ * read is seen by the next snapshot and checked again then.
  */
 export async function compileRuleFiles(dir: string, snapshot: Snapshot, previous: FileResults): Promise<{ files: FileResults; groups: RuleGroupPlan[] }> {
   const files = new Map<string, { fingerprint: string; result: FileCompilation }>();
+  const compiled: CompiledFile[] = [];
   for (const [name, fingerprint] of snapshot) {
     const before = previous.get(name);
-    if (before && before.fingerprint === fingerprint) {
-      files.set(name, before);
-      continue;
-    }
-    let result: FileCompilation;
+    let result: CompiledFile | FileCompilation;
     try {
-      result = compileFile(name, await readFile(path.join(dir, name)));
+      const bytes = await readFile(path.join(dir, name));
+      if (before && before.fingerprint === fingerprint) {
+        result = before.result;
+        if (result.ok) compiled.push({ ...result, source: bytes.toString('utf8') });
+      } else {
+        result = compileFile(name, bytes);
+        if (result.ok) compiled.push(result as CompiledFile);
+      }
     } catch (err) {
       result = { ok: false, file: name, error: `cannot read rule file: ${(err as Error).message}` };
     }
-    files.set(name, { fingerprint, result });
+    files.set(name, { fingerprint, result: withoutSource(result) });
   }
-  const ok = [...files.values()].map((f) => f.result).filter((r): r is Extract<FileCompilation, { ok: true }> => r.ok);
-  return { files, groups: groupRuleFiles(ok) };
+  return { files, groups: groupRuleFiles(compiled) };
+}
+
+function withoutSource(result: FileCompilation | CompiledFile): FileCompilation {
+  if (!result.ok || !('source' in result)) return result;
+  const { source: _source, ...rest } = result;
+  return rest;
 }
 
 const COMPILE_THREAD_URL = new URL('./yara-compile-thread.mjs', import.meta.url);

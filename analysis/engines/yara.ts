@@ -13,10 +13,11 @@
 // - Scans run on a pool of worker threads (yara-pool.ts), `threads` of them (default: one per
 //   core), so scans in flight use every core; threads: 0 scans through the binding's scanAsync
 //   instead (libuv's pool, one scan at a time). Both give the same outcome for the same input.
-// - Rules compile on a thread of their own (yara-rules-dir.ts), never on the event loop: a
-//   community rule set takes seconds to compile. Each scan thread compiles the group sources
-//   once (the binding cannot pass compiled rules between threads); threads: 0 compiles them on
-//   first use, on this thread.
+// - Rules are checked on a thread of their own (yara-rules-dir.ts), never on the event loop: a
+//   community rule set takes seconds. Each scan thread compiles the group sources once, before
+//   the scanner is returned (the binding cannot pass compiled rules between threads; the sources
+//   reach the threads as shared memory, not copies); threads: 0 compiles them on first use, on
+//   this thread.
 //
 // The binding (0.3.0) cannot stop a running scan: at the deadline the result is not-scanned,
 // and the scan finishes in the background on its thread. YARA-X's regexp engine does not
@@ -96,6 +97,8 @@ export async function createYaraScanner(options: YaraScannerOptions): Promise<Ya
   }
 
   await refresh();
+  // Every scan thread compiles the rules now, off the loop, so the first scans do not spend their deadline waiting for it.
+  if (pool && state.groups.length > 0) await pool.prepare(state.groups);
 
   return {
     async scan(content: Buffer): Promise<YaraOutcome> {
