@@ -137,9 +137,13 @@ describe('console in Japanese: every page, no English', function () {
   for (const who of ['admin', 'analyst'] as const) {
     it(`shows no message key and no English phrase on any page, as ${who}`, async () => {
       const client = who === 'admin' ? admin : analyst;
-      const start = ['/console/queue', '/console/queue?status=all', '/console/dashboard', '/console/settings'];
+      const start = ['/console/queue', '/console/queue?status=all', '/console/campaigns', '/console/dashboard', '/console/settings'];
       const { pages, findings } = await walk(client, start, 80);
       expect(pages.length).to.be.greaterThan(who === 'admin' ? 15 : 8);
+      expect(
+        pages.filter((p) => p.startsWith('/console/campaigns/')),
+        'a campaign page walked',
+      ).to.not.deep.equal([]);
       expect([
         ...new Set(findings.map((f) => `${f.page.replace(/sub_[\\w-]+|org_[\\w-]+|prn_[\\w-]+/, ':id')}: ${f.what.replace(/sub_[\\w-]+/g, ':id')}`)),
       ]).to.deep.equal([]);
