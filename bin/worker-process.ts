@@ -9,11 +9,20 @@
 //
 // Signals from a terminal (Ctrl-C reaches the whole process group) are left to the parent, which
 // stops its children in order; a child whose parent is gone (IPC closed) abandons its job and exits.
+//
+// The child runs at a lower CPU priority (ANALYSIS_NICE more) than the serving process: on a machine
+// with as many analysis processes as cores, a hostile archive (or a 30 s compile of a community
+// rule set) would otherwise take the CPU from SMTP and the API when they wake. Set first thing,
+// so every thread the child starts later (YARA scan and compile threads, libuv's pool) inherits it.
+import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { FromChild, ToChild } from '../analysis/worker-pool-messages.ts';
 
 /** This file, for fork(). */
 export const WORKER_PROCESS_SCRIPT = fileURLToPath(import.meta.url);
+
+/** How much nicer than the serving process (which it inherits the nice value of) an analysis child runs; 19 is the lowest priority. */
+export const ANALYSIS_NICE = 10;
 
 function send(msg: FromChild): void {
   if (process.connected) process.send!(msg);
@@ -63,6 +72,11 @@ async function main(): Promise<void> {
 }
 
 if (process.send && process.argv[1] === WORKER_PROCESS_SCRIPT) {
+  try {
+    setPriority(Math.min(19, getPriority() + ANALYSIS_NICE));
+  } catch {
+    // Lowering one's own priority is always allowed on Linux; elsewhere the child just runs at the parent's.
+  }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => undefined);
   main().catch((err: unknown) => {
     process.stderr.write(`analysis worker process: ${String((err as Error)?.stack ?? err)}\n`);

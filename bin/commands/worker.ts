@@ -27,7 +27,9 @@ export async function startAnalysisWorker(
   options: { readonly workerId?: string; readonly onJob?: WorkerDeps['onJob'] } = {},
 ): Promise<RunningAnalysisWorker> {
   const { config, log } = ctx;
-  const yara = await createYaraScanner({ rulesDir: path.join(config.policiesDir, 'yara'), log });
+  // One scan thread: a worker analyses one job, one file at a time; more processes, not threads,
+  // use more cores, and each scan thread holds its own compiled copy of the rules.
+  const yara = await createYaraScanner({ rulesDir: path.join(config.policiesDir, 'yara'), log, threads: 1 });
   const av = createAvScanner(config.clamd, log);
   if (!av) log.warn({ event: 'worker.av_not_configured' }, 'no clamd configured: samples will show "AV not configured"');
   const deps: PipelineDeps = {

@@ -1,8 +1,9 @@
 // Analysis in child processes (analysis/worker-pool.ts), as `c4tap serve` runs it: a child killed
 // mid-job is replaced and nothing is lost; a hostile archive never stops SMTP or the API.
 import { expect } from 'chai';
+import { getPriority } from 'node:os';
 import { startWorkerPool, type WorkerPool } from '../../analysis/worker-pool.ts';
-import { WORKER_PROCESS_SCRIPT } from '../../bin/worker-process.ts';
+import { ANALYSIS_NICE, WORKER_PROCESS_SCRIPT } from '../../bin/worker-process.ts';
 import { openContext } from '../../bin/context.ts';
 import { loadConfig, type Config } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
@@ -86,6 +87,21 @@ describe('analysis process pool', function () {
     const after = (await env.ctx.store.getSubmission(submission!.id))!;
     expect(after.status).to.equal('awaiting-triage');
     expect((after.details.analysis as { incomplete: string[] }).incomplete.join('\n')).to.match(/AV not scanned/);
+  });
+
+  it('runs its children below the CPU priority of the serving process, so analysis cannot take the CPU from SMTP and the API', async () => {
+    const base = env.data.config;
+    pool = startWorkerPool({
+      script: WORKER_PROCESS_SCRIPT,
+      config: { ...base, policiesDir: POLICIES_DIR, log: { ...base.log, level: 'silent' }, worker: { ...base.worker, processes: 1 } },
+      store: env.ctx.store,
+      clock: env.ctx.clock,
+      log: createLogger({ level: 'silent' }),
+      workerIdPrefix: 'test-nice',
+    });
+    await pool.ready();
+    const [child] = pool.children();
+    expect(getPriority(child!.pid!), 'nice value of the analysis child').to.equal(Math.min(19, getPriority() + ANALYSIS_NICE));
   });
 });
 
