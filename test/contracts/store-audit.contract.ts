@@ -1,12 +1,13 @@
 // Contract: the audit log keeps a verifiable chain and its head record.
 import { expect } from 'chai';
 import { createAuditAppender, GENESIS_HASH, verifyAudit } from '../../core/audit.ts';
+import type { AuditStore } from '../../core/store/port.ts';
 import type { StoreRef } from './store.contract.ts';
 import { at } from './store-fixtures.ts';
 
 const KEY = Buffer.alloc(32, 7);
 
-export function auditContract(store: StoreRef): void {
+export function auditContract(store: StoreRef<AuditStore>): void {
   describe('audit log', function () {
     it('has no head and verifies while empty', async function () {
       expect(await store().auditHead()).to.equal(null);

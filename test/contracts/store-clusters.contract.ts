@@ -1,6 +1,7 @@
 // Contract: clustering features of submissions (mass mailing vs targeted, analysis/correlate).
 import { expect } from 'chai';
 import type { ClusterFeature } from '../../core/types.ts';
+import type { ClusterStore, DirectoryStore, SubmissionStore } from '../../core/store/port.ts';
 import type { StoreRef } from './store.contract.ts';
 import { at, seedSubmission, seedSubmitter } from './store-fixtures.ts';
 
@@ -8,7 +9,7 @@ const ip: ClusterFeature = { type: 'sender-ip', value: '192.0.2.45' };
 const host: ClusterFeature = { type: 'url-host', value: 'lure-portal.example' };
 const template: ClusterFeature = { type: 'subject-template', value: 'your mailbox is full #' };
 
-export function clusterContract(store: StoreRef): void {
+export function clusterContract(store: StoreRef<DirectoryStore & SubmissionStore & ClusterStore>): void {
   describe('clustering features', function () {
     let s1: string;
     let s2: string;

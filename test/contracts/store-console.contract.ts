@@ -1,6 +1,6 @@
 // Contract: the console's sessions, second-factor bookkeeping and queue search.
 import { expect } from 'chai';
-import type { ConsoleSession } from '../../core/store/port.ts';
+import type { ConsoleSession, ConsoleStore, DirectoryStore, IndicatorStore, SubmissionStore } from '../../core/store/port.ts';
 import type { StoreRef } from './store.contract.ts';
 import { at, classes, seedSubmission, seedSubmitter, type Submitter } from './store-fixtures.ts';
 
@@ -8,7 +8,7 @@ function session(idHash: string, principalId: string, overrides: Partial<Console
   return { idHash, principalId, stage: 'second-factor', createdAt: at(0), lastSeenAt: at(0), clientAddress: '127.0.0.1', data: {}, ...overrides };
 }
 
-export function consoleContract(store: StoreRef): void {
+export function consoleContract(store: StoreRef<DirectoryStore & SubmissionStore & IndicatorStore & ConsoleStore>): void {
   describe('console sessions, second factor and queue search', function () {
     let who: Submitter;
     beforeEach(async function () {
@@ -97,6 +97,28 @@ export function consoleContract(store: StoreRef): void {
         expect(
           (await store().searchSubmissions({ indicators: [{ types: ['yara-rule'], contains: 'ｊｐ_請求書' }] }, { limit: 10 })).items.map((s) => s.id),
         ).to.deep.equal(['jp1']);
+      });
+
+      it('finds indicator values and campaigns in Japanese, full-width and Cyrillic whatever the case or width of the query', async function () {
+        await seedSubmission(store(), who, 'jp2', { receivedAt: at(41), subject: 'ご請求' });
+        await seedSubmission(store(), who, 'ru2', { receivedAt: at(42), subject: 'Оплата' });
+        await store().upsertIndicators('jp2', who.org.id, at(43), [
+          { type: 'av-signature', value: 'ＷＩＮ.Ｔｒｏｊａｎ.請求書-７', kind: 'file', class: 'RED' },
+        ]);
+        await store().upsertIndicators('ru2', who.org.id, at(43), [{ type: 'yara-rule', value: 'Счёт_Фактура_Dropper', kind: 'file', class: 'RED' }]);
+        await store().updateSubmission('jp2', { campaign: 'ｾｲｷｭｳｼｮ作戦' }, at(44));
+        await store().updateSubmission('ru2', { campaign: 'Операция «Счёт»' }, at(44));
+        const byIndicator = async (contains: string) =>
+          (await store().searchSubmissions({ indicators: [{ types: ['yara-rule', 'av-signature'], contains }] }, { limit: 10 })).items.map((s) => s.id);
+        expect(await byIndicator('win.trojan.請求書-7')).to.deep.equal(['jp2']);
+        expect(await byIndicator('ＷＩＮ.ＴＲＯＪＡＮ')).to.deep.equal(['jp2', 's2']); // s2: Win.Trojan.Emotet-123
+        expect(await byIndicator('СЧЁТ_фактура')).to.deep.equal(['ru2']);
+        expect(await byIndicator('счет_фактура')).to.deep.equal([]); // е is not ё
+        const byText = async (text: string) => (await store().searchSubmissions({ text }, { limit: 10 })).items.map((s) => s.id);
+        expect(await byText('セイキュウショ作戦')).to.deep.equal(['jp2']);
+        expect(await byText('ОПЕРАЦИЯ «СЧЁТ»')).to.deep.equal(['ru2']);
+        expect((await store().countSubmissionSearch({ text: 'ｓｅｉｋｙｕ' })).received).to.equal(0);
+        expect((await store().countSubmissionSearch({ text: 'ｾｲｷｭｳ' })).received).to.equal(1);
       });
 
       it('filters on organisations, verdicts and indicator names (YARA rule, AV signature)', async function () {

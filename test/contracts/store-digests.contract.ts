@@ -1,7 +1,7 @@
 // Contract: digest subscriptions, the run lease, the cursor's compare-and-set and the deliveries.
 import { expect } from 'chai';
 import { isC4Error } from '../../core/errors.ts';
-import type { DigestDelivery, NewDigestSubscription } from '../../core/store/port.ts';
+import type { DigestDelivery, DigestStore, DirectoryStore, NewDigestSubscription } from '../../core/store/port.ts';
 import type { StoreRef } from './store.contract.ts';
 import { at, rejection, seedSubmitter, type Submitter } from './store-fixtures.ts';
 
@@ -34,7 +34,7 @@ function delivery(subscriptionId: string, fromSeq: number, toSeq: number, overri
   };
 }
 
-export function digestContract(store: StoreRef): void {
+export function digestContract(store: StoreRef<DirectoryStore & DigestStore>): void {
   describe('digest subscriptions, cursors and deliveries', function () {
     let who: Submitter;
     beforeEach(async function () {

@@ -1,10 +1,11 @@
 // Contract: organisations, principals and API tokens.
 import { expect } from 'chai';
 import { isC4Error } from '../../core/errors.ts';
+import type { DirectoryStore } from '../../core/store/port.ts';
 import type { StoreRef } from './store.contract.ts';
 import { at, orgInput, principalInput, rejection } from './store-fixtures.ts';
 
-export function directoryContract(store: StoreRef): void {
+export function directoryContract(store: StoreRef<DirectoryStore>): void {
   describe('organisations', function () {
     it('reads a created organisation back by id and by name with its nested fields', async function () {
       const input = orgInput('org1');
@@ -18,6 +19,22 @@ export function directoryContract(store: StoreRef): void {
       expect(await store().getOrganisation('nope')).to.equal(null);
       expect(await store().getOrganisationByName('nope')).to.equal(null);
       expect(await store().updateOrganisation('nope', { sector: 'rail' })).to.equal(null);
+    });
+
+    it('finds Japanese, full-width and Cyrillic organisation names exactly as written, and lists them in code point order', async function () {
+      const names = ['東京電力パワーグリッド', 'ＪＲ東日本', 'ｶﾌﾞｼｷｶﾞｲｼｬ ガス', 'АО «Мосэнерго»', 'Example Rail'];
+      for (const [i, name] of names.entries()) await store().createOrganisation(orgInput(`o${i}`, { name }), at(i));
+      for (const [i, name] of names.entries()) expect((await store().getOrganisationByName(name))?.id, name).to.equal(`o${i}`);
+      // A name is a key, not a search: another width or case is another name.
+      expect(await store().getOrganisationByName('JR東日本')).to.equal(null);
+      expect(await store().getOrganisationByName('ао «мосэнерго»')).to.equal(null);
+      expect((await store().listOrganisations()).map((o) => o.name)).to.deep.equal([
+        'Example Rail',
+        'АО «Мосэнерго»',
+        '東京電力パワーグリッド',
+        'ＪＲ東日本',
+        'ｶﾌﾞｼｷｶﾞｲｼｬ ガス',
+      ]);
     });
 
     it('lists every organisation', async function () {

@@ -1,6 +1,6 @@
 // Contract: drills (情報連絡訓練) and their notices; acknowledgements by token hash, first one kept.
 import { expect } from 'chai';
-import type { Drill, NewDrillNotice } from '../../core/store/port.ts';
+import type { Drill, DrillStore, NewDrillNotice } from '../../core/store/port.ts';
 import type { StoreRef } from './store.contract.ts';
 import { at, rejection } from './store-fixtures.ts';
 
@@ -22,7 +22,7 @@ function notice(id: string, overrides: Partial<NewDrillNotice> = {}): NewDrillNo
   };
 }
 
-export function drillContract(store: StoreRef): void {
+export function drillContract(store: StoreRef<DrillStore>): void {
   describe('drills', function () {
     it('creates a drill with its notices, unsent and unacknowledged, read back ordered by organisation and contact', async function () {
       await store().createDrill(drill('d1'), [

@@ -1,6 +1,7 @@
 // Contract: exchange-level false positives (FalsePositiveStore), one entry per indicator.
 import { expect } from 'chai';
 import type { FalsePositiveEntry } from '../../core/types.ts';
+import type { FalsePositiveStore, StoreHandle } from '../../core/store/port.ts';
 import type { StoreRef } from './store.contract.ts';
 import { at } from './store-fixtures.ts';
 
@@ -16,7 +17,7 @@ function entry(indicatorId: string, overrides: Partial<FalsePositiveEntry> = {})
   };
 }
 
-export function falsePositiveContract(store: StoreRef): void {
+export function falsePositiveContract(store: StoreRef<FalsePositiveStore & StoreHandle>): void {
   describe('exchange-level false positives', function () {
     it('records an entry and reads it back with who, when and why', async function () {
       const marked = await store().markFalsePositive(entry('ind_a'));

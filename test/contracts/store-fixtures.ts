@@ -1,7 +1,7 @@
 // Builders for the store contract suite: records that satisfy every adapter's constraints
 // (an organisation and principal exist before their submissions, and so on).
 import type { ClassByKind, Organisation, Principal, SharingClass } from '../../core/types.ts';
-import type { NewJob, NewOrganisation, NewPrincipal, NewSample, NewSubmission, Store } from '../../core/store/port.ts';
+import type { DirectoryStore, NewJob, NewOrganisation, NewPrincipal, NewSample, NewSubmission, SubmissionStore } from '../../core/store/port.ts';
 
 const BASE = Date.UTC(2025, 0, 6, 9, 0, 0);
 
@@ -64,7 +64,7 @@ export interface Submitter {
 }
 
 /** Creates an organisation and one submitting principal in it. */
-export async function seedSubmitter(store: Store, orgId = 'org1', principalId = `${orgId}-p1`): Promise<Submitter> {
+export async function seedSubmitter(store: DirectoryStore, orgId = 'org1', principalId = `${orgId}-p1`): Promise<Submitter> {
   const org = await store.createOrganisation(orgInput(orgId), at(0));
   const principal = await store.createPrincipal(principalInput(principalId, orgId), at(0));
   return { org, principal };
@@ -94,7 +94,7 @@ export function jobInput(id: string, submissionId: string, runAfter = at(60)): N
 }
 
 /** Creates a submission with its job; returns the submission id. */
-export async function seedSubmission(store: Store, who: Submitter, id: string, overrides: Partial<NewSubmission> = {}): Promise<string> {
+export async function seedSubmission(store: SubmissionStore, who: Submitter, id: string, overrides: Partial<NewSubmission> = {}): Promise<string> {
   const { submission } = await store.createSubmission(submissionInput(id, who, overrides), jobInput(`job-${id}`, id, overrides.receivedAt));
   return submission.id;
 }

@@ -1,7 +1,7 @@
 // Contract: indicators and their per-submission sources.
 import { expect } from 'chai';
 import { indicatorId } from '../../core/ids.ts';
-import type { IndicatorInput } from '../../core/store/port.ts';
+import type { DirectoryStore, IndicatorInput, IndicatorStore, StoreHandle, SubmissionStore } from '../../core/store/port.ts';
 import type { StoreRef } from './store.contract.ts';
 import { at, seedSubmission, seedSubmitter } from './store-fixtures.ts';
 
@@ -9,7 +9,7 @@ const domain: IndicatorInput = { type: 'domain-name', value: 'evil.example', kin
 const sender: IndicatorInput = { type: 'email-addr', value: 'ceo@evil.example', kind: 'mail', class: 'RED' };
 const hash: IndicatorInput = { type: 'file-sha256', value: 'b'.repeat(64), kind: 'file', class: 'GREEN' };
 
-export function indicatorContract(store: StoreRef): void {
+export function indicatorContract(store: StoreRef<DirectoryStore & SubmissionStore & IndicatorStore & StoreHandle>): void {
   describe('indicators', function () {
     let s1: string;
     let s2: string;

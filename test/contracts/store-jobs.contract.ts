@@ -1,10 +1,11 @@
 // Contract: analysis jobs under leases.
 import { expect } from 'chai';
 import type { Job } from '../../core/types.ts';
+import type { DirectoryStore, JobStore, SubmissionStore } from '../../core/store/port.ts';
 import type { StoreRef } from './store.contract.ts';
 import { at, jobInput, seedSubmission, seedSubmitter, type Submitter } from './store-fixtures.ts';
 
-export function jobContract(store: StoreRef): void {
+export function jobContract(store: StoreRef<DirectoryStore & SubmissionStore & JobStore>): void {
   describe('jobs', function () {
     let who: Submitter;
     beforeEach(async function () {

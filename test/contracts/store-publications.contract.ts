@@ -1,6 +1,6 @@
 // Contract: the publication log (strictly increasing seq, idempotency, incremental reads).
 import { expect } from 'chai';
-import type { NewPublication } from '../../core/store/port.ts';
+import type { NewPublication, PublicationLogStore, StoreHandle } from '../../core/store/port.ts';
 import { CLASSES, type PublicationEntry } from '../../core/types.ts';
 import type { StoreRef } from './store.contract.ts';
 import { at } from './store-fixtures.ts';
@@ -17,7 +17,7 @@ function entry(n: number, overrides: Partial<NewPublication> = {}): NewPublicati
   };
 }
 
-export function publicationContract(store: StoreRef): void {
+export function publicationContract(store: StoreRef<PublicationLogStore & StoreHandle>): void {
   describe('publication log', function () {
     it('assigns strictly increasing seq across many appends, also concurrent ones', async function () {
       const sequential: PublicationEntry[] = [];

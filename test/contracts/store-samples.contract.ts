@@ -1,6 +1,7 @@
 // Contract: sample records, reference paging for retention, purge tombstones.
 import { expect } from 'chai';
 import type { Sample } from '../../core/types.ts';
+import type { DirectoryStore, SampleStore, SubmissionStore } from '../../core/store/port.ts';
 import type { StoreRef } from './store.contract.ts';
 import { at, hex, sampleInput, seedSubmission, seedSubmitter } from './store-fixtures.ts';
 
@@ -10,7 +11,7 @@ function byRef(a: Sample, b: Sample): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
-export function sampleContract(store: StoreRef): void {
+export function sampleContract(store: StoreRef<DirectoryStore & SubmissionStore & SampleStore>): void {
   describe('samples', function () {
     let s1: string;
     let s2: string;

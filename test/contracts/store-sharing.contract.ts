@@ -2,7 +2,15 @@
 // log filtered for a viewer) and sightings.
 import { expect } from 'chai';
 import { indicatorId } from '../../core/ids.ts';
-import type { IndicatorInput, NewPublication } from '../../core/store/port.ts';
+import type {
+  DirectoryStore,
+  IndicatorInput,
+  IndicatorStore,
+  NewPublication,
+  PublicationLogStore,
+  SharingReadStore,
+  SubmissionStore,
+} from '../../core/store/port.ts';
 import type { StoreRef } from './store.contract.ts';
 import { at, seedSubmission, seedSubmitter } from './store-fixtures.ts';
 
@@ -15,7 +23,7 @@ function pub(key: string, indicator: string, submissionId: string, overrides: Pa
   return { idempotencyKey: key, action: 'publish', indicatorId: indicator, submissionId, kind: 'network', class: 'AMBER', ...overrides };
 }
 
-export function sharingContract(store: StoreRef): void {
+export function sharingContract(store: StoreRef<DirectoryStore & SubmissionStore & IndicatorStore & PublicationLogStore & SharingReadStore>): void {
   describe('sharing reads and sightings', function () {
     let s1: string;
     let s2: string;

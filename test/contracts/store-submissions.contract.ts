@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { isC4Error } from '../../core/errors.ts';
 import { SUBMISSION_STATUSES, type Submission, type SubmissionStatus } from '../../core/types.ts';
-import type { Page, SubmissionFilter } from '../../core/store/port.ts';
+import type { DirectoryStore, JobStore, Page, SampleStore, SubmissionFilter, SubmissionStore } from '../../core/store/port.ts';
 import type { StoreRef } from './store.contract.ts';
 import {
   at,
@@ -24,7 +24,7 @@ function newestFirst(a: Submission, b: Submission): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
-export function submissionContract(store: StoreRef): void {
+export function submissionContract(store: StoreRef<DirectoryStore & SubmissionStore & SampleStore & JobStore>): void {
   describe('submissions', function () {
     let who: Submitter;
     beforeEach(async function () {

@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { isC4Error } from '../../core/errors.ts';
 import type { SubmissionAssignment, SubmissionNote } from '../../core/types.ts';
+import type { ConsoleStore, DirectoryStore, StoreHandle, SubmissionStore, TriageWorkStore } from '../../core/store/port.ts';
 import type { StoreRef } from './store.contract.ts';
 import { at, seedSubmission, seedSubmitter } from './store-fixtures.ts';
 
@@ -21,7 +22,7 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
   }
 }
 
-export function triageWorkContract(store: StoreRef): void {
+export function triageWorkContract(store: StoreRef<DirectoryStore & SubmissionStore & ConsoleStore & TriageWorkStore & StoreHandle>): void {
   describe('assignment and internal notes', function () {
     it('a new submission is unassigned; taking it records who, when and by whom, and reads back', async function () {
       const who = await seedSubmitter(store());

@@ -27,8 +27,8 @@ export interface OpenedStore {
   readonly cleanup: () => Promise<void>;
 }
 
-/** Gives each test the store opened for it. */
-export type StoreRef = () => Store;
+/** Gives each test the store opened for it, typed as the roles the suite uses (its own and those it seeds with). */
+export type StoreRef<Roles = Store> = () => Roles;
 
 export function storeContract(name: string, open: () => Promise<OpenedStore>): void {
   describe(`store contract: ${name}`, function () {
