@@ -63,6 +63,8 @@ export function campaignRoutes(router: Router, deps: ApiDeps): void {
     requireStaff(viewer);
     const q = parseWith(z.strictObject({ sort: z.enum(campaigns.CAMPAIGN_SORTS).default('last-seen') }), req.query, 'query');
     const list = campaigns.sortCampaigns(await campaigns.listCampaigns(deps.store, deps.clock()), q.sort);
+    if (list.length > 0)
+      await deps.audit({ actor: viewer.principal.id, action: 'red.read', target: null, data: { surface: 'api.campaigns', campaigns: list.map((c) => c.id) } });
     res.json({ campaigns: list.map(campaignJson) });
   });
 
@@ -72,6 +74,7 @@ export function campaignRoutes(router: Router, deps: ApiDeps): void {
     parseWith(z.strictObject({}), req.query, 'query');
     const c = await campaigns.campaignOf(deps.store, String(req.params['id']), deps.clock());
     if (!c) throw new C4Error('NOT_FOUND', `submission ${String(req.params['id'])} is in no campaign`);
+    await deps.audit({ actor: viewer.principal.id, action: 'red.read', target: c.id, data: { surface: 'api.campaign', members: c.members.map((m) => m.id) } });
     const [preview, checks] = await Promise.all([campaigns.previewCampaign(deps.store, c.members), campaigns.victimChecksOf(need(), viewer, c)]);
     res.json({
       ...campaignJson(c),

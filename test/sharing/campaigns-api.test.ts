@@ -82,6 +82,8 @@ describe('REST API: campaigns (real HTTP, real pipeline)', function () {
     const tiers = Object.fromEntries(c.preview.tiers.map((t) => [t.tier, t.indicators]));
     expect(tiers['AMBER']).to.be.greaterThan(0);
     expect(tiers['YELLOW']).to.equal(0);
+    const reads = (await env.ctx.store.listAudit(0, 100_000)).filter((e) => e.action === 'red.read' && e.data['surface'] === 'api.campaign');
+    expect(reads.map((e) => [e.actor, e.target, e.data['members']])).to.deep.equal([[analyst().id, ids[0], ids]]);
     expect((await call(reader, 'GET', '/campaigns')).status).to.equal(403);
     expect((await call(reader, 'POST', `/campaigns/${ids[0]}/decision`, { decision: 'approve' })).status).to.equal(403);
   });

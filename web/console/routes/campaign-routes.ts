@@ -33,6 +33,14 @@ export function campaignRoutes({ deps }: ConsoleServices): Router {
     const tdeps = consoleTriageDeps(deps);
     const campaign = await campaigns.campaignOf(deps.store, ref, deps.clock());
     if (!campaign && !(await deps.store.getSubmission(ref))) throw new C4Error('NOT_FOUND', `no submission ${ref}`);
+    // The page shows every member's subject and the values that bind them at RED level: each view is a RED read (SECURITY.md).
+    if (campaign)
+      await deps.audit({
+        actor: signedIn(res).principal.id,
+        action: 'red.read',
+        target: campaign.id,
+        data: { surface: 'console.campaign', members: campaign.members.map((m) => m.id) },
+      });
     const orgs = new Map<string, Organisation>((await deps.store.listOrganisations()).map((o) => [o.id, o]));
     const [preview, victimChecks] = campaign
       ? await Promise.all([campaigns.previewCampaign(deps.store, campaign.members), campaigns.victimChecksOf({ ...tdeps }, await actor(res), campaign)])
@@ -43,6 +51,13 @@ export function campaignRoutes({ deps }: ConsoleServices): Router {
   router.get('/campaigns', async (req, res) => {
     const sort = campaigns.CAMPAIGN_SORTS.find((s) => s === req.query.sort) ?? 'last-seen';
     const list = campaigns.sortCampaigns(await campaigns.listCampaigns(deps.store, deps.clock()), sort);
+    if (list.length > 0)
+      await deps.audit({
+        actor: signedIn(res).principal.id,
+        action: 'red.read',
+        target: null,
+        data: { surface: 'console.campaigns', campaigns: list.map((c) => c.id) },
+      });
     res.type('html').send(campaignListPage(requestContext(res), { campaigns: list, sort, windowDays: campaigns.DEFAULT_CAMPAIGN_LIMITS.windowDays }));
   });
 
