@@ -68,6 +68,8 @@ interface Child {
   ready: boolean;
   job: { readonly id: string; readonly submissionId: string; readonly since: number } | null;
   killedFor: LossReason | null;
+  /** When it was last told to wake (a woken child reports a job only once it has claimed one). */
+  wokenAt: number;
   readonly exited: Promise<void>;
 }
 
@@ -115,7 +117,7 @@ export function startWorkerPool(deps: WorkerPoolDeps): WorkerPool {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    const child: Child = { process: proc, workerId, startedAt: performance.now(), ready: false, job: null, killedFor: null, exited };
+    const child: Child = { process: proc, workerId, startedAt: performance.now(), ready: false, job: null, killedFor: null, wokenAt: 0, exited };
     children.add(child);
     proc.on('message', (msg: FromChild) => {
       if (msg.type === 'ready') {
@@ -208,8 +210,11 @@ export function startWorkerPool(deps: WorkerPoolDeps): WorkerPool {
   return {
     size,
     wake() {
-      const idle = [...children].find((c) => c.ready && !c.job && c.process.connected);
-      idle?.process.send({ type: 'wake' } satisfies ToChild);
+      // The idle child woken longest ago: mails accepted together wake different children.
+      const idle = [...children].filter((c) => c.ready && !c.job && c.process.connected).sort((a, b) => a.wokenAt - b.wokenAt)[0];
+      if (!idle) return;
+      idle.wokenAt = performance.now();
+      idle.process.send({ type: 'wake' } satisfies ToChild);
     },
     children: () => [...children].map((c) => ({ pid: c.process.pid, workerId: c.workerId, ready: c.ready, jobId: c.job?.id ?? null })),
     replaced: () => ({ ...lost }),

@@ -103,10 +103,21 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
   const at = (offsetMs = 0) => new Date(deps.clock().getTime() + offsetMs).toISOString();
   let closing = false;
   let wake: (() => void) | null = null;
+  /** A wake that came while the worker was not pausing (claiming, or finishing a job): the next pause is skipped. */
+  let wakeMissed = false;
   let current: AbortController | null = null;
+  /** The next claim, sent with the completion of the job before it (one write batch, one commit). */
+  let prefetched: Promise<Job | null> | null = null;
+
+  const claim = () => store.claimJob({ workerId, now: at(), leaseUntil: at(settings.leaseMs), types: ['analyse'] });
 
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (wakeMissed) {
+        wakeMissed = false;
+        resolve();
+        return;
+      }
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
@@ -149,7 +160,13 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
       observe('failed');
       return giveUp(job, `gave up after ${job.attempts - 1} attempts (the worker was lost during analysis)`);
     }
-    const submission = (await setStatus(found.id, 'analysing')) ?? found;
+    // The status write is not waited for before the analysis starts: its commit overlaps the
+    // parsing. The SQLite writer commits a process's calls in the order they were made, so it lands
+    // before any write of the analysis; on MongoDB (no such order) it is awaited first.
+    const submission: Submission = { ...found, status: 'analysing' };
+    const marked = setStatus(found.id, 'analysing');
+    marked.catch(() => undefined);
+    if (store.backend !== 'sqlite') await marked;
     deps.onJob?.({ id: job.id, submissionId: job.submissionId });
     const controller = new AbortController();
     current = controller;
@@ -164,9 +181,16 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
     );
     try {
       const result = await deps.analyse(submission, { finalAttempt: job.attempts >= settings.maxAttempts, signal: controller.signal });
+      await marked;
       if (controller.signal.aborted) throw controller.signal.reason;
       if (result.kind === 'analysed') {
-        const completed = await store.completeJob(job.id, workerId, at());
+        const completing = store.completeJob(job.id, workerId, at());
+        if (!closing) {
+          // Made in the same turn as the completion: both go to the store's writer together.
+          prefetched = claim();
+          prefetched.catch(() => undefined);
+        }
+        const completed = await completing;
         observe(completed ? 'done' : 'lease-lost');
         log.info(
           { event: completed ? 'worker.job_done' : 'worker.lease_lost', jobId: job.id, submissionId: job.submissionId, attempts: job.attempts },
@@ -200,7 +224,10 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
     while (!closing) {
       let job: Job | null = null;
       try {
-        job = await store.claimJob({ workerId, now: at(), leaseUntil: at(settings.leaseMs), types: ['analyse'] });
+        wakeMissed = false;
+        const claimed = prefetched ?? claim();
+        prefetched = null;
+        job = await claimed;
         if (job) await run(job);
       } catch (err) {
         // The store itself failed (a broken disk, a lost connection): the lease lets another
@@ -210,6 +237,10 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
       }
       if (!job && !closing) await pause(settings.pollMs);
     }
+    // A job claimed with the last completion, after close() was called: handed back at once.
+    const left = await prefetched?.catch(() => null);
+    prefetched = null;
+    if (left) await store.failJob(left.id, workerId, { error: 'released at shutdown', retryAt: at(), now: at() }).catch(() => undefined);
   }
 
   log.info({ event: 'worker.started' }, 'analysis worker started');
@@ -223,6 +254,9 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
       await running;
       log.info({ event: 'worker.stopped' }, 'analysis worker stopped');
     },
-    wake: () => wake?.(),
+    wake: () => {
+      if (wake) wake();
+      else wakeMissed = true;
+    },
   };
 }

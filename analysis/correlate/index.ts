@@ -34,14 +34,18 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const MAX_MATCHES_PER_FEATURE = 200;
 
 export async function clusterSubmission(store: Store, req: ClusterRequest): Promise<ClusterLabel> {
-  await store.putClusterFeatures(req.submissionId, req.orgId, req.seenAt, req.features);
   const seenFrom = new Date(Date.parse(req.seenAt) - (req.windowDays ?? 90) * DAY_MS).toISOString();
-  const matches = await store.findClusterFeatures({
-    features: req.features,
-    excludeSubmissionId: req.submissionId,
-    seenFrom,
-    limitPerFeature: MAX_MATCHES_PER_FEATURE,
-  });
+  // The search leaves this submission out, so it need not wait for this submission's features to
+  // be committed: the write and the read run side by side.
+  const [, matches] = await Promise.all([
+    store.putClusterFeatures(req.submissionId, req.orgId, req.seenAt, req.features),
+    store.findClusterFeatures({
+      features: req.features,
+      excludeSubmissionId: req.submissionId,
+      seenFrom,
+      limitPerFeature: MAX_MATCHES_PER_FEATURE,
+    }),
+  ]);
   const bySubmission = new Map<string, { orgId: string; shared: ClusterFeature[] }>();
   for (const m of matches) {
     const entry = bySubmission.get(m.submissionId) ?? { orgId: m.orgId, shared: [] };
