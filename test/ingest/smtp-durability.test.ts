@@ -1,6 +1,7 @@
 // Durable accept: the server process is killed with SIGKILL; whatever got a 250 is there after a
 // restart, and a message cut off during DATA leaves no half submission.
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
 import { createLogger } from '../../core/logger.ts';
 import { openContext, type AppContext } from '../../bin/context.ts';
@@ -10,8 +11,14 @@ import { SmtpTalk } from './helpers/smtp-talk.ts';
 import { buildForward, buildOriginal, SAMPLE_ATTACHMENTS } from './helpers/forwards.ts';
 import { submissionIdIn } from './helpers/swaks.ts';
 import { blobsIn, expectNothingStored } from './helpers/stored.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const SETTINGS = { allowInsecureAuthOnLoopback: true };
+
+/** Bytes a process has read through read(2) and the like, sockets included (Linux /proc/<pid>/io). */
+function bytesRead(pid: number): number {
+  return Number(/^rchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);
+}
 
 describe('SMTP ingest: durability when the server process is killed', function () {
   this.timeout(60_000);
@@ -75,8 +82,11 @@ describe('SMTP ingest: durability when the server process is killed', function (
     await talk.command(`MAIL FROM:<${SENDER}>`);
     await talk.command(`RCPT TO:<${DROP}>`);
     expect((await talk.command('DATA'))?.code).to.equal(354);
-    talk.write(forward.subarray(0, Math.floor(forward.length / 2)));
-    await new Promise((r) => setTimeout(r, 200));
+    const half = forward.subarray(0, Math.floor(forward.length / 2));
+    const before = bytesRead(first.child.pid!);
+    talk.write(half);
+    // Killed once the server has read the half message from its socket, so it is cut off inside DATA.
+    await waitFor('the server to read the first half of the message', () => bytesRead(first.child.pid!) - before >= half.length);
     await first.kill();
     talk.destroy();
 

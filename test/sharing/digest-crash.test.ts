@@ -17,6 +17,7 @@ import { publishSubmission } from '../../sharing/publication.ts';
 import { orgInput, principalInput, submissionInput } from '../contracts/store-fixtures.ts';
 import { REPO, tempDataDir, type TempDataDir } from '../helpers/cli.ts';
 import { startSmtpSink, type SinkMessage, type SmtpSink } from '../helpers/smtp-sink.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { ZIP_PASSWORD, openDigest } from './helpers/digest-delivery-env.ts';
 
 const RECIPIENTS = 5;
@@ -34,37 +35,29 @@ function start(args: readonly string[], env: NodeJS.ProcessEnv): Child {
   const lines: string[] = [];
   let partial = '';
   let stderr = '';
-  const waiters: (() => void)[] = [];
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     const parts = (partial + chunk).split('\n');
     partial = parts.pop()!;
     lines.push(...parts);
-    for (const w of waiters.splice(0)) w();
   });
   child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
-    child.once('close', (code, signal) => {
-      for (const w of waiters.splice(0)) w();
-      resolve({ code, signal, stderr });
-    }),
+    child.once('close', (code, signal) => resolve({ code, signal, stderr })),
   );
   return {
     lines,
     exited,
     kill: () => void child.kill('SIGKILL'),
-    async waitFor(pattern, ms = 30_000) {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const hit = lines.find((l) => pattern.test(l));
-        if (hit) return hit;
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`child exited before ${pattern}: ${lines.join('\n')}\n${stderr}`);
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}: ${lines.join('\n')}\n${stderr}`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 200);
-        });
-      }
-    },
+    waitFor: (pattern, ms = 60_000) =>
+      waitFor(
+        () => `${pattern}: ${lines.join('\n')}\n${stderr}`,
+        () => {
+          const hit = lines.find((l) => pattern.test(l));
+          if (!hit && (child.exitCode !== null || child.signalCode !== null)) throw new Error(`child exited before ${pattern}: ${lines.join('\n')}\n${stderr}`);
+          return hit;
+        },
+        { timeoutMs: ms },
+      ),
   };
 }
 
@@ -168,8 +161,13 @@ describe('digest delivery survives SIGKILL mid-run (exactly once per recipient)'
     child.kill();
     expect((await child.exited).signal).to.equal('SIGKILL');
     const firstRun = sink.messages.length;
-    // The killed run's leases (1 s) end; the restart takes over.
-    await new Promise((r) => setTimeout(r, 1100));
+    // The restart takes over once the run leases the killed run held have ended (it held one: a run leases each subscription it sends).
+    const ctx = await openContext(loadConfig({ env }), { defaultMetrics: false });
+    const leases = (await ctx.store.listDigestSubscriptions()).filter((s) => s.leaseOwner !== null).map((s) => Date.parse(s.leaseUntil!));
+    await ctx.close();
+    expect(leases, 'run leases held by the killed run').to.not.be.empty;
+    const leaseEnd = Math.max(...leases);
+    await waitFor("the killed run's leases to end", () => ctx.clock().getTime() > leaseEnd, { timeoutMs: 30_000 });
     const restart = start([path.join(REPO, 'bin/c4tap.ts'), 'digest', 'run', '--now'], env);
     const r = await restart.exited;
     expect(r.code, r.stderr + restart.lines.join('\n')).to.equal(0);
