@@ -1,6 +1,7 @@
 // Pipeline steps 4–5 and the samples: facts, YARA and AV for every file and decoded body, then
 // each distinct file to the vault and a sample record. Scanners record; deciding is elsewhere.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { AvResult, BodyScan } from '../core/analysis-record/index.ts';
 import type { Store } from '../core/store/port.ts';
 import type { Submission } from '../core/types.ts';
 import { keepStored } from '../quarantine/keep-stored.ts';
@@ -16,14 +17,8 @@ export interface Scanners {
   readonly av: AvScanner | null;
 }
 
-export type AvResult = FileAnalysis['av'];
-
-/** A decoded body's scan results (bodies are not samples: they are part of the original). */
-export interface BodyScan {
-  readonly label: string;
-  readonly yara: YaraOutcome;
-  readonly av: AvResult;
-}
+/** A decoded body's scan results (bodies are not samples: they are part of the original); typed with the AnalysisRecord. */
+export type { AvResult, BodyScan } from '../core/analysis-record/index.ts';
 
 export interface AnalysedFile {
   readonly analysis: FileAnalysis;

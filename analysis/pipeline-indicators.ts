@@ -2,11 +2,12 @@
 // warning lists (analysis/sanitize), indicators stored with this submission as their source (each
 // under the class chosen for its kind), correlation and clustering (analysis/correlate), and the
 // verdict suggestion (analysis/verdict.ts).
+import type { ProtectedPeople, ReceivedCutSummary } from '../core/analysis-record/index.ts';
 import type { Store } from '../core/store/port.ts';
 import type { Submission } from '../core/types.ts';
 import type { OriginalItem, Unwrapped } from '../core/mail/forward/index.ts';
 import { clusterFeaturesOf, clusterSubmission, correlateSubmission, recipientProfileOf, toIndicatorInputs, type ClusterLabel } from './correlate/index.ts';
-import { extractIndicators, type ReceivedCut } from './indicators/index.ts';
+import { extractIndicators } from './indicators/index.ts';
 import type { AnalysedFile } from './pipeline-files.ts';
 import {
   infrastructureOf,
@@ -63,10 +64,12 @@ export interface IndicatorStepResult {
   readonly related: { readonly submissions: number; readonly sharedIndicators: number };
   /** Where the Received chain was cut (for the console's evidence view; never published). */
   readonly received: ReceivedCutSummary | null;
+  /** Who the sanitizer protected (the victim gate protects them too); null when the original could not be read. */
+  readonly people: ProtectedPeople | null;
 }
 
 /** The part of the Received cut the console shows: hop count, the entry and the attacker's side. */
-export type ReceivedCutSummary = Pick<ReceivedCut, 'hops' | 'entry' | 'entryMatched' | 'attackerSide'>;
+export type { ReceivedCutSummary } from '../core/analysis-record/index.ts';
 
 export async function indicatorStep(deps: IndicatorDeps, input: IndicatorStepInput): Promise<IndicatorStepResult> {
   const { submission, original, now } = input;
@@ -82,6 +85,7 @@ export async function indicatorStep(deps: IndicatorDeps, input: IndicatorStepInp
       cluster: null,
       related: { submissions: 0, sharedIndicators: 0 },
       received: null,
+      people: null,
     };
   }
   const { item } = original;
@@ -133,5 +137,6 @@ export async function indicatorStep(deps: IndicatorDeps, input: IndicatorStepInp
       entryMatched: extracted.received.entryMatched,
       attackerSide: extracted.received.attackerSide,
     },
+    people: { victims: ctx.victims, submitters: ctx.submitters },
   };
 }

@@ -1,6 +1,7 @@
 // The analysis of one submission, in the order of analysis/types.ts: original → files → archives
 // (PPAP passwords from the mail's text) → facts and scans → samples → indicators, sanitizer,
-// correlation and verdict → summary in details.analysis and status awaiting-triage.
+// correlation and verdict → the AnalysisRecord in details.analysis (core/analysis-record), the
+// original's evidence sealed in the vault (analysis/evidence.ts), and status awaiting-triage.
 //
 // A result that cannot be final yet (an AV scan that failed transiently, a YARA scan that did not
 // run) comes back as `retry` for the worker, with the samples stored (idempotent) and the partial
@@ -14,6 +15,7 @@ import type { Clock } from '../core/ids.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Store } from '../core/store/port.ts';
 import type { Submission } from '../core/types.ts';
+import { ANALYSIS_RECORD_VERSION, readIngestRecord, type AnalysisRecord, type ProtectedPeople } from '../core/analysis-record/index.ts';
 import { C4Error } from '../core/errors.ts';
 import { dedupKey } from '../core/mail/dedup-key.ts';
 import { DEFAULT_UNWRAP_LIMITS, unwrapForward, type OriginalItem, type Unwrapped, type UnwrapLimits } from '../core/mail/forward/index.ts';
@@ -25,7 +27,8 @@ import { DEFAULT_BUDGET, startBudget, type BudgetSettings } from './budget.ts';
 import { findFiles, plainTextOf, type FoundBody } from './files/index.ts';
 import { indicatorStep, type IndicatorDeps, type IndicatorStepResult } from './pipeline-indicators.ts';
 import { analyseFiles, OVER_BUDGET, retryReasons, scanBodies, storeSamples, type BodyScan, type Scanners } from './pipeline-files.ts';
-import type { ArchiveOutcome, FileAnalysis, Redaction, VerdictSuggestion } from './types.ts';
+import type { ArchiveOutcome, FileAnalysis } from './types.ts';
+import { originalEvidence, storeEvidence, unwrapFailedEvidence } from './evidence.ts';
 
 export interface PipelineDeps extends Scanners, IndicatorDeps {
   readonly store: Store;
@@ -45,33 +48,8 @@ export interface AnalyseOptions {
   readonly signal?: AbortSignal;
 }
 
-/** What an analyst sees first; stored in submission.details.analysis. */
-export interface AnalysisSummary {
-  readonly analysedAt: string;
-  readonly original: { readonly form: string; readonly rawSource: string } | { readonly unwrapFailed: string };
-  readonly files: readonly FileAnalysis[];
-  readonly bodies: readonly BodyScan[];
-  readonly samples: number;
-  readonly archives: Readonly<Partial<Record<ArchiveOutcome['kind'], number>>>;
-  /** Indicators stored for this submission (sanitized, warning-listed ones flagged). */
-  readonly indicators: number;
-  /** What the sanitizer removed or replaced: for the analyst, never published. */
-  readonly redactions: readonly Redaction[];
-  /** Recipients at no registered domain (not protected: an attacker may name anyone in To:). */
-  readonly otherRecipients?: readonly string[];
-  readonly sanitizedSubject: string | null;
-  readonly verdict: VerdictSuggestion | null;
-  readonly cluster: IndicatorStepResult['cluster'];
-  readonly related: IndicatorStepResult['related'] | null;
-  /** Where the Received chain was cut (absent in summaries written before it was recorded). */
-  readonly received?: IndicatorStepResult['received'];
-  /**
-   * What was not examined (AV failures, YARA not scanned, archives not opened, messages nested
-   * beyond the unwrap depth): never read as clean.
-   */
-  readonly incomplete: readonly string[];
-  readonly warnings: readonly string[];
-}
+/** What an analyst sees first: the typed AnalysisRecord (core/analysis-record), stored in submission.details.analysis. */
+export type AnalysisSummary = AnalysisRecord;
 
 export type AnalysisResult =
   { readonly kind: 'analysed'; readonly summary: AnalysisSummary } | { readonly kind: 'retry'; readonly reason: string; readonly summary: AnalysisSummary };
@@ -85,8 +63,9 @@ export function itemOfSubmission(unwrapped: Unwrapped, submission: Submission, r
     const sha = item.rawSource === 'message' ? sha256Hex(raw) : sha256Hex(item.raw);
     if (dedupKey(item.headers.messageId, sha) === submission.dedupKey) return item;
   }
-  const ingest = submission.details.ingest as { item?: number } | undefined;
-  return unwrapped.items[(ingest?.item ?? 1) - 1] ?? unwrapped.items[0]!;
+  const ingest = readIngestRecord(submission.details);
+  const index = ingest && 'item' in ingest ? ingest.item : 1;
+  return unwrapped.items[index - 1] ?? unwrapped.items[0]!;
 }
 
 /** Texts that may hold a PPAP password: the original, the other mails of the message, the notes. */
@@ -142,7 +121,15 @@ export async function analyseSubmission(deps: PipelineDeps, submission: Submissi
     ...files.flatMap((f) => f.warnings.map((w) => `${f.analysis.file.path.join('/')}: member not examined (${w})`)),
   ];
   const incomplete = [...(overrun ? [overrun] : []), ...unscanned.filter((r) => !r.includes(OVER_BUDGET)), ...notExamined];
+  // What the console shows of the original and the victim gate protects, sealed like the raw mail.
+  const evidenceOf = (people: ProtectedPeople | null) =>
+    storeEvidence(
+      { store: deps.store, vault: deps.vault, now: () => deps.clock().toISOString() },
+      submission,
+      unwrapped.kind === 'failed' ? unwrapFailedEvidence(unwrapped, raw) : originalEvidence(unwrapped, item!, people),
+    );
   const base = {
+    version: ANALYSIS_RECORD_VERSION,
     analysedAt: deps.clock().toISOString(),
     original: item
       ? { form: item.form, rawSource: item.rawSource }
@@ -156,7 +143,9 @@ export async function analyseSubmission(deps: PipelineDeps, submission: Submissi
   };
 
   if (retry.length && !options.finalAttempt) {
-    const summary: AnalysisSummary = { ...base, indicators: 0, redactions: [], sanitizedSubject: null, verdict: null, cluster: null, related: null };
+    signal?.throwIfAborted();
+    const evidence = await evidenceOf(null);
+    const summary: AnalysisRecord = { ...base, indicators: 0, redactions: [], sanitizedSubject: null, verdict: null, cluster: null, related: null, evidence };
     signal?.throwIfAborted();
     await deps.store.updateSubmission(submission.id, { detailsMerge: { analysis: summary } }, deps.clock().toISOString());
     log.info({ event: 'analysis.retry', incomplete: incomplete.length }, 'scans incomplete; will retry');
@@ -172,7 +161,9 @@ export async function analyseSubmission(deps: PipelineDeps, submission: Submissi
   // wrote meanwhile stays); it carries every key, so nothing of an earlier attempt's summary remains.
   const { indicators, redactions, otherRecipients, sanitizedSubject, cluster, related, received } = step;
   const verdict = overrun ? { ...step.verdict, reasons: [overrun, ...step.verdict.reasons.filter((r) => !r.includes(OVER_BUDGET))] } : step.verdict;
-  const summary: AnalysisSummary = { ...base, indicators, redactions, otherRecipients, sanitizedSubject, verdict, cluster, related, received };
+  signal?.throwIfAborted();
+  const evidence = await evidenceOf(step.people);
+  const summary: AnalysisRecord = { ...base, indicators, redactions, otherRecipients, sanitizedSubject, verdict, cluster, related, received, evidence };
   signal?.throwIfAborted();
   await deps.store.updateSubmission(submission.id, { status: 'awaiting-triage', detailsMerge: { analysis: summary } }, deps.clock().toISOString());
   log.info({ event: 'analysis.done', files: files.length, samples, indicators, incomplete: incomplete.length }, 'analysed');

@@ -150,8 +150,8 @@ export interface SubmissionNote {
   readonly text: string;
 }
 
-/** Role of a stored blob in a submission. */
-export type SampleRole = 'raw' | 'original' | 'attachment' | 'member';
+/** Role of a stored blob in a submission; `evidence` is the sealed OriginalEvidence of an analysis (core/analysis-record). */
+export type SampleRole = 'raw' | 'original' | 'attachment' | 'member' | 'evidence';
 
 /** A blob referenced by a submission. The record stays as a tombstone after retention purges the blob. */
 export interface Sample {

@@ -7,8 +7,11 @@
 //   targeted    only this organisation reported it, and the mail was addressed openly to at most
 //               `targetedMaxRecipients` recipients, at least one of them by name;
 //   undetermined otherwise (too little seen yet), with what is known.
-import type { ClusterFeature } from '../../core/types.ts';
+import type { ClusterLabel, ClusterMember } from '../../core/analysis-record/index.ts';
 import type { RecipientProfile } from './features.ts';
+
+// The label is part of the AnalysisRecord, typed in core.
+export type { ClusterLabel, ClusterLabelKind, ClusterMember } from '../../core/analysis-record/index.ts';
 
 export interface ClusterThresholds {
   readonly massMinOrganisations: number;
@@ -24,32 +27,11 @@ export const DEFAULT_CLUSTER_THRESHOLDS: ClusterThresholds = Object.freeze({
   targetedMaxRecipients: 3,
 });
 
-export interface ClusterMember {
-  readonly submissionId: string;
-  readonly orgId: string;
-  readonly sector: string | null;
-  /** The features it shares with this submission. */
-  readonly shared: readonly ClusterFeature[];
-}
-
 export interface ClusterInput {
   readonly orgId: string;
   readonly sector: string | null;
   readonly recipients: RecipientProfile;
   readonly members: readonly ClusterMember[];
-}
-
-export type ClusterLabelKind = 'mass' | 'targeted' | 'undetermined';
-
-export interface ClusterLabel {
-  readonly label: ClusterLabelKind;
-  /** Other submissions of the cluster, most shared features first. */
-  readonly members: readonly ClusterMember[];
-  /** Organisations and sectors of the cluster, this submission's included. */
-  readonly organisations: number;
-  readonly sectors: readonly string[];
-  /** Human-readable reasons for the label (RED-level: for analysts). */
-  readonly evidence: readonly string[];
 }
 
 export function classifyCluster(input: ClusterInput, t: ClusterThresholds = DEFAULT_CLUSTER_THRESHOLDS): ClusterLabel {

@@ -10,20 +10,12 @@
 // hop whose address, reverse-DNS or `by` name is warning-listed is a provider's relay, not the
 // attacker's, and gives none either (its claimed HELO name alone does not count: the sender writes it).
 import ipaddr from 'ipaddr.js';
+import type { HopNode } from '../../core/analysis-record/index.ts';
 import { parse } from 'tldts';
 import type { DomainMatcher, NetworkMatcher } from './host-match.ts';
 import { normalizeHost, normalizeIp } from './normalize.ts';
 
-/** One side of a Received field: the sending (`from`) or receiving (`by`) server. */
-export interface HopNode {
-  /** Index of the Received field, 0 = top (last hop). */
-  readonly header: number;
-  readonly part: 'from' | 'by';
-  /** Host names in normal form: HELO name and reverse-DNS name for `from`, the server for `by`. */
-  readonly hosts: readonly { readonly value: string; readonly unicode?: string; readonly role: 'helo' | 'rdns' | 'by' }[];
-  /** IP addresses in normal form. */
-  readonly ips: readonly { readonly value: string; readonly kind: 'ipv4' | 'ipv6' }[];
-}
+export type { HopNode };
 
 export interface ReceivedCut {
   /** Number of Received fields. */

@@ -1,6 +1,8 @@
-// The sanitizer's context for one submission (recipients, submitter, organisations, exchange): the
-// one builder used by the analysis (pipeline-indicators.ts) and by the triage victim check
-// (sharing/triage/victim-gate.ts), so both protect the same identifiers under the same conditions.
+// The sanitizer's context for one submission (recipients, submitter, organisations, exchange): built
+// by the analysis (pipeline-indicators.ts) from the original, and rebuilt by the triage victim
+// check (sharing/triage/victim-gate.ts) from the people the analysis recorded (ProtectedPeople in
+// the sealed evidence), so both protect the same people without the check reading the mail again.
+import type { ProtectedPeople } from '../../core/analysis-record/index.ts';
 import type { Organisation, Submission } from '../../core/types.ts';
 import type { OriginalItem, Unwrapped } from '../../core/mail/forward/index.ts';
 import { buildSanitizeContext, victimTextsOf, type ExchangeIdentity, type SanitizeContext } from './context.ts';
@@ -34,4 +36,17 @@ export function submissionSanitizeContext(input: SubmissionContextInput): Saniti
     warningLists: input.policies.warningLists ?? [],
     rules: input.policies.rules,
   });
+}
+
+/**
+ * The context of a submission from what its analysis recorded: the people it protected, with the
+ * registry (organisations, names, domains) and the exchange as they are now. Without a record
+ * (not analysed, or the original could not be read) it is the context without an original: the
+ * registry's identifiers and the envelope sender.
+ */
+export function recordedSanitizeContext(
+  input: Omit<SubmissionContextInput, 'original' | 'memberContents'> & { readonly people: ProtectedPeople | null },
+): SanitizeContext {
+  const base = submissionSanitizeContext({ ...input, original: null });
+  return input.people ? { ...base, victims: input.people.victims, submitters: input.people.submitters } : base;
 }

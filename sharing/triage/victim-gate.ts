@@ -1,14 +1,14 @@
 // The last look before approval: does anything that would be published (indicator values — the
 // subject, file names, URLs —, the campaign tag) still name the victim or the submitting
-// organisation? It searches with the sanitizer's own identifiers (the context built by
-// analysis/pipeline-indicators.ts submissionSanitizeContext, the same builder the analysis uses:
-// victims' addresses, local parts and display names, the organisation's name and registered
-// domains, in every encoding the sanitizer knows), so it catches what slipped past it or was added
-// by hand. Findings block approval until someone acknowledges exactly this set of findings.
+// organisation? It searches with the sanitizer's own identifiers: the victims and submitters the
+// analysis protected (recorded in the sealed evidence, original.ts; the check never reads the raw
+// mail), with the organisation's name and registered domains as the registry has them now, in
+// every encoding the sanitizer knows, so it catches what slipped past it or was added by hand.
+// Findings block approval until someone acknowledges exactly this set of findings.
 import { createHash } from 'node:crypto';
 import { identifiersOf, redactText } from '../../analysis/sanitize/index.ts';
 import { exchangeIdentity } from '../../analysis/sanitize/index.ts';
-import { submissionSanitizeContext } from '../../analysis/sanitize/submission-context.ts';
+import { recordedSanitizeContext } from '../../analysis/sanitize/submission-context.ts';
 import type { IndicatorWithSources } from '../../core/store/port.ts';
 import type { Organisation, Submission } from '../../core/types.ts';
 import { decide } from '../publication-plan.ts';
@@ -39,9 +39,9 @@ export interface VictimCheckInput extends VictimCheckSettings {
 }
 
 export function checkVictimNames(input: VictimCheckInput): VictimCheck {
-  const ctx = submissionSanitizeContext({
+  const ctx = recordedSanitizeContext({
     submission: input.submission,
-    original: input.original.kind === 'ok' ? input.original : null,
+    people: input.original.kind === 'ok' ? input.original.evidence.people : null,
     organisations: input.organisations,
     exchange: exchangeIdentity({ dropAddress: input.dropAddress, hostname: input.hostname }),
     policies: { rules: input.rules },
@@ -72,7 +72,7 @@ export function publishedTexts(sub: Submission, items: readonly IndicatorWithSou
 export async function loadVictimCheck(deps: TriageDeps, sub: Submission): Promise<VictimCheck> {
   const [organisations, items] = await Promise.all([deps.store.listOrganisations(), deps.store.listIndicatorsForSubmission(sub.id)]);
   const marked = new Set(await deps.store.markedFalsePositives(items.map((i) => i.indicator.id)));
-  const original = await readOriginal(deps.vault, sub, organisations.find((o) => o.id === sub.orgId) ?? null);
+  const original = await readOriginal(deps.vault, sub, deps.log);
   return checkVictimNames({ ...deps, submission: sub, organisations, original, published: publishedTexts(sub, items, marked) });
 }
 

@@ -233,6 +233,8 @@ export const EN = {
   'sub.originalTitle': 'Original message (as text)',
   'sub.originalExplain': 'Shown as text only: nothing here is rendered, no link is live, no image is loaded.',
   'sub.originalUnavailable': 'The original message cannot be read from the vault ({code}).',
+  'sub.originalLegacy':
+    'This submission was analysed before analyses recorded the original message: re-run the analysis to show it here and to let the victim-name check protect its recipients (until then it protects the registry’s names and domains only).',
   'sub.unwrapFailed': 'The message could not be unwrapped: {reason}',
   'sub.forwardNote': 'Forwarding note (never published)',
   'sub.headers': 'Header',

@@ -233,6 +233,8 @@ export const JA: Readonly<Record<MessageKey, string>> = {
   'sub.originalTitle': '元のメッセージ（テキスト表示）',
   'sub.originalExplain': 'テキストとしてのみ表示します。描画もリンクも画像の読み込みも行いません。',
   'sub.originalUnavailable': '元のメッセージを隔離保管庫から読み出せません（{code}）。',
+  'sub.originalLegacy':
+    'この報告は、解析が元のメッセージを記録するようになる前に解析されました。ここに表示し、被害者名チェックで受信者を保護するには解析を再実行してください（それまでは登録済みの組織名とドメインのみを保護します）。',
   'sub.unwrapFailed': 'メッセージを展開できませんでした：{reason}',
   'sub.forwardNote': '転送時のメモ（公開されません）',
   'sub.headers': 'ヘッダー',

@@ -1,34 +1,19 @@
 // Sections of the submission page that show mail and analysis: what would be published, the
 // sanitizer's changes as a diff, the original message as text, attachments, related submissions.
 // Mail content is only ever interpolated as text (escaped), with hidden characters made visible.
-import { readHtml } from '../../../analysis/indicators/html.ts';
 import type { Sample } from '../../../core/types.ts';
+import type { HeaderField } from '../../../core/analysis-record/index.ts';
 import type { FileAnalysis } from '../../../analysis/types.ts';
 import { archiveNotExamined } from '../../../analysis/archives/not-examined.ts';
 import { CONSOLE_PATH, type RequestContext } from '../context.ts';
 import { html, visibleText, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import { decodeHeaderValue } from '../../../core/mail/decode-mime-japanese.ts';
 import { analysisText } from '../i18n/analysis-text.ts';
 import { diffText } from '../submission/diff.ts';
 import type { SubmissionView } from '../submission/load.ts';
 import type { IndicatorRow } from '../submission/preview.ts';
 import { csrfField } from './layout.ts';
 import { classBadge, dataText, definitionList, mailText, notAnalysed, statusName, when } from './parts.ts';
-
-const BODY_MAX = 200_000;
-
-/** An HTML body as the text a reader would see (script and style dropped), blank runs squeezed. */
-function htmlAsText(source: string): string {
-  return readHtml(source)
-    .text.replace(/[ \t]+\n/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
-function clip(text: string): string {
-  return text.length > BODY_MAX ? `${text.slice(0, BODY_MAX)}\n…` : text;
-}
 
 export function withheldReason(rc: RequestContext, row: IndicatorRow): string {
   return row.decision.kind === 'withhold' ? rc.t(row.decision.reason === 'false-positive' ? 'sub.withheldFalsePositive' : 'sub.withheldWarningListed') : '';
@@ -97,39 +82,43 @@ function receivedChain(rc: RequestContext, v: SubmissionView, received: readonly
     <ol class="received">${items}</ol>`;
 }
 
-/** A header field decoded (RFC 2047, Japanese charsets); the encoded form below when it differs. */
-function headerRow(rc: RequestContext, name: string, value: string): SafeHtml {
-  const decoded = name.toLowerCase() === 'received' ? value : decodeHeaderValue(value);
-  return html`<tr><th>${name}</th><td><span class="decoded">${visibleText(decoded)}</span>${
-    decoded !== value ? html`<br><span class="small muted">${rc.t('sub.encodedAs')} <code>${visibleText(value)}</code></span>` : null
+/** A header field decoded (RFC 2047, Japanese charsets, by the analysis); the encoded form below when it differs. */
+function headerRow(rc: RequestContext, h: HeaderField): SafeHtml {
+  return html`<tr><th>${h.name}</th><td><span class="decoded">${visibleText(h.decoded)}</span>${
+    h.decoded !== h.value ? html`<br><span class="small muted">${rc.t('sub.encodedAs')} <code>${visibleText(h.value)}</code></span>` : null
   }</td></tr>`;
 }
 
+/** The original as the analysis recorded it (sealed evidence); the raw mail is not read or parsed here. */
 export function originalSection(rc: RequestContext, v: SubmissionView): SafeHtml {
   const o = v.original;
+  const title = html`<h2>${rc.t('sub.originalTitle')}</h2>`;
+  if (o.kind === 'not-analysed') return html`<section id="original">${title}${notAnalysed(rc)}</section>`;
+  if (o.kind === 'legacy')
+    return html`<section id="original">${title}<p class="warning" data-testid="original-legacy">${rc.t('sub.originalLegacy')}</p></section>`;
   if (o.kind === 'unavailable')
-    return html`<section id="original"><h2>${rc.t('sub.originalTitle')}</h2><p class="warning">${rc.t('sub.originalUnavailable', { code: o.code })}</p></section>`;
+    return html`<section id="original">${title}<p class="warning">${rc.t('sub.originalUnavailable', { code: o.code })}</p></section>`;
   if (o.kind === 'unwrap-failed') {
-    return html`<section id="original"><h2>${rc.t('sub.originalTitle')}</h2>
+    return html`<section id="original">${title}
       <p class="warning">${rc.t('sub.unwrapFailed', { reason: o.reason })}</p>
       <pre class="mail">${visibleText(o.rawText)}</pre></section>`;
   }
-  const { item, unwrapped } = o;
-  return html`<section id="original"><h2>${rc.t('sub.originalTitle')}</h2>
+  const e = o.evidence;
+  return html`<section id="original">${title}
     <p class="small">${rc.t('sub.originalExplain')}</p>
-    ${unwrapped.note !== null ? html`<details><summary>${rc.t('sub.forwardNote')}</summary><pre class="mail">${visibleText(unwrapped.note)}</pre></details>` : null}
+    ${e.note !== null ? html`<details><summary>${rc.t('sub.forwardNote')}</summary><pre class="mail">${visibleText(e.note)}</pre></details>` : null}
     <h3>${rc.t('sub.headers')}</h3>
-    <table class="headers" data-testid="headers">${item.headers.raw.map((h) => headerRow(rc, h.name, h.value))}</table>
+    <table class="headers" data-testid="headers">${e.headers.map((h) => headerRow(rc, h))}</table>
     <h3>${rc.t('sub.receivedChain')}</h3>
-    ${receivedChain(rc, v, item.headers.received)}
+    ${receivedChain(rc, v, e.received)}
     <h3>${rc.t('sub.textBody')}</h3>
-    ${item.text !== null ? html`<pre class="mail" data-testid="text-body">${visibleText(clip(item.text))}</pre>` : html`<p class="muted">${rc.t('sub.none')}</p>`}
+    ${e.text !== null ? html`<pre class="mail" data-testid="text-body">${visibleText(e.text)}</pre>` : html`<p class="muted">${rc.t('sub.none')}</p>`}
     <h3>${rc.t('sub.htmlBody')}</h3>
     ${
-      item.html !== null
+      e.html !== null
         ? html`<p class="small">${rc.t('sub.htmlExplain')}</p>
-        <pre class="mail" data-testid="html-as-text">${visibleText(clip(htmlAsText(item.html)))}</pre>
-        <details><summary>${rc.t('sub.htmlSource')}</summary><pre class="mail source" data-testid="html-source">${visibleText(clip(item.html))}</pre></details>`
+        <pre class="mail" data-testid="html-as-text">${visibleText(e.htmlText ?? '')}</pre>
+        <details><summary>${rc.t('sub.htmlSource')}</summary><pre class="mail source" data-testid="html-source">${visibleText(e.html)}</pre></details>`
         : html`<p class="muted">${rc.t('sub.none')}</p>`
     }
   </section>`;
@@ -197,8 +186,9 @@ function sampleRow(rc: RequestContext, v: SubmissionView, s: Sample, analyses: R
 
 export function attachmentsSection(rc: RequestContext, v: SubmissionView): SafeHtml {
   const analyses = new Map((v.analysis.files ?? []).map((f) => [f.facts.sha256, f]));
-  const order = { attachment: 0, member: 1, original: 2, raw: 3 } as const;
-  const samples = [...v.samples].sort((a, b) => order[a.role] - order[b.role]);
+  // The analysis's sealed evidence is a record of the submission, not a sample: shown as the original above.
+  const order = { attachment: 0, member: 1, original: 2, raw: 3, evidence: 4 } as const;
+  const samples = v.samples.filter((s) => s.role !== 'evidence').sort((a, b) => order[a.role] - order[b.role]);
   return html`<section id="attachments"><h2>${rc.t('sub.attachmentsTitle')}</h2>
     ${v.analysis.files === null ? notAnalysed(rc) : null}
     ${v.analysis.unreadableFiles > 0 ? html`<p class="warning">${rc.t('sub.unreadableFiles', { n: v.analysis.unreadableFiles })}</p>` : null}

@@ -1,114 +1,28 @@
-// Reading submission.details.analysis (written by analysis/pipeline.ts) for display. The console
-// must show whatever is there and say "not analysed yet" for what is not, so each part is
-// checked on its own with a schema mirroring analysis/types.ts: a part that is missing or has an
-// unexpected shape is null, never a crash and never a guess.
-import { z } from 'zod';
-import type { FileAnalysis, Redaction, VerdictSuggestion } from '../../../analysis/types.ts';
+// Reading submission.details.analysis (the AnalysisRecord, core/analysis-record) for display. The
+// console must show whatever is there and say "not analysed yet" for what is not. A current record
+// is read whole; a legacy one (written before the record had a version) or one that does not have
+// the expected shape is read part by part with the record's own schemas: a part that is missing or
+// has an unexpected shape is null, never a crash and never a guess.
+import type { z } from 'zod';
+import {
+  bodySchema,
+  clusterSchema,
+  fileSchema,
+  readAnalysisRecord,
+  receivedSchema,
+  redactionSchema,
+  verdictSchema,
+  type BodyScan,
+  type ClusterLabel,
+  type FileAnalysis,
+  type ReceivedCutSummary,
+  type Redaction,
+  type VerdictSuggestion,
+} from '../../../core/analysis-record/index.ts';
 
-const yaraSchema = z.union([
-  z.object({
-    kind: z.literal('scanned'),
-    matches: z.array(
-      z.object({
-        rule: z.string(),
-        namespace: z.string().default(''),
-        tags: z.array(z.string()).default([]),
-        meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
-      }),
-    ),
-  }),
-  z.object({ kind: z.literal('not-scanned'), reason: z.string() }),
-]);
-
-const avSchema = z.union([
-  z.object({ kind: z.literal('infected'), name: z.string() }),
-  z.object({ kind: z.literal('clean') }),
-  z.object({ kind: z.literal('not-scanned'), reason: z.string(), transient: z.boolean().default(false) }),
-  z.object({ kind: z.literal('not-configured') }),
-]);
-
-const archiveSchema = z.union([
-  z.object({ kind: z.literal('expanded'), members: z.number(), password: z.string().nullable() }),
-  z.object({ kind: z.literal('bomb'), reason: z.string() }),
-  z.object({ kind: z.literal('too-deep'), depth: z.number() }),
-  z.object({ kind: z.literal('too-many-members'), members: z.number() }),
-  z.object({ kind: z.literal('encrypted'), triedPasswords: z.number() }),
-  z.object({ kind: z.literal('unreadable'), reason: z.string() }),
-  z.object({ kind: z.literal('unsupported'), format: z.string() }),
-]);
-
-const fileSchema: z.ZodType<FileAnalysis> = z.object({
-  file: z.object({
-    role: z.enum(['attachment', 'member']),
-    declaredName: z.string().nullable(),
-    declaredType: z.string().nullable(),
-    path: z.array(z.string()),
-    parentSha256: z.string().nullable(),
-  }),
-  facts: z.object({
-    sha256: z.string(),
-    sha1: z.string(),
-    md5: z.string(),
-    size: z.number(),
-    detectedType: z.string().nullable(),
-    detectedExt: z.string().nullable(),
-    flags: z
-      .object({
-        macros: z.boolean().optional(),
-        externalLinks: z.array(z.string()).optional(),
-        pdfJavaScript: z.boolean().optional(),
-        pdfOpenAction: z.boolean().optional(),
-        encrypted: z.boolean().optional(),
-        typeMismatch: z.boolean().optional(),
-      })
-      .default({}),
-  }),
-  yara: yaraSchema,
-  av: avSchema,
-  archive: archiveSchema.nullable(),
-});
-
-const redactionSchema = z.object({ field: z.string(), before: z.string(), after: z.string(), reason: z.string() });
-const verdictSchema = z.object({
-  verdict: z.enum(['malicious', 'suspicious', 'benign', 'unknown']),
-  score: z.number(),
-  reasons: z.array(z.string()),
-});
-const bodySchema = z.object({ label: z.string(), yara: yaraSchema, av: avSchema });
-
-const hopSchema = z.object({
-  header: z.number(),
-  part: z.enum(['from', 'by']),
-  hosts: z.array(z.object({ value: z.string(), role: z.string() })),
-  ips: z.array(z.object({ value: z.string(), kind: z.string() })),
-});
-const receivedSchema = z.object({
-  hops: z.number(),
-  entry: z.number().nullable(),
-  entryMatched: z.string().nullable(),
-  attackerSide: z.array(hopSchema),
-});
-
-const clusterSchema = z.object({
-  label: z.enum(['mass', 'targeted', 'undetermined']),
-  members: z
-    .array(
-      z.object({
-        submissionId: z.string(),
-        orgId: z.string(),
-        sector: z.string().nullable(),
-        shared: z.array(z.object({ type: z.string(), value: z.string() })).default([]),
-      }),
-    )
-    .default([]),
-  organisations: z.number(),
-  sectors: z.array(z.string()).default([]),
-  evidence: z.array(z.string()).default([]),
-});
-
-export type BodyScanView = z.infer<typeof bodySchema>;
-export type ClusterView = z.infer<typeof clusterSchema>;
-export type ReceivedCutView = z.infer<typeof receivedSchema>;
+export type BodyScanView = BodyScan;
+export type ClusterView = ClusterLabel;
+export type ReceivedCutView = ReceivedCutSummary;
 
 export interface AnalysisView {
   readonly analysedAt: string | null;
@@ -125,6 +39,8 @@ export interface AnalysisView {
   readonly warnings: readonly string[];
   readonly unwrapFailed: string | null;
   readonly error: string | null;
+  /** The stored analysis predates the typed record (no version): parts are read one by one. */
+  readonly legacy: boolean;
 }
 
 function part<T>(schema: z.ZodType<T>, value: unknown): T | null {
@@ -136,25 +52,53 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
-export function readAnalysis(details: Readonly<Record<string, unknown>>): AnalysisView {
-  const a = (typeof details.analysis === 'object' && details.analysis !== null ? details.analysis : {}) as Record<string, unknown>;
+function analysisError(details: Readonly<Record<string, unknown>>): string | null {
+  const e = details['analysisError'];
+  return typeof e === 'object' && e !== null && typeof (e as { reason?: unknown }).reason === 'string' ? (e as { reason: string }).reason : null;
+}
+
+/** A record that could not be read whole (legacy, or of an unexpected shape), part by part. */
+function readParts(a: Readonly<Record<string, unknown>>, legacy: boolean, error: string | null): AnalysisView {
   const rawFiles = Array.isArray(a.files) ? a.files : null;
   const files = rawFiles ? rawFiles.map((f) => part(fileSchema, f)).filter((f): f is FileAnalysis => f !== null) : null;
-  const original = part(z.object({ unwrapFailed: z.string() }), a.original);
-  const error = part(z.object({ reason: z.string() }), details.analysisError);
+  const original = a.original as { unwrapFailed?: unknown } | undefined;
   return {
     analysedAt: typeof a.analysedAt === 'string' ? a.analysedAt : null,
     files,
     unreadableFiles: rawFiles && files ? rawFiles.length - files.length : 0,
-    bodies: part(z.array(bodySchema), a.bodies),
-    redactions: part(z.array(redactionSchema), a.redactions),
+    bodies: part(bodySchema.array(), a.bodies),
+    redactions: part(redactionSchema.array(), a.redactions),
     verdict: part(verdictSchema, a.verdict),
     received: part(receivedSchema, a.received),
     cluster: part(clusterSchema, a.cluster),
     incomplete: strings(a.incomplete),
     warnings: strings(a.warnings),
-    unwrapFailed: original?.unwrapFailed ?? null,
-    error: error?.reason ?? null,
+    unwrapFailed: typeof original?.unwrapFailed === 'string' ? original.unwrapFailed : null,
+    error,
+    legacy,
+  };
+}
+
+export function readAnalysis(details: Readonly<Record<string, unknown>>): AnalysisView {
+  const read = readAnalysisRecord(details);
+  const error = analysisError(details);
+  if (read.kind === 'none') return readParts({}, false, error);
+  if (read.kind !== 'record') return readParts(read.stored, read.kind === 'legacy', error);
+  const r = read.record;
+  return {
+    analysedAt: r.analysedAt,
+    files: r.files,
+    unreadableFiles: 0,
+    bodies: r.bodies,
+    redactions: r.redactions,
+    verdict: r.verdict,
+    received: r.received ?? null,
+    cluster: r.cluster,
+    incomplete: r.incomplete,
+    warnings: r.warnings,
+    unwrapFailed: 'unwrapFailed' in r.original ? r.original.unwrapFailed : null,
+    error,
+    legacy: false,
   };
 }
 

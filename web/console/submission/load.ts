@@ -1,7 +1,8 @@
 // Everything the submission page shows, loaded in one place: the record, its organisation and
-// submitter, samples, indicator rows with their publication state, the original message re-read
-// from the vault (as text, for display only), the analysis summary, related submissions and the
-// victim-name check.
+// submitter, samples, indicator rows with their publication state, the original message as the
+// analysis recorded it (sealed evidence, for display only; the raw mail is not read), the
+// analysis record, related submissions and the victim-name check.
+import type { Logger } from '../../../core/logger.ts';
 import type { Store } from '../../../core/store/port.ts';
 import type { Job, Organisation, Principal, Sample, Submission } from '../../../core/types.ts';
 import type { SanitizationRules } from '../../../analysis/sanitize/index.ts';
@@ -25,6 +26,7 @@ export interface SubmissionLoadDeps {
   readonly dropAddress: string;
   readonly hostname: string;
   readonly rules: SanitizationRules;
+  readonly log?: Logger | undefined;
 }
 
 export type { OriginalView } from '../../../sharing/triage/index.ts';
@@ -58,7 +60,7 @@ export async function loadSubmissionView(deps: SubmissionLoadDeps, id: string): 
   const latest = await deps.store.latestPublications(items.map((i) => i.indicator.id));
   const marked = new Set(await deps.store.markedFalsePositives(items.map((i) => i.indicator.id)));
   const rows = indicatorRows(submission, items, latest, marked);
-  const original = await readOriginal(deps.vault, submission, org);
+  const original = await readOriginal(deps.vault, submission, deps.log);
   const relatedIds = relatedSubmissions(rows, 20);
   const related = await Promise.all(relatedIds.map(async (r) => ({ ...r, submission: await deps.store.getSubmission(r.submissionId) })));
   const victim = checkVictimNames({ ...deps, submission, organisations, original, published: publishedTexts(submission, items, marked) });
