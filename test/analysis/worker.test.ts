@@ -72,6 +72,34 @@ describe('analysis worker', function () {
     return w;
   }
 
+  it('analyses a mail accepted while the worker was looking for work at once, not one poll interval later', async () => {
+    // The mail is accepted and the wake sent after the worker's claim found nothing and before
+    // that claim returned: the moment a wake-up used to be lost (the worker then slept pollMs).
+    const base = env.deps();
+    let accepted: Submission | null = null;
+    let w: RunningWorker | null = null;
+    const store = new Proxy(base.store, {
+      get(target, name) {
+        if (name === 'claimJob') {
+          return async (...args: Parameters<Store['claimJob']>) => {
+            const job = await target.claimJob(...args);
+            if (!job && !accepted) {
+              accepted = (await env.accept(await lnkForward('Invoice while claiming')))[0] ?? null;
+              w!.wake();
+            }
+            return job;
+          };
+        }
+        const value: unknown = Reflect.get(target, name);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    w = worker('w-wake', { ...base, store }, { settings: { pollMs: 600_000 } });
+    await waitFor('the mail accepted during the claim', () => accepted);
+    await waitFor('the mail accepted during the claim analysed', async () => (await jobOf(env.ctx.store, accepted!)).status === 'done', { timeoutMs: 30_000 });
+    expect((await env.ctx.store.getSubmission(accepted!.id))?.status).to.equal('awaiting-triage');
+  });
+
   it('analyses a job: the submission reaches awaiting-triage, the job is done, the duration is measured', async () => {
     const [submission] = await env.accept(await lnkForward('Invoice 1'));
     const metrics = createMetrics({ defaultMetrics: false });
