@@ -18,6 +18,76 @@ const step = (operationId: string, summary: string, description: string, extra: 
   post: { operationId, summary, description, parameters: [idParam], ...extra },
 });
 
+/** Assignment and notes (routes in triage-work.ts). */
+const TRIAGE_WORK_PATHS: Readonly<Record<string, unknown>> = {
+  '/submissions/{id}/assignment': {
+    post: {
+      operationId: 'assignSubmission',
+      summary: 'Take a submission, or hand it to another analyst (secretariat and analysts; audited)',
+      description:
+        'Without `assignee` the caller takes it ("mine"). Allowed when nobody holds it or the caller does (handing over); the secretariat may reassign any. When another analyst holds it — also when two take it at the same moment and the other was first — 409 ALREADY_ASSIGNED, and nothing changes. The assignee must be an active analyst or secretariat member (400).',
+      parameters: [idParam],
+      requestBody: {
+        required: false,
+        content: json({
+          type: 'object',
+          additionalProperties: false,
+          properties: { assignee: { type: 'string', description: 'Principal id; the caller when left out' } },
+        }),
+      },
+      responses: {
+        '200': { description: 'Who holds it now', content: json(ref('AssignmentChange')) },
+        ...errors(400, 401, 403, 429),
+        ...notVisible,
+        ...refused('ALREADY_ASSIGNED'),
+      },
+    },
+    delete: {
+      operationId: 'releaseSubmission',
+      summary: 'Release a submission: nobody holds it afterwards (its holder or the secretariat; audited)',
+      description: 'Releasing one nobody holds changes nothing (`changed: false`). Another analyst’s: 409 ALREADY_ASSIGNED.',
+      parameters: [idParam],
+      responses: {
+        '200': { description: 'Released', content: json(ref('AssignmentChange')) },
+        ...errors(400, 401, 403, 429),
+        ...notVisible,
+        ...refused('ALREADY_ASSIGNED'),
+      },
+    },
+  },
+  '/submissions/{id}/notes': {
+    get: {
+      operationId: 'listSubmissionNotes',
+      summary: 'The analysts’ internal notes on a submission, newest first (secretariat and analysts; a RED read is audited)',
+      description: 'Notes are internal: never published, exported (STIX, TAXII, MISP, CSV) or mailed, and not shown to the submitting organisation (403).',
+      parameters: [idParam],
+      responses: {
+        '200': {
+          description: 'The notes',
+          content: json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('SubmissionNote') } } }),
+        },
+        ...errors(400, 401, 403, 429),
+        ...notVisible,
+      },
+    },
+    post: {
+      operationId: 'addSubmissionNote',
+      summary: 'Add an internal note to a submission (secretariat and analysts; audited)',
+      description: 'Plain text of at most 2000 characters (line breaks kept); empty, longer or with control characters: 400 VALIDATION_FAILED.',
+      parameters: [idParam],
+      requestBody: {
+        required: true,
+        content: json({ type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string', maxLength: 2000 } } }),
+      },
+      responses: {
+        '201': { description: 'Added', content: json(ref('SubmissionNote')) },
+        ...errors(400, 401, 403, 429),
+        ...notVisible,
+      },
+    },
+  },
+};
+
 export const TRIAGE_OPENAPI_PATHS: Readonly<Record<string, unknown>> = {
   '/submissions/{id}/approve': step(
     'approveSubmission',
@@ -197,9 +267,33 @@ export const TRIAGE_OPENAPI_PATHS: Readonly<Record<string, unknown>> = {
       },
     },
   ),
+  ...TRIAGE_WORK_PATHS,
 };
 
 export const TRIAGE_SCHEMAS: Readonly<Record<string, unknown>> = {
+  AssignmentChange: {
+    type: 'object',
+    required: ['submission_id', 'assignee', 'changed'],
+    properties: {
+      submission_id: { type: 'string' },
+      assignee: {
+        type: ['object', 'null'],
+        properties: { principal_id: { type: 'string' }, assigned_at: { type: 'string', format: 'date-time' }, assigned_by: { type: 'string' } },
+      },
+      changed: { type: 'boolean', description: 'false when it already stood so' },
+    },
+  },
+  SubmissionNote: {
+    type: 'object',
+    required: ['id', 'submission_id', 'author_id', 'created_at', 'text'],
+    properties: {
+      id: { type: 'string' },
+      submission_id: { type: 'string' },
+      author_id: { type: 'string' },
+      created_at: { type: 'string', format: 'date-time' },
+      text: { type: 'string' },
+    },
+  },
   ClassesByKind: { type: 'object', additionalProperties: false, properties: Object.fromEntries(KINDS.map((k) => [k, { type: 'string', enum: CLASSES }])) },
   LogEntries: {
     type: 'array',

@@ -12,6 +12,7 @@ import { rateLimitPerToken } from './rate-limit.ts';
 import { sightingRoutes } from './sightings.ts';
 import { submissionRoutes } from './submissions.ts';
 import { triageRoutes } from './triage.ts';
+import { triageWorkRoutes } from './triage-work.ts';
 import { campaignRoutes } from './campaigns.ts';
 
 export const API_MOUNT = '/api/v1';
@@ -32,6 +33,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   indicatorRoutes(router, deps, formatters);
   submissionRoutes(router, deps);
   triageRoutes(router, deps);
+  triageWorkRoutes(router, deps);
   campaignRoutes(router, deps);
   sightingRoutes(router, deps);
   falsePositiveRoutes(router, deps);

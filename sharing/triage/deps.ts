@@ -22,3 +22,6 @@ export interface TriageDeps extends PublicationDeps, VictimCheckSettings {
   /** Where an unreadable analysis record or evidence blob is reported (triage.evidence_unreadable). */
   readonly log?: Logger | undefined;
 }
+
+/** What assignment and notes need (assignment.ts, notes.ts): no vault, no victim-check settings. */
+export type WorkDeps = Pick<TriageDeps, 'store' | 'audit' | 'clock'>;

@@ -22,7 +22,9 @@ export type Refusal =
   | { readonly reason: 'forbidden'; readonly needs: 'staff' | 'secretariat' | 'submitter-org' }
   | { readonly reason: 'invalid-input'; readonly field: string; readonly detail: string }
   | { readonly reason: 'no-such-indicator' }
-  | { readonly reason: 'never-indicator'; readonly detail: string };
+  | { readonly reason: 'never-indicator'; readonly detail: string }
+  /** Another analyst holds the submission (assignment.ts): taking, handing over or releasing it is theirs. */
+  | { readonly reason: 'already-assigned'; readonly holder: string };
 
 export type RefusalReason = Refusal['reason'];
 
@@ -37,6 +39,7 @@ export const REFUSAL_CODES: Readonly<Record<RefusalReason, ErrorCode>> = {
   'invalid-input': 'VALIDATION_FAILED',
   'no-such-indicator': 'NOT_FOUND',
   'never-indicator': 'VALIDATION_FAILED',
+  'already-assigned': 'ALREADY_ASSIGNED',
 };
 
 /** An outcome of a triage step: its result, or why it was refused. */
@@ -72,6 +75,8 @@ export function describeRefusal(r: Refusal): string {
       return 'the submission has no such indicator';
     case 'never-indicator':
       return `never an indicator: ${r.detail}`;
+    case 'already-assigned':
+      return `${r.holder} has taken this submission: only they (or the secretariat) hand it over or release it`;
   }
 }
 

@@ -56,6 +56,7 @@ const JA: Readonly<Record<string, string>> = {
   'submission.victim-warning-acknowledged': '被害者名チェックを確認',
   'submission.widening-proposed': '区分の拡大を提案',
   'submission.assigned': '担当者を設定',
+  'submission.unassigned': '担当を解除',
   'submission.note-added': 'メモを追加',
   'token.issued': 'API トークン発行',
   'token.revoked': 'API トークン失効',

@@ -2,6 +2,7 @@
 import { EN_DRILLS } from './drills-en.ts';
 import { EN_CAMPAIGNS } from './campaigns-en.ts';
 import { EN_DIAGNOSTICS } from './diagnostics-en.ts';
+import { EN_TRIAGE_WORK } from './triage-work-en.ts';
 
 export const EN = {
   'footer.text': 'C⁴TAP analyst console — RED information: do not forward.',
@@ -413,6 +414,7 @@ export const EN = {
   ...EN_DRILLS,
   ...EN_CAMPAIGNS,
   ...EN_DIAGNOSTICS,
+  ...EN_TRIAGE_WORK,
 } as const;
 
 export type MessageKey = keyof typeof EN;

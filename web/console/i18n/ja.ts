@@ -3,6 +3,7 @@ import type { MessageKey } from './en.ts';
 import { JA_DRILLS } from './drills-ja.ts';
 import { JA_CAMPAIGNS } from './campaigns-ja.ts';
 import { JA_DIAGNOSTICS } from './diagnostics-ja.ts';
+import { JA_TRIAGE_WORK } from './triage-work-ja.ts';
 
 export const JA: Readonly<Record<MessageKey, string>> = {
   'footer.text': 'C⁴TAP 分析コンソール — RED 情報：転送禁止',
@@ -412,4 +413,5 @@ export const JA: Readonly<Record<MessageKey, string>> = {
   ...JA_DRILLS,
   ...JA_CAMPAIGNS,
   ...JA_DIAGNOSTICS,
+  ...JA_TRIAGE_WORK,
 };

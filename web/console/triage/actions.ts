@@ -48,10 +48,12 @@ const INVALID_FIELD: Readonly<Record<string, MessageKey>> = {
   value: 'triage.invalidValue',
   note: 'triage.consentIncomplete',
   class: 'triage.noConsentNeeded',
+  text: 'triage.invalidNote',
+  assignee: 'triage.invalidAssignee',
 };
 
 /** The message a refusal shows on the page. */
-export function refusalMessage(r: Refusal, input: { type?: string } = {}): ActionOutcome {
+export function refusalMessage(r: Refusal, input: { type?: string; holder?: string } = {}): ActionOutcome {
   switch (r.reason) {
     case 'not-triageable':
       return refused('triage.notTriageable');
@@ -68,15 +70,17 @@ export function refusalMessage(r: Refusal, input: { type?: string } = {}): Actio
     case 'forbidden':
       return refused(r.needs === 'secretariat' ? 'triage.secretariatOnly' : 'triage.forbidden');
     case 'invalid-input':
-      return refused(INVALID_FIELD[r.field] ?? 'triage.consentIncomplete', { type: input.type ?? '' });
+      return refused(INVALID_FIELD[r.field] ?? 'triage.consentIncomplete', { type: input.type ?? '', max: triage.NOTE_MAX_CHARS });
     case 'no-such-indicator':
       return refused('triage.noSuchIndicator');
     case 'never-indicator':
       return refused('triage.neverIndicator', { reason: r.detail });
+    case 'already-assigned':
+      return refused('triage.alreadyAssigned', { holder: input.holder ?? r.holder });
   }
 }
 
-function outcome<T>(o: triage.Outcome<T>, ok: (value: T) => ActionOutcome, input?: { type?: string }): ActionOutcome {
+function outcome<T>(o: triage.Outcome<T>, ok: (value: T) => ActionOutcome, input?: { type?: string; holder?: string }): ActionOutcome {
   return o.ok ? ok(o.value) : refusalMessage(o.refusal, input);
 }
 
@@ -224,4 +228,28 @@ export async function rerunAnalysis(deps: TriageDeps, actor: Principal, submissi
     data: { jobId: queued.id, before: { status: sub.status, job: job?.status ?? null }, after: { status: 'received', job: queued.status } },
   });
   return done('notice.requeued');
+}
+
+/** The holder named in an ALREADY_ASSIGNED refusal, by display name. */
+async function holderName(deps: TriageDeps, o: triage.Outcome<unknown>): Promise<{ holder?: string }> {
+  if (o.ok || o.refusal.reason !== 'already-assigned') return {};
+  const p = await deps.store.getPrincipal(o.refusal.holder);
+  return { holder: p?.displayName ?? o.refusal.holder };
+}
+
+/** Assigns the submission ("assign to me" when `assigneeId` is the actor's own id, else handing over). */
+export async function assign(deps: TriageDeps, actor: Principal, submissionId: string, assigneeId: string): Promise<ActionOutcome> {
+  const r = await triage.assign(deps, await actorOf(deps, actor), submissionId, assigneeId || actor.id);
+  return outcome(r, () => done('notice.assigned'), await holderName(deps, r));
+}
+
+/** Releases the submission (its holder or the secretariat). */
+export async function unassign(deps: TriageDeps, actor: Principal, submissionId: string): Promise<ActionOutcome> {
+  const r = await triage.unassign(deps, await actorOf(deps, actor), submissionId);
+  return outcome(r, () => done('notice.unassigned'), await holderName(deps, r));
+}
+
+/** Adds an internal note (plain text, at most NOTE_MAX_CHARS characters). */
+export async function addNote(deps: TriageDeps, actor: Principal, submissionId: string, text: string): Promise<ActionOutcome> {
+  return outcome(await triage.addNote(deps, await actorOf(deps, actor), submissionId, text), () => done('notice.noteAdded'));
 }
