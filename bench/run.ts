@@ -1,6 +1,6 @@
 // `npm run bench`: the benchmarks, each bounded to a few seconds per case.
 // `npm run bench -- pull console` runs only the named sections
-// (ingest, pull, analysis-engines, analysis-latency, analysis-hostile, yara-rules, console, mongo, vault-keys).
+// (ingest, pull, analysis-engines, analysis-latency, analysis-hostile, e2e, yara-rules, console, campaigns, mongo, vault-keys).
 //   BENCH_BUDGET_MS   time per measured case (default 2500)
 import { execFileSync } from 'node:child_process';
 import { AUTH_CASES, benchIngest, benchIngestAuth, formatAuthRow, formatIngestRow, INGEST_CASES } from './ingest.ts';
@@ -8,8 +8,10 @@ import { benchPull, formatPullRow, PULL_SIZES } from './pull.ts';
 import { benchAnalysisEngines } from './analysis-engines.ts';
 import { benchAnalysisLatency, formatLatencyRow } from './analysis-latency.ts';
 import { benchHostileArchives } from './analysis-hostile.ts';
+import { benchAnalysisE2e } from './analysis-e2e.ts';
 import { benchYaraRuleLoading } from './analysis-yara-rules.ts';
 import { benchConsolePage, formatConsolePageRow } from './console-page.ts';
+import { benchCampaigns, formatCampaignRow } from './campaigns.ts';
 import { benchMongo } from './mongo.ts';
 import { BACKUP_BLOBS, benchBackup, formatBackupRow } from './backup.ts';
 import { benchVaultKeys, formatVaultKeysRow, VAULT_KEY_BLOBS } from './vault-keys.ts';
@@ -29,8 +31,10 @@ const SECTIONS = [
   'analysis-engines',
   'analysis-latency',
   'analysis-hostile',
+  'e2e',
   'yara-rules',
   'console',
+  'campaigns',
   'mongo',
   'backup',
   'vault-keys',
@@ -82,6 +86,12 @@ async function main(): Promise<void> {
     );
     await benchHostileArchives((line) => process.stdout.write(line + '\n'));
   }
+  if (want.has('e2e')) {
+    process.stdout.write(
+      '== end to end: 500 real forwards over SMTP (STARTTLS + AUTH) to c4tap serve with clamd, 250 -> ready for triage, vs parse + YARA + ClamAV alone; 1 vs 2 analysis processes ==\n',
+    );
+    await benchAnalysisE2e((line) => process.stdout.write(line + '\n'));
+  }
   if (want.has('yara-rules')) {
     process.stdout.write('== YARA rule loading: community rule set (signature-base) compiled off the event loop ==\n');
     await benchYaraRuleLoading((line) => process.stdout.write(line + '\n'));
@@ -89,6 +99,10 @@ async function main(): Promise<void> {
   if (want.has('console')) {
     process.stdout.write('== console: submission page with 50 attachments and 500 indicators, signed-in analyst over loopback ==\n');
     process.stdout.write(formatConsolePageRow(await benchConsolePage(budgetMs)) + '\n');
+  }
+  if (want.has('campaigns')) {
+    process.stdout.write('== campaigns: list and one 30-member campaign page with 10k submissions in the store, signed-in analyst over loopback ==\n');
+    process.stdout.write(formatCampaignRow(await benchCampaigns(budgetMs)) + '\n');
   }
   if (want.has('vault-keys')) {
     process.stdout.write('== vault keys: keys remove scan of sealed headers, rotate --rewrap, one health probe ==\n');

@@ -26,6 +26,8 @@ export interface CampaignLimits {
 export const DEFAULT_CAMPAIGN_LIMITS: CampaignLimits = Object.freeze({ windowDays: 90, maxSubmissions: 3000, matchesPerFeature: 1000, listScan: 2000 });
 
 const DAY_MS = 24 * 3600_000;
+/** Reads in flight at once. */
+const READ_BATCH = 100;
 const featureKey = (f: ClusterFeature) => `${f.type}\u0000${f.value}`;
 
 interface Closure {
@@ -39,7 +41,12 @@ async function closure(store: Store, seeds: readonly string[], seenFrom: string,
   let pending = [...new Set(seeds)].slice(0, limits.maxSubmissions);
   let truncated = seeds.length > limits.maxSubmissions;
   while (pending.length > 0) {
-    for (const id of pending) features.set(id, await store.listClusterFeatures(id));
+    // Asked together: a store behind a worker thread or a network answers them as a pipeline.
+    for (let i = 0; i < pending.length; i += READ_BATCH) {
+      const batch = pending.slice(i, i + READ_BATCH);
+      const read = await Promise.all(batch.map((id) => store.listClusterFeatures(id)));
+      batch.forEach((id, j) => features.set(id, read[j]!));
+    }
     const wanted: ClusterFeature[] = [];
     for (const id of pending)
       for (const f of searchFeatures(features.get(id) ?? [])) {
@@ -64,11 +71,9 @@ async function campaignsOf(store: Store, c: Closure, known: ReadonlyMap<string, 
   const orgs = new Map<string, Organisation>((await store.listOrganisations()).map((o) => [o.id, o]));
   const out: Campaign[] = [];
   for (const group of groupByBinding(c.features)) {
-    const members: Submission[] = [];
-    for (const id of group.members) {
-      const sub = known.get(id) ?? (await store.getSubmission(id));
-      if (sub) members.push(sub);
-    }
+    const members = (await Promise.all(group.members.map(async (id) => known.get(id) ?? (await store.getSubmission(id))))).filter(
+      (s): s is Submission => s !== null,
+    );
     if (members.length > 1) out.push(summarise(members, [...group.keys.values()], orgs, c.truncated));
   }
   return out;
