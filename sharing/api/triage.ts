@@ -48,7 +48,7 @@ export function triageDepsOf(deps: ApiDeps): triage.TriageDeps | null {
     hostname: deps.config.exchange.hostname,
     rules: loadSanitizationRules(deps.config.policiesDir),
   };
-  return { store: deps.store, audit: deps.audit, clock: deps.clock, events: deps.events, vault: deps.vault ?? null, ...settings };
+  return { store: deps.store, audit: deps.audit, clock: deps.clock, events: deps.events, vault: deps.vault ?? null, log: deps.log, ...settings };
 }
 
 const reason = z.string().trim().min(1).max(2000);
