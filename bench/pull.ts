@@ -22,6 +22,7 @@ import type { SharingClass } from '../core/types.ts';
 import { createHttpApp, listen } from '../web/server.ts';
 import { API_MOUNT, createApiRouter } from '../sharing/api/router.ts';
 import { indicatorId } from '../core/ids.ts';
+import { refreshFeedViews } from '../sharing/feed-views.ts';
 
 const run = promisify(execFile);
 const PAGE = 1000;
@@ -65,7 +66,7 @@ function indicator(i: number, cls: SharingClass): IndicatorInput {
  * submission one upsertIndicators and one appendPublications (one transaction each, as
  * sharing/publication.ts appends a submission's entries), not a write per indicator.
  */
-async function seed(store: Store, count: number): Promise<void> {
+export async function seed(store: Store, count: number): Promise<void> {
   const at = new Date(Date.UTC(2026, 0, 1)).toISOString();
   for (const [id, tier] of [
     ['sec', 'participant'],
@@ -121,12 +122,17 @@ async function seed(store: Store, count: number): Promise<void> {
     const inputs = Array.from({ length: Math.min(PER_SUBMISSION, count - s * PER_SUBMISSION) }, (_, i) => indicator(s * PER_SUBMISSION + i, cls));
     await store.upsertIndicators(id, orgId, at, inputs);
     await store.updateSubmission(id, { status: 'published' }, at);
-    await store.appendPublications(
+    const entries = await store.appendPublications(
       inputs.map((input) => {
         const ind = indicatorId(input.type, input.value);
         return { idempotencyKey: `publish:${id}:${ind}`, action: 'publish' as const, indicatorId: ind, submissionId: id, kind: input.kind, class: cls };
       }),
       at,
+    );
+    // What publication stores with the entries: each audience's item (sharing/feed-views.ts).
+    await refreshFeedViews(
+      store,
+      entries.map((e) => e.indicatorId),
     );
   }
 }

@@ -3,7 +3,7 @@
 // may not see, which would tell it that something happened to the indicator then), each with the
 // indicator's view as it is now, computed from the published sources the viewer may see.
 import { CLASSES, type IndicatorType, type PublicationAction, type SharingClass } from '../core/types.ts';
-import type { IndicatorWithSources, PublishedSource, Store } from '../core/store/port.ts';
+import type { FeedPageEntry, IndicatorWithSources, PublicationFeedQuery, PublishedSource, Store } from '../core/store/port.ts';
 import type { Indicator, IndicatorSource } from '../core/types.ts';
 import { visibleScope } from './class-policy.ts';
 import { narrowest } from '../core/class-order.ts';
@@ -57,7 +57,7 @@ export interface FeedPage {
  * retraction counts as a false positive, and a source never counts at a class wider than the one
  * it was published under.
  */
-function publishedSources(published: readonly PublishedSource[], classes: readonly SharingClass[]): IndicatorSource[] {
+export function publishedSources(published: readonly PublishedSource[], classes: readonly SharingClass[]): IndicatorSource[] {
   return published.flatMap(({ source: s, latest: entry }) => {
     const cls = narrowest([s.class, entry.class]);
     if (!classes.includes(cls)) return [];
@@ -111,39 +111,72 @@ export async function readIndicator(store: FeedStore, viewer: Viewer | null, id:
 }
 
 export async function readFeed(store: FeedStore, viewer: Viewer | null, q: FeedQuery, rules: ViewRules = DEFAULT_VIEW_RULES): Promise<FeedPage> {
-  const scope = visibleScope(viewer);
-  const wanted = q.classes ?? CLASSES;
   // Read the log's end first: an entry committed after it has a higher seq, so it is either in
   // this page or after the cursor we hand out — never skipped.
   const end = await store.lastPublicationSeq();
-  const read = await store.listFeedPage({
+  const read = await store.listFeedPage(feedStoreQuery(viewer, q));
+  const entries = q.until === undefined ? read : read.filter((e) => e.entry.seq <= q.until!);
+  const { next, more } = pageCursor(q, read.length, entries.length, entries[entries.length - 1]?.entry.seq, end);
+  const ctx = { viewer, classes: q.viewClasses ?? CLASSES, sectorOf: await sectorLookup(store), rules };
+  // One item per indicator: its latest entry in this page, which carries the indicator as it is now.
+  const items: FeedItem[] = [];
+  for (const e of entries) {
+    const item = feedItemOf(e, ctx);
+    if (item) items.push(item);
+  }
+  return { items, next, more };
+}
+
+/** The entries of the log this viewer may see that the query asks for. */
+export function feedStoreQuery(viewer: Viewer | null, q: FeedQuery): PublicationFeedQuery {
+  const scope = visibleScope(viewer);
+  const wanted = q.classes ?? CLASSES;
+  return {
     afterSeq: q.since,
     limit: q.limit,
     classes: scope.classes.filter((c) => wanted.includes(c)),
     ownOrg: scope.ownOrgId ? { orgId: scope.ownOrgId, classes: wanted } : null,
     ...(q.types ? { types: q.types } : {}),
     ...(q.updatedAfter ? { publishedAfter: q.updatedAfter } : {}),
-  });
-  const entries = q.until === undefined ? read : read.filter((e) => e.entry.seq <= q.until!);
-  const more = read.length === q.limit && entries.length === read.length;
-  const lastSeq = entries[entries.length - 1]?.entry.seq ?? q.since;
-  const next = more ? lastSeq : Math.max(q.since, Math.min(end, q.until ?? end), lastSeq);
-  const classes = q.viewClasses ?? CLASSES;
-  const sectors = await sectorLookup(store);
-  // One item per indicator: its latest entry in this page, which carries the indicator as it is now.
-  const items: FeedItem[] = [];
-  for (const { entry: e, current } of entries) {
-    if (!current) continue;
-    const sightings = current.sightings.filter((g) => classes.includes(g.class));
-    const view =
-      viewOf(viewer, { indicator: current.indicator, sources: publishedSources(current.sources, classes) }, { sectorOf: sectors, sightings, rules }) ??
-      (e.action === 'retract' ? retractionTombstone(current.indicator, e) : null);
-    if (view) items.push({ seq: e.seq, action: e.action, publishedAt: e.publishedAt, view });
-  }
-  return { items, next, more };
+  };
 }
 
-async function sectorLookup(store: FeedStore): Promise<(orgId: string) => string | null> {
+/** What a viewer's page is computed with (readFeed, and the JSON pages for the entries not stored: feed-json.ts). */
+export interface ItemContext {
+  readonly viewer: Viewer | null;
+  readonly classes: readonly SharingClass[];
+  readonly sectorOf: (orgId: string) => string | null;
+  readonly rules: ViewRules;
+}
+
+/** The item of one page entry for this viewer, or null when it shows the viewer nothing. */
+export function feedItemOf({ entry: e, current }: FeedPageEntry, ctx: ItemContext): FeedItem | null {
+  if (!current) return null;
+  const { viewer, classes, sectorOf, rules } = ctx;
+  const sightings = current.sightings.filter((g) => classes.includes(g.class));
+  const view =
+    viewOf(viewer, { indicator: current.indicator, sources: publishedSources(current.sources, classes) }, { sectorOf, sightings, rules }) ??
+    (e.action === 'retract' ? retractionTombstone(current.indicator, e) : null);
+  return view ? { seq: e.seq, action: e.action, publishedAt: e.publishedAt, view } : null;
+}
+
+/**
+ * The cursor after a page: `read` entries came back for a limit of q.limit, `kept` of them up to
+ * q.until, the last kept at `lastSeq`; `end` is the log's end read before the page.
+ */
+export function pageCursor(
+  q: Pick<FeedQuery, 'since' | 'limit' | 'until'>,
+  read: number,
+  kept: number,
+  lastSeq: number | undefined,
+  end: number,
+): { next: number; more: boolean } {
+  const more = read === q.limit && kept === read;
+  const last = lastSeq ?? q.since;
+  return { next: more ? last : Math.max(q.since, Math.min(end, q.until ?? end), last), more };
+}
+
+export async function sectorLookup(store: FeedStore): Promise<(orgId: string) => string | null> {
   const sectors = new Map((await store.listOrganisations()).map((o) => [o.id, o.sector]));
   return (orgId) => sectors.get(orgId) ?? null;
 }

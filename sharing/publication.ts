@@ -8,6 +8,7 @@ import type { IndicatorSource, PublicationEntry, Submission, SubmissionStatus } 
 import { decide, pairKey, publishEntry, retractEntry, type WithheldReason } from './publication-plan.ts';
 import { isWider } from '../core/class-order.ts';
 import { retractLateMarks } from './false-positives.ts';
+import { refreshFeedViews } from './feed-views.ts';
 import { emitSubmissionEvent, type SubmissionEventSink } from '../core/submission-events.ts';
 
 export interface PublicationDeps {
@@ -53,8 +54,15 @@ async function latestOf(store: Store, indicatorIds: readonly string[]): Promise<
   return latest;
 }
 
+/** Appends the entries, then stores what each audience now sees of their indicators (feed-views.ts). */
 async function append(store: Store, entries: readonly NewPublication[], now: string): Promise<readonly PublicationEntry[]> {
-  return entries.length === 0 ? [] : store.appendPublications(entries, now);
+  if (entries.length === 0) return [];
+  const appended = await store.appendPublications(entries, now);
+  await refreshFeedViews(
+    store,
+    appended.map((e) => e.indicatorId),
+  );
+  return appended;
 }
 
 /**

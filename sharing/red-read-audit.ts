@@ -5,7 +5,16 @@ import type { IndicatorView } from './indicator-view.ts';
 import type { Viewer } from './viewer.ts';
 
 export async function auditRedReads(audit: AuditAppender, viewer: Viewer | null, surface: string, views: Iterable<IndicatorView>): Promise<void> {
-  const red = [...views].filter((v) => v.redData).map((v) => v.id);
+  await auditRedIndicators(
+    audit,
+    viewer,
+    surface,
+    [...views].filter((v) => v.redData).map((v) => v.id),
+  );
+}
+
+/** The same event for the indicators of a response whose views were built from a RED source. */
+export async function auditRedIndicators(audit: AuditAppender, viewer: Viewer | null, surface: string, red: readonly string[]): Promise<void> {
   if (red.length === 0) return;
   await audit({
     actor: viewer?.principal.id ?? 'anonymous',

@@ -28,6 +28,7 @@ import { mongoJobQueries, mongoJobs } from './mongo-jobs.ts';
 import { mongoPublications } from './mongo-publications.ts';
 import { mongoSampleWriter, mongoSamples } from './mongo-samples.ts';
 import { COLLECTIONS, ensureSchema } from './mongo-schema.ts';
+import { mongoFeedViews } from './mongo-feed-views.ts';
 import { mongoSharing } from './mongo-sharing.ts';
 import { mongoSubmissions } from './mongo-submissions.ts';
 import { mongoTriageWork } from './mongo-triage-work.ts';
@@ -88,6 +89,7 @@ export async function openMongoStore(target: MongoConnection | MongoConnectOptio
       ...mongoIndicators(db, indicatorReads),
       ...mongoPublications(db),
       ...mongoSharing(db, indicatorReads),
+      ...mongoFeedViews(mongoSharing(db, indicatorReads)),
       ...mongoJobs(db, jobQueries),
       ...mongoAudit(db),
       ...mongoClusters(db),

@@ -17,6 +17,7 @@ import type { DigestStore } from './ports/digests.ts';
 import type { DirectoryStore } from './ports/directory.ts';
 import type { DrillStore } from './ports/drills.ts';
 import type { FalsePositiveStore } from './ports/false-positives.ts';
+import type { FeedViewStore } from './ports/feed-views.ts';
 import type { IndicatorStore } from './ports/indicators.ts';
 import type { JobStore } from './ports/jobs.ts';
 import type { PublicationLogStore } from './ports/publications.ts';
@@ -32,6 +33,7 @@ export type * from './ports/digests.ts';
 export type * from './ports/directory.ts';
 export type * from './ports/drills.ts';
 export type * from './ports/false-positives.ts';
+export type * from './ports/feed-views.ts';
 export type * from './ports/indicators.ts';
 export type * from './ports/jobs.ts';
 export type * from './ports/publications.ts';
@@ -72,6 +74,7 @@ export type Store = DirectoryStore &
   IndicatorStore &
   PublicationLogStore &
   SharingReadStore &
+  FeedViewStore &
   ClusterStore &
   JobStore &
   AuditStore &

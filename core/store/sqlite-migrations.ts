@@ -444,6 +444,32 @@ ${FEED_ROW_TRIGGERS}
       CREATE INDEX submission_notes_submission ON submission_notes(submission_id, created_at DESC, id DESC);
     `,
   },
+  {
+    version: 11,
+    description: 'feed views: each feed row with its item as every audience sees it, stored at publication',
+    sql: `
+      -- What each audience sees of the indicator of a feed row, serialised with the row's entry
+      -- (seq, action, time) when it is published and again after any change
+      -- (sharing/feed-views.ts, sqlite-feed-views.ts), so a pull page concatenates stored text.
+      ALTER TABLE feed_rows ADD COLUMN views_key TEXT;                  -- NULL: stale, compute again
+      ALTER TABLE feed_rows ADD COLUMN red INTEGER NOT NULL DEFAULT 0;  -- staff view built from a RED source
+      ALTER TABLE feed_rows ADD COLUMN orgs TEXT;                       -- '|org|…|': organisations of the view's sources and sightings
+      ALTER TABLE feed_rows ADD COLUMN v_staff TEXT;
+      ALTER TABLE feed_rows ADD COLUMN v_participant TEXT;
+      ALTER TABLE feed_rows ADD COLUMN v_observer TEXT;
+      ALTER TABLE feed_rows ADD COLUMN v_affiliate TEXT;
+      ALTER TABLE feed_rows ADD COLUMN v_public TEXT;
+      -- A page reads one ordered range per class and one for the viewer's own organisation
+      -- (sqlite-sharing.ts FEED_PICK), never the rows of classes the viewer may not see.
+      CREATE INDEX feed_rows_class ON feed_rows(class);
+      CREATE INDEX feed_rows_org ON feed_rows(org_id);
+      -- In the transaction of the write that changed the indicator: its stored views are stale.
+      CREATE TRIGGER feed_rows_views_stale AFTER UPDATE OF view ON feed_rows
+      BEGIN
+        UPDATE feed_rows SET views_key = NULL WHERE seq = NEW.seq;
+      END;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

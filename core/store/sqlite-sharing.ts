@@ -1,10 +1,10 @@
 // Sharing reads in SQLite: indicators in batches, the latest publication state of each source, the
 // publication log filtered for one viewer (on feed_rows, which carry organisation and type), and
-// sightings. A feed page (listFeedPage) is one range read by seq of feed_rows (migration 9: each
+// sightings. A feed page (listFeedPage) is one ordered range read per class of feed_rows (migration 9: each
 // log entry with the indicator's current view — its sources with the decision published for them,
 // its sightings — as JSON kept by triggers in the transaction of every write that changes them),
 // returned by SQLite as one JSON text for the page.
-import type { IndicatorSource, IndicatorType, InfoKind, PublicationAction, SharingClass, Sighting } from '../types.ts';
+import { CLASSES, type IndicatorSource, type IndicatorType, type InfoKind, type PublicationAction, type SharingClass, type Sighting } from '../types.ts';
 import type { FeedPageEntry, IndicatorWithSources, NewSighting, PublicationFeedQuery, PublishedSource } from './port.ts';
 import { checkLimit, inWriteTransaction, toJson, type Db, type SyncRole } from './sqlite-db.ts';
 import { rowToIndicator, rowToSource, type IndicatorRow, type SourceRow } from './sqlite-indicators.ts';
@@ -34,7 +34,7 @@ function rowToSighting(r: SightingRow): Sighting {
   };
 }
 
-interface FeedParams {
+export interface FeedParams {
   after: number;
   classes: string;
   own_org: string | null;
@@ -44,14 +44,28 @@ interface FeedParams {
   limit: number;
 }
 
-/** The feed rows (migration 9) a feed query matches (FeedParams), aliased f, in a range of seq. */
-const FEED_MATCH = `
-  FROM feed_rows f
- WHERE f.seq > @after
-   AND (f.class IN (SELECT value FROM json_each(@classes))
-        OR (@own_org IS NOT NULL AND f.org_id = @own_org AND f.class IN (SELECT value FROM json_each(@own_classes))))
+/** The filters of a feed query (FeedParams) besides class and organisation, on feed rows aliased f. */
+const FEED_REST = `
    AND (@types IS NULL OR f.type IN (SELECT value FROM json_each(@types)))
    AND (@after_time IS NULL OR f.published_at > @after_time)`;
+
+/**
+ * The seqs of the feed rows (migration 9) a feed query (FeedParams) matches, first @limit in seq order, read from the indexes by class and by
+ * organisation (migration 11): one ordered range per class the query asks for and one for the
+ * viewer's own organisation, merged, so a page never walks the rows of classes it may not see.
+ */
+export const FEED_PICK = `
+  SELECT seq FROM (
+    ${CLASSES.map(
+      (c) => `SELECT seq FROM (SELECT f.seq FROM feed_rows f
+                WHERE instr(@classes, '"${c}"') > 0 AND f.class = '${c}' AND f.seq > @after ${FEED_REST}
+                ORDER BY f.seq LIMIT @limit)`,
+    ).join(' UNION ')}
+    UNION
+    SELECT seq FROM (SELECT f.seq FROM feed_rows f
+      WHERE @own_org IS NOT NULL AND f.org_id = @own_org AND f.seq > @after AND f.class IN (SELECT value FROM json_each(@own_classes)) ${FEED_REST}
+      ORDER BY f.seq LIMIT @limit))
+  ORDER BY seq LIMIT @limit`;
 
 /**
  * One entry of a feed page as the page statement returns it, inside one JSON array for the whole
@@ -59,28 +73,31 @@ const FEED_MATCH = `
  * [seq, key, action, indicator, submission, kind, class, published_at] and the indicator's view
  * [type, value, created_at, published sources, sightings] (null without one), as feed_rows holds them.
  */
-type PageTuple = [
+export type PageTuple = [
   [number, string, PublicationAction, string, string, InfoKind, SharingClass, string],
   [IndicatorType, string, string, SourceTuple[], SightingTuple[]] | null,
 ];
 type SourceTuple = [string, string, InfoKind, SharingClass, string, number, Record<string, unknown>, PublicationAction, SharingClass];
 type SightingTuple = [number, string, SharingClass, number, string, string];
 
-function tupleToPageEntry([e, view]: PageTuple, newest: boolean): FeedPageEntry {
+export function tupleToPageEntry([e, view]: PageTuple, newest: boolean): FeedPageEntry {
   const [seq, idempotencyKey, action, indicatorId, submissionId, kind, cls, publishedAt] = e;
   const entry = { seq, idempotencyKey, action, indicatorId, submissionId, kind, class: cls, publishedAt };
-  if (!newest || view === null) return { entry, current: null };
-  const [type, value, createdAt, sources, sightings] = view;
+  return { entry, current: newest && view !== null ? viewToCurrent(indicatorId, view) : null };
+}
+
+/** The indicator as feed_rows.view holds it (see PageTuple). */
+export function viewToCurrent(
+  indicatorId: string,
+  [type, value, createdAt, sources, sightings]: NonNullable<PageTuple[1]>,
+): NonNullable<FeedPageEntry['current']> {
   return {
-    entry,
-    current: {
-      indicator: { id: indicatorId, type, value, createdAt },
-      sources: sources.map(([sub, orgId, k, c, seenAt, fp, context, latestAction, latestClass]): PublishedSource => ({
-        source: { indicatorId, submissionId: sub, orgId, kind: k, class: c, seenAt, falsePositive: fp === 1, context },
-        latest: { action: latestAction, class: latestClass },
-      })),
-      sightings: sightings.map(([id, orgId, c, count, seenAt, reportedAt]): Sighting => ({ id, indicatorId, orgId, class: c, count, seenAt, reportedAt })),
-    },
+    indicator: { id: indicatorId, type, value, createdAt },
+    sources: sources.map(([sub, orgId, k, c, seenAt, fp, context, latestAction, latestClass]): PublishedSource => ({
+      source: { indicatorId, submissionId: sub, orgId, kind: k, class: c, seenAt, falsePositive: fp === 1, context },
+      latest: { action: latestAction, class: latestClass },
+    })),
+    sightings: sightings.map(([id, orgId, c, count, seenAt, reportedAt]): Sighting => ({ id, indicatorId, orgId, class: c, count, seenAt, reportedAt })),
   };
 }
 
@@ -91,7 +108,7 @@ function tuplesToPage(tuples: readonly PageTuple[]): FeedPageEntry[] {
   return tuples.map((t, n) => tupleToPageEntry(t, newest.get(t[0][3]) === n));
 }
 
-function feedParams(q: PublicationFeedQuery): FeedParams {
+export function feedParams(q: PublicationFeedQuery): FeedParams {
   return {
     after: q.afterSeq,
     classes: toJson(q.classes),
@@ -114,11 +131,11 @@ export function sqliteSharing(db: Db): SyncRole<SharingReadStore> {
      WHERE l.indicator_id IN (SELECT value FROM json_each(?))
      ORDER BY p.seq`);
   const feed = db.prepare<FeedParams, PublicationRow>(`
-    SELECT p.* FROM publications p WHERE p.seq IN (SELECT f.seq ${FEED_MATCH} ORDER BY f.seq LIMIT @limit) ORDER BY p.seq`);
+    SELECT p.* FROM publications p WHERE p.seq IN (${FEED_PICK}) ORDER BY p.seq`);
   // The stored JSON texts are concatenated, not parsed again: the page leaves SQLite as one string.
   const page = db.prepare<FeedParams, { page: string | null }>(`
     SELECT '[' || group_concat('[' || entry || ',' || coalesce(view, 'null') || ']', ',' ORDER BY seq) || ']' AS page
-      FROM (SELECT f.seq, f.entry, f.view ${FEED_MATCH} ORDER BY f.seq LIMIT @limit)`);
+      FROM (SELECT f.seq, f.entry, f.view FROM (${FEED_PICK}) picked JOIN feed_rows f ON f.seq = picked.seq)`);
   const sightingByKey = db.prepare<[string, string], SightingRow>('SELECT * FROM sightings WHERE org_id = ? AND dedup_key = ?');
   const insertSighting = db.prepare<Omit<SightingRow, 'id'>, SightingRow>(`
     INSERT INTO sightings (indicator_id, org_id, class, count, seen_at, reported_at, dedup_key)

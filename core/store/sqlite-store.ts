@@ -14,6 +14,7 @@ import { sqliteFalsePositives } from './sqlite-false-positives.ts';
 import { sqliteIndicators } from './sqlite-indicators.ts';
 import { sqliteJobQueries, sqliteJobs } from './sqlite-jobs.ts';
 import { sqlitePublications } from './sqlite-publications.ts';
+import { sqliteFeedViews } from './sqlite-feed-views.ts';
 import { sqliteSharing } from './sqlite-sharing.ts';
 import { sqliteSampleQueries, sqliteSamples } from './sqlite-samples.ts';
 import { sqliteSubmissions } from './sqlite-submissions.ts';
@@ -53,6 +54,7 @@ export function sqliteMethods(db: Db): SyncStore {
     ...sqliteIndicators(db),
     ...sqlitePublications(db),
     ...sqliteSharing(db),
+    ...sqliteFeedViews(db),
     ...sqliteJobs(db, jobQueries),
     ...sqliteAudit(db),
     ...sqliteClusters(db),

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { C4Error } from '../../core/errors.ts';
 import { INDICATOR_TYPES } from '../../core/types.ts';
 import { readFeed, readIndicator } from '../feed.ts';
-import { auditRedReads } from '../red-read-audit.ts';
+import { readFeedJson } from '../feed-json.ts';
+import { storeFeedViews } from '../feed-views.ts';
+import { auditRedIndicators, auditRedReads } from '../red-read-audit.ts';
 import type { ApiDeps } from './deps.ts';
 import { authOf } from './auth.ts';
 import { excelCsvFormatter } from './csv-format.ts';
@@ -49,18 +51,28 @@ export function indicatorRoutes(router: Router, deps: ApiDeps, formatters: Reado
     const q = parseWith(feedQuery, req.query, 'query');
     const formatter = chooseFormatter(req, q, formatters);
     const { viewer } = authOf(res);
-    const page = await readFeed(
-      deps.store,
-      viewer,
-      {
-        since: q.since,
-        limit: q.limit,
-        ...(q.type ? { types: q.type } : {}),
-        ...(q.class ? { classes: q.class } : {}),
-        ...(q.updated_after ? { updatedAfter: q.updated_after } : {}),
-      },
-      deps.viewRules,
-    );
+    const query = {
+      since: q.since,
+      limit: q.limit,
+      ...(q.type ? { types: q.type } : {}),
+      ...(q.class ? { classes: q.class } : {}),
+      ...(q.updated_after ? { updatedAfter: q.updated_after } : {}),
+    };
+    if (formatter.name === 'json') {
+      // The page from the views stored at publication (feed-json.ts); the views a change made
+      // stale are stored again after the answer, off the request's path.
+      const page = await readFeedJson(deps.store, viewer, query, deps.viewRules);
+      await auditRedIndicators(deps.audit, viewer, 'api.indicators', page.red);
+      res.set('C4TAP-Next-Since', String(page.next)).set('C4TAP-More', String(page.more));
+      res.type(formatter.contentType).send(page.body);
+      if (page.stale.length > 0) {
+        storeFeedViews(deps.store, page.stale, page.basis).catch((err: unknown) =>
+          deps.log.warn({ event: 'api.feed_views_not_stored', err, indicators: page.stale.length }, 'stale feed views not stored again'),
+        );
+      }
+      return;
+    }
+    const page = await readFeed(deps.store, viewer, query, deps.viewRules);
     await auditRedReads(
       deps.audit,
       viewer,
