@@ -22,7 +22,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '../core/config.ts';
 import type { Clock } from '../core/ids.ts';
 import type { Logger } from '../core/logger.ts';
-import type { Store } from '../core/store/port.ts';
+import type { JobStore, StoreHandle, SubmissionStore } from '../core/store/port.ts';
 import { toC4Error } from '../core/errors.ts';
 import { BUDGET_REASON } from './budget.ts';
 import { endJobIncomplete } from './worker.ts';
@@ -32,7 +32,7 @@ export interface WorkerPoolDeps {
   /** The child's entry point (bin/worker-process.ts: the composition root that opens a context and runs the worker). */
   readonly script: string;
   readonly config: Config;
-  readonly store: Store;
+  readonly store: SubmissionStore & JobStore & StoreHandle;
   readonly clock: Clock;
   readonly log: Logger;
   /** Ids of the children's workers (`<prefix>:<n>`). */

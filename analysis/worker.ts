@@ -13,7 +13,7 @@ import type { Config } from '../core/config.ts';
 import type { Clock } from '../core/ids.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
-import type { Store } from '../core/store/port.ts';
+import type { JobStore, StoreHandle, SubmissionStore } from '../core/store/port.ts';
 import type { Job, Submission } from '../core/types.ts';
 import { toC4Error } from '../core/errors.ts';
 import { emitSubmissionEvent, type SubmissionEventSink } from '../core/submission-events.ts';
@@ -22,7 +22,7 @@ import type { AnalyseOptions, AnalysisResult } from './pipeline.ts';
 export type WorkerSettings = Pick<Config['worker'], 'leaseMs' | 'maxAttempts' | 'pollMs' | 'retryBaseMs' | 'retryMaxMs'>;
 
 export interface WorkerDeps {
-  readonly store: Store;
+  readonly store: SubmissionStore & JobStore & StoreHandle;
   readonly clock: Clock;
   readonly log: Logger;
   readonly settings: WorkerSettings;
@@ -58,7 +58,13 @@ export function retryDelayMs(attempt: number, settings: Pick<WorkerSettings, 're
  * reasons, what an earlier attempt recorded stays, the submission goes to triage. Nothing is
  * retried. False when `workerId` no longer holds the job's lease (another worker has it).
  */
-export async function endJobIncomplete(store: Store, job: Pick<Job, 'id' | 'submissionId'>, workerId: string, reason: string, now: string): Promise<boolean> {
+export async function endJobIncomplete(
+  store: SubmissionStore & JobStore & StoreHandle,
+  job: Pick<Job, 'id' | 'submissionId'>,
+  workerId: string,
+  reason: string,
+  now: string,
+): Promise<boolean> {
   const held = await store.getJob(job.id);
   if (!held || held.status !== 'running' || held.leaseOwner !== workerId) return false;
   const submission = await store.getSubmission(job.submissionId);

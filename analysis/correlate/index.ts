@@ -13,7 +13,7 @@
 //       records this submission's features, finds submissions sharing any of them within
 //       `windowDays` (default 90), and labels the cluster mass / targeted / undetermined with the
 //       evidence (RED-level: for analysts).
-import type { Store } from '../../core/store/port.ts';
+import type { ClusterStore, DirectoryStore, IndicatorStore } from '../../core/store/port.ts';
 import type { ClusterFeature } from '../../core/types.ts';
 import { classifyCluster, DEFAULT_CLUSTER_THRESHOLDS, type ClusterLabel, type ClusterMember, type ClusterThresholds } from './cluster.ts';
 import type { RecipientProfile } from './features.ts';
@@ -33,7 +33,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Rows read per feature: a mass mailing's cluster is recognisable long before this. */
 export const MAX_MATCHES_PER_FEATURE = 200;
 
-export async function clusterSubmission(store: Store, req: ClusterRequest): Promise<ClusterLabel> {
+export async function clusterSubmission(store: DirectoryStore & IndicatorStore & ClusterStore, req: ClusterRequest): Promise<ClusterLabel> {
   const seenFrom = new Date(Date.parse(req.seenAt) - (req.windowDays ?? 90) * DAY_MS).toISOString();
   // The search leaves this submission out, so it need not wait for this submission's features to
   // be committed: the write and the read run side by side.

@@ -2,7 +2,7 @@
 // relations with every source's organisation and class: who may see which relation (RED viewers
 // see related submissions; counts are computed from the sources visible to each viewer) is the
 // sharing class policy's decision (sharing/), not this module's.
-import type { Store } from '../../core/store/port.ts';
+import type { IndicatorStore } from '../../core/store/port.ts';
 import type { IndicatorSource, IndicatorType } from '../../core/types.ts';
 import { storedWarningLists } from './store-inputs.ts';
 
@@ -34,7 +34,7 @@ export interface Correlation {
 }
 
 /** Relations of a stored submission's indicators (one store query). */
-export async function correlateSubmission(store: Store, submissionId: string): Promise<Correlation> {
+export async function correlateSubmission(store: IndicatorStore, submissionId: string): Promise<Correlation> {
   const listed = await store.listIndicatorsForSubmission(submissionId);
   const relations: IndicatorRelation[] = [];
   const related = new Map<string, { submissionId: string; orgId: string; indicatorIds: string[] }>();
