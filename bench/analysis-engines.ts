@@ -104,29 +104,34 @@ async function writeCorpus(dir: string): Promise<{ files: number; bytes: number 
 }
 
 /**
- * Mean milliseconds per run of `ours` and of `theirs`, measured in alternating order (ours first,
- * then theirs first) until budgetMs has passed and each ran at least twice, after one warm-up
- * run each; alternation spreads the noise of a shared machine evenly over both sides.
+ * Mean milliseconds per run of each side, measured in rotating order (each side in turn goes
+ * first) until budgetMs has passed and each ran at least twice, after one warm-up run each;
+ * rotation spreads the noise of a shared machine evenly over all sides.
  */
-async function timePair(budgetMs: number, ours: () => Promise<void>, theirs: () => Promise<void>): Promise<{ oursMs: number; theirsMs: number }> {
-  await ours();
-  await theirs();
-  const total = { ours: 0, theirs: 0 };
-  const timed = async (side: 'ours' | 'theirs') => {
-    const started = performance.now();
-    await (side === 'ours' ? ours() : theirs());
-    total[side] += performance.now() - started;
-  };
+export async function timeSides(budgetMs: number, sides: readonly (() => Promise<void>)[]): Promise<number[]> {
+  for (const side of sides) await side();
+  const total = sides.map(() => 0);
   let rounds = 0;
   const started = performance.now();
   while (rounds < 2 || performance.now() - started < budgetMs) {
-    for (const side of rounds % 2 === 0 ? (['ours', 'theirs'] as const) : (['theirs', 'ours'] as const)) await timed(side);
+    for (let k = 0; k < sides.length; k++) {
+      const i = (rounds + k) % sides.length;
+      const t0 = performance.now();
+      await sides[i]!();
+      total[i]! += performance.now() - t0;
+    }
     rounds++;
   }
-  return { oursMs: total.ours / rounds, theirsMs: total.theirs / rounds };
+  return total.map((t) => t / rounds);
 }
 
-async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+/** timeSides for two: ours and theirs. */
+export async function timePair(budgetMs: number, ours: () => Promise<void>, theirs: () => Promise<void>): Promise<{ oursMs: number; theirsMs: number }> {
+  const [oursMs, theirsMs] = await timeSides(budgetMs, [ours, theirs]);
+  return { oursMs: oursMs!, theirsMs: theirsMs! };
+}
+
+export async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: width }, async () => {

@@ -2,14 +2,15 @@
 // loop: one per reload, given the directory, the snapshot and the previous results in
 // workerData, answering once with the results and rule groups as plain data.
 //
-// The thread lowers its own CPU priority (nice 19, this thread only on Linux): checking a
-// community rule set is seconds of CPU that must not take a core from the event loop when it wakes.
-import { setPriority } from 'node:os';
+// The thread lowers its own CPU priority by 5 nice values (this thread only, on Linux): checking a
+// community rule set is seconds of CPU that should not take a core from the event loop when it
+// wakes. Not to 19: on a machine loaded by other work a nice-19 thread took minutes (measured).
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileRuleFiles, type FileResults, type Snapshot } from './yara-rules-dir.ts';
 
 try {
-  setPriority(19);
+  setPriority(Math.min(19, getPriority() + 5));
 } catch {
   // not allowed here: the thread runs at the process's priority
 }
