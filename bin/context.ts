@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '../core/logger.ts';
 import { ensureDataDir, loadOrCreateSecrets, type Secrets } from '../core/secrets.ts';
 import type { Store } from '../core/store/port.ts';
 import { openSqliteStore } from '../core/store/sqlite-store.ts';
+import type { SubmissionSpool } from '../core/store/sqlite-thread-store.ts';
 import type { MongoConnectOptions } from '../core/store/mongo-store.ts';
 import { createAuditAppender, type AuditAppender } from '../core/audit.ts';
 import { newId, systemClock, type Clock, type IdGenerator } from '../core/ids.ts';
@@ -31,6 +32,8 @@ export interface AppContext {
   readonly vault: Vault;
   /** Where the vault's sealed blobs live (filesystem, or GridFS with the MongoDB store). */
   readonly vaultBackend: SealedBlobBackend;
+  /** The SQLite store's vault spool (ingest commits a message's blobs with its submission); null on MongoDB. */
+  readonly spool: SubmissionSpool | null;
   readonly audit: AuditAppender;
   readonly auditKey: Buffer;
   readonly clock: Clock;
@@ -84,6 +87,8 @@ export function mongoOptions(config: Config): MongoConnectOptions {
 interface Backends {
   readonly store: Store;
   readonly vaultBackend: SealedBlobBackend;
+  /** SQLite: sealed blobs committed with their submission before the vault has them. */
+  readonly spool: SubmissionSpool | null;
   close(): Promise<void>;
 }
 
@@ -95,7 +100,7 @@ async function openBackends(config: Config): Promise<Backends> {
   switch (config.store.backend) {
     case 'sqlite': {
       const store = openSqliteStore(sqliteFile(config.dataDir));
-      return { store, vaultBackend: createFsBackend(vaultRoot(config.dataDir)), close: () => store.close() };
+      return { store, vaultBackend: createFsBackend(vaultRoot(config.dataDir)), spool: store.spool, close: () => store.close() };
     }
     case 'mongodb': {
       // Loaded only here: the embedded set-up and one-shot commands never load the MongoDB driver.
@@ -108,6 +113,7 @@ async function openBackends(config: Config): Promise<Backends> {
         return {
           store,
           vaultBackend,
+          spool: null,
           close: async () => {
             await store.close();
             await conn.close();
@@ -131,9 +137,9 @@ export async function openContext(config: Config, options: ContextOptions = {}):
   const mail = mailerSettings(config.mail, outboxDir(config.dataDir), clock);
   const channels = config.mail.submitterNotifications ? loadChannelPolicy(config.policiesDir) : null;
   const backends = await openBackends(config);
-  const { store, vaultBackend } = backends;
+  const { store, vaultBackend, spool } = backends;
   const keyring = options.watchVaultKeys ? watchKeyring(config.dataDir, secrets, { log }) : null;
-  const vault = keyring ? createVault(vaultBackend, keyring) : openVault(vaultBackend, secrets);
+  const vault = createVault(vaultBackend, keyring ?? keyringFromSecrets(secrets), spool);
   const auditKey = Buffer.from(secrets.auditKey, 'base64');
   const metrics = createMetrics({
     defaultMetrics: options.defaultMetrics ?? true,
@@ -153,6 +159,7 @@ export async function openContext(config: Config, options: ContextOptions = {}):
     store,
     vault,
     vaultBackend,
+    spool,
     audit: createAuditAppender(store, clock, auditKey),
     auditKey,
     clock,

@@ -11,7 +11,9 @@
 import { dedupKey } from '../core/mail/dedup-key.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Clock, IdGenerator } from '../core/ids.ts';
-import type { Store, SubmissionSample } from '../core/store/port.ts';
+import type { NewJob, NewSubmission, Store, SubmissionSample } from '../core/store/port.ts';
+import type { SubmissionSpool } from '../core/store/sqlite-thread-store.ts';
+import type { SpooledBlob } from '../core/store/sqlite-spool.ts';
 import type { ClassByKind, ClassDecision, Envelope, Organisation, Principal, SampleRole, Submission } from '../core/types.ts';
 import { C4Error } from '../core/errors.ts';
 import { keepStored } from '../quarantine/keep-stored.ts';
@@ -30,6 +32,14 @@ export interface AcceptDeps {
   /** The configured drop address (exchange.dropAddress). */
   readonly dropAddress: string;
   readonly unwrapLimits?: UnwrapLimits;
+  /**
+   * The SQLite store's vault spool (core/store/sqlite-spool.ts), with a vault attached to it: the
+   * sealed blobs are committed in the submission's own write transaction (one group commit for
+   * the whole message instead of the vault's file and directory fsyncs before it) and moved to
+   * the vault right after the caller's reply. Without it (MongoDB, `c4tap import`), blobs are put
+   * in the vault first, as before.
+   */
+  readonly spool?: SubmissionSpool | null;
 }
 
 export interface AcceptInput {
@@ -56,7 +66,15 @@ export interface AcceptedSubmission {
 export interface AcceptResult {
   readonly submissions: readonly AcceptedSubmission[];
   readonly rawSha256: string;
+  /**
+   * Settles once the spooled blobs are in the vault (started after the current turn, so after the
+   * caller's reply); never rejects: a blob that could not be moved stays in the spool, where
+   * every read finds it, and is moved at the next start. Resolved at once without a spool.
+   */
+  readonly settled: Promise<void>;
 }
+
+type CreateSubmission = (sub: NewSubmission, job: NewJob, samples: readonly SubmissionSample[]) => ReturnType<Store['createSubmission']>;
 
 /** One original to record: the item, or the whole message when unwrapping failed. */
 interface Original {
@@ -117,13 +135,16 @@ export async function acceptMessage(deps: AcceptDeps, input: AcceptInput): Promi
   const org = input.org ?? (await deps.store.getOrganisation(principal.orgId));
   if (!org) throw new C4Error('NOT_FOUND', `organisation ${principal.orgId} of principal ${principal.id} is missing`);
 
-  // 1. The raw message, durably, before anything refers to it; meanwhile (CPU while the disk
-  // syncs) 2. the original(s) and the classes: note directive, subject tag, drop address, org default.
-  const [stored, unwrapped] = await Promise.all([
-    deps.vault.put(raw),
+  const spool = deps.spool && deps.vault.spooling ? deps.spool : null;
+  // 1. The raw message, durably, before anything refers to it (with a spool: sealed now and
+  // committed with the submission in step 3); meanwhile (CPU while the disk syncs) 2. the
+  // original(s) and the classes: note directive, subject tag, drop address, org default.
+  const [put, unwrapped] = await Promise.all([
+    spool ? null : deps.vault.put(raw),
     unwrapForward(raw, deps.unwrapLimits ?? DEFAULT_UNWRAP_LIMITS, { internalDomains: org.domains }),
   ]);
   const rawHashes = hashBuffer(raw);
+  const stored = put ?? { sha256: rawHashes.sha256, size: raw.length };
   const originals = originalsOf(unwrapped, raw, rawHashes);
   const decided = decideClasses({
     note: unwrapped.kind === 'unwrapped' ? unwrapped.note : null,
@@ -138,14 +159,23 @@ export async function acceptMessage(deps: AcceptDeps, input: AcceptInput): Promi
 
   // Originals with bytes of their own (attached or rebuilt messages) go to the vault as well.
   const own = originals.filter((o) => !o.isWholeMessage);
-  const ownStored = await Promise.all(own.map((o) => deps.vault.put(o.raw)));
+  const ownStored = spool ? own.map((o) => ({ sha256: o.hashes.sha256, size: o.raw.length })) : await Promise.all(own.map((o) => deps.vault.put(o.raw)));
+  const spooled = spool
+    ? sealedForSpool(deps.vault, [{ sha256: stored.sha256, content: raw }, ...own.map((o) => ({ sha256: o.hashes.sha256, content: o.raw }))])
+    : [];
 
   // 3. One submission per original, with its analysis job and sample records.
   const submissions: AcceptedSubmission[] = [];
   for (const original of originals) {
     const now = deps.clock().toISOString();
     const id = deps.newId('sub');
-    const created = await deps.store.createSubmission(
+    // The first submission carries the message's sealed blobs into its transaction.
+    const first = submissions.length === 0 && original === originals[0];
+    const create: CreateSubmission =
+      spool && first
+        ? (sub, job, samples) => spool.createSubmission(sub, job, samples, spooled)
+        : (sub, job, samples) => deps.store.createSubmission(sub, job, samples);
+    const created = await create(
       {
         id,
         principalId: principal.id,
@@ -177,12 +207,41 @@ export async function acceptMessage(deps: AcceptDeps, input: AcceptInput): Promi
     }
   }
   // Referenced now: a retention run can no longer judge these blobs expired, but one running
-  // since before may have removed content an older submission had stored. Put it back.
-  const restored = await keepStored(deps.vault, [
-    { sha256: stored.sha256, content: raw },
-    ...own.map((o, i) => ({ sha256: ownStored[i]!.sha256, content: o.raw })),
-  ]);
-  if (restored > 0) deps.log.warn({ event: 'ingest.blob_restored', rawSha256: stored.sha256, restored }, 'put back content a retention run removed meanwhile');
+  // since before may have removed content an older submission had stored. Put it back. (Spooled
+  // blobs were committed with their reference, so the move puts back whatever is missing.)
+  if (!spool) {
+    const restored = await keepStored(deps.vault, [
+      { sha256: stored.sha256, content: raw },
+      ...own.map((o, i) => ({ sha256: ownStored[i]!.sha256, content: o.raw })),
+    ]);
+    if (restored > 0)
+      deps.log.warn({ event: 'ingest.blob_restored', rawSha256: stored.sha256, restored }, 'put back content a retention run removed meanwhile');
+  }
   deps.log.debug({ event: 'ingest.accepted', rawSha256: stored.sha256, submissions, transport: envelope.transport }, 'accepted');
-  return { submissions, rawSha256: stored.sha256 };
+  return { submissions, rawSha256: stored.sha256, settled: spooled.length > 0 ? settleAfterReply(deps, spooled) : Promise.resolve() };
+}
+
+/**
+ * The blobs of this message, sealed, each once; also those the vault may have already (a
+ * duplicate): spooled with their reference, no retention run can leave that reference dangling,
+ * and the move skips a blob the vault has.
+ */
+function sealedForSpool(vault: Vault, blobs: readonly { readonly sha256: string; readonly content: Buffer }[]): SpooledBlob[] {
+  const unique = blobs.filter((b, i) => blobs.findIndex((o) => o.sha256 === b.sha256) === i);
+  return unique.map((b) => ({ sha256: b.sha256, sealed: vault.seal(b.content, b.sha256) }));
+}
+
+/** Moves the spooled blobs into the vault after the current turn (the SMTP reply goes out first). */
+async function settleAfterReply(deps: AcceptDeps, spooled: readonly SpooledBlob[]): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  for (const blob of spooled) {
+    try {
+      await deps.vault.settle(blob.sha256);
+    } catch (err) {
+      deps.log.warn(
+        { event: 'ingest.spool_settle_failed', sha256: blob.sha256, err: err instanceof Error ? err.message : String(err) },
+        'blob left in the store spool (reads find it there); moved to the vault at the next start',
+      );
+    }
+  }
 }

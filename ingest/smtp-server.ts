@@ -20,6 +20,7 @@ import { safeForLog } from '../core/logger.ts';
 import type { Config } from '../core/config.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { Store } from '../core/store/port.ts';
+import type { SubmissionSpool } from '../core/store/sqlite-thread-store.ts';
 import type { Envelope, Organisation, Principal } from '../core/types.ts';
 import type { Clock, IdGenerator } from '../core/ids.ts';
 import { smtpSecretKey, type Secrets, type TlsMaterial } from '../core/secrets.ts';
@@ -77,6 +78,8 @@ export interface SmtpServerDeps {
    * server refuses to start with it on a non-loopback host.
    */
   readonly benchOnlyLoopbackPrincipal?: Principal;
+  /** The SQLite store's vault spool (bin/context.ts): blobs commit with the submission, moved to the vault after the 250. */
+  readonly spool?: SubmissionSpool | null;
 }
 
 export interface RunningSmtpServer {
@@ -131,7 +134,7 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
     maxConnectionsPerNetwork: cfg.maxConnectionsPerNetwork,
     reservedConnections: cfg.reservedConnections,
   });
-  const acceptDeps: AcceptDeps = { store: deps.store, vault: deps.vault, clock: deps.clock, newId: deps.newId, log, dropAddress };
+  const acceptDeps: AcceptDeps = { store: deps.store, vault: deps.vault, clock: deps.clock, newId: deps.newId, log, dropAddress, spool: deps.spool };
   const drillDeps: DrillAckDeps = { store: deps.store, audit: deps.audit, clock: deps.clock, tokenKey: drillTokenKey(deps.secrets) };
   const freeBytes = cachedFor(
     FREE_SPACE_CACHE_MS,
@@ -364,6 +367,9 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
       transport: 'smtp',
     };
     const result = await acceptMessage(acceptDeps, { principal, org, envelope, raw: outcome.raw });
+    // close() waits for the move of its blobs to the vault too (they are durable either way).
+    inflight.add(result.settled);
+    void result.settled.finally(() => inflight.delete(result.settled));
     deps.metrics.smtpAccepted.inc({ transport: 'smtp' });
     log.info(
       {
@@ -404,6 +410,16 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
   server.on('error', (err: Error) =>
     log.warn({ event: 'smtp.connection_error', err: { message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'connection error'),
   );
+  // Blobs a stopped process committed with their submissions but had not moved to the vault yet.
+  const recovered = deps.vault.settleAll().then(
+    ({ settled, failed }) => {
+      if (settled + failed > 0) log.info({ event: 'smtp.spool_recovered', settled, failed }, 'moved spooled blobs to the vault');
+    },
+    (err: unknown) =>
+      log.warn({ event: 'smtp.spool_recovery_failed', err: err instanceof Error ? err.message : String(err) }, 'spooled blobs left in the store'),
+  );
+  inflight.add(recovered);
+  void recovered.finally(() => inflight.delete(recovered));
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
   log.info({ event: 'smtp.listening', host: cfg.host, port, greetingDelayMs: cfg.greetingDelayMs, bench: Boolean(bench) }, 'SMTP listening');

@@ -19,8 +19,10 @@ export function shardPath(root: string, id: string): string {
   return path.join(root, id.slice(0, 2), id.slice(2, 4), id);
 }
 
+/** No such file: also when a directory on its path is a file (ENOTDIR), so nothing can be under it. */
 function isMissing(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 /**

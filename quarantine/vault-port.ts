@@ -39,6 +39,31 @@ export interface Vault {
   list(): AsyncIterable<string>;
   /** Free bytes where new blobs go, or null when the backend cannot tell. */
   freeBytes(): Promise<number | null>;
+  /**
+   * Encrypts the content (whose SHA-256 is `sha256`) under the current key, for a writer that
+   * makes it durable in the spool itself (the SMTP accept path commits it with the submission).
+   */
+  seal(content: Buffer, sha256: string): Buffer;
+  /** True when a spool is attached: `seal` + the spool's commit may stand in for `put`. */
+  readonly spooling: boolean;
+  /**
+   * Moves a spooled blob into the backend (written durably, then removed from the spool).
+   * Resolves false when it was not spooled. Until then every read finds it in the spool.
+   */
+  settle(sha256: string): Promise<boolean>;
+  /** Moves every spooled blob (start-up recovery); a blob that fails stays spooled and is counted. */
+  settleAll(): Promise<{ readonly settled: number; readonly failed: number }>;
+}
+
+/**
+ * Sealed blobs held durably outside the backend until moved into it (core/store/sqlite-spool.ts:
+ * written in the transaction of the submission that refers to them).
+ */
+export interface SealedBlobSpool {
+  get(id: string): Promise<Buffer | null>;
+  has(id: string): Promise<boolean>;
+  list(): Promise<string[]>;
+  remove(id: string): Promise<boolean>;
 }
 
 /** A backend stores sealed (already encrypted) bytes under a blob id. */

@@ -6,7 +6,7 @@ import { assertBlobId } from './blob-id.ts';
 import { sha256Hex } from './hashes.ts';
 import { fixedKeyring, isKeyringSource, type KeyringSource, type VaultKeyring } from './keyring.ts';
 import { parseHeader, seal, unseal, type SealedHeader } from './sealed-format.ts';
-import type { BlobInfo, PutResult, SealedBlobBackend, Vault } from './vault-port.ts';
+import type { BlobInfo, PutResult, SealedBlobBackend, SealedBlobSpool, Vault } from './vault-port.ts';
 
 export { createKeyring, keyringFromSecrets, type KeyringSource, type VaultKeyring } from './keyring.ts';
 
@@ -15,7 +15,31 @@ export { createKeyring, keyringFromSecrets, type KeyringSource, type VaultKeyrin
  * secrets file, new blobs go under the current key as soon as a rotation is seen, and a blob under
  * a key this process has not seen yet makes it read the keys once more before failing.
  */
-export function createVault(backend: SealedBlobBackend, keys: VaultKeyring | KeyringSource): Vault {
+/*
+ * With a `spool` (the SQLite store's, core/store/sqlite-spool.ts), a blob may be durable in the
+ * spool before it is in the backend: every read, `has` and `info` look there when the backend has
+ * not got it yet, `delete` removes it from both, and `settle` moves it into the backend.
+ */
+/** Spooled blobs moved into the backend at the same time (see settle). */
+const MOVES_AT_ONCE = 2;
+
+/** Runs at most `n` of the given tasks at once, the others in call order. */
+function createLimiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+export function createVault(backend: SealedBlobBackend, keys: VaultKeyring | KeyringSource, spool: SealedBlobSpool | null = null): Vault {
   const keyring = isKeyringSource(keys) ? keys : fixedKeyring(keys);
 
   /** Backend failures become VAULT_UNAVAILABLE; errors the backend already classified pass through. */
@@ -42,8 +66,15 @@ export function createVault(backend: SealedBlobBackend, keys: VaultKeyring | Key
     return seal(plain, id, keyId, key);
   }
 
-  async function readSealed(id: string): Promise<Buffer> {
+  /** The sealed bytes from the backend, else from the spool; null when neither has them. */
+  async function readEither(id: string): Promise<Buffer | null> {
     const sealed = await io('read', id, () => backend.read(id));
+    if (sealed || !spool) return sealed;
+    return (await io('read spooled', id, () => spool.get(id))) ?? (await io('read', id, () => backend.read(id)));
+  }
+
+  async function readSealed(id: string): Promise<Buffer> {
+    const sealed = await readEither(id);
     if (!sealed) throw new C4Error('VAULT_NOT_FOUND', `blob ${id} is not in the vault`, { sha256: id });
     return sealed;
   }
@@ -59,6 +90,24 @@ export function createVault(backend: SealedBlobBackend, keys: VaultKeyring | Key
       throw new C4Error('VAULT_TAMPERED', `blob ${id} failed its integrity check: content hash differs`, { sha256: id, reason: 'hash mismatch' });
     }
     return { header, plain };
+  }
+
+  // Moves run a few at a time: each is several fsyncs (file, directory, new shard directories),
+  // and they must not crowd out the commits that new messages wait for.
+  const moves = createLimiter(MOVES_AT_ONCE);
+
+  function settle(sha256: string): Promise<boolean> {
+    assertBlobId(sha256);
+    return spool ? moves(() => move(spool, sha256)) : Promise.resolve(false);
+  }
+
+  async function move(spool: SealedBlobSpool, sha256: string): Promise<boolean> {
+    const sealed = await io('read spooled', sha256, () => spool.get(sha256));
+    if (!sealed) return false;
+    // Durable in the backend (fsync of file and directory) before the spool lets it go.
+    await io('write', sha256, () => backend.write(sha256, sealed));
+    await io('remove spooled', sha256, () => spool.remove(sha256));
+    return true;
   }
 
   return {
@@ -77,13 +126,14 @@ export function createVault(backend: SealedBlobBackend, keys: VaultKeyring | Key
 
     async has(sha256: string): Promise<boolean> {
       assertBlobId(sha256);
-      return io('check', sha256, () => backend.exists(sha256));
+      if (await io('check', sha256, () => backend.exists(sha256))) return true;
+      return spool ? io('check spooled', sha256, () => spool.has(sha256)) : false;
     },
 
     /** From the header alone (no decryption); a malformed header throws VAULT_TAMPERED. */
     async info(sha256: string): Promise<BlobInfo | null> {
       assertBlobId(sha256);
-      const sealed = await io('read', sha256, () => backend.read(sha256));
+      const sealed = await readEither(sha256);
       if (!sealed) return null;
       const header = parseHeader(sealed, sha256);
       return { sha256, size: header.plainSize, keyId: header.keyId };
@@ -91,7 +141,8 @@ export function createVault(backend: SealedBlobBackend, keys: VaultKeyring | Key
 
     async delete(sha256: string): Promise<boolean> {
       assertBlobId(sha256);
-      return io('remove', sha256, () => backend.remove(sha256));
+      const spooled = spool ? await io('remove spooled', sha256, () => spool.remove(sha256)) : false;
+      return (await io('remove', sha256, () => backend.remove(sha256))) || spooled;
     },
 
     async deleteUnless(sha256: string, mayGo: () => Promise<boolean>) {
@@ -115,7 +166,9 @@ export function createVault(backend: SealedBlobBackend, keys: VaultKeyring | Key
       return true;
     },
 
+    /** The backend's blobs, then the spooled ones it has not got yet. */
     async *list(): AsyncIterable<string> {
+      const spooled = new Set(spool ? await io('list spooled', null, () => spool.list()) : []);
       const it = backend.ids()[Symbol.asyncIterator]();
       let finished = false;
       try {
@@ -123,15 +176,39 @@ export function createVault(backend: SealedBlobBackend, keys: VaultKeyring | Key
           const next = await io('list', null, () => it.next());
           if (next.done) {
             finished = true;
-            return;
+            break;
           }
+          spooled.delete(next.value);
           yield next.value;
         }
       } finally {
         if (!finished) await it.return?.();
       }
+      yield* spooled;
     },
 
     freeBytes: () => io('measure free space of', null, () => backend.freeBytes()),
+
+    seal(content: Buffer, sha256: string): Buffer {
+      assertBlobId(sha256);
+      return sealCurrent(content, sha256);
+    },
+
+    spooling: spool !== null,
+
+    settle,
+
+    async settleAll() {
+      let settled = 0;
+      let failed = 0;
+      for (const id of spool ? await io('list spooled', null, () => spool.list()) : []) {
+        try {
+          if (await settle(id)) settled++;
+        } catch {
+          failed++;
+        }
+      }
+      return { settled, failed };
+    },
   };
 }

@@ -470,6 +470,20 @@ ${FEED_ROW_TRIGGERS}
       END;
     `,
   },
+  {
+    version: 12,
+    description: 'vault spool: sealed blobs committed with their submission, moved to the vault after the 250',
+    sql: `
+      -- Sealed (encrypted) vault blobs written in the same transaction as the submission that
+      -- refers to them (core/store/sqlite-spool.ts), so one group commit makes a message durable;
+      -- moved to the filesystem vault after the SMTP 250 and at start-up (quarantine/vault.ts).
+      CREATE TABLE vault_spool (
+        sha256     TEXT PRIMARY KEY,
+        sealed     BLOB NOT NULL,
+        spooled_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

@@ -17,9 +17,10 @@
 import { Worker } from 'node:worker_threads';
 import { C4Error, isC4Error } from '../errors.ts';
 import type { AuditEvent } from '../types.ts';
-import type { Store } from './port.ts';
+import type { NewJob, NewSubmission, Store, SubmissionSample } from './port.ts';
 import { openDatabase, runMethod, type Db, type SqliteStoreOptions, type SyncStore } from './sqlite-db.ts';
 import { errorFromData, type FromWriter, type ToWriter, type WriterCall } from './sqlite-writer.ts';
+import { sqliteSpool, type SpooledBlob } from './sqlite-spool.ts';
 
 const BOOT_URL = new URL('./sqlite-writer-boot.mjs', import.meta.url);
 const THREAD_ENTRY = new URL('./sqlite-writer-thread.ts', import.meta.url).href;
@@ -37,7 +38,20 @@ export interface SqliteWriterControl {
   kill(): Promise<void>;
 }
 
-export type ThreadedSqliteStore = Store & { readonly writer: SqliteWriterControl };
+/**
+ * The vault spool (sqlite-spool.ts) of this store: sealed blobs committed in the same write
+ * transaction as their submission, read back until the vault has them (quarantine/vault.ts).
+ */
+export interface SubmissionSpool {
+  /** createSubmission, with the sealed blobs it refers to written in the same transaction. */
+  createSubmission(sub: NewSubmission, job: NewJob, samples: readonly SubmissionSample[], blobs: readonly SpooledBlob[]): ReturnType<Store['createSubmission']>;
+  get(sha256: string): Promise<Buffer | null>;
+  has(sha256: string): Promise<boolean>;
+  list(): Promise<string[]>;
+  remove(sha256: string): Promise<boolean>;
+}
+
+export type ThreadedSqliteStore = Store & { readonly writer: SqliteWriterControl; readonly spool: SubmissionSpool };
 
 interface Pending {
   readonly method: string;
@@ -193,9 +207,9 @@ export function openThreadedSqliteStore(file: string, opts: SqliteStoreOptions, 
     });
   }
 
-  async function read(method: string, args: unknown[]): Promise<unknown> {
+  async function read(method: string, args: unknown[], fn: (...args: unknown[]) => unknown = readers[method]!): Promise<unknown> {
     if (closing) throw unavailable(method, 'the store is closed');
-    return runMethod(reader, method, readers[method]!, args);
+    return runMethod(reader, method, fn, args);
   }
 
   /** The last audit event as committed now (the writer checks that it is still the last one). */
@@ -240,6 +254,15 @@ export function openThreadedSqliteStore(file: string, opts: SqliteStoreOptions, 
     return closing;
   };
 
+  const spoolReads = sqliteSpool(reader);
+  const spool: SubmissionSpool = {
+    createSubmission: (sub, job, samples, blobs) => write('createSubmissionSpooled', [sub, job, samples, blobs]) as ReturnType<Store['createSubmission']>,
+    get: (sha256) => read('getSpooledBlob', [sha256], () => spoolReads.get(sha256)) as Promise<Buffer | null>,
+    has: (sha256) => read('hasSpooledBlob', [sha256], () => spoolReads.has(sha256)) as Promise<boolean>,
+    list: () => read('listSpooledBlobs', [], () => spoolReads.list()) as Promise<string[]>,
+    remove: (sha256) => write('removeSpooledBlob', [sha256]) as Promise<boolean>,
+  };
+
   const writer: SqliteWriterControl = {
     stats: () => ({ batches: link.batches, calls: link.calls, restarts: Math.max(0, spawned - 1) }),
     kill: async () => {
@@ -250,5 +273,5 @@ export function openThreadedSqliteStore(file: string, opts: SqliteStoreOptions, 
     },
   };
 
-  return { ...(methods as unknown as Omit<Store, 'backend' | 'close' | 'appendAudit'>), appendAudit, backend: 'sqlite', close, writer };
+  return { ...(methods as unknown as Omit<Store, 'backend' | 'close' | 'appendAudit'>), appendAudit, backend: 'sqlite', close, writer, spool };
 }

@@ -8,6 +8,7 @@ import { C4Error } from '../errors.ts';
 import type { AuditEvent } from '../types.ts';
 import { openDatabase, type Db } from './sqlite-db.ts';
 import { sqliteMethods } from './sqlite-store.ts';
+import { sqliteSpool, type SpooledBlob } from './sqlite-spool.ts';
 import { errorToData, runBatch, type ErrorData, type FromWriter, type ToWriter, type WriterCall } from './sqlite-writer.ts';
 
 type Method = (...args: unknown[]) => unknown;
@@ -41,11 +42,20 @@ function open(file: string, options: Parameters<typeof openDatabase>[1]): Connec
   try {
     const db = openDatabase(file, options);
     const store = sqliteMethods(db);
+    const spool = sqliteSpool(db);
     const methods: Record<string, Method> = {
       ...(store as unknown as Record<string, Method>),
       // appendAudit's `make` stays on the calling thread (sqlite-thread-store.ts): it sends the
       // event it built, appended only if it still follows the true last event.
       appendAuditEvent: (event) => appendAuditEvent(store.appendAudit, event as AuditEvent),
+      // The vault spool (sqlite-spool.ts): the sealed blobs and the submission that refers to
+      // them in one savepoint of the batch, so both are durable with the same commit.
+      createSubmissionSpooled: (sub, job, samples, blobs) => {
+        const spooled = blobs as readonly SpooledBlob[];
+        spool.put(spooled, (sub as { receivedAt: string }).receivedAt);
+        return (store.createSubmission as Method)(sub, job, samples);
+      },
+      removeSpooledBlob: (sha256) => spool.remove(sha256 as string),
     };
     return { db, failure: null, methods, queue: [] };
   } catch (err) {

@@ -1,7 +1,7 @@
 // When the store or the vault fails, the server answers 451 (the sender keeps the message and
 // retries) and no submission is recorded; the retry then completes normally.
 import { expect } from 'chai';
-import { rename, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createLogger } from '../../core/logger.ts';
 import { openContext } from '../../bin/context.ts';
@@ -10,6 +10,7 @@ import { SmtpTalk } from './helpers/smtp-talk.ts';
 import { openDataTransaction } from './helpers/transaction.ts';
 import { buildForward, SAMPLE_ATTACHMENTS } from './helpers/forwards.ts';
 import { blobsIn, expectNothingStored } from './helpers/stored.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 describe('SMTP ingest: store and vault failures', function () {
   this.timeout(30_000);
@@ -21,7 +22,7 @@ describe('SMTP ingest: store and vault failures', function () {
   });
   afterEach(() => env.close());
 
-  it('answers 451 and records nothing when the store fails during DATA; the retry is accepted with the same blob', async () => {
+  it('answers 451 and keeps nothing, not even the blobs, when the store fails during DATA; the retry is accepted', async () => {
     const talk = await openDataTransaction(env);
     await env.ctx.store.close();
     talk.write(Buffer.concat([forward, Buffer.from('.\r\n')]));
@@ -34,11 +35,9 @@ describe('SMTP ingest: store and vault failures', function () {
 
     // Restart over the same data directory, as after an outage; the sender retries.
     const ctx = await openContext(env.config, { log: createLogger({ level: 'silent' }), defaultMetrics: false });
-    let kept: string[];
     try {
-      await expectNothingStored(ctx.store, null);
-      kept = await blobsIn(ctx.vault);
-      expect(kept, 'the raw message and its original stay encrypted in the vault for the retry').to.have.length(2);
+      // The blobs were to be committed with the submission (the SQLite vault spool): nothing at all is left.
+      await expectNothingStored(ctx.store, ctx.vault);
     } finally {
       await ctx.close();
     }
@@ -48,7 +47,7 @@ describe('SMTP ingest: store and vault failures', function () {
       talk2.write(Buffer.concat([forward, Buffer.from('.\r\n')]));
       expect((await talk2.read())?.text).to.match(/^Accepted as submission sub_/);
       talk2.destroy();
-      expect(await blobsIn(restarted.ctx.vault)).to.deep.equal(kept);
+      expect(await blobsIn(restarted.ctx.vault), 'the raw message and its original, encrypted').to.have.length(2);
     } finally {
       await restarted.stop();
     }
@@ -63,23 +62,36 @@ describe('SMTP ingest: store and vault failures', function () {
     talk.destroy();
   });
 
-  it('answers 451 and stores nothing when the vault cannot write', async () => {
+  it('accepts while the vault cannot write: the blobs wait in the store, readable, and reach the vault at the next start', async () => {
     const root = path.join(env.dir, 'vault');
     await rename(root, `${root}.moved`);
     await writeFile(root, 'not a directory');
     const talk = await openDataTransaction(env);
     talk.write(Buffer.concat([forward, Buffer.from('.\r\n')]));
-    expect((await talk.read())?.code).to.equal(451);
+    const reply = await talk.read();
+    expect(reply?.text, 'durable in the store spool with the submission').to.match(/^Accepted as submission sub_/);
     talk.destroy();
-    expect(env.events('smtp.failed')[0]).to.have.nested.property('err.code', 'VAULT_UNAVAILABLE');
-    await expectNothingStored(env.ctx.store, null);
+    const failed = await waitFor('the move to the vault to fail', () =>
+      env.events('ingest.spool_settle_failed').length === 2 ? env.events('ingest.spool_settle_failed') : null,
+    );
+    expect(failed[0])
+      .to.have.property('err')
+      .that.matches(/vault backend failed to write/);
+    const sub = (await env.ctx.store.listSubmissions({}, { limit: 1 })).items[0]!;
+    expect(Buffer.compare(await env.ctx.vault.get(sub.rawSha256), forward), 'read from the spool').to.equal(0);
+    await env.stop();
 
-    // Once the vault is back, the retry is accepted.
-    await rename(root, `${root}.broken`);
+    // Once the vault is back, the next start moves both blobs (raw message and original) into it.
+    await rm(root);
     await rename(`${root}.moved`, root);
-    const again = await openDataTransaction(env);
-    again.write(Buffer.concat([forward, Buffer.from('.\r\n')]));
-    expect((await again.read())?.text).to.match(/^Accepted as submission sub_/);
-    again.destroy();
+    const restarted = await startSmtpEnv({ prepared: env });
+    try {
+      await waitFor('the spooled blobs to be moved', () => restarted.events('smtp.spool_recovered')[0]);
+      expect(restarted.events('smtp.spool_recovered')[0]).to.include({ settled: 2, failed: 0 });
+      expect(await restarted.ctx.spool!.list()).to.deep.equal([]);
+      expect(await restarted.ctx.vaultBackend.exists(sub.rawSha256)).to.equal(true);
+    } finally {
+      await restarted.stop();
+    }
   });
 });
