@@ -6,7 +6,7 @@
 // ones approved later. Unmarking removes the entry and republishes nothing: a source comes back
 // when its submission is approved again (the result names those submissions). Both are audited.
 import { C4Error } from '../core/errors.ts';
-import type { NewPublication, Store } from '../core/store/port.ts';
+import type { FalsePositiveStore, IndicatorStore, NewPublication, PublicationLogStore, SharingReadStore, SubmissionStore } from '../core/store/port.ts';
 import type { FalsePositiveEntry, PublicationEntry } from '../core/types.ts';
 import { retractionOf } from './publication-plan.ts';
 import type { PublicationDeps } from './publication.ts';
@@ -26,7 +26,11 @@ export interface UnmarkResult {
 }
 
 /** Retract entries for every (indicator, submission) pair whose latest log entry publishes one of these indicators. */
-async function retractPublished(store: Store, indicatorIds: readonly string[], now: string): Promise<readonly PublicationEntry[]> {
+async function retractPublished(
+  store: SubmissionStore & IndicatorStore & PublicationLogStore & SharingReadStore & FalsePositiveStore,
+  indicatorIds: readonly string[],
+  now: string,
+): Promise<readonly PublicationEntry[]> {
   if (indicatorIds.length === 0) return [];
   const planned: NewPublication[] = (await store.latestPublications(indicatorIds)).filter((e) => e.action === 'publish').map(retractionOf);
   return planned.length === 0 ? [] : store.appendPublications(planned, now);
@@ -82,7 +86,11 @@ export async function unmarkFalsePositive(deps: PublicationDeps, indicatorId: st
  * After a publication appended entries: retracts those whose indicator was marked while the
  * publication ran (it read the marks before the mark's retraction read the log).
  */
-export async function retractLateMarks(store: Store, appended: readonly PublicationEntry[], now: string): Promise<readonly PublicationEntry[]> {
+export async function retractLateMarks(
+  store: SubmissionStore & IndicatorStore & PublicationLogStore & SharingReadStore & FalsePositiveStore,
+  appended: readonly PublicationEntry[],
+  now: string,
+): Promise<readonly PublicationEntry[]> {
   const ids = [...new Set(appended.filter((e) => e.action === 'publish').map((e) => e.indicatorId))];
   if (ids.length === 0) return [];
   return retractPublished(store, await store.markedFalsePositives(ids), now);

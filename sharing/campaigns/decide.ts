@@ -12,7 +12,7 @@
 // others. The decision applies to the members the analyst saw (`members`), so a report that joined
 // the campaign since is left for the next look. One audit event names the decision and outcomes.
 import { C4Error } from '../../core/errors.ts';
-import type { Store } from '../../core/store/port.ts';
+import type { IndicatorStore } from '../../core/store/port.ts';
 import { seesAllClasses } from '../class-policy.ts';
 import { warningListsOf } from '../publication-plan.ts';
 import * as triage from '../triage/index.ts';
@@ -46,7 +46,7 @@ export interface CampaignDecisionResult {
 }
 
 /** Indicators that at least two of these members carry (what binds them as values), warning-listed ones left out. */
-async function sharedIndicators(store: Store, memberIds: readonly string[]): Promise<Map<string, string>> {
+async function sharedIndicators(store: IndicatorStore, memberIds: readonly string[]): Promise<Map<string, string>> {
   const count = new Map<string, { n: number; submissionId: string }>();
   const members = new Set(memberIds);
   for (const id of memberIds)

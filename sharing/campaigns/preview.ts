@@ -5,7 +5,7 @@
 // ones. An indicator reaches a reader of class X when one of its sources is published at X or a
 // wider class (RED readers — the staff and the submitting organisations — see every one).
 import { classesFrom, classRank } from '../../core/class-order.ts';
-import type { Store } from '../../core/store/port.ts';
+import type { FalsePositiveStore, IndicatorStore } from '../../core/store/port.ts';
 import { CLASSES, type IndicatorType, type SharingClass, type Submission } from '../../core/types.ts';
 import { decide } from '../publication-plan.ts';
 import { mayTransition } from '../triage/index.ts';
@@ -43,7 +43,7 @@ const EXAMPLE_ORDER: readonly IndicatorType[] = [
 ];
 export const EXAMPLES_PER_TIER = 5;
 
-export async function previewCampaign(store: Store, members: readonly Submission[]): Promise<CampaignPreview> {
+export async function previewCampaign(store: IndicatorStore & FalsePositiveStore, members: readonly Submission[]): Promise<CampaignPreview> {
   const approvable = members.filter((m) => mayTransition('approve', m.status));
   const widestById = new Map<string, { type: IndicatorType; value: string; cls: SharingClass }>();
   const withheld = new Set<string>();

@@ -10,12 +10,12 @@ import { C4Error } from '../../core/errors.ts';
 import type { Clock, IdGenerator } from '../../core/ids.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Mailer } from '../../core/mailer.ts';
-import type { Drill, NewDrillNotice, Store } from '../../core/store/port.ts';
+import type { DirectoryStore, Drill, DrillStore, NewDrillNotice } from '../../core/store/port.ts';
 import type { Organisation } from '../../core/types.ts';
 import { buildNoticeMail } from './notice-mail.ts';
 
 export interface DrillDeps {
-  readonly store: Store;
+  readonly store: DirectoryStore & DrillStore;
   readonly mailer: Mailer;
   readonly audit: AuditAppender;
   readonly clock: Clock;
@@ -83,7 +83,7 @@ function plan(deps: DrillDeps, orgs: readonly Organisation[]): (Planned & { read
   return out;
 }
 
-async function chosenOrganisations(store: Store, orgIds: readonly string[] | undefined): Promise<Organisation[]> {
+async function chosenOrganisations(store: DirectoryStore & DrillStore, orgIds: readonly string[] | undefined): Promise<Organisation[]> {
   const all = await store.listOrganisations();
   if (!orgIds || orgIds.length === 0) return [...all];
   const wanted = new Set(orgIds);
