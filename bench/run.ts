@@ -1,6 +1,6 @@
 // `npm run bench`: the benchmarks, each bounded to a few seconds per case.
 // `npm run bench -- pull console` runs only the named sections
-// (ingest, pull, analysis-engines, analysis-latency, analysis-hostile, e2e, yara-rules, console, mongo, vault-keys).
+// (ingest, pull, analysis-engines, analysis-latency, analysis-hostile, e2e, yara-rules, console, campaigns, mongo, vault-keys).
 //   BENCH_BUDGET_MS   time per measured case (default 2500)
 import { execFileSync } from 'node:child_process';
 import { AUTH_CASES, benchIngest, benchIngestAuth, formatAuthRow, formatIngestRow, INGEST_CASES } from './ingest.ts';
@@ -11,6 +11,7 @@ import { benchHostileArchives } from './analysis-hostile.ts';
 import { benchAnalysisE2e } from './analysis-e2e.ts';
 import { benchYaraRuleLoading } from './analysis-yara-rules.ts';
 import { benchConsolePage, formatConsolePageRow } from './console-page.ts';
+import { benchCampaigns, formatCampaignRow } from './campaigns.ts';
 import { benchMongo } from './mongo.ts';
 import { BACKUP_BLOBS, benchBackup, formatBackupRow } from './backup.ts';
 import { benchVaultKeys, formatVaultKeysRow, VAULT_KEY_BLOBS } from './vault-keys.ts';
@@ -33,6 +34,7 @@ const SECTIONS = [
   'e2e',
   'yara-rules',
   'console',
+  'campaigns',
   'mongo',
   'backup',
   'vault-keys',
@@ -97,6 +99,10 @@ async function main(): Promise<void> {
   if (want.has('console')) {
     process.stdout.write('== console: submission page with 50 attachments and 500 indicators, signed-in analyst over loopback ==\n');
     process.stdout.write(formatConsolePageRow(await benchConsolePage(budgetMs)) + '\n');
+  }
+  if (want.has('campaigns')) {
+    process.stdout.write('== campaigns: list and one 30-member campaign page with 10k submissions in the store, signed-in analyst over loopback ==\n');
+    process.stdout.write(formatCampaignRow(await benchCampaigns(budgetMs)) + '\n');
   }
   if (want.has('vault-keys')) {
     process.stdout.write('== vault keys: keys remove scan of sealed headers, rotate --rewrap, one health probe ==\n');
