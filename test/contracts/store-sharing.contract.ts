@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { indicatorId } from '../../core/ids.ts';
 import type {
   DirectoryStore,
+  FeedViewStore,
   IndicatorInput,
   IndicatorStore,
   NewPublication,
@@ -23,7 +24,9 @@ function pub(key: string, indicator: string, submissionId: string, overrides: Pa
   return { idempotencyKey: key, action: 'publish', indicatorId: indicator, submissionId, kind: 'network', class: 'AMBER', ...overrides };
 }
 
-export function sharingContract(store: StoreRef<DirectoryStore & SubmissionStore & IndicatorStore & PublicationLogStore & SharingReadStore>): void {
+export function sharingContract(
+  store: StoreRef<DirectoryStore & SubmissionStore & IndicatorStore & PublicationLogStore & SharingReadStore & FeedViewStore>,
+): void {
   describe('sharing reads and sightings', function () {
     let s1: string;
     let s2: string;
@@ -127,6 +130,57 @@ export function sharingContract(store: StoreRef<DirectoryStore & SubmissionStore
         [s2, 'GREEN', 'publish', 'GREEN'],
       ]);
       expect(await store().listFeedPage({ ...query, types: ['domain-name'] })).to.deep.equal([]);
+    });
+
+    it('gives a JSON feed page the newest entry of each indicator, from stored views only while the indicator and the key are unchanged', async function () {
+      await store().appendPublications([pub('a', urlId, s1), pub('d', hashId, s1, { kind: 'file', class: 'RED' }), pub('b', urlId, s1)], at(300));
+      const query = { afterSeq: 0, limit: 10, classes: ['AMBER', 'GREEN', 'WHITE'] as const, audience: 'participant' as const, viewsKey: 'k1' };
+      const page = await store().listFeedPage(query);
+      const first = await store().listFeedJson(query);
+      // Nothing stored yet: the RED entry is not in the page, the earlier URL entry shows nothing, the newest is computed from what listFeedPage reads.
+      expect(first.map((e) => [e.seq, e.kind])).to.deep.equal([
+        [page[0]!.entry.seq, 'none'],
+        [page[1]!.entry.seq, 'compute'],
+      ]);
+      expect(first[1]).to.deep.include({ entry: page[1] });
+
+      const bases = await store().getFeedBases([urlId, 'ind_unknown']);
+      expect(bases.every((b) => b.indicatorId === urlId && JSON.stringify(b.current) === JSON.stringify(page[1]!.current))).to.equal(true);
+      const views = (basis: string) => ({
+        indicatorId: urlId,
+        basis,
+        viewsKey: 'k1',
+        views: { staff: '{"id":"s"}', participant: '{"id":"p"}', observer: '', affiliate: '', public: '' },
+        red: false,
+        orgs: ['org1'],
+      });
+      expect(await store().putFeedViews(bases.map((b) => views(b.basis)))).to.equal(bases.length);
+      const stored = (await store().listFeedJson(query)).filter((e) => e.kind === 'stored');
+      // An adapter may compute every item (MongoDB); one that stored them returns the text with the entry in front.
+      expect(stored).to.deep.equal(
+        bases.length === 0
+          ? []
+          : [
+              {
+                seq: page[1]!.entry.seq,
+                kind: 'stored',
+                indicatorId: urlId,
+                json: `{"seq":${page[1]!.entry.seq},"action":"publish","published_at":"${at(300)}","id":"p"}`,
+                red: false,
+              },
+            ],
+      );
+      // The organisation among the sources computes its own; another key is not served.
+      const own = await store().listFeedJson({ ...query, ownOrg: { orgId: 'org1', classes: ['RED'] } });
+      expect(own.filter((e) => e.kind === 'stored')).to.deep.equal([]);
+      expect(own.map((e) => e.kind)).to.deep.equal(['none', 'compute', 'compute']);
+      expect((await store().listFeedJson({ ...query, viewsKey: 'k2' })).map((e) => e.kind)).to.deep.equal(['none', 'compute']);
+
+      // A sighting changes the indicator: the stored views are not served, and views computed before it are refused.
+      await store().addSighting({ indicatorId: urlId, orgId: 'org2', class: 'AMBER', count: 1, seenAt: at(400), idempotencyKey: null }, at(400));
+      expect((await store().listFeedJson(query)).map((e) => e.kind)).to.deep.equal(['none', 'compute']);
+      expect(await store().putFeedViews(bases.map((b) => views(b.basis)))).to.equal(0);
+      expect(await store().putFeedViews([])).to.equal(0);
     });
 
     it('records sightings, once per idempotency key and organisation', async function () {
