@@ -96,7 +96,8 @@ describe('YARA-X scanner (analysis/engines/yara.ts)', () => {
     expect(s.status().errors).to.deep.equal([{ file: 'latin1.yar', error: 'rule file is not valid UTF-8 (write non-ASCII bytes as hex strings)' }]);
   });
 
-  it('picks up added, changed, fixed and deleted rule files on the next scan, without restart', async () => {
+  it('picks up added, changed, fixed and deleted rule files on the next scan, without restart', async function () {
+    this.timeout(120_000); // six reloads, each on a compile thread of its own: slow on a loaded machine
     await writeFile(path.join(dir, 'one.yar'), rule('One', 'MARK-1'));
     const s = await open();
     const data = Buffer.from('MARK-1 MARK-2 MARK-3');
