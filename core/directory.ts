@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { C4Error } from './errors.ts';
 import { CLASSES, KINDS, LANGUAGES, ROLES, TIERS, type ContactMeansKind, type Organisation, type PointOfContact, type Principal, type Role } from './types.ts';
-import type { Store } from './store/port.ts';
+import type { ConsoleStore, DirectoryStore, SubmissionStore } from './store/port.ts';
 import type { AuditAppender } from './audit.ts';
 import type { Clock, IdGenerator } from './ids.ts';
 import { generateSecret, hashSecret } from './passwords.ts';
@@ -112,7 +112,7 @@ function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, what: string): T 
 }
 
 export interface DirectoryDeps {
-  readonly store: Store;
+  readonly store: DirectoryStore & SubmissionStore & ConsoleStore;
   readonly audit: AuditAppender;
   readonly clock: Clock;
   readonly newId: IdGenerator;

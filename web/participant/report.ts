@@ -2,7 +2,7 @@
 // published from it at which class and to how many readers (principals and organisations able to
 // read at that class, by the class policy), the sightings others reported that the viewer may see,
 // and the wider classes an analyst proposed.
-import type { Store } from '../../core/store/port.ts';
+import type { DirectoryStore, IndicatorStore, SharingReadStore, Store, SubmissionStore } from '../../core/store/port.ts';
 import { KINDS, type InfoKind, type SharingClass, type Submission } from '../../core/types.ts';
 import { audienceOf, canSee } from '../../sharing/class-policy.ts';
 import { triageState } from '../../sharing/triage/index.ts';
@@ -41,7 +41,11 @@ export async function readersOf(
 }
 
 /** The report as its own organisation sees it; null when it is not this viewer's organisation's. */
-export async function loadReport(store: Store, viewer: Viewer, submissionId: string): Promise<ReportView | null> {
+export async function loadReport(
+  store: DirectoryStore & SubmissionStore & IndicatorStore & SharingReadStore,
+  viewer: Viewer,
+  submissionId: string,
+): Promise<ReportView | null> {
   const submission = await store.getSubmission(submissionId);
   if (!submission || submission.orgId !== viewer.org.id) return null;
   const indicators = await store.listIndicatorsForSubmission(submission.id);

@@ -5,13 +5,13 @@ import type { AuditAppender } from '../../../core/audit.ts';
 import { C4Error } from '../../../core/errors.ts';
 import type { Clock } from '../../../core/ids.ts';
 import { generateSecret, hashSecret } from '../../../core/passwords.ts';
-import type { Store } from '../../../core/store/port.ts';
+import type { ConsoleStore, DirectoryStore } from '../../../core/store/port.ts';
 import { issueAuditedToken, revokeAuditedToken, type TokenSettings } from '../../../core/tokens.ts';
 import type { Principal } from '../../../core/types.ts';
 import { CONSOLE_ROLES } from '../auth/sessions.ts';
 
 export interface AdminDeps {
-  readonly store: Store;
+  readonly store: DirectoryStore & ConsoleStore;
   readonly audit: AuditAppender;
   readonly clock: Clock;
 }

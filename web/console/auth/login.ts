@@ -10,7 +10,7 @@ import type { AuditAppender } from '../../../core/audit.ts';
 import type { Clock } from '../../../core/ids.ts';
 import type { Logger } from '../../../core/logger.ts';
 import { hashSecret, verifySecret } from '../../../core/passwords.ts';
-import type { Store } from '../../../core/store/port.ts';
+import type { ConsoleStore, DirectoryStore } from '../../../core/store/port.ts';
 import type { Principal } from '../../../core/types.ts';
 import type { ConsoleKeys } from './keys.ts';
 import type { LoginLimits } from './login-limits.ts';
@@ -19,7 +19,7 @@ import { mayUseConsole } from './sessions.ts';
 import { checkTotp, decryptTotpSecret, encryptTotpSecret } from './totp.ts';
 
 export interface LoginDeps {
-  readonly store: Store;
+  readonly store: DirectoryStore & ConsoleStore;
   readonly audit: AuditAppender;
   readonly clock: Clock;
   readonly log: Logger;

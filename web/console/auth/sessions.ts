@@ -8,7 +8,7 @@
 // process sharing the store, and idle time is measured on the server, not trusted from the client.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../../core/ids.ts';
-import type { ConsoleSession, ConsoleSessionStage, Store } from '../../../core/store/port.ts';
+import type { ConsoleSession, ConsoleSessionStage, ConsoleStore, DirectoryStore } from '../../../core/store/port.ts';
 import type { Principal, Role } from '../../../core/types.ts';
 
 export const SESSION_COOKIE = 'c4tap_console';
@@ -30,7 +30,7 @@ export interface SessionSettings {
 }
 
 export interface SessionDeps {
-  readonly store: Store;
+  readonly store: DirectoryStore & ConsoleStore;
   readonly clock: Clock;
   readonly settings: SessionSettings;
   /**

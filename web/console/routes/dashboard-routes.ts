@@ -1,7 +1,7 @@
 // The council dashboard: figures of the last N days (default 90) as SVG charts.
 import express, { type Router } from 'express';
 import { CLASSES, type Organisation, type Submission } from '../../../core/types.ts';
-import type { Store } from '../../../core/store/port.ts';
+import type { DirectoryStore, PublicationLogStore, SubmissionStore } from '../../../core/store/port.ts';
 import { CONSOLE_PATH, requestContext } from '../context.ts';
 import { html } from '../html.ts';
 import { dashboardStats, type DashboardStats } from '../dashboard/stats.ts';
@@ -15,7 +15,7 @@ const PERIODS = [30, 90, 365] as const;
 const MAX_SUBMISSIONS = 100_000;
 const MAX_LOG_ENTRIES = 500_000;
 
-async function submissionsSince(store: Store, from: string): Promise<Submission[]> {
+async function submissionsSince(store: DirectoryStore & SubmissionStore & PublicationLogStore, from: string): Promise<Submission[]> {
   const out: Submission[] = [];
   let cursor: string | null = null;
   do {
@@ -27,7 +27,7 @@ async function submissionsSince(store: Store, from: string): Promise<Submission[
 }
 
 /** First publish entry of each submission in the publication log. */
-async function firstPublications(store: Store): Promise<Map<string, string>> {
+async function firstPublications(store: DirectoryStore & SubmissionStore & PublicationLogStore): Promise<Map<string, string>> {
   const first = new Map<string, string>();
   let after = 0;
   for (let read = 0; read < MAX_LOG_ENTRIES;) {

@@ -10,7 +10,7 @@ import { acknowledgeDrill, drillTokenKey, findDrillNotice, type DrillAckDeps } f
 import type { Clock } from '../../../core/ids.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { Secrets } from '../../../core/secrets.ts';
-import type { Store } from '../../../core/store/port.ts';
+import type { DrillStore } from '../../../core/store/port.ts';
 import type { Language } from '../../../core/types.ts';
 import { DRILL_ACK_PATH } from '../../../sharing/drills/index.ts';
 import type { RequestContext } from '../context.ts';
@@ -20,7 +20,7 @@ import { ackPage, type AckPageState } from '../pages/drill-pages.ts';
 export { DRILL_ACK_PATH };
 
 export interface DrillAckRouterDeps {
-  readonly store: Store;
+  readonly store: DrillStore;
   readonly audit: AuditAppender;
   readonly clock: Clock;
   readonly log: Logger;

@@ -3,7 +3,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { drillTokenKey } from '../../../core/drills.ts';
 import { C4Error, isC4Error } from '../../../core/errors.ts';
-import type { Store } from '../../../core/store/port.ts';
+import type { DirectoryStore, DrillStore } from '../../../core/store/port.ts';
 import { drillReport, drillReportCsv, resendDrill, startDrill, type DrillDeps } from '../../../sharing/drills/index.ts';
 import { requestContext, signedIn } from '../context.ts';
 import { DRILLS_PATH, drillPage, drillsPage, type DrillListItem } from '../pages/drill-pages.ts';
@@ -18,7 +18,7 @@ function chosenOrgIds(req: Request): string[] {
   return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x !== '');
 }
 
-async function nameOf(store: Store, actor: string): Promise<string> {
+async function nameOf(store: DirectoryStore & DrillStore, actor: string): Promise<string> {
   if (actor.startsWith('cli:')) return actor;
   return (await store.getPrincipal(actor))?.name ?? actor;
 }

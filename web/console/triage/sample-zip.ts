@@ -4,7 +4,7 @@
 import type { AuditAppender } from '../../../core/audit.ts';
 import { encryptedZip } from '../../../core/encrypted-zip.ts';
 import { C4Error } from '../../../core/errors.ts';
-import type { Store } from '../../../core/store/port.ts';
+import type { SampleStore, SubmissionStore } from '../../../core/store/port.ts';
 import type { Organisation, Principal } from '../../../core/types.ts';
 import { mayReceiveSample } from '../../../sharing/class-policy.ts';
 import type { Vault } from '../../../quarantine/vault-port.ts';
@@ -17,7 +17,7 @@ export interface SampleZip {
 }
 
 export interface SampleDeps {
-  readonly store: Store;
+  readonly store: SubmissionStore & SampleStore;
   readonly vault: Vault;
   readonly audit: AuditAppender;
 }
