@@ -30,6 +30,7 @@ export const QUEUE_PARAMS = [
   'q',
   'order',
   'sort',
+  'assignee',
 ] as const;
 export type QueueParam = (typeof QUEUE_PARAMS)[number];
 export type QueueParams = Readonly<Partial<Record<QueueParam, string>>>;
@@ -60,7 +61,10 @@ function text(v: unknown, max = 200): string {
   return typeof v === 'string' ? v.trim().slice(0, max) : '';
 }
 
-export function parseQueueQuery(query: Readonly<Record<string, unknown>>, timeZone: string, orgs: readonly Organisation[]): QueueQuery {
+/** The assignee filter: the signed-in analyst's own submissions, or those nobody works on. */
+export const ASSIGNEE_FILTERS = ['mine', 'none'] as const;
+
+export function parseQueueQuery(query: Readonly<Record<string, unknown>>, timeZone: string, orgs: readonly Organisation[], me?: string): QueueQuery {
   const params: Partial<Record<QueueParam, string>> = {};
   for (const p of QUEUE_PARAMS) {
     const v = text(query[p]);
@@ -90,6 +94,8 @@ export function parseQueueQuery(query: Readonly<Record<string, unknown>>, timeZo
   if (params.ioc) indicators.push({ types: INDICATOR_TYPES, contains: params.ioc });
   if (indicators.length) search.indicators = indicators;
   if (params.q) search.text = params.q;
+  if (params.assignee === 'mine' && me) search.assignee = me;
+  if (params.assignee === 'none') search.assignee = null;
   const cursorText = text(query.cursor, 400);
   return {
     params,

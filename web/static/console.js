@@ -43,8 +43,9 @@
 // Speed of use (issue 16). Progressive enhancement: without this script every form still posts
 // and the server redirects back; with it, a form on a console page posts with fetch and only the
 // page content is replaced, so the analyst keeps the scroll position and nothing reloads.
-// Keyboard: j/k move in the queue, o or Enter opens, a approves, r rejects (asks the reason),
-// / goes to the indicator search. Values are written with textContent only.
+// Keyboard: j/k move in the queue, o or Enter opens, a approves, r rejects (the reason is typed in
+// the page's own form, no dialog), m assigns to me, n goes to the note field, / goes to the
+// indicator search, ? shows the list of keys. Values are written with textContent only.
 (function () {
   'use strict';
   var main = document.querySelector('main');
@@ -156,10 +157,13 @@
   function actOnRow(row, name, fields) {
     var id = row.getAttribute('data-submission');
     var cell = row.querySelector('[data-cell="status"]');
+    var assigneeCell = row.querySelector('[data-cell="assignee"]');
     post('/console/submissions/' + encodeURIComponent(id) + '/' + name, fields).then(function (res) {
       var status = res.doc.querySelector('[data-testid="status"]');
+      var assignee = res.doc.querySelector('[data-testid="assignee"]');
       var notice = noticeOf(res.doc);
       if (cell && status) cell.textContent = status.textContent;
+      if (name === 'assign' && res.ok && assigneeCell && assignee) assigneeCell.textContent = document.body.getAttribute('data-me') || assignee.textContent;
       row.setAttribute('data-result', res.ok ? 'ok' : 'refused');
       var banner = document.getElementById('queue-action');
       if (banner && notice) {
@@ -168,6 +172,24 @@
         banner.hidden = false;
       }
     });
+  }
+
+  // The queue's reject form: opened by r for the current row, posted in place (no reload, no dialog).
+  var rejectForm = document.getElementById('queue-reject');
+  var rejectRow = null;
+  if (rejectForm) {
+    rejectForm.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var reason = rejectForm.querySelector('input[name="reason"]');
+      if (rejectRow && reason && reason.value.trim()) actOnRow(rejectRow, 'reject', { reason: reason.value });
+      rejectForm.hidden = true;
+      if (reason) reason.value = '';
+    });
+    var cancel = rejectForm.querySelector('[data-action="cancel"]');
+    if (cancel)
+      cancel.addEventListener('click', function () {
+        rejectForm.hidden = true;
+      });
   }
 
   document.addEventListener('keydown', function (ev) {
@@ -197,9 +219,11 @@
         if (approve && !approve.disabled) approve.click();
       }
     } else if (ev.key === 'r') {
-      if (row) {
-        var reason = window.prompt(document.body.getAttribute('data-reject-prompt') || 'Reason');
-        if (reason) actOnRow(row, 'reject', { reason: reason });
+      if (row && rejectForm) {
+        rejectRow = row;
+        rejectForm.hidden = false;
+        var field = rejectForm.querySelector('input[name="reason"]');
+        if (field) field.focus();
       } else if (onSubmission) {
         var input = onSubmission.querySelector('form.reject input[name="reason"]');
         if (input) {
@@ -207,6 +231,20 @@
           input.focus();
         }
       }
+    } else if (ev.key === 'm') {
+      if (row) actOnRow(row, 'assign', {});
+      else {
+        var mine = document.querySelector('[data-testid="assign-me"]');
+        if (mine) mine.click();
+      }
+    } else if (ev.key === 'n') {
+      var note = document.getElementById('note-text');
+      if (!note) return;
+      note.focus();
+    } else if (ev.key === '?') {
+      var help = document.getElementById('keys-help');
+      if (!help) return;
+      help.hidden = !help.hidden;
     } else return;
     ev.preventDefault();
   });

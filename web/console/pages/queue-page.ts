@@ -1,5 +1,15 @@
 // The queue: counts per status as tabs, the filter form, one page of submissions, paging links.
-import { CLASSES, KINDS, SUBMISSION_STATUSES, VERDICTS, type Organisation, type Submission, type SubmissionStatus } from '../../../core/types.ts';
+import {
+  CLASSES,
+  KINDS,
+  SUBMISSION_STATUSES,
+  VERDICTS,
+  type Organisation,
+  type Principal,
+  type Submission,
+  type SubmissionStatus,
+} from '../../../core/types.ts';
+import { keysHelp } from './submission-work.ts';
 import { CONSOLE_PATH, type RequestContext } from '../context.ts';
 import { consoleUrl, html } from '../html.ts';
 import type { MessageKey } from '../i18n/index.ts';
@@ -15,6 +25,8 @@ export interface QueueView {
   readonly items: readonly Submission[];
   readonly nextCursor: string | null;
   readonly orgs: ReadonlyMap<string, Organisation>;
+  /** Analysts and secretariat members by id (the assignee column). */
+  readonly staff: ReadonlyMap<string, Principal>;
   readonly sectors: readonly string[];
   readonly refreshSeconds: number;
   readonly notice: string | null;
@@ -65,6 +77,15 @@ function filters(rc: RequestContext, v: QueueView) {
       'reach',
       p.reach,
       REACHES.map((x) => [x, rc.t(`reach.${x}` as MessageKey)] as const),
+      any,
+    )}</label>
+    <label>${rc.t('queue.assigneeFilter')} ${select(
+      'assignee',
+      p.assignee,
+      [
+        ['mine', rc.t('queue.mine')],
+        ['none', rc.t('queue.unassigned')],
+      ],
       any,
     )}</label>
     <label>${rc.t('queue.verdict')} ${select(
@@ -128,7 +149,7 @@ function reachCell(rc: RequestContext, sig: QueueSignals, id: string) {
     <a class="small" href="${CONSOLE_PATH}/campaigns/${encodeURIComponent(id)}" data-testid="campaign-link">${rc.t('campaign.link')}</a>`;
 }
 
-function row(rc: RequestContext, r: Row, orgs: ReadonlyMap<string, Organisation>, now: number) {
+function row(rc: RequestContext, r: Row, orgs: ReadonlyMap<string, Organisation>, now: number, staff: ReadonlyMap<string, Principal>) {
   const s = r.sub;
   const sig = r.signals;
   const org = orgs.get(s.orgId);
@@ -142,6 +163,7 @@ function row(rc: RequestContext, r: Row, orgs: ReadonlyMap<string, Organisation>
     <td class="nowrap">${sig.attachments > 0 ? html`<span data-testid="attachments">${rc.t('queue.files', { n: sig.attachments })}</span><br><span class="small">${sig.types.join(', ')}</span>` : html`<span class="muted">${rc.t('queue.noFiles')}</span>`}</td>
     <td class="nowrap">${reachCell(rc, sig, s.id)}</td>
     <td class="nowrap">${classesBadges(rc, s.classes)}</td>
+    <td class="nowrap" data-cell="assignee">${s.assignee ? (staff.get(s.assignee.principalId)?.displayName ?? s.assignee.principalId) : html`<span class="muted">${rc.t('queue.nobody')}</span>`}</td>
     <td class="nowrap"><span data-cell="status">${statusName(rc, s.status)}</span>${toPublish !== null ? html`<br><span class="small muted">${rc.t('queue.toPublish', { d: duration(rc, toPublish) })}</span>` : null}
       ${s.verdict ? html`<br><span class="small">${rc.t('queue.handVerdict')}: ${rc.t(`verdict.${s.verdict}` as MessageKey)}</span>` : null}
       ${s.campaign ? html`<br><span class="small">${s.campaign}</span>` : null}</td>
@@ -192,6 +214,7 @@ export function queuePage(rc: RequestContext, v: QueueView): string {
     notice: v.notice ? { kind: 'ok', text: v.notice } : null,
     data: {
       'reject-prompt': rc.t('sub.rejectReason'),
+      me: rc.who?.principal.displayName ?? '',
       ...(v.refreshSeconds > 0 ? { 'poll-url': pollQuery, 'poll-since': newest, 'poll-seconds': String(v.refreshSeconds) } : {}),
     },
     body: html`<h1>${rc.t('queue.title')}</h1>
@@ -199,14 +222,18 @@ export function queuePage(rc: RequestContext, v: QueueView): string {
       ${filters(rc, v)}
       <p id="queue-action" class="notice" role="status" hidden></p>
       <p class="small muted keys">${rc.t('queue.keys')}</p>
+      ${keysHelp(rc)}
+      <form id="queue-reject" class="notice" hidden data-testid="queue-reject"><fieldset><legend>${rc.t('queue.rejectReasonTitle')}</legend>
+        <label>${rc.t('sub.rejectReason')} <input name="reason" required maxlength="2000"></label>
+        <button type="submit">${rc.t('sub.reject')}</button> <button type="button" data-action="cancel">${rc.t('queue.rejectCancel')}</button></fieldset></form>
       <p id="queue-new" class="notice ok" hidden data-template="${rc.t('queue.newArrived')}"><a href="${consoleUrl(`${CONSOLE_PATH}/queue`, withParams(p, {}))}"></a></p>
       ${
         v.items.length === 0
           ? html`<p class="muted">${rc.t('queue.empty')}</p>`
           : html`<table class="queue"><thead><tr>
             <th>${rc.t('queue.received')}</th><th>${rc.t('queue.subject')}</th><th>${rc.t('queue.suggested')}</th><th>${rc.t('queue.hits')}</th>
-            <th>${rc.t('queue.attachments')}</th><th>${rc.t('queue.reach')}</th><th>${rc.t('queue.classes')}</th><th>${rc.t('queue.status')}</th>
-          </tr></thead><tbody>${queueRows(v.items, v.query.sort).map((r) => row(rc, r, v.orgs, Date.parse(v.now)))}</tbody></table>`
+            <th>${rc.t('queue.attachments')}</th><th>${rc.t('queue.reach')}</th><th>${rc.t('queue.classes')}</th><th>${rc.t('queue.assignee')}</th><th>${rc.t('queue.status')}</th>
+          </tr></thead><tbody>${queueRows(v.items, v.query.sort).map((r) => row(rc, r, v.orgs, Date.parse(v.now), v.staff))}</tbody></table>`
       }
       ${v.items.length > 0 && v.bulk ? bulkForm(rc, v) : null}
       <p class="paging">

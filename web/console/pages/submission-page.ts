@@ -24,6 +24,7 @@ import {
   verdictSection,
   withheldReason,
 } from './submission-sections.ts';
+import { assignmentSection, internalNotesSection, keysHelp } from './submission-work.ts';
 
 function action(v: SubmissionView, name: string): string {
   return `${CONSOLE_PATH}/submissions/${encodeURIComponent(v.submission.id)}/${name}`;
@@ -203,11 +204,14 @@ export function submissionPage(rc: RequestContext, v: SubmissionView, notice: { 
     title: v.submission.subject ?? v.submission.id,
     notice,
     body: html`${header(rc, v)}
+      ${keysHelp(rc)}
+      ${assignmentSection(rc, v)}
       ${victimWarning(rc, v)}
       ${previewSection(rc, v)}
       ${diffSection(rc, v)}
       ${verdictSection(rc, v)}
       ${triageActions(rc, v)}
+      ${internalNotesSection(rc, v)}
       ${indicatorsSection(rc, v)}
       ${originalSection(rc, v)}
       ${attachmentsSection(rc, v)}

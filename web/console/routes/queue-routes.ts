@@ -11,6 +11,7 @@ import { consoleTriageDeps, approve, reject, type ActionOutcome } from '../triag
 import { signedIn } from '../context.ts';
 import { consoleUrl } from '../html.ts';
 import { CONSOLE_PATH } from '../context.ts';
+import { staffById } from '../submission/load.ts';
 
 /** At most this many submissions per bulk decision (two pages of the queue). */
 const BULK_MAX = 100;
@@ -28,10 +29,11 @@ export function queueRoutes({ deps }: ConsoleServices): Router {
   router.get('/queue', async (req, res) => {
     const rc = requestContext(res);
     const orgList = await deps.store.listOrganisations();
-    const q = parseQueueQuery(req.query, rc.timeZone, orgList);
-    const [counts, page] = await Promise.all([
+    const q = parseQueueQuery(req.query, rc.timeZone, orgList, signedIn(res).principal.id);
+    const [counts, page, staff] = await Promise.all([
       deps.store.countSubmissionSearch(q.search),
       deps.store.searchSubmissions({ ...q.search, order: q.order, ...(q.status ? { status: [q.status] } : {}) }, { limit: PAGE_SIZE, cursor: q.cursor }),
+      staffById(deps.store),
     ]);
     res.type('html').send(
       queuePage(rc, {
@@ -40,6 +42,7 @@ export function queueRoutes({ deps }: ConsoleServices): Router {
         items: page.items,
         nextCursor: page.nextCursor,
         orgs: new Map<string, Organisation>(orgList.map((o) => [o.id, o])),
+        staff,
         sectors: [...new Set(orgList.map((o) => o.sector))].sort(),
         refreshSeconds: deps.config.console.queueRefreshSeconds,
         notice: noticeFrom(req.query.notice, rc.t, req.query),
@@ -84,7 +87,7 @@ export function queueRoutes({ deps }: ConsoleServices): Router {
 
   router.get('/queue.json', async (req, res) => {
     const rc = requestContext(res);
-    const q = parseQueueQuery(req.query, rc.timeZone, await deps.store.listOrganisations());
+    const q = parseQueueQuery(req.query, rc.timeZone, await deps.store.listOrganisations(), signedIn(res).principal.id);
     const counts = await deps.store.countSubmissionSearch(q.search);
     const since = typeof req.query.since === 'string' && !Number.isNaN(Date.parse(req.query.since)) ? new Date(Date.parse(req.query.since) + 1) : null;
     let newer = 0;

@@ -86,6 +86,9 @@ export function submissionRoutes({ deps }: ConsoleServices): Router {
   post('verdict', (req, actor, id) => actions.setVerdict(triageDeps, actor, id, field(req, 'verdict')));
   post('acknowledge', (req, actor, id) => actions.acknowledgeVictimCheck(triageDeps, actor, id, field(req, 'fingerprint')));
   post('rerun', (_req, actor, id) => actions.rerunAnalysis(triageDeps, actor, id));
+  post('assign', (req, actor, id) => actions.assign(triageDeps, actor, id, field(req, 'assignee')));
+  post('unassign', (_req, actor, id) => actions.unassign(triageDeps, actor, id));
+  post('notes', (req, actor, id) => actions.addNote(triageDeps, actor, id, field(req, 'text')));
   post('indicators/remove', (req, actor, id) => actions.removeIndicator(triageDeps, actor, id, field(req, 'indicator')));
   post('indicators/false-positive', (req, actor, id) => actions.setFalsePositive(triageDeps, actor, id, field(req, 'indicator'), field(req, 'value') !== 'no'));
   post('indicators/add', (req, actor, id) =>

@@ -4,7 +4,7 @@
 // analysis record, related submissions and the victim-name check.
 import type { Logger } from '../../../core/logger.ts';
 import type { Store } from '../../../core/store/port.ts';
-import type { Job, Organisation, Principal, Sample, Submission } from '../../../core/types.ts';
+import type { Job, Organisation, Principal, Sample, Submission, SubmissionNote } from '../../../core/types.ts';
 import type { SanitizationRules } from '../../../analysis/sanitize/index.ts';
 import type { Vault } from '../../../quarantine/vault-port.ts';
 import { readAnalysis, type AnalysisView } from './analysis-summary.ts';
@@ -44,18 +44,30 @@ export interface SubmissionView {
   readonly victim: VictimCheck;
   readonly triage: TriageState;
   readonly job: Job | null;
+  /** The analysts' internal notes, newest first (staff only: the console is the staff's). */
+  readonly notes: readonly SubmissionNote[];
+  /** Active analysts and secretariat members by id: assignee and note author names, hand-over choices. */
+  readonly staff: ReadonlyMap<string, Principal>;
+}
+
+/** Active analysts and secretariat members by id. */
+export async function staffById(store: Pick<Store, 'listPrincipals'>): Promise<ReadonlyMap<string, Principal>> {
+  const all = await store.listPrincipals();
+  return new Map(all.filter((p) => p.status === 'active' && p.roles.some((r) => r === 'analyst' || r === 'secretariat')).map((p) => [p.id, p]));
 }
 
 export async function loadSubmissionView(deps: SubmissionLoadDeps, id: string): Promise<SubmissionView | null> {
   const submission = await deps.store.getSubmission(id);
   if (!submission) return null;
-  const [org, submitter, samples, items, job, organisations] = await Promise.all([
+  const [org, submitter, samples, items, job, organisations, notes, staff] = await Promise.all([
     deps.store.getOrganisation(submission.orgId),
     deps.store.getPrincipal(submission.principalId),
     deps.store.listSamples(submission.id),
     deps.store.listIndicatorsForSubmission(submission.id),
     deps.store.getJobForSubmission(submission.id, 'analyse'),
     deps.store.listOrganisations(),
+    deps.store.listSubmissionNotes(submission.id),
+    staffById(deps.store),
   ]);
   const latest = await deps.store.latestPublications(items.map((i) => i.indicator.id));
   const marked = new Set(await deps.store.markedFalsePositives(items.map((i) => i.indicator.id)));
@@ -77,6 +89,8 @@ export async function loadSubmissionView(deps: SubmissionLoadDeps, id: string): 
     victim,
     triage: triageState(submission),
     job,
+    notes,
+    staff,
   };
 }
 
