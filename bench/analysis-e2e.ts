@@ -225,8 +225,8 @@ async function waitReady(ex: Exchange, sent: readonly Sent[]): Promise<Map<strin
   const deadline = Date.now() + Math.max(180_000, sent.length * 500);
   let times = ex.readyTimes();
   while (sent.some((s) => !times.has(s.submissionId))) {
-    if (Date.now() > deadline)
-      throw new Error(`only ${sent.filter((s) => times.has(s.submissionId)).length} of ${sent.length} submissions became ready in time`);
+    // Bounded: what is not ready by then is counted as not ready, and the figures say so.
+    if (Date.now() > deadline) return times;
     await new Promise((r) => setTimeout(r, 100));
     times = ex.readyTimes();
   }
@@ -270,13 +270,15 @@ async function runPhase(
     const { sent, refused, startedAt } = await sendAll(ex, forwards, perSecond);
     if (sent.length === 0) throw new Error(`no forward was accepted; first reply: ${refused[0] ?? '-'}`);
     const times = await waitReady(ex, sent);
-    const latencies = sent.map((s) => times.get(s.submissionId)!.at - s.acceptedAt).sort((a, b) => a - b);
-    const lastReady = Math.max(...sent.map((s) => times.get(s.submissionId)!.at));
+    const done = sent.filter((s) => times.has(s.submissionId));
+    if (done.length === 0) throw new Error('no submission became ready: no figure to print');
+    const latencies = done.map((s) => times.get(s.submissionId)!.at - s.acceptedAt).sort((a, b) => a - b);
+    const lastReady = Math.max(...done.map((s) => times.get(s.submissionId)!.at));
     return {
       accepted: sent.length,
-      ready: sent.filter((s) => times.get(s.submissionId)!.status === 'awaiting-triage').length,
-      failed: sent.filter((s) => times.get(s.submissionId)!.status === 'failed').length + refused.length,
-      perSecond: sent.length / ((lastReady - startedAt) / 1000),
+      ready: done.filter((s) => times.get(s.submissionId)!.status === 'awaiting-triage').length,
+      failed: done.filter((s) => times.get(s.submissionId)!.status === 'failed').length + refused.length,
+      perSecond: done.length / ((lastReady - startedAt) / 1000),
       medianMs: percentile(latencies, 50),
       p95Ms: percentile(latencies, 95),
     };
@@ -287,7 +289,8 @@ async function runPhase(
 
 function describe(label: string, r: PhaseResult): string {
   return (
-    `${label.padEnd(34)} ${String(r.accepted).padStart(4)} accepted, ${String(r.ready).padStart(4)} ready, ${r.failed} failed/refused: ` +
+    `${label.padEnd(34)} ${String(r.accepted).padStart(4)} accepted, ${String(r.ready).padStart(4)} ready, ${r.failed} failed/refused` +
+    `${r.ready + r.failed < r.accepted ? ' (the rest not ready within the bound; figures over the ready ones)' : ''}: ` +
     `${r.perSecond.toFixed(1).padStart(6)} msg/s  250->ready median ${r.medianMs.toFixed(0).padStart(6)} ms  p95 ${r.p95Ms.toFixed(0).padStart(6)} ms`
   );
 }
