@@ -21,6 +21,8 @@ export function docToFeature(d: FeatureDoc): SubmissionFeature {
   return { submissionId: d.submissionId, orgId: d.orgId, type: d.type, value: d.value, seenAt: d.seenAt };
 }
 
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export function mongoClusters(db: Db): ClusterStore {
   const features = db.collection<FeatureDoc>(COLLECTIONS.clusterFeatures);
   return {
@@ -54,6 +56,20 @@ export function mongoClusters(db: Db): ClusterStore {
         out.push(...docs.map(docToFeature));
       }
       return out;
+    },
+    async listSharedClusterFeatures(query) {
+      const limit = checkLimit(query.limit);
+      // Counted here rather than by $group: the window's rows of the wanted types, then those whose (type, value) two submissions share.
+      const docs = (await features.find({ type: { $in: [...query.types] }, seenAt: { $gte: query.seenFrom } }).toArray()).map(docToFeature);
+      const key = (d: SubmissionFeature) => `${d.type}\u0000${d.value}`;
+      const count = new Map<string, number>();
+      for (const d of docs) count.set(key(d), (count.get(key(d)) ?? 0) + 1);
+      const byTime = (a: SubmissionFeature, b: SubmissionFeature) =>
+        cmp(b.seenAt, a.seenAt) || cmp(b.submissionId, a.submissionId) || cmp(a.type, b.type) || cmp(a.value, b.value);
+      return docs
+        .filter((d) => count.get(key(d))! > 1)
+        .sort(byTime)
+        .slice(0, limit);
     },
     async listClusterFeatures(submissionId) {
       return (await features.find({ submissionId }).sort({ type: 1, value: 1 }).toArray()).map(docToFeature);

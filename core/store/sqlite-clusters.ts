@@ -29,6 +29,15 @@ export function sqliteClusters(db: Db): SyncRole<ClusterStore> {
      WHERE type = ? AND value = ? AND submission_id <> ? AND seen_at >= ?
      ORDER BY seen_at DESC, submission_id DESC
      LIMIT ?`);
+  // The window's features shared by two or more submissions (the primary key makes COUNT(*) count submissions); types bound as JSON.
+  const shared = db.prepare<[string, string, string, number], FeatureRow>(`
+    WITH wanted AS (SELECT value AS type FROM json_each(?)),
+         shared AS (SELECT f.type, f.value FROM cluster_features f JOIN wanted w ON w.type = f.type
+                     WHERE f.seen_at >= ? GROUP BY f.type, f.value HAVING COUNT(*) > 1)
+    SELECT f.* FROM cluster_features f JOIN shared s ON s.type = f.type AND s.value = f.value
+     WHERE f.seen_at >= ?
+     ORDER BY f.seen_at DESC, f.submission_id DESC, f.type, f.value
+     LIMIT ?`);
   const ofSubmission = db.prepare<[string], FeatureRow>('SELECT * FROM cluster_features WHERE submission_id = ? ORDER BY type, value');
   return {
     putClusterFeatures(submissionId, orgId, seenAt, features) {
@@ -49,6 +58,7 @@ export function sqliteClusters(db: Db): SyncRole<ClusterStore> {
       }
       return out;
     },
+    listSharedClusterFeatures: (query) => shared.all(JSON.stringify(query.types), query.seenFrom, query.seenFrom, checkLimit(query.limit)).map(rowToFeature),
     listClusterFeatures: (submissionId) => ofSubmission.all(submissionId).map(rowToFeature),
   };
 }

@@ -21,6 +21,8 @@ export interface BindingKey {
 
 const ALONE: readonly ClusterFeatureType[] = ['attachment-sha256', 'url-host'];
 const WITH_TEMPLATE: readonly ClusterFeatureType[] = ['sender-ip', 'sender-domain'];
+/** Every feature type that takes part in a binding key. */
+export const BINDING_TYPES: readonly ClusterFeatureType[] = [...ALONE, ...WITH_TEMPLATE, 'subject-template'];
 
 /** The binding keys of one submission's features. */
 export function bindingKeys(features: readonly ClusterFeature[]): BindingKey[] {

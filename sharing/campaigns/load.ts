@@ -4,12 +4,14 @@
 // read. A campaign is named by its earliest member's submission id; any member's id finds it
 // (campaignOf), so a link from the queue never goes stale when two campaigns merge.
 //
-// Reading follows the links to closure: the features of the submissions known so far, the store's
-// submissions sharing one of their binding features (findClusterFeatures, within the window), the
-// features of those, until nothing new turns up or the bound is reached (then `truncated`).
-import type { Store } from '../../core/store/port.ts';
+// The list reads, in one query, the binding features two or more submissions share in the window
+// (listSharedClusterFeatures) and groups them. One campaign (campaignOf) follows the links to
+// closure from its member: the features of the submissions known so far, the store's submissions
+// sharing one of their binding features (findClusterFeatures, within the window), the features of
+// those, until nothing new turns up or the bound is reached (then `truncated`).
+import type { ClusterStore, DirectoryStore, SubmissionStore } from '../../core/store/port.ts';
 import type { ClusterFeature, Organisation, Submission } from '../../core/types.ts';
-import { groupByBinding, searchFeatures } from './binding.ts';
+import { BINDING_TYPES, groupByBinding, searchFeatures } from './binding.ts';
 import { summarise, type Campaign } from './summary.ts';
 
 export interface CampaignLimits {
@@ -19,11 +21,14 @@ export interface CampaignLimits {
   readonly maxSubmissions: number;
   /** Matches read per feature at most. */
   readonly matchesPerFeature: number;
-  /** The list starts from at most this many submissions received in the window, newest first. */
-  readonly listScan: number;
+  /** The list reads at most this many shared feature rows (newest first). */
+  readonly sharedRows: number;
 }
 
-export const DEFAULT_CAMPAIGN_LIMITS: CampaignLimits = Object.freeze({ windowDays: 90, maxSubmissions: 3000, matchesPerFeature: 1000, listScan: 2000 });
+export const DEFAULT_CAMPAIGN_LIMITS: CampaignLimits = Object.freeze({ windowDays: 90, maxSubmissions: 3000, matchesPerFeature: 1000, sharedRows: 50_000 });
+
+/** What reading campaigns needs of the store. */
+type CampaignReads = ClusterStore & SubmissionStore & DirectoryStore;
 
 const DAY_MS = 24 * 3600_000;
 /** Reads in flight at once. */
@@ -35,7 +40,7 @@ interface Closure {
   readonly truncated: boolean;
 }
 
-async function closure(store: Store, seeds: readonly string[], seenFrom: string, limits: CampaignLimits): Promise<Closure> {
+async function closure(store: CampaignReads, seeds: readonly string[], seenFrom: string, limits: CampaignLimits): Promise<Closure> {
   const features = new Map<string, readonly ClusterFeature[]>();
   const searched = new Set<string>();
   let pending = [...new Set(seeds)].slice(0, limits.maxSubmissions);
@@ -67,7 +72,7 @@ async function closure(store: Store, seeds: readonly string[], seenFrom: string,
   return { features, truncated };
 }
 
-async function campaignsOf(store: Store, c: Closure, known: ReadonlyMap<string, Submission>): Promise<Campaign[]> {
+async function campaignsOf(store: CampaignReads, c: Closure, known: ReadonlyMap<string, Submission>): Promise<Campaign[]> {
   const orgs = new Map<string, Organisation>((await store.listOrganisations()).map((o) => [o.id, o]));
   const out: Campaign[] = [];
   for (const group of groupByBinding(c.features)) {
@@ -81,27 +86,28 @@ async function campaignsOf(store: Store, c: Closure, known: ReadonlyMap<string, 
 
 const windowStart = (now: Date, limits: CampaignLimits) => new Date(now.getTime() - limits.windowDays * DAY_MS).toISOString();
 
-/** Every campaign with a member received in the window (up to `listScan` newest submissions as starting points). */
-export async function listCampaigns(store: Store, now: Date, limits: CampaignLimits = DEFAULT_CAMPAIGN_LIMITS): Promise<Campaign[]> {
-  const seenFrom = windowStart(now, limits);
-  const seeds: Submission[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await store.searchSubmissions({ receivedFrom: seenFrom }, { limit: Math.min(500, limits.listScan - seeds.length), cursor });
-    seeds.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor && seeds.length < limits.listScan);
-  const c = await closure(
-    store,
-    seeds.map((s) => s.id),
-    seenFrom,
-    limits,
-  );
-  return campaignsOf(store, { ...c, truncated: c.truncated || cursor !== null }, new Map(seeds.map((s) => [s.id, s])));
+/**
+ * Every campaign in the window, from one store read: the binding features two or more submissions
+ * share there (a feature nobody else has cannot bind), grouped like a closure would group them.
+ */
+export async function listCampaigns(store: CampaignReads, now: Date, limits: CampaignLimits = DEFAULT_CAMPAIGN_LIMITS): Promise<Campaign[]> {
+  const rows = await store.listSharedClusterFeatures({ seenFrom: windowStart(now, limits), types: BINDING_TYPES, limit: limits.sharedRows });
+  const features = new Map<string, ClusterFeature[]>();
+  for (const r of rows) {
+    const list = features.get(r.submissionId) ?? [];
+    list.push({ type: r.type, value: r.value });
+    features.set(r.submissionId, list);
+  }
+  return campaignsOf(store, { features, truncated: rows.length >= limits.sharedRows }, new Map());
 }
 
 /** The campaign a submission belongs to (null: it shares no binding feature with another submission in the window). */
-export async function campaignOf(store: Store, submissionId: string, now: Date, limits: CampaignLimits = DEFAULT_CAMPAIGN_LIMITS): Promise<Campaign | null> {
+export async function campaignOf(
+  store: CampaignReads,
+  submissionId: string,
+  now: Date,
+  limits: CampaignLimits = DEFAULT_CAMPAIGN_LIMITS,
+): Promise<Campaign | null> {
   const c = await closure(store, [submissionId], windowStart(now, limits), limits);
   return (await campaignsOf(store, c, new Map())).find((k) => k.members.some((m) => m.id === submissionId)) ?? null;
 }

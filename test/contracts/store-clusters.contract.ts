@@ -54,6 +54,33 @@ export function clusterContract(store: StoreRef<DirectoryStore & SubmissionStore
       expect(hosts).to.deep.equal([{ submissionId: s1, orgId: 'org1', type: 'url-host', value: 'lure-portal.example', seenAt: at(150) }]);
     });
 
+    it('lists only the features two or more submissions share in the window, newest first, bounded', async function () {
+      const s4 = await seedSubmission(store(), await seedSubmitter(store(), 'org3'), 's4');
+      const lone: ClusterFeature = { type: 'url-host', value: 'only-once.example' };
+      const kanji: ClusterFeature = { type: 'subject-template', value: '【重要】請求書 #' };
+      await store().putClusterFeatures(s1, 'org1', at(100), [ip, host, kanji]);
+      await store().putClusterFeatures(s2, 'org2', at(200), [ip, lone, kanji]);
+      await store().putClusterFeatures(s3, 'org2', at(300), [host]);
+      await store().putClusterFeatures(s4, 'org3', at(50), [template, ip]);
+      const types = ['sender-ip', 'url-host', 'subject-template'] as const;
+      const shared = await store().listSharedClusterFeatures({ seenFrom: at(100), types, limit: 100 });
+      expect(shared.map((f) => [f.submissionId, f.type, f.value])).to.deep.equal([
+        [s3, 'url-host', 'lure-portal.example'],
+        [s2, 'sender-ip', '192.0.2.45'],
+        [s2, 'subject-template', '【重要】請求書 #'],
+        [s1, 'sender-ip', '192.0.2.45'],
+        [s1, 'subject-template', '【重要】請求書 #'],
+        [s1, 'url-host', 'lure-portal.example'],
+      ]);
+      // s4's sender IP is older than the window: it neither appears nor counts.
+      const hostsOnly = await store().listSharedClusterFeatures({ seenFrom: at(0), types: ['url-host'], limit: 100 });
+      expect(hostsOnly.map((f) => f.submissionId)).to.deep.equal([s3, s1]);
+      const withOld = await store().listSharedClusterFeatures({ seenFrom: at(0), types: ['sender-ip'], limit: 100 });
+      expect(withOld.map((f) => f.submissionId)).to.deep.equal([s2, s1, s4]);
+      const bounded = await store().listSharedClusterFeatures({ seenFrom: at(0), types, limit: 2 });
+      expect(bounded.map((f) => f.submissionId)).to.deep.equal([s3, s2]);
+    });
+
     it('refuses features of a submission that does not exist', async function () {
       const err = await store()
         .putClusterFeatures('missing', 'org1', at(100), [ip])
