@@ -36,7 +36,8 @@ function nav(rc: RequestContext): SafeHtml {
 }
 
 export function renderPage(rc: RequestContext, opts: PageOptions): string {
-  const data = Object.entries({ done: rc.t('notice.done'), ...(opts.data ?? {}) }).map(([k, v]) => html` data-${k.replace(/[^a-z0-9-]/g, '')}="${v}"`);
+  const me = rc.who?.session.stage === 'active' ? { me: rc.who.principal.displayName } : {};
+  const data = Object.entries({ done: rc.t('notice.done'), ...me, ...(opts.data ?? {}) }).map(([k, v]) => html` data-${k.replace(/[^a-z0-9-]/g, '')}="${v}"`);
   const page = html`<!DOCTYPE html>
 <html lang="${rc.lang}">
 <head>
