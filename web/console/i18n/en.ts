@@ -145,7 +145,7 @@ export const EN = {
   'queue.bulkReject': 'Reject all {n}',
   'notice.bulkApproved': 'Approved {done}; {refused} refused (see each submission).',
   'notice.bulkRejected': 'Rejected {done}; {refused} refused.',
-  'queue.keys': 'Keys: j/k move, o open, a approve, r reject, / search by indicator',
+  'queue.keys': 'Keys: j/k move, o open, a approve, r reject, m assign to me, / search by indicator, ? all keys',
   'queue.suggested': 'Suggested verdict',
   'queue.reach': 'Reach',
   'queue.hits': 'AV / YARA',

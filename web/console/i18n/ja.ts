@@ -146,7 +146,7 @@ export const JA: Readonly<Record<MessageKey, string>> = {
   'queue.bulkReject': '{n} 件をすべて却下',
   'notice.bulkApproved': '{done} 件を承認しました。{refused} 件は拒否されました（各提出を確認してください）。',
   'notice.bulkRejected': '{done} 件を却下しました。{refused} 件は拒否されました。',
-  'queue.keys': 'キー操作：j/k 移動、o 開く、a 承認、r 却下、/ 指標で検索',
+  'queue.keys': 'キー操作：j/k 移動、o 開く、a 承認、r 却下、m 自分が担当、/ 指標で検索、? キー一覧',
   'queue.suggested': '推奨判定',
   'queue.reach': '配信範囲',
   'queue.hits': 'AV / YARA',
