@@ -1,7 +1,7 @@
 // API bearer tokens: JWTs signed with one fixed algorithm from config. The token itself is never
 // stored; its jti is, so it can be listed, expired and revoked.
 import jwt from 'jsonwebtoken';
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import type { ApiToken, Principal } from './types.ts';
 import type { Store } from './store/port.ts';
 import { C4Error } from './errors.ts';
@@ -106,6 +106,14 @@ export type TokenCheck =
   | { readonly ok: true; readonly principal: Principal; readonly token: ApiToken }
   | { readonly ok: false; readonly reason: 'malformed' | 'bad-signature' | 'expired' | 'claims' | 'revoked' | 'unknown' | 'disabled' };
 
+/** The secret as a KeyObject, made once per settings object: given a string, jsonwebtoken first tries (and fails) to read it as a public key on every verify. */
+const verifyKeys = new WeakMap<TokenSettings, KeyObject>();
+function keyOf(settings: TokenSettings): KeyObject {
+  const key = verifyKeys.get(settings) ?? createSecretKey(Buffer.from(settings.secret));
+  verifyKeys.set(settings, key);
+  return key;
+}
+
 /**
  * Verifies a bearer token: the configured algorithm only (so `alg: none` and algorithm switching
  * fail), expiry required, issuer and audience checked, jti known and not revoked, principal active.
@@ -113,7 +121,7 @@ export type TokenCheck =
 export async function verifyToken(store: Pick<Store, 'getToken' | 'getPrincipal'>, settings: TokenSettings, token: string, now: Date): Promise<TokenCheck> {
   let claims: jwt.JwtPayload;
   try {
-    const decoded = jwt.verify(token, settings.secret, {
+    const decoded = jwt.verify(token, keyOf(settings), {
       algorithms: [settings.algorithm],
       issuer: settings.issuer,
       audience: settings.audience,
