@@ -11,7 +11,7 @@ import type { MongoConnectOptions } from '../core/store/mongo-store.ts';
 import { createAuditAppender, type AuditAppender } from '../core/audit.ts';
 import { newId, systemClock, type Clock, type IdGenerator } from '../core/ids.ts';
 import { createMetrics, type Metrics } from '../core/metrics.ts';
-import type { SealedBlobBackend, Vault } from '../quarantine/vault-port.ts';
+import type { SealedBlobBackend, SealedBlobSpool, Vault } from '../quarantine/vault-port.ts';
 import { createVault, keyringFromSecrets } from '../quarantine/vault.ts';
 import { createFsBackend } from '../quarantine/fs-backend.ts';
 import { watchKeyring } from '../quarantine/keyring-watch.ts';
@@ -76,8 +76,9 @@ export function vaultRoot(dataDir: string): string {
   return path.join(dataDir, 'vault');
 }
 
-export function openVault(backend: SealedBlobBackend, secrets: Secrets): Vault {
-  return createVault(backend, keyringFromSecrets(secrets));
+/** A vault under the keys of `secrets` (read now); with the store's spool, spooled blobs are found and can be settled. */
+export function openVault(backend: SealedBlobBackend, secrets: Secrets, spool: SealedBlobSpool | null = null): Vault {
+  return createVault(backend, keyringFromSecrets(secrets), spool);
 }
 
 export function mongoOptions(config: Config): MongoConnectOptions {

@@ -67,6 +67,8 @@ async function importOne(deps: AcceptDeps, options: ImportOptions, envelope: Env
   }
   try {
     const result = await acceptMessage(deps, { principal: options.principal, envelope, raw });
+    // No reply waits here: the message's spooled blobs go to the vault before the next one (and before the command exits).
+    await result.settled;
     const ids = result.submissions.map((s) => s.id);
     const status: ImportStatus = result.submissions.every((s) => s.duplicate) ? 'duplicate' : 'accepted';
     return { origin, status, submissions: ids, reason: null };

@@ -33,7 +33,14 @@ export function registerKeys(program: Command): void {
         process.stdout.write(`new vault key ${key.id} is current (${secrets.vaultKeys.length} keys kept)\n`);
         let rewrapped = 0;
         if (opts.rewrap) {
-          const vault = openVault(ctx.vaultBackend, secrets);
+          const vault = openVault(ctx.vaultBackend, secrets, ctx.spool);
+          // Blobs still in the store's spool are moved into the vault first, so the rewrap below reaches them.
+          const spooled = await vault.settleAll();
+          if (spooled.failed > 0)
+            throw new C4Error(
+              'VAULT_UNAVAILABLE',
+              `${spooled.failed} spooled blob(s) could not be moved into the vault, so nothing was re-encrypted (the new key is current): fix the vault directory and run "c4tap keys rotate --rewrap" again`,
+            );
           for await (const id of vault.list()) {
             // A blob that retention removed while the loop ran is gone, not lost.
             const moved = await vault.rewrap(id).catch((err: unknown) => {

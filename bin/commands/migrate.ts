@@ -79,6 +79,11 @@ export function registerMigrate(program: Command): void {
         const target = await openMongoStore(conn);
         const targetBlobs = await createGridFsBackend(conn.db);
         const { secrets } = loadOrCreateSecrets(dir);
+        // Blobs a crash left in the source's spool are moved into its vault first: the copy reads the vault.
+        const spooled = await openVault(sourceBlobs, secrets, source.spool).settleAll();
+        if (spooled.failed > 0)
+          fail(`${spooled.failed} spooled blob(s) of the source could not be moved into its vault (${vaultRoot(dir)}); nothing was copied`);
+        if (spooled.settled > 0) out(`vault: ${spooled.settled} spooled blob(s) moved into the source vault first`);
 
         const counts = await source.counts();
         const storeBar = progressBar(opts.progress, 'store');

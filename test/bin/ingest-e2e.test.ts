@@ -110,6 +110,9 @@ describe('embedded system end to end (swaks, c4tap serve, c4tap import)', functi
       expect(page.items.map((s) => s.subject).sort()).to.deep.equal(['Invoice A', 'Invoice B', 'direct']);
       expect(page.items.every((s) => s.envelope.transport === 'import')).to.equal(true);
       for (const s of page.items) expect(await ctx.vault.has(s.rawSha256)).to.equal(true);
+      // The command moved what it spooled into the vault before exiting: nothing waits for a serve restart.
+      expect(await ctx.spool?.list()).to.deep.equal([]);
+      for (const s of page.items) expect(await ctx.vaultBackend.exists(s.rawSha256)).to.equal(true);
     } finally {
       await ctx.close();
     }
