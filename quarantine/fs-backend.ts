@@ -19,10 +19,8 @@ export function shardPath(root: string, id: string): string {
   return path.join(root, id.slice(0, 2), id.slice(2, 4), id);
 }
 
-/** No such file: also when a directory on its path is a file (ENOTDIR), so nothing can be under it. */
 function isMissing(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
+  return (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
 }
 
 /**

@@ -68,8 +68,13 @@ export function createVault(backend: SealedBlobBackend, keys: VaultKeyring | Key
 
   /** The sealed bytes from the backend, else from the spool; null when neither has them. */
   async function readEither(id: string): Promise<Buffer | null> {
-    const sealed = await io('read', id, () => backend.read(id));
-    if (sealed || !spool) return sealed;
+    if (!spool) return io('read', id, () => backend.read(id));
+    // A backend that cannot be read (an unwritable or broken vault holding off the move) does not hide a spooled copy.
+    const sealed = await io('read', id, () => backend.read(id)).catch(async (err: unknown) => {
+      if (await io('check spooled', id, () => spool.has(id))) return null;
+      throw err;
+    });
+    if (sealed) return sealed;
     return (await io('read spooled', id, () => spool.get(id))) ?? (await io('read', id, () => backend.read(id)));
   }
 
@@ -126,8 +131,8 @@ export function createVault(backend: SealedBlobBackend, keys: VaultKeyring | Key
 
     async has(sha256: string): Promise<boolean> {
       assertBlobId(sha256);
-      if (await io('check', sha256, () => backend.exists(sha256))) return true;
-      return spool ? io('check spooled', sha256, () => spool.has(sha256)) : false;
+      if (spool && (await io('check spooled', sha256, () => spool.has(sha256)))) return true;
+      return io('check', sha256, () => backend.exists(sha256));
     },
 
     /** From the header alone (no decryption); a malformed header throws VAULT_TAMPERED. */
@@ -147,6 +152,8 @@ export function createVault(backend: SealedBlobBackend, keys: VaultKeyring | Key
 
     async deleteUnless(sha256: string, mayGo: () => Promise<boolean>) {
       assertBlobId(sha256);
+      // A blob still in the spool is moved first, so that it is removed (or kept) where it lives.
+      if (spool) await settle(sha256);
       // Held in memory (blobs are bounded by the message size limit) so it can be written back.
       const sealed = await io('read', sha256, () => backend.read(sha256));
       if (!sealed) return 'missing' as const;

@@ -11,6 +11,8 @@ import { createFsBackend } from '../../quarantine/fs-backend.ts';
 import { createVault, keyringFromSecrets } from '../../quarantine/vault.ts';
 import type { SealedBlobBackend, Vault } from '../../quarantine/vault-port.ts';
 import { BAD_IDS, vaultContract } from '../contracts/vault.contract.ts';
+import { openDatabase } from '../../core/store/sqlite-db.ts';
+import { sqliteSpool } from '../../core/store/sqlite-spool.ts';
 import { collect, makeTempDir, rejectsWith, type TempDir } from './helpers.ts';
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -150,5 +152,37 @@ describe('filesystem vault', () => {
   it('reports the free bytes of the file system holding the root', async () => {
     const free = await fx.vault.freeBytes();
     expect(free).to.be.a('number').and.above(0);
+  });
+
+  it('retention removes or keeps a blob still in the store spool where it lives, never reporting it missing', async () => {
+    const db = openDatabase(path.join(fx.tmp.dir, 'c4tap.db'));
+    try {
+      const rows = sqliteSpool(db);
+      const spool = {
+        get: async (id: string) => rows.get(id),
+        has: async (id: string) => rows.has(id),
+        list: async () => rows.list(),
+        remove: async (id: string) => rows.remove(id),
+      };
+      const { secrets } = loadOrCreateSecrets(fx.tmp.dir);
+      const vault = createVault(fx.backend, keyringFromSecrets(secrets), spool);
+      const spoolOne = (content: Buffer) => {
+        const id = sha256(content);
+        rows.put([{ sha256: id, sealed: vault.seal(content, id) }], new Date().toISOString());
+        return id;
+      };
+      const kept = spoolOne(Buffer.from('still referenced sample'));
+      expect(await vault.deleteUnless(kept, async () => false)).to.equal('kept');
+      expect(rows.list()).to.deep.equal([]);
+      expect(await fx.backend.exists(kept)).to.equal(true);
+      expect((await vault.get(kept)).toString()).to.equal('still referenced sample');
+
+      const expired = spoolOne(Buffer.from('expired sample'));
+      expect(await vault.deleteUnless(expired, async () => true)).to.equal('deleted');
+      expect(await vault.has(expired)).to.equal(false);
+      expect(rows.list()).to.deep.equal([]);
+    } finally {
+      db.close();
+    }
   });
 });
