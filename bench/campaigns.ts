@@ -1,10 +1,11 @@
 // Campaign pages with 10k submissions in the store (issue 16): one analysed mail's record copied
 // into 10,000 submissions; 1 in 10 belongs to one of 33 campaigns of 30 members (a shared URL
 // host, 5 organisations' worth of reports), the others each have a URL host of their own. Then the
-// campaign list (derived from the clustering features on every read: up to 2,000 newest
-// submissions as starting points) and one campaign page of 30 members (its per-tier preview and 30
-// victim checks included), each requested for `budgetMs`. Target: p95 < 100 ms for the campaign
-// page, < 1 s for the list. Run alone with `npm run bench -- campaigns` or npx tsx bench/campaigns.ts.
+// campaign list (derived from the clustering features on every read: the features two or more
+// submissions share in the window, its members read in one call) and one campaign page of 30
+// members (its per-tier preview and 30 victim checks included), each requested for `budgetMs`.
+// Target: p95 < 100 ms for both (issue 16: every console page with 10k submissions).
+// Run alone with `npm run bench -- campaigns` or npx tsx bench/campaigns.ts.
 import { startConsoleEnv } from '../test/web/helpers/console-env.ts';
 import { loginAndEnrol } from '../test/web/helpers/http-client.ts';
 import { analyse, buildPhishForward, ingest } from '../test/web/helpers/submissions.ts';
@@ -48,7 +49,7 @@ export async function benchCampaigns(budgetMs: number, count = 10_000, size = 30
     }
     const { client } = await loginAndEnrol(env.origin, 'analyst1', env.analyst.password, env.now);
     const urls: readonly (readonly [string, string, number])[] = [
-      ['campaign list', '/console/campaigns?sort=members', 1000],
+      ['campaign list', '/console/campaigns?sort=members', 100],
       [`campaign page (${size} members)`, `/console/campaigns/${id(count - 10)}`, 100],
     ];
     const pages: CampaignBenchRow['pages'][number][] = [];

@@ -165,6 +165,7 @@ export function mongoSubmissions(db: Db, jobs: JobQueries, samples: SampleWriter
       return complete(submission, true, job, firstSamples, sub.receivedAt);
     },
     getSubmission,
+    getSubmissions: async (ids) => (ids.length === 0 ? [] : (await submissions.find({ _id: { $in: [...ids] } }).toArray()).map(docToSubmission)),
     findSubmissionByDedupKey,
     listSubmissions: (filter: SubmissionFilter, page: PageRequest) => pageSubmissions(submissions, submissionFilter(filter), page, 'newest'),
     countSubmissionsByStatus: (filter = {}) => countByStatus(submissions, submissionFilter(filter)),

@@ -127,6 +127,7 @@ export function sqliteSubmissions(db: Db, jobs: JobQueries, samples: SampleQueri
            verdict = @verdict, campaign = @campaign, details = @details, updated_at = @updated_at
      WHERE id = @id`);
   const byId = db.prepare<[string], SubmissionRow>('SELECT * FROM submissions WHERE id = ?');
+  const byIds = db.prepare<[string], SubmissionRow>('SELECT * FROM submissions WHERE id IN (SELECT value FROM json_each(?))');
   const byDedup = db.prepare<[string, string], SubmissionRow>('SELECT * FROM submissions WHERE org_id = ? AND dedup_key = ?');
 
   const getSubmission = (id: string): Submission | null => {
@@ -170,6 +171,7 @@ export function sqliteSubmissions(db: Db, jobs: JobQueries, samples: SampleQueri
       });
     },
     getSubmission,
+    getSubmissions: (ids) => (ids.length === 0 ? [] : byIds.all(JSON.stringify(ids)).map(rowToSubmission)),
     findSubmissionByDedupKey,
     listSubmissions(filter: SubmissionFilter, page: PageRequest): Page<Submission> {
       const limit = checkLimit(page.limit);

@@ -75,10 +75,13 @@ async function closure(store: CampaignReads, seeds: readonly string[], seenFrom:
 async function campaignsOf(store: CampaignReads, c: Closure, known: ReadonlyMap<string, Submission>): Promise<Campaign[]> {
   const orgs = new Map<string, Organisation>((await store.listOrganisations()).map((o) => [o.id, o]));
   const out: Campaign[] = [];
-  for (const group of groupByBinding(c.features)) {
-    const members = (await Promise.all(group.members.map(async (id) => known.get(id) ?? (await store.getSubmission(id))))).filter(
-      (s): s is Submission => s !== null,
-    );
+  const groups = groupByBinding(c.features);
+  // Every member not already known, in one read.
+  const read = new Map(known);
+  const wanted = [...new Set(groups.flatMap((g) => g.members))].filter((id) => !read.has(id));
+  for (const s of await store.getSubmissions(wanted)) read.set(s.id, s);
+  for (const group of groups) {
+    const members = group.members.map((id) => read.get(id)).filter((s): s is Submission => s !== undefined);
     if (members.length > 1) out.push(summarise(members, [...group.keys.values()], orgs, c.truncated));
   }
   return out;

@@ -85,6 +85,16 @@ export function submissionContract(store: StoreRef<DirectoryStore & SubmissionSt
       expect(second.submission.id).to.equal('s2');
     });
 
+    it('reads several submissions by id in one call, leaving out unknown ids', async function () {
+      const a = await seedSubmission(store(), who, 'many-a');
+      const b = await seedSubmission(store(), who, 'many-b');
+      await seedSubmission(store(), who, 'many-c');
+      const got = await store().getSubmissions([b, 'sub_unknown', a]);
+      expect(got.map((x) => x.id).sort()).to.deep.equal([a, b].sort());
+      expect(got.find((x) => x.id === a)).to.deep.equal(await store().getSubmission(a));
+      expect(await store().getSubmissions([])).to.deep.equal([]);
+    });
+
     it('updates status, verdict and details and stamps updatedAt', async function () {
       const id = await seedSubmission(store(), who, 's1');
       const before = await store().getSubmission(id);

@@ -68,6 +68,8 @@ export interface SubmissionStore {
    */
   createSubmission(sub: NewSubmission, job: NewJob, samples?: readonly SubmissionSample[]): Promise<CreatedSubmission>;
   getSubmission(id: string): Promise<Submission | null>;
+  /** The submissions of these ids in one read, in no particular order; unknown ids are left out. */
+  getSubmissions(ids: readonly string[]): Promise<readonly Submission[]>;
   findSubmissionByDedupKey(orgId: string, dedupKey: string): Promise<Submission | null>;
   listSubmissions(filter: SubmissionFilter, page: PageRequest): Promise<Page<Submission>>;
   countSubmissionsByStatus(filter?: Omit<SubmissionFilter, 'status'>): Promise<Readonly<Record<SubmissionStatus, number>>>;
