@@ -13,7 +13,7 @@ import nodemailer from 'nodemailer';
 import { openContext } from '../bin/context.ts';
 import { loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
-import { runCli, startServe, tempDataDir } from '../test/helpers/cli.ts';
+import { RAIL_ORG_ADD, runCli, startServe, tempDataDir } from '../test/helpers/cli.ts';
 import { buildForward } from '../test/fixtures/mail-builder.ts';
 import { manyMembersZip } from '../test/analysis/helpers/many-members-zip.ts';
 import { buildLnk, buildZip } from '../test/analysis/helpers/file-builders.ts';
@@ -115,23 +115,7 @@ export async function benchHostileArchives(out: (line: string) => void): Promise
     if (r.status !== 0) throw new Error(`c4tap ${args[0]} failed: ${r.stderr}`);
     return r.stdout;
   };
-  cli([
-    'org',
-    'add',
-    '--name',
-    'Example Rail',
-    '--tier',
-    'participant',
-    '--sector',
-    'rail',
-    '--domain',
-    'rail.example',
-    '--contact',
-    'SOC;email=soc@rail.example;phone=+81-3-0000-0000',
-    '--language',
-    'ja',
-    '--rules-accepted',
-  ]);
+  cli(RAIL_ORG_ADD);
   const secret = /password (\S+)/.exec(
     cli(['principal', 'add', '--org', 'Example Rail', '--name', 'rail-soc', '--email', 'soc@rail.example', '--roles', 'submitter']),
   )![1]!;

@@ -7,7 +7,7 @@ import { ANALYSIS_NICE, WORKER_PROCESS_SCRIPT } from '../../bin/worker-process.t
 import { openContext } from '../../bin/context.ts';
 import { loadConfig, type Config } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
-import { runCli, startServe, tempDataDir, type TempDataDir } from '../helpers/cli.ts';
+import { RAIL_ORG_ADD, runCli, startServe, tempDataDir, type TempDataDir } from '../helpers/cli.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { buildForward } from '../fixtures/mail-builder.ts';
 import nodemailer from 'nodemailer';
@@ -111,28 +111,7 @@ describe('c4tap serve with a hostile archive', function () {
   let secret: string;
   beforeEach(() => {
     data = tempDataDir({ C4TAP_SMTP_GREETING_DELAY_MS: '0', C4TAP_SMTP_MIN_FREE_BYTES: '0', C4TAP_WORKER_POLL_MS: '100' });
-    expect(
-      runCli(
-        [
-          'org',
-          'add',
-          '--name',
-          'Example Rail',
-          '--tier',
-          'participant',
-          '--sector',
-          'rail',
-          '--domain',
-          'rail.example',
-          '--contact',
-          'SOC;email=soc@rail.example;phone=+81-3-0000-0000',
-          '--language',
-          'ja',
-          '--rules-accepted',
-        ],
-        data.env,
-      ).status,
-    ).to.equal(0);
+    expect(runCli(RAIL_ORG_ADD, data.env).status).to.equal(0);
     const p = runCli(['principal', 'add', '--org', 'Example Rail', '--name', 'rail-soc', '--email', 'soc@rail.example', '--roles', 'submitter'], data.env);
     secret = /password (\S+)/.exec(p.stdout)![1]!;
   });
