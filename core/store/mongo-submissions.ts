@@ -55,6 +55,13 @@ export function docToSubmission(d: SubmissionDoc): Submission {
   };
 }
 
+/** The string at a path of nested objects, or null. */
+function stringAt(value: unknown, ...path: readonly string[]): string | null {
+  let at = value;
+  for (const key of path) at = at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
+  return typeof at === 'string' ? at : null;
+}
+
 export function submissionFilter(filter: SubmissionFilter): Filter<SubmissionDoc> {
   const conditions: Filter<SubmissionDoc>[] = [];
   if (filter.status) conditions.push({ status: { $in: [...filter.status] } });
@@ -166,6 +173,22 @@ export function mongoSubmissions(db: Db, jobs: JobQueries, samples: SampleWriter
     },
     getSubmission,
     getSubmissions: async (ids) => (ids.length === 0 ? [] : (await submissions.find({ _id: { $in: [...ids] } }).toArray()).map(docToSubmission)),
+    async getSubmissionOutlines(ids) {
+      if (ids.length === 0) return [];
+      const docs = await submissions.find({ _id: { $in: [...ids] } }, { projection: { _id: 1, orgId: 1, status: 1, receivedAt: 1, details: 1 } }).toArray();
+      // The details are stored as one JSON string (their keys are free-form): only the two facts are kept.
+      return docs.map((d) => {
+        const details = fromJson<Record<string, unknown>>(d.details);
+        return {
+          id: d._id,
+          orgId: d.orgId,
+          status: d.status,
+          receivedAt: d.receivedAt,
+          analysisVerdict: stringAt(details, 'analysis', 'verdict', 'verdict'),
+          clusterLabel: stringAt(details, 'analysis', 'cluster', 'label'),
+        };
+      });
+    },
     findSubmissionByDedupKey,
     listSubmissions: (filter: SubmissionFilter, page: PageRequest) => pageSubmissions(submissions, submissionFilter(filter), page, 'newest'),
     countSubmissionsByStatus: (filter = {}) => countByStatus(submissions, submissionFilter(filter)),

@@ -33,6 +33,18 @@ export interface SubmissionRow {
   assigned_by: string | null;
 }
 
+interface OutlineRow {
+  id: string;
+  org_id: string;
+  status: string;
+  received_at: string;
+  analysis_verdict: unknown;
+  cluster_label: unknown;
+}
+
+/** A JSON value read with json_extract, kept only when it is a string. */
+const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
 function submissionToRow(s: Submission): SubmissionRow {
   return {
     id: s.id,
@@ -128,6 +140,12 @@ export function sqliteSubmissions(db: Db, jobs: JobQueries, samples: SampleQueri
      WHERE id = @id`);
   const byId = db.prepare<[string], SubmissionRow>('SELECT * FROM submissions WHERE id = ?');
   const byIds = db.prepare<[string], SubmissionRow>('SELECT * FROM submissions WHERE id IN (SELECT value FROM json_each(?))');
+  // json_extract reads the two facts inside SQLite: the details JSON never crosses into JavaScript.
+  const outlinesByIds = db.prepare<[string], OutlineRow>(`
+    SELECT id, org_id, status, received_at,
+           json_extract(details, '$.analysis.verdict.verdict') AS analysis_verdict,
+           json_extract(details, '$.analysis.cluster.label') AS cluster_label
+      FROM submissions WHERE id IN (SELECT value FROM json_each(?))`);
   const byDedup = db.prepare<[string, string], SubmissionRow>('SELECT * FROM submissions WHERE org_id = ? AND dedup_key = ?');
 
   const getSubmission = (id: string): Submission | null => {
@@ -172,6 +190,17 @@ export function sqliteSubmissions(db: Db, jobs: JobQueries, samples: SampleQueri
     },
     getSubmission,
     getSubmissions: (ids) => (ids.length === 0 ? [] : byIds.all(JSON.stringify(ids)).map(rowToSubmission)),
+    getSubmissionOutlines: (ids) =>
+      ids.length === 0
+        ? []
+        : outlinesByIds.all(JSON.stringify(ids)).map((r) => ({
+            id: r.id,
+            orgId: r.org_id,
+            status: r.status as SubmissionStatus,
+            receivedAt: r.received_at,
+            analysisVerdict: textOrNull(r.analysis_verdict),
+            clusterLabel: textOrNull(r.cluster_label),
+          })),
     findSubmissionByDedupKey,
     listSubmissions(filter: SubmissionFilter, page: PageRequest): Page<Submission> {
       const limit = checkLimit(page.limit);

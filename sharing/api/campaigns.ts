@@ -17,7 +17,7 @@ import type { ApiDeps } from './deps.ts';
 import { parseWith } from './params.ts';
 import { triageDepsOf } from './triage.ts';
 
-export function campaignJson(c: campaigns.Campaign) {
+export function campaignJson(c: campaigns.Campaign<campaigns.MemberFacts>) {
   return {
     id: c.id,
     members: c.members.length,
@@ -83,7 +83,7 @@ export function campaignRoutes(router: Router, deps: ApiDeps): void {
         org_id: m.orgId,
         status: m.status,
         received_at: m.receivedAt,
-        suggested_verdict: campaigns.suggestedVerdict(m),
+        suggested_verdict: m.suggested,
       })),
       evidence: c.evidence.map((e) => ({ type: e.key.type, value: e.key.value, members: e.members.length })),
       preview: {

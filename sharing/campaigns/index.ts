@@ -12,5 +12,5 @@ export {
 } from './decide.ts';
 export { campaignOf, DEFAULT_CAMPAIGN_LIMITS, listCampaigns, type CampaignLimits } from './load.ts';
 export { previewCampaign, type CampaignPreview, type TierPreview } from './preview.ts';
-export { CAMPAIGN_SORTS, sortCampaigns, suggestedVerdict, type Campaign, type CampaignEvidence, type CampaignSort } from './summary.ts';
+export { CAMPAIGN_SORTS, sortCampaigns, type Campaign, type CampaignEvidence, type CampaignMember, type CampaignSort, type MemberFacts } from './summary.ts';
 export { victimChecksOf, type MemberVictimCheck } from './victim-checks.ts';

@@ -10,9 +10,9 @@
 // sharing one of their binding features (findClusterFeatures, within the window), the features of
 // those, until nothing new turns up or the bound is reached (then `truncated`).
 import type { ClusterStore, DirectoryStore, SubmissionStore } from '../../core/store/port.ts';
-import type { ClusterFeature, Organisation, Submission } from '../../core/types.ts';
+import type { ClusterFeature, Organisation } from '../../core/types.ts';
 import { BINDING_TYPES, groupByBinding, searchFeatures } from './binding.ts';
-import { summarise, type Campaign } from './summary.ts';
+import { factsOf, memberOf, summarise, type Campaign, type CampaignMember, type MemberFacts } from './summary.ts';
 
 export interface CampaignLimits {
   /** Only features recorded in this many days before now link submissions (analysis/correlate uses 90). */
@@ -72,16 +72,18 @@ async function closure(store: CampaignReads, seeds: readonly string[], seenFrom:
   return { features, truncated };
 }
 
-async function campaignsOf(store: CampaignReads, c: Closure, known: ReadonlyMap<string, Submission>): Promise<Campaign[]> {
+/** Every member in one read: whole submissions for one campaign's page, outlines for the list. */
+async function campaignsOf<M extends MemberFacts>(
+  store: CampaignReads,
+  c: Closure,
+  readMembers: (ids: readonly string[]) => Promise<readonly M[]>,
+): Promise<Campaign<M>[]> {
   const orgs = new Map<string, Organisation>((await store.listOrganisations()).map((o) => [o.id, o]));
-  const out: Campaign[] = [];
+  const out: Campaign<M>[] = [];
   const groups = groupByBinding(c.features);
-  // Every member not already known, in one read.
-  const read = new Map(known);
-  const wanted = [...new Set(groups.flatMap((g) => g.members))].filter((id) => !read.has(id));
-  for (const s of await store.getSubmissions(wanted)) read.set(s.id, s);
+  const read = new Map((await readMembers([...new Set(groups.flatMap((g) => g.members))])).map((m) => [m.id, m]));
   for (const group of groups) {
-    const members = group.members.map((id) => read.get(id)).filter((s): s is Submission => s !== undefined);
+    const members = group.members.map((id) => read.get(id)).filter((s): s is M => s !== undefined);
     if (members.length > 1) out.push(summarise(members, [...group.keys.values()], orgs, c.truncated));
   }
   return out;
@@ -93,7 +95,7 @@ const windowStart = (now: Date, limits: CampaignLimits) => new Date(now.getTime(
  * Every campaign in the window, from one store read: the binding features two or more submissions
  * share there (a feature nobody else has cannot bind), grouped like a closure would group them.
  */
-export async function listCampaigns(store: CampaignReads, now: Date, limits: CampaignLimits = DEFAULT_CAMPAIGN_LIMITS): Promise<Campaign[]> {
+export async function listCampaigns(store: CampaignReads, now: Date, limits: CampaignLimits = DEFAULT_CAMPAIGN_LIMITS): Promise<Campaign<MemberFacts>[]> {
   const rows = await store.listSharedClusterFeatures({ seenFrom: windowStart(now, limits), types: BINDING_TYPES, limit: limits.sharedRows });
   const features = new Map<string, ClusterFeature[]>();
   for (const r of rows) {
@@ -101,7 +103,8 @@ export async function listCampaigns(store: CampaignReads, now: Date, limits: Cam
     list.push({ type: r.type, value: r.value });
     features.set(r.submissionId, list);
   }
-  return campaignsOf(store, { features, truncated: rows.length >= limits.sharedRows }, new Map());
+  // Outlines, not whole submissions: the list shows counts, dates, labels and verdicts of ~1000 members.
+  return campaignsOf(store, { features, truncated: rows.length >= limits.sharedRows }, async (ids) => (await store.getSubmissionOutlines(ids)).map(factsOf));
 }
 
 /** The campaign a submission belongs to (null: it shares no binding feature with another submission in the window). */
@@ -110,7 +113,10 @@ export async function campaignOf(
   submissionId: string,
   now: Date,
   limits: CampaignLimits = DEFAULT_CAMPAIGN_LIMITS,
-): Promise<Campaign | null> {
+): Promise<Campaign<CampaignMember> | null> {
   const c = await closure(store, [submissionId], windowStart(now, limits), limits);
-  return (await campaignsOf(store, c, new Map())).find((k) => k.members.some((m) => m.id === submissionId)) ?? null;
+  return (
+    (await campaignsOf(store, c, async (ids) => (await store.getSubmissions(ids)).map(memberOf))).find((k) => k.members.some((m) => m.id === submissionId)) ??
+    null
+  );
 }

@@ -2,6 +2,7 @@
 // it, first and last seen, the label (mass mailing or targeted), the verdict analysis suggests and
 // how many members stand in each status. RED-level: for the staff only.
 import { DEFAULT_CLUSTER_THRESHOLDS, type ClusterLabelKind } from '../../analysis/correlate/index.ts';
+import type { SubmissionOutline } from '../../core/store/port.ts';
 import type { Organisation, Submission, SubmissionStatus, Verdict } from '../../core/types.ts';
 import type { BindingKey } from './binding.ts';
 
@@ -11,11 +12,26 @@ export interface CampaignEvidence {
   readonly members: readonly string[];
 }
 
-export interface Campaign {
+/** What the summary needs of a member: the list reads only this, one campaign reads whole submissions. */
+export interface MemberFacts {
+  readonly id: string;
+  readonly orgId: string;
+  readonly status: SubmissionStatus;
+  readonly receivedAt: string;
+  /** The verdict analysis suggested, or null. */
+  readonly suggested: Verdict | null;
+  /** The cluster label analysis gave, or null. */
+  readonly label: ClusterLabelKind | null;
+}
+
+/** A member of one campaign's page: the whole submission and its facts. */
+export type CampaignMember = Submission & MemberFacts;
+
+export interface Campaign<M extends MemberFacts = CampaignMember> {
   /** The earliest member's submission id (every member's id finds the campaign). */
   readonly id: string;
   /** Oldest first. */
-  readonly members: readonly Submission[];
+  readonly members: readonly M[];
   /** What binds them, most shared first. */
   readonly evidence: readonly CampaignEvidence[];
   readonly organisations: number;
@@ -39,16 +55,17 @@ function analysisPart(sub: Submission, part: string): Record<string, unknown> | 
   return value && typeof value === 'object' ? (value as Record<string, unknown>) : null;
 }
 
-/** The verdict analysis suggested (details.analysis.verdict.verdict), or null. */
-export function suggestedVerdict(sub: Submission): Verdict | null {
-  const v = analysisPart(sub, 'verdict')?.['verdict'];
-  return SEVERITY.find((s) => s === v) ?? null;
+const verdictOf = (v: unknown): Verdict | null => SEVERITY.find((s) => s === v) ?? null;
+const labelOf = (l: unknown): ClusterLabelKind | null => (l === 'mass' || l === 'targeted' || l === 'undetermined' ? l : null);
+
+/** A whole submission with the facts the summary reads (details.analysis.verdict.verdict and .cluster.label). */
+export function memberOf(sub: Submission): CampaignMember {
+  return { ...sub, suggested: verdictOf(analysisPart(sub, 'verdict')?.['verdict']), label: labelOf(analysisPart(sub, 'cluster')?.['label']) };
 }
 
-/** The cluster label analysis gave (details.analysis.cluster.label), or null. */
-export function recordedLabel(sub: Submission): ClusterLabelKind | null {
-  const l = analysisPart(sub, 'cluster')?.['label'];
-  return l === 'mass' || l === 'targeted' || l === 'undetermined' ? l : null;
+/** The facts from the store's outline (its two analysis values checked like the details are). */
+export function factsOf(o: SubmissionOutline): MemberFacts {
+  return { id: o.id, orgId: o.orgId, status: o.status, receivedAt: o.receivedAt, suggested: verdictOf(o.analysisVerdict), label: labelOf(o.clusterLabel) };
 }
 
 /**
@@ -56,26 +73,26 @@ export function recordedLabel(sub: Submission): ClusterLabelKind | null {
  * saw any member sent to many at once; targeted when one organisation reported it and analysis
  * labelled every member targeted; undetermined otherwise.
  */
-export function campaignLabel(members: readonly Submission[], orgs: number, sectors: number): ClusterLabelKind {
+export function campaignLabel(members: readonly MemberFacts[], orgs: number, sectors: number): ClusterLabelKind {
   const t = DEFAULT_CLUSTER_THRESHOLDS;
-  const labels = members.map(recordedLabel);
+  const labels = members.map((m) => m.label);
   if ((orgs >= t.massMinOrganisations && sectors >= t.massMinSectors) || labels.includes('mass')) return 'mass';
   if (orgs === 1 && labels.every((l) => l === 'targeted')) return 'targeted';
   return 'undetermined';
 }
 
-export function summarise(
-  members: readonly Submission[],
+export function summarise<M extends MemberFacts>(
+  members: readonly M[],
   evidence: readonly CampaignEvidence[],
   orgs: ReadonlyMap<string, Organisation>,
   truncated: boolean,
-): Campaign {
+): Campaign<M> {
   const sorted = [...members].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id));
   const orgIds = new Set(sorted.map((m) => m.orgId));
   const sectors = [...new Set([...orgIds].map((id) => orgs.get(id)?.sector).filter((s): s is string => Boolean(s)))].sort();
   const statuses: Partial<Record<SubmissionStatus, number>> = {};
   for (const m of sorted) statuses[m.status] = (statuses[m.status] ?? 0) + 1;
-  const verdicts = sorted.map(suggestedVerdict);
+  const verdicts = sorted.map((m) => m.suggested);
   const worst = SEVERITY.find((v) => verdicts.includes(v)) ?? null;
   return {
     id: sorted[0]!.id,
@@ -98,8 +115,8 @@ export const CAMPAIGN_SORTS = ['members', 'organisations', 'last-seen'] as const
 export type CampaignSort = (typeof CAMPAIGN_SORTS)[number];
 
 /** Campaigns ordered by the chosen column, largest or latest first (ties: latest first, then id). */
-export function sortCampaigns(list: readonly Campaign[], sort: CampaignSort): Campaign[] {
-  const key: Record<CampaignSort, (c: Campaign) => number> = {
+export function sortCampaigns<M extends MemberFacts>(list: readonly Campaign<M>[], sort: CampaignSort): Campaign<M>[] {
+  const key: Record<CampaignSort, (c: Campaign<M>) => number> = {
     members: (c) => c.members.length,
     organisations: (c) => c.organisations,
     'last-seen': (c) => Date.parse(c.lastSeen),

@@ -95,6 +95,26 @@ export function submissionContract(store: StoreRef<DirectoryStore & SubmissionSt
       expect(await store().getSubmissions([])).to.deep.equal([]);
     });
 
+    it('outlines several submissions with the verdict and cluster label analysis recorded, without their details', async function () {
+      const a = await seedSubmission(store(), who, 'outline-a');
+      const b = await seedSubmission(store(), who, 'outline-b');
+      await store().updateSubmission(
+        a,
+        { status: 'awaiting-triage', detailsMerge: { analysis: { verdict: { verdict: 'malicious', reasons: ['x'] }, cluster: { label: 'mass' } } } },
+        '2026-12-04T01:00:00.000Z',
+      );
+      // A value of the wrong type is reported as absent, not passed on.
+      await store().updateSubmission(b, { detailsMerge: { analysis: { verdict: { verdict: 7 } } } }, '2026-12-04T01:00:00.000Z');
+      const got = [...(await store().getSubmissionOutlines([b, 'sub_unknown', a]))].sort((x, y) => x.id.localeCompare(y.id));
+      const [subA, subB] = [await store().getSubmission(a), await store().getSubmission(b)];
+      const expected = [
+        { id: a, orgId: subA!.orgId, status: 'awaiting-triage', receivedAt: subA!.receivedAt, analysisVerdict: 'malicious', clusterLabel: 'mass' },
+        { id: b, orgId: subB!.orgId, status: subB!.status, receivedAt: subB!.receivedAt, analysisVerdict: null, clusterLabel: null },
+      ].sort((x, y) => x.id.localeCompare(y.id));
+      expect(got).to.deep.equal(expected);
+      expect(await store().getSubmissionOutlines([])).to.deep.equal([]);
+    });
+
     it('updates status, verdict and details and stamps updatedAt', async function () {
       const id = await seedSubmission(store(), who, 's1');
       const before = await store().getSubmission(id);

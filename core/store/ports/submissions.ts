@@ -59,6 +59,21 @@ export interface CreatedSubmission {
   readonly job: Job;
 }
 
+/**
+ * What a list of many submissions needs of each (the campaign list): no envelope, classes or
+ * details, only the two facts analysis recorded in the details, as stored (the reader checks them).
+ */
+export interface SubmissionOutline {
+  readonly id: string;
+  readonly orgId: string;
+  readonly status: SubmissionStatus;
+  readonly receivedAt: string;
+  /** details.analysis.verdict.verdict */
+  readonly analysisVerdict: string | null;
+  /** details.analysis.cluster.label */
+  readonly clusterLabel: string | null;
+}
+
 export interface SubmissionStore {
   /**
    * Creates the submission with its job and first sample records in one atomic step (one durable
@@ -70,6 +85,8 @@ export interface SubmissionStore {
   getSubmission(id: string): Promise<Submission | null>;
   /** The submissions of these ids in one read, in no particular order; unknown ids are left out. */
   getSubmissions(ids: readonly string[]): Promise<readonly Submission[]>;
+  /** The outlines of these ids in one read, in no particular order; unknown ids are left out. */
+  getSubmissionOutlines(ids: readonly string[]): Promise<readonly SubmissionOutline[]>;
   findSubmissionByDedupKey(orgId: string, dedupKey: string): Promise<Submission | null>;
   listSubmissions(filter: SubmissionFilter, page: PageRequest): Promise<Page<Submission>>;
   countSubmissionsByStatus(filter?: Omit<SubmissionFilter, 'status'>): Promise<Readonly<Record<SubmissionStatus, number>>>;

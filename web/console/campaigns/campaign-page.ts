@@ -2,8 +2,8 @@
 // approved, the victim checks that approval waits for, the members with their status (and, after a
 // decision, each member's outcome), and one decision form for every member.
 import { mayTransition } from '../../../sharing/triage/index.ts';
-import type { Campaign, CampaignDecision, CampaignPreview, MemberVictimCheck } from '../../../sharing/campaigns/index.ts';
-import type { Organisation, Submission } from '../../../core/types.ts';
+import type { Campaign, CampaignDecision, CampaignMember, CampaignPreview, MemberVictimCheck } from '../../../sharing/campaigns/index.ts';
+import type { Organisation } from '../../../core/types.ts';
 import { CONSOLE_PATH, type RequestContext } from '../context.ts';
 import { html } from '../html.ts';
 import type { MessageKey } from '../i18n/index.ts';
@@ -12,7 +12,6 @@ import { classBadge, dataText, definitionList, mailText, statusName, when } from
 import type { ActionOutcome } from '../triage/actions.ts';
 import { statusCounts } from './list-page.ts';
 import { featureName, labelCell, suggestedText } from './parts.ts';
-import { suggestedVerdict } from '../../../sharing/campaigns/index.ts';
 
 export interface CampaignDecisionView {
   readonly decision: CampaignDecision;
@@ -63,9 +62,9 @@ function resultText(rc: RequestContext, o: ActionOutcome | undefined) {
     : html`<span class="error" data-result="refused">${rc.t(o.message, o.params)}</span>`;
 }
 
-function memberRow(rc: RequestContext, m: Submission, orgs: ReadonlyMap<string, Organisation>, result: CampaignDecisionView | null) {
+function memberRow(rc: RequestContext, m: CampaignMember, orgs: ReadonlyMap<string, Organisation>, result: CampaignDecisionView | null) {
   const org = orgs.get(m.orgId);
-  const suggested = suggestedVerdict(m);
+  const suggested = m.suggested;
   return html`<tr data-submission="${m.id}">
     <td class="subject"><a href="${CONSOLE_PATH}/submissions/${encodeURIComponent(m.id)}">${mailText(m.subject, 100)}</a><br><span class="id">${m.id}</span></td>
     <td>${dataText(org?.name ?? m.orgId)}<br><span class="small muted">${dataText(org?.sector ?? '')}</span></td>

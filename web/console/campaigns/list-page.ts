@@ -1,5 +1,5 @@
 // The campaign list: every campaign of the window, sortable by members, organisations and last seen.
-import type { Campaign, CampaignSort } from '../../../sharing/campaigns/index.ts';
+import type { Campaign, CampaignSort, MemberFacts } from '../../../sharing/campaigns/index.ts';
 import { CAMPAIGN_SORTS } from '../../../sharing/campaigns/index.ts';
 import { SUBMISSION_STATUSES } from '../../../core/types.ts';
 import { CONSOLE_PATH, type RequestContext } from '../context.ts';
@@ -10,18 +10,18 @@ import { statusName, when } from '../pages/parts.ts';
 import { featureName, labelCell, suggestedText } from './parts.ts';
 
 export interface CampaignListView {
-  readonly campaigns: readonly Campaign[];
+  readonly campaigns: readonly Campaign<MemberFacts>[];
   readonly sort: CampaignSort;
   readonly windowDays: number;
 }
 
-export function statusCounts(rc: RequestContext, c: Campaign) {
+export function statusCounts(rc: RequestContext, c: Campaign<MemberFacts>) {
   return html`<ul class="plain small">${SUBMISSION_STATUSES.filter((s) => c.statuses[s]).map(
     (s) => html`<li data-status="${s}">${statusName(rc, s)}：${c.statuses[s] ?? 0}</li>`,
   )}</ul>`;
 }
 
-function row(rc: RequestContext, c: Campaign) {
+function row(rc: RequestContext, c: Campaign<MemberFacts>) {
   const top = c.evidence[0];
   return html`<tr data-campaign="${c.id}">
     <td><a href="${CONSOLE_PATH}/campaigns/${encodeURIComponent(c.id)}">${rc.t('campaign.link')} <span class="id">${c.id}</span></a>

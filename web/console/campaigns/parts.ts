@@ -1,6 +1,6 @@
 // Pieces the campaign list and the campaign page share.
 import type { ClusterLabelKind } from '../../../analysis/correlate/index.ts';
-import type { Campaign } from '../../../sharing/campaigns/index.ts';
+import type { Campaign, MemberFacts } from '../../../sharing/campaigns/index.ts';
 import type { RequestContext } from '../context.ts';
 import { html } from '../html.ts';
 import { isMessageKey, type MessageKey } from '../i18n/index.ts';
@@ -14,7 +14,7 @@ export function labelCell(rc: RequestContext, label: ClusterLabelKind) {
   return html`<span class="reach reach-${label}" data-testid="campaign-label">${rc.t(`reach.${label}` as MessageKey)}</span>`;
 }
 
-export function suggestedText(rc: RequestContext, c: Campaign) {
+export function suggestedText(rc: RequestContext, c: Campaign<MemberFacts>) {
   if (!c.suggested) return html`<span class="muted">—</span>`;
   return html`<span class="verdict v-${c.suggested.verdict}">${rc.t('campaign.suggestedCount', {
     verdict: rc.t(`verdict.${c.suggested.verdict}` as MessageKey),
