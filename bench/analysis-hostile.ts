@@ -5,8 +5,14 @@
 // target < 1 s), the largest resident memory of the serving process (target < 300 MB) and, apart
 // from it, of its analysis children (capped by worker.memoryMb each), the load average, and how
 // each hostile submission ended (target: incomplete, within its budget; a submission still
-// unfinished after 20 minutes is printed with its job's state and last error).
+// unfinished after 20 minutes is printed with its job's state and last error). Where the serving
+// process's memory goes is printed before the mails, once they are accepted, at the largest
+// sample and at the end: anonymous and file-backed RSS (/proc), and per thread (main, SQLite
+// writer) the JavaScript heap and the memory outside it (ArrayBuffers), from the process's
+// metrics (c4tap_thread_memory_bytes), read from 127.0.0.2 so they do not use up the health
+// probe's per-address budget.
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { loadavg } from 'node:os';
 import { crc32, deflateRawSync } from 'node:zlib';
 import nodemailer from 'nodemailer';
@@ -77,13 +83,60 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-function rssMb(pid: number): number {
+interface MemoryBreakdown {
+  readonly rss: number;
+  readonly anon: number;
+  readonly file: number;
+  /** MB by thread, then by kind (heap_total, heap_used, external, array_buffers). */
+  readonly threads: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+/** A figure of /proc/<pid>/status in MB; NaN for a process gone between listing and reading. */
+function statusMb(pid: number, field: string): number {
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : NaN;
   } catch {
-    return NaN; // gone between listing and reading
+    return NaN;
   }
+}
+
+const rssMb = (pid: number): number => statusMb(pid, 'VmRSS');
+
+/** GET from another loopback address than the probes' (the server keeps a request budget per address). */
+function getText(url: string, localAddress: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { localAddress }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (c: string) => (body += c));
+        res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`${url}: ${res.statusCode}`))));
+      })
+      .on('error', reject);
+  });
+}
+
+async function memoryBreakdown(pid: number, url: string): Promise<MemoryBreakdown> {
+  const threads: Record<string, Record<string, number>> = {};
+  const metrics = await getText(`${url}/metrics`, '127.0.0.2');
+  for (const m of metrics.matchAll(/^c4tap_thread_memory_bytes\{thread="([^"]+)",kind="([^"]+)"\} (\d+)/gm)) {
+    (threads[m[1]!] ??= {})[m[2]!] = Number(m[3]) / MB;
+  }
+  return { rss: statusMb(pid, 'VmRSS'), anon: statusMb(pid, 'RssAnon'), file: statusMb(pid, 'RssFile'), threads };
+}
+
+function formatBreakdown(label: string, b: MemoryBreakdown | null): string {
+  if (!b) return `  ${label}: no sample`;
+  const t = (name: string) => b.threads[name] ?? {};
+  const part = (name: string) => {
+    const k = t(name);
+    return `${name} heap ${k.heap_used?.toFixed(0) ?? '?'}/${k.heap_total?.toFixed(0) ?? '?'} used/total, external ${k.external?.toFixed(0) ?? '?'} (array buffers ${k.array_buffers?.toFixed(0) ?? '?'})`;
+  };
+  const js = Object.values(b.threads).reduce((sum, k) => sum + (k.heap_total ?? 0) + (k.external ?? 0), 0);
+  return `  ${label}: RSS ${b.rss.toFixed(0)} = anon ${b.anon.toFixed(0)} + file ${b.file.toFixed(0)}; ${part('main')}; ${Object.keys(b.threads)
+    .filter((n) => n !== 'main')
+    .map(part)
+    .join('; ')}; anon outside these ${(b.anon - js).toFixed(0)}`;
 }
 
 /** Pids of a process's children (Linux /proc). */
@@ -146,9 +199,17 @@ export async function benchHostileArchives(out: (line: string) => void): Promise
         t.close();
       }
     };
+    const pid = serve.child.pid!;
+    const breakdown: { idle: MemoryBreakdown | null; accepted: MemoryBreakdown | null; peak: MemoryBreakdown | null; end: MemoryBreakdown | null } = {
+      idle: await memoryBreakdown(pid, url!),
+      accepted: null,
+      peak: null,
+      end: null,
+    };
     const started = performance.now();
     const idleRss = rssMb(serve.child.pid!);
     await Promise.all([send(many), send(bomb)]);
+    breakdown.accepted = await memoryBreakdown(pid, url!);
     const health: number[] = [];
     const accepts: number[] = [];
     let maxRss = rssMb(serve.child.pid!);
@@ -171,6 +232,14 @@ export async function benchHostileArchives(out: (line: string) => void): Promise
       load.push(loadavg()[0]!);
     }, 250);
     let done = false;
+    // Once a second: 60 requests a minute, within the per-address budget of /metrics.
+    const probeMemory = (async () => {
+      while (!done) {
+        const b = await memoryBreakdown(pid, url!);
+        if (!breakdown.peak || b.rss > breakdown.peak.rss) breakdown.peak = b;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    })();
     const probeHealth = (async () => {
       while (!done) {
         const t0 = performance.now();
@@ -212,7 +281,8 @@ export async function benchHostileArchives(out: (line: string) => void): Promise
     } finally {
       done = true;
       clearInterval(sampler);
-      await Promise.all([probeHealth, probeSmtp]);
+      await Promise.all([probeHealth, probeSmtp, probeMemory]);
+      breakdown.end = await memoryBreakdown(pid, url!);
       await ctx.close();
     }
     out(`serve with ${processes} analysis process(es); hostile mails analysed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -224,6 +294,11 @@ export async function benchHostileArchives(out: (line: string) => void): Promise
     out(
       `  serving process RSS max ${maxRss.toFixed(0)} MB (target < 300 MB; ${idleRss.toFixed(0)} MB before the hostile mails, ${startRss.toFixed(0)} MB once they were accepted)`,
     );
+    out("  where the serving process's memory is (MB):");
+    out(formatBreakdown('before the hostile mails', breakdown.idle));
+    out(formatBreakdown('once accepted', breakdown.accepted));
+    out(formatBreakdown('largest sample (1/s)', breakdown.peak));
+    out(formatBreakdown('at the end', breakdown.end));
     out(`  analysis children RSS (apart): largest child ${rss.childMax.toFixed(0)} MB, all children together max ${rss.childrenSumMax.toFixed(0)} MB`);
     out(`  load average (1 min) during the run: ${Math.min(...load).toFixed(1)}-${Math.max(...load).toFixed(1)}`);
   } finally {

@@ -11,6 +11,7 @@ import type { MongoConnectOptions } from '../core/store/mongo-store.ts';
 import { createAuditAppender, type AuditAppender } from '../core/audit.ts';
 import { newId, systemClock, type Clock, type IdGenerator } from '../core/ids.ts';
 import { createMetrics, type Metrics } from '../core/metrics.ts';
+import type { HeapMemory } from '../core/memory-usage.ts';
 import type { SealedBlobBackend, SealedBlobSpool, Vault } from '../quarantine/vault-port.ts';
 import { createVault, keyringFromSecrets } from '../quarantine/vault.ts';
 import { createFsBackend } from '../quarantine/fs-backend.ts';
@@ -90,6 +91,8 @@ interface Backends {
   readonly vaultBackend: SealedBlobBackend;
   /** SQLite: sealed blobs committed with their submission before the vault has them. */
   readonly spool: SubmissionSpool | null;
+  /** Heap figures of the threads the store runs in this process (SQLite: its writer thread). */
+  threadMemory(): Promise<Readonly<Record<string, HeapMemory | null>>>;
   close(): Promise<void>;
 }
 
@@ -101,7 +104,13 @@ async function openBackends(config: Config): Promise<Backends> {
   switch (config.store.backend) {
     case 'sqlite': {
       const store = openSqliteStore(sqliteFile(config.dataDir));
-      return { store, vaultBackend: createFsBackend(vaultRoot(config.dataDir)), spool: store.spool, close: () => store.close() };
+      return {
+        store,
+        vaultBackend: createFsBackend(vaultRoot(config.dataDir)),
+        spool: store.spool,
+        threadMemory: async () => ({ 'sqlite-writer': await store.writer.memory() }),
+        close: () => store.close(),
+      };
     }
     case 'mongodb': {
       // Loaded only here: the embedded set-up and one-shot commands never load the MongoDB driver.
@@ -115,6 +124,7 @@ async function openBackends(config: Config): Promise<Backends> {
           store,
           vaultBackend,
           spool: null,
+          threadMemory: async () => ({}),
           close: async () => {
             await store.close();
             await conn.close();
@@ -144,6 +154,7 @@ export async function openContext(config: Config, options: ContextOptions = {}):
   const auditKey = Buffer.from(secrets.auditKey, 'base64');
   const metrics = createMetrics({
     defaultMetrics: options.defaultMetrics ?? true,
+    threadMemory: backends.threadMemory,
     queueDepth: async () => ({
       pending: await store.countJobs('pending'),
       running: await store.countJobs('running'),

@@ -13,6 +13,8 @@ export const FORMAT_VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const CIPHER = 'aes-256-gcm';
+/** Plaintext encrypted per cipher.update call by seal(). */
+const SEAL_SLICE_BYTES = 1024 * 1024;
 
 export interface SealedHeader {
   readonly version: number;
@@ -38,7 +40,14 @@ export function seal(plain: Buffer, id: string, keyId: string, key: Buffer): Buf
   const header = Buffer.concat([MAGIC, Buffer.from([FORMAT_VERSION, keyIdBytes.length]), keyIdBytes, iv]);
   const cipher = createCipheriv(CIPHER, key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad(header, id));
-  return Buffer.concat([header, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+  // One buffer of the final size, filled a slice at a time: a large message is held once more,
+  // not twice (cipher.update's whole output, then the concatenation).
+  const sealed = Buffer.allocUnsafeSlow(header.length + plain.length + TAG_BYTES);
+  let at = header.copy(sealed, 0);
+  for (let i = 0; i < plain.length; i += SEAL_SLICE_BYTES) at += cipher.update(plain.subarray(i, i + SEAL_SLICE_BYTES)).copy(sealed, at);
+  at += cipher.final().copy(sealed, at);
+  cipher.getAuthTag().copy(sealed, at);
+  return sealed;
 }
 
 /** Reads the header without decrypting; throws VAULT_TAMPERED when it is malformed. */

@@ -17,6 +17,7 @@
 import { Worker } from 'node:worker_threads';
 import { C4Error, isC4Error } from '../errors.ts';
 import type { AuditEvent } from '../types.ts';
+import type { HeapMemory } from '../memory-usage.ts';
 import type { NewJob, NewSubmission, Store, SubmissionSample } from './port.ts';
 import { openDatabase, runMethod, type Db, type SqliteStoreOptions, type SyncStore } from './sqlite-db.ts';
 import { errorFromData, type FromWriter, type ToWriter, type WriterCall } from './sqlite-writer.ts';
@@ -34,6 +35,8 @@ const AUDIT_ATTEMPTS = 1000;
 export interface SqliteWriterControl {
   /** Write transactions run for this store (each one fsync), the calls they carried, and writer thread restarts in the process. */
   stats(): { readonly batches: number; readonly calls: number; readonly restarts: number };
+  /** The writer thread's own heap figures; null when no writer thread is running. */
+  memory(): Promise<HeapMemory | null>;
   /** Stops the process's writer thread as a crash would (pending calls fail; the next write starts a new one). */
   kill(): Promise<void>;
 }
@@ -80,6 +83,8 @@ interface Thread {
   busy: number;
   exited: Promise<void>;
   failure: Error | null;
+  /** Callers of memory() waiting for the thread's answer, in the order asked. */
+  readonly memoryAsked: ((usage: HeapMemory | null) => void)[];
 }
 
 function unavailable(method: string, why: string): C4Error {
@@ -103,10 +108,11 @@ function spawn(): Thread {
   const worker = new Worker(BOOT_URL, { execArgv: [], workerData: { entry: THREAD_ENTRY } });
   worker.unref();
   spawned++;
-  const t: Thread = { worker, outbox: [], busy: 0, exited: Promise.resolve(), failure: null };
+  const t: Thread = { worker, outbox: [], busy: 0, exited: Promise.resolve(), failure: null, memoryAsked: [] };
   t.exited = new Promise((resolve) => {
     worker.on('exit', (code) => {
       if (current === t) current = null;
+      for (const answer of t.memoryAsked.splice(0)) answer(null);
       const why = t.failure ? `the SQLite writer thread stopped: ${t.failure.message}` : `the SQLite writer thread stopped (exit code ${code})`;
       for (const link of links.values()) {
         if (link.openedIn !== t) continue;
@@ -122,6 +128,10 @@ function spawn(): Thread {
     t.failure = err;
   });
   worker.on('message', (msg: FromWriter) => {
+    if (msg.type === 'memory') {
+      t.memoryAsked.shift()?.(msg.usage);
+      return;
+    }
     const link = links.get(msg.store);
     if (!link) return;
     if (msg.type === 'closed') {
@@ -265,6 +275,14 @@ export function openThreadedSqliteStore(file: string, opts: SqliteStoreOptions, 
 
   const writer: SqliteWriterControl = {
     stats: () => ({ batches: link.batches, calls: link.calls, restarts: Math.max(0, spawned - 1) }),
+    memory: () => {
+      const t = current;
+      if (!t) return Promise.resolve(null);
+      return new Promise((resolve) => {
+        t.memoryAsked.push(resolve);
+        enqueue(t, { type: 'memory' });
+      });
+    },
     kill: async () => {
       const t = current;
       if (!t) return;

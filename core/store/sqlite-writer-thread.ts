@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { GENESIS_HASH } from '../audit.ts';
 import { C4Error } from '../errors.ts';
+import { heapMemory } from '../memory-usage.ts';
 import type { AuditEvent } from '../types.ts';
 import { openDatabase, type Db } from './sqlite-db.ts';
 import { sqliteMethods } from './sqlite-store.ts';
@@ -87,7 +88,9 @@ function flush(): void {
 }
 
 function handle(msg: ToWriter): void {
-  if (msg.type === 'open') {
+  if (msg.type === 'memory') {
+    send({ type: 'memory', usage: heapMemory() });
+  } else if (msg.type === 'open') {
     connections.set(msg.store, open(msg.file, msg.options));
   } else if (msg.type === 'calls') {
     const conn = connections.get(msg.store);

@@ -4,6 +4,7 @@
 // gets its own error. Replies are made only after the COMMIT returned: a caller hears "done" only
 // once its write is durable. Errors cross the thread as data and become C4Errors again.
 import { C4Error, type ErrorCode } from '../errors.ts';
+import type { HeapMemory } from '../memory-usage.ts';
 import { toStoreError, type Db, type SqliteStoreOptions } from './sqlite-db.ts';
 
 /** A store method call sent to the writer thread. */
@@ -32,10 +33,14 @@ export type WriterReply =
 export type ToWriter =
   | { readonly type: 'open'; readonly store: number; readonly file: string; readonly options: SqliteStoreOptions }
   | { readonly type: 'calls'; readonly store: number; readonly calls: readonly WriterCall[] }
-  | { readonly type: 'close'; readonly store: number };
+  | { readonly type: 'close'; readonly store: number }
+  /** The thread's own heap figures (answered with a 'memory' message). */
+  | { readonly type: 'memory' };
 
 export type FromWriter =
-  { readonly type: 'replies'; readonly store: number; readonly replies: readonly WriterReply[] } | { readonly type: 'closed'; readonly store: number };
+  | { readonly type: 'replies'; readonly store: number; readonly replies: readonly WriterReply[] }
+  | { readonly type: 'closed'; readonly store: number }
+  | { readonly type: 'memory'; readonly usage: HeapMemory };
 
 function causeToData(cause: unknown): ErrorData['cause'] {
   if (!(cause instanceof Error)) return undefined;

@@ -60,6 +60,22 @@ describe('c4tap serve', function () {
     expect(await s.exited()).to.equal(0);
   });
 
+  it('reports the JavaScript memory of its main thread and of the SQLite writer thread apart in the metrics', async function () {
+    const s = startServe(data.env);
+    const [, url] = await s.waitFor(/HTTP\s+(http:\/\/\S+)/);
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const bytes = (thread: string, kind: string) =>
+      Number(new RegExp(`c4tap_thread_memory_bytes\\{thread="${thread}",kind="${kind}"\\} (\\d+)`).exec(text)?.[1]);
+    // The writer thread runs from the first write (the bootstrap secretariat account at start).
+    for (const thread of ['main', 'sqlite-writer']) {
+      expect(bytes(thread, 'heap_used'), `${thread} heap used`).to.be.greaterThan(1024 * 1024);
+      expect(bytes(thread, 'heap_total'), `${thread} heap total`).to.be.at.least(bytes(thread, 'heap_used'));
+      expect(bytes(thread, 'array_buffers'), `${thread} array buffers`).to.be.at.least(0);
+    }
+    s.child.kill('SIGTERM');
+    expect(await s.exited()).to.equal(0);
+  });
+
   it('refuses to start on an invalid setting, naming the key', async function () {
     const s = startServe({ ...data.env, C4TAP_SMTP_MAX_RECIPIENTS: 'lots' });
     expect(await s.exited()).to.equal(2);

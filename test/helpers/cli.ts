@@ -70,8 +70,12 @@ export interface ServeProcess {
   exited(): Promise<number | string>;
 }
 
+/**
+ * `c4tap serve` started as an operator starts it: through bin/c4tap (which sets the serving
+ * process's environment, e.g. glibc's malloc threshold, then execs Node: the child's pid is Node's).
+ */
 export function startServe(env: NodeJS.ProcessEnv, args: readonly string[] = []): ServeProcess {
-  const child = spawn(process.execPath, [...NODE_ARGS, 'serve', ...args], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(path.join(REPO, 'bin', 'c4tap'), ['serve', ...args], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
