@@ -80,17 +80,11 @@ function addressAround(folded: string, at: number, end: number): { readonly star
   return { start: atSign - local.length, end: stop };
 }
 
-function plainRanges(s: string, ids: readonly Identifier[], hits: Hit[]): Range[] {
+function plainRanges(s: string, matcher: Matcher, hits: Hit[]): Range[] {
   const { folded, starts, ends } = foldWithMap(s);
   const ranges: Range[] = [];
-  const push = (from: number, to: number, id: Identifier): void => {
-    const range = { start: starts ? starts[from]! : from, end: ends ? ends[to - 1]! : to, replacement: id.placeholder };
-    if (ranges.some((r) => r.start < range.end && range.start < r.end)) return;
-    ranges.push(range);
-    hits.push({ identifier: id, encoding: 'plain' });
-  };
   // Registered domains first: an address at one is replaced whole, with what a tracker glued to it.
-  for (const id of [...ids.filter((i) => i.domain), ...ids.filter((i) => !i.domain)]) {
+  for (const id of matcher.ordered) {
     for (let at = folded.indexOf(id.text); at >= 0; at = folded.indexOf(id.text, at + 1)) {
       const end = at + id.text.length;
       if (id.domain) {
@@ -100,22 +94,31 @@ function plainRanges(s: string, ids: readonly Identifier[], hits: Hit[]): Range[
         const address = addressAround(folded, at, end);
         if (address) {
           const text = folded.slice(address.start, address.end);
-          push(address.start, address.end, {
+          const whole: Identifier = {
             text,
             category: 'address',
             placeholder: id.domain.addressPlaceholder,
             reason: 'address at a registered domain',
             substring: false,
-          });
+          };
+          pushRange(ranges, hits, starts, ends, address.start, address.end, whole);
           continue;
         }
       } else if (!id.substring && (ALNUM.test(folded[at - 1] ?? '') || ALNUM.test(folded[end] ?? ''))) {
         continue;
       }
-      push(at, end, id);
+      pushRange(ranges, hits, starts, ends, at, end, id);
     }
   }
   return ranges;
+}
+
+/** Records the identifier found at [from, to) of the folded text, unless an earlier find covers part of it. */
+function pushRange(ranges: Range[], hits: Hit[], starts: number[] | null, ends: number[] | null, from: number, to: number, id: Identifier): void {
+  const range = { start: starts ? starts[from]! : from, end: ends ? ends[to - 1]! : to, replacement: id.placeholder };
+  if (ranges.some((r) => r.start < range.end && range.start < r.end)) return;
+  ranges.push(range);
+  hits.push({ identifier: id, encoding: 'plain' });
 }
 
 function strongest(hits: readonly Hit[]): Identifier {
@@ -190,28 +193,42 @@ const DECODERS: readonly Decoder[] = [
   },
 ];
 
-const DIGESTS = new WeakMap<readonly Identifier[], Map<string, Identifier>>();
+/**
+ * The identifiers of one sanitizer run, prepared once (they do not change while it redacts a
+ * message's values): searched in order, registered domains first; digests (hex) of the addresses;
+ * and the redaction of each text already redacted (values, URL tokens and host names recur).
+ */
+interface Matcher {
+  readonly ordered: readonly Identifier[];
+  /** Digest (hex) → the address identifier it was computed from. */
+  readonly digests: ReadonlyMap<string, Identifier>;
+  readonly redacted: Map<string, Redacted>;
+}
 
-/** Digest (hex) → the address identifier it was computed from. */
-function digestIndex(ids: readonly Identifier[]): Map<string, Identifier> {
-  const cached = DIGESTS.get(ids);
+const MATCHERS = new WeakMap<readonly Identifier[], Matcher>();
+/** Texts of one run whose redaction is remembered (a run redacts a few hundred). */
+const MAX_REMEMBERED = 20_000;
+
+function matcherOf(ids: readonly Identifier[]): Matcher {
+  const cached = MATCHERS.get(ids);
   if (cached) return cached;
-  const map = new Map<string, Identifier>();
-  DIGESTS.set(ids, map);
-  for (const id of ids) if (id.category === 'address') for (const d of digestsOf(id.text)) map.set(d, id);
-  return map;
+  const digests = new Map<string, Identifier>();
+  for (const id of ids) if (id.category === 'address') for (const d of digestsOf(id.text)) digests.set(d, id);
+  const matcher = { ordered: [...ids.filter((i) => i.domain), ...ids.filter((i) => !i.domain)], digests, redacted: new Map() };
+  MATCHERS.set(ids, matcher);
+  return matcher;
 }
 
 function overlaps(ranges: readonly Range[], start: number, end: number): boolean {
   return ranges.some((r) => r.start < end && start < r.end);
 }
 
-function redactAt(text: string, ids: readonly Identifier[], digests: Map<string, Identifier>, depth: number): Redacted {
+function redactAt(text: string, matcher: Matcher, depth: number): Redacted {
   const s = text.normalize('NFC');
   const hits: Hit[] = [];
-  const ranges = plainRanges(s, ids, hits);
+  const ranges = plainRanges(s, matcher, hits);
   for (const m of s.matchAll(/[0-9a-fA-F]{32,64}/g)) {
-    const id = digests.get(m[0].toLowerCase());
+    const id = matcher.digests.get(m[0].toLowerCase());
     if (id && !overlaps(ranges, m.index, m.index + m[0].length)) {
       ranges.push({ start: m.index, end: m.index + m[0].length, replacement: id.placeholder });
       hits.push({ identifier: id, encoding: 'digest' });
@@ -227,7 +244,7 @@ function redactAt(text: string, ids: readonly Identifier[], digests: Map<string,
           // Binary garbage (a word that merely looks like base64) is searched for what text it
           // holds, but not decoded further.
           const text = isMostlyText(decoded);
-          const inner = redactAt(text ? decoded : decoded.replace(/[\ufffd\u0000-\u001f]+/g, ' '), ids, digests, text ? depth + 1 : MAX_DEPTH);
+          const inner = redactAt(text ? decoded : decoded.replace(/[\ufffd\u0000-\u001f]+/g, ' '), matcher, text ? depth + 1 : MAX_DEPTH);
           if (inner.hits.length === 0) continue;
           ranges.push({ start, end, replacement: d.replace(run.text, inner) });
           hits.push(...inner.hits.map((h) => ({ identifier: h.identifier, encoding: d.encoding })));
@@ -248,7 +265,12 @@ function redactAt(text: string, ids: readonly Identifier[], digests: Map<string,
 
 /** The text with every protected identifier replaced by its placeholder, and what was found. */
 export function redactText(text: string, ids: readonly Identifier[]): Redacted {
-  return redactAt(text, ids, digestIndex(ids), 0);
+  const matcher = matcherOf(ids);
+  const known = matcher.redacted.get(text);
+  if (known) return known;
+  const redacted = redactAt(text, matcher, 0);
+  if (matcher.redacted.size < MAX_REMEMBERED) matcher.redacted.set(text, redacted);
+  return redacted;
 }
 
 /** True when the text carries a protected identifier in any encoding. */

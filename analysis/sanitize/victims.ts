@@ -77,38 +77,88 @@ function scan(s: string, reg: RegisteredDomains, out: Map<string, string>): void
 
 // ---- decodings of a text, each searched again ----
 
-/** Base64 (standard or URL-safe, padded or not) runs long enough to hold an address, decoded at each of the four offsets. */
-function base64Decodings(s: string): string[] {
+/**
+ * What one search has decoded already: a base64 run (the same runs recur in a text's percent-, QP-
+ * and HTML-decoded copies) is decoded once; a text already searched at a depth is not searched
+ * again at that depth or a deeper one (the search would find the same addresses, in the same order).
+ */
+interface SearchMemo {
+  readonly base64: Map<string, readonly string[]>;
+  readonly searched: Map<string, number>;
+}
+
+/** `@` only comes from this byte in UTF-8: a decoding without it cannot hold an address. */
+const AT = 0x40;
+
+/** Value of each base64 (and base64url) character; -1 for others. */
+const BASE64_VALUE = new Int8Array(128).fill(-1);
+for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].entries()) BASE64_VALUE[c.charCodeAt(0)] = i;
+BASE64_VALUE['-'.charCodeAt(0)] = 62;
+BASE64_VALUE['_'.charCodeAt(0)] = 63;
+
+/**
+ * Whether some decoding of the run, at any offset, can hold the byte 0x40: each byte of base64 is
+ * made of two neighbouring characters (6+2, 4+4 or 2+6 bits), so 0x40 needs a pair `v, w` with
+ * v = 16 and w < 16, v & 15 = 4 and w < 4, or v & 3 = 1 and w = 0. Words of lower-case letters
+ * and digits have none: they are not decoded at all.
+ */
+function mayHoldAt(run: string): boolean {
+  for (let i = 1; i < run.length; i++) {
+    const w = BASE64_VALUE[run.charCodeAt(i)] ?? -1;
+    if (w < 0 || w >= 16) continue;
+    const v = BASE64_VALUE[run.charCodeAt(i - 1)] ?? -1;
+    if (v === 16 || ((v & 15) === 4 && w < 4) || ((v & 3) === 1 && w === 0)) return true;
+  }
+  return false;
+}
+
+/** The decodings of one base64 run (at each of the four offsets) that hold an `@` and are mostly text. */
+function decodeBase64Run(run: string): readonly string[] {
   const out: string[] = [];
-  for (const m of s.matchAll(/[A-Za-z0-9+/_-]{12,4096}={0,2}/g)) {
-    const body = m[0].replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
-    for (let off = 0; off < 4; off++) {
-      const text = Buffer.from(body.slice(off), 'base64').toString('utf8');
-      if (text.includes('@') && isMostlyText(text.replace(/^[^\x20-\x7e]{1,2}|[^\x20-\x7e]{1,2}$/g, ''))) out.push(text);
-    }
+  if (!mayHoldAt(run)) return out;
+  const body = run.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
+  for (let off = 0; off < 4; off++) {
+    const bytes = Buffer.from(body.slice(off), 'base64');
+    if (!bytes.includes(AT)) continue;
+    const text = bytes.toString('utf8');
+    if (isMostlyText(text.replace(/^[^\x20-\x7e]{1,2}|[^\x20-\x7e]{1,2}$/g, ''))) out.push(text);
+  }
+  return out;
+}
+
+/** Base64 (standard or URL-safe, padded or not) runs long enough to hold an address, decoded at each of the four offsets. */
+function base64Decodings(s: string, memo: SearchMemo): string[] {
+  const out: string[] = [];
+  for (const [run] of s.matchAll(/[A-Za-z0-9+/_-]{12,4096}={0,2}/g)) {
+    let texts = memo.base64.get(run);
+    if (!texts) memo.base64.set(run, (texts = decodeBase64Run(run)));
+    out.push(...texts);
   }
   return out;
 }
 
 function hexDecodings(s: string): string[] {
   const out: string[] = [];
-  for (const m of s.matchAll(/(?:[0-9a-fA-F]{2}){8,2048}/g)) {
-    for (const run of [m[0], m[0].slice(1, -1)]) {
-      const text = Buffer.from(run, 'hex').toString('utf8');
-      if (text.includes('@')) out.push(text);
+  // An `@` is the pair `40` somewhere in a run: without one, nothing to decode.
+  if (!s.includes('40')) return out;
+  for (const [run] of s.matchAll(/(?:[0-9a-fA-F]{2}){8,2048}/g)) {
+    if (!run.includes('40')) continue;
+    for (const pairs of [run, run.slice(1, -1)]) {
+      const bytes = Buffer.from(pairs, 'hex');
+      if (bytes.includes(AT)) out.push(bytes.toString('utf8'));
     }
   }
   return out;
 }
 
 /** The texts to search besides `s` itself: each decoding that applies to it. */
-function decodings(s: string): string[] {
+function decodings(s: string, memo: SearchMemo): string[] {
   const out: string[] = [];
   if (ENCODING_MARKS.percent.test(s)) out.push(percentDecode(s));
   if (ENCODING_MARKS.qp.test(s)) out.push(qpDecode(s));
   if (ENCODING_MARKS.html.test(s)) out.push(htmlDecode(s));
   if (ENCODING_MARKS.js.test(s)) out.push(jsUnescape(s));
-  out.push(...base64Decodings(s), ...hexDecodings(s));
+  out.push(...base64Decodings(s, memo), ...hexDecodings(s));
   return out.filter((d) => d !== s);
 }
 
@@ -116,11 +166,14 @@ const MAX_DEPTH = 2;
 /** Bytes of one text searched (a hostile attachment could be huge; victims sit near the top). */
 export const MAX_VICTIM_SCAN_CHARS = 4 * 1024 * 1024;
 
-function scanDeep(text: string, reg: RegisteredDomains, out: Map<string, string>, depth: number): void {
-  const s = fold(text.slice(0, MAX_VICTIM_SCAN_CHARS));
-  scan(s, reg, out);
+function scanDeep(text: string, reg: RegisteredDomains, out: Map<string, string>, depth: number, memo: SearchMemo): void {
+  const head = text.slice(0, MAX_VICTIM_SCAN_CHARS);
+  const before = memo.searched.get(head);
+  if (before !== undefined && before <= depth) return;
+  memo.searched.set(head, depth);
+  scan(fold(head), reg, out);
   if (depth >= MAX_DEPTH) return;
-  for (const d of decodings(text.slice(0, MAX_VICTIM_SCAN_CHARS))) scanDeep(d, reg, out, depth + 1);
+  for (const d of decodings(head, memo)) scanDeep(d, reg, out, depth + 1, memo);
 }
 
 /** Header fields whose value is a list of addresses (display names paired with them are read). */
@@ -169,6 +222,7 @@ export function findVictims(
     const key = `${address.slice(0, at)}@${domain}`;
     if (!out.get(key)) out.set(key, a.name.trim());
   }
-  for (const text of input.texts) scanDeep(text, reg, out, 0);
+  const memo: SearchMemo = { base64: new Map(), searched: new Map() };
+  for (const text of input.texts) scanDeep(text, reg, out, 0, memo);
   return [...out].map(([address, name]) => ({ address, name: name.includes('@') ? '' : name }));
 }

@@ -104,6 +104,27 @@ describe('sanitizer: victims from the registry, not from attacker-written header
     expect(found.map((v) => v.address)).to.deep.equal(['k-suzuki@mail.hq.corp-group.example', 'j.smith@corp.example']);
   });
 
+  it('finds a victim address only base64-encoded, whatever byte it starts on and whatever stray characters precede the run', function () {
+    const reg = registeredDomains(CORP.domains);
+    for (const lead of ['', ':', '::'])
+      for (const stray of ['', 'z', 'zz', 'zzz'])
+        for (const encode of [b64, b64url]) {
+          const text = `open https://lure-tracker.xyz/t?e=${stray}${encode(lead + VICTIM)} today`;
+          expect(
+            findVictims({ texts: [text] }, reg).map((v) => v.address),
+            `${lead.length} byte(s) before the address, ${stray.length} stray character(s)`,
+          ).to.deep.equal([VICTIM]);
+        }
+  });
+
+  it('finds a victim address only hex-encoded', function () {
+    const reg = registeredDomains(CORP.domains);
+    for (const stray of ['', 'ff']) {
+      const text = `id=${stray}${Buffer.from(VICTIM, 'utf8').toString('hex')}&x=1`;
+      expect(findVictims({ texts: [text] }, reg).map((v) => v.address)).to.include(VICTIM);
+    }
+  });
+
   it('finds a victim at an internationalised registered domain written in Unicode or in punycode', function () {
     const reg = registeredDomains(['例え.jp']);
     const found = findVictims({ texts: ['宛先: 山田 <Taro@例え.JP>', 'u=hanako%40xn--r8jz45g.jp'] }, reg);
