@@ -155,8 +155,8 @@ export function sharingContract(
         orgs: ['org1'],
       });
       expect(await store().putFeedViews(bases.map((b) => views(b.basis)))).to.equal(bases.length);
-      const stored = (await store().listFeedJson(query)).filter((e) => e.kind === 'stored');
-      // An adapter may compute every item (MongoDB); one that stored them returns the text with the entry in front.
+      const stored = (await store().listFeedJson(query)).flatMap((e) => (e.kind === 'stored' ? [{ ...e, json: e.json.toString('utf8') }] : []));
+      // An adapter may compute every item (MongoDB); one that stored them returns the text with the entry in front, as bytes.
       expect(stored).to.deep.equal(
         bases.length === 0
           ? []
@@ -164,9 +164,9 @@ export function sharingContract(
               {
                 seq: page[1]!.entry.seq,
                 kind: 'stored',
-                indicatorId: urlId,
+                indicatorIds: [urlId],
                 json: `{"seq":${page[1]!.entry.seq},"action":"publish","published_at":"${at(300)}","id":"p"}`,
-                red: false,
+                red: [],
               },
             ],
       );

@@ -53,7 +53,7 @@ describe('pull pages from views stored at publication', function () {
     for (let since = 0, more = true; more;) {
       const page = await readFeedJson(w.store, viewer, { since, limit }, rules);
       const expected = JSON.stringify(feedPageJson(await readFeed(w.store, viewer, { since, limit }, rules)));
-      stored.push(page.body);
+      stored.push(page.body.toString('utf8'));
       computed.push(expected);
       ({ next: since, more } = page);
     }
@@ -65,16 +65,19 @@ describe('pull pages from views stored at publication', function () {
     const basis = viewsBasis(await w.store.listOrganisations(), rules);
     const entries = await w.store.listFeedJson({ ...feedStoreQuery(viewer, { since: 0, limit: 100 }), audience: feedAudienceOf(viewer), viewsKey: basis.key });
     const out: Record<string, FeedJsonEntry['kind']> = {};
-    for (const e of entries) if (e.kind !== 'none') out[e.kind === 'stored' ? e.indicatorId : e.entry.entry.indicatorId] = e.kind;
+    for (const e of entries) {
+      if (e.kind === 'stored') for (const id of e.indicatorIds) out[id] = e.kind;
+      else if (e.kind === 'compute') out[e.entry.entry.indicatorId] = e.kind;
+    }
     return out;
   }
 
   async function items(viewer: Viewer | null): Promise<Record<string, unknown>[]> {
-    return (JSON.parse((await readFeedJson(w.store, viewer, { since: 0, limit: 100 })).body) as { items: Record<string, unknown>[] }).items;
+    return (JSON.parse((await readFeedJson(w.store, viewer, { since: 0, limit: 100 })).body.toString('utf8')) as { items: Record<string, unknown>[] }).items;
   }
 
   async function council(): Promise<void> {
-    await published('s-amber', orgs.water, people['water']!, 'AMBER', ['shared.example', 'amber.example']);
+    await published('s-amber', orgs.water, people['water']!, 'AMBER', ['shared.example', 'amber.example', 'ツール.example']);
     await published('s-red', orgs.water, people['water']!, 'RED', ['shared.example', 'red.example']);
     await published('s-green', orgs.rail, people['rail']!, 'GREEN', ['green.example', 'shared.example']);
     await published('s-white', orgs.rail, people['rail']!, 'WHITE', ['white.example']);
@@ -105,6 +108,16 @@ describe('pull pages from views stored at publication', function () {
     expect(await kinds(await w.viewer(people['observer']!.id))).to.deep.equal({ [idOf('green.example')]: 'stored' });
     expect(await kinds(await w.viewer(people['rail']!.id))).to.deep.equal({ [idOf('amber.example')]: 'stored', [idOf('green.example')]: 'compute' });
     expect(await kinds(await w.viewer(people['analyst']!.id))).to.deep.equal({ [idOf('amber.example')]: 'stored', [idOf('green.example')]: 'stored' });
+  });
+
+  it("names, for the audit, the stored items of an analyst's page built from a RED source, and only those", async function () {
+    await published('s-amber', orgs.water, people['water']!, 'AMBER', ['amber.example', 'amber2.example']);
+    await published('s-red', orgs.water, people['water']!, 'RED', ['red.example']);
+    await published('s-green', orgs.rail, people['rail']!, 'GREEN', ['green.example']);
+    const analyst = await w.viewer(people['analyst']!.id);
+    expect(Object.values(await kinds(analyst))).to.deep.equal(['stored', 'stored', 'stored', 'stored']);
+    expect((await readFeedJson(w.store, analyst, { since: 0, limit: 100 })).red).to.deep.equal([idOf('red.example')]);
+    expect((await readFeedJson(w.store, await w.viewer(people['observer']!.id), { since: 0, limit: 100 })).red).to.deep.equal([]);
   });
 
   it('never shows a participant the RED source of another organisation from a stored view: not its count, sightings nor the RED class', async function () {

@@ -32,8 +32,19 @@ export interface FeedViewBasis {
 export type FeedJsonEntry =
   /** Earlier entry of an indicator that has a later one in this page, or one that shows nothing to this audience. */
   | { readonly seq: number; readonly kind: 'none' }
-  /** The stored item for this audience: `{"seq":…,"action":…,"published_at":…,<view>}`; `red`: built from a RED source. */
-  | { readonly seq: number; readonly kind: 'stored'; readonly indicatorId: string; readonly json: string; readonly red: boolean }
+  /**
+   * Consecutive stored items for this audience, each `{"seq":…,"action":…,"published_at":…,<view>}`,
+   * joined by commas as UTF-8 bytes (the page leaves the store as bytes, not one string per item):
+   * one entry of the log per indicator of `indicatorIds`, in order, the last at `seq`; `red`: those
+   * whose item is built from a RED source.
+   */
+  | {
+      readonly seq: number;
+      readonly kind: 'stored';
+      readonly indicatorIds: readonly string[];
+      readonly json: Buffer;
+      readonly red: readonly string[];
+    }
   /**
    * To be computed for this viewer: its organisation is among the indicator's sources or sighters,
    * the entry is a retraction of something this audience no longer sees, or the stored views are
