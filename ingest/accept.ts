@@ -50,6 +50,8 @@ export interface AcceptInput {
   readonly envelope: Envelope;
   /** The message exactly as received. */
   readonly raw: Buffer;
+  /** Its hashes, when the caller computed them as the bytes arrived (SMTP); otherwise computed here. */
+  readonly rawHashes?: FileHashes | null;
 }
 
 export interface AcceptedSubmission {
@@ -143,7 +145,7 @@ export async function acceptMessage(deps: AcceptDeps, input: AcceptInput): Promi
     spool ? null : deps.vault.put(raw),
     unwrapForward(raw, deps.unwrapLimits ?? DEFAULT_UNWRAP_LIMITS, { internalDomains: org.domains }),
   ]);
-  const rawHashes = hashBuffer(raw);
+  const rawHashes = input.rawHashes ?? hashBuffer(raw);
   const stored = put ?? { sha256: rawHashes.sha256, size: raw.length };
   const originals = originalsOf(unwrapped, raw, rawHashes);
   const decided = decideClasses({

@@ -3,6 +3,7 @@
 // per address and network: smtp-connection-budget.ts; the per-command deadline: smtp-greeting.ts.)
 import { statfs } from 'node:fs/promises';
 import type { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import { createMultiHasher, type FileHashes } from '../quarantine/hashes.ts';
 
 /** Free bytes for unprivileged writers on the file system holding `dir`. */
 export async function freeBytesAt(dir: string): Promise<number> {
@@ -91,7 +92,7 @@ export function armMinDataRate(
 }
 
 export type ReadOutcome =
-  | { readonly kind: 'complete'; readonly raw: Buffer }
+  | { readonly kind: 'complete'; readonly raw: Buffer; readonly hashes: FileHashes | null }
   | { readonly kind: 'too-large'; readonly bytes: number }
   | { readonly kind: 'aborted'; readonly reason: string };
 
@@ -100,6 +101,11 @@ export interface ReadLimits {
   readonly maxBytes?: number;
   /** Keep only the first bytes of the message (the rest is read and dropped). */
   readonly keepBytes?: number;
+  /**
+   * Hash the message (SHA-256, SHA-1, MD5) chunk by chunk while it arrives, so the accept does not
+   * hash it again between the end of DATA and the reply. Not with keepBytes (a cut message).
+   */
+  readonly hash?: boolean;
 }
 
 /**
@@ -107,13 +113,14 @@ export interface ReadLimits {
  * stream sizeExceeded (or the transaction's own `limits.maxBytes` is passed) the rest is drained
  * and dropped, and the outcome is `too-large` (the caller answers 552). smtp-server only
  * advertises SIZE; this is where it is enforced. With `limits.keepBytes`, the outcome holds only
- * the message's first bytes. Resolves once: at the end of the stream, or `aborted` when the
- * connection went away mid-message.
+ * the message's first bytes; with `limits.hash`, its hashes (else null). Resolves once: at the end
+ * of the stream, or `aborted` when the connection went away mid-message.
  */
 export function readMessage(stream: SMTPServerDataStream, limits: ReadLimits = {}): Promise<ReadOutcome> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     const keep = limits.keepBytes ?? Infinity;
+    const hasher = limits.hash && limits.keepBytes === undefined ? createMultiHasher() : null;
     let bytes = 0;
     let seen = 0;
     let settled = false;
@@ -132,10 +139,15 @@ export function readMessage(stream: SMTPServerDataStream, limits: ReadLimits = {
       if (bytes >= keep) return;
       const kept = bytes + chunk.length > keep ? chunk.subarray(0, keep - bytes) : chunk;
       chunks.push(kept);
+      hasher?.update(kept);
       bytes += kept.length;
     });
     stream.once('end', () =>
-      settle(tooLarge() ? { kind: 'too-large', bytes: Math.max(stream.byteLength, seen) } : { kind: 'complete', raw: Buffer.concat(chunks, bytes) }),
+      settle(
+        tooLarge()
+          ? { kind: 'too-large', bytes: Math.max(stream.byteLength, seen) }
+          : { kind: 'complete', raw: Buffer.concat(chunks, bytes), hashes: hasher?.digest() ?? null },
+      ),
     );
     stream.once('error', (err: Error) => settle({ kind: 'aborted', reason: err.message }));
     stream.once('close', () => settle({ kind: 'aborted', reason: 'connection closed during DATA' }));

@@ -324,7 +324,8 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
     });
     const tx = transactions.get(session.envelope);
     const drillReply = tx !== undefined && tx.drillTokens.length > 0;
-    const limits = drillReply ? { maxBytes: cfg.maxDrillReplyBytes, keepBytes: DRILL_REPLY_HEAD_BYTES } : {};
+    // A report is hashed while it arrives (the vault id and sample digests), not after the end of DATA.
+    const limits = drillReply ? { maxBytes: cfg.maxDrillReplyBytes, keepBytes: DRILL_REPLY_HEAD_BYTES } : { hash: true };
     // Armed in the same tick as readMessage, so neither 'data' listener misses a chunk.
     const disarmRate = armMinDataRate(
       server,
@@ -366,7 +367,7 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
       heloName: session.hostNameAppearsAs || '',
       transport: 'smtp',
     };
-    const result = await acceptMessage(acceptDeps, { principal, org, envelope, raw: outcome.raw });
+    const result = await acceptMessage(acceptDeps, { principal, org, envelope, raw: outcome.raw, rawHashes: outcome.hashes });
     // close() waits for the move of its blobs to the vault too (they are durable either way).
     inflight.add(result.settled);
     void result.settled.finally(() => inflight.delete(result.settled));

@@ -13,6 +13,7 @@
 //  - text parts that declare no charset (or US-ASCII) but carry ISO-2022-JP, Shift_JIS or EUC-JP.
 // Shift_JIS and EUC-JP bytes overlap, so unlabelled bytes are decoded both ways and the more
 // plausible text wins (encoding-japanese's detector takes EUC-JP kanji for half-width katakana).
+import { isAscii } from 'node:buffer';
 import iconv from 'iconv-lite';
 import Encoding from 'encoding-japanese';
 
@@ -31,11 +32,6 @@ const JIS_ESCAPE = /\x1b(?:\$[@B]|\$\(D|\([IJ])/;
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-function isAscii(buf: Uint8Array): boolean {
-  for (const b of buf) if (b >= 0x80) return false;
-  return true;
-}
-
 function isUtf8(buf: Uint8Array): boolean {
   try {
     strictUtf8.decode(buf);
@@ -50,8 +46,9 @@ function isUtf8(buf: Uint8Array): boolean {
  * Order matters: escapes first (ISO-2022-JP is 7-bit), then strict UTF-8, then Shift_JIS/EUC-JP.
  */
 export function detectJapanese(buf: Uint8Array): JapaneseEncoding | null {
-  const latin = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1');
-  if (JIS_ESCAPE.test(latin)) return 'JIS';
+  const bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  // Every escape starts with ESC: without one, no text copy of a large body is made to look.
+  if (bytes.includes(0x1b) && JIS_ESCAPE.test(bytes.toString('latin1'))) return 'JIS';
   if (isAscii(buf)) return 'ASCII';
   if (isUtf8(buf)) return 'UTF8';
   // Shift_JIS and EUC-JP overlap: decode both ways and keep the more plausible text. Undecodable

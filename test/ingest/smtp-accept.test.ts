@@ -1,6 +1,7 @@
 // Forwarded samples accepted over SMTP by real clients (swaks, nodemailer) over loopback:
 // 250 names the submission only once the raw message, the original and the record are stored.
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startSmtpEnv, submitterTransport, DROP, SENDER, type SmtpTestEnv } from './helpers/smtp-env.ts';
@@ -98,6 +99,19 @@ describe('SMTP ingest: accepting forwarded samples', function () {
     const sub = (await env.ctx.store.getSubmission(submissionIdIn(response)!))!;
     expect(sub.classes).to.deep.equal({ sample: 'GREEN', mail: 'GREEN', network: 'GREEN', file: 'GREEN' });
     expect(sub.envelope.rcptTo).to.deep.equal(['report+green@c4tap.example']);
+  });
+
+  it('records SHA-256, SHA-1 and MD5 of the raw message as received, for a message that arrives in many chunks', async () => {
+    // About 1 MB of base64 lines: the DATA stream delivers it in many chunks, hashed as they arrive.
+    const lines = Array.from({ length: 14_000 }, (_, i) => createHash('sha256').update(String(i)).digest('base64'));
+    const raw = Buffer.from(
+      ['From: <soc@bench.example>', 'To: <report@c4tap.example>', 'Subject: chunks', 'Message-ID: <chunks@bench.example>', '', ...lines, ''].join('\r\n'),
+    );
+    const id = submissionIdIn(await sendRaw(env, raw))!;
+    const sample = (await env.ctx.store.listSamples(id)).find((s) => s.role === 'raw')!;
+    const digest = (algorithm: string) => createHash(algorithm).update(raw).digest('hex');
+    expect(sample).to.include({ sha256: digest('sha256'), sha1: digest('sha1'), md5: digest('md5'), size: raw.length });
+    expect(Buffer.compare(await env.ctx.vault.get(sample.sha256), raw)).to.equal(0);
   });
 
   it('attributes the submission to the authenticated principal whatever the headers claim', async () => {

@@ -50,11 +50,14 @@ type Separator = 'outlook' | 'gmail' | 'thunderbird' | 'ja' | 'underscore';
 // the regular expressions below linear on hostile text).
 const MAX_SEPARATOR_CHARS = 120;
 const MAX_BLOCK_LINES = 40;
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 function separatorOf(line: string): Separator | null {
   if (line.length > MAX_SEPARATOR_CHARS * 2) return null;
-  const t = line.normalize('NFKC').trim();
-  if (t.length > MAX_SEPARATOR_CHARS) return null;
+  // NFKC leaves ASCII as it is: most lines of a long body skip the normalisation.
+  const t = (ASCII_ONLY.test(line) ? line : line.normalize('NFKC')).trim();
+  // Every separator starts with a dash or an underscore (checked once normalised: fullwidth ones count).
+  if (t.length > MAX_SEPARATOR_CHARS || (t[0] !== '-' && t[0] !== '_')) return null;
   if (t.length >= 10 && /^_+$/.test(t)) return 'underscore';
   // `----- words -----`, taken apart without a backtracking pattern.
   let head = 0;
