@@ -87,6 +87,8 @@ async function startHttp(
     log: ctx.log,
     registry: ctx.metrics.registry,
     trustProxy: ctx.config.http.trustProxy,
+    // Health and metrics share the public feed's per-address budget (api.publicRateLimit*).
+    publicRateLimit: { points: ctx.config.api.publicRateLimitPoints, windowSeconds: ctx.config.api.publicRateLimitWindowSeconds },
     health: async () => ({ ...(await probe()), store: ctx.store.backend, version: process.env.npm_package_version ?? 'dev' }),
     routers: [...api, ...web],
   });
