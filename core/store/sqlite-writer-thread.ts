@@ -25,7 +25,20 @@ interface Connection {
 const port = parentPort!;
 const send = (msg: FromWriter): void => port.postMessage(msg);
 const connections = new Map<number, Connection>();
-let scheduled = false;
+
+/**
+ * Calls nobody waits on to answer a client: the removal of a spooled blob once the vault holds it
+ * (quarantine/vault.ts settle). Alone, each would be a commit and an fsync of its own, one more per
+ * message; held back up to LAZY_MS, they ride in the batch of the next other call (under load, the
+ * next message's commit) or, when none comes, commit together. They are still answered only once
+ * durable.
+ */
+const LAZY_METHODS: ReadonlySet<string> = new Set(['removeSpooledBlob']);
+const LAZY_MS = 25;
+
+/** The pending flush: on the next turn ('now'), or after LAZY_MS when only lazy calls wait ('later'). */
+let scheduled: 'now' | 'later' | null = null;
+let lazyTimer: NodeJS.Timeout | null = null;
 
 function appendAuditEvent(append: (make: (prev: AuditEvent | null) => AuditEvent) => AuditEvent, event: AuditEvent): AuditEvent {
   return append((prev) => {
@@ -81,7 +94,9 @@ function reply(store: number, conn: Connection, calls: readonly WriterCall[]): v
 }
 
 function flush(): void {
-  scheduled = false;
+  scheduled = null;
+  if (lazyTimer) clearTimeout(lazyTimer);
+  lazyTimer = null;
   for (const [store, conn] of connections) {
     if (conn.queue.length > 0) reply(store, conn, conn.queue.splice(0, conn.queue.length));
   }
@@ -97,9 +112,14 @@ function handle(msg: ToWriter): void {
     if (!conn) return; // not sent by sqlite-thread-store.ts: every store is opened before its calls
     conn.queue.push(...msg.calls);
     // setImmediate runs after the messages already delivered in this turn: they join the batch.
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
+    if (!msg.calls.every((c) => LAZY_METHODS.has(c.method))) {
+      if (scheduled !== 'now') {
+        scheduled = 'now';
+        setImmediate(flush);
+      }
+    } else if (scheduled === null) {
+      scheduled = 'later';
+      lazyTimer = setTimeout(flush, LAZY_MS);
     }
   } else {
     // Messages arrive in order, so every call sent before the close is in the queue.

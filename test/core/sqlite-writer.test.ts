@@ -37,6 +37,29 @@ describe('SQLite writer thread', function () {
     await store.close();
   });
 
+  it("commits the removal of a spooled blob (the vault has it) with the next message's submission, not in a transaction of its own", async function () {
+    const store = openSqliteStore(file);
+    const who = await seedSubmitter(store);
+    const blob = { sha256: 'b'.repeat(64), sealed: new Uint8Array([1, 2, 3]) };
+    await store.spool.createSubmission(submissionInput('s1', who), jobInput('j-s1', 's1'), [], [blob]);
+    const before = store.writer.stats();
+    const removed = store.spool.remove(blob.sha256);
+    // The next message arrives a moment later (in another turn): the removal waited for it.
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const next = store.createSubmission(submissionInput('s2', who), jobInput('j-s2', 's2'));
+    expect(await removed).to.equal(true);
+    expect((await next).created).to.equal(true);
+    const after = store.writer.stats();
+    expect(after.calls - before.calls).to.equal(2);
+    expect(after.batches - before.batches, 'transactions for the removal and the submission').to.equal(1);
+    expect(await store.spool.has(blob.sha256)).to.equal(false);
+    // Alone, a removal is still committed (and answered) without waiting for another call.
+    await store.spool.createSubmission(submissionInput('s3', who), jobInput('j-s3', 's3'), [], [blob]);
+    expect(await store.spool.remove(blob.sha256)).to.equal(true);
+    expect(await store.spool.has(blob.sha256)).to.equal(false);
+    await store.close();
+  });
+
   it('fails only the call that broke a constraint when it was committed together with others', async function () {
     const store = openSqliteStore(file);
     await store.createOrganisation(orgInput('taken'), at(0));
