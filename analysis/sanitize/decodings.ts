@@ -63,6 +63,15 @@ export function jsUnescape(s: string): string {
     .replace(/\\\//g, '/');
 }
 
+/**
+ * A run of hex digits decoded at both alignments (pairs from its first digit, and from its second:
+ * a stray digit before the encoded bytes shifts every pair), each to the longest whole number of pairs.
+ */
+export function hexAlignments(run: string): Buffer[] {
+  const at = (from: number) => Buffer.from(run.slice(from, from + ((run.length - from) & ~1)), 'hex');
+  return run.length < 3 ? [at(0)] : [at(0), at(1)];
+}
+
 /** Signs that a text holds each encoding (cheap tests before decoding). */
 export const ENCODING_MARKS = {
   percent: /%[0-9a-fA-F]{2}/,

@@ -11,7 +11,7 @@
 //            protected address (trackers often carry `md5(email)`).
 // Decoded text is searched recursively up to MAX_DEPTH levels (base64 of a percent-encoded
 // address, …). Work is linear in the text per level: every pattern is a bounded run.
-import { ENCODING_MARKS, htmlDecode, isMostlyText, jsUnescape, percentDecode, qpDecode } from './decodings.ts';
+import { ENCODING_MARKS, hexAlignments, htmlDecode, isMostlyText, jsUnescape, percentDecode, qpDecode } from './decodings.ts';
 import { digestsOf, fold, type Identifier, type IdentifierCategory } from './identifiers.ts';
 
 export type Encoding = 'plain' | 'percent' | 'quoted-printable' | 'html-entity' | 'js-escape' | 'base64' | 'hex' | 'digest';
@@ -182,7 +182,7 @@ const DECODERS: readonly Decoder[] = [
   {
     runs: (s) => matches(s, /[0-9a-fA-F]{8,}/g),
     encoding: 'hex',
-    decode: (run) => (run.length % 2 === 0 ? [Buffer.from(run, 'hex').toString('utf8')] : []),
+    decode: (run) => hexAlignments(run).map((b) => b.toString('utf8')),
     replace: (_run, inner) => strongest(inner.hits).placeholder,
   },
   {

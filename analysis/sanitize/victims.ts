@@ -12,7 +12,7 @@
 import addressparser from 'nodemailer/lib/addressparser';
 import type { MailAddress, OriginalHeaders } from '../../core/mail/forward/types.ts';
 import { normalizeHost } from '../indicators/normalize.ts';
-import { ENCODING_MARKS, htmlDecode, isMostlyText, jsUnescape, percentDecode, qpDecode } from './decodings.ts';
+import { ENCODING_MARKS, hexAlignments, htmlDecode, isMostlyText, jsUnescape, percentDecode, qpDecode } from './decodings.ts';
 import { fold } from './identifiers.ts';
 
 /** The registered domains, ready for glued matching: first label → domains starting with it. */
@@ -141,12 +141,9 @@ function hexDecodings(s: string): string[] {
   const out: string[] = [];
   // An `@` is the pair `40` somewhere in a run: without one, nothing to decode.
   if (!s.includes('40')) return out;
-  for (const [run] of s.matchAll(/(?:[0-9a-fA-F]{2}){8,2048}/g)) {
+  for (const [run] of s.matchAll(/[0-9a-fA-F]{16,4097}/g)) {
     if (!run.includes('40')) continue;
-    for (const pairs of [run, run.slice(1, -1)]) {
-      const bytes = Buffer.from(pairs, 'hex');
-      if (bytes.includes(AT)) out.push(bytes.toString('utf8'));
-    }
+    for (const bytes of hexAlignments(run)) if (bytes.includes(AT)) out.push(bytes.toString('utf8'));
   }
   return out;
 }

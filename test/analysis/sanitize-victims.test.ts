@@ -68,6 +68,14 @@ describe('sanitizer: victims from the registry, not from attacker-written header
     });
   }
 
+  it('finds and withholds a victim address hex-encoded after a stray digit (every pair shifted), with garbage in To', async function () {
+    const hex = Buffer.from(VICTIM, 'utf8').toString('hex');
+    const a = await run(spec({ to: 'Undisclosed recipients:;', text: `Open https://lure-tracker.xyz/t?e=f${hex}&s=1 today` }));
+    expect(a.context.victims.map((v) => v.address)).to.include(VICTIM);
+    // The published text holds neither the address nor its hex (a reader would decode it at once).
+    expectNoVictim(a, hex, hex.slice(0, 40));
+  });
+
   it("takes the display name written with a victim address in the body for the victim's", async function () {
     const a = await run(spec({ text: `---\nTo: 山田 太郎 <${VICTIM}>\n---`, subject: '山田 太郎様 ご請求書' }));
     expect(a.context.victims).to.deep.include({ address: VICTIM, name: '山田 太郎' });
@@ -117,12 +125,16 @@ describe('sanitizer: victims from the registry, not from attacker-written header
         }
   });
 
-  it('finds a victim address only hex-encoded', function () {
+  it('finds a victim address only hex-encoded, also after a stray digit that shifts every pair', function () {
     const reg = registeredDomains(CORP.domains);
-    for (const stray of ['', 'ff']) {
-      const text = `id=${stray}${Buffer.from(VICTIM, 'utf8').toString('hex')}&x=1`;
-      expect(findVictims({ texts: [text] }, reg).map((v) => v.address)).to.include(VICTIM);
-    }
+    for (const stray of ['', 'f', 'ff', 'fff'])
+      for (const tail of ['', '0']) {
+        const text = `id=${stray}${Buffer.from(VICTIM, 'utf8').toString('hex')}${tail}&x=1`;
+        expect(
+          findVictims({ texts: [text] }, reg).map((v) => v.address),
+          `stray ${JSON.stringify(stray)}, tail ${JSON.stringify(tail)}`,
+        ).to.include(VICTIM);
+      }
   });
 
   it('finds a victim at an internationalised registered domain written in Unicode or in punycode', function () {
