@@ -153,6 +153,10 @@ async function serve(opts: { roles: string }, loaded: LoadedConfig): Promise<voi
     if (isC4Error(err, 'CONFLICT')) return null;
     throw err;
   });
+  // Policy files are read before anything starts: a missing or broken one ends the start with its
+  // one line, before a listener or an analysis process has begun (and logged) anything.
+  const loadPolicy = () => loadRetentionPolicy(ctx.config.policiesDir);
+  const retentionSpec = roles.has('worker') ? loadPolicy().run : null;
   out(`C4TAP ${ctx.firstStart ? 'initialised' : 'using'} data directory ${ctx.config.dataDir} (store: ${ctx.store.backend})`);
   // A listener that cannot start (busy port, no permission) ends the start with one line naming
   // the setting; what already started is closed first.
@@ -200,14 +204,10 @@ async function serve(opts: { roles: string }, loaded: LoadedConfig): Promise<voi
     running.push({ name: 'digests', close: () => digests.close() });
     out(`DIGEST every ${ctx.config.digests.pollSeconds}s  (schedules in ${ctx.config.policiesDir}/digests)`);
   }
-  if (roles.has('worker')) {
-    const loadPolicy = () => loadRetentionPolicy(ctx.config.policiesDir);
-    const spec = loadPolicy().run;
-    if (spec) {
-      const retention = startRetentionSchedule({ ...ctx, loadPolicy }, spec);
-      running.push({ name: 'retention', close: () => retention.close() });
-      out(`RETENTION ${spec.cron} ${spec.timeZone}, next ${retention.next()?.toISOString() ?? 'never'}  (${ctx.config.policiesDir}/retention)`);
-    }
+  if (retentionSpec) {
+    const retention = startRetentionSchedule({ ...ctx, loadPolicy }, retentionSpec);
+    running.push({ name: 'retention', close: () => retention.close() });
+    out(`RETENTION ${retentionSpec.cron} ${retentionSpec.timeZone}, next ${retention.next()?.toISOString() ?? 'never'}  (${ctx.config.policiesDir}/retention)`);
   }
   if (boot) {
     out(`Bootstrap secretariat account created — user "${boot.name}", one-time password: ${boot.password}`);
