@@ -18,7 +18,8 @@ import { expandArchives, DEFAULT_ARCHIVE_LIMITS } from '../analysis/archives/ind
 import { findFiles } from '../analysis/files/index.ts';
 import { extractIndicators } from '../analysis/indicators/index.ts';
 import { loadAnalysisPolicies } from '../analysis/pipeline-indicators.ts';
-import { buildSanitizeContext, infrastructureOf, sanitize, victimTextsOf, type OrganisationRecord } from '../analysis/sanitize/index.ts';
+import { infrastructureOf, sanitize, type OrganisationRecord } from '../analysis/sanitize/index.ts';
+import { submissionSanitizeContext } from '../analysis/sanitize/submission-context.ts';
 import { unwrapForward, type OriginalItem, type Unwrapped } from '../core/mail/forward/index.ts';
 import { newWorkDir, REPO, unpackCorpus } from './quality/corpus.ts';
 import { buildForward, FORWARD_FORMS } from './quality/forward.ts';
@@ -77,21 +78,13 @@ async function main(): Promise<void> {
     const t = { context: 0, extract: 0, sanitize: 0 };
     for (const m of mails) {
       let at = cpuMs();
-      // What submissionSanitizeContext builds for the pipeline, from the same parts.
-      const { unwrapped, item } = m.original;
-      const ctx = buildSanitizeContext({
-        headers: item.headers,
-        forward: unwrapped.form === 'none' ? null : { outer: unwrapped.outer, note: unwrapped.note, innerNotes: unwrapped.innerNotes },
-        envelope: { mailFrom: m.mailFrom },
-        texts: victimTextsOf(
-          item,
-          m.members.map((f) => f.content),
-        ),
+      const ctx = submissionSanitizeContext({
+        submission: { orgId: m.orgId, envelope: { mailFrom: m.mailFrom } },
+        original: m.original,
+        memberContents: m.members.map((f) => f.content),
         organisations: ORGS,
-        submitterOrgId: m.orgId,
         exchange: EXCHANGE,
-        warningLists: policies.warningLists,
-        rules: policies.rules,
+        policies,
       });
       t.context += cpuMs() - at;
       at = cpuMs();

@@ -3,19 +3,19 @@
 // check (sharing/triage/victim-gate.ts) from the people the analysis recorded (ProtectedPeople in
 // the sealed evidence), so both protect the same people without the check reading the mail again.
 import type { ProtectedPeople } from '../../core/analysis-record/index.ts';
-import type { Organisation, Submission } from '../../core/types.ts';
+import type { Envelope, Submission } from '../../core/types.ts';
 import type { OriginalItem, Unwrapped } from '../../core/mail/forward/index.ts';
-import { buildSanitizeContext, victimTextsOf, type ExchangeIdentity, type SanitizeContext } from './context.ts';
+import { buildSanitizeContext, victimTextsOf, type ExchangeIdentity, type OrganisationRecord, type SanitizeContext } from './context.ts';
 import type { SanitizationRules } from './rules.ts';
 import type { WarningList } from './warning-lists.ts';
 
 export interface SubmissionContextInput {
-  readonly submission: Pick<Submission, 'envelope' | 'orgId'>;
+  readonly submission: Pick<Submission, 'orgId'> & { readonly envelope: Pick<Envelope, 'mailFrom'> };
   /** The unwrapped message and this submission's original; null when it could not be read or unwrapped. */
   readonly original: { readonly unwrapped: Unwrapped; readonly item: OriginalItem } | null;
   /** Contents of archive members (the analysis extracts them; the triage check reads the original only). */
   readonly memberContents?: readonly Buffer[];
-  readonly organisations: readonly Organisation[];
+  readonly organisations: readonly OrganisationRecord[];
   readonly exchange: ExchangeIdentity;
   readonly policies: { readonly rules: SanitizationRules; readonly warningLists?: readonly WarningList[] };
 }
