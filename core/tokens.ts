@@ -109,8 +109,8 @@ export type TokenCheck =
 /** The secret as a KeyObject, made once per settings object: given a string, jsonwebtoken first tries (and fails) to read it as a public key on every verify. */
 const verifyKeys = new WeakMap<TokenSettings, KeyObject>();
 function keyOf(settings: TokenSettings): KeyObject {
-  const key = verifyKeys.get(settings) ?? createSecretKey(Buffer.from(settings.secret));
-  verifyKeys.set(settings, key);
+  let key = verifyKeys.get(settings);
+  if (!key) verifyKeys.set(settings, (key = createSecretKey(Buffer.from(settings.secret))));
   return key;
 }
 
