@@ -3,15 +3,7 @@
 // Tokyo whatever the server's zone.
 import { Cron } from 'croner';
 import { z } from 'zod';
-
-function validTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isTimeZone } from './time-zones.ts';
 
 function validCron(pattern: string): boolean {
   try {
@@ -25,7 +17,7 @@ function validCron(pattern: string): boolean {
 export const cronScheduleSchema = z.strictObject({
   /** Five fields (minute hour day-of-month month day-of-week), croner syntax. */
   cron: z.string().refine(validCron, 'expected a cron pattern such as "0 9 * * MON"'),
-  timeZone: z.string().refine(validTimeZone, 'expected an IANA time zone such as Asia/Tokyo'),
+  timeZone: z.string().refine(isTimeZone, 'expected an IANA time zone such as Asia/Tokyo'),
   description: z.string().optional(),
 });
 

@@ -1,11 +1,13 @@
 // Times as a digest shows them: in the recipient's time zone (Asia/Tokyo unless it has another),
 // written the same way in both languages so that they sort and compare at a glance.
+import { isTimeZone, zonedDateTimeFormat } from '../../../core/time-zones.ts';
+
 export const DIGEST_TIME_ZONE = 'Asia/Tokyo';
 
 function parts(iso: string, timeZone: string): Readonly<Record<string, string>> | null {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return null;
-  const fmt = new Intl.DateTimeFormat('en-US', {
+  const fmt = zonedDateTimeFormat('digest-parts', 'en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -19,13 +21,7 @@ function parts(iso: string, timeZone: string): Readonly<Record<string, string>> 
 }
 
 function zone(timeZone: string | undefined): string {
-  if (!timeZone) return DIGEST_TIME_ZONE;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return timeZone;
-  } catch {
-    return DIGEST_TIME_ZONE;
-  }
+  return timeZone && isTimeZone(timeZone) ? timeZone : DIGEST_TIME_ZONE;
 }
 
 /** `2026-03-01 09:00 GMT+9` (the raw string when it is not a time). */

@@ -2,6 +2,7 @@
 // Japanese one must have every key (a missing one fails to compile). Parameters are written
 // `{name}` and filled in as plain text: templates escape the result like any other string.
 import type { Language } from '../../../core/types.ts';
+import { isTimeZone, zonedDateTimeFormat } from '../../../core/time-zones.ts';
 import { EN, type MessageKey } from './en.ts';
 import { JA } from './ja.ts';
 
@@ -35,45 +36,18 @@ export function pickLanguage(query: unknown, acceptLanguage: string | undefined)
 
 export const DEFAULT_TIME_ZONE = 'Asia/Tokyo';
 
-/** Zone names already checked (building an Intl.DateTimeFormat to test one costs ~0.3 ms; a page formats hundreds of dates). */
-const checkedZones = new Map<string, boolean>();
-const MAX_CHECKED_ZONES = 1000;
-
-export function isTimeZone(tz: string): boolean {
-  const known = checkedZones.get(tz);
-  if (known !== undefined) return known;
-  let valid: boolean;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    valid = true;
-  } catch {
-    valid = false;
-  }
-  // Bounded: the names come from principals' settings, but a cache must not grow without end.
-  if (checkedZones.size < MAX_CHECKED_ZONES) checkedZones.set(tz, valid);
-  return valid;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 function formatter(lang: Language, timeZone: string): Intl.DateTimeFormat {
   const tz = isTimeZone(timeZone) ? timeZone : DEFAULT_TIME_ZONE;
-  const key = `${lang}\u0000${tz}`;
-  let f = formatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', {
-      timeZone: tz,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      timeZoneName: 'short',
-    });
-    formatters.set(key, f);
-  }
-  return f;
+  return zonedDateTimeFormat('console-datetime', lang === 'ja' ? 'ja-JP' : 'en-GB', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    timeZoneName: 'short',
+  });
 }
 
 /** A timestamp in the user's language and time zone ("2025/01/06 18:00:00 JST"); '' for null. */
@@ -86,7 +60,7 @@ export function formatDateTime(iso: string | null | undefined, lang: Language, t
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone, for date inputs. */
 export function localDate(instant: Date, timeZone: string): string {
   const tz = isTimeZone(timeZone) ? timeZone : DEFAULT_TIME_ZONE;
-  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return zonedDateTimeFormat('console-date', 'en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 }
 
 /** The instant a local calendar day starts in a time zone (for "from"/"to" date filters). */
@@ -103,7 +77,7 @@ export function startOfLocalDay(date: string, timeZone: string): Date | null {
 }
 
 function offsetMs(t: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = zonedDateTimeFormat('console-offset', 'en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',

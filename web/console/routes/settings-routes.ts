@@ -3,7 +3,7 @@ import express, { type Router } from 'express';
 import { LANGUAGES, type Language } from '../../../core/types.ts';
 import { CONSOLE_PATH, requestContext, signedIn } from '../context.ts';
 import { html } from '../html.ts';
-import { isTimeZone } from '../i18n/index.ts';
+import { isTimeZone } from '../../../core/time-zones.ts';
 import { csrfField, renderPage } from '../pages/layout.ts';
 import type { ConsoleServices } from '../router.ts';
 import { noticeFrom } from './queue-routes.ts';
