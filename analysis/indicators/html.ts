@@ -86,13 +86,28 @@ function read(html: string, depth: number, r: Reading): string {
   return plain;
 }
 
+export interface HtmlReading {
+  readonly links: readonly HtmlLink[];
+  readonly text: string;
+  readonly hidden: string;
+}
+
+/**
+ * The body read last: an analysis reads one original's HTML for its indicators, its inline images
+ * and its evidence, so it is parsed once instead of three times. One entry, frozen.
+ */
+let last: { readonly html: string; readonly reading: HtmlReading } | null = null;
+
 /**
  * Links of an HTML body (attributes in document order, then URLs of the text), its visible text,
  * and the text of its comments and scripts (for addresses; never shown).
  */
-export function readHtml(html: string): { readonly links: readonly HtmlLink[]; readonly text: string; readonly hidden: string } {
+export function readHtml(html: string): HtmlReading {
+  if (last !== null && last.html === html) return last.reading;
   const r: Reading = { links: [], hidden: [], budget: html.length };
   const text = read(html, 0, r);
   for (const url of findUrls(text)) r.links.push({ url, where: 'text' });
-  return { links: r.links.slice(0, MAX_HTML_LINKS), text, hidden: r.hidden.join('') };
+  const reading: HtmlReading = { links: Object.freeze(r.links.slice(0, MAX_HTML_LINKS)), text, hidden: r.hidden.join('') };
+  last = { html, reading };
+  return reading;
 }
