@@ -14,6 +14,10 @@
 // does the same TLS, an AUTH by constant-time compare of one password, and the write + fsync per
 // message. Greeting delay 0 on both. Target: ratio >= 1.0.
 //
+// Each side also prints the CPU this process spent per message while it was driven (all threads:
+// the server, C4TAP's writer thread, libuv's pool; the nodemailer senders too in the AUTH cases,
+// alike on both sides): what the rate ratio costs in work, apart from waiting.
+//
 // Accept only: the C4TAP side runs the SMTP server over the store and vault (openContext), no
 // analysis worker, so nothing but the accept path uses the CPU. The 250 comes once the message's
 // sealed blobs and its submission are committed together (the SQLite vault spool, one group
@@ -44,10 +48,17 @@ export interface IngestCase {
 }
 
 export interface IngestRow extends IngestCase {
-  readonly sink: LoadResult;
-  readonly c4tap: LoadResult & { readonly spooled: number };
+  readonly sink: Measured;
+  readonly c4tap: Measured & { readonly spooled: number };
   readonly ratio: number;
 }
+
+/**
+ * A load result with the CPU this process spent per message meanwhile (all its threads: the
+ * server, the C4TAP writer thread, libuv's pool; and nodemailer's senders in the AUTH cases, the
+ * same on both sides; smtp-source runs in a process of its own).
+ */
+type Measured = LoadResult & { readonly cpuMsPerMessage: number };
 
 interface Target {
   readonly port: number;
@@ -191,17 +202,19 @@ async function measure(
   budgetMs: number,
   load: (target: Target) => Promise<LoadResult> = (target) =>
     drive({ port: target.port, sessions: c.sessions, bodyBytes: c.bodyBytes, from: FROM, to: DROP, budgetMs }),
-): Promise<LoadResult & { readonly spooled: number }> {
+): Promise<Measured & { readonly spooled: number }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'c4tap-bench-'));
   try {
     const target = await start(dir);
     try {
+      const cpuBefore = process.cpuUsage();
       const result = await load(target);
+      const cpu = process.cpuUsage(cpuBefore);
       if (result.messages === 0) throw new Error('no message was accepted: no rate to compare');
       const spooled = await target.spooled();
       const stored = await target.stored();
       if (stored !== result.messages) throw new Error(`sent ${result.messages} messages but ${stored} are stored`);
-      return { ...result, spooled };
+      return { ...result, cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / result.messages, spooled };
     } finally {
       await target.close();
     }
@@ -237,11 +250,19 @@ export function formatIngestRow(r: IngestRow): string {
     `greeting ${String(r.greetingDelayMs).padStart(3)} ms`,
     kb.padStart(6),
     `${String(r.sessions).padStart(2)} session${r.sessions === 1 ? ' ' : 's'}`,
-    `sink ${r.sink.perSecond.toFixed(1).padStart(7)} msg/s`,
-    `c4tap ${r.c4tap.perSecond.toFixed(1).padStart(7)} msg/s`,
+    ...sideBySide(r),
+  ].join('  ');
+}
+
+/** Both sides' rates and CPU per message, the ratio, and the blobs C4TAP had not moved yet. */
+function sideBySide(r: { readonly sink: Measured; readonly c4tap: Measured & { readonly spooled: number }; readonly ratio: number }): string[] {
+  const side = (name: string, m: Measured) => `${name} ${m.perSecond.toFixed(1).padStart(7)} msg/s ${m.cpuMsPerMessage.toFixed(2).padStart(5)} ms CPU/msg`;
+  return [
+    side('sink', r.sink),
+    side('c4tap', r.c4tap),
     `ratio ${r.ratio.toFixed(2)}${r.ratio >= 1 ? '' : '  (below target 1.0)'}`,
     `(${r.c4tap.spooled} blobs still spooled at the end)`,
-  ].join('  ');
+  ];
 }
 
 export interface AuthCase {
@@ -251,8 +272,8 @@ export interface AuthCase {
 }
 
 export interface AuthRow extends AuthCase {
-  readonly sink: LoadResult;
-  readonly c4tap: LoadResult & { readonly spooled: number };
+  readonly sink: Measured;
+  readonly c4tap: Measured & { readonly spooled: number };
   readonly ratio: number;
 }
 
@@ -291,9 +312,6 @@ export function formatAuthRow(r: AuthRow): string {
     `STARTTLS+AUTH ${r.mode.padEnd(11)}`,
     `${Math.round(r.bodyBytes / 1024)} KB`.padStart(6),
     `${String(r.sessions).padStart(2)} session${r.sessions === 1 ? ' ' : 's'}`,
-    `sink ${r.sink.perSecond.toFixed(1).padStart(7)} msg/s`,
-    `c4tap ${r.c4tap.perSecond.toFixed(1).padStart(7)} msg/s`,
-    `ratio ${r.ratio.toFixed(2)}${r.ratio >= 1 ? '' : '  (below target 1.0)'}`,
-    `(${r.c4tap.spooled} blobs still spooled at the end)`,
+    ...sideBySide(r),
   ].join('  ');
 }
