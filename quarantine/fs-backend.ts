@@ -84,8 +84,17 @@ export function createFsBackend(root: string, options: FsBackendOptions = {}): S
     }
   }
 
+  /**
+   * Shard directories (ab/cd) known to exist: created or found here. Nothing here removes one, so
+   * a write into a known shard skips two mkdir calls and their EEXIST errors; a shard removed from
+   * outside is created again on the write that misses it (write below).
+   */
+  const knownShards = new Set<string>();
+
   /** Creates ab/ and ab/cd/ as needed, fsyncing the parent of each directory it creates. */
   async function ensureShardDirs(id: string): Promise<void> {
+    const shard = id.slice(0, 4);
+    if (knownShards.has(shard)) return;
     let parent = root;
     for (const part of [id.slice(0, 2), id.slice(2, 4)]) {
       const dir = path.join(parent, part);
@@ -97,6 +106,7 @@ export function createFsBackend(root: string, options: FsBackendOptions = {}): S
       }
       parent = dir;
     }
+    knownShards.add(shard);
   }
 
   return {
@@ -105,7 +115,15 @@ export function createFsBackend(root: string, options: FsBackendOptions = {}): S
       return queue(id, async () => {
         if (await exists(file)) return false;
         await ensureShardDirs(id);
-        await writeFileDurablyAsync(file, sealed, FILE_MODE);
+        try {
+          await writeFileDurablyAsync(file, sealed, FILE_MODE);
+        } catch (err) {
+          if (!isMissing(err)) throw err;
+          // Its shard directory was removed from outside since it was known: create it again.
+          knownShards.delete(id.slice(0, 4));
+          await ensureShardDirs(id);
+          await writeFileDurablyAsync(file, sealed, FILE_MODE);
+        }
         return true;
       });
     },

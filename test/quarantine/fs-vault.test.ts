@@ -2,7 +2,7 @@
 // (no plaintext in any file, modes, shard layout, crash leftovers, ids that try to leave the root).
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { loadOrCreateSecrets, rotateVaultKey } from '../../core/secrets.ts';
@@ -84,6 +84,20 @@ describe('filesystem vault', () => {
     const shard2 = path.join(shard1, id.slice(2, 4));
     expect((await stat(path.join(shard2, id))).mode & 0o777).to.equal(0o600);
     for (const dir of [fx.root, shard1, shard2]) expect((await stat(dir)).mode & 0o777, dir).to.equal(0o700);
+  });
+
+  it('stores a blob in a shard whose directories were removed from outside after an earlier write there', async () => {
+    const first = Buffer.from('first in its shard');
+    const { sha256: id } = await fx.vault.put(first);
+    // Another content in the same shard ab/cd (one in 65,536 hashes).
+    let second = Buffer.alloc(0);
+    for (let i = 0; ; i++) {
+      second = Buffer.from(`same shard ${i}`);
+      if (sha256(second).slice(0, 4) === id.slice(0, 4)) break;
+    }
+    await rm(path.join(fx.root, id.slice(0, 2)), { recursive: true });
+    await fx.vault.put(second);
+    expect((await fx.vault.get(sha256(second))).equals(second)).to.equal(true);
   });
 
   it('tightens a vault root that is readable by others', async () => {
