@@ -14,6 +14,7 @@
 // The ready time is the submission's own updated_at (written with the status), read from the
 // database; the 250 time is taken when the sender got the reply. Same clock.
 //   BENCH_E2E_MAILS  mails per phase (default 500)
+//   BENCH_E2E_ONLY   `mongodb`: only the MongoDB-wire phases (no ceiling, no SQLite phases)
 // Run alone: npm run bench -- e2e
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -40,6 +41,13 @@ const DROP = 'report@c4tap.example';
 const SUBMITTER = 'soc@rail.example';
 const SENDERS = 8;
 const MB = 1024 * 1024;
+/**
+ * How often the MongoDB phases read the ready submissions. The figures come from each submission's
+ * own updatedAt, not from when it was seen, so this only delays noticing the end; the read is a
+ * full scan of the submissions on the FerretDB test server (no pushdown beyond `_id`): ~50 ms at
+ * 100 submissions, ~250 ms at 500, which every 200 ms took a core from the server being measured.
+ */
+const READY_POLL_MS = 1000;
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
@@ -143,7 +151,7 @@ async function startExchange(opts: { processes: number; clamd: TestClamd | null;
           },
           () => undefined,
         );
-    }, 200);
+    }, READY_POLL_MS);
     closeReader = async () => {
       clearInterval(poll);
       await client.close();
@@ -328,20 +336,22 @@ export async function benchAnalysisE2e(report: (line: string) => void): Promise<
         .map((l) => l.toFixed(2))
         .join(' ')}`,
     );
-    const perMessageMs = await measureCeiling(forwards, clamd, report);
-    const ceiling = (1000 / perMessageMs) * os.availableParallelism();
     const cores = os.availableParallelism();
+    if (process.env.BENCH_E2E_ONLY !== 'mongodb') {
+      const perMessageMs = await measureCeiling(forwards, clamd, report);
+      const ceiling = (1000 / perMessageMs) * cores;
 
-    const two = await runPhase({ processes: cores, clamd }, forwards, null);
-    report(describe(`saturated, ${cores} worker processes:`, two));
-    report(`throughput / ceiling: ${(two.perSecond / ceiling).toFixed(2)} (target >= 0.6)`);
-    const rate = 0.6 * ceiling;
-    const paced = await runPhase({ processes: cores, clamd }, forwards, rate);
-    report(describe(`sent at ${rate.toFixed(1)} msg/s (0.6 x ceiling):`, paced));
-    report(`median 250->ready at 0.6 x ceiling: ${paced.medianMs.toFixed(0)} ms (target < 1000 ms), p95 ${paced.p95Ms.toFixed(0)} ms`);
-    const one = await runPhase({ processes: 1, clamd }, forwards, null);
-    report(describe('saturated, 1 worker process:', one));
-    report(`sqlite: 1 -> ${cores} worker processes: ${(two.perSecond / one.perSecond).toFixed(2)}x (target >= 1.6)`);
+      const two = await runPhase({ processes: cores, clamd }, forwards, null);
+      report(describe(`saturated, ${cores} worker processes:`, two));
+      report(`throughput / ceiling: ${(two.perSecond / ceiling).toFixed(2)} (target >= 0.6)`);
+      const rate = 0.6 * ceiling;
+      const paced = await runPhase({ processes: cores, clamd }, forwards, rate);
+      report(describe(`sent at ${rate.toFixed(1)} msg/s (0.6 x ceiling):`, paced));
+      report(`median 250->ready at 0.6 x ceiling: ${paced.medianMs.toFixed(0)} ms (target < 1000 ms), p95 ${paced.p95Ms.toFixed(0)} ms`);
+      const one = await runPhase({ processes: 1, clamd }, forwards, null);
+      report(describe('saturated, 1 worker process:', one));
+      report(`sqlite: 1 -> ${cores} worker processes: ${(two.perSecond / one.perSecond).toFixed(2)}x (target >= 1.6)`);
+    }
 
     const uri = mongoTestUri();
     if (!uri || !(await reachableMongo(uri))) {
