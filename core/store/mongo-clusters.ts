@@ -1,9 +1,14 @@
 // Clustering features of submissions in MongoDB (analysis/correlate): one document per
 // (submission, type, value), found by (type, value). Putting a submission's features again first
 // upserts the new set, then deletes the features no longer in it: a crash in between leaves a
-// superset until the analysis is retried, never a submission without its features.
-import type { Db } from 'mongodb';
-import type { SubmissionFeature } from '../types.ts';
+// superset until the analysis is retried, never a submission without its features. Which ones are
+// stale is read first (a read, by the `submission` index), so the usual first analysis, with
+// nothing to delete, writes no delete at all.
+//
+// Looking up a submission's features is one query for all of them ($or of the (type, value)
+// pairs), not one per feature: see findClusterFeatures for why the per-feature bound still holds.
+import type { Db, Filter } from 'mongodb';
+import type { ClusterFeature, SubmissionFeature } from '../types.ts';
 import type { ClusterFeatureQuery } from './port.ts';
 import { C4Error } from '../errors.ts';
 import { COLLECTIONS } from './mongo-schema.ts';
@@ -22,6 +27,7 @@ export function docToFeature(d: FeatureDoc): SubmissionFeature {
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const featureKey = (f: ClusterFeature) => `${f.type}\u0000${f.value}`;
 
 export function mongoClusters(db: Db): ClusterStore {
   const features = db.collection<FeatureDoc>(COLLECTIONS.clusterFeatures);
@@ -38,22 +44,43 @@ export function mongoClusters(db: Db): ClusterStore {
           { ordered: false },
         );
       }
-      await features.deleteMany({ submissionId, _id: { $nin: docs.map((d) => d._id) } });
+      const kept = new Set(docs.map((d) => d._id));
+      const stale = (await features.find({ submissionId }, { projection: { _id: 1 } }).toArray()).map((d) => d._id).filter((id) => !kept.has(id));
+      if (stale.length > 0) await features.deleteMany({ submissionId, _id: { $in: stale } });
     },
+    /**
+     * One query for every feature, newest first, bounded to `limit` x features. The rows of one
+     * feature in that answer are always that feature's newest (a prefix of its own order), so a
+     * feature with `limit` rows there is complete; only when the bound was reached can a feature
+     * with fewer have more, and that feature alone is asked again (a mass mailing's feature
+     * crowding the others out). Same rows and order as one query per feature.
+     */
     async findClusterFeatures(query: ClusterFeatureQuery) {
       const limit = checkLimit(query.limitPerFeature);
-      const out: SubmissionFeature[] = [];
-      const seen = new Set<string>();
-      for (const f of query.features) {
-        const key = `${f.type}\u0000${f.value}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const docs = await features
-          .find({ type: f.type, value: f.value, submissionId: { $ne: query.excludeSubmissionId ?? '' }, seenAt: { $gte: query.seenFrom ?? '' } })
+      const wanted = new Map<string, ClusterFeature>();
+      for (const f of query.features) wanted.set(featureKey(f), f);
+      if (wanted.size === 0) return [];
+      const common = { submissionId: { $ne: query.excludeSubmissionId ?? '' }, seenAt: { $gte: query.seenFrom ?? '' } };
+      const newest = (match: Filter<FeatureDoc>, n: number) =>
+        features
+          .find({ ...match, ...common })
           .sort({ seenAt: -1, submissionId: -1 })
-          .limit(limit)
+          .limit(n)
           .toArray();
-        out.push(...docs.map(docToFeature));
+      const pairs = [...wanted.values()].map((f) => ({ type: f.type, value: f.value }));
+      const bound = limit * pairs.length;
+      const docs = await newest(pairs.length === 1 ? pairs[0]! : { $or: pairs }, bound);
+      const byFeature = new Map<string, FeatureDoc[]>();
+      for (const d of docs) {
+        const rows = byFeature.get(featureKey(d)) ?? [];
+        if (rows.length < limit) rows.push(d);
+        byFeature.set(featureKey(d), rows);
+      }
+      const out: SubmissionFeature[] = [];
+      for (const [key, f] of wanted) {
+        let rows = byFeature.get(key) ?? [];
+        if (docs.length === bound && rows.length < limit) rows = await newest({ type: f.type, value: f.value }, limit);
+        out.push(...rows.map(docToFeature));
       }
       return out;
     },

@@ -46,6 +46,23 @@ export function clusterContract(store: StoreRef<DirectoryStore & SubmissionStore
       expect(limited.map((f) => f.submissionId)).to.deep.equal([s3]);
     });
 
+    it('keeps each feature its own newest rows when another feature has many more', async function () {
+      await store().putClusterFeatures(s1, 'org1', at(100), [host]);
+      await store().putClusterFeatures(s2, 'org2', at(200), [ip]);
+      await store().putClusterFeatures(s3, 'org2', at(300), [ip]);
+      const found = await store().findClusterFeatures({ features: [ip, host, ip], limitPerFeature: 1 });
+      expect(found.map((f) => [f.submissionId, f.type])).to.deep.equal([
+        [s3, 'sender-ip'],
+        [s1, 'url-host'],
+      ]);
+      const two = await store().findClusterFeatures({ features: [host, ip], limitPerFeature: 2 });
+      expect(two.map((f) => [f.submissionId, f.type])).to.deep.equal([
+        [s1, 'url-host'],
+        [s3, 'sender-ip'],
+        [s2, 'sender-ip'],
+      ]);
+    });
+
     it("replaces a submission's features when they are put again", async function () {
       await store().putClusterFeatures(s1, 'org1', at(100), [ip, host]);
       await store().putClusterFeatures(s1, 'org1', at(150), [host, host]);
