@@ -78,32 +78,36 @@ export function mongoIndicators(db: Db, reads: IndicatorReads): IndicatorStore {
   const sources = db.collection<SourceDoc>(COLLECTIONS.sources);
 
   /**
-   * Runs the upserts in one round trip. A duplicate key means a concurrent upsert inserted the
-   * same document first; the upserts are idempotent, so running them again completes them.
+   * Runs the upserts in one round trip and returns the `_id`s it inserted, or null when it had to
+   * run them twice. A duplicate key means a concurrent upsert inserted the same document first;
+   * the upserts are idempotent, so running them again completes them.
    */
-  async function upsertAll<D extends { _id: string }>(coll: Collection<D>, ops: AnyBulkWriteOperation<D>[]): Promise<void> {
-    if (ops.length === 0) return;
+  async function upsertAll<D extends { _id: string }>(coll: Collection<D>, ops: AnyBulkWriteOperation<D>[]): Promise<ReadonlySet<string> | null> {
+    if (ops.length === 0) return new Set();
     try {
-      await coll.bulkWrite(ops, { ordered: false });
+      const result = await coll.bulkWrite(ops, { ordered: false });
+      return new Set(Object.values(result.upsertedIds).map(String));
     } catch (err) {
       const dup = isDuplicateKey(err) || (err instanceof MongoBulkWriteError && [err.writeErrors].flat().every((e) => e?.code === 11000));
       if (!dup) throw err;
       await coll.bulkWrite(ops, { ordered: false });
+      return null;
     }
   }
 
   return {
     async upsertIndicators(submissionId, orgId, seenAt, inputs: readonly IndicatorInput[]) {
       const ids: string[] = []; // insertion order, each indicator once
+      const written = new Map<string, Indicator>(); // each indicator as this call inserts it, if new
       const indicatorOps: AnyBulkWriteOperation<IndicatorDoc>[] = [];
       const sourceOps = new Map<string, AnyBulkWriteOperation<SourceDoc>>(); // the last input of an indicator wins, as on SQLite
       for (const input of inputs) {
         const id = indicatorId(input.type, input.value);
-        if (!ids.includes(id)) {
+        if (!written.has(id)) {
           ids.push(id);
-          indicatorOps.push({
-            updateOne: { filter: { _id: id }, update: { $setOnInsert: { type: input.type, value: input.value, createdAt: seenAt } }, upsert: true },
-          });
+          const fields = { type: input.type, value: input.value, createdAt: seenAt };
+          written.set(id, { id, ...fields });
+          indicatorOps.push({ updateOne: { filter: { _id: id }, update: { $setOnInsert: fields }, upsert: true } });
         }
         // Seeing the indicator again in the same submission updates that source; seenAt and the
         // false-positive mark stay as they were.
@@ -118,9 +122,15 @@ export function mongoIndicators(db: Db, reads: IndicatorReads): IndicatorStore {
           },
         });
       }
-      await upsertAll(indicators, indicatorOps);
+      const inserted = await upsertAll(indicators, indicatorOps);
       await upsertAll(sources, [...sourceOps.values()]);
-      const found = new Map((await indicators.find({ _id: { $in: ids } }).toArray()).map((d) => [d._id, docToIndicator(d)]));
+      // An indicator this call inserted is what it wrote; only those that existed are read back
+      // (their createdAt is the first sighting's): on the corpus, a third of the messages had only
+      // new indicators and needed no read.
+      const found = new Map<string, Indicator>();
+      for (const id of inserted ?? []) found.set(id, written.get(id)!);
+      const existing = ids.filter((id) => !found.has(id));
+      if (existing.length > 0) for (const d of await indicators.find({ _id: { $in: existing } }).toArray()) found.set(d._id, docToIndicator(d));
       return ids.map((id) => found.get(id)!);
     },
     async getIndicator(id) {
