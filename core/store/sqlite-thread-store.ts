@@ -46,7 +46,11 @@ export interface SqliteWriterControl {
  * transaction as their submission, read back until the vault has them (quarantine/vault.ts).
  */
 export interface SubmissionSpool {
-  /** createSubmission, with the sealed blobs it refers to written in the same transaction. */
+  /**
+   * createSubmission, with the sealed blobs it refers to written in the same transaction. The
+   * blobs' bytes are handed over to the writer thread (transferred, not copied: a sealed message
+   * is not held twice): a Uint8Array that is the whole of its ArrayBuffer is empty afterwards.
+   */
   createSubmission(sub: NewSubmission, job: NewJob, samples: readonly SubmissionSample[], blobs: readonly SpooledBlob[]): ReturnType<Store['createSubmission']>;
   get(sha256: string): Promise<Buffer | null>;
   has(sha256: string): Promise<boolean>;
@@ -75,16 +79,31 @@ interface StoreLink {
   closed: (() => void) | null;
 }
 
+/** A message for the thread, with the buffers it hands over (transferred, not copied). */
+interface Outgoing {
+  readonly msg: ToWriter;
+  readonly transfer: readonly ArrayBuffer[];
+}
+
 interface Thread {
   readonly worker: Worker;
   /** Messages of this turn, posted together. */
-  outbox: ToWriter[];
+  outbox: Outgoing[];
   /** Calls pending and closes under way: the thread keeps the process alive only while > 0. */
   busy: number;
   exited: Promise<void>;
   failure: Error | null;
   /** Callers of memory() waiting for the thread's answer, in the order asked. */
   readonly memoryAsked: ((usage: HeapMemory | null) => void)[];
+}
+
+/**
+ * The ArrayBuffers of these views that can be transferred instead of copied: each one once, and
+ * only when a view covers the whole of it (never a pool that other Buffers share).
+ */
+function handedOver(views: readonly Uint8Array[]): ArrayBuffer[] {
+  const whole = views.filter((v) => v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength);
+  return [...new Set(whole.map((v) => v.buffer as ArrayBuffer))];
 }
 
 function unavailable(method: string, why: string): C4Error {
@@ -153,16 +172,19 @@ function spawn(): Thread {
 }
 
 function post(t: Thread): void {
-  const msgs = t.outbox;
+  const outgoing = t.outbox;
   t.outbox = [];
-  if (msgs.length === 0) return;
+  if (outgoing.length === 0) return;
   try {
-    t.worker.postMessage(msgs);
+    t.worker.postMessage(
+      outgoing.map((o) => o.msg),
+      [...new Set(outgoing.flatMap((o) => o.transfer))],
+    );
   } catch {
-    // An argument that cannot be cloned: send each message alone so only that call fails.
-    for (const msg of msgs) {
+    // An argument that cannot be cloned (nothing was transferred): send each message alone so only that call fails.
+    for (const { msg, transfer } of outgoing) {
       try {
-        t.worker.postMessage([msg]);
+        t.worker.postMessage([msg], transfer);
       } catch (err) {
         if (msg.type !== 'calls') throw err;
         const link = links.get(msg.store)!;
@@ -178,8 +200,8 @@ function post(t: Thread): void {
   }
 }
 
-function enqueue(t: Thread, msg: ToWriter): void {
-  t.outbox.push(msg);
+function enqueue(t: Thread, msg: ToWriter, transfer: readonly ArrayBuffer[] = []): void {
+  t.outbox.push({ msg, transfer });
   if (t.outbox.length === 1) queueMicrotask(() => post(t));
 }
 
@@ -206,14 +228,14 @@ export function openThreadedSqliteStore(file: string, opts: SqliteStoreOptions, 
   links.set(link.id, link);
   let closing: Promise<void> | null = null;
 
-  function write(method: string, args: unknown[]): Promise<unknown> {
+  function write(method: string, args: unknown[], transfer: readonly ArrayBuffer[] = []): Promise<unknown> {
     if (closing) return Promise.reject(unavailable(method, 'the store is closed'));
     const t = threadFor(link);
     const id = ++lastCallId;
     return new Promise((resolve, reject) => {
       link.pending.set(id, { method, resolve, reject });
       busier(t, 1);
-      enqueue(t, { type: 'calls', store: link.id, calls: [{ id, method, args } satisfies WriterCall] });
+      enqueue(t, { type: 'calls', store: link.id, calls: [{ id, method, args } satisfies WriterCall] }, transfer);
     });
   }
 
@@ -266,7 +288,8 @@ export function openThreadedSqliteStore(file: string, opts: SqliteStoreOptions, 
 
   const spoolReads = sqliteSpool(reader);
   const spool: SubmissionSpool = {
-    createSubmission: (sub, job, samples, blobs) => write('createSubmissionSpooled', [sub, job, samples, blobs]) as ReturnType<Store['createSubmission']>,
+    createSubmission: (sub, job, samples, blobs) =>
+      write('createSubmissionSpooled', [sub, job, samples, blobs], handedOver(blobs.map((b) => b.sealed))) as ReturnType<Store['createSubmission']>,
     get: (sha256) => read('getSpooledBlob', [sha256], () => spoolReads.get(sha256)) as Promise<Buffer | null>,
     has: (sha256) => read('hasSpooledBlob', [sha256], () => spoolReads.has(sha256)) as Promise<boolean>,
     list: () => read('listSpooledBlobs', [], () => spoolReads.list()) as Promise<string[]>,

@@ -54,9 +54,33 @@ describe('SQLite writer thread', function () {
     expect(after.batches - before.batches, 'transactions for the removal and the submission').to.equal(1);
     expect(await store.spool.has(blob.sha256)).to.equal(false);
     // Alone, a removal is still committed (and answered) without waiting for another call.
-    await store.spool.createSubmission(submissionInput('s3', who), jobInput('j-s3', 's3'), [], [blob]);
+    await store.spool.createSubmission(submissionInput('s3', who), jobInput('j-s3', 's3'), [], [{ ...blob, sealed: new Uint8Array([1, 2, 3]) }]);
     expect(await store.spool.remove(blob.sha256)).to.equal(true);
     expect(await store.spool.has(blob.sha256)).to.equal(false);
+    await store.close();
+  });
+
+  it('hands the sealed bytes of a spooled submission over to the writer thread instead of copying them', async function () {
+    const store = openSqliteStore(file);
+    const who = await seedSubmitter(store);
+    const sealed = Buffer.allocUnsafeSlow(1024 * 1024).fill(7);
+    // A view into a larger buffer (a Buffer pool) is copied: the rest of that buffer stays usable.
+    const pooled = Buffer.from('sealed bytes in a pool');
+    await store.spool.createSubmission(
+      submissionInput('s1', who),
+      jobInput('j-s1', 's1'),
+      [],
+      [
+        { sha256: 'c'.repeat(64), sealed },
+        { sha256: 'd'.repeat(64), sealed: pooled },
+      ],
+    );
+    expect(sealed.byteLength, 'transferred: the caller holds no copy').to.equal(0);
+    expect(pooled.toString()).to.equal('sealed bytes in a pool');
+    const stored = await store.spool.get('c'.repeat(64));
+    expect(stored?.length).to.equal(1024 * 1024);
+    expect(stored?.every((b) => b === 7)).to.equal(true);
+    expect((await store.spool.get('d'.repeat(64)))?.toString()).to.equal('sealed bytes in a pool');
     await store.close();
   });
 
