@@ -98,7 +98,10 @@ export function sqliteFeedViews(db: Db): FeedViewMethods {
   // The page's rows as listFeedPage reads them, each with what it shows this audience, in two
   // aggregates over the same rows (so in the same order): the stored items (how 1) joined by commas,
   // as bytes, and a small JSON list of the rows. Which of them is the newest of its indicator in the
-  // page is decided by the caller of the statement.
+  // page is decided by the caller of the statement. The inner SELECT's LIMIT -1 (no limit) keeps
+  // SQLite from flattening it into the aggregate, so each row's item and `how` are computed once
+  // and read by the aggregates, not computed again for every mention of `how` (a quarter of the
+  // statement's time at 1M).
   const page = db
     .prepare<JsonParams, [Buffer | null, string]>(
       `
@@ -112,7 +115,7 @@ export function sqliteFeedViews(db: Db): FeedViewMethods {
                         WHEN ${AUDIENCE_ITEM} <> '' THEN 1
                         WHEN json_extract(f.entry, '$[2]') = 'retract' THEN 2
                         ELSE 0 END AS how
-              FROM (${FEED_PICK}) picked JOIN feed_rows f ON f.seq = picked.seq)`,
+              FROM (${FEED_PICK}) picked JOIN feed_rows f ON f.seq = picked.seq LIMIT -1)`,
     )
     .raw();
   const bases = db.prepare<[string], { indicator_id: string; view: string }>(`

@@ -53,19 +53,19 @@ const FEED_REST = `
  * The seqs of the feed rows (migration 9) a feed query (FeedParams) matches, first @limit in seq order, read from the indexes by class and by
  * organisation (migration 11): one ordered range per class the query asks for and one for the
  * viewer's own organisation, merged, so a page never walks the rows of classes it may not see.
+ * The arms carry no ORDER BY or LIMIT of their own: under the compound's ORDER BY seq LIMIT,
+ * SQLite merges them as co-routines, each read lazily in index order, and stops at @limit
+ * (with a LIMIT per arm it sorted each arm into a temporary b-tree first: twice the time).
  */
 export const FEED_PICK = `
-  SELECT seq FROM (
     ${CLASSES.map(
-      (c) => `SELECT seq FROM (SELECT f.seq FROM feed_rows f
-                WHERE instr(@classes, '"${c}"') > 0 AND f.class = '${c}' AND f.seq > @after ${FEED_REST}
-                ORDER BY f.seq LIMIT @limit)`,
+      (c) => `SELECT f.seq FROM feed_rows f
+                WHERE instr(@classes, '"${c}"') > 0 AND f.class = '${c}' AND f.seq > @after ${FEED_REST}`,
     ).join(' UNION ')}
     UNION
-    SELECT seq FROM (SELECT f.seq FROM feed_rows f
+    SELECT f.seq FROM feed_rows f
       WHERE @own_org IS NOT NULL AND f.org_id = @own_org AND f.seq > @after AND f.class IN (SELECT value FROM json_each(@own_classes)) ${FEED_REST}
-      ORDER BY f.seq LIMIT @limit))
-  ORDER BY seq LIMIT @limit`;
+    ORDER BY 1 LIMIT @limit`;
 
 /**
  * One entry of a feed page as the page statement returns it, inside one JSON array for the whole
