@@ -6,20 +6,26 @@
 // concatenation, the MIME parser's; the SQLite writer thread the sealed blobs it committed), and
 // without these hints about 120 MB of them stayed resident (bench analysis-hostile, issue 17).
 
+export interface GcHintOptions {
+  /** Collect once the large buffers released since the last collection add up to this many bytes. */
+  readonly thresholdBytes: number;
+  /** Buffers smaller than this are not counted: short-lived and small, V8's own collections keep up with them. */
+  readonly largeBytes: number;
+  /** Told how long each collection paused the thread (tens of ms for a heap of tens of MB). */
+  readonly collected?: (pauseMs: number) => void;
+}
+
 export interface GcHint {
   /**
-   * Counts `bytes` of large buffers this thread no longer refers to; once `thresholdBytes` have
-   * added up, a full collection runs on the next turn of the event loop (not within the caller,
-   * whose frames may still hold the buffers), covering whatever was released until then.
+   * Counts a buffer of `bytes` this thread no longer refers to; once the threshold is reached, a
+   * full collection runs on the next turn of the event loop (not within the caller, whose frames
+   * may still hold the buffers), covering whatever was released until then.
    */
   released(bytes: number): void;
 }
 
-/**
- * `collected` is told how long each collection paused the thread (tens of ms for a heap of tens of
- * MB). Needs --expose-gc (bin/c4tap starts the process with it); without it the hint does nothing.
- */
-export function createGcHint(thresholdBytes: number, collected: (pauseMs: number) => void = () => undefined): GcHint {
+/** Needs --expose-gc (bin/c4tap starts the process with it); without it the hint does nothing. */
+export function createGcHint(options: GcHintOptions): GcHint {
   const gc = (globalThis as { gc?: () => void }).gc;
   let pending = 0;
   let scheduled = false;
@@ -28,13 +34,13 @@ export function createGcHint(thresholdBytes: number, collected: (pauseMs: number
     scheduled = false;
     const started = performance.now();
     run();
-    const ms = performance.now() - started;
-    collected(ms);
+    options.collected?.(performance.now() - started);
   };
   return {
     released(bytes) {
+      if (bytes < options.largeBytes) return;
       pending += bytes;
-      if (!gc || scheduled || pending < thresholdBytes) return;
+      if (!gc || scheduled || pending < options.thresholdBytes) return;
       scheduled = true;
       setImmediate(collect, gc);
     },

@@ -53,14 +53,13 @@ import { createGcHint } from '../core/gc-hint.ts';
 const FREE_SPACE_CACHE_MS = 1000;
 
 /**
- * Messages from this size on count towards a full garbage collection after their 250
- * (core/gc-hint.ts): by then their received chunks and concatenation and the MIME parser's copies
- * are dead and mostly too old for V8's young-generation collections, and V8 would keep them
- * resident until 64 MB had piled up outside its heap. Smaller messages are left to V8.
+ * Messages of 1 MiB or more count towards a full garbage collection after their 250
+ * (core/gc-hint.ts), one per 8 MiB of them at most (a pause of tens of ms): by then their
+ * received chunks and concatenation and the MIME parser's copies are dead and mostly too old for
+ * V8's young-generation collections, and V8 would keep them resident until 64 MB had piled up
+ * outside its heap. Smaller messages are left to V8.
  */
-const LARGE_MESSAGE_BYTES = 1024 * 1024;
-/** Bytes of large messages after which the collection runs: one pause of tens of ms per 8 MiB at most. */
-const GC_AFTER_LARGE_BYTES = 8 * 1024 * 1024;
+const LARGE_MESSAGE_GC = { largeBytes: 1024 * 1024, thresholdBytes: 8 * 1024 * 1024 };
 
 export interface SmtpServerDeps {
   readonly config: Pick<Config, 'smtp' | 'exchange' | 'dataDir'>;
@@ -157,9 +156,10 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
   );
   const transactions = new WeakMap<object, Transaction>();
   const inflight = new Set<Promise<unknown>>();
-  const acceptedGarbage = createGcHint(GC_AFTER_LARGE_BYTES, (pauseMs) =>
-    log.debug({ event: 'smtp.garbage_collected', pauseMs: Math.round(pauseMs) }, 'collected the dead copies of large messages'),
-  );
+  const acceptedGarbage = createGcHint({
+    ...LARGE_MESSAGE_GC,
+    collected: (pauseMs) => log.debug({ event: 'smtp.garbage_collected', pauseMs: Math.round(pauseMs) }, 'collected the dead copies of large messages'),
+  });
 
   function refuse(stage: string, code: number, reason: string, message: string, session: SMTPServerSession, extra: object = {}) {
     deps.metrics.smtpRefused.inc({ code: String(code), reason });
@@ -385,7 +385,7 @@ export async function startSmtpServer(deps: SmtpServerDeps): Promise<RunningSmtp
     // close() waits for the move of its blobs to the vault too (they are durable either way).
     inflight.add(result.settled);
     void result.settled.finally(() => inflight.delete(result.settled));
-    if (outcome.raw.length >= LARGE_MESSAGE_BYTES) acceptedGarbage.released(outcome.raw.length);
+    acceptedGarbage.released(outcome.raw.length);
     deps.metrics.smtpAccepted.inc({ transport: 'smtp' });
     log.info(
       {

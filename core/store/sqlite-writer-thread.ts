@@ -45,10 +45,11 @@ let lazyTimer: NodeJS.Timeout | null = null;
  * The sealed blobs of createSubmissionSpooled (handed over by the main thread) are dead once
  * committed, but this thread allocates too little else for V8 to collect them: without a hint the
  * blobs of two 10 MB messages stayed resident here (22 MB, bench analysis-hostile). A full
- * collection of this small heap pauses this thread for a few ms (up to about 100 under heavy
- * load), on the turn after the batch's callers have their answers.
+ * collection per 8 MiB of blobs of 1 MiB or more (smaller ones are left to V8) pauses this thread
+ * for a few ms (up to about 100 under heavy load), on the turn after the batch's callers have
+ * their answers.
  */
-const spooledGarbage = createGcHint(8 * 1024 * 1024);
+const spooledGarbage = createGcHint({ largeBytes: 1024 * 1024, thresholdBytes: 8 * 1024 * 1024 });
 
 function appendAuditEvent(append: (make: (prev: AuditEvent | null) => AuditEvent) => AuditEvent, event: AuditEvent): AuditEvent {
   return append((prev) => {
@@ -77,7 +78,7 @@ function open(file: string, options: Parameters<typeof openDatabase>[1]): Connec
       createSubmissionSpooled: (sub, job, samples, blobs) => {
         const spooled = blobs as readonly SpooledBlob[];
         spool.put(spooled, (sub as { receivedAt: string }).receivedAt);
-        spooledGarbage.released(spooled.reduce((sum, b) => sum + b.sealed.byteLength, 0));
+        for (const b of spooled) spooledGarbage.released(b.sealed.byteLength);
         return (store.createSubmission as Method)(sub, job, samples);
       },
       removeSpooledBlob: (sha256) => spool.remove(sha256 as string),

@@ -18,7 +18,7 @@ describe('garbage collection hint', function () {
 
   it('collects once the released bytes reach the threshold, on the next turn, and reports the pause', async function () {
     const pauses: number[] = [];
-    const hint = createGcHint(10, (ms) => pauses.push(ms));
+    const hint = createGcHint({ thresholdBytes: 10, largeBytes: 1, collected: (ms) => pauses.push(ms) });
     hint.released(6);
     await nextTurn();
     expect(runs, 'under the threshold').to.equal(0);
@@ -31,7 +31,7 @@ describe('garbage collection hint', function () {
   });
 
   it('covers the releases made before a scheduled collection runs, then counts again from zero', async function () {
-    const hint = createGcHint(10);
+    const hint = createGcHint({ thresholdBytes: 10, largeBytes: 1 });
     hint.released(10);
     hint.released(50);
     await nextTurn();
@@ -44,9 +44,20 @@ describe('garbage collection hint', function () {
     expect(runs).to.equal(2);
   });
 
+  it('does not count buffers smaller than largeBytes', async function () {
+    const hint = createGcHint({ thresholdBytes: 10, largeBytes: 5 });
+    for (let i = 0; i < 10; i++) hint.released(4);
+    await nextTurn();
+    expect(runs).to.equal(0);
+    hint.released(5);
+    hint.released(5);
+    await nextTurn();
+    expect(runs).to.equal(1);
+  });
+
   it('does nothing when the process has no gc (started without --expose-gc)', async function () {
     (globalThis as { gc?: () => void }).gc = undefined;
-    const hint = createGcHint(1);
+    const hint = createGcHint({ thresholdBytes: 1, largeBytes: 1 });
     hint.released(100);
     await nextTurn();
     expect(runs).to.equal(0);
