@@ -3,7 +3,8 @@
 // server's event loop) beside a static JSON file of the same page served by the same Express stack:
 // the file holds the very bytes the pullers are answered, and the two sides run alternately,
 // API, static, static, API (each side's figure is the mean of its two runs), so a change of load
-// on the machine during the run weighs on both sides alike.
+// on the machine during the run weighs on both sides alike. Each side also prints the server's
+// CPU per request (every thread of this process), which the load of others moves less.
 // Targets (issue 17): at 1M, 50 pullers >= 0.3x the static file, p99 per page < 50 ms. A run in
 // which either side completes no request fails instead of printing a ratio.
 //   BENCH_PULL_SIZES  published indicators per case, comma-separated (default 1000000)
@@ -44,6 +45,12 @@ export interface PullRow {
   readonly p99Ms: number;
   readonly apiRps: number;
   readonly staticRps: number;
+  /**
+   * Server CPU per request (ms, every thread of this process) while each side was driven: the work
+   * behind the ratio, apart from waiting, which moves less than requests/s when others load the machine.
+   */
+  readonly apiCpuMs: number;
+  readonly staticCpuMs: number;
   readonly pageBytes: number;
   /** Items of the page the pullers read (fewer than a page when the log is short: bench/mongo.ts). */
   readonly pageItems: number;
@@ -185,17 +192,25 @@ export async function seedSqliteFile(file: string, count: number): Promise<void>
   }
 }
 
-async function autocannon(url: string, headers: Record<string, string>, seconds: number): Promise<number> {
+/** One autocannon run: its mean requests/s, and the CPU this process (the server: every thread) spent per completed request, in ms. */
+interface CannonRun {
+  readonly rps: number;
+  readonly cpuMs: number;
+}
+
+async function autocannon(url: string, headers: Record<string, string>, seconds: number): Promise<CannonRun> {
+  const cpu = process.cpuUsage();
   const args = [path.join('node_modules', 'autocannon', 'autocannon.js'), '-c', '50', '-d', String(seconds), '-j'];
   for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
   const { stdout } = await run(process.execPath, [...args, url], { maxBuffer: 64 * 1024 * 1024 });
+  const used = process.cpuUsage(cpu);
   const result = JSON.parse(stdout) as { requests: { average: number; total: number }; non2xx: number; errors: number; timeouts: number };
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`autocannon ${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   // No ratio from a side that completed nothing (it would print 0 or Infinity).
   if (!(result.requests.total > 0 && result.requests.average > 0)) {
     throw new Error(`autocannon ${url}: no request completed in ${seconds} s (${result.timeouts} timeouts); refusing to print a ratio`);
   }
-  return result.requests.average;
+  return { rps: result.requests.average, cpuMs: (used.user + used.system) / 1000 / result.requests.total };
 }
 
 /** `open` chooses the store (default: SQLite in the temp directory; bench/mongo.ts passes MongoDB). */
@@ -271,21 +286,21 @@ export async function measurePull(store: Store, dir: string, budgetMs: number): 
     const pageItems = (JSON.parse(body.toString('utf8')) as { items: unknown[] }).items.length;
     writeFileSync(path.join(staticDir, 'page.json'), body);
     const seconds = Math.max(1, Math.round(budgetMs / 1000));
-    const api: number[] = [];
-    const stat: number[] = [];
+    const api: CannonRun[] = [];
+    const stat: CannonRun[] = [];
     for (const side of ['api', 'static', 'static', 'api'] as const) {
       if (side === 'api') api.push(await autocannon(pageUrl, auth, seconds));
       else stat.push(await autocannon(`${base}/static/page.json`, {}, seconds));
     }
-    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const apiRps = mean(api);
-    const staticRps = mean(stat);
+    const mean = (runs: CannonRun[], of: (r: CannonRun) => number): number => runs.reduce((a, r) => a + of(r), 0) / runs.length;
     return {
       pages: times.length,
       medianMs: percentile(sorted, 50),
       p99Ms: percentile(sorted, 99),
-      apiRps,
-      staticRps,
+      apiRps: mean(api, (r) => r.rps),
+      staticRps: mean(stat, (r) => r.rps),
+      apiCpuMs: mean(api, (r) => r.cpuMs),
+      staticCpuMs: mean(stat, (r) => r.cpuMs),
       pageBytes: body.length,
       pageItems,
     };
@@ -301,7 +316,8 @@ export function formatPullRow(r: PullRow): string {
   return [
     `${r.indicators.toLocaleString('en')} indicators (seeded in ${r.seedSeconds.toFixed(0)} s):`,
     `page of ${PAGE} median ${r.medianMs.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms over ${r.pages} pages;`,
-    `50 pullers ${r.apiRps.toFixed(0)} req/s vs static ${r.staticRps.toFixed(0)} req/s (${(r.pageBytes / 1024).toFixed(0)} KiB, ${r.pageItems} items) → ratio ${(r.apiRps / r.staticRps).toFixed(2)}`,
+    `50 pullers ${r.apiRps.toFixed(0)} req/s vs static ${r.staticRps.toFixed(0)} req/s (${(r.pageBytes / 1024).toFixed(0)} KiB, ${r.pageItems} items) → ratio ${(r.apiRps / r.staticRps).toFixed(2)};`,
+    `server CPU per request ${r.apiCpuMs.toFixed(2)} ms vs static ${r.staticCpuMs.toFixed(2)} ms (static/API ${(r.staticCpuMs / r.apiCpuMs).toFixed(2)})`,
     `(targets: ratio >= 0.3, p99 < 50 ms)`,
   ].join(' ');
 }
