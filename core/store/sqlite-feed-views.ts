@@ -7,12 +7,19 @@
 // computed from. A page is one range read by seq that returns the stored texts of its rows (with
 // the entry's seq, action and time in front) joined as bytes, and per row what it shows: the length
 // of its stored text or, for the few rows computed per viewer, the entry and raw view.
-import type { FeedAudience, FeedJsonEntry, FeedJsonQuery, FeedViewBasis, FeedViews, FeedViewStore } from './ports/feed-views.ts';
+import {
+  FEED_AUDIENCES,
+  type FeedAudience,
+  type FeedJsonEntry,
+  type FeedJsonQuery,
+  type FeedViewBasis,
+  type FeedViews,
+  type FeedViewStore,
+} from './ports/feed-views.ts';
 import { inWriteTransaction, toJson, type Db, type SyncRole } from './sqlite-db.ts';
 import { FEED_PICK, feedParams, tupleToPageEntry, viewToCurrent, type FeedParams, type PageTuple } from './sqlite-sharing.ts';
 
 interface JsonParams extends FeedParams {
-  audience: FeedAudience;
   views_key: string;
   /** '|org|' of a viewer whose own organisation's entries it may see, else null. */
   own: string | null;
@@ -27,9 +34,14 @@ type PageRow = [seq: number, indicatorId: string, how: 0 | 1 | 2 | 3, red: 0 | 1
 
 type FeedViewMethods = SyncRole<FeedViewStore>;
 
-/** The stored item of the audience on row f. */
-const AUDIENCE_ITEM = `CASE @audience WHEN 'staff' THEN f.v_staff WHEN 'participant' THEN f.v_participant WHEN 'observer' THEN f.v_observer
-                                   WHEN 'affiliate' THEN f.v_affiliate ELSE f.v_public END`;
+/** The column of row f that holds the audience's stored item (one page statement per audience: no CASE per row). */
+const AUDIENCE_COLUMN: Readonly<Record<FeedAudience, string>> = {
+  staff: 'f.v_staff',
+  participant: 'f.v_participant',
+  observer: 'f.v_observer',
+  affiliate: 'f.v_affiliate',
+  public: 'f.v_public',
+};
 
 /** A view's item (JSON object text, or '') with the entry of row feed_rows in front. */
 function withEntry(param: string): string {
@@ -102,22 +114,24 @@ export function sqliteFeedViews(db: Db): FeedViewMethods {
   // SQLite from flattening it into the aggregate, so each row's item and `how` are computed once
   // and read by the aggregates, not computed again for every mention of `how` (a quarter of the
   // statement's time at 1M).
-  const page = db
-    .prepare<JsonParams, [Buffer | null, string]>(
-      `
+  const pageOf = (item: string) =>
+    db
+      .prepare<JsonParams, [Buffer | null, string]>(
+        `
     SELECT CAST(group_concat(CASE how WHEN 1 THEN v END, ',') AS BLOB),
            json_group_array(json_array(seq, indicator_id, how, red, CASE how WHEN 1 THEN octet_length(v) END,
                                        CASE WHEN how >= 2 THEN entry END, CASE WHEN how >= 2 THEN view END))
-      FROM (SELECT f.seq, f.indicator_id, f.entry, f.view, f.red, ${AUDIENCE_ITEM} AS v,
+      FROM (SELECT f.seq, f.indicator_id, f.entry, f.view, f.red, ${item} AS v,
                    CASE WHEN f.view IS NULL THEN 0
                         WHEN f.views_key IS NOT @views_key THEN 3
                         WHEN @own IS NOT NULL AND instr(f.orgs, @own) > 0 THEN 2
-                        WHEN ${AUDIENCE_ITEM} <> '' THEN 1
+                        WHEN ${item} <> '' THEN 1
                         WHEN json_extract(f.entry, '$[2]') = 'retract' THEN 2
                         ELSE 0 END AS how
               FROM (${FEED_PICK}) picked JOIN feed_rows f ON f.seq = picked.seq LIMIT -1)`,
-    )
-    .raw();
+      )
+      .raw();
+  const pages = new Map(FEED_AUDIENCES.map((a) => [a, pageOf(AUDIENCE_COLUMN[a])]));
   const bases = db.prepare<[string], { indicator_id: string; view: string }>(`
     SELECT indicator_id, view FROM feed_rows
      WHERE seq IN (SELECT max(seq) FROM feed_rows WHERE indicator_id IN (SELECT value FROM json_each(?)) GROUP BY indicator_id)
@@ -131,7 +145,7 @@ export function sqliteFeedViews(db: Db): FeedViewMethods {
   return {
     listFeedJson(q: FeedJsonQuery) {
       const own = q.ownOrg ? `|${q.ownOrg.orgId}|` : null;
-      const [texts, list] = page.get({ ...feedParams(q), audience: q.audience, views_key: q.viewsKey, own })!;
+      const [texts, list] = pages.get(q.audience)!.get({ ...feedParams(q), views_key: q.viewsKey, own })!;
       return pageEntries(texts ?? Buffer.alloc(0), JSON.parse(list) as PageRow[]);
     },
     getFeedBases: (ids) => (ids.length === 0 ? [] : bases.all(toJson(ids)).map((r) => basisOf(r.indicator_id, r.view))),

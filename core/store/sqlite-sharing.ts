@@ -55,16 +55,19 @@ const FEED_REST = `
  * viewer's own organisation, merged, so a page never walks the rows of classes it may not see.
  * The arms carry no ORDER BY or LIMIT of their own: under the compound's ORDER BY seq LIMIT,
  * SQLite merges them as co-routines, each read lazily in index order, and stops at @limit
- * (with a LIMIT per arm it sorted each arm into a temporary b-tree first: twice the time).
+ * (with a LIMIT per arm it sorted each arm into a temporary b-tree first: twice the time). The
+ * arms are disjoint (one class each; the own organisation's arm only the classes not already
+ * asked for), so they are merged with UNION ALL, without comparing seqs for duplicates.
  */
 export const FEED_PICK = `
     ${CLASSES.map(
       (c) => `SELECT f.seq FROM feed_rows f
                 WHERE instr(@classes, '"${c}"') > 0 AND f.class = '${c}' AND f.seq > @after ${FEED_REST}`,
-    ).join(' UNION ')}
-    UNION
+    ).join(' UNION ALL ')}
+    UNION ALL
     SELECT f.seq FROM feed_rows f
-      WHERE @own_org IS NOT NULL AND f.org_id = @own_org AND f.seq > @after AND f.class IN (SELECT value FROM json_each(@own_classes)) ${FEED_REST}
+      WHERE @own_org IS NOT NULL AND f.org_id = @own_org AND f.seq > @after AND f.class IN (SELECT value FROM json_each(@own_classes))
+        AND instr(@classes, '"' || f.class || '"') = 0 ${FEED_REST}
     ORDER BY 1 LIMIT @limit`;
 
 /**
