@@ -36,16 +36,14 @@ export function pickLanguage(query: unknown, acceptLanguage: string | undefined)
 
 export const DEFAULT_TIME_ZONE = 'Asia/Tokyo';
 
+/** Every field of a date and time to the second, as numbers. */
+const DATE_AND_TIME = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' } as const;
+
 function formatter(lang: Language, timeZone: string): Intl.DateTimeFormat {
   const tz = isTimeZone(timeZone) ? timeZone : DEFAULT_TIME_ZONE;
   return zonedDateTimeFormat('console-datetime', lang === 'ja' ? 'ja-JP' : 'en-GB', {
     timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
+    ...DATE_AND_TIME,
     timeZoneName: 'short',
   });
 }
@@ -80,12 +78,7 @@ function offsetMs(t: number, timeZone: string): number {
   const parts = zonedDateTimeFormat('console-offset', 'en-US', {
     timeZone,
     hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
+    ...DATE_AND_TIME,
   }).formatToParts(t);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - t;
