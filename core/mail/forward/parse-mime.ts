@@ -86,8 +86,11 @@ export function parseMime(raw: Buffer, limits: UnwrapLimits): Promise<ParsedMime
       skipTextLinks: true,
       skipImageLinks: true,
       keepCidLinks: true,
-      // mailsplit options, passed through by MailParser but not in its types.
-      ...({ ignoreEmbedded: true, maxHeadSize: limits.maxHeaderBytes, maxChildNodes: limits.maxParts } as object),
+      // Not in its types: mailsplit options passed through by MailParser, and the digest MailParser
+      // takes of every attachment (`checksum`, read by nothing here): SHA-1, not the default MD5,
+      // which is slower (2.5 times on CPUs with SHA extensions; issue 17: a tenth of the parse of a
+      // 200 KB forward went to it).
+      ...({ ignoreEmbedded: true, maxHeadSize: limits.maxHeaderBytes, maxChildNodes: limits.maxParts, checksumAlgo: 'sha1' } as object),
     });
     let headers: Map<string, unknown> = new Map();
     let text: string | null = null;
