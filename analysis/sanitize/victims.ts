@@ -126,10 +126,65 @@ function decodeBase64Run(run: string): readonly string[] {
   return out;
 }
 
-/** Base64 (standard or URL-safe, padded or not) runs long enough to hold an address, decoded at each of the four offsets. */
-function base64Decodings(s: string, memo: SearchMemo): string[] {
+/** Value of each hex digit; -1 for others. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (const [i, c] of [...'0123456789abcdef'].entries()) HEX_VALUE[c.charCodeAt(0)] = HEX_VALUE[c.toUpperCase().charCodeAt(0)] = i;
+
+/** Base64 runs of 12 characters or more, cut into pieces of at most 4,096; hex runs of 16 or more, into pieces of at most 4,097. */
+const BASE64_RUN = { min: 12, max: 4096 };
+const HEX_RUN = { min: 16, max: 4097 };
+
+/**
+ * Each whole run in s[from, to) of the characters `table` gives a value (>= 0), with at least
+ * `min` of them. One pass over the characters: a regex (`/[A-Za-z0-9+/_-]{12,4096}/g`) tries
+ * again at each character of every shorter word, and was a third of the victim search on real
+ * mail (issue 17).
+ */
+function eachRun(s: string, table: Int8Array, min: number, from: number, to: number, run: (start: number, end: number) => void): void {
+  for (let i = from; i < to;) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || table[c]! < 0) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    for (; end < to; end++) {
+      const d = s.charCodeAt(end);
+      if (d >= 128 || table[d]! < 0) break;
+    }
+    if (end - i >= min) run(i, end);
+    i = end;
+  }
+}
+
+/** A run cut as `/[…]{min,max}/g` cuts it: pieces of `max` from its start, a last piece shorter than `min` dropped. */
+function eachPiece(start: number, end: number, size: { min: number; max: number }, piece: (start: number, end: number) => void): void {
+  for (let at = start; end - at >= size.min; at += size.max) piece(at, Math.min(at + size.max, end));
+}
+
+/**
+ * Base64 (standard or URL-safe, padded or not) and hex runs long enough to hold an address. Every
+ * hex digit is a base64 character, so each hex run lies inside one base64 run and is looked for
+ * only there.
+ */
+function encodedRuns(s: string): { base64: string[]; hex: string[] } {
+  const base64: string[] = [];
+  const hex: string[] = [];
+  // An `@` is the pair `40` somewhere in a hex run: without one, nothing to decode.
+  const mayHoldHex = s.includes('40');
+  eachRun(s, BASE64_VALUE, BASE64_RUN.min, 0, s.length, (start, end) => {
+    // The last piece of a run takes up to two `=` of padding after it along.
+    const padded = end + (s.charCodeAt(end) === 0x3d ? (s.charCodeAt(end + 1) === 0x3d ? 2 : 1) : 0);
+    eachPiece(start, end, BASE64_RUN, (a, b) => base64.push(s.slice(a, b === end ? padded : b)));
+    if (mayHoldHex) eachRun(s, HEX_VALUE, HEX_RUN.min, start, end, (h, e) => eachPiece(h, e, HEX_RUN, (a, b) => hex.push(s.slice(a, b))));
+  });
+  return { base64, hex };
+}
+
+/** Decodings of base64 runs at each of the four offsets. */
+function base64Decodings(runs: readonly string[], memo: SearchMemo): string[] {
   const out: string[] = [];
-  for (const [run] of s.matchAll(/[A-Za-z0-9+/_-]{12,4096}={0,2}/g)) {
+  for (const run of runs) {
     let texts = memo.base64.get(run);
     if (!texts) memo.base64.set(run, (texts = decodeBase64Run(run)));
     out.push(...texts);
@@ -137,11 +192,9 @@ function base64Decodings(s: string, memo: SearchMemo): string[] {
   return out;
 }
 
-function hexDecodings(s: string): string[] {
+function hexDecodings(runs: readonly string[]): string[] {
   const out: string[] = [];
-  // An `@` is the pair `40` somewhere in a run: without one, nothing to decode.
-  if (!s.includes('40')) return out;
-  for (const [run] of s.matchAll(/[0-9a-fA-F]{16,4097}/g)) {
+  for (const run of runs) {
     if (!run.includes('40')) continue;
     for (const bytes of hexAlignments(run)) if (bytes.includes(AT)) out.push(bytes.toString('utf8'));
   }
@@ -155,7 +208,8 @@ function decodings(s: string, memo: SearchMemo): string[] {
   if (ENCODING_MARKS.qp.test(s)) out.push(qpDecode(s));
   if (ENCODING_MARKS.html.test(s)) out.push(htmlDecode(s));
   if (ENCODING_MARKS.js.test(s)) out.push(jsUnescape(s));
-  out.push(...base64Decodings(s, memo), ...hexDecodings(s));
+  const runs = encodedRuns(s);
+  out.push(...base64Decodings(runs.base64, memo), ...hexDecodings(runs.hex));
   return out.filter((d) => d !== s);
 }
 

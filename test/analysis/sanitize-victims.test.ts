@@ -137,6 +137,31 @@ describe('sanitizer: victims from the registry, not from attacker-written header
       }
   });
 
+  it('finds a victim address encoded thousands of characters into a long base64 or hex run, and in a short run beside it', function () {
+    const reg = registeredDomains(CORP.domains);
+    const blob = (at: number) => `{"pad":"${'q'.repeat(at)}","rcpt":"${VICTIM}","n":1}`;
+    for (const at of [10, 3500, 4000, 6500]) {
+      const other = 'sato.hanako@corp.example';
+      const texts = [
+        `u=https://lure-tracker.xyz/c?d=${b64(blob(at))}&k=${b64(other)}`,
+        `u=https://lure-tracker.xyz/c?d=${b64url(blob(at))}`,
+        `ref ${Buffer.from(blob(at), 'utf8').toString('hex')} end`,
+      ];
+      expect(
+        findVictims({ texts: [texts[0]!] }, reg).map((v) => v.address),
+        `base64, address at byte ${at}`,
+      ).to.include.members([VICTIM, other]);
+      expect(
+        findVictims({ texts: [texts[1]!] }, reg).map((v) => v.address),
+        `base64url, address at byte ${at}`,
+      ).to.deep.equal([VICTIM]);
+      expect(
+        findVictims({ texts: [texts[2]!] }, reg).map((v) => v.address),
+        `hex, address at byte ${at}`,
+      ).to.deep.equal([VICTIM]);
+    }
+  });
+
   it('finds a victim at an internationalised registered domain written in Unicode or in punycode', function () {
     const reg = registeredDomains(['例え.jp']);
     const found = findVictims({ texts: ['宛先: 山田 <Taro@例え.JP>', 'u=hanako%40xn--r8jz45g.jp'] }, reg);
