@@ -85,28 +85,29 @@ export function createFsBackend(root: string, options: FsBackendOptions = {}): S
   }
 
   /**
-   * Shard directories (ab/cd) known to exist: created or found here. Nothing here removes one, so
-   * a write into a known shard skips two mkdir calls and their EEXIST errors; a shard removed from
-   * outside is created again on the write that misses it (write below).
+   * Shard directories (ab and ab/cd) known to exist: created or found here. Nothing here removes
+   * one, so a write skips the mkdir of each known level and its EEXIST error (an Error with a stack
+   * trace: in a new vault the first level exists long before most second levels do); a shard
+   * removed from outside is created again on the write that misses it (write below).
    */
-  const knownShards = new Set<string>();
+  const knownDirs = new Set<string>();
 
   /** Creates ab/ and ab/cd/ as needed, fsyncing the parent of each directory it creates. */
   async function ensureShardDirs(id: string): Promise<void> {
-    const shard = id.slice(0, 4);
-    if (knownShards.has(shard)) return;
     let parent = root;
-    for (const part of [id.slice(0, 2), id.slice(2, 4)]) {
-      const dir = path.join(parent, part);
-      try {
-        await mkdir(dir, { mode: DIR_MODE });
-        await fsyncDir(parent);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    for (const key of [id.slice(0, 2), id.slice(0, 4)]) {
+      const dir = path.join(parent, key.slice(-2));
+      if (!knownDirs.has(key)) {
+        try {
+          await mkdir(dir, { mode: DIR_MODE });
+          await fsyncDir(parent);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
+        knownDirs.add(key);
       }
       parent = dir;
     }
-    knownShards.add(shard);
   }
 
   return {
@@ -120,7 +121,8 @@ export function createFsBackend(root: string, options: FsBackendOptions = {}): S
         } catch (err) {
           if (!isMissing(err)) throw err;
           // Its shard directory was removed from outside since it was known: create it again.
-          knownShards.delete(id.slice(0, 4));
+          knownDirs.delete(id.slice(0, 2));
+          knownDirs.delete(id.slice(0, 4));
           await ensureShardDirs(id);
           await writeFileDurablyAsync(file, sealed, FILE_MODE);
         }
