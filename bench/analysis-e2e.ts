@@ -13,12 +13,16 @@
 //   queue grows all run long and that median says how long the run was);
 // - CPU: for each phase, how busy the machine was and the CPU per message of serve, its analysis
 //   processes, clamd, this bench process (the senders) and the MongoDB-wire server (bench/cpu-usage.ts);
-// - workers: the throughput with worker.processes 1 and 2, and their ratio (target >= 1.6); on the
-//   MongoDB-wire server too when one is reachable (MONGODB_URI or .tmp/mongo.env).
+// - workers: the throughput with worker.processes 1 and 2, and their ratio (target >= 1.6): with
+//   the mails arriving over SMTP meanwhile (serve's TLS, SMTP and accept share the cores), and on a
+//   backlog (the mails accepted first with the worker off, then analysed by a serve with 1 or 2
+//   processes, from the first ready to the last); on the MongoDB-wire server too when one is
+//   reachable (MONGODB_URI or .tmp/mongo.env).
 // The ready time is the submission's own updated_at (written with the status), read from the
 // database; the 250 time is taken when the sender got the reply. Same clock.
 //   BENCH_E2E_MAILS  mails per phase (default 500)
-//   BENCH_E2E_ONLY   `mongodb`: only the MongoDB-wire phases (no ceiling, no SQLite phases)
+//   BENCH_E2E_ONLY   `mongodb`: only the MongoDB-wire phases (no ceiling, no SQLite phases);
+//                    `backlog`: only the SQLite backlog phases
 // Run alone: npm run bench -- e2e
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -41,6 +45,7 @@ import { unpackCorpus } from './quality/corpus.ts';
 import { buildForward } from './quality/forward.ts';
 import { buildMail } from '../test/fixtures/mail-builder.ts';
 import { cpuBetween, cpuSnapshot, describeCpu, descendantsOf, named, only, type CpuUsed } from './cpu-usage.ts';
+import { percentile } from './percentile.ts';
 
 const DROP = 'report@c4tap.example';
 const SUBMITTER = 'soc@rail.example';
@@ -53,10 +58,6 @@ const MB = 1024 * 1024;
  * 100 submissions, ~250 ms at 500, which every 200 ms took a core from the server being measured.
  */
 const READY_POLL_MS = 1000;
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
-}
 
 /** ms per message of parse + YARA + ClamAV, each message alone. */
 async function measureCeiling(forwards: readonly Buffer[], clamd: TestClamd | null, report: (line: string) => void): Promise<number> {
@@ -114,16 +115,21 @@ interface Exchange {
   readonly secret: string;
   /** submission id -> ready time (ms since epoch), for those ready (or failed) so far. */
   readyTimes(): Map<string, { at: number; status: string }>;
-  stop(): Promise<void>;
+  stop(options?: { readonly keepData?: boolean }): Promise<void>;
 }
 
-async function startExchange(opts: { processes: number; clamd: TestClamd | null; mongodbUri?: string }): Promise<Exchange> {
+/** A data directory with the submitter registered, and its SMTP secret. */
+interface ExchangeData {
+  readonly data: ReturnType<typeof tempDataDir>;
+  readonly secret: string;
+}
+
+function newExchangeData(opts: { clamd: TestClamd | null; mongodbUri?: string }): ExchangeData {
   const data = tempDataDir({
     C4TAP_SMTP_GREETING_DELAY_MS: '0',
     C4TAP_SMTP_MIN_FREE_BYTES: '0',
     C4TAP_DIGESTS_ENABLED: 'false',
     C4TAP_LOG_LEVEL: 'error',
-    C4TAP_WORKER_PROCESSES: String(opts.processes),
     ...(opts.clamd ? { C4TAP_CLAMD_SOCKET: opts.clamd.socket } : {}),
     ...(opts.mongodbUri ? { MONGODB_URI: opts.mongodbUri } : {}),
   });
@@ -133,6 +139,26 @@ async function startExchange(opts: { processes: number; clamd: TestClamd | null;
   const added = runCli(['principal', 'add', '--org', 'Example Rail', '--name', 'rail-soc', '--email', SUBMITTER, '--roles', 'submitter'], data.env);
   const secret = /password (\S+)/.exec(added.stdout)?.[1];
   if (!secret) throw new Error(`no SMTP secret: ${added.stdout} ${added.stderr}`);
+  return { data, secret };
+}
+
+/**
+ * `c4tap serve` on a data directory (a new one unless given): with `processes` analysis
+ * processes, or with the analysis worker off (processes 0: accept only). stop() removes the data
+ * directory unless asked to keep it.
+ */
+async function startExchange(
+  opts: { processes: number; clamd: TestClamd | null; mongodbUri?: string },
+  given: ExchangeData = newExchangeData(opts),
+): Promise<Exchange> {
+  const { secret } = given;
+  const data = {
+    ...given.data,
+    env: {
+      ...given.data.env,
+      ...(opts.processes > 0 ? { C4TAP_WORKER_PROCESSES: String(opts.processes) } : { C4TAP_WORKER_ENABLED: 'false' }),
+    },
+  };
   const serve = startServe(data.env);
   const [, port] = await serve.waitFor(/SMTP\s+127\.0\.0\.1:(\d+)/, 120_000);
   const ca = readFileSync(path.join(data.dir, 'tls', 'smtp-cert.pem'));
@@ -182,11 +208,11 @@ async function startExchange(opts: { processes: number; clamd: TestClamd | null;
     ca,
     secret,
     readyTimes,
-    async stop() {
+    async stop(options = {}) {
       await closeReader();
       if (serve.child.exitCode === null && serve.child.signalCode === null) serve.child.kill('SIGTERM');
       await serve.exited();
-      data.remove();
+      if (!options.keepData) data.remove();
     },
   };
 }
@@ -314,6 +340,58 @@ async function runPhase(
   }
 }
 
+/**
+ * Worker scaling alone: the forwards are accepted by a serve with the analysis worker off, then a
+ * serve with `processes` analysis processes analyses the backlog while nothing else arrives.
+ * Throughput from the first submission ready to the last (the processes' start is not counted);
+ * the latency figures are not meaningful here (every mail waited for the restart) and not printed.
+ */
+async function runDrain(opts: { processes: number; clamd: TestClamd | null }, forwards: readonly Buffer[]): Promise<PhaseResult> {
+  const data = newExchangeData(opts);
+  try {
+    const accepting = await startExchange({ ...opts, processes: 0 }, data);
+    let sent: Sent[];
+    try {
+      sent = (await sendAll(accepting, forwards, null)).sent;
+    } finally {
+      await accepting.stop({ keepData: true });
+    }
+    if (sent.length === 0) throw new Error('no forward was accepted');
+    const cpuBefore = cpuSnapshot();
+    const ex = await startExchange(opts, data);
+    try {
+      const times = await waitReady(ex, sent);
+      const cpu = cpuBetween(cpuBefore, cpuSnapshot(), {
+        serve: only(ex.servePid),
+        analysis: descendantsOf(ex.servePid),
+        clamd: named('clamd'),
+        'bench (readers)': only(process.pid),
+      });
+      const at = sent.flatMap((s) => (times.has(s.submissionId) ? [times.get(s.submissionId)!] : []));
+      if (at.length < 2) throw new Error('fewer than two submissions became ready: no rate to print');
+      const first = Math.min(...at.map((t) => t.at));
+      const last = Math.max(...at.map((t) => t.at));
+      return {
+        cpu,
+        accepted: sent.length,
+        ready: at.filter((t) => t.status === 'awaiting-triage').length,
+        failed: at.filter((t) => t.status === 'failed').length,
+        perSecond: (at.length - 1) / ((last - first) / 1000),
+        medianMs: NaN,
+        p95Ms: NaN,
+      };
+    } finally {
+      await ex.stop({ keepData: true });
+    }
+  } finally {
+    data.data.remove();
+  }
+}
+
+function describeDrain(label: string, r: PhaseResult): string {
+  return `${label.padEnd(34)} ${String(r.ready).padStart(4)} ready, ${r.failed} failed: ${r.perSecond.toFixed(1).padStart(6)} msg/s\n${''.padEnd(34)} ${describeCpu(r.cpu, r.accepted)}`;
+}
+
 function describe(label: string, r: PhaseResult): string {
   return (
     `${label.padEnd(34)} ${String(r.accepted).padStart(4)} accepted, ${String(r.ready).padStart(4)} ready, ${r.failed} failed/refused` +
@@ -357,7 +435,8 @@ export async function benchAnalysisE2e(report: (line: string) => void): Promise<
         .join(' ')}`,
     );
     const cores = os.availableParallelism();
-    if (process.env.BENCH_E2E_ONLY !== 'mongodb') {
+    const onlyPhases = process.env.BENCH_E2E_ONLY;
+    if (!onlyPhases) {
       const perMessageMs = await measureCeiling(forwards, clamd, report);
       const ceiling = (1000 / perMessageMs) * cores;
 
@@ -374,10 +453,18 @@ export async function benchAnalysisE2e(report: (line: string) => void): Promise<
       report(`median 250->ready at 0.6 x ceiling: ${paced.medianMs.toFixed(0)} ms (target < 1000 ms), p95 ${paced.p95Ms.toFixed(0)} ms`);
       const one = await runPhase({ processes: 1, clamd }, forwards, null);
       report(describe('saturated, 1 worker process:', one));
-      report(`sqlite: 1 -> ${cores} worker processes: ${(two.perSecond / one.perSecond).toFixed(2)}x (target >= 1.6)`);
+      report(`sqlite: 1 -> ${cores} worker processes, mails arriving meanwhile: ${(two.perSecond / one.perSecond).toFixed(2)}x (target >= 1.6)`);
+    }
+    if (!onlyPhases || onlyPhases === 'backlog') {
+      // The same processes without SMTP, TLS and the accept sharing the cores: a backlog analysed.
+      const drainOne = await runDrain({ processes: 1, clamd }, forwards);
+      report(describeDrain('backlog, 1 worker process:', drainOne));
+      const drainTwo = await runDrain({ processes: cores, clamd }, forwards);
+      report(describeDrain(`backlog, ${cores} worker processes:`, drainTwo));
+      report(`sqlite: 1 -> ${cores} worker processes on a backlog: ${(drainTwo.perSecond / drainOne.perSecond).toFixed(2)}x (target >= 1.6)`);
     }
 
-    const uri = mongoTestUri();
+    const uri = onlyPhases && onlyPhases !== 'mongodb' ? null : mongoTestUri();
     if (!uri || !(await reachableMongo(uri))) {
       report('mongodb: skipped, no MongoDB-wire server (set MONGODB_URI or run .ci/mongo/start.sh)');
     } else {

@@ -23,6 +23,7 @@ import { RAIL_ORG_ADD, runCli, startServe, tempDataDir } from '../test/helpers/c
 import { buildForward } from '../test/fixtures/mail-builder.ts';
 import { manyMembersZip } from '../test/analysis/helpers/many-members-zip.ts';
 import { buildLnk, buildZip } from '../test/analysis/helpers/file-builders.ts';
+import { percentile } from './percentile.ts';
 
 const MB = 1024 * 1024;
 
@@ -75,12 +76,6 @@ export function fortyTwoStyleZip(): Buffer {
   let level = zipOfCopies('0', Buffer.alloc(64 * MB), 16);
   for (const prefix of ['1', '2', '3']) level = zipOfCopies(prefix, level, 16);
   return level;
-}
-
-function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 interface MemoryBreakdown {

@@ -19,6 +19,7 @@ import { exchangeIdentity, loadAnalysisPolicies } from '../analysis/pipeline-ind
 import { startWorker } from '../analysis/worker.ts';
 import { buildForward, type MailSpec } from '../test/fixtures/mail-builder.ts';
 import { buildLnk, buildPdf, buildWord, buildZip, gzip } from '../test/analysis/helpers/file-builders.ts';
+import { percentile } from './percentile.ts';
 
 const DROP = 'report@c4tap.example';
 const SUBMITTER = 'soc@rail.example';
@@ -82,10 +83,6 @@ const CASES: readonly Case[] = [
     spec: async () => ({ text: 'Scan.', attachments: [{ filename: 'scan.lnk.gz', content: gzip(buildLnk()), contentType: 'application/gzip' }] }),
   },
 ];
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
-}
 
 function row(name: string, values: readonly number[]): LatencyRow {
   const sorted = [...values].sort((a, b) => a - b);

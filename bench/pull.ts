@@ -28,6 +28,7 @@ import { createHttpApp, listen } from '../web/server.ts';
 import { API_MOUNT, createApiRouter } from '../sharing/api/router.ts';
 import { indicatorId } from '../core/ids.ts';
 import { refreshFeedViews } from '../sharing/feed-views.ts';
+import { percentile } from './percentile.ts';
 
 const run = promisify(execFile);
 const PAGE = 1000;
@@ -54,10 +55,6 @@ export interface PullRow {
   readonly pageBytes: number;
   /** Items of the page the pullers read (fewer than a page when the log is short: bench/mongo.ts). */
   readonly pageItems: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 /** One in ten submissions RED (of another participant), one GREEN, one WHITE, the rest AMBER. */

@@ -6,17 +6,14 @@
 import { issueToken } from '../core/tokens.ts';
 import { startConsoleEnv } from '../test/web/helpers/console-env.ts';
 import { analyse, buildPhishForward, ingest } from '../test/web/helpers/submissions.ts';
+import { percentile } from './percentile.ts';
+
+const quantiles = (times: readonly number[]) => ({ requests: times.length, medianMs: percentile(times, 50), p95Ms: percentile(times, 95) });
 
 export interface TriageBenchRow {
   readonly indicators: number;
   readonly victimCheck: { readonly requests: number; readonly medianMs: number; readonly p95Ms: number };
   readonly narrow: { readonly requests: number; readonly medianMs: number; readonly p95Ms: number; readonly entriesPerNarrow: number };
-}
-
-function quantiles(times: number[]) {
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!;
-  return { requests: times.length, medianMs: at(0.5), p95Ms: at(0.95) };
 }
 
 export async function benchTriage(budgetMs: number): Promise<TriageBenchRow> {
