@@ -90,12 +90,12 @@ export function viewsBasis(orgs: readonly Pick<Organisation, 'id' | 'sector'>[],
 export function renderFeedViews(b: FeedViewBasis, basis: ViewsBasis): FeedViews {
   const item = { indicator: b.current.indicator, sources: publishedSources(b.current.sources, CLASSES) };
   const ctx = { sectorOf: basis.sectorOf, sightings: b.current.sightings, rules: basis.rules };
-  let red = false;
+  const red: FeedAudience[] = [];
   const views = {} as Record<FeedAudience, string>;
   for (const audience of FEED_AUDIENCES) {
     const view = viewOf(AUDIENCE_VIEWERS.get(audience)!, item, ctx);
     views[audience] = view ? JSON.stringify(indicatorJson(view)) : '';
-    if (audience === 'staff') red = view?.redData ?? false;
+    if (view?.redData) red.push(audience);
   }
   const orgs = [...new Set([...b.current.sources.map((s) => s.source.orgId), ...b.current.sightings.map((g) => g.orgId)])];
   return { indicatorId: b.indicatorId, basis: b.basis, viewsKey: basis.key, views, red, orgs };

@@ -1,6 +1,7 @@
 // Stored feed views in SQLite (ports/feed-views.ts). feed_rows (migration 9) gets, per row, the
 // indicator's item as each audience sees it (v_<audience>, JSON text; '' where it shows nothing),
-// whether the staff view is built from a RED source, and the key of the rules and sectors they were
+// which audiences' views are built from a RED source (`red`, bit i for FEED_AUDIENCES[i]: staff is
+// bit 0, so rows stored when the column held the staff view's flag alone read the same), and the key of the rules and sectors they were
 // computed under (views_key). A trigger sets views_key to NULL whenever a row's raw view changes
 // (every write that changes the indicator rewrites it, in the same transaction), so stale views
 // are never read; putFeedViews stores views only on rows whose raw view is still the one they were
@@ -27,8 +28,8 @@ interface JsonParams extends FeedParams {
 
 /**
  * One row of a page as the page statement lists it: how (0 nothing to show, 1 stored item, 2 compute
- * for this viewer, 3 compute: stored views stale), whether the stored item is built from a RED
- * source, the byte length of the stored item (how 1) and the entry and raw view (how >= 2).
+ * for this viewer, 3 compute: stored views stale), whether this audience's stored item is built
+ * from a RED source, the byte length of the stored item (how 1) and the entry and raw view (how >= 2).
  */
 type PageRow = [seq: number, indicatorId: string, how: 0 | 1 | 2 | 3, red: 0 | 1, bytes: number | null, entry: string | null, view: string | null];
 
@@ -42,6 +43,11 @@ const AUDIENCE_COLUMN: Readonly<Record<FeedAudience, string>> = {
   affiliate: 'f.v_affiliate',
   public: 'f.v_public',
 };
+
+/** The `red` bits of these audiences. */
+function redBits(audiences: readonly FeedAudience[]): number {
+  return audiences.reduce((bits, a) => bits | (1 << FEED_AUDIENCES.indexOf(a)), 0);
+}
 
 /** A view's item (JSON object text, or '') with the entry of row feed_rows in front. */
 function withEntry(param: string): string {
@@ -114,14 +120,14 @@ export function sqliteFeedViews(db: Db): FeedViewMethods {
   // SQLite from flattening it into the aggregate, so each row's item and `how` are computed once
   // and read by the aggregates, not computed again for every mention of `how` (a quarter of the
   // statement's time at 1M).
-  const pageOf = (item: string) =>
+  const pageOf = (audience: FeedAudience, item = AUDIENCE_COLUMN[audience]) =>
     db
       .prepare<JsonParams, [Buffer | null, string]>(
         `
     SELECT CAST(group_concat(CASE how WHEN 1 THEN v END, ',') AS BLOB),
            json_group_array(json_array(seq, indicator_id, how, red, CASE how WHEN 1 THEN octet_length(v) END,
                                        CASE WHEN how >= 2 THEN entry END, CASE WHEN how >= 2 THEN view END))
-      FROM (SELECT f.seq, f.indicator_id, f.entry, f.view, f.red, ${item} AS v,
+      FROM (SELECT f.seq, f.indicator_id, f.entry, f.view, (f.red >> ${FEED_AUDIENCES.indexOf(audience)}) & 1 AS red, ${item} AS v,
                    CASE WHEN f.view IS NULL THEN 0
                         WHEN f.views_key IS NOT @views_key THEN 3
                         WHEN @own IS NOT NULL AND instr(f.orgs, @own) > 0 THEN 2
@@ -131,7 +137,7 @@ export function sqliteFeedViews(db: Db): FeedViewMethods {
               FROM (${FEED_PICK}) picked JOIN feed_rows f ON f.seq = picked.seq LIMIT -1)`,
       )
       .raw();
-  const pages = new Map(FEED_AUDIENCES.map((a) => [a, pageOf(AUDIENCE_COLUMN[a])]));
+  const pages = new Map(FEED_AUDIENCES.map((a) => [a, pageOf(a)]));
   const bases = db.prepare<[string], { indicator_id: string; view: string }>(`
     SELECT indicator_id, view FROM feed_rows
      WHERE seq IN (SELECT max(seq) FROM feed_rows WHERE indicator_id IN (SELECT value FROM json_each(?)) GROUP BY indicator_id)
@@ -159,7 +165,7 @@ export function sqliteFeedViews(db: Db): FeedViewMethods {
             indicator_id: v.indicatorId,
             basis: v.basis,
             views_key: v.viewsKey,
-            red: v.red ? 1 : 0,
+            red: redBits(v.red),
             orgs: `|${v.orgs.join('|')}|`,
           });
           if (r.changes > 0) stored++;

@@ -151,7 +151,8 @@ export function sharingContract(
         basis,
         viewsKey: 'k1',
         views: { staff: '{"id":"s"}', participant: '{"id":"p"}', observer: '', affiliate: '', public: '' },
-        red: false,
+        // The staff's view is built from a RED source, the participant's is not.
+        red: ['staff' as const],
         orgs: ['org1'],
       });
       expect(await store().putFeedViews(bases.map((b) => views(b.basis)))).to.equal(bases.length);
@@ -170,6 +171,11 @@ export function sharingContract(
               },
             ],
       );
+      // The staff's stored item of the same indicator is named for the RED-read audit.
+      const staffRed = (await store().listFeedJson({ ...query, classes: ['RED', 'AMBER', 'GREEN', 'WHITE'], audience: 'staff' })).flatMap((e) =>
+        e.kind === 'stored' ? e.red : [],
+      );
+      expect(staffRed).to.deep.equal(bases.length === 0 ? [] : [urlId]);
       // The organisation among the sources computes its own; another key is not served.
       const own = await store().listFeedJson({ ...query, ownOrg: { orgId: 'org1', classes: ['RED'] } });
       expect(own.filter((e) => e.kind === 'stored')).to.deep.equal([]);

@@ -120,6 +120,18 @@ describe('pull pages from views stored at publication', function () {
     expect((await readFeedJson(w.store, await w.viewer(people['observer']!.id), { since: 0, limit: 100 })).red).to.deep.equal([]);
   });
 
+  it('audits no RED read for a reader whose stored item shows only the GREEN source of an indicator that also has a RED one', async function () {
+    await published('s-red', orgs.water, people['water']!, 'RED', ['both.example']);
+    await published('s-green', orgs.rail, people['rail']!, 'GREEN', ['both.example']);
+    const analyst = await w.viewer(people['analyst']!.id);
+    expect((await readFeedJson(w.store, analyst, { since: 0, limit: 100 })).red).to.deep.equal([idOf('both.example')]);
+    for (const who of ['observer', 'affiliate'] as const) {
+      const viewer = await w.viewer(people[who]!.id);
+      expect(await kinds(viewer), who).to.deep.equal({ [idOf('both.example')]: 'stored' });
+      expect((await readFeedJson(w.store, viewer, { since: 0, limit: 100 })).red, who).to.deep.equal([]);
+    }
+  });
+
   it('never shows a participant the RED source of another organisation from a stored view: not its count, sightings nor the RED class', async function () {
     await council();
     const shared = (await items(await w.viewer(people['rail']!.id))).find((i) => i['id'] === idOf('shared.example'))!;

@@ -58,8 +58,11 @@ export interface FeedViews {
   readonly basis: string;
   readonly viewsKey: string;
   readonly views: Readonly<Record<FeedAudience, string>>;
-  /** The staff view is built from a RED source (its reads are audited). */
-  readonly red: boolean;
+  /**
+   * The audiences whose view is built from a RED source (its reads are audited): the staff's when
+   * the indicator has one; another audience's only if its rules ever let it see RED.
+   */
+  readonly red: readonly FeedAudience[];
   /** Organisations among the sources and sighters: their own principals' views may differ from their audience's. */
   readonly orgs: readonly string[];
 }
