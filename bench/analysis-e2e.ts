@@ -286,6 +286,17 @@ interface PhaseResult {
   readonly p95Ms: number;
 }
 
+/** The processes whose CPU a phase reports: serve, its analysis processes, clamd, this bench process and the MongoDB-wire server. */
+function exchangeProcesses(ex: Exchange, benchLabel: string, mongodb: boolean): Parameters<typeof cpuBetween>[2] {
+  return {
+    serve: only(ex.servePid),
+    analysis: descendantsOf(ex.servePid),
+    clamd: named('clamd'),
+    [benchLabel]: only(process.pid),
+    ...(mongodb ? { 'mongodb-wire server': named('mongo-server') } : {}),
+  };
+}
+
 async function runPhase(
   opts: { processes: number; clamd: TestClamd | null; mongodbUri?: string },
   forwards: readonly Buffer[],
@@ -315,13 +326,7 @@ async function runPhase(
     const { sent, refused, startedAt } = await sendAll(ex, forwards, perSecond);
     if (sent.length === 0) throw new Error(`no forward was accepted; first reply: ${refused[0] ?? '-'}`);
     const times = await waitReady(ex, sent);
-    const cpu = cpuBetween(cpuBefore, cpuSnapshot(), {
-      serve: only(ex.servePid),
-      analysis: descendantsOf(ex.servePid),
-      clamd: named('clamd'),
-      'bench (senders, readers)': only(process.pid),
-      ...(opts.mongodbUri ? { 'mongodb-wire server': named('mongo-server') } : {}),
-    });
+    const cpu = cpuBetween(cpuBefore, cpuSnapshot(), exchangeProcesses(ex, 'bench (senders, readers)', opts.mongodbUri !== undefined));
     const done = sent.filter((s) => times.has(s.submissionId));
     if (done.length === 0) throw new Error('no submission became ready: no figure to print');
     const latencies = done.map((s) => times.get(s.submissionId)!.at - s.acceptedAt).sort((a, b) => a - b);
@@ -361,12 +366,7 @@ async function runDrain(opts: { processes: number; clamd: TestClamd | null }, fo
     const ex = await startExchange(opts, data);
     try {
       const times = await waitReady(ex, sent);
-      const cpu = cpuBetween(cpuBefore, cpuSnapshot(), {
-        serve: only(ex.servePid),
-        analysis: descendantsOf(ex.servePid),
-        clamd: named('clamd'),
-        'bench (readers)': only(process.pid),
-      });
+      const cpu = cpuBetween(cpuBefore, cpuSnapshot(), exchangeProcesses(ex, 'bench (readers)', false));
       const at = sent.flatMap((s) => (times.has(s.submissionId) ? [times.get(s.submissionId)!] : []));
       if (at.length < 2) throw new Error('fewer than two submissions became ready: no rate to print');
       const first = Math.min(...at.map((t) => t.at));
