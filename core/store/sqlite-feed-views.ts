@@ -2,9 +2,9 @@
 // indicator's item as each audience sees it (v_<audience>, JSON text; '' where it shows nothing),
 // which audiences' views are built from a RED source (`red`, bit i for FEED_AUDIENCES[i]: staff is
 // bit 0, so rows stored when the column held the staff view's flag alone read the same), and the
-// key of the rules and sectors they were computed under (views_key). A trigger sets views_key to NULL whenever a row's raw view changes
-// (every write that changes the indicator rewrites it, in the same transaction), so stale views
-// are never read; putFeedViews stores views only on rows whose raw view is still the one they were
+// key of the rules and sectors they were computed under (views_key). A trigger sets views_key to
+// NULL whenever a row's raw view changes (every write that changes the indicator rewrites it, in
+// the same transaction), so stale views are never read; putFeedViews stores views only on rows whose raw view is still the one they were
 // computed from. A page is one range read by seq that returns the stored texts of its rows (with
 // the entry's seq, action and time in front) joined as bytes, and per row what it shows: the length
 // of its stored text or, for the few rows computed per viewer, the entry and raw view.
