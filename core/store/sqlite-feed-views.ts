@@ -4,10 +4,11 @@
 // bit 0, so rows stored when the column held the staff view's flag alone read the same), and the
 // key of the rules and sectors they were computed under (views_key). A trigger sets views_key to
 // NULL whenever a row's raw view changes (every write that changes the indicator rewrites it, in
-// the same transaction), so stale views are never read; putFeedViews stores views only on rows whose raw view is still the one they were
-// computed from. A page is one range read by seq that returns the stored texts of its rows (with
-// the entry's seq, action and time in front) joined as bytes, and per row what it shows: the length
-// of its stored text or, for the few rows computed per viewer, the entry and raw view.
+// the same transaction), so stale views are never read; putFeedViews stores views only on rows
+// whose raw view is still the one they were computed from. A page is one range read by seq that
+// returns the stored texts of its rows (with the entry's seq, action and time in front) joined as
+// bytes, and per row what it shows: the length of its stored text or, for the few rows computed per
+// viewer, the entry and raw view.
 import {
   FEED_AUDIENCES,
   type FeedAudience,
