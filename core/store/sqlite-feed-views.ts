@@ -45,10 +45,8 @@ const AUDIENCE_COLUMN: Readonly<Record<FeedAudience, string>> = {
   public: 'f.v_public',
 };
 
-/** The `red` bits of these audiences. */
-function redBits(audiences: readonly FeedAudience[]): number {
-  return audiences.reduce((bits, a) => bits | (1 << FEED_AUDIENCES.indexOf(a)), 0);
-}
+/** The bit of column `red` that marks this audience's stored item as built from a RED source. */
+const redBit = (audience: FeedAudience): number => 1 << FEED_AUDIENCES.indexOf(audience);
 
 /** A view's item (JSON object text, or '') with the entry of row feed_rows in front. */
 function withEntry(param: string): string {
@@ -121,14 +119,14 @@ export function sqliteFeedViews(db: Db): FeedViewMethods {
   // SQLite from flattening it into the aggregate, so each row's item and `how` are computed once
   // and read by the aggregates, not computed again for every mention of `how` (a quarter of the
   // statement's time at 1M).
-  const pageOf = (audience: FeedAudience, item = AUDIENCE_COLUMN[audience]) =>
+  const pageOf = (audience: FeedAudience, item: string) =>
     db
       .prepare<JsonParams, [Buffer | null, string]>(
         `
     SELECT CAST(group_concat(CASE how WHEN 1 THEN v END, ',') AS BLOB),
            json_group_array(json_array(seq, indicator_id, how, red, CASE how WHEN 1 THEN octet_length(v) END,
                                        CASE WHEN how >= 2 THEN entry END, CASE WHEN how >= 2 THEN view END))
-      FROM (SELECT f.seq, f.indicator_id, f.entry, f.view, (f.red >> ${FEED_AUDIENCES.indexOf(audience)}) & 1 AS red, ${item} AS v,
+      FROM (SELECT f.seq, f.indicator_id, f.entry, f.view, (f.red & ${redBit(audience)}) <> 0 AS red, ${item} AS v,
                    CASE WHEN f.view IS NULL THEN 0
                         WHEN f.views_key IS NOT @views_key THEN 3
                         WHEN @own IS NOT NULL AND instr(f.orgs, @own) > 0 THEN 2
@@ -138,7 +136,7 @@ export function sqliteFeedViews(db: Db): FeedViewMethods {
               FROM (${FEED_PICK}) picked JOIN feed_rows f ON f.seq = picked.seq LIMIT -1)`,
       )
       .raw();
-  const pages = new Map(FEED_AUDIENCES.map((a) => [a, pageOf(a)]));
+  const pages = new Map(FEED_AUDIENCES.map((a) => [a, pageOf(a, AUDIENCE_COLUMN[a])]));
   const bases = db.prepare<[string], { indicator_id: string; view: string }>(`
     SELECT indicator_id, view FROM feed_rows
      WHERE seq IN (SELECT max(seq) FROM feed_rows WHERE indicator_id IN (SELECT value FROM json_each(?)) GROUP BY indicator_id)
@@ -166,7 +164,7 @@ export function sqliteFeedViews(db: Db): FeedViewMethods {
             indicator_id: v.indicatorId,
             basis: v.basis,
             views_key: v.viewsKey,
-            red: redBits(v.red),
+            red: v.red.reduce((bits, a) => bits | redBit(a), 0),
             orgs: `|${v.orgs.join('|')}|`,
           });
           if (r.changes > 0) stored++;
